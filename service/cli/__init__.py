@@ -1,0 +1,1 @@
+"""The ``mobility`` command line: the composition root of every process."""

@@ -1,0 +1,62 @@
+"""``mobility db …``: migrate the database and say where it stands."""
+
+from __future__ import annotations
+
+import click
+
+from service.cli.context import CliState, pass_state, run_async
+from service.db import migrate
+from service.db.engine import create_engine
+
+
+@click.group(name="db")
+def db_group() -> None:
+    """Database schema: upgrade it, show its revision."""
+
+
+@db_group.command(name="upgrade")
+@click.argument("revision", default="head")
+@pass_state
+def upgrade_command(state: CliState, revision: str) -> None:
+    """Apply migrations up to REVISION (default: head). Running it again is a no-op."""
+    settings = state.settings
+
+    async def main() -> migrate.RevisionState:
+        engine = create_engine(settings)
+        try:
+            before = await migrate.current_state(engine, settings)
+            await migrate.upgrade(engine, settings, revision)
+            after = await migrate.current_state(engine, settings)
+        finally:
+            await engine.dispose()
+        if before.current == after.current:
+            click.echo(f"{settings.database_display}: already at {_label(after)}, nothing to do")
+        else:
+            click.echo(f"{settings.database_display}: upgraded {_label(before)} -> {_label(after)}")
+        return after
+
+    run_async(main)
+
+
+@db_group.command(name="current")
+@pass_state
+def current_command(state: CliState) -> None:
+    """Print the database's revision and whether it is at the newest (exit 1 if behind)."""
+    settings = state.settings
+
+    async def main() -> migrate.RevisionState:
+        engine = create_engine(settings)
+        try:
+            return await migrate.current_state(engine, settings)
+        finally:
+            await engine.dispose()
+
+    result = run_async(main)
+    status = "at head" if result.at_head else f"behind head {result.head}"
+    click.echo(f"{settings.database_display}: {_label(result)} ({status})")
+    if not result.at_head:
+        raise click.exceptions.Exit(1)
+
+
+def _label(state: migrate.RevisionState) -> str:
+    return ", ".join(state.current) or "empty (no revision)"

@@ -1,0 +1,1 @@
+"""Database layer: declarative base, models, engines and sessions, migrations."""

@@ -1,0 +1,71 @@
+"""Async engines and session factories, configured per backend.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so that API readers are not
+refused with "database is locked" while a sync writes. pysqlite's own transaction handling is
+switched off and SQLAlchemy emits ``BEGIN`` itself: that is SQLAlchemy's documented recipe for
+correct SAVEPOINT and transaction behaviour on SQLite. Postgres connections are pre-pinged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from service.config import Settings
+
+
+def _prepare_sqlite_file(url: URL) -> None:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN (see module docstring)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) -> AsyncEngine:
+    """Create the async engine for ``settings`` (or an explicit ``url``); does not connect."""
+    url = url or settings.database
+    options: dict[str, Any] = {"echo": settings.db_echo, **kwargs}
+    if url.get_backend_name() == "sqlite":
+        _prepare_sqlite_file(url)
+        engine = create_async_engine(url, **options)
+        _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
+        return engine
+    if "poolclass" not in options:
+        options.setdefault("pool_size", settings.db_pool_size)
+        options.setdefault("max_overflow", settings.db_pool_size)
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("connect_args", {"timeout": settings.db_connect_timeout})
+    return create_async_engine(url, **options)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit; the caller owns the transaction."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -1,0 +1,33 @@
+"""All models, imported here so that ``Base.metadata`` is complete once this package is loaded."""
+
+from service.db.models.catalogue import (
+    Country,
+    HomeTrack,
+    Link,
+    LinkRole,
+    Offer,
+    OfferKind,
+    Programme,
+    School,
+    SelectionRule,
+    offer_home_track,
+    school_programme,
+)
+from service.db.models.curation import FaqRevision, Finding, FindingSeverity
+
+__all__ = [
+    "Country",
+    "FaqRevision",
+    "Finding",
+    "FindingSeverity",
+    "HomeTrack",
+    "Link",
+    "LinkRole",
+    "Offer",
+    "OfferKind",
+    "Programme",
+    "School",
+    "SelectionRule",
+    "offer_home_track",
+    "school_programme",
+]

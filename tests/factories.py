@@ -1,0 +1,124 @@
+"""Typed factory functions for test data: sensible defaults, every field overridable."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.countries import country_name
+from service.db.models import (
+    Country,
+    HomeTrack,
+    Link,
+    LinkRole,
+    Offer,
+    OfferKind,
+    Programme,
+    School,
+)
+
+_sequence = itertools.count(1)
+
+
+async def make_country(session: AsyncSession, code: str = "FR") -> Country:
+    existing = await session.get(Country, code)
+    if existing is not None:
+        return existing
+    country = Country(code=code, name_fr=country_name(code, "fr"), name_en=country_name(code, "en"))
+    session.add(country)
+    await session.flush()
+    return country
+
+
+async def make_school(
+    session: AsyncSession,
+    *,
+    slug: str | None = None,
+    name: str | None = None,
+    country_code: str = "FR",
+    city: str | None = None,
+    parent: School | None = None,
+    website: str | None = None,
+    is_partner: bool = True,
+) -> School:
+    await make_country(session, country_code)
+    number = next(_sequence)
+    school = School(
+        slug=slug or f"school-{number}",
+        name=name or f"School {number}",
+        country_code=country_code,
+        city=city,
+        parent_id=parent.id if parent else None,
+        website=website,
+        is_partner=is_partner,
+    )
+    session.add(school)
+    await session.flush()
+    return school
+
+
+async def make_programme(
+    session: AsyncSession, *, schools: list[School], name: str | None = None, key: str | None = None
+) -> Programme:
+    number = next(_sequence)
+    programme = Programme(
+        key=key or f"programme-{number}", name=name or f"Programme {number}", schools=list(schools)
+    )
+    session.add(programme)
+    await session.flush()
+    return programme
+
+
+async def make_home_track(session: AsyncSession, code: str) -> HomeTrack:
+    existing = await session.get(HomeTrack, code)
+    if existing is not None:
+        return existing
+    track = HomeTrack(code=code)
+    session.add(track)
+    await session.flush()
+    return track
+
+
+async def make_offer(
+    session: AsyncSession,
+    *,
+    school: School,
+    programme: Programme | None = None,
+    kind: OfferKind | None = OfferKind.EXCHANGE,
+    places: int | None = 2,
+    academic_year: str = "2019/2020",
+    tracks: list[HomeTrack] | None = None,
+) -> Offer:
+    tracks = tracks or []
+    offer = Offer(
+        school_id=school.id,
+        programme_id=programme.id if programme else None,
+        kind=kind,
+        places=places,
+        academic_year=academic_year,
+        scope=",".join(sorted(track.code for track in tracks)),
+        home_tracks=list(tracks),
+    )
+    session.add(offer)
+    await session.flush()
+    return offer
+
+
+async def make_link(
+    session: AsyncSession,
+    *,
+    url: str,
+    school: School | None = None,
+    programme: Programme | None = None,
+    role: LinkRole = LinkRole.EXCHANGE_PAGE,
+) -> Link:
+    link = Link(
+        url=url,
+        role=role,
+        school_id=school.id if school else None,
+        programme_id=programme.id if programme else None,
+    )
+    session.add(link)
+    await session.flush()
+    return link

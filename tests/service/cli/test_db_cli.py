@@ -1,0 +1,112 @@
+"""``mobility db``: upgrade and current, as a user runs them (a real process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.databases import postgres_server_url
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli.main", *args],
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_upgrade_creates_the_default_sqlite_file_and_twice_is_a_no_op(tmp_path: Path) -> None:
+    first = run_cli("db", "upgrade", env={}, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "var" / "mobility.sqlite3").is_file()
+    assert "upgraded empty (no revision) ->" in first.stdout
+    second = run_cli("db", "upgrade", env={}, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "nothing to do" in second.stdout
+    current = run_cli("db", "current", env={}, cwd=tmp_path)
+    assert current.returncode == 0
+    assert "(at head)" in current.stdout
+
+
+def test_current_on_an_empty_database_exits_non_zero(tmp_path: Path) -> None:
+    result = run_cli(
+        "db", "current", env={"DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3"}, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "empty (no revision) (behind head" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "message"),
+    [
+        ("mysql://root@localhost/x", 2, "scheme 'mysql' is not supported"),
+        (
+            "postgresql://postgres@127.0.0.1:1/x",
+            3,
+            "cannot reach the database at postgresql+asyncpg://postgres@127.0.0.1:1/x",
+        ),
+    ],
+)
+def test_bad_database_url_is_one_line_and_non_zero(
+    tmp_path: Path, url: str, code: int, message: str
+) -> None:
+    result = run_cli("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == code
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("mobility: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_the_password_never_reaches_the_terminal(tmp_path: Path) -> None:
+    result = run_cli(
+        "db", "upgrade", env={"DATABASE_URL": "postgresql://app:s3cr3t@127.0.0.1:1/x"}, cwd=tmp_path
+    )
+    assert result.returncode == 3
+    assert "s3cr3t" not in result.stderr + result.stdout
+    assert "app:***@" in result.stderr
+
+
+@pytest.mark.postgres
+def test_upgrade_against_postgres_twice(tmp_path: Path) -> None:
+    server = postgres_server_url()
+    name = f"mobility_cli_{os.getpid()}"
+    admin = server.render_as_string(hide_password=False).replace("+asyncpg", "")
+    subprocess.run(
+        ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True, capture_output=True
+    )
+    subprocess.run(
+        ["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True, capture_output=True
+    )
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        first = run_cli("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        second = run_cli("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+        assert "nothing to do" in second.stdout
+    finally:
+        subprocess.run(
+            ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+            check=True,
+            capture_output=True,
+        )
+
+
+def test_help_explains_every_command(tmp_path: Path) -> None:
+    result = run_cli("--help", env={"DATABASE_URL": "mysql://broken"}, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "db  Database schema" in result.stdout
+    sub = run_cli("db", "--help", env={}, cwd=tmp_path)
+    assert "upgrade  Apply migrations" in sub.stdout
+    assert "current  Print the database's revision" in sub.stdout

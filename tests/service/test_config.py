@@ -1,0 +1,73 @@
+"""Settings: database URLs, defaults and secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from service.config import Settings, load_settings, parse_database_url
+from service.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("raw", "driver"),
+    [
+        ("postgresql://u:p@db:5432/cat", "postgresql+asyncpg"),
+        ("postgres://u@db/cat", "postgresql+asyncpg"),
+        ("postgresql+asyncpg://u@db/cat", "postgresql+asyncpg"),
+        ("sqlite:///var/x.sqlite3", "sqlite+aiosqlite"),
+        ("sqlite+aiosqlite:////abs/x.sqlite3", "sqlite+aiosqlite"),
+    ],
+)
+def test_database_url_gets_its_async_driver(raw: str, driver: str) -> None:
+    assert parse_database_url(raw).drivername == driver
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("mysql://root@db/x", "scheme 'mysql' is not supported"),
+        ("sqlite://", "SQLite needs a file path"),
+        ("postgresql:///cat", "PostgreSQL needs a host"),
+        ("not a url", "not a URL"),
+    ],
+)
+def test_bad_database_url_is_one_readable_line(raw: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(database_url=raw, _env_file=None)
+    text = str(caught.value)
+    assert message in text
+    assert text.startswith("invalid configuration: DATABASE_URL: ")
+    assert "\n" not in text
+
+
+def test_without_database_url_the_default_is_a_sqlite_file_under_data_dir(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "var", _env_file=None)
+    assert settings.database.drivername == "sqlite+aiosqlite"
+    assert settings.database.database == str(tmp_path / "var" / "mobility.sqlite3")
+
+
+def test_password_is_secret_in_repr_and_display() -> None:
+    settings = load_settings(database_url="postgresql://app:hunter2@db/cat", _env_file=None)
+    assert "hunter2" not in repr(settings)
+    assert "hunter2" not in settings.database_display
+    assert settings.database.password == "hunter2"
+
+
+def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@envhost/cat")
+    monkeypatch.setenv("DB_POOL_SIZE", "7")
+    settings = load_settings(_env_file=None)
+    assert settings.database.host == "envhost"
+    assert settings.db_pool_size == 7
+
+
+def test_settings_read_a_dotenv_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "custom.env"
+    env_file.write_text(
+        "DATABASE_URL=sqlite:///from-file.sqlite3\nLOG_LEVEL=DEBUG\n", encoding="utf-8"
+    )
+    settings = load_settings(_env_file=env_file)
+    assert settings.database.database == "from-file.sqlite3"
+    assert settings.log_level == "DEBUG"
