@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 import service.db.models  # noqa: F401  (registers every table on Base.metadata)
-from alembic import context
-from alembic.autogenerate.api import AutogenContext
 from service.config import Settings, load_settings
 from service.db.base import Base
 from service.db.engine import create_engine

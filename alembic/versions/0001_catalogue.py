@@ -11,7 +11,6 @@ cannot reflect expression indexes on SQLite, so they are written here by hand.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0001"
