@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.db.versioning import VersionedSession
 from tests.databases import BACKENDS, TestDatabase, migrated_database
 
 
@@ -31,7 +32,11 @@ async def session(database: TestDatabase) -> AsyncIterator[AsyncSession]:
     async with database.engine.connect() as connection:
         transaction = await connection.begin()
         db_session = AsyncSession(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+            autoflush=False,
+            sync_session_class=VersionedSession,
         )
         try:
             yield db_session

@@ -9,6 +9,7 @@ cannot reflect expression indexes on SQLite, so they are written here by hand.
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,6 +31,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_country")),
     )
+    data_version = op.create_table(
+        "data_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
+    )
+    op.bulk_insert(data_version, [{"id": 1, "version": 0, "changed_at": datetime.now(UTC)}])
     op.create_table(
         "faq_revision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -332,4 +341,5 @@ def downgrade() -> None:
     op.drop_table("programme")
     op.drop_table("home_track")
     op.drop_table("faq_revision")
+    op.drop_table("data_version")
     op.drop_table("country")

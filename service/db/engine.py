@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from service.config import Settings
+from service.db.versioning import VersionedSession
 
 
 def _prepare_sqlite_file(url: URL) -> None:
@@ -67,5 +68,11 @@ def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) 
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit; the caller owns the transaction."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    """Sessions that keep loaded values after commit; the caller owns the transaction.
+
+    Their sync class bumps the data version on every transaction that writes
+    (:mod:`service.db.versioning`).
+    """
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=VersionedSession
+    )

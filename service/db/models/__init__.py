@@ -14,9 +14,11 @@ from service.db.models.catalogue import (
     school_programme,
 )
 from service.db.models.curation import FaqRevision, Finding, FindingSeverity
+from service.db.versioning import DataVersion
 
 __all__ = [
     "Country",
+    "DataVersion",
     "FaqRevision",
     "Finding",
     "FindingSeverity",

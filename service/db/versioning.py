@@ -1,0 +1,87 @@
+"""A catalogue-wide data version, bumped by every transaction that writes.
+
+The API answers the same query with the same bytes until the data changes, and data changes only
+when an import, a sync or an admin writes. Every such write goes through an ORM session made by
+``service.db.engine.create_sessionmaker``; this module makes those sessions bump
+``data_version.version`` once per transaction that writes anything, so readers can key caches on
+one cheap ``SELECT``. Models that change often without changing what the API serves (a lock
+lease, a queue heartbeat) opt out with ``__versioned__ = False``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.orm.session import ORMExecuteState
+
+from service.db.base import Base
+from service.db.types import utcnow
+
+_BUMPED = "data_version_bumped"
+
+
+class DataVersion(Base):
+    """A single row (``id = 1``) holding the catalogue's data version."""
+
+    __tablename__ = "data_version"
+    __versioned__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _is_versioned(obj: object) -> bool:
+    return getattr(type(obj), "__versioned__", True) is not False
+
+
+def _bump(session: Session) -> None:
+    if session.info.get(_BUMPED):
+        return
+    session.info[_BUMPED] = True
+    session.connection().execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, changed_at=utcnow())
+    )
+
+
+class VersionedSession(Session):
+    """The sync session class behind every ``AsyncSession`` the application makes."""
+
+
+def _flush_writes(session: Session) -> bool:
+    if any(_is_versioned(obj) for obj in (*session.new, *session.deleted)):
+        return True
+    # `dirty` also holds objects whose attributes were set to the values they had.
+    return any(_is_versioned(obj) and session.is_modified(obj) for obj in session.dirty)
+
+
+@event.listens_for(VersionedSession, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _flush_writes(session):
+        _bump(session)
+
+
+@event.listens_for(VersionedSession, "do_orm_execute")
+def _on_orm_execute(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and getattr(mapper.class_, "__versioned__", True) is not False:
+        _bump(state.session)
+
+
+@event.listens_for(VersionedSession, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_BUMPED, None)
+
+
+async def read_data_version(session: AsyncSession) -> int:
+    """The current data version (0 on a freshly migrated database)."""
+    return (await session.scalar(select(DataVersion.version).where(DataVersion.id == 1))) or 0
