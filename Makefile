@@ -26,9 +26,18 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(PIP) install --quiet --editable '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed ## Create the virtual environment and install the service
+# GraphiQL's browser files come from the npm registry, verified against their integrity hashes.
+# Without npm the page still works, loading them from the public CDN (it needs internet then).
+$(VENV)/.graphiql: service/web/graphiql_assets.py | $(VENV)/.installed
+	@if command -v npm >/dev/null 2>&1; then \
+	  $(BIN)/mobility graphiql-assets install && touch $@; \
+	else \
+	  echo "npm not found: GraphiQL will load its files from the CDN (needs internet)"; \
+	fi
 
-install-dev: $(VENV)/.installed-dev ## ... with the development tools
+install: $(VENV)/.installed $(VENV)/.graphiql ## Create the virtual environment and install the service
+
+install-dev: $(VENV)/.installed-dev $(VENV)/.graphiql ## ... with the development tools
 
 migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_URL is set)
 	$(BIN)/mobility db upgrade

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     )
     sqlite_busy_timeout_ms: int = Field(default=5_000, ge=0, le=600_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    graphiql_assets_dir: Path | None = Field(
+        default=None,
+        description="Where GraphiQL's verified browser files are; absent: inside the package.",
+    )
 
     @field_validator("database_url")
     @classmethod

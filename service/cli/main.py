@@ -9,6 +9,7 @@ import click
 from service import __version__
 from service.cli.context import CliState
 from service.cli.db import db_group
+from service.cli.graphiql import graphiql_assets_group
 from service.cli.lazy import LazyGroup
 from service.errors import UserError
 
@@ -39,6 +40,7 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
 
 
 cli.add_command(db_group)
+cli.add_command(graphiql_assets_group)
 
 
 def main(argv: list[str] | None = None) -> None:
