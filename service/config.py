@@ -7,14 +7,16 @@ passed down; nothing in the package reads the environment on its own or connects
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from croniter import croniter
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from service.errors import ConfigError
+from service.http_urls import parse_http_url
 
 #: Schemes accepted in ``DATABASE_URL`` and the async driver each one maps to.
 _DRIVERS: dict[str, str] = {
@@ -26,6 +28,9 @@ _DRIVERS: dict[str, str] = {
 }
 
 DEFAULT_SQLITE_FILE = "mobility.sqlite3"
+
+#: Shortest admin token or webhook secret accepted.
+MIN_SECRET_LENGTH = 16
 
 
 def parse_database_url(raw: str) -> URL:
@@ -81,6 +86,62 @@ class Settings(BaseSettings):
         default=None,
         description="Where GraphiQL's verified browser files are; absent: inside the package.",
     )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object per line; text: for people; auto: json in "
+        "production, text in development.",
+    )
+
+    # Operations: the admin token, the scheduler, webhooks (docs/operations/).
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
+    )
+    faq_source: str | None = Field(
+        default=None,
+        description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
+    )
+    faq_schedule: str = Field(
+        default="0 3 * * *", description="Cron expression (UTC) of the FAQ re-import."
+    )
+    sync_schedule: str = Field(
+        default="0 4 * * 1", description="Cron expression (UTC) of the partner-site sync."
+    )
+    schedule_jitter_seconds: int = Field(
+        default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
+    )
+    scheduler_poll_seconds: float = Field(
+        default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
+    )
+    school_backoff_after_failures: int = Field(
+        default=3, ge=1, le=100, description="Consecutive failures before a school is backed off."
+    )
+    school_backoff_base_seconds: int = Field(
+        default=7 * 86_400, ge=1, description="First back-off delay; it doubles per failure."
+    )
+    school_backoff_cap_seconds: int = Field(
+        default=56 * 86_400, ge=1, description="Longest back-off delay."
+    )
+    webhook_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="http(s) URLs that receive event webhooks, separated by commas or spaces.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the HMAC-SHA256 webhook signature; required when WEBHOOK_URLS is set.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Deadline of one delivery attempt."
+    )
+    webhook_max_attempts: int = Field(
+        default=6, ge=1, le=50, description="Attempts before a delivery is given up."
+    )
+    webhook_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Delay before the first retry; it doubles per attempt."
+    )
+    webhook_backoff_cap_seconds: float = Field(
+        default=3_600.0, gt=0, description="Longest delay between two attempts."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -89,6 +150,56 @@ class Settings(BaseSettings):
             parse_database_url(value.get_secret_value())
             return value
         return None
+
+    @field_validator("admin_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_secret_is_absent(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("admin_token", "webhook_secret")
+    @classmethod
+    def _check_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        # A guessable secret is worse than none: it looks protected and is not.
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters long")
+        return value
+
+    @field_validator("faq_schedule", "sync_schedule")
+    @classmethod
+    def _check_cron(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a cron expression (e.g. '0 3 * * *')")
+        return value
+
+    @field_validator("webhook_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.replace(",", " ").split()
+        return value
+
+    @field_validator("webhook_urls")
+    @classmethod
+    def _check_urls(cls, value: list[str]) -> list[str]:
+        return [parse_http_url(url) for url in value]
+
+    @model_validator(mode="after")
+    def _check_webhooks_are_signed(self) -> Settings:
+        if self.webhook_urls and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URLS is set but WEBHOOK_SECRET is not (webhooks are signed)")
+        if self.school_backoff_cap_seconds < self.school_backoff_base_seconds:
+            raise ValueError("SCHOOL_BACKOFF_CAP_SECONDS is below SCHOOL_BACKOFF_BASE_SECONDS")
+        return self
+
+    @property
+    def structured_logs(self) -> bool:
+        """Whether log lines are JSON objects (LOG_FORMAT, or the environment when auto)."""
+        if self.log_format == "auto":
+            return self.environment == "production"
+        return self.log_format == "json"
 
     @property
     def database(self) -> URL:

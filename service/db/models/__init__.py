@@ -14,22 +14,44 @@ from service.db.models.catalogue import (
     school_programme,
 )
 from service.db.models.curation import FaqRevision, Finding, FindingSeverity
+from service.db.models.operations import (
+    AdminAction,
+    AdminOutcome,
+    DeliveryStatus,
+    JobKind,
+    JobRequest,
+    JobStatus,
+    RunStatus,
+    SchedulerState,
+    SchoolBackoff,
+    WebhookDelivery,
+)
 from service.db.versioning import DataVersion
 
 __all__ = [
+    "AdminAction",
+    "AdminOutcome",
     "Country",
     "DataVersion",
+    "DeliveryStatus",
     "FaqRevision",
     "Finding",
     "FindingSeverity",
     "HomeTrack",
+    "JobKind",
+    "JobRequest",
+    "JobStatus",
     "Link",
     "LinkRole",
     "Offer",
     "OfferKind",
     "Programme",
+    "RunStatus",
+    "SchedulerState",
     "School",
+    "SchoolBackoff",
     "SelectionRule",
+    "WebhookDelivery",
     "offer_home_track",
     "school_programme",
 ]

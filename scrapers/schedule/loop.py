@@ -1,0 +1,200 @@
+"""The scheduler's loop: run what is due, serve queued requests, deliver webhooks, sleep.
+
+One pass of the loop:
+
+1. runs every scheduled job whose time has come, one after the other (never two at once);
+2. claims queued admin requests one by one and runs the matching job for each;
+3. runs the tick tasks (webhook delivery);
+4. sleeps until the next planned run or the next poll, whichever is first, or until stopped.
+
+Planning survives restarts: a job's next run is computed from its last recorded start, so a run
+missed while the scheduler was down happens at start-up (once, not once per missed slot), and a
+run that was interrupted or never finished is started again. Every start, end and plan is
+committed to ``scheduler_state`` at once, for the admin query and the metrics.
+
+Stopping (:meth:`Scheduler.request_stop`, wired to SIGTERM/SIGINT by
+:mod:`scrapers.schedule.signals`) sets an event the running job sees through its context; the
+loop records the job's outcome and returns. An interrupted request goes back to the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scrapers.schedule.clock import Clock
+from scrapers.schedule.jobs import Job, JobContext, JobOutcome, QueuedRequest, ScheduledJob
+from service.db.models import JobKind, RunStatus, SchedulerState
+from service.observability.log_context import bind_log_fields
+from service.operations.job_queue import claim_next_job, finish_job, requeue_job
+from service.operations.scheduler_state import (
+    read_scheduler_states,
+    record_next_run,
+    record_run_finished,
+    record_run_started,
+)
+
+log = logging.getLogger(__name__)
+
+TickTask = Callable[[], Awaitable[None]]
+
+
+def _needs_rerun(state: SchedulerState) -> bool:
+    if state.last_status is RunStatus.INTERRUPTED:
+        return True
+    started, finished = state.last_started_at, state.last_finished_at
+    return started is not None and (finished is None or finished < started)
+
+
+class Scheduler:
+    """Runs ``scheduled`` jobs on time and queued requests through ``handlers``."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock,
+        scheduled: Sequence[ScheduledJob],
+        handlers: Mapping[JobKind, Job],
+        poll_interval: timedelta,
+        worker: str,
+        tick_tasks: Sequence[TickTask] = (),
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._scheduled = list(scheduled)
+        self._handlers = dict(handlers)
+        self._poll_interval = poll_interval
+        self._worker = worker
+        self._tick_tasks = list(tick_tasks)
+        self._next: dict[JobKind, datetime] = {}
+        self.stop = asyncio.Event()
+
+    def request_stop(self) -> None:
+        """Finish the job in flight (between two schools), record it, and leave :meth:`run`."""
+        self.stop.set()
+
+    @property
+    def next_runs(self) -> Mapping[JobKind, datetime]:
+        return dict(self._next)
+
+    async def run(self) -> None:
+        """Loop until :meth:`request_stop`; errors of one pass are logged, and the loop goes on."""
+        log.info("scheduler %s started", self._worker)
+        await self._plan()
+        while not self.stop.is_set():
+            failed = False
+            try:
+                await self._run_due_jobs()
+                await self._serve_queue()
+                await self._run_tick_tasks()
+            except Exception:
+                # The database may be restarting: log, wait a poll interval, try again (a due
+                # job would otherwise be retried in a tight loop).
+                log.exception("scheduler pass failed; retrying after %s", self._poll_interval)
+                failed = True
+            if self.stop.is_set():
+                break
+            wake = self._clock.now() + self._poll_interval
+            if not failed:
+                wake = min([*self._next.values(), wake])
+            await self._clock.sleep_until(wake, self.stop)
+        log.info("scheduler %s stopped", self._worker)
+
+    async def _plan(self) -> None:
+        now = self._clock.now()
+        async with self._sessions() as session:
+            states = {state.job: state for state in await read_scheduler_states(session)}
+            for job in self._scheduled:
+                state = states.get(job.kind.value)
+                if state is not None and _needs_rerun(state):
+                    planned = now
+                elif state is not None and state.last_started_at is not None:
+                    planned = max(now, job.schedule.next_fire(state.last_started_at))
+                else:
+                    planned = job.schedule.next_fire(now)
+                self._next[job.kind] = planned
+                await record_next_run(session, job.kind.value, next_run_at=planned)
+                log.info("%s planned at %s", job.kind.value, planned.isoformat())
+            await session.commit()
+
+    async def _run_due_jobs(self) -> None:
+        for job in sorted(self._scheduled, key=lambda job: self._next[job.kind]):
+            if self.stop.is_set() or self._next[job.kind] > self._clock.now():
+                continue
+            started = self._clock.now()
+            async with self._sessions() as session:
+                await record_run_started(session, job.kind.value, at=started)
+                await session.commit()
+            outcome = await self._call(job.run, JobContext(job.kind, started, self.stop))
+            self._next[job.kind] = job.schedule.next_fire(self._clock.now())
+            async with self._sessions() as session:
+                await record_run_finished(
+                    session,
+                    job.kind.value,
+                    at=self._clock.now(),
+                    status=outcome.status,
+                    summary=outcome.summary or None,
+                    next_run_at=self._next[job.kind],
+                )
+                await session.commit()
+
+    async def _serve_queue(self) -> None:
+        while not self.stop.is_set():
+            async with self._sessions() as session:
+                row = await claim_next_job(session, worker=self._worker, now=self._clock.now())
+                await session.commit()
+            if row is None:
+                return
+            request = QueuedRequest.from_row(row)
+            handler = self._handlers.get(request.kind)
+            if handler is None:
+                outcome = JobOutcome(RunStatus.FAILED, f"this scheduler cannot run {request.kind}")
+            else:
+                context = JobContext(request.kind, self._clock.now(), self.stop, request)
+                with bind_log_fields(job_request=request.id):
+                    outcome = await self._call(handler, context)
+            if not await self._settle(request, outcome):
+                return  # skipped: try again at the next poll, not in a tight loop
+
+    async def _settle(self, request: QueuedRequest, outcome: JobOutcome) -> bool:
+        """Record a request's outcome; ``False`` when it went back to the queue as skipped."""
+        async with self._sessions() as session:
+            if outcome.status in (RunStatus.INTERRUPTED, RunStatus.SKIPPED):
+                note = f"{outcome.status.value}: {outcome.summary}".rstrip(": ") + "; queued again"
+                await requeue_job(session, request.id, note=note)
+            else:
+                await finish_job(
+                    session,
+                    request.id,
+                    succeeded=outcome.status is RunStatus.SUCCEEDED,
+                    result=outcome.summary or None,
+                    run_id=outcome.run_id,
+                    now=self._clock.now(),
+                )
+            await session.commit()
+        return outcome.status is not RunStatus.SKIPPED
+
+    async def _call(self, job: Job, context: JobContext) -> JobOutcome:
+        with bind_log_fields(job=context.job.value):
+            log.info("%s started", context.job.value)
+            try:
+                outcome = await job(context)
+            except Exception as exc:
+                log.exception("%s crashed", context.job.value)
+                outcome = JobOutcome(RunStatus.FAILED, f"crashed: {type(exc).__name__}: {exc}")
+            log.info("%s ended: %s %s", context.job.value, outcome.status.value, outcome.summary)
+        return outcome
+
+    async def _run_tick_tasks(self) -> None:
+        for task in self._tick_tasks:
+            if self.stop.is_set():
+                return
+            try:
+                await task()
+            except Exception:
+                log.exception("scheduler tick task failed")

@@ -1,0 +1,1 @@
+"""Webhooks: signing event bodies, delivering the outbox of ``service.operations``."""

@@ -1,0 +1,1 @@
+"""What admin mutations need before they write: authentication and input checks."""

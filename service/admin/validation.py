@@ -1,0 +1,154 @@
+"""Checks of admin input, returning typed errors instead of raising.
+
+Each ``check_*`` function returns the cleaned value, or an :class:`InvalidInput` naming the
+argument and what is wrong with it; the GraphQL layer turns the latter into a member of the
+mutation's result union. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.countries import is_country_code
+from service.db.models import School
+from service.http_urls import parse_http_url
+from service.text import collapse_spaces
+
+MAX_REASON_LENGTH = 500
+MAX_SLUG_LENGTH = 120
+MAX_SCHOOLS_PER_REQUEST = 200
+#: Longest raw override value looked at; every field's own limit is lower.
+MAX_RAW_VALUE_LENGTH = 4096
+#: Unknown slugs named in an error message, at most (the message stays one readable line).
+_NAMED_UNKNOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidInput:
+    """``field`` is the argument's name as the caller wrote it; ``message`` says what to fix."""
+
+    field: str
+    message: str
+
+
+def check_url(value: str, *, field: str = "url") -> str | InvalidInput:
+    """An absolute http(s) URL without credentials, at most 2,048 characters."""
+    try:
+        return parse_http_url(value)
+    except ValueError as exc:
+        return InvalidInput(field, str(exc))
+
+
+def check_reason(value: str | None, *, field: str = "reason") -> str | InvalidInput:
+    """A non-empty reason of at most 500 characters, its spaces collapsed."""
+    reason = collapse_spaces(value or "").strip()
+    if not reason:
+        return InvalidInput(field, "give a reason: it is kept in the admin log")
+    if len(reason) > MAX_REASON_LENGTH:
+        return InvalidInput(field, f"the reason is longer than {MAX_REASON_LENGTH} characters")
+    return reason
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """How the value of an overridable field is checked; ``clean`` raises ``ValueError``."""
+
+    clean: Callable[[str], str]
+
+
+def _text(max_length: int) -> FieldRule:
+    def clean(value: str) -> str:
+        text = collapse_spaces(value).strip()
+        if not text:
+            raise ValueError("the value is empty")
+        if len(text) > max_length:
+            raise ValueError(f"the value is longer than {max_length} characters")
+        return text
+
+    return FieldRule(clean)
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or not is_country_code(code):
+        raise ValueError(f"{value.strip()!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+#: School fields an admin may override, with their checks (lengths are the columns').
+#: Further fields (scraped ones) are added by passing a larger mapping to ``check_override``.
+SCHOOL_FIELD_RULES: Mapping[str, FieldRule] = {
+    "name": _text(300),
+    "short_name": _text(120),
+    "city": _text(120),
+    "website": FieldRule(parse_http_url),
+    "country_code": FieldRule(_country_code),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideInput:
+    field: str
+    value: str
+
+
+def check_override(
+    field: str, value: str, rules: Mapping[str, FieldRule] = SCHOOL_FIELD_RULES
+) -> OverrideInput | InvalidInput:
+    """A known overridable field and a valid value for it."""
+    rule = rules.get(field)
+    if rule is None:
+        known = ", ".join(sorted(rules))
+        return InvalidInput("field", f"{field[:64]!r} cannot be overridden; fields: {known}")
+    if len(value) > MAX_RAW_VALUE_LENGTH:  # bound the work before cleaning
+        return InvalidInput("value", f"the value is longer than {MAX_RAW_VALUE_LENGTH} characters")
+    try:
+        return OverrideInput(field, rule.clean(value))
+    except ValueError as exc:
+        return InvalidInput("value", str(exc))
+
+
+def _clean_slugs(slugs: Iterable[str], field: str) -> list[str] | InvalidInput:
+    cleaned: list[str] = []
+    for raw in slugs:
+        slug = raw.strip()
+        if not slug or len(slug) > MAX_SLUG_LENGTH:
+            return InvalidInput(field, f"a school slug is 1 to {MAX_SLUG_LENGTH} characters long")
+        if slug not in cleaned:
+            cleaned.append(slug)
+        if len(cleaned) > MAX_SCHOOLS_PER_REQUEST:
+            return InvalidInput(field, f"at most {MAX_SCHOOLS_PER_REQUEST} schools per request")
+    return cleaned
+
+
+async def check_school_slugs(
+    session: AsyncSession, slugs: Iterable[str], *, field: str = "schools"
+) -> list[str] | InvalidInput:
+    """Known school slugs, without duplicates, in the order given (an empty list stays empty)."""
+    cleaned = _clean_slugs(slugs, field)
+    if isinstance(cleaned, InvalidInput) or not cleaned:
+        return cleaned
+    known = set(await session.scalars(select(School.slug).where(School.slug.in_(cleaned))))
+    unknown = [slug for slug in cleaned if slug not in known]
+    if unknown:
+        named = ", ".join(unknown[:_NAMED_UNKNOWN])
+        more = f" and {len(unknown) - _NAMED_UNKNOWN} more" if len(unknown) > _NAMED_UNKNOWN else ""
+        return InvalidInput(field, f"unknown schools: {named}{more}")
+    return cleaned
+
+
+async def check_school_slug(
+    session: AsyncSession, slug: str, *, field: str = "slug"
+) -> School | InvalidInput:
+    """The school with this slug."""
+    cleaned = slug.strip()
+    if not cleaned or len(cleaned) > MAX_SLUG_LENGTH:
+        return InvalidInput(field, f"a school slug is 1 to {MAX_SLUG_LENGTH} characters long")
+    school = await session.scalar(select(School).where(School.slug == cleaned))
+    if school is None:
+        return InvalidInput(field, f"unknown school: {cleaned}")
+    return school

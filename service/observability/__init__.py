@@ -1,0 +1,1 @@
+"""Seeing what the service does: structured logs with request and run ids, Prometheus metrics."""

@@ -1,0 +1,69 @@
+"""Ids that every log line carries while a request or a run is in progress.
+
+The values live in a :class:`contextvars.ContextVar`, so they follow the code through ``await``
+and into tasks created inside the block, and never leak between concurrent requests.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
+
+LogValue = str | int
+
+_fields: ContextVar[Mapping[str, LogValue]] = ContextVar(
+    "mobility_log_fields", default=MappingProxyType({})
+)
+
+#: What a client may send as ``X-Request-ID``; anything else is replaced by a fresh id, so that a
+#: client cannot write arbitrary text (or very long text) into our logs.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def current_log_fields() -> Mapping[str, LogValue]:
+    """The fields bound in the current context (read-only)."""
+    return _fields.get()
+
+
+@contextmanager
+def bind_log_fields(**fields: LogValue | None) -> Iterator[None]:
+    """Add ``fields`` to every log line written inside the block (``None`` values are skipped).
+
+    Blocks nest: an inner block adds to (or overrides) the outer one and restores it on exit.
+    """
+    merged = {**_fields.get(), **{key: value for key, value in fields.items() if value is not None}}
+    token = _fields.set(MappingProxyType(merged))
+    try:
+        yield
+    finally:
+        _fields.reset(token)
+
+
+@contextmanager
+def bind_request_id(request_id: str) -> Iterator[None]:
+    """Bind the id of the HTTP request being served."""
+    with bind_log_fields(request_id=request_id):
+        yield
+
+
+@contextmanager
+def bind_run_id(run_id: int | str) -> Iterator[None]:
+    """Bind the id of the sync run or import in progress."""
+    with bind_log_fields(run_id=run_id):
+        yield
+
+
+def new_request_id() -> str:
+    """A fresh random request id (16 hex characters)."""
+    return secrets.token_hex(8)
+
+
+def accept_request_id(candidate: str | None) -> str:
+    """The client's ``X-Request-ID`` when it is short and plain, a fresh id otherwise."""
+    if candidate is not None and _REQUEST_ID.fullmatch(candidate):
+        return candidate
+    return new_request_id()

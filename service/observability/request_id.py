@@ -1,0 +1,37 @@
+"""ASGI middleware giving every HTTP request an id, in its log lines and its response.
+
+A client (or a proxy in front) may send ``X-Request-ID``; a short plain one is kept so that one
+id follows the request across systems, anything else is replaced by a fresh id. The id goes back
+in the ``X-Request-ID`` response header, so that a user reporting a problem can quote it.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.observability.log_context import accept_request_id, bind_request_id
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Binds the request id for everything that runs while the request is served."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with bind_request_id(request_id):
+            await self.app(scope, receive, send_with_id)

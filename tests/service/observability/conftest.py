@@ -1,0 +1,3 @@
+from tests.scratch import scratch_database, sessions
+
+__all__ = ["scratch_database", "sessions"]
