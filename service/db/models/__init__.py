@@ -14,6 +14,7 @@ from service.db.models.catalogue import (
     school_programme,
 )
 from service.db.models.curation import FaqRevision, Finding, FindingSeverity
+from service.db.models.school_facts import SchoolFact, SchoolFactChange, SchoolOverride
 from service.db.versioning import DataVersion
 
 __all__ = [
@@ -29,6 +30,9 @@ __all__ = [
     "OfferKind",
     "Programme",
     "School",
+    "SchoolFact",
+    "SchoolFactChange",
+    "SchoolOverride",
     "SelectionRule",
     "offer_home_track",
     "school_programme",
