@@ -18,12 +18,14 @@ from bs4.element import Comment, Declaration, Doctype, NavigableString, Processi
 from service.text import collapse_spaces
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "summary"}
+# fmt: off
 _BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
     "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "li",
     "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "ul", *_HEADINGS,
-}  # fmt: skip
+}
+# fmt: on
 _SECTIONING = {"aside", "footer", "header"}
 _SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 #: A block this short just before a list introduces it even without a colon.

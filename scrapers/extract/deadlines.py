@@ -44,8 +44,13 @@ from service.catalogue.fields import FactField
 EXTRACTOR = "generic/deadlines"
 VERSION = "1"
 
-_CONFIDENCE = {IN_CLAUSE: 0.9, IN_SENTENCE: 0.85, IN_HEADERS: 0.85, IN_LEAD_IN: 0.75,
-               IN_HEADING: 0.6}  # fmt: skip
+_CONFIDENCE = {
+    IN_CLAUSE: 0.9,
+    IN_SENTENCE: 0.85,
+    IN_HEADERS: 0.85,
+    IN_LEAD_IN: 0.75,
+    IN_HEADING: 0.6,
+}
 
 
 def combine_periods(labels: set[str]) -> str | None:

@@ -68,8 +68,13 @@ def country_code_of(name: str) -> str | None:
 
 def _address(value: object) -> FactValue | None:
     if isinstance(value, str):
-        return {"street": None, "postal_code": None, "locality": collapse_spaces(value),
-                "country_code": None, "country": None}  # fmt: skip
+        return {
+            "street": None,
+            "postal_code": None,
+            "locality": collapse_spaces(value),
+            "country_code": None,
+            "country": None,
+        }
     if not isinstance(value, dict):
         return None
     country = _text(value.get("addressCountry"))

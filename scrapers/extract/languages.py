@@ -105,16 +105,24 @@ def _requirements(folded: str) -> list[_Requirement]:
 def _value(requirement: _Requirement, language: str) -> tuple[str, dict[str, JsonScalar]] | None:
     """(key part naming the test, value without status) or ``None`` for an impossible score."""
     if requirement.test == "cefr":
-        return "cefr", {"language": language, "level": requirement.level, "test": None,
-                        "score": None}  # fmt: skip
+        return "cefr", {
+            "language": language,
+            "level": requirement.level,
+            "test": None,
+            "score": None,
+        }
     assert requirement.score is not None
     named = _test_name(requirement.test, requirement.variant, requirement.score)
     if named is None:
         return None
     display, slug = named
     score = requirement.score
-    return slug, {"language": language, "level": None, "test": display,
-                  "score": int(score) if score.is_integer() else score}  # fmt: skip
+    return slug, {
+        "language": language,
+        "level": None,
+        "test": display,
+        "score": int(score) if score.is_integer() else score,
+    }
 
 
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:

@@ -42,10 +42,13 @@ def _page_context(url: str, facts: list[ExtractedFact]) -> PageContext:
     region = country_of_host(urlsplit(url).hostname)
     if region is None:
         region = next(
-            (str(f.value["country_code"]) for f in facts
-             if f.field is FactField.ADDRESS and f.value.get("country_code")),
+            (
+                str(f.value["country_code"])
+                for f in facts
+                if f.field is FactField.ADDRESS and f.value.get("country_code")
+            ),
             None,
-        )  # fmt: skip
+        )
     winter = AUTUMN if language == "de" or region in _WINTER_IS_AUTUMN else SPRING
     return PageContext(url=url, language=language, region=region, winter=winter)
 
