@@ -94,9 +94,18 @@ def soft_404(page: PageExtraction) -> str | None:
 
 
 def host_of(url: str) -> str:
-    """The host of ``url``, lower case, without ``www.``."""
-    host = (urlsplit(url).hostname or "").rstrip(".")
-    return host.removeprefix("www.")
+    """The site of ``url``: its host, lower case, without ``www.``, with an explicit port.
+
+    The port is kept so that sites served side by side on one machine (``127.0.0.1:8001``,
+    ``127.0.0.1:8002``) stay distinct.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port is no port
+        port = None
+    return f"{host}:{port}" if host and port is not None else host
 
 
 def other_partner_site(page: PageExtraction, others: Mapping[str, str]) -> str | None:
