@@ -74,9 +74,16 @@ def _names_autumn_too(cues: TextCues, date: DateMention) -> bool:
     )
 
 
+#: "First semester (September - January): nominations by 15 May, …": a short label ending
+#: with a colon at the start of a block speaks for the whole block.
+_LEAD_LABEL = re.compile(r"^([^:.!?]{3,80}):\s+\S")
+
+
 def surroundings_of(block: TextBlock) -> Surroundings:
-    """The block's context, folded, nearest first."""
-    headers = tuple(fold_aligned(h) for h in (block.row_header, block.column_header) if h)
+    """The block's context, folded, nearest first (its own lead label, then its headers)."""
+    label = _LEAD_LABEL.match(block.text)
+    own = (label.group(1),) if label else ()
+    headers = tuple(fold_aligned(h) for h in (*own, block.row_header, block.column_header) if h)
     return Surroundings(
         headers=headers,
         lead_in=fold_aligned(block.lead_in) if block.lead_in else None,

@@ -87,6 +87,17 @@ def test_a_list_takes_its_kind_from_the_sentence_that_introduces_it() -> None:
     }
 
 
+def test_a_label_opening_a_paragraph_speaks_for_all_its_dates() -> None:
+    body = (
+        "<p><b>Spring term (January \u2013 May):</b> nominations until 1 October,"
+        " applications until 1 November.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/spring": ("--10-01", None),
+        "application/spring": ("--11-01", None),
+    }
+
+
 def test_a_table_takes_kind_and_semester_from_its_headers_either_way_round() -> None:
     semesters_as_rows = (
         "<table><thead><tr><th>Semester</th><th>Nomination deadline</th>"

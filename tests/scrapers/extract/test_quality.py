@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
-from bench.extraction_quality import MEASURED, format_scores, measure
+import json
+import shutil
+from pathlib import Path
 
-#: Measured when this floor was set: deadlines P 0.97 R 1.00, language requirements P 0.89
-#: R 0.89, every other type 1.00 (the pages were written alongside the extractors, so these
-#: numbers are an upper bound for unseen pages). A drop below the floor is a regression.
-PRECISION_FLOOR = 0.85
-RECALL_FLOOR = 0.85
+import pytest
+
+from bench.extraction_quality import LABELS, MEASURED, format_scores, measure
+from service.catalogue.fields import FactField
+
+#: Set from the measurements when the floor was added (``python -m bench.extraction_quality``):
+#: on all pages every type is at 0.92 or above; on the held-out pages deadlines have recall
+#: 0.75 (a semester given as a month of arrival is not understood), the rest 1.00. A drop below
+#: the floor is a regression.
+FLOORS = {None: (0.85, 0.85), True: (0.85, 0.70)}
 
 
-def test_precision_and_recall_per_fact_type_stay_above_the_floor() -> None:
-    scores = measure()
+@pytest.mark.parametrize("held_out", [None, True], ids=["all-pages", "held-out-pages"])
+def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool | None) -> None:
+    scores = measure(held_out=held_out)
     assert set(scores) == set(MEASURED)
     report = format_scores(scores, details=True)
+    precision_floor, recall_floor = FLOORS[held_out]
     for score in scores.values():
-        assert score.precision >= PRECISION_FLOOR, report
-        assert score.recall >= RECALL_FLOOR, report
+        assert score.precision >= precision_floor, report
+        assert score.recall >= recall_floor, report
 
 
-def test_a_wrong_value_counts_as_a_false_positive_and_a_false_negative() -> None:
-    scores = measure()
-    languages = scores[MEASURED[1]]
-    # The Finnish Aalto page lists TOEFL and IELTS without saying "required": 2 + 2.
-    assert (languages.false_positives, languages.false_negatives) == (2, 2)
+def test_a_wrong_value_is_a_false_positive_and_a_false_negative(tmp_path: Path) -> None:
+    page = "telecom-st-etienne-incoming-en.html"
+    shutil.copy(LABELS.parent / page, tmp_path / page)
+    wrong = {"kind": "nomination", "semester": "autumn", "date": "2025-04-01", "opens": None}
+    labels = {
+        "pages": [
+            {
+                "file": page,
+                "url": "https://www.telecom-st-etienne.fr/en/international/exchange-students/",
+                "facts": [
+                    {"field": "deadline", "key": "nomination/autumn", "value": wrong},
+                    {"field": "email", "key": "incoming@telecom-st-etienne.example"},
+                    {"field": "email", "key": "nobody@telecom-st-etienne.example"},
+                ],
+            }
+        ]
+    }
+    (tmp_path / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    scores = measure(tmp_path / "labels.json")
+    deadlines, emails = scores[FactField.DEADLINE], scores[FactField.EMAIL]
+    # Four deadlines found, one of them with another date than labelled.
+    assert (deadlines.true_positives, deadlines.false_positives, deadlines.false_negatives) == (
+        0,
+        4,
+        1,
+    )
+    assert (emails.true_positives, emails.false_positives, emails.false_negatives) == (1, 0, 1)
+    assert (emails.precision, emails.recall) == (1.0, 0.5)
+    assert scores[FactField.CREDITS].precision == 0.0  # found, never labelled
