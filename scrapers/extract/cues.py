@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from scrapers.extract.blocks import TextBlock
 from scrapers.extract.textmatch import (
     Mention,
     Span,
@@ -52,7 +53,7 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Surroundings:
-    """A block's context texts, folded: table headers first, then lead-in, then heading."""
+    """A block's context texts, folded: its lead label and table headers, lead-in, heading."""
 
     headers: tuple[str, ...]
     lead_in: str | None
@@ -65,6 +66,23 @@ class Surroundings:
         if self.heading:
             pieces.append((IN_HEADING, self.heading))
         return pieces
+
+
+#: "First semester (September - January): nominations by 15 May, …": a short label ending
+#: with a colon at the start of a block speaks for the whole block.
+_LEAD_LABEL = re.compile(r"^([^:.!?]{3,80}):\s+\S")
+
+
+def surroundings_of(block: TextBlock) -> Surroundings:
+    """The block's context, folded, nearest first (its own lead label, then its headers)."""
+    label = _LEAD_LABEL.match(block.text)
+    own = (label.group(1),) if label else ()
+    headers = tuple(fold_aligned(h) for h in (*own, block.row_header, block.column_header) if h)
+    return Surroundings(
+        headers=headers,
+        lead_in=fold_aligned(block.lead_in) if block.lead_in else None,
+        heading=fold_aligned(block.heading) if block.heading else None,
+    )
 
 
 class TextCues:

@@ -24,10 +24,11 @@ from scrapers.extract.cues import (
     TextCues,
     label_in,
     resolve,
+    surroundings_of,
 )
 from scrapers.extract.dates import DateMention, find_dates
 from scrapers.extract.facts import ExtractedFact, clip_snippet
-from scrapers.extract.textmatch import distance, fold_aligned
+from scrapers.extract.textmatch import distance
 from scrapers.extract.vocabulary import (
     AUTUMN,
     DATE_ROLE_CUES,
@@ -74,23 +75,6 @@ def _names_autumn_too(cues: TextCues, date: DateMention) -> bool:
     )
 
 
-#: "First semester (September - January): nominations by 15 May, …": a short label ending
-#: with a colon at the start of a block speaks for the whole block.
-_LEAD_LABEL = re.compile(r"^([^:.!?]{3,80}):\s+\S")
-
-
-def surroundings_of(block: TextBlock) -> Surroundings:
-    """The block's context, folded, nearest first (its own lead label, then its headers)."""
-    label = _LEAD_LABEL.match(block.text)
-    own = (label.group(1),) if label else ()
-    headers = tuple(fold_aligned(h) for h in (*own, block.row_header, block.column_header) if h)
-    return Surroundings(
-        headers=headers,
-        lead_in=fold_aligned(block.lead_in) if block.lead_in else None,
-        heading=fold_aligned(block.heading) if block.heading else None,
-    )
-
-
 def _is_other_date(
     cues: TextCues, date: DateMention, kind: Found | None, around: Surroundings
 ) -> bool:
@@ -120,6 +104,7 @@ def _is_just_a_date(text: str, date: DateMention) -> bool:
 def _marks_a_limit(
     cues: TextCues, span: tuple[int, int], date: DateMention, kind: Found, around: Surroundings
 ) -> bool:
+    """Whether something says the date is a limit: a period's end, a deadline word, …"""
     if date.opens is not None or kind.where in (IN_CLAUSE, IN_SENTENCE):
         return True
     if kind.where == IN_HEADERS and _is_just_a_date(cues.text, date):

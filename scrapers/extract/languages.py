@@ -16,9 +16,15 @@ from functools import cache
 from babel import Locale
 
 from scrapers.extract.blocks import TextBlock
-from scrapers.extract.cues import IN_CLAUSE, IN_SENTENCE, Found, TextCues, resolve
+from scrapers.extract.cues import (
+    IN_CLAUSE,
+    IN_SENTENCE,
+    Found,
+    TextCues,
+    resolve,
+    surroundings_of,
+)
 from scrapers.extract.dates import LANGUAGES
-from scrapers.extract.deadlines import surroundings_of
 from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet
 from scrapers.extract.textmatch import compile_cues, fold_aligned
 from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
