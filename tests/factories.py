@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +18,8 @@ from service.db.models import (
     OfferKind,
     Programme,
     School,
+    SchoolFact,
+    SchoolOverride,
 )
 
 _sequence = itertools.count(1)
@@ -122,3 +126,58 @@ async def make_link(
     session.add(link)
     await session.flush()
     return link
+
+
+async def make_school_fact(
+    session: AsyncSession,
+    *,
+    school: School,
+    field: str,
+    value: Mapping[str, object],
+    key: str = "",
+    source_url: str = "https://partner.example/exchange",
+    fetched_at: datetime = datetime(2025, 1, 15, tzinfo=UTC),
+    stale: bool = False,
+) -> SchoolFact:
+    fact = SchoolFact(
+        school_id=school.id,
+        field=field,
+        key=key,
+        value=dict(value),
+        source_url=source_url,
+        fetched_at=fetched_at,
+        extractor="generic/test",
+        extractor_version="1",
+        snippet="",
+        confidence=0.9,
+        stale=stale,
+        stale_since=fetched_at if stale else None,
+        last_good_at=fetched_at,
+        first_seen_at=fetched_at,
+    )
+    session.add(fact)
+    await session.flush()
+    return fact
+
+
+async def make_override(
+    session: AsyncSession,
+    *,
+    school: School,
+    field: str,
+    value: Mapping[str, object],
+    key: str = "",
+    reason: str = "checked with the partner",
+    created_by: str = "admin@ensias.example",
+) -> SchoolOverride:
+    override = SchoolOverride(
+        school_id=school.id,
+        field=field,
+        key=key,
+        value=dict(value),
+        reason=reason,
+        created_by=created_by,
+    )
+    session.add(override)
+    await session.flush()
+    return override

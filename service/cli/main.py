@@ -14,7 +14,9 @@ from service.cli.lazy import LazyGroup
 from service.errors import UserError
 
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "extract": "scrapers.extract.command:extract_command",
+}
 
 
 @click.group(

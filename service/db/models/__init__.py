@@ -26,6 +26,7 @@ from service.db.models.operations import (
     SchoolBackoff,
     WebhookDelivery,
 )
+from service.db.models.school_facts import SchoolFact, SchoolFactChange, SchoolOverride
 from service.db.versioning import DataVersion
 
 __all__ = [
@@ -50,6 +51,9 @@ __all__ = [
     "SchedulerState",
     "School",
     "SchoolBackoff",
+    "SchoolFact",
+    "SchoolFactChange",
+    "SchoolOverride",
     "SelectionRule",
     "WebhookDelivery",
     "offer_home_track",

@@ -1,0 +1,137 @@
+"""Extraction quality as numbers: precision and recall per fact type on the labelled pages.
+
+The labelled set is ``tests/scrapers/extract/pages/labels.json``: for each fixture page, the
+facts a careful reader finds in it. Deadlines, language requirements, credits and duration are
+compared on their whole value; e-mails and phones on their address and number (their labels are
+a reading aid, not the fact). A fact extracted with a wrong value counts once as a false
+positive and once as a false negative.
+
+    python -m bench.extraction_quality [--labels PATH] [--details]
+
+Pages marked ``held_out`` in the labelled set were written and labelled after the extractors
+were frozen: their numbers estimate quality on unseen pages; the others are an upper bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapers.extract.facts import ExtractedFact
+from scrapers.extract.pipeline import extract_page
+from service.catalogue.fields import FactField
+
+LABELS = Path(__file__).resolve().parents[1] / "tests/scrapers/extract/pages/labels.json"
+#: The fact types measured, in the order they are printed.
+MEASURED = (
+    FactField.DEADLINE,
+    FactField.LANGUAGE_REQUIREMENT,
+    FactField.CREDITS,
+    FactField.DURATION,
+    FactField.EMAIL,
+    FactField.PHONE,
+)
+_BY_KEY_ONLY = {FactField.EMAIL, FactField.PHONE}
+_FETCHED_AT = datetime(2025, 1, 15, tzinfo=UTC)
+
+Comparable = tuple[str, str]
+
+
+@dataclass
+class Score:
+    """Counts for one fact type, and the mismatches behind them."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else 1.0
+
+
+def _comparable(fact_field: FactField, key: str, value: object) -> Comparable:
+    if fact_field in _BY_KEY_ONLY:
+        return (key, "")
+    return (key, json.dumps(value, sort_keys=True))
+
+
+def _extracted(facts: Iterable[ExtractedFact], fact_field: FactField) -> set[Comparable]:
+    return {
+        _comparable(fact_field, fact.key, dict(fact.value))
+        for fact in facts
+        if fact.field is fact_field
+    }
+
+
+def measure(labels: Path = LABELS, *, held_out: bool | None = None) -> dict[FactField, Score]:
+    """Score every measured fact type over the labelled pages.
+
+    ``held_out``: only the pages never used to tune the extractors (``True``), only the others
+    (``False``), or all of them (``None``).
+    """
+    data = json.loads(labels.read_text(encoding="utf-8"))
+    scores = {fact_field: Score() for fact_field in MEASURED}
+    for page in data["pages"]:
+        if held_out is not None and bool(page.get("held_out", False)) != held_out:
+            continue
+        html = (labels.parent / page["file"]).read_text(encoding="utf-8")
+        extraction = extract_page(html, page["url"], _FETCHED_AT)
+        for fact_field in MEASURED:
+            expected = {
+                _comparable(fact_field, fact["key"], fact.get("value"))
+                for fact in page["facts"]
+                if fact["field"] == fact_field.value
+            }
+            found = _extracted(extraction.facts, fact_field)
+            score = scores[fact_field]
+            score.true_positives += len(found & expected)
+            score.false_positives += len(found - expected)
+            score.false_negatives += len(expected - found)
+            score.misses += [f"{page['file']}: unexpected {item}" for item in found - expected]
+            score.misses += [f"{page['file']}: missed {item}" for item in expected - found]
+    return scores
+
+
+def format_scores(scores: dict[FactField, Score], *, details: bool = False) -> str:
+    """A table of precision and recall per fact type (and the mismatches, if asked)."""
+    lines = [f"{'fact type':<22} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}"]
+    for fact_field, score in scores.items():
+        lines.append(
+            f"{fact_field.value:<22} {score.true_positives:>4} {score.false_positives:>4} "
+            f"{score.false_negatives:>4} {score.precision:>10.2f} {score.recall:>8.2f}"
+        )
+    if details:
+        for fact_field, score in scores.items():
+            lines += [f"  {fact_field.value}: {miss}" for miss in score.misses]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--labels", type=Path, default=LABELS, help="the labelled set (JSON)")
+    parser.add_argument("--details", action="store_true", help="list every mismatch")
+    arguments = parser.parse_args(argv)
+    for title, subset in (
+        ("all labelled pages", None),
+        ("development pages (written alongside the extractors)", False),
+        ("held-out pages (never used to tune them)", True),
+    ):
+        print(f"{title}:")
+        print(format_scores(measure(arguments.labels, held_out=subset), details=arguments.details))
+        print()
+
+
+if __name__ == "__main__":
+    main()

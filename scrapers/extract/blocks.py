@@ -1,0 +1,224 @@
+"""The content as a sequence of text blocks, each with the context a reader would use.
+
+A date in a table cell means nothing without its column header ("Nomination deadline") and its
+row header ("Autumn semester"); a list item "Spring: 15 October" means nothing without the
+sentence that introduces the list ("Application deadlines:"). The reader walks the tree once and
+gives every block its heading, lead-in, row and column headers. A ``<br>`` ends a block, so that
+"Autumn: 15 April<br>Spring: 1 October" is two blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from bs4 import Tag
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+
+from service.text import collapse_spaces
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "summary"}
+# fmt: off
+_BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "li",
+    "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul", *_HEADINGS,
+}
+# fmt: on
+_SECTIONING = {"aside", "footer", "header"}
+_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+#: A block this short just before a list introduces it even without a colon.
+_LEAD_IN_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """One run of text and what surrounds it."""
+
+    text: str
+    #: The headings above the block, outermost first (h1 > h2 > h3 …).
+    headings: tuple[str, ...] = ()
+    lead_in: str | None = None
+    row_header: str | None = None
+    column_header: str | None = None
+    in_main: bool = True
+    #: ``mailto:`` and ``tel:`` links inside the block.
+    links: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str | None:
+        """The nearest heading above the block."""
+        return self.headings[-1] if self.headings else None
+
+    def context(self) -> list[str]:
+        """The surrounding texts, nearest first: headers, lead-in, heading."""
+        parts = (self.row_header, self.column_header, self.lead_in, self.heading)
+        return [part for part in parts if part]
+
+
+#: Level of headings that are not h1-h6 (accordion toggles, summaries): below every h-level.
+_TOGGLE_LEVEL = 7
+
+
+def _heading_level(tag: Tag) -> int | None:
+    """The heading level of ``tag`` (1-7), or ``None`` when it is not a heading."""
+    if tag.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return int(tag.name[1])
+    level = str(tag.get("aria-level", ""))
+    if tag.get("role") == "heading":
+        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else _TOGGLE_LEVEL
+    if tag.name == "summary" or (tag.name == "button" and tag.has_attr("aria-expanded")):
+        return _TOGGLE_LEVEL
+    return None
+
+
+def _has_block_inside(tag: Tag) -> bool:
+    return tag.find(_BLOCKS) is not None
+
+
+class _Reader:
+    def __init__(self, main: Tag) -> None:
+        self.main = main
+        self.blocks: list[TextBlock] = []
+        self.headings: list[tuple[int, str]] = []
+
+    def _emit(self, text: str, context: TextBlock, links: list[str]) -> None:
+        text = collapse_spaces(text)
+        if text:
+            headings = tuple(heading for _, heading in self.headings)
+            self.blocks.append(replace(context, text=text, headings=headings, links=tuple(links)))
+
+    def _enter_heading(self, level: int, text: str) -> None:
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        if text:
+            self.headings.append((level, text))
+
+    def walk(self, element: Tag, context: TextBlock) -> None:
+        buffer: list[str] = []
+        links: list[str] = []
+
+        def flush() -> None:
+            self._emit("".join(buffer), context, links)
+            buffer.clear()
+            links.clear()
+
+        for child in element.children:
+            if isinstance(child, _SKIPPED_STRINGS):
+                continue
+            if isinstance(child, NavigableString):
+                buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            inner = (
+                context
+                if context.in_main or child is not self.main
+                else (replace(context, in_main=True))
+            )
+            if child.name == "br":
+                flush()
+            elif (level := _heading_level(child)) is not None:
+                flush()
+                self._enter_heading(level, collapse_spaces(child.get_text(" ")))
+                self._emit(child.get_text(" "), inner, [])
+            elif child.name == "table":
+                flush()
+                self._table(child, inner)
+            elif child.name in ("ul", "ol"):
+                flush()
+                self._list(child, inner)
+            elif child.name == "dl":
+                flush()
+                self._definitions(child, inner)
+            elif child.name in _SECTIONING:
+                flush()
+                # A footer or sidebar is not under the heading that precedes it, and is not
+                # the main content even when no main element stands out.
+                outer_headings, self.headings = self.headings, []
+                self.walk(child, replace(inner, in_main=child is self.main))
+                self.headings = outer_headings
+            elif child.name in _BLOCKS or _has_block_inside(child):
+                flush()
+                self.walk(child, inner)
+            else:
+                links.extend(_contact_links(child))
+                buffer.append(child.get_text(""))
+        flush()
+
+    def _lead_in(self, *, short_is_enough: bool) -> str | None:
+        if not self.blocks:
+            return None
+        last = self.blocks[-1]
+        if last.headings == tuple(heading for _, heading in self.headings) and (
+            last.text.endswith(":") or (short_is_enough and len(last.text) <= _LEAD_IN_MAX)
+        ):
+            return last.text
+        return None
+
+    def _list(self, element: Tag, context: TextBlock) -> None:
+        item_context = replace(
+            context, lead_in=self._lead_in(short_is_enough=True) or context.lead_in
+        )
+        for item in element.find_all("li", recursive=False):
+            self.walk(item, item_context)
+
+    def _definitions(self, element: Tag, context: TextBlock) -> None:
+        term: str | None = None
+        for tag in element.find_all(("dt", "dd")):
+            if tag.find_parent("dl") is not element:
+                continue
+            if tag.name == "dt":
+                term = collapse_spaces(tag.get_text(" "))
+                self.walk(tag, context)
+            else:
+                self.walk(tag, replace(context, row_header=term or context.row_header))
+
+    def _table(self, table: Tag, context: TextBlock) -> None:
+        rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
+        caption = table.find("caption")
+        lead_in = collapse_spaces(caption.get_text(" ")) if isinstance(caption, Tag) else None
+        lead_in = lead_in or self._lead_in(short_is_enough=False)
+        context = replace(context, lead_in=lead_in or context.lead_in)
+        grid = [list(_cells(row)) for row in rows]
+        header: list[str] = []
+        if grid and (
+            all(cell.name == "th" for cell in grid[0]) or (rows[0].find_parent("thead") is not None)
+        ):
+            header = [collapse_spaces(cell.get_text(" ")) for cell in grid[0]]
+            grid = grid[1:]
+        for cells in grid:
+            row_header = collapse_spaces(cells[0].get_text(" ")) if len(cells) > 1 else None
+            for index, cell in enumerate(cells):
+                column = header[index] if index < len(header) else None
+                is_label = index == 0 and len(cells) > 1
+                self.walk(
+                    cell,
+                    replace(
+                        context,
+                        row_header=None if is_label else row_header,
+                        column_header=column or None,
+                    ),
+                )
+
+
+def _cells(row: Tag) -> Iterator[Tag]:
+    """The row's cells, each repeated over the columns it spans."""
+    for cell in row.find_all(("td", "th"), recursive=False):
+        span = str(cell.get("colspan", "1"))
+        for _ in range(int(span) if span.isdigit() and 0 < int(span) < 50 else 1):
+            yield cell
+
+
+def _contact_links(tag: Tag) -> list[str]:
+    anchors = [tag] if tag.name == "a" else tag.find_all("a", href=True)
+    hrefs = [str(anchor.get("href", "")) for anchor in anchors]
+    return [href for href in hrefs if href.lower().startswith(("mailto:", "tel:"))]
+
+
+def read_blocks(root: Tag, main: Tag) -> list[TextBlock]:
+    """The text blocks under ``root`` in document order; those under ``main`` are marked so."""
+    reader = _Reader(main)
+    reader.walk(root, TextBlock(text="", in_main=root is main))
+    return reader.blocks

@@ -1,0 +1,133 @@
+"""Contact e-mails and phone numbers, each with the label the page gives it.
+
+Contacts are read from the whole page (the footer often holds the switchboard), trusted more in
+the main content. Phone numbers are parsed with libphonenumber's data (``phonenumbers``):
+international forms anywhere, national forms (``04 76 57 45 00``) when the page's country is
+known. Fax numbers are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import phonenumbers
+
+from scrapers.extract.blocks import TextBlock
+from scrapers.extract.emails import deobfuscate, email_from_link, find_emails
+from scrapers.extract.facts import ExtractedFact, clip_snippet
+from service.catalogue.fields import FactField
+from service.countries import is_country_code
+from service.text import collapse_spaces
+
+EXTRACTOR = "generic/contacts"
+VERSION = "1"
+
+_FAX = re.compile(r"(?:fax|t[ée]l[ée]copie|telefax|faksi)\W*$", re.IGNORECASE)
+_CUE_WORDS = re.compile(
+    r"\b(?:e-?mail|mail|courriel|adresse|sähköposti|posta elettronica|tel|tél|phone|telephone"
+    r"|téléphone|puh|puhelin|telefono|telefon|mob|gsm|contact)\b\.?",
+    re.IGNORECASE,
+)
+_LABEL_TRIM = " \t:;,.-\u2013\u2014|/()[]"
+_LABEL_MAX = 80
+_LABEL_MAX_DIGITS = 4
+#: A block longer than this is prose: the words around an address are not its label.
+_LABEL_BLOCK_MAX = 120
+_MAIN_CONFIDENCE = 0.9
+_OTHER_CONFIDENCE = 0.6
+
+
+def country_of_host(host: str | None) -> str | None:
+    """The country of a country-code top-level domain (``fr`` → ``FR``), else ``None``."""
+    tld = (host or "").rstrip(".").rsplit(".", 1)[-1]
+    return tld.upper() if len(tld) == 2 and is_country_code(tld) else None
+
+
+_LAST_CLAUSE = re.compile(r"(?:[.;|]\s|\s[\u2013\u2014\u00b7\u2022-]\s)")
+
+
+def _clean_label(text: str) -> str | None:
+    # The words just before an address name it: "…, Finland. Switchboard +358 9 47001".
+    clauses = [c for c in _LAST_CLAUSE.split(text) if c.strip(_LABEL_TRIM)]
+    text = clauses[-1] if clauses else ""
+    label = collapse_spaces(_CUE_WORDS.sub(" ", text)).strip(_LABEL_TRIM)
+    if sum(char.isdigit() for char in label) >= _LABEL_MAX_DIGITS:
+        return None  # a number, not a name
+    return label if 2 < len(label) <= _LABEL_MAX else None
+
+
+def _label(block: TextBlock, before: str, previous: TextBlock | None) -> str | None:
+    if len(block.text) <= _LABEL_BLOCK_MAX:
+        label = _clean_label(before)
+        if label:
+            return label
+    if previous is not None and len(previous.text) <= _LABEL_MAX:
+        has_contact = find_emails(previous.text) or "@" in previous.text
+        if not has_contact and not any(char.isdigit() for char in previous.text):
+            label = _clean_label(previous.text)
+            if label:
+                return label
+    return _clean_label(block.row_header) if block.row_header else None
+
+
+def _fact(
+    field: FactField, key: str, value: dict[str, str | None], url: str, block: TextBlock
+) -> ExtractedFact:
+    confidence = _MAIN_CONFIDENCE if block.in_main else _OTHER_CONFIDENCE
+    return ExtractedFact(
+        field, key, value, url, clip_snippet(block.text), EXTRACTOR, VERSION, confidence
+    )
+
+
+def _phones(text: str, region: str | None) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    for match in phonenumbers.PhoneNumberMatcher(text, region or "ZZ"):
+        if _FAX.search(text[max(0, match.start - 16) : match.start]):
+            continue
+        number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found.append((number, match.start))
+    return found
+
+
+def _phone_from_link(href: str, region: str | None) -> str | None:
+    try:
+        number = phonenumbers.parse(href[len("tel:") :], region or "ZZ")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_contacts(
+    blocks: Sequence[TextBlock], url: str, *, region: str | None
+) -> list[ExtractedFact]:
+    """E-mail and phone facts of every block; ``region`` (ISO alpha-2) reads national numbers."""
+    facts: dict[tuple[FactField, str], ExtractedFact] = {}
+
+    def keep(fact: ExtractedFact) -> None:
+        known = facts.get((fact.field, fact.key))
+        if known is None or fact.confidence > known.confidence:
+            facts[(fact.field, fact.key)] = fact
+
+    previous: TextBlock | None = None
+    for block in blocks:
+        text = deobfuscate(block.text)
+        for address, written in find_emails(block.text):
+            label = _label(block, text[: text.find(written)], previous)
+            keep(_fact(FactField.EMAIL, address, {"email": address, "label": label}, url, block))
+        for number, start in _phones(text, region):
+            label = _label(block, text[:start], previous)
+            keep(_fact(FactField.PHONE, number, {"phone": number, "label": label}, url, block))
+        for href in block.links:
+            linked = email_from_link(href)
+            if linked and (FactField.EMAIL, linked) not in facts:
+                value = {"email": linked, "label": _label(block, text, previous)}
+                keep(_fact(FactField.EMAIL, linked, value, url, block))
+            dialled = _phone_from_link(href, region) if href.lower().startswith("tel:") else None
+            if dialled and (FactField.PHONE, dialled) not in facts:
+                value = {"phone": dialled, "label": _label(block, text, previous)}
+                keep(_fact(FactField.PHONE, dialled, value, url, block))
+        previous = block
+    return list(facts.values())

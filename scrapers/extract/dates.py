@@ -1,0 +1,164 @@
+"""Dates written in French, English, Italian, German or Finnish, in words or in numbers.
+
+Month names come from CLDR through Babel (wide and abbreviated, format and stand-alone forms),
+never from a hand table. Recognised forms: ``15 avril 2025``, ``1er juin``, ``1° giugno``,
+``15. Mai 2025``, ``15. huhtikuuta 2025``, ``huhtikuun 15.``, ``April 15th, 2025``,
+``the 15th of April``, ``15.4.2025``, ``15.4.``, ``15/04/2025``, ``2025-04-15``; ranges
+(``10.-31.1.2025``, ``1 March - 15 April 2025``) keep their opening date. A date without a
+year is a yearly date: :meth:`PartialDate.iso` writes it ``--MM-DD`` (ISO 8601).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from babel.dates import get_month_names
+
+from scrapers.extract.textmatch import fold_aligned
+
+#: Languages whose month names are recognised.
+LANGUAGES = ("fr", "en", "it", "de", "fi")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A calendar date whose year may be unknown (a date that comes back every year)."""
+
+    year: int | None
+    month: int
+    day: int
+
+    def iso(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date found in a text; ``opens`` is the first date when the text gave a range."""
+
+    date: PartialDate
+    start: int
+    end: int
+    opens: PartialDate | None = None
+
+
+@cache
+def month_numbers(languages: tuple[str, ...] = LANGUAGES) -> dict[str, int]:
+    """Folded month name (without a final dot) → month number, for ``languages``."""
+    names: dict[str, int] = {}
+    for locale in languages:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=locale).items():
+                    names[fold_aligned(name).rstrip(".")] = number
+                    if locale == "fi" and context == "stand-alone" and width == "wide":
+                        # The genitive ("huhtikuun 15. päivä") is the stand-alone name + "n".
+                        names[fold_aligned(name) + "n"] = number
+    return names
+
+
+def _alternation(names: dict[str, int]) -> str:
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    month = rf"(?P<month>{_alternation(month_numbers())})\.?(?![^\W\d_])"
+    # Month before day is English ("April 15th") or the Finnish genitive ("huhtikuun 15."); in
+    # the other languages "mai 15 étudiants" is not a date.
+    english = {fold_aligned(name) for name in get_month_names("wide", locale="en").values()}
+    month_first_names = {
+        name: number
+        for name, number in month_numbers().items()
+        if name.endswith("kuun") or any(wide.startswith(name) for wide in english)
+    }
+    month_first = rf"(?P<month>{_alternation(month_first_names)})\.?(?![^\W\d_])"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|°|\.)?"
+    year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+    return (
+        re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+        re.compile(
+            r"(?<![\d.,/])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\."
+            r"(?:(?P<year>(?:19|20)\d\d)(?!\d)|(?![\d]))"
+        ),
+        re.compile(rf"(?<![\d./])(?P<day>[0-3]?\d)/(?P<mnum>[01]?\d)/{year}"),
+        re.compile(rf"(?<![\d\w])(?:the\s+)?{day}\s*(?:of\s+)?{month}(?:,?\s*{year})?"),
+        re.compile(
+            rf"(?<![\w]){month_first}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?(?!\d)(?:,?\s+{year})?"
+        ),
+    )
+
+
+_DAY_RANGE_START = re.compile(r"(?<![\d.])([0-3]?\d)\.?\s*(?:[\u2013\u2014-]|to|au|al|bis)\s*$")
+_RANGE_CONNECTOR = re.compile(
+    r"^\s*(?:[\u2013\u2014-]|to|until|till|through|au|a|jusqu'au|al|fino al|bis|bis zum)\s*$"
+)
+
+
+def _valid(year: int | None, month: int, day: int) -> PartialDate | None:
+    if not 1 <= month <= 12:
+        return None
+    # A yearly date may be 29 February: check it against a leap year.
+    if not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
+        return None
+    return PartialDate(year, month, day)
+
+
+def _from_match(match: re.Match[str]) -> PartialDate | None:
+    groups = match.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    if groups.get("mnum"):
+        month = int(groups["mnum"])
+    else:
+        month = month_numbers()[match.group("month").rstrip(".")]
+    return _valid(year, month, int(groups["day"]))
+
+
+def _single_dates(folded: str) -> list[DateMention]:
+    found: list[DateMention] = []
+    for pattern in _patterns():
+        for match in pattern.finditer(folded):
+            if any(match.start() < m.end and m.start < match.end() for m in found):
+                continue
+            date = _from_match(match)
+            if date is not None:
+                found.append(DateMention(date, match.start(), match.end()))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _with_year(opens: PartialDate, closes: PartialDate) -> PartialDate:
+    if opens.year is not None or closes.year is None:
+        return opens
+    # "1 November - 15 January 2026" opened the year before.
+    year = (
+        closes.year if (opens.month, opens.day) <= (closes.month, closes.day) else closes.year - 1
+    )
+    return replace(opens, year=year)
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date in ``text`` in order, ranges merged into their closing date."""
+    folded = fold_aligned(text)
+    mentions = _single_dates(folded)
+    merged: list[DateMention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        between = folded[previous.end : mention.start] if previous else ""
+        if previous is not None and previous.opens is None and _RANGE_CONNECTOR.match(between):
+            merged[-1] = DateMention(
+                mention.date, previous.start, mention.end, _with_year(previous.date, mention.date)
+            )
+            continue
+        start_day = _DAY_RANGE_START.search(folded, 0, mention.start)
+        if start_day is not None and (previous is None or start_day.start() >= previous.end):
+            opens = _valid(mention.date.year, mention.date.month, int(start_day.group(1)))
+            if opens is not None and opens.day < mention.date.day:
+                merged.append(DateMention(mention.date, start_day.start(), mention.end, opens))
+                continue
+        merged.append(mention)
+    return merged

@@ -1,0 +1,181 @@
+"""Application and nomination deadlines, per semester where the page says so.
+
+A date is a deadline when something says what it is for (application or nomination, from its
+clause outwards, see ``cues``), nothing nearer says it is another kind of date (results,
+arrival, opening, publication), and something marks it as a limit (a deadline word, a period
+whose end it is, or the kind named in its own sentence). The first deadline of each
+``kind/semester`` in page order wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from scrapers.extract.blocks import TextBlock
+from scrapers.extract.cues import (
+    IN_CLAUSE,
+    IN_HEADERS,
+    IN_HEADING,
+    IN_LEAD_IN,
+    IN_SENTENCE,
+    Found,
+    Surroundings,
+    TextCues,
+    label_in,
+    resolve,
+    surroundings_of,
+)
+from scrapers.extract.dates import DateMention, find_dates
+from scrapers.extract.facts import ExtractedFact, clip_snippet
+from scrapers.extract.textmatch import distance
+from scrapers.extract.vocabulary import (
+    AUTUMN,
+    DATE_ROLE_CUES,
+    DEADLINE_CUE,
+    KIND_CUES,
+    OPENING_CUE,
+    OTHER_DATE_CUE,
+    SEMESTER_CUES,
+    WINTER,
+    YEAR,
+)
+from service.catalogue.fields import FactField
+
+EXTRACTOR = "generic/deadlines"
+VERSION = "1"
+
+_CONFIDENCE = {
+    IN_CLAUSE: 0.9,
+    IN_SENTENCE: 0.85,
+    IN_HEADERS: 0.85,
+    IN_LEAD_IN: 0.75,
+    IN_HEADING: 0.6,
+}
+
+
+def combine_periods(labels: set[str]) -> str | None:
+    """One period for a scope naming several: "autumn semester and full year" is autumn.
+
+    A full year starts in the autumn, so a date given for both is the autumn one.
+    """
+    if labels == {AUTUMN, YEAR}:
+        return AUTUMN
+    return next(iter(labels)) if len(labels) == 1 else None
+
+
+def _names_autumn_too(cues: TextCues, date: DateMention) -> bool:
+    """Whether the date's own part of its sentence also names the autumn semester."""
+    start, end = cues.territory((date.start, date.end))
+    sentence_start, sentence_end = cues.sentence_of((date.start, date.end))
+    start, end = max(start, sentence_start), min(end, sentence_end)
+    return any(
+        m.label == AUTUMN and start <= m.start and m.end <= end
+        for m in cues.mentions(SEMESTER_CUES)
+    )
+
+
+def _is_other_date(
+    cues: TextCues, date: DateMention, kind: Found | None, around: Surroundings
+) -> bool:
+    """Whether something nearer than the kind says the date is a result, an opening, …"""
+    span = (date.start, date.end)
+    role = cues.near(span, cues.mentions(DATE_ROLE_CUES))
+    # "Open from 1 March to 15 April": the opening word speaks of the range's start.
+    other = {OTHER_DATE_CUE} if date.opens is not None else {OTHER_DATE_CUE, OPENING_CUE}
+    if role is not None and role.label in other:
+        kind_mention = cues.near(span, cues.mentions(KIND_CUES))
+        return kind_mention is None or distance(span, role) < distance(span, kind_mention)
+    if kind is not None and kind.where in (IN_CLAUSE, IN_SENTENCE, IN_HEADERS):
+        return False
+    # A row header that names another kind of date ("Publication of results") and no kind.
+    return bool(around.headers) and label_in(around.headers[0], DATE_ROLE_CUES) in other
+
+
+_DATE_DECORATION = re.compile(r"[\W\d_]*(?:[^\W\d_]{1,3}\.?)?[\W\d_]*", re.UNICODE)
+
+
+def _is_just_a_date(text: str, date: DateMention) -> bool:
+    """Whether the text is the date alone, give or take a weekday or a time ("Thu 2.2. 23.59")."""
+    rest = text[: date.start] + " " + text[date.end :]
+    return _DATE_DECORATION.fullmatch(rest) is not None
+
+
+def _marks_a_limit(
+    cues: TextCues, span: tuple[int, int], date: DateMention, kind: Found, around: Surroundings
+) -> bool:
+    """Whether something says the date is a limit: a period's end, a deadline word, …"""
+    if date.opens is not None or kind.where in (IN_CLAUSE, IN_SENTENCE):
+        return True
+    if kind.where == IN_HEADERS and _is_just_a_date(cues.text, date):
+        return True  # a table of dates under "Nomination" headers is a table of deadlines
+    start, end = cues.sentence_of(span)
+    roles = [m for m in cues.mentions(DATE_ROLE_CUES) if start <= m.start and m.end <= end]
+    if any(m.label == DEADLINE_CUE for m in roles):
+        return True
+    return any(label_in(piece, DATE_ROLE_CUES) == DEADLINE_CUE for _, piece in around.ordered())
+
+
+def _snippet(block: TextBlock, cues: TextCues, span: tuple[int, int], kind: Found) -> str:
+    start, end = cues.sentence_of(span)
+    sentence = block.text[start:end].strip()
+    prefix = [block.row_header, block.column_header]
+    if kind.where == IN_LEAD_IN:
+        prefix.insert(0, block.lead_in)
+    elif kind.where == IN_HEADING:
+        prefix.insert(0, block.heading)
+    return clip_snippet(" | ".join([part for part in prefix if part] + [sentence]))
+
+
+def parse_deadlines(
+    blocks: Sequence[TextBlock], url: str, *, winter: str = AUTUMN
+) -> list[ExtractedFact]:
+    """Deadline facts of the main content's blocks.
+
+    ``winter`` is what "winter semester" means on this page: the autumn semester in German-
+    speaking universities, the spring (January) term in North America.
+    """
+    found: dict[str, ExtractedFact] = {}
+    for block in blocks:
+        if not block.in_main:
+            continue
+        dates = find_dates(block.text)
+        if not dates:
+            continue
+        cues = TextCues(block.text, [(d.start, d.end) for d in dates])
+        around = surroundings_of(block)
+        for date in dates:
+            span = (date.start, date.end)
+            kind = resolve(cues, span, KIND_CUES, around, shared=True)
+            if kind is None or _is_other_date(cues, date, kind, around):
+                continue
+            if not _marks_a_limit(cues, span, date, kind, around):
+                continue
+            semester = resolve(
+                cues, span, SEMESTER_CUES, around, shared=False, combine=combine_periods
+            )
+            period = semester.label if semester else None
+            if period == YEAR and _names_autumn_too(cues, date):
+                period = AUTUMN
+            if period == WINTER:
+                period = winter
+            key = f"{kind.label}/{period or 'any'}"
+            if key in found:
+                continue
+            value = {
+                "kind": kind.label,
+                "semester": period,
+                "date": date.date.iso(),
+                "opens": date.opens.iso() if date.opens else None,
+            }
+            found[key] = ExtractedFact(
+                FactField.DEADLINE,
+                key,
+                value,
+                url,
+                _snippet(block, cues, span, kind),
+                EXTRACTOR,
+                VERSION,
+                _CONFIDENCE[kind.where],
+            )
+    return list(found.values())

@@ -1,0 +1,108 @@
+"""The page as a tree: parsing, removing what is not content, finding the main content.
+
+Cookie banners, menus, breadcrumbs and skip links surround the content of every partner page;
+they hold words ("apply", "deadline", "contact") that would mislead the extractors, so they are
+removed before reading. Footers and sidebars stay: they often hold the contact details.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Tag
+
+_NOT_TEXT = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "select",
+    "textarea",
+    "input",
+)
+_COOKIE = re.compile(
+    r"cookie|consent|gdpr|rgpd|tarteaucitron|didomi|onetrust|cookiebot|axeptio|cmplz|klaro"
+    r"|^cc[-_](?:window|banner)",
+    re.IGNORECASE,
+)
+_MENU_TOKEN = re.compile(
+    r"^(?:[\w]+[-_])*(?:menu|menus|navbar|nav|navigation|breadcrumbs?|megamenu|skip-?links?"
+    r"|sr-only|visually-hidden|screen-reader-text|social-share|share-buttons)(?:[-_]+[\w-]*)?$",
+    re.IGNORECASE,
+)
+_MENU_ROLES = {"navigation", "search", "menubar", "menu", "banner-menu"}
+
+#: Where the main content usually is, most specific first.
+MAIN_SELECTORS = (
+    "main",
+    "[role=main]",
+    "#main-content",
+    "#content",
+    "#contenu",
+    "#main",
+    ".main-content",
+    "article",
+    ".content",
+)
+#: A candidate main element with less text than this is a wrapper or a teaser, not the content.
+_MAIN_MIN_TEXT = 200
+
+
+def parse_html(html: str) -> BeautifulSoup:
+    """Parse decoded HTML with the standard library parser (lenient, no native dependency)."""
+    return BeautifulSoup(html, "html.parser")
+
+
+#: Containers whose classes describe the whole page ("has-menu"), never noise themselves.
+_NEVER_NOISE = {"html", "body", "main"}
+
+
+def class_tokens(tag: Tag) -> list[str]:
+    """The element's class names (none when it has no class attribute)."""
+    return [str(token) for token in tag.get_attribute_list("class") if token]
+
+
+def _is_noise(tag: Tag) -> bool:
+    if tag.name in _NEVER_NOISE or tag.get("role") == "main":
+        return False
+    if tag.name == "nav" or str(tag.get("role", "")).lower() in _MENU_ROLES:
+        return True
+    identity = [str(tag.get("id", "")), *class_tokens(tag)]
+    return any(_COOKIE.search(token) or _MENU_TOKEN.match(token) for token in identity if token)
+
+
+def remove_noise(soup: BeautifulSoup, extra_selectors: tuple[str, ...] = ()) -> None:
+    """Remove scripts, cookie banners, menus (and ``extra_selectors``) from ``soup`` in place."""
+    for tag in soup.find_all(_NOT_TEXT):
+        tag.decompose()
+    for selector in extra_selectors:
+        for tag in soup.select(selector):
+            tag.decompose()
+    # Collect first, then remove: decomposing while iterating skips siblings.
+    noisy = [tag for tag in soup.find_all(True) if _is_noise(tag)]
+    for tag in noisy:
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def select_main(soup: BeautifulSoup, selectors: tuple[str, ...] = MAIN_SELECTORS) -> Tag:
+    """The element holding the page's main content (the whole body when none stands out)."""
+    for selector in selectors:
+        for candidate in soup.select(selector):
+            if len(candidate.get_text(" ", strip=True)) >= _MAIN_MIN_TEXT:
+                return candidate
+    return soup.body or soup
+
+
+def base_url(soup: BeautifulSoup, url: str) -> str:
+    """The URL relative links resolve against: ``<base href>`` or the page's own URL."""
+    base = soup.find("base", href=True)
+    if isinstance(base, Tag):
+        return urljoin(url, str(base["href"]))
+    return url

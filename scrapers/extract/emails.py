@@ -1,0 +1,94 @@
+"""E-mail addresses as partner pages hide them from robots, and how to read them back.
+
+Forms handled: ``name [at] school [dot] fr``, ``name(at)school.fr``, ``name {at} school.fr``,
+``name at school dot fr``, ``mailto:`` links (percent-encoded, with ``?subject=``), HTML
+entities (decoded by the parser) and Cloudflare's e-mail protection (``data-cfemail``, a hex
+string XORed with its first byte).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+_AT = re.compile(
+    r"\s*[\[({<]\s*(?:at|@|arobase|chiocciola|ät|at-sign|kissanhäntä|miukumauku)\s*[\])}>]\s*",
+    re.IGNORECASE,
+)
+_DOT = re.compile(r"\s*[\[({<]\s*(?:dot|point|punto|punkt|piste)\s*[\])}>]\s*", re.IGNORECASE)
+_SPELLED = re.compile(
+    r"(?<![\w.+-])([a-z0-9][a-z0-9._%+-]*)\s+at\s+((?:[a-z0-9-]+\s+dot\s+)+[a-z]{2,24})(?![\w])",
+    re.IGNORECASE,
+)
+_SPELLED_DOT = re.compile(r"\s+dot\s+", re.IGNORECASE)
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}(?![\w-])",
+    re.IGNORECASE,
+)
+_CLOUDFLARE_PATH = "/cdn-cgi/l/email-protection"
+
+#: Mailboxes that are not contacts for students.
+_NOT_CONTACTS = re.compile(
+    r"^(?:webmaster|postmaster|hostmaster|no-?reply|do-?not-?reply|dpo|privacy|rgpd|gdpr|cnil)@",
+    re.IGNORECASE,
+)
+
+
+def deobfuscate(text: str) -> str:
+    """``text`` with spelled-out ``[at]`` / ``[dot]`` forms turned back into ``@`` and ``.``."""
+    text = _DOT.sub(".", _AT.sub("@", text))
+    return _SPELLED.sub(
+        lambda match: f"{match.group(1)}@{_SPELLED_DOT.sub('.', match.group(2))}", text
+    )
+
+
+def find_emails(text: str) -> list[tuple[str, str]]:
+    """``(address, text as written)`` of every e-mail in ``text``, addresses in lower case."""
+    found = []
+    for match in _EMAIL.finditer(deobfuscate(text)):
+        address = match.group(0).lower()
+        if not _NOT_CONTACTS.match(address):
+            found.append((address, match.group(0)))
+    return found
+
+
+def email_from_link(href: str) -> str | None:
+    """The address of a ``mailto:`` link, or ``None``."""
+    if not href.lower().startswith("mailto:"):
+        return None
+    target = unquote(urlsplit(href).path or href[len("mailto:") :]).split("?")[0]
+    emails = find_emails(target)
+    return emails[0][0] if emails else None
+
+
+def decode_cfemail(encoded: str) -> str | None:
+    """Decode Cloudflare's ``data-cfemail`` hex string (``None`` if it is not one)."""
+    try:
+        data = bytes.fromhex(encoded)
+    except ValueError:
+        return None
+    if len(data) < 2:
+        return None
+    key = data[0]
+    try:
+        decoded = bytes(byte ^ key for byte in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return decoded if _EMAIL.fullmatch(decoded) else None
+
+
+def reveal_cloudflare_emails(soup: BeautifulSoup) -> None:
+    """Replace Cloudflare-protected addresses in ``soup`` by the addresses themselves."""
+    for tag in soup.select("[data-cfemail]"):
+        decoded = decode_cfemail(str(tag["data-cfemail"]))
+        if decoded is not None:
+            tag.replace_with(NavigableString(decoded))
+    for anchor in soup.find_all("a", href=True):
+        href = str(anchor["href"])
+        if _CLOUDFLARE_PATH in href and "#" in href and isinstance(anchor, Tag):
+            decoded = decode_cfemail(href.rsplit("#", 1)[1])
+            if decoded is not None:
+                anchor["href"] = f"mailto:{decoded}"

@@ -1,0 +1,75 @@
+"""The typed result of extraction: facts with their provenance, grouped per page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from service.catalogue.fields import FactField
+
+JsonScalar = str | int | float | bool | None
+#: A fact's value: a JSON object whose shape depends on the field (``service.catalogue.fields``).
+FactValue = Mapping[str, JsonScalar | list[str]]
+
+#: Longest snippet kept with a fact: enough to show a reader where the value came from.
+SNIPPET_LIMIT = 300
+
+
+def clip_snippet(text: str) -> str:
+    """``text`` shortened to :data:`SNIPPET_LIMIT` characters, on a word boundary."""
+    if len(text) <= SNIPPET_LIMIT:
+        return text
+    cut = text[: SNIPPET_LIMIT - 1].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedFact:
+    """One value read from one page, with where and how it was read.
+
+    ``key`` identifies the item within a multi-valued field (``""`` for single-valued fields).
+    ``confidence`` is the extractor's own estimate, between 0 and 1.
+    """
+
+    field: FactField
+    key: str
+    value: FactValue
+    source_url: str
+    snippet: str
+    extractor: str
+    extractor_version: str
+    confidence: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence out of [0, 1]: {self.confidence}")
+
+
+@dataclass(frozen=True, slots=True)
+class PageExtraction:
+    """Everything extracted from one page.
+
+    ``url`` is the page as fetched (after redirects); ``requested_url`` the link that was
+    followed to reach it, when it differs. ``problems`` lists what could not be read (invalid
+    JSON-LD, …), so that failures are visible rather than silent.
+    """
+
+    url: str
+    fetched_at: datetime
+    adapter: str
+    facts: tuple[ExtractedFact, ...]
+    requested_url: str | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    def of(self, fact_field: FactField) -> list[ExtractedFact]:
+        """The facts of one field, in page order."""
+        return [fact for fact in self.facts if fact.field is fact_field]
+
+    def first_text(self, fact_field: FactField, name: str) -> str | None:
+        """``value[name]`` of the first fact of ``fact_field``, when it is a string."""
+        for fact in self.of(fact_field):
+            text = fact.value.get(name)
+            if isinstance(text, str):
+                return text
+        return None

@@ -1,0 +1,173 @@
+"""Language requirements: a language with a CEFR level, or a TOEFL / IELTS / TOEIC score.
+
+Language names come from CLDR through Babel, in the five page languages, so "anglais",
+"inglese", "Englischkenntnisse" and "englannin" all name English. Each level or score takes the
+nearest language of its clause, then of its sentence, then of its surroundings; whether it is
+required or recommended comes the same way (unknown stays ``None``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+
+from scrapers.extract.blocks import TextBlock
+from scrapers.extract.cues import (
+    IN_CLAUSE,
+    IN_SENTENCE,
+    Found,
+    TextCues,
+    resolve,
+    surroundings_of,
+)
+from scrapers.extract.dates import LANGUAGES
+from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet
+from scrapers.extract.textmatch import compile_cues, fold_aligned
+from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
+from service.catalogue.fields import FactField
+
+EXTRACTOR = "generic/languages"
+VERSION = "1"
+
+#: Languages a partner may teach in or ask for (ISO 639-1).
+REQUIREMENT_LANGUAGES = ("en", "fr", "de", "it", "fi", "sv", "es", "pt", "nl")
+
+_CEFR = re.compile(r"(?<![\w])([abc][12])\+?(?![\w])")
+#: Each test's pattern: an optional variant group, then the score group.
+_TESTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"toefl\s*(?:\(?\s*(ibt|pbt|itp)\s*\)?)?[^0-9\n]{0,30}?(\d{2,3})(?!\d|[.,]\d)"),
+        "toefl",
+    ),
+    (re.compile(r"ielts()(?:\s*academic)?[^0-9\n]{0,30}?(\d(?:[.,]5|[.,]0)?)(?![\d])"), "ielts"),
+    (re.compile(r"toeic()[^0-9\n]{0,30}?(\d{3})(?!\d|[.,]\d)"), "toeic"),
+)
+_CONFIDENCE = {IN_CLAUSE: 0.9, IN_SENTENCE: 0.8}
+_CONTEXT_CONFIDENCE = 0.65
+
+
+def _name_pattern(name: str, locale: str) -> str:
+    folded = re.escape(fold_aligned(name))
+    if locale == "fi":
+        # Finnish inflects the stem: englanti → englannin, suomi → suomen.
+        return f"{folded[: max(4, len(folded) - 2)]}\\w*"
+    if locale == "de":
+        return f"{folded}\\w*"  # compounds: Englischkenntnisse, Deutschniveau
+    return f"{folded}\\w{{0,2}}"  # française, italienne
+
+
+@cache
+def language_cues() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """One cue per language, matching its name in every page language."""
+    cues = []
+    for code in REQUIREMENT_LANGUAGES:
+        names = {
+            _name_pattern(Locale.parse(locale).languages[code], locale) for locale in LANGUAGES
+        }
+        cues.append((compile_cues("|".join(sorted(names, key=len, reverse=True))), code))
+    return tuple(cues)
+
+
+def _test_name(test: str, variant: str | None, score: float) -> tuple[str, str] | None:
+    """(display name, key slug) of a test score, or ``None`` when the score cannot be one."""
+    if test == "ielts":
+        return ("IELTS", "ielts") if 1 <= score <= 9 else None
+    if test == "toeic":
+        return ("TOEIC", "toeic") if 10 <= score <= 990 else None
+    if variant in ("pbt", "itp") or score > 120:
+        name = "ITP" if variant == "itp" else "PBT"
+        return (f"TOEFL {name}", f"toefl_{name.lower()}") if 310 <= score <= 677 else None
+    return ("TOEFL iBT", "toefl_ibt") if 0 < score <= 120 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Requirement:
+    span: tuple[int, int]
+    test: str
+    level: str | None = None
+    variant: str | None = None
+    score: float | None = None
+
+
+def _requirements(folded: str) -> list[_Requirement]:
+    """Every CEFR level and test score in the folded text, in order."""
+    found = [
+        _Requirement((m.start(), m.end()), "cefr", level=m.group(1).upper())
+        for m in _CEFR.finditer(folded)
+    ]
+    for pattern, test in _TESTS:
+        for match in pattern.finditer(folded):
+            score = float(match.group(2).replace(",", "."))
+            found.append(
+                _Requirement((match.start(), match.end()), test, None, match.group(1), score)
+            )
+    return sorted(found, key=lambda requirement: requirement.span)
+
+
+def _value(requirement: _Requirement, language: str) -> tuple[str, dict[str, JsonScalar]] | None:
+    """(key part naming the test, value without status) or ``None`` for an impossible score."""
+    if requirement.test == "cefr":
+        return "cefr", {
+            "language": language,
+            "level": requirement.level,
+            "test": None,
+            "score": None,
+        }
+    assert requirement.score is not None
+    named = _test_name(requirement.test, requirement.variant, requirement.score)
+    if named is None:
+        return None
+    display, slug = named
+    score = requirement.score
+    return slug, {
+        "language": language,
+        "level": None,
+        "test": display,
+        "score": int(score) if score.is_integer() else score,
+    }
+
+
+def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
+    """Language requirement facts of the main content's blocks (first of each key wins)."""
+    found: dict[str, ExtractedFact] = {}
+    for block in blocks:
+        if not block.in_main:
+            continue
+        requirements = _requirements(fold_aligned(block.text))
+        if not requirements:
+            continue
+        cues = TextCues(block.text, [requirement.span for requirement in requirements])
+        around = surroundings_of(block)
+        for requirement in requirements:
+            span = requirement.span
+            language = (
+                resolve(cues, span, language_cues(), around, shared=True)
+                if requirement.test == "cefr"
+                else Found("en", IN_CLAUSE)
+            )
+            described = _value(requirement, language.label) if language else None
+            if language is None or described is None:
+                continue
+            slug, value = described
+            status = resolve(cues, span, STATUS_CUES, around, shared=True)
+            status_label = status.label if status else "unspecified"
+            key = f"{language.label}/{slug}/{status_label}"
+            if key in found:
+                continue
+            value["required"] = None if status is None else status.label == REQUIRED
+            start, end = cues.sentence_of(span)
+            found[key] = ExtractedFact(
+                FactField.LANGUAGE_REQUIREMENT,
+                key,
+                value,
+                url,
+                clip_snippet(block.text[start:end].strip()),
+                EXTRACTOR,
+                VERSION,
+                _CONFIDENCE.get(language.where, _CONTEXT_CONFIDENCE),
+            )
+    return list(found.values())

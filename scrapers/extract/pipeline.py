@@ -1,0 +1,101 @@
+"""The single entry point of extraction: decoded HTML in, a :class:`PageExtraction` out.
+
+The site adapter is chosen by the page's host (``scrapers.sites.registry``); the generic
+extractors do whatever it does not replace. Pure: no network, no database, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from scrapers.extract.adapter import BlockParser, Concern, PageContext, SiteAdapter
+from scrapers.extract.blocks import read_blocks
+from scrapers.extract.contacts import country_of_host, parse_contacts
+from scrapers.extract.credits import parse_credits, parse_duration
+from scrapers.extract.deadlines import parse_deadlines
+from scrapers.extract.dom import MAIN_SELECTORS, parse_html, remove_noise, select_main
+from scrapers.extract.emails import reveal_cloudflare_emails
+from scrapers.extract.facts import ExtractedFact, PageExtraction
+from scrapers.extract.jsonld import parse_json_ld, read_json_ld
+from scrapers.extract.languages import parse_language_requirements
+from scrapers.extract.metadata import parse_metadata
+from scrapers.extract.vocabulary import AUTUMN, SPRING
+from scrapers.sites.registry import adapter_for
+from service.catalogue.fields import FactField
+
+#: Countries whose universities call the autumn semester the winter semester.
+_WINTER_IS_AUTUMN = {"DE", "AT", "CH"}
+
+GENERIC_PARSERS: dict[Concern, BlockParser] = {
+    Concern.CONTACTS: lambda blocks, page: parse_contacts(blocks, page.url, region=page.region),
+    Concern.DEADLINES: lambda blocks, page: parse_deadlines(blocks, page.url, winter=page.winter),
+    Concern.LANGUAGES: lambda blocks, page: parse_language_requirements(blocks, page.url),
+    Concern.CREDITS: lambda blocks, page: parse_credits(blocks, page.url),
+    Concern.DURATION: lambda blocks, page: parse_duration(blocks, page.url),
+}
+
+
+def _page_context(url: str, facts: list[ExtractedFact]) -> PageContext:
+    language = next((str(f.value["code"]) for f in facts if f.field is FactField.LANGUAGE), None)
+    region = country_of_host(urlsplit(url).hostname)
+    if region is None:
+        region = next(
+            (
+                str(f.value["country_code"])
+                for f in facts
+                if f.field is FactField.ADDRESS and f.value.get("country_code")
+            ),
+            None,
+        )
+    winter = AUTUMN if language == "de" or region in _WINTER_IS_AUTUMN else SPRING
+    return PageContext(url=url, language=language, region=region, winter=winter)
+
+
+def _best_of_each(facts: Iterable[ExtractedFact]) -> tuple[ExtractedFact, ...]:
+    """One fact per ``(field, key)``: the most confident, the first on a tie."""
+    best: dict[tuple[FactField, str], ExtractedFact] = {}
+    for fact in facts:
+        known = best.get((fact.field, fact.key))
+        if known is None or fact.confidence > known.confidence:
+            best[(fact.field, fact.key)] = fact
+    return tuple(best.values())
+
+
+def extract_page(
+    html: str,
+    url: str,
+    fetched_at: datetime,
+    *,
+    requested_url: str | None = None,
+    adapter: SiteAdapter | None = None,
+) -> PageExtraction:
+    """Every fact the page holds, with its provenance.
+
+    ``url`` is the page's final URL (after redirects), which also chooses the site adapter
+    unless ``adapter`` is given; ``requested_url`` is the link that was followed, when it
+    differs (a deep link that lands on a homepage is a soft 404).
+    """
+    chosen = adapter or adapter_for(urlsplit(url).hostname)
+    soup = parse_html(html)
+    facts = parse_metadata(soup, url)
+    json_ld, problems = read_json_ld(soup)
+    facts += parse_json_ld(json_ld, url)
+    reveal_cloudflare_emails(soup)
+    if chosen.prepare is not None:
+        chosen.prepare(soup)
+    remove_noise(soup, chosen.noise_selectors)
+    main = select_main(soup, chosen.main_selectors + MAIN_SELECTORS)
+    blocks = read_blocks(soup.body or soup, main)
+    page = _page_context(url, facts)
+    for concern, generic in GENERIC_PARSERS.items():
+        facts += chosen.parsers.get(concern, generic)(blocks, page)
+    return PageExtraction(
+        url=url,
+        fetched_at=fetched_at,
+        adapter=chosen.name,
+        facts=_best_of_each(facts),
+        requested_url=requested_url if requested_url != url else None,
+        problems=tuple(problems),
+    )

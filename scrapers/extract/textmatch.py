@@ -1,0 +1,125 @@
+"""Finding cue words in text while keeping offsets: folding, mentions, sentence and clause scopes.
+
+Extractors match cue words ("deadline", "date limite", "mennessä") on a folded copy of the text
+and report snippets from the original, so the folded copy must have exactly the same length.
+``service.text.fold`` collapses spaces and may change lengths (``ß`` → ``ss``), which is right
+for comparing names but not for offsets: :func:`fold_aligned` folds character by character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+_SENTENCE_END = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[\"«(\[]?[A-ZÀ-ÖØ-Þ])")
+_CLAUSE_SEPARATOR = re.compile(
+    r"[;,]|\s[\u2013\u2014]\s|\s(?:and|et|e|und|ja|or|ou|o|oder|tai|seka|but|mais|ma|aber|mutta|while)\s"
+)
+_PART_SEPARATOR = re.compile(r"(?<!\d):(?!\d)")
+
+
+def fold_aligned(text: str) -> str:
+    """Lower-case, accent-free copy of ``text`` with exactly the same length."""
+    folded = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[0]
+        lower = base.lower()
+        folded.append(lower if len(lower) == 1 else base)
+    return "".join(folded)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A cue found in a text: where, and what it stands for."""
+
+    start: int
+    end: int
+    label: str
+
+
+def find_mentions(folded: str, cues: Sequence[tuple[re.Pattern[str], str]]) -> list[Mention]:
+    """Every cue occurrence, earlier cues in ``cues`` winning over overlapping later ones."""
+    taken: list[Mention] = []
+    for pattern, label in cues:
+        for match in pattern.finditer(folded):
+            if not any(match.start() < m.end and m.start < match.end() for m in taken):
+                taken.append(Mention(match.start(), match.end(), label))
+    return sorted(taken, key=lambda mention: mention.start)
+
+
+def distance(span: Span, mention: Mention) -> int:
+    """Characters between a span and a mention (0 when they touch or overlap)."""
+    start, end = span
+    if mention.end <= start:
+        return start - mention.end
+    if mention.start >= end:
+        return mention.start - end
+    return 0
+
+
+def nearest(span: Span, mentions: Iterable[Mention], within: Span | None = None) -> Mention | None:
+    """The mention closest to ``span``, optionally only those inside ``within``."""
+    candidates = [
+        m for m in mentions if within is None or (within[0] <= m.start and m.end <= within[1])
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda mention: distance(span, mention))
+
+
+def _split(
+    text: str, pattern: re.Pattern[str], outer: Span, protected: Sequence[Span]
+) -> list[Span]:
+    spans: list[Span] = []
+    start = outer[0]
+    for match in pattern.finditer(text, outer[0], outer[1]):
+        if any(p_start < match.end() and match.start() < p_end for p_start, p_end in protected):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, outer[1]))
+    return [span for span in spans if span[1] > span[0]]
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences of ``text`` as spans (a full stop after a digit does not end a sentence)."""
+    return _split(text, _SENTENCE_END, (0, len(text)), ())
+
+
+def scopes_around(
+    folded: str, span: Span, sentence: Span, protected: Sequence[Span] = ()
+) -> list[Span]:
+    """The scopes holding ``span``, innermost first: part (``:``), clause, sentence.
+
+    Cues are looked for in the innermost scope first, so that in "classes taught in English: A2
+    level in French" the level A2 goes with French. ``protected`` spans (dates) are never split.
+    """
+    scopes: list[Span] = []
+    for clause in _split(folded, _CLAUSE_SEPARATOR, sentence, protected):
+        if clause[0] <= span[0] and span[1] <= clause[1]:
+            for part in _split(folded, _PART_SEPARATOR, clause, protected):
+                if part[0] <= span[0] and span[1] <= part[1]:
+                    scopes.append(part)
+            scopes.append(clause)
+    scopes.append(sentence)
+    return scopes
+
+
+def cue_in_scopes(
+    span: Span, mentions: Sequence[Mention], scopes: Sequence[Span]
+) -> Mention | None:
+    """The nearest mention in the innermost scope that has one."""
+    for scope in scopes:
+        found = nearest(span, mentions, within=scope)
+        if found is not None:
+            return found
+    return None
+
+
+def compile_cues(words: str) -> re.Pattern[str]:
+    """A pattern matching any of the ``|``-separated folded cue words, as whole words."""
+    return re.compile(rf"(?<![\w])(?:{words})(?![\w])")

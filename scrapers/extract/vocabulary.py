@@ -1,0 +1,191 @@
+"""Cue words, folded (lower case, no accents), in French, English, Italian, German and Finnish.
+
+CLDR gives month and language names (see ``dates`` and ``languages``) but has no word for
+"nomination" or "recommended": those cues are ours, kept here in one place. Every pattern
+matches text folded by ``textmatch.fold_aligned``; ``\\w*`` ends cover inflections
+("candidatures", "Bewerbungsfrist", "hakuaika").
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.extract.textmatch import compile_cues
+
+# What a deadline is for.
+NOMINATION = "nomination"
+APPLICATION = "application"
+KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (compile_cues(r"nomina\w*|nominier\w*|nominoi\w*|designation\w*|nimea\w*"), NOMINATION),
+    (
+        compile_cues(
+            r"application\w*|apply|applying|candidat\w*|dossiers?|demandes? d'admission"
+            r"|domand[ae]|bewerb\w*"
+            r"|haku\w*|hakemu\w*|hae|hakea|hakeminen"
+        ),
+        APPLICATION,
+    ),
+)
+
+#: Words that make a date a deadline rather than any date.
+DEADLINE_CUE = "deadline"
+#: Words that make a date something else: an opening, a result, an arrival, a publication.
+OTHER_DATE_CUE = "other"
+#: Words that make a date an opening: not a deadline, unless it is the end of a period.
+OPENING_CUE = "opening"
+DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        compile_cues(
+            r"deadlines?|due|no later than|closing date|closes|dates? limites?|avant le"
+            r"|au plus tard|jusqu'au|limite|entro(?: il)?|scadenz\w*|termine ultimo|frist\w*"
+            r"|\w+frist"
+            r"|bewerbungsschluss|einsendeschluss|spatestens|bis zum|maaraai\w*|viimeistaan"
+            r"|mennessa|paattyy|by|before|until|period|periode|periodo|zeitraum|\w*aika"
+        ),
+        DEADLINE_CUE,
+    ),
+    (
+        compile_cues(
+            r"results?|resultats?|risultat[io]|ergebnis\w*|tulok\w*|decisions?|entscheid\w*"
+            r"|paatok\w*|notif\w*|arriv\w*|ankunft|saapu\w*|orientation|orientamento"
+            r"|einfuhrung\w*|welcome|accueil|accoglienza|begins?|starts?|debut\w*|inizi\w*"
+            r"|beginn\w*|alka\w*|published|publication|pubblicazione|veroffentlich\w*|julkai\w*"
+            r"|updated|mis a jour|aggiornat\w*|aktualisiert|paivitetty|accept\w*|zusage"
+            r"|hyvaksy\w*|exams?|examens?|esam\w*|prufung\w*|tentti\w*|selection|selezione"
+            r"|auswahl|valinta\w*|checked|verifi\w*"
+        ),
+        OTHER_DATE_CUE,
+    ),
+    (
+        compile_cues(r"opens?|ouverture|ouvert\w*|apert\w*|offnet|geoffnet|avautu\w*|alkaa"),
+        OPENING_CUE,
+    ),
+)
+
+# Periods of the academic year.
+AUTUMN = "autumn"
+SPRING = "spring"
+YEAR = "year"
+#: "winter" alone: autumn in German-speaking universities, the January term elsewhere.
+WINTER = "winter"
+SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (compile_cues(r"winter-?semester\w*|wintersemesters?|wise"), AUTUMN),
+    (compile_cues(r"sommer-?semester\w*|sose"), SPRING),
+    (
+        compile_cues(
+            r"academic year|full year|whole year|annee (?:universitaire|complete|academique)"
+            r"|anno accademico|intero anno|studienjahr\w*|akademische\w* jahr\w*|lukuvuo\w*"
+        ),
+        YEAR,
+    ),
+    (
+        compile_cues(
+            r"autumn|fall|automne|autunno|herbst\w*|syksy\w*|syyslukukau\w*"
+            r"|first semester|1st semester|premier semestre|1er semestre|primo semestre"
+            r"|semestre 1|1\. semester"
+        ),
+        AUTUMN,
+    ),
+    (
+        compile_cues(
+            r"spring|printemps|primavera|fruhjahr\w*|kevat\w*|kevaa\w*|kevatlukukau\w*"
+            r"|second semester|2nd semester|second semestre|deuxieme semestre|2e semestre"
+            r"|secondo semestre|semestre 2|2\. semester|summer semester|sommer"
+        ),
+        SPRING,
+    ),
+    (compile_cues(r"winter|hiver|inverno|talvi\w*"), WINTER),
+)
+
+# Whether a language level is required or only recommended.
+REQUIRED = "required"
+RECOMMENDED = "recommended"
+STATUS_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        compile_cues(
+            r"recommend\w*|advis\w*|desirable|preferr\w*|recommand\w*|conseill\w*|souhait\w*"
+            r"|consigliat\w*|raccomandat\w*|auspicabil\w*|empfohlen\w*|wunschenswert"
+            r"|suositel\w*|suositus\w*"
+        ),
+        RECOMMENDED,
+    ),
+    (
+        compile_cues(
+            r"requir\w*|mandatory|compulsory|must|minimum|at least|necessary|requis\w*"
+            r"|exig\w*|obligatoire\w*|necessaire\w*|au moins|richiest\w*|obbligatori\w*"
+            r"|necessari\w*|almeno|minimo|erforderlich\w*|vorausgesetzt|notwendig\w*"
+            r"|mindestens|voraussetzung\w*|vaaditaan|vaadit\w*|edellyt\w*|vahintaan"
+        ),
+        REQUIRED,
+    ),
+)
+
+# Bounds on a number of credits.
+MINIMUM = "min"
+MAXIMUM = "max"
+TYPICAL = "typical"
+BOUND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        compile_cues(
+            r"at least|minimum|min\.?|no fewer than|au moins|au minimum|almeno|minimo"
+            r"|mindestens|wenigstens|vahintaan"
+        ),
+        MINIMUM,
+    ),
+    (
+        compile_cues(
+            r"maximum|max\.?|at most|up to|no more than|au maximum|au plus|jusqu'a|al massimo"
+            r"|massimo|fino a|hochstens|maximal|bis zu|enintaan|korkeintaan"
+        ),
+        MAXIMUM,
+    ),
+    (
+        compile_cues(
+            r"full(?:[- ]time)? (?:work)?load|workload|normal|typical|usual|charge normale"
+            r"|carico|regelstudien\w*|vollzeit|taysi\w*|normaali\w*|expected"
+        ),
+        TYPICAL,
+    ),
+)
+
+# What credits are counted per.
+PER_SEMESTER = "semester"
+PER_YEAR = "year"
+PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        compile_cues(
+            r"(?:per|a|each|par|pro|ogni|al|jede[ns]?) (?:academic )?"
+            r"(?:semester|semestre|term|trimestre)s?"
+            r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
+        ),
+        PER_SEMESTER,
+    ),
+    (
+        compile_cues(
+            r"(?:per|a|each|par|pro|all'|ogni) (?:academic )?"
+            r"(?:year|an|annee|anno|jahr|studienjahr)"
+            r"|annual\w*|annuel\w*|annu[ao]|jahrlich|vuodessa|lukuvuodessa|per lukuvuosi"
+        ),
+        PER_YEAR,
+    ),
+)
+
+#: Words that say a sentence is about a student's stay.
+STAY_CUES = compile_cues(
+    r"exchange\w*|stay|mobility|period|duration|sejour|echange\w*|mobilite|duree|scambi?o?"
+    r"|soggiorno|mobilita|durata|austausch\w*|aufenthalt\w*|mobilitat|dauer|vaihto\w*|kesto"
+)
+SEMESTER_OPTION = compile_cues(
+    r"(?:one|a|1|single|un|une|uno|una|ein\w*|yksi|yhde\w*)\s+(?:\w+\s+)?"
+    r"(?:semester|semestre|term|trimestre|lukukau\w*)"
+)
+YEAR_OPTION = compile_cues(
+    r"(?:one|a|1|full|whole|entire|une|un|uno|intero|ein\w*|ganz\w*|yksi|koko)\s+(?:\w+\s+)?"
+    r"(?:academic year|year|annee(?: universitaire)?|anno(?: accademico)?|studienjahr|jahr"
+    r"|lukuvuo\w*)"
+    r"|(?:two|2|deux|due|zwei|kaksi)\s+(?:semesters|semestres|semestri|semester|lukukautta)"
+)
+BOTH_OPTIONS = compile_cues(
+    r"one or two semesters|un ou deux semestres|uno o due semestri|ein oder zwei semester\w*"
+    r"|yhden tai kahden lukukauden|yksi tai kaksi lukukautta"
+)

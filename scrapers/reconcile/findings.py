@@ -1,0 +1,120 @@
+"""Findings from a sync: recorded once per fingerprint, resolved when no longer observed.
+
+The fingerprint hashes the origin, the kind, the school and the subject (a page URL, a field),
+so observing the same thing on every sync adds no row. A finding that is no longer observed
+where it could have been (its page was fetched, its field was read) is resolved; observed again
+later, it is reopened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scrapers.reconcile.context import SYNC_ORIGIN, SchoolContext
+from service.db.models import Finding, FindingSeverity
+
+FETCH_FAILED = "fetch_failed"
+LAYOUT_CHANGED = "layout_changed"
+SOFT_404 = "soft_404"
+IDENTITY_MISMATCH = "identity_mismatch"
+OTHER_PARTNER_SITE = "page_on_other_partner_site"
+CONTRADICTS_CATALOGUE = "scraped_contradicts_catalogue"
+#: The kinds reconciliation owns: it records and resolves these, and leaves others alone.
+RECONCILE_KINDS = frozenset(
+    {
+        FETCH_FAILED,
+        LAYOUT_CHANGED,
+        SOFT_404,
+        IDENTITY_MISMATCH,
+        OTHER_PARTNER_SITE,
+        CONTRADICTS_CATALOGUE,
+    }
+)
+
+
+def fingerprint(school_id: int, kind: str, subject: Iterable[str]) -> str:
+    """The stable identity of an observation."""
+    text = "\x1f".join([SYNC_ORIGIN, kind, str(school_id), *subject])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Something a sync noticed about a school.
+
+    ``detail["url"]`` or ``detail["field"]`` says what must be checked again for the finding to
+    be resolved when it is no longer observed.
+    """
+
+    kind: str
+    subject: tuple[str, ...]
+    message: str
+    detail: dict[str, object] = field(default_factory=dict)
+    severity: FindingSeverity = FindingSeverity.WARNING
+    link_id: int | None = None
+
+
+def record_findings(
+    session: AsyncSession,
+    context: SchoolContext,
+    observations: Iterable[Observation],
+    now: datetime,
+) -> tuple[set[str], list[str]]:
+    """Add new findings and reopen resolved ones; returns (fingerprints seen, kinds written)."""
+    seen: set[str] = set()
+    written: list[str] = []
+    for observation in observations:
+        key = fingerprint(context.school.id, observation.kind, observation.subject)
+        if key in seen:
+            continue
+        seen.add(key)
+        known = context.findings.get(key)
+        if known is None:
+            finding = Finding(
+                fingerprint=key,
+                kind=observation.kind,
+                origin=SYNC_ORIGIN,
+                severity=observation.severity,
+                message=observation.message,
+                detail=observation.detail,
+                school_id=context.school.id,
+                link_id=observation.link_id,
+                first_seen_at=now,
+            )
+            session.add(finding)
+            context.findings[key] = finding
+            written.append(observation.kind)
+        elif known.resolved_at is not None:
+            known.resolved_at = None
+            written.append(observation.kind)
+    return seen, written
+
+
+def resolve_findings(
+    context: SchoolContext,
+    seen: set[str],
+    checked_urls: set[str],
+    checked_fields: set[str],
+    readable_urls: set[str],
+    now: datetime,
+) -> int:
+    """Resolve open findings this run could have observed but did not; returns how many.
+
+    ``checked_urls`` were fetched; ``readable_urls`` were fetched and about the school (a layout
+    change can only be judged there); ``checked_fields`` were read from them.
+    """
+    resolved = 0
+    for key, finding in context.findings.items():
+        if finding.kind not in RECONCILE_KINDS or finding.resolved_at is not None or key in seen:
+            continue
+        url, fact_field = finding.detail.get("url"), finding.detail.get("field")
+        urls = readable_urls if finding.kind == LAYOUT_CHANGED else checked_urls
+        if url in urls or (fact_field is not None and fact_field in checked_fields):
+            finding.resolved_at = now
+            resolved += 1
+    return resolved

@@ -1,0 +1,173 @@
+"""Reconcile one school: its pages' facts into the catalogue, with findings.
+
+Precedence (``docs/decisions/0040-precedence-of-values.md``): an admin override beats the
+curated catalogue, which beats a scraped value. Scraped values are stored beside the curated
+ones, never over them; a scraped value that disagrees with a curated or overridden one is a
+finding. A failed fetch, a page that is not about the school, or a page that suddenly yields
+nothing where it used to keeps the last good values, marked stale
+(``docs/decisions/0042-stale-values-and-layout-changes.md``).
+
+The caller owns the transaction (one per school) and commits; this module only flushes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scrapers.extract.facts import PageExtraction
+from scrapers.reconcile.context import FactKey, SchoolContext, load_context
+from scrapers.reconcile.findings import (
+    CONTRADICTS_CATALOGUE,
+    FETCH_FAILED,
+    IDENTITY_MISMATCH,
+    LAYOUT_CHANGED,
+    OTHER_PARTNER_SITE,
+    SOFT_404,
+    Observation,
+    record_findings,
+    resolve_findings,
+)
+from scrapers.reconcile.identity import identity_mismatch, names_match, other_partner_site, soft_404
+from scrapers.reconcile.outcome import FetchFailure, Outcome, ReconcileReport, pages_of
+from scrapers.reconcile.values import Candidate, apply_candidate, candidates_of, mark_stale
+from service.catalogue.fields import FactField
+from service.db.models import FindingSeverity
+
+
+def _link_id(context: SchoolContext, page: PageExtraction) -> int | None:
+    for url in (page.requested_url, page.url):
+        if url and url in context.link_ids:
+            return context.link_ids[url]
+    return None
+
+
+def _judge(context: SchoolContext, page: PageExtraction) -> Observation | None:
+    """Why the page is not evidence about the school, as an observation (``None``: it is)."""
+    link = _link_id(context, page)
+    reason = soft_404(page)
+    if reason is not None:
+        subject = page.requested_url or page.url
+        detail: dict[str, object] = {"url": subject}
+        return Observation(SOFT_404, (subject,), reason, detail, link_id=link)
+    reason = identity_mismatch(page, context.names)
+    if reason is None:
+        return None
+    other = other_partner_site(page, context.other_partner_hosts)
+    if other is not None:
+        message = f"{page.url} is on the site of another partner, {other}"
+        detail = {"url": page.url, "other_school": other}
+        return Observation(OTHER_PARTNER_SITE, (page.url, other), message, detail, link_id=link)
+    return Observation(IDENTITY_MISMATCH, (page.url,), reason, {"url": page.url}, link_id=link)
+
+
+def _effective(context: SchoolContext, name: str, curated: str | None) -> tuple[str | None, str]:
+    override = context.overrides.get((name, ""))
+    if override is not None and override.value.get("value") is not None:
+        return str(override.value["value"]), "override"
+    return curated, "curated"
+
+
+def _contradiction(key: FactKey, scraped: object, catalogue: object, source: str) -> Observation:
+    field, item = key
+    message = (
+        f"the partner's page says {field} {scraped!r} where the catalogue ({source}) says"
+        f" {catalogue!r}; the catalogue value is kept"
+    )
+    detail = {
+        "field": field,
+        "key": item,
+        "scraped": scraped,
+        "catalogue": catalogue,
+        "catalogue_source": source,
+    }
+    subject = (field, item, json.dumps(scraped, sort_keys=True, ensure_ascii=False))
+    return Observation(CONTRADICTS_CATALOGUE, subject, message, detail, FindingSeverity.INFO)
+
+
+def _contradictions(
+    context: SchoolContext, candidates: dict[FactKey, Candidate]
+) -> list[Observation]:
+    found = []
+    for key, candidate in candidates.items():
+        override = context.overrides.get(key)
+        if override is not None and override.value != dict(candidate.fact.value):
+            found.append(
+                _contradiction(key, dict(candidate.fact.value), override.value, "override")
+            )
+    address = candidates.get((FactField.ADDRESS.value, ""))
+    if address is not None:
+        school = context.school
+        city, city_source = _effective(context, "city", school.city)
+        locality = address.fact.value.get("locality")
+        if city and isinstance(locality, str) and not names_match(city, locality):
+            found.append(_contradiction(("city", ""), locality, city, city_source))
+        country, country_source = _effective(context, "country_code", school.country_code)
+        code = address.fact.value.get("country_code")
+        if country and isinstance(code, str) and code != country:
+            found.append(_contradiction(("country_code", ""), code, country, country_source))
+    return found
+
+
+async def reconcile_school(
+    session: AsyncSession, school_id: int, outcome: Outcome, *, now: datetime
+) -> ReconcileReport:
+    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown."""
+    context = await load_context(session, school_id)
+    report = ReconcileReport(school_id=school_id)
+    observations: list[Observation] = []
+    readable: list[PageExtraction] = []
+    fetched_urls: set[str] = set()
+    for page in pages_of(outcome):
+        if isinstance(page, FetchFailure):
+            detail: dict[str, object] = {"url": page.url, "reason": page.reason}
+            message = f"{page.url} could not be fetched: {page.reason}"
+            link = context.link_ids.get(page.url)
+            observations.append(
+                Observation(FETCH_FAILED, (page.url,), message, detail, link_id=link)
+            )
+            continue
+        fetched_urls |= {url for url in (page.url, page.requested_url) if url}
+        problem = _judge(context, page)
+        if problem is None:
+            readable.append(page)
+        else:
+            observations.append(problem)
+            report.unusable_pages[page.url] = problem.message
+
+    candidates = candidates_of(readable)
+    for key, candidate in candidates.items():
+        apply_candidate(session, context, key, candidate, report, now)
+
+    readable_urls = {page.url for page in readable}
+    found_fields = {field for field, _ in candidates}
+    vanished: dict[str, set[str]] = defaultdict(set)
+    for key, row in list(context.facts.items()):
+        if key in candidates:
+            continue
+        mark_stale(context, key, report, now)
+        # Already stale or not, a value its readable page no longer yields is still missing:
+        # the layout finding stays open until the page gives the field again.
+        if row.source_url in readable_urls and row.field not in found_fields:
+            vanished[row.source_url].add(row.field)
+    for url, fields in vanished.items():
+        names = sorted(fields)
+        message = (
+            f"{url} no longer yields {', '.join(names)}; the last good values are kept and"
+            " marked stale (has the page's layout changed?)"
+        )
+        observations.append(
+            Observation(LAYOUT_CHANGED, (url, *names), message, {"url": url, "fields": names})
+        )
+    observations += _contradictions(context, candidates)
+
+    seen, written = record_findings(session, context, observations, now)
+    report.findings = written
+    report.resolved_findings = resolve_findings(
+        context, seen, fetched_urls, found_fields, readable_urls, now
+    )
+    await session.flush()
+    return report

@@ -1,0 +1,117 @@
+"""Scraped values into ``school_fact`` rows: insert, replace, confirm or mark stale.
+
+Only what changed is written: a value confirmed by the same fetch is not touched, so running
+the same sync twice writes nothing (and does not bump the catalogue's data version). A replaced
+value is a ``school_fact_change`` row; provenance and freshness updates are not changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scrapers.extract.facts import ExtractedFact, PageExtraction
+from scrapers.reconcile.context import FactKey, SchoolContext
+from scrapers.reconcile.outcome import ReconcileReport, ValueChange
+from service.catalogue.fields import STORED_FIELDS
+from service.db.models import SchoolFact, SchoolFactChange
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The value a sync proposes for one ``(field, key)``, and the page it came from."""
+
+    fact: ExtractedFact
+    page: PageExtraction
+
+
+def candidates_of(pages: Iterable[PageExtraction]) -> dict[FactKey, Candidate]:
+    """One candidate per stored ``(field, key)``: the most confident, the first page on a tie."""
+    best: dict[FactKey, Candidate] = {}
+    for page in pages:
+        for fact in page.facts:
+            if fact.field not in STORED_FIELDS:
+                continue
+            key = (fact.field.value, fact.key)
+            known = best.get(key)
+            if known is None or fact.confidence > known.fact.confidence:
+                best[key] = Candidate(fact, page)
+    return best
+
+
+def _set(row: SchoolFact, **values: object) -> bool:
+    """Assign only the attributes whose value differs; whether anything was assigned."""
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    return bool(changed)
+
+
+def apply_candidate(
+    session: AsyncSession,
+    context: SchoolContext,
+    key: FactKey,
+    candidate: Candidate,
+    report: ReconcileReport,
+    now: datetime,
+) -> None:
+    """Store one candidate value: new, replacing, or confirming the stored one."""
+    fact, page = candidate.fact, candidate.page
+    value: dict[str, object] = dict(fact.value)
+    provenance = {
+        "source_url": fact.source_url,
+        "extractor": fact.extractor,
+        "extractor_version": fact.extractor_version,
+        "snippet": fact.snippet,
+        "confidence": fact.confidence,
+    }
+    row = context.facts.get(key)
+    if row is None or row.value != value:
+        report.changes.append(
+            ValueChange(key[0], key[1], row.value if row else None, value, fact.source_url)
+        )
+        session.add(
+            SchoolFactChange(
+                school_id=context.school.id,
+                field=key[0],
+                key=key[1],
+                old_value=row.value if row else None,
+                new_value=value,
+                changed_at=now,
+                source_url=fact.source_url,
+            )
+        )
+    if row is None:
+        row = SchoolFact(
+            school_id=context.school.id,
+            field=key[0],
+            key=key[1],
+            value=value,
+            fetched_at=page.fetched_at,
+            last_good_at=page.fetched_at,
+            stale=False,
+            stale_since=None,
+            first_seen_at=now,
+            **provenance,
+        )
+        session.add(row)
+        context.facts[key] = row
+        return
+    if row.value != value:
+        _set(row, value=value, fetched_at=page.fetched_at)
+    _set(row, stale=False, stale_since=None, **provenance)
+    if page.fetched_at > row.last_good_at and _set(row, last_good_at=page.fetched_at):
+        report.confirmed += 1
+
+
+def mark_stale(
+    context: SchoolContext, key: FactKey, report: ReconcileReport, now: datetime
+) -> None:
+    """Keep a value the sync could not confirm, marked stale since now."""
+    row = context.facts[key]
+    if not row.stale:
+        _set(row, stale=True, stale_since=now)
+        report.marked_stale.append(key)

@@ -1,0 +1,69 @@
+"""Aalto University (www.aalto.fi): one deadline table for all Aalto schools, script-built e-mails.
+
+What the generic extraction gets wrong on these pages:
+
+- the nomination and application table has one row per Aalto school, and ENSIAS's agreement is
+  with the schools of technology (CHEM, ELEC, ENG, SCI): the generic reader takes the first row
+  (arts). This adapter keeps the row that names a school of technology by its code, in every
+  language version of the page;
+- contact cards hold ``data-user`` / ``data-domain`` attributes that a script joins into a
+  ``mailto:`` link: :func:`reveal_contact_emails` does the same;
+- "Published" / "Updated" dates under the article are not content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bs4 import BeautifulSoup, Tag
+
+from scrapers.extract.adapter import Concern, PageContext, SiteAdapter
+from scrapers.extract.blocks import TextBlock
+from scrapers.extract.deadlines import parse_deadlines
+from scrapers.extract.facts import ExtractedFact
+
+NAME = "aalto"
+VERSION = "1"
+
+#: Codes of the Aalto schools of technology, as they appear in row headers in every language.
+_TECHNOLOGY_SCHOOLS = re.compile(r"\b(?:CHEM|ELEC|ENG|SCI)\b")
+
+
+def reveal_contact_emails(soup: BeautifulSoup) -> None:
+    """Write the address a contact card's script would build into its link."""
+    for anchor in soup.select("a[data-user][data-domain]"):
+        if isinstance(anchor, Tag):
+            address = f"{anchor['data-user']}@{anchor['data-domain']}"
+            anchor["href"] = f"mailto:{address}"
+            anchor.string = address
+
+
+def technology_rows(blocks: Sequence[TextBlock]) -> list[TextBlock]:
+    """The blocks outside tables, and the table cells of the schools of technology's rows."""
+    return [
+        block
+        for block in blocks
+        if block.row_header is None
+        or block.column_header is None
+        or _TECHNOLOGY_SCHOOLS.search(block.row_header)
+    ]
+
+
+def parse_aalto_deadlines(blocks: Sequence[TextBlock], page: PageContext) -> list[ExtractedFact]:
+    """Deadlines of the schools of technology (see the module docstring)."""
+    facts = parse_deadlines(technology_rows(blocks), page.url, winter=page.winter)
+    return [
+        replace(fact, extractor=f"{NAME}/deadlines", extractor_version=VERSION) for fact in facts
+    ]
+
+
+ADAPTER = SiteAdapter(
+    name=NAME,
+    hosts=("www.aalto.fi", "aalto.fi"),
+    main_selectors=("article.aalto-article",),
+    noise_selectors=(".aalto-article__meta",),
+    prepare=reveal_contact_emails,
+    parsers={Concern.DEADLINES: parse_aalto_deadlines},
+)

@@ -1,0 +1,1 @@
+"""Catalogue read queries shared by the GraphQL API and the command line."""

@@ -1,0 +1,58 @@
+"""The history of scraped values: every change since a time, optionally for some schools."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.db.models import SchoolFactChange
+
+#: Most changes one call returns; a client pages on with ``since`` = the last ``changed_at``.
+MAX_CHANGES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    """One change of one value: ``old`` is ``None`` when the value appeared."""
+
+    id: int
+    school_id: int
+    field: str
+    key: str
+    old: dict[str, object] | None
+    new: dict[str, object] | None
+    changed_at: datetime
+    source_url: str | None
+
+
+async def load_changes(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    school_ids: Sequence[int] | None = None,
+    limit: int = MAX_CHANGES,
+) -> list[ChangeEntry]:
+    """Changes at or after ``since``, oldest first (then in the order they were stored)."""
+    query = select(SchoolFactChange).where(SchoolFactChange.changed_at >= since)
+    if school_ids is not None:
+        query = query.where(SchoolFactChange.school_id.in_(list(school_ids)))
+    query = query.order_by(SchoolFactChange.changed_at, SchoolFactChange.id).limit(
+        max(0, min(limit, MAX_CHANGES))
+    )
+    return [
+        ChangeEntry(
+            id=row.id,
+            school_id=row.school_id,
+            field=row.field,
+            key=row.key,
+            old=row.old_value,
+            new=row.new_value,
+            changed_at=row.changed_at,
+            source_url=row.source_url,
+        )
+        for row in await session.scalars(query)
+    ]

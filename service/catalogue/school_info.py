@@ -1,0 +1,195 @@
+"""What the catalogue knows about schools beyond the FAQ, with each value's source and freshness.
+
+Batched by school ids, results in key order (one ``SchoolInfo`` per id, empty for an unknown
+id), so a DataLoader can call it directly. Precedence is applied here
+(``docs/decisions/0040-precedence-of-values.md``): an admin override beats the curated value,
+which beats the scraped one; scraped values are stored beside curated ones, never over them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.catalogue.fields import CURATED_FIELDS, FactField
+from service.db.models import School, SchoolFact, SchoolOverride
+
+Source = Literal["override", "curated", "scraped"]
+
+
+@dataclass(frozen=True, slots=True)
+class InfoValue:
+    """One value as served: where it comes from and how fresh it is.
+
+    Scraped values carry their provenance (page, fetch time, extractor, snippet, confidence)
+    and freshness (``last_good_at``, ``stale``); overrides carry who set them and why.
+    """
+
+    field: str
+    key: str
+    value: dict[str, object]
+    source: Source
+    source_url: str | None = None
+    fetched_at: datetime | None = None
+    last_good_at: datetime | None = None
+    stale: bool = False
+    confidence: float | None = None
+    extractor: str | None = None
+    snippet: str | None = None
+    overridden_by: str | None = None
+    override_reason: str | None = None
+    overridden_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolInfo:
+    """Everything served about one school beyond the offers."""
+
+    school_id: int
+    #: Scraped or overridden facts (deadlines, contacts, …), each with its source.
+    values: tuple[InfoValue, ...] = ()
+    #: Name, city, country code and website, each from override, curation or the pages.
+    identity: tuple[InfoValue, ...] = ()
+
+    def of(self, field: FactField) -> list[InfoValue]:
+        return [value for value in self.values if value.field == field.value]
+
+    def one(self, field: FactField) -> InfoValue | None:
+        found = self.of(field)
+        return found[0] if found else None
+
+    def identity_of(self, name: str) -> InfoValue | None:
+        return next((value for value in self.identity if value.field == name), None)
+
+    @property
+    def deadlines(self) -> list[InfoValue]:
+        return self.of(FactField.DEADLINE)
+
+    @property
+    def language_requirements(self) -> list[InfoValue]:
+        return self.of(FactField.LANGUAGE_REQUIREMENT)
+
+    @property
+    def credits(self) -> list[InfoValue]:
+        return self.of(FactField.CREDITS)
+
+    @property
+    def contacts(self) -> list[InfoValue]:
+        """E-mails, then phones."""
+        return self.of(FactField.EMAIL) + self.of(FactField.PHONE)
+
+    @property
+    def description(self) -> InfoValue | None:
+        return self.one(FactField.DESCRIPTION)
+
+
+def _scraped(fact: SchoolFact) -> InfoValue:
+    return InfoValue(
+        field=fact.field,
+        key=fact.key,
+        value=fact.value,
+        source="scraped",
+        source_url=fact.source_url,
+        fetched_at=fact.fetched_at,
+        last_good_at=fact.last_good_at,
+        stale=fact.stale,
+        confidence=fact.confidence,
+        extractor=f"{fact.extractor} v{fact.extractor_version}",
+        snippet=fact.snippet,
+    )
+
+
+def _overridden(override: SchoolOverride) -> InfoValue:
+    return InfoValue(
+        field=override.field,
+        key=override.key,
+        value=override.value,
+        source="override",
+        overridden_by=override.created_by,
+        override_reason=override.reason,
+        overridden_at=override.created_at,
+    )
+
+
+def _scraped_identity(facts: dict[tuple[str, str], SchoolFact], name: str) -> InfoValue | None:
+    """The scraped value standing for a curated field (name from JSON-LD, city from address)."""
+    source, part = {
+        "name": (FactField.NAME, "name"),
+        "city": (FactField.ADDRESS, "locality"),
+        "country_code": (FactField.ADDRESS, "country_code"),
+    }.get(name, (None, ""))
+    fact = facts.get((source.value, "")) if source else None
+    if fact is None or fact.value.get(part) is None:
+        return None
+    return replace(_scraped(fact), field=name, value={"value": fact.value[part]})
+
+
+def _identity(
+    school: School | None,
+    facts: dict[tuple[str, str], SchoolFact],
+    overrides: dict[tuple[str, str], SchoolOverride],
+) -> tuple[InfoValue, ...]:
+    resolved = []
+    for name in CURATED_FIELDS:
+        override = overrides.get((name, ""))
+        curated = getattr(school, name) if school is not None else None
+        if override is not None:
+            resolved.append(_overridden(override))
+        elif curated is not None:
+            resolved.append(
+                InfoValue(field=name, key="", value={"value": curated}, source="curated")
+            )
+        elif (scraped := _scraped_identity(facts, name)) is not None:
+            resolved.append(scraped)
+    return tuple(resolved)
+
+
+def _values(
+    facts: dict[tuple[str, str], SchoolFact], overrides: dict[tuple[str, str], SchoolOverride]
+) -> tuple[InfoValue, ...]:
+    served = []
+    for key, fact in facts.items():
+        if fact.field == FactField.NAME.value:
+            continue  # served as the name's scraped fallback, under identity
+        override = overrides.get(key)
+        served.append(_overridden(override) if override is not None else _scraped(fact))
+    served += [
+        _overridden(override)
+        for key, override in overrides.items()
+        if key not in facts and override.field not in CURATED_FIELDS
+    ]
+    return tuple(served)
+
+
+async def load_school_info(session: AsyncSession, school_ids: Sequence[int]) -> list[SchoolInfo]:
+    """One :class:`SchoolInfo` per id, in the order of ``school_ids`` (three queries)."""
+    ids = list(dict.fromkeys(school_ids))
+    schools = {s.id: s for s in await session.scalars(select(School).where(School.id.in_(ids)))}
+    facts: dict[int, dict[tuple[str, str], SchoolFact]] = defaultdict(dict)
+    query = (
+        select(SchoolFact)
+        .where(SchoolFact.school_id.in_(ids))
+        .order_by(SchoolFact.school_id, SchoolFact.field, SchoolFact.id)
+    )
+    for fact in await session.scalars(query):
+        facts[fact.school_id][(fact.field, fact.key)] = fact
+    overrides: dict[int, dict[tuple[str, str], SchoolOverride]] = defaultdict(dict)
+    query_overrides = (
+        select(SchoolOverride).where(SchoolOverride.school_id.in_(ids)).order_by(SchoolOverride.id)
+    )
+    for override in await session.scalars(query_overrides):
+        overrides[override.school_id][(override.field, override.key)] = override
+    return [
+        SchoolInfo(
+            school_id=school_id,
+            values=_values(facts[school_id], overrides[school_id]),
+            identity=_identity(schools.get(school_id), facts[school_id], overrides[school_id]),
+        )
+        for school_id in school_ids
+    ]

@@ -1,0 +1,79 @@
+"""The content is read without its cookie banners and menus, each block with its context."""
+
+from __future__ import annotations
+
+from scrapers.extract.dom import parse_html, remove_noise, select_main
+from tests.scrapers.extract.blocks_of import blocks_of
+
+
+def test_cookie_banners_menus_breadcrumbs_and_scripts_are_not_content() -> None:
+    body = (
+        '<div id="tarteaucitronRoot">Cookies: accept before 1 June</div>'
+        '<div class="cmplz-cookiebanner">We use cookies</div>'
+        '<nav><a href="/apply">Apply by 2 January</a></nav>'
+        '<ul class="main-menu"><li>Admissions</li></ul>'
+        '<div class="breadcrumb">Home &gt; Exchange</div>'
+        '<a class="skip-link" href="#c">Skip to content</a>'
+        "<script>var deadline = '1 May';</script><main><p>The content.</p></main>"
+    )
+    assert [block.text for block in blocks_of(body)] == ["The content."]
+
+
+def test_a_page_class_naming_a_menu_does_not_remove_the_page() -> None:
+    soup = parse_html('<html><body class="has-mega-menu"><main><p>Kept.</p></main></body></html>')
+    remove_noise(soup)
+    assert soup.get_text(strip=True) == "Kept."
+
+
+def test_a_line_break_ends_a_block_and_inline_markup_does_not() -> None:
+    texts = [
+        b.text
+        for b in blocks_of("<main><p>Autumn: <b>15</b> April<br>Spring: 1 October</p></main>")
+    ]
+    assert texts == ["Autumn: 15 April", "Spring: 1 October"]
+
+
+def test_blocks_know_their_headings_lead_in_and_table_headers() -> None:
+    body = (
+        "<main><h1>Exchange</h1><h2>Deadlines</h2><p>Nomination deadlines:</p>"
+        "<ul><li>Autumn: 15 April</li></ul>"
+        "<table><thead><tr><th>Semester</th><th>Application deadline</th></tr></thead>"
+        "<tr><td>Spring</td><td>1 October</td></tr></table>"
+        "<h2>Contact</h2><dl><dt>E-mail</dt><dd>x@y.example</dd></dl></main>"
+    )
+    blocks = {block.text: block for block in blocks_of(body)}
+    item = blocks["Autumn: 15 April"]
+    assert (item.headings, item.lead_in) == (("Exchange", "Deadlines"), "Nomination deadlines:")
+    cell = blocks["1 October"]
+    assert (cell.row_header, cell.column_header) == ("Spring", "Application deadline")
+    assert blocks["x@y.example"].row_header == "E-mail"
+    assert blocks["x@y.example"].headings == ("Exchange", "Contact")
+
+
+def test_accordion_toggles_are_headings_below_the_h_levels() -> None:
+    body = (
+        "<main><h2>How to apply</h2>"
+        '<button aria-expanded="false">Language requirements</button><div hidden><p>B2</p></div>'
+        '<button aria-expanded="false">Study load</button><div hidden><p>30 ECTS</p></div></main>'
+    )
+    headings = {block.text: block.headings for block in blocks_of(body)}
+    assert headings["B2"] == ("How to apply", "Language requirements")
+    assert headings["30 ECTS"] == ("How to apply", "Study load")
+
+
+def test_footers_and_sidebars_are_not_main_content_nor_under_its_headings() -> None:
+    body = (
+        "<h1>Exchange</h1><p>Main text.</p><aside><p>Agenda</p></aside><footer><p>Tel</p></footer>"
+    )
+    blocks = {block.text: block for block in blocks_of(body)}
+    assert blocks["Main text."].in_main
+    assert (blocks["Agenda"].in_main, blocks["Agenda"].headings) == (False, ())
+    assert (blocks["Tel"].in_main, blocks["Tel"].headings) == (False, ())
+
+
+def test_the_main_content_is_the_first_main_element_with_real_text() -> None:
+    teaser = "<article><p>Short teaser.</p></article>"
+    soup = parse_html(
+        f"<html><body>{teaser}<div id='content'><p>{'Long text. ' * 30}</p></div></body></html>"
+    )
+    assert select_main(soup).get("id") == "content"

@@ -1,0 +1,85 @@
+"""Contact e-mails and phones with their labels; national numbers need the page's country."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.contacts import country_of_host, parse_contacts
+from service.catalogue.fields import FactField
+from tests.scrapers.extract.blocks_of import blocks_of
+
+
+def _contacts(body: str, region: str | None = "FR") -> dict[str, dict[str, object]]:
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region=region)
+    return {fact.key: dict(fact.value) for fact in facts}
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "number"),
+    [
+        ("Tél. : +33 (0)4 76 57 45 00", None, "+33476574500"),
+        ("Tél. : 04 76 57 45 00", "FR", "+33476574500"),
+        ("Puh. 050 442 1001", "FI", "+358504421001"),
+        ("Vaihde +358 9 47001", None, "+358947001"),
+        ("Tel. 0984 496 123", "IT", "+390984496123"),
+        ("Telefon: +49 (0)5555 123-456", None, "+495555123456"),
+        ("Téléphone : 819 821-8000, poste 65432", "CA", "+18198218000"),
+    ],
+)
+def test_phones_are_normalized_to_e164(text: str, region: str | None, number: str) -> None:
+    assert list(_contacts(f"<main><p>{text}</p></main>", region)) == [number]
+
+
+def test_national_numbers_need_the_page_country() -> None:
+    assert _contacts("<main><p>Tél. : 04 76 57 45 00</p></main>", region=None) == {}
+
+
+def test_fax_numbers_are_not_contacts() -> None:
+    body = "<main><p>Telefon: +49 5555 123456<br>Fax: +49 5555 123499</p></main>"
+    assert list(_contacts(body)) == ["+495555123456"]
+
+
+def test_a_contact_is_labelled_by_the_words_before_it_or_the_line_above() -> None:
+    body = (
+        "<main><p>International Relations Office<br>E-mail: incoming@tse.example<br>"
+        "Phone: +33 4 77 91 58 80</p>"
+        "<p>Aalto University, P.O. Box 11000, Finland. Switchboard +358 9 47001</p></main>"
+    )
+    assert _contacts(body) == {
+        "incoming@tse.example": {
+            "email": "incoming@tse.example",
+            "label": "International Relations Office",
+        },
+        "+33477915880": {"phone": "+33477915880", "label": None},
+        "+358947001": {"phone": "+358947001", "label": "Switchboard"},
+    }
+
+
+def test_links_count_and_main_content_is_trusted_more_than_the_footer() -> None:
+    body = (
+        '<main><p><a href="mailto:incoming@x.example">Write to us</a></p>'
+        '<p><a href="tel:+33476574500">Call us</a></p></main>'
+        "<footer><p>incoming@x.example · standard@x.example</p></footer>"
+    )
+    facts = {f.key: f for f in parse_contacts(blocks_of(body), "https://x.example/", region="FR")}
+    assert {key: (f.field, f.confidence) for key, f in facts.items()} == {
+        "incoming@x.example": (FactField.EMAIL, 0.9),
+        "+33476574500": (FactField.PHONE, 0.9),
+        "standard@x.example": (FactField.EMAIL, 0.6),
+    }
+
+
+@pytest.mark.parametrize(
+    ("host", "country"),
+    [
+        ("www.isima.fr", "FR"),
+        ("www.aalto.fi", "FI"),
+        ("unical.it.", "IT"),
+        ("x.example", None),
+        (None, None),
+    ],
+)
+def test_the_country_of_a_host_is_its_country_code_domain(
+    host: str | None, country: str | None
+) -> None:
+    assert country_of_host(host) == country

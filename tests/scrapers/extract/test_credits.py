@@ -1,0 +1,104 @@
+"""ECTS credits per semester (minimum, maximum, usual) and the duration of a stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.credits import parse_credits, parse_duration
+from tests.scrapers.extract.blocks_of import blocks_of
+
+URL = "https://x.example/"
+
+
+def _credits(body: str) -> dict[str, dict[str, object]]:
+    return {f.key: dict(f.value) for f in parse_credits(blocks_of(f"<main>{body}</main>"), URL)}
+
+
+def _per_semester(
+    low: int | None = None, high: int | None = None, typical: int | None = None
+) -> dict[str, dict[str, object]]:
+    return {"semester": {"per": "semester", "min": low, "max": high, "typical": typical}}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            (
+                "<p>Students must register for at least 15 ECTS credits per semester. The maximum"
+                " number of credits per semester is 30 ECTS.</p>"
+            ),
+            _per_semester(15, 30),
+        ),
+        (
+            "<p>Les étudiants suivent entre 20 et 30 crédits ECTS par semestre.</p>",
+            _per_semester(20, 30),
+        ),
+        ("<p>Mindestens 20 und höchstens 30 ECTS-Punkte pro Semester.</p>", _per_semester(20, 30)),
+        (
+            "<p>Il Learning Agreement comprende almeno 20 crediti ECTS per semestre.</p>",
+            _per_semester(20),
+        ),
+        ("<p>Vähintään 20 opintopistettä lukukaudessa.</p>", _per_semester(20)),
+        ("<p>Un minimum de 12 crédits par trimestre.</p>", _per_semester(12)),
+        (
+            "<p>The full workload at Aalto is 30 ECTS credits per semester.</p>",
+            _per_semester(typical=30),
+        ),
+        (
+            "<p>Up to 60 ECTS per academic year.</p>",
+            {"year": {"per": "year", "min": None, "max": 60, "typical": None}},
+        ),
+    ],
+)
+def test_credits_are_read_with_their_bounds_and_unit(
+    body: str, expected: dict[str, dict[str, object]]
+) -> None:
+    assert _credits(body) == expected
+
+
+def test_credits_without_a_unit_of_time_are_prerequisites_not_loads() -> None:
+    assert _credits("<p>At least 60 ECTS must be completed before the exchange.</p>") == {}
+
+
+def test_credits_spread_over_sentences_keep_both_sentences_as_snippet() -> None:
+    body = (
+        "<p>Students must register for at least 15 ECTS credits per semester. The maximum"
+        " number of credits per semester is 30 ECTS.</p>"
+    )
+    (fact,) = parse_credits(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.snippet == (
+        "Students must register for at least 15 ECTS credits per semester. … The maximum"
+        " number of credits per semester is 30 ECTS."
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "options"),
+    [
+        ("<p>Exchange students can stay for one or two semesters.</p>", ["semester", "year"]),
+        (
+            "<p>Il soggiorno può durare un semestre o un intero anno accademico.</p>",
+            ["semester", "year"],
+        ),
+        (
+            "<p>Vaihtoon voi tulla yhdeksi lukukaudeksi tai koko lukuvuodeksi.</p>",
+            ["semester", "year"],
+        ),
+        ("<p>Les étudiants en échange viennent pour un semestre.</p>", ["semester"]),
+        (
+            "<h1>Venir en échange</h1><p>Pour un semestre ou une année complète.</p>",
+            ["semester", "year"],
+        ),
+    ],
+)
+def test_duration_options_are_read_where_a_stay_is_the_subject(
+    body: str, options: list[str]
+) -> None:
+    (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.value == {"options": options}
+
+
+def test_a_semester_mentioned_outside_a_stay_is_not_a_duration() -> None:
+    body = "<p>The full workload is 30 ECTS per semester; one semester of French is offered.</p>"
+    assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []

@@ -1,0 +1,85 @@
+"""Dates in five languages, in words and in numbers, with ranges; nothing else is a date."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.dates import find_dates
+
+
+def _found(text: str) -> list[tuple[str, str | None, str]]:
+    return [
+        (m.date.iso(), m.opens.iso() if m.opens else None, text[m.start : m.end])
+        for m in find_dates(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "written"),
+    [
+        ("avant le 1er avril 2025", "2025-04-01", "1er avril 2025"),
+        ("avant le 15 févr. 2026", "2026-02-15", "15 févr. 2026"),
+        ("le 3 aout 2025", "2025-08-03", "3 aout 2025"),
+        ("entro il 30 aprile 2025", "2025-04-30", "30 aprile 2025"),
+        ("entro il 1° giugno", "--06-01", "1° giugno"),
+        ("bis zum 15. März 2025", "2025-03-15", "15. März 2025"),
+        ("Frist: 1. Dez. 2025", "2025-12-01", "1. Dez. 2025"),
+        ("15. huhtikuuta 2025 mennessä", "2025-04-15", "15. huhtikuuta 2025"),
+        ("huhtikuun 15. päivään mennessä", "--04-15", "huhtikuun 15."),
+        ("by April 15th, 2025", "2025-04-15", "April 15th, 2025"),
+        ("by the 15th of April", "--04-15", "the 15th of April"),
+        ("by Sept. 30, 2025", "2025-09-30", "Sept. 30, 2025"),
+        ("by 3 May", "--05-03", "3 May"),
+        ("15.4.2025 mennessä", "2025-04-15", "15.4.2025"),
+        ("Thu 2.2.", "--02-02", "2.2."),
+        ("le 15/04/2025", "2025-04-15", "15/04/2025"),
+        ("on 2025-04-15", "2025-04-15", "2025-04-15"),
+        ("29.2. each year", "--02-29", "29.2."),
+    ],
+)
+def test_single_dates_are_read_in_every_language(text: str, iso: str, written: str) -> None:
+    assert _found(text) == [(iso, None, written)]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("10.1.\u201331.1.2025 (23.59)", ("2025-01-31", "2025-01-10", "10.1.\u201331.1.2025")),
+        ("10. - 31.1.2023", ("2023-01-31", "2023-01-10", "10. - 31.1.2023")),
+        ("10 - 31 January 2025", ("2025-01-31", "2025-01-10", "10 - 31 January 2025")),
+        (
+            "du 1er mars au 15 avril 2025",
+            ("2025-04-15", "2025-03-01", "1er mars au 15 avril 2025"),
+        ),
+        (
+            "1 November \u2013 15 January 2026",
+            ("2026-01-15", "2025-11-01", "1 November \u2013 15 January 2026"),
+        ),
+    ],
+)
+def test_a_range_is_its_closing_date_and_keeps_its_opening(
+    text: str, found: tuple[str, str, str]
+) -> None:
+    assert _found(text) == [found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tél : 04.76.57.45.00",
+        "Version 1.2.3",
+        "between 8.30 and 16.15",
+        "30 ECTS per semester",
+        "academic year 2025-2026 or 2025/2026",
+        "en mai 15 étudiants",
+        "31.2.2025",
+        "Room 12.14.",
+    ],
+)
+def test_numbers_that_are_not_dates_are_not_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
+def test_dates_are_returned_in_text_order() -> None:
+    text = "by June 1st for the autumn semester and by November 15 for the spring semester"
+    assert [iso for iso, _, _ in _found(text)] == ["--06-01", "--11-15"]

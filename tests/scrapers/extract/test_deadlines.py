@@ -1,0 +1,162 @@
+"""Application and nomination deadlines, per semester, in prose, lists and tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.deadlines import parse_deadlines
+from scrapers.extract.vocabulary import AUTUMN, SPRING
+from tests.scrapers.extract.blocks_of import blocks_of
+
+URL = "https://partner.example/exchange"
+
+
+def _deadlines(body: str, *, winter: str = AUTUMN) -> dict[str, tuple[str, str | None]]:
+    facts = parse_deadlines(blocks_of(f"<main>{body}</main>"), URL, winter=winter)
+    return {fact.key: (str(fact.value["date"]), fact.value["opens"]) for fact in facts}  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            (
+                "<p>A specific application form must reach us by June 1st for the autumn semester"
+                " and by November 15 for the spring semester.</p>"
+            ),
+            {"application/autumn": ("--06-01", None), "application/spring": ("--11-15", None)},
+        ),
+        (
+            (
+                "<p>Le dossier de candidature doit être déposé avant le 1er mai 2025 pour le"
+                " semestre d'automne et avant le 1er novembre 2025 pour le semestre de"
+                " printemps.</p>"
+            ),
+            {
+                "application/autumn": ("2025-05-01", None),
+                "application/spring": ("2025-11-01", None),
+            },
+        ),
+        (
+            (
+                "<p>L'università di appartenenza deve inviare la nomina entro il 15 maggio 2025 per"
+                " il primo semestre e entro il 15 novembre 2025 per il secondo semestre.</p>"
+            ),
+            {
+                "nomination/autumn": ("2025-05-15", None),
+                "nomination/spring": ("2025-11-15", None),
+            },
+        ),
+        (
+            (
+                "<p>Bewerbungsfrist für das Wintersemester: 15. Mai 2025; für das Sommersemester:"
+                " 15. November 2025.</p>"
+            ),
+            {
+                "application/autumn": ("2025-05-15", None),
+                "application/spring": ("2025-11-15", None),
+            },
+        ),
+        (
+            (
+                "<p>Kotikorkeakoulun tulee lähettää nimeämiset syksyn vaihtoon 1.4. mennessä ja"
+                " kevään vaihtoon 1.10. mennessä.</p>"
+            ),
+            {"nomination/autumn": ("--04-01", None), "nomination/spring": ("--10-01", None)},
+        ),
+        (
+            "<p>Les candidatures sont ouvertes du 1er mars au 15 avril 2025.</p>",
+            {"application/any": ("2025-04-15", "2025-03-01")},
+        ),
+    ],
+)
+def test_deadlines_in_prose_take_the_semester_of_their_own_clause(
+    body: str, expected: dict[str, tuple[str, str | None]]
+) -> None:
+    assert _deadlines(body) == expected
+
+
+def test_a_list_takes_its_kind_from_the_sentence_that_introduces_it() -> None:
+    body = (
+        "<p><strong>Nomination deadlines</strong></p>"
+        "<ul><li>Fall semester: April 30, 2025</li><li>Spring semester: October 31, 2025</li></ul>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2025-04-30", None),
+        "nomination/spring": ("2025-10-31", None),
+    }
+
+
+def test_a_label_opening_a_paragraph_speaks_for_all_its_dates() -> None:
+    body = (
+        "<p><b>Spring term (January \u2013 May):</b> nominations until 1 October,"
+        " applications until 1 November.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/spring": ("--10-01", None),
+        "application/spring": ("--11-01", None),
+    }
+
+
+def test_a_table_takes_kind_and_semester_from_its_headers_either_way_round() -> None:
+    semesters_as_rows = (
+        "<table><thead><tr><th>Semester</th><th>Nomination deadline</th>"
+        "<th>Application deadline</th></tr></thead>"
+        "<tr><td>Autumn 2025</td><td>15.4.2025</td><td>1.5.2025</td></tr>"
+        "<tr><td>Spring 2026</td><td>15.10.2025</td><td>1.11.2025</td></tr></table>"
+    )
+    semesters_as_columns = (
+        "<table><tr><th></th><th>Wintersemester 2025/26</th><th>Sommersemester 2026</th></tr>"
+        "<tr><th>Nominierung</th><td>15.4.2025</td><td>15.10.2025</td></tr>"
+        "<tr><th>Bewerbungsschluss</th><td>1.5.2025</td><td>1.11.2025</td></tr>"
+        "<tr><th>Vorlesungsbeginn</th><td>13.10.2025</td><td>13.4.2026</td></tr></table>"
+    )
+    expected = {
+        "nomination/autumn": ("2025-04-15", None),
+        "application/autumn": ("2025-05-01", None),
+        "nomination/spring": ("2025-10-15", None),
+        "application/spring": ("2025-11-01", None),
+    }
+    assert _deadlines(semesters_as_rows) == expected
+    assert _deadlines(semesters_as_columns) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Applications open on 1 March.</p>",
+        "<p>The application results are published on 1 June.</p>",
+        "<p>Teaching starts on 2 September 2025; the orientation week begins on 25 August.</p>",
+        (
+            "<table><tr><td>Publication of selection results</td><td>Fri 3.3.</td></tr>"
+            "<tr><td>Applicant's studies checked for selection</td><td>Thu 2.2.</td></tr></table>"
+        ),
+        "<h2>Application</h2><p>Welcome day for exchange students: 1 September 2025.</p>",
+    ],
+)
+def test_dates_that_are_not_deadlines_are_left_out(body: str) -> None:
+    assert _deadlines(body) == {}
+
+
+@pytest.mark.parametrize(("winter", "semester"), [(AUTUMN, "autumn"), (SPRING, "spring")])
+def test_winter_means_what_the_page_country_means(winter: str, semester: str) -> None:
+    body = "<p>Date limite de dépôt des dossiers pour le trimestre d'hiver : 30 septembre 2025.</p>"
+    assert _deadlines(body, winter=winter) == {f"application/{semester}": ("2025-09-30", None)}
+
+
+def test_the_first_deadline_of_a_kind_and_semester_wins() -> None:
+    body = (
+        "<p>Nominations for the autumn semester: 15 April 2025.</p>"
+        "<p>Late nominations for the autumn semester: 1 May 2025.</p>"
+    )
+    assert _deadlines(body) == {"nomination/autumn": ("2025-04-15", None)}
+
+
+def test_a_deadline_keeps_its_sentence_and_headers_as_snippet() -> None:
+    body = (
+        "<table><thead><tr><th>Semester</th><th>Nomination deadline</th></tr></thead>"
+        "<tr><td>Autumn 2025</td><td>15.4.2025</td></tr></table>"
+    )
+    (fact,) = parse_deadlines(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.snippet == "Autumn 2025 | Nomination deadline | 15.4.2025"
+    assert (fact.source_url, fact.extractor, fact.confidence) == (URL, "generic/deadlines", 0.85)

@@ -1,0 +1,99 @@
+"""Language requirements: language with CEFR level, test scores, required or recommended."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.languages import parse_language_requirements
+from tests.scrapers.extract.blocks_of import blocks_of
+
+
+def _requirements(body: str) -> dict[str, dict[str, object]]:
+    facts = parse_language_requirements(blocks_of(f"<main>{body}</main>"), "https://x.example/")
+    return {fact.key: dict(fact.value) for fact in facts}
+
+
+def _cefr(language: str, level: str, required: bool | None) -> dict[str, object]:
+    return {"language": language, "level": level, "test": None, "score": None, "required": required}
+
+
+def _test(name: str, score: float, required: bool | None) -> dict[str, object]:
+    return {"language": "en", "level": None, "test": name, "score": score, "required": required}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            (
+                "<ul><li>Classes taught in French: B1 level in French is required.</li>"
+                "<li>Classes taught in English: A2 level in French is recommended.</li></ul>"
+            ),
+            {
+                "fr/cefr/required": _cefr("fr", "B1", True),
+                "fr/cefr/recommended": _cefr("fr", "A2", False),
+            },
+        ),
+        (
+            "<p>Niveau B2 en français exigé ; un niveau B1 en anglais est conseillé.</p>",
+            {
+                "fr/cefr/required": _cefr("fr", "B2", True),
+                "en/cefr/recommended": _cefr("en", "B1", False),
+            },
+        ),
+        (
+            "<p>Per i corsi in italiano è consigliato un livello B1 di italiano.</p>",
+            {"it/cefr/recommended": _cefr("it", "B1", False)},
+        ),
+        (
+            (
+                "<p>Deutschkenntnisse auf Niveau B1 werden empfohlen, Englischkenntnisse"
+                " (mindestens B2) vorausgesetzt.</p>"
+            ),
+            {
+                "de/cefr/recommended": _cefr("de", "B1", False),
+                "en/cefr/required": _cefr("en", "B2", True),
+            },
+        ),
+        (
+            "<p>Englannin kielen taito vähintään tasolla B2 vaaditaan.</p>",
+            {"en/cefr/required": _cefr("en", "B2", True)},
+        ),
+        (
+            "<p>English B2 (TOEFL iBT 90 or IELTS Academic 6.5) is required.</p>",
+            {
+                "en/cefr/required": _cefr("en", "B2", True),
+                "en/toefl_ibt/required": _test("TOEFL iBT", 90, True),
+                "en/ielts/required": _test("IELTS", 6.5, True),
+            },
+        ),
+        (
+            "<p>TOEIC: 785 points minimum. TOEFL PBT 550.</p>",
+            {
+                "en/toeic/required": _test("TOEIC", 785, True),
+                "en/toefl_pbt/unspecified": _test("TOEFL PBT", 550, None),
+            },
+        ),
+    ],
+)
+def test_levels_and_scores_go_with_their_language_and_status(
+    body: str, expected: dict[str, dict[str, object]]
+) -> None:
+    assert _requirements(body) == expected
+
+
+def test_a_level_takes_its_language_from_the_heading_when_the_sentence_has_none() -> None:
+    body = "<h2>Französischkenntnisse</h2><p>Mindestens Niveau B1.</p>"
+    assert _requirements(body) == {"fr/cefr/required": _cefr("fr", "B1", True)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Room B1 is in building A2.</p>",
+        "<p>TOEFL iBT 150 is not a TOEFL iBT score.</p>",
+        "<p>Finnish is not required.</p>",
+    ],
+)
+def test_codes_without_a_language_and_impossible_scores_are_not_requirements(body: str) -> None:
+    assert _requirements(body) == {}
