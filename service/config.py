@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     )
     sqlite_busy_timeout_ms: int = Field(default=5_000, ge=0, le=600_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    faq_fetch_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Seconds allowed, in total, to fetch a FAQ page given as a URL.",
+    )
+    faq_max_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -13,7 +13,9 @@ from service.cli.lazy import LazyGroup
 from service.errors import UserError
 
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "import-faq": "scrapers.faq.cli:import_faq_command",
+}
 
 
 @click.group(
