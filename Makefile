@@ -43,6 +43,7 @@ migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_U
 	$(BIN)/mobility db upgrade
 
 run: migrate ## Set up everything and run the service
+	$(BIN)/mobility import-faq
 	$(BIN)/mobility db current
 
 test: install-dev ## Set up the development environment and run every check

@@ -142,6 +142,17 @@ class Settings(BaseSettings):
     webhook_backoff_cap_seconds: float = Field(
         default=3_600.0, gt=0, description="Longest delay between two attempts."
     )
+    faq_fetch_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Seconds allowed, in total, to fetch a FAQ page given as a URL.",
+    )
+    faq_max_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -16,6 +16,7 @@ from service.errors import UserError
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
 LAZY_COMMANDS: dict[str, str] = {
     "extract": "scrapers.extract.command:extract_command",
+    "import-faq": "scrapers.faq.cli:import_faq_command",
 }
 
 

@@ -1,0 +1,99 @@
+"""Import a FAQ page into the catalogue: the one entry point other code calls.
+
+:func:`import_faq` parses the page, compares it with the database and writes the difference in
+the caller's transaction, without committing: the caller (the CLI, the scheduler, a benchmark)
+commits, or rolls back on error so that a failed import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scrapers.faq.apply import apply_plan
+from scrapers.faq.interpret import interpret_page
+from scrapers.faq.plan import Plan, detect_regression, plan_findings, plan_import
+from scrapers.faq.report import ImportReport, PageCounts
+from scrapers.faq.snapshot import load_snapshot
+from scrapers.faq.source import SourceDocument
+from scrapers.faq.walk import parse_page
+from service.db.types import utcnow
+
+TEXT_LABEL = "<text>"
+
+
+def content_hash(text: str) -> str:
+    """The revision's identity: SHA-256 of the page's text (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+async def import_faq(
+    session: AsyncSession,
+    source: str | SourceDocument,
+    *,
+    source_label: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Import ``source`` (page text, or a document from :func:`~scrapers.faq.source.read_source`).
+
+    A page that lost most of what the catalogue holds is a source regression: unless ``force``,
+    only its finding is written and the report says ``refused``. With ``dry_run`` nothing is
+    written. Never commits.
+    """
+    document = (
+        source
+        if isinstance(source, SourceDocument)
+        else SourceDocument(text=source, label=source_label or TEXT_LABEL)
+    )
+    label = source_label or document.label
+    digest = content_hash(document.text)
+    page = parse_page(document.text, label)
+    snapshot = await load_snapshot(session, digest)
+    catalogue = interpret_page(page, known_parents=snapshot.parent_names)
+    regression = detect_regression(catalogue, snapshot, digest, forced=force)
+    refused = regression is not None and not force
+    if refused:
+        assert regression is not None
+        plan = Plan(findings=plan_findings([regression], snapshot, resolve_missing=False))
+        findings = [regression]
+    else:
+        if regression is not None:
+            catalogue.findings.append(regression)
+        plan = plan_import(catalogue, snapshot, new_revision=snapshot.revision_id is None)
+        findings = catalogue.findings
+    moment = now or utcnow()
+    if not dry_run and not plan.is_empty:
+        await apply_plan(
+            session,
+            plan,
+            catalogue,
+            snapshot,
+            findings={finding.fingerprint: finding for finding in findings},
+            revision={
+                "content_hash": digest,
+                "source": label[:2048],
+                "title": page.meta.title,
+                "published_at": page.meta.published_at,
+                "contributor": page.meta.contributor,
+                "academic_year": catalogue.academic_year,
+                "imported_at": moment,
+            },
+            now=moment,
+        )
+    return ImportReport(
+        source=label,
+        content_hash=digest,
+        meta=page.meta,
+        academic_year=catalogue.academic_year,
+        counts=PageCounts.of(catalogue),
+        plan=plan,
+        findings=findings,
+        dry_run=dry_run,
+        forced=force,
+        refused=refused,
+        regression=regression,
+    )

@@ -1,0 +1,64 @@
+"""Programme identity: one programme per name and set of schools that teach it.
+
+A programme's key is its slugified name scoped by the sorted slugs of the schools that share it
+("filiere-signal-image-communication-multimedia-sicom@ense3+phelma"), so the SICOM programme of
+Phelma and Ense3 is one row whichever item names it first, while two schools' unrelated
+"Master of Science" stay two. "commune avec" links the schools; an item that names the same
+programme without repeating the clause joins the group through the other item's clause.
+See docs/decisions/0010-programme-identity.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+KEY_MAX_LENGTH = 300
+
+#: A programme as one school names it: (school slug, programme name slug).
+Node = tuple[str, str]
+
+
+def programme_key(name_slug: str, school_slugs: Iterable[str]) -> str:
+    """The natural key; over-long keys keep a readable prefix and a hash of the whole."""
+    key = f"{name_slug}@{'+'.join(sorted(set(school_slugs)))}"
+    if len(key) <= KEY_MAX_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{key[: KEY_MAX_LENGTH - len(digest) - 1]}~{digest}"
+
+
+class ProgrammeGroups:
+    """Union-find over the programmes schools name; shared programmes end in one group."""
+
+    def __init__(self) -> None:
+        self._parent: dict[Node, Node] = {}
+
+    def add(self, node: Node) -> None:
+        self._parent.setdefault(node, node)
+
+    def _root(self, node: Node) -> Node:
+        root = node
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[node] != root:  # path compression
+            self._parent[node], node = root, self._parent[node]
+        return root
+
+    def share(self, left: Node, right: Node) -> None:
+        self.add(left)
+        self.add(right)
+        left_root, right_root = self._root(left), self._root(right)
+        if left_root != right_root:
+            self._parent[max(left_root, right_root)] = min(left_root, right_root)
+
+    def keys(self) -> dict[Node, str]:
+        """Every node's programme key."""
+        members: dict[Node, list[Node]] = {}
+        for node in self._parent:
+            members.setdefault(self._root(node), []).append(node)
+        keys: dict[Node, str] = {}
+        for root, nodes in members.items():
+            key = programme_key(root[1], (school for school, _ in nodes))
+            keys.update((node, key) for node in nodes)
+        return keys
