@@ -14,6 +14,14 @@ from service.db.models.catalogue import (
     school_programme,
 )
 from service.db.models.curation import FaqRevision, Finding, FindingSeverity
+from service.db.models.health import (
+    LinkCheck,
+    LinkStatus,
+    SyncLease,
+    SyncRun,
+    SyncRunStatus,
+    UrlHealth,
+)
 from service.db.versioning import DataVersion
 
 __all__ = [
@@ -24,12 +32,18 @@ __all__ = [
     "FindingSeverity",
     "HomeTrack",
     "Link",
+    "LinkCheck",
     "LinkRole",
+    "LinkStatus",
     "Offer",
     "OfferKind",
     "Programme",
     "School",
     "SelectionRule",
+    "SyncLease",
+    "SyncRun",
+    "SyncRunStatus",
+    "UrlHealth",
     "offer_home_track",
     "school_programme",
 ]
