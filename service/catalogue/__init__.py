@@ -1,0 +1,1 @@
+"""Catalogue read queries: what the API serves, batch-loadable and in key order."""
