@@ -13,7 +13,10 @@ from service.cli.lazy import LazyGroup
 from service.errors import UserError
 
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "sync": "scrapers.sync.cli:sync_command",
+    "try": "scrapers.sync.cli:try_command",
+}
 
 
 @click.group(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from ipaddress import ip_address
@@ -18,7 +17,7 @@ from scrapers.fetch.resolve import MappingResolver
 from scrapers.fetch.results import Validators
 from scrapers.fetch.transport import PinnedBackend
 from service.db.models.health import LinkStatus
-from tests.scrapers.conftest import LOOPBACK_POLICY
+from tests.scrapers.conftest import LOOPBACK_POLICY, client_context, server_context
 from tests.scrapers.faults import TEST_POLICY, healthy_html, redirect
 from tests.scrapers.fixture_server import Canary, FixtureServer, Page
 
@@ -218,26 +217,6 @@ async def test_a_refused_connection_is_retried_then_broken() -> None:
     assert result.error is not None
     assert result.error.startswith("robots.txt unreachable: ")
     assert result.error.endswith("(2 retries)")
-
-
-# TLS: a certificate authority made for the test; the fetcher trusts it and nothing else.
-
-
-@pytest.fixture(scope="module")
-def authority() -> trustme.CA:
-    return trustme.CA()
-
-
-def server_context(authority: trustme.CA, *names: str) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert(*names).configure_cert(context)
-    return context
-
-
-def client_context(authority: trustme.CA) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    authority.configure_trust(context)
-    return context
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +107,10 @@ def test_upgrade_against_postgres_twice(tmp_path: Path) -> None:
 def test_help_explains_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", env={"DATABASE_URL": "mysql://broken"}, cwd=tmp_path)
     assert result.returncode == 0
-    assert "db  Database schema" in result.stdout
+    # The column is as wide as the longest command name: match the spacing loosely.
+    assert re.search(r"^  db +Database schema", result.stdout, re.MULTILINE)
+    assert re.search(r"^  sync +Check every active link", result.stdout, re.MULTILINE)
+    assert re.search(r"^  try +Fetch URL through the sync's fetcher", result.stdout, re.MULTILINE)
     sub = run_cli("db", "--help", env={}, cwd=tmp_path)
     assert "upgrade  Apply migrations" in sub.stdout
     assert "current  Print the database's revision" in sub.stdout
