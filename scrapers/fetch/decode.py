@@ -28,7 +28,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
 )
 
-_UNSTORABLE = dict.fromkeys((*range(9), 11, *range(14, 32), *range(127, 160), 65533))
+#: C0 controls but tab, line feed, form feed and carriage return; DEL and the C1 controls; U+FFFD.
+#: (A regex: str.translate with a table is ten times slower on a 20 kB page.)
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 _CHARSET_PARAM = re.compile(rb"""charset\s*=\s*["']?([^\s"';>]+)""", re.IGNORECASE)
 _COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.DOTALL)
@@ -79,8 +81,7 @@ def prescan_meta(body: bytes) -> str | None:
 
 def sanitize_text(text: str) -> tuple[str, int]:
     """``text`` without the characters we never store, and how many were removed."""
-    clean = text.translate(_UNSTORABLE)
-    return clean, len(text) - len(clean)
+    return _UNSTORABLE.subn("", text)
 
 
 def _detect(body: bytes) -> str:

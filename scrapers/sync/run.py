@@ -34,6 +34,9 @@ from service.db.models import Link, LinkStatus, School, SyncRunStatus
 
 log = logging.getLogger(__name__)
 
+#: Schools visited at once per global request slot (see ``run_sync``).
+SCHOOLS_PER_SLOT = 32
+
 LEASE_LOST = "lost the run lease (another run took it over): stopped"
 
 
@@ -177,8 +180,10 @@ async def run_sync(
         plan = await load_plan(session, slugs)
 
     def visit(known: Mapping[str, KnownUrl]) -> Visit:
-        # A few schools per global slot: enough to keep every slot busy while hosts wait.
-        in_flight = fetcher.policy.concurrency * 4
+        # A school spends most of its visit waiting for its host's delay, so it takes many
+        # schools in flight to keep every global slot busy; the bound keeps the pages that wait
+        # for the rest of their school (at most in_flight schools' worth) bounded too.
+        in_flight = fetcher.policy.concurrency * SCHOOLS_PER_SLOT
         return Visit(fetcher, known, progress=progress or NoProgress(), schools_in_flight=in_flight)
 
     if dry_run:
