@@ -18,9 +18,7 @@ It never raises for what the web does: every outcome is a :class:`FetchResult`.
 
 from __future__ import annotations
 
-import asyncio
 import ssl
-from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 
@@ -28,7 +26,8 @@ import certifi
 import httpx
 
 from scrapers.fetch.addresses import AddressGuard, AddressRefusedError
-from scrapers.fetch.body import ACCEPT_ENCODING, BodyTooLargeError, BodyUnreadableError, read_body
+from scrapers.fetch.body import ACCEPT_ENCODING
+from scrapers.fetch.exchange import Reading, RetryableError, Trip, exchange
 from scrapers.fetch.policy import ROBOTS_MAX_BYTES, FetchPolicy
 from scrapers.fetch.politeness import HostDeferredError, HostScheduler
 from scrapers.fetch.resolve import AddressBook, ResolutionError, Resolver, resolve_with_system
@@ -37,59 +36,9 @@ from scrapers.fetch.retry import backoff_delay, is_retryable_status, parse_retry
 from scrapers.fetch.robots import RobotsCache, RobotsRules, rules_from_answer, rules_from_failure
 from scrapers.fetch.targets import Target, UnsupportedUrlError, parse_target
 from scrapers.fetch.transport import PinnedTransport
-from scrapers.fetch.verdict import HTML_TYPES, Answer, judge_answer, media_type
+from scrapers.fetch.verdict import Answer, judge_answer
 from service.db.models.health import LinkStatus
 from service.db.types import utcnow
-
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """How to read the body of a 2xx answer."""
-
-    accept: str
-    limit: int
-    #: Read only HTML (other types are judged from their headers, unread).
-    html_only: bool
-    #: Keep the first ``limit`` bytes of a longer body instead of failing.
-    truncate: bool
-
-
-class _RetryableError(Exception):
-    """A connection-level failure that may pass."""
-
-
-class _Trip:
-    """One URL's journey: its hops and the network time it has spent against the deadline."""
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self.spent = 0.0
-        self.hops: list[Hop] = []
-        self.retries = 0
-        #: The URL being requested (the last hop's target).
-        self.current = ""
-
-    @property
-    def response_ms(self) -> int:
-        return round(self.spent * 1000)
-
-
-def _is_tls_error(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLError | ssl.CertificateError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _describe(exc: BaseException) -> str:
-    seen: BaseException | None = exc
-    while seen is not None and not str(seen):
-        seen = seen.__cause__ or seen.__context__
-    return str(seen) if seen is not None else type(exc).__name__
 
 
 class Fetcher:
@@ -106,13 +55,13 @@ class Fetcher:
         self._resolver = resolver
         self._ssl_context = ssl_context
         self._client: httpx.AsyncClient | None = None
-        self._page = _Reading(
+        self._page = Reading(
             accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
             limit=policy.max_body_bytes,
             html_only=True,
             truncate=False,
         )
-        self._robots_reading = _Reading(
+        self._robots_reading = Reading(
             accept="text/plain,*/*;q=0.1", limit=ROBOTS_MAX_BYTES, html_only=False, truncate=True
         )
 
@@ -152,7 +101,7 @@ class Fetcher:
     async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
         """Visit ``url`` and say what it is; ``validators`` make the request conditional."""
         checked_at = utcnow()
-        trip = _Trip(self.policy.page_timeout)
+        trip = Trip(self.policy.page_timeout)
         trip.current = url
         try:
             start = _start_url(url)
@@ -180,8 +129,8 @@ class Fetcher:
     async def _follow(
         self,
         url: httpx.URL,
-        trip: _Trip,
-        reading: _Reading,
+        trip: Trip,
+        reading: Reading,
         validators: Validators | None,
         *,
         check_robots: bool,
@@ -230,8 +179,8 @@ class Fetcher:
         self,
         target: Target,
         url: httpx.URL,
-        trip: _Trip,
-        reading: _Reading,
+        trip: Trip,
+        reading: Reading,
         conditional: dict[str, str],
     ) -> tuple[Answer, httpx.URL | None]:
         """One request, retried while it fails in a way that may pass."""
@@ -240,7 +189,7 @@ class Fetcher:
             failure: FetchError | None = None
             try:
                 answer, location = await self._exchange(target, url, trip, reading, conditional)
-            except _RetryableError as exc:
+            except RetryableError as exc:
                 failure = FetchError(LinkStatus.BROKEN, str(exc))
                 retry_after = None
             else:
@@ -272,13 +221,15 @@ class Fetcher:
         self,
         target: Target,
         url: httpx.URL,
-        trip: _Trip,
-        reading: _Reading,
+        trip: Trip,
+        reading: Reading,
         conditional: dict[str, str],
     ) -> tuple[Answer, httpx.URL | None]:
         try:
             async with self.scheduler.slot(target.host):
-                return await self._send(url, trip, reading, conditional)
+                if self._client is None:
+                    raise RuntimeError("the fetcher is used outside its `async with` block")
+                return await exchange(self._client, url, trip, reading, conditional)
         except HostDeferredError as exc:
             raise FetchError(
                 LinkStatus.DEFERRED,
@@ -286,77 +237,8 @@ class Fetcher:
                 "deferred to the next run",
             ) from None
 
-    async def _send(
-        self, url: httpx.URL, trip: _Trip, reading: _Reading, conditional: dict[str, str]
-    ) -> tuple[Answer, httpx.URL | None]:
-        if self._client is None:
-            raise RuntimeError("the fetcher is used outside its `async with` block")
-        remaining = trip.timeout - trip.spent
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        try:
-            if remaining <= 0:
-                raise TimeoutError
-            async with asyncio.timeout(remaining):
-                request = self._client.build_request(
-                    "GET", url, headers={"Accept": reading.accept, **conditional}
-                )
-                response = await self._client.send(request, stream=True)
-                try:
-                    return await self._read(response, reading)
-                finally:
-                    await response.aclose()
-        except (TimeoutError, httpx.TimeoutException):
-            raise FetchError(
-                LinkStatus.TIMEOUT, f"no complete answer within {trip.timeout:g} s"
-            ) from None
-        except httpx.TransportError as exc:
-            if _is_tls_error(exc):
-                raise FetchError(LinkStatus.TLS_ERROR, f"TLS: {_describe(exc)}") from None
-            if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
-                raise _RetryableError(_describe(exc)) from None
-            raise FetchError(LinkStatus.BROKEN, _describe(exc)) from None
-        finally:
-            trip.spent += loop.time() - started
-
-    async def _read(
-        self, response: httpx.Response, reading: _Reading
-    ) -> tuple[Answer, httpx.URL | None]:
-        status = response.status_code
-        headers = response.headers
-        answer = Answer(url=str(response.url), status=status, headers=headers)
-        if status in _REDIRECTS:
-            return answer, _location(response)
-        if not 200 <= status < 300:
-            return answer, None
-        if reading.html_only and media_type(headers.get("content-type")) not in (None, *HTML_TYPES):
-            return answer, None
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > reading.limit and not reading.truncate:
-            raise FetchError(
-                LinkStatus.BROKEN,
-                f"body of {int(declared):,} bytes is over the {reading.limit:,}-byte cap",
-                http_status=status,
-            )
-        try:
-            body = await read_body(
-                response.aiter_raw(),
-                headers.get("content-encoding"),
-                reading.limit,
-                truncate=reading.truncate,
-            )
-        except BodyTooLargeError:
-            raise FetchError(
-                LinkStatus.BROKEN,
-                f"body over the {reading.limit:,}-byte cap once decompressed",
-                http_status=status,
-            ) from None
-        except BodyUnreadableError as exc:
-            raise FetchError(LinkStatus.BROKEN, str(exc), http_status=status) from None
-        return Answer(url=answer.url, status=status, headers=headers, body=body), None
-
     async def _load_robots(self, origin: str) -> RobotsRules:
-        trip = _Trip(self.policy.page_timeout)
+        trip = Trip(self.policy.page_timeout)
         url = httpx.URL(f"{origin}/robots.txt")
         try:
             answer = await self._follow(url, trip, self._robots_reading, None, check_robots=False)
@@ -377,21 +259,3 @@ def _target(url: httpx.URL) -> Target:
         return parse_target(url)
     except UnsupportedUrlError as exc:
         raise FetchError(LinkStatus.BROKEN, str(exc)) from None
-
-
-def _location(response: httpx.Response) -> httpx.URL:
-    location = response.headers.get("location")
-    if not location:
-        raise FetchError(
-            LinkStatus.BROKEN,
-            f"{response.status_code} redirect without a Location",
-            http_status=response.status_code,
-        )
-    try:
-        return response.url.join(location).copy_with(fragment=None)
-    except httpx.InvalidURL as exc:
-        raise FetchError(
-            LinkStatus.BROKEN,
-            f"redirect to an invalid URL: {exc}",
-            http_status=response.status_code,
-        ) from None
