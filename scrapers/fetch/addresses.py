@@ -133,13 +133,13 @@ class AddressGuard:
             raise AddressRefusedError(address, reason)
         return address
 
-    def check_all(self, addresses: Iterable[IPAddress]) -> IPAddress:
-        """Every address must pass (a name with one private answer is refused); returns the first.
+    def check_all(self, addresses: Iterable[IPAddress]) -> tuple[IPAddress, ...]:
+        """Every address must pass (a name with one private answer is refused); returns them all.
 
         Refusing the whole answer, rather than picking a public address out of it, keeps a
         hostile name server from mixing one internal address into a set of public ones.
         """
-        checked = [self.check(address) for address in addresses]
+        checked = tuple(dict.fromkeys(self.check(address) for address in addresses))
         if not checked:
             raise ValueError("no address to check")
-        return checked[0]
+        return checked

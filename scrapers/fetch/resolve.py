@@ -71,15 +71,15 @@ class AddressBook:
     def __init__(self, resolver: Resolver, guard: AddressGuard) -> None:
         self._resolver = resolver
         self._guard = guard
-        self._verdicts: dict[str, IPAddress | Exception] = {}
+        self._verdicts: dict[str, tuple[IPAddress, ...] | Exception] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        #: (host, port) → the address the transport connects to.
-        self.pins: dict[tuple[str, int], IPAddress] = {}
+        #: (host, port) → the addresses the transport may connect to, in the resolver's order.
+        self.pins: dict[tuple[str, int], tuple[IPAddress, ...]] = {}
 
-    async def _verdict(self, target: Target) -> IPAddress | Exception:
+    async def _verdict(self, target: Target) -> tuple[IPAddress, ...] | Exception:
         if target.literal is not None:
             try:
-                return self._guard.check(target.literal)
+                return (self._guard.check(target.literal),)
             except AddressRefusedError as exc:
                 return exc
         lock = self._locks.setdefault(target.host, asyncio.Lock())
@@ -94,8 +94,8 @@ class AddressBook:
                     self._verdicts[target.host] = exc
             return self._verdicts[target.host]
 
-    async def pin(self, target: Target) -> IPAddress:
-        """Resolve and check ``target``'s host, and pin the address for the transport.
+    async def pin(self, target: Target) -> tuple[IPAddress, ...]:
+        """Resolve and check ``target``'s host, and pin its addresses for the transport.
 
         Raises :class:`ResolutionError` or :class:`AddressRefusedError`.
         """

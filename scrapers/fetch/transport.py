@@ -51,9 +51,14 @@ def _httpx_exceptions() -> Iterator[None]:
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
-    """Dials the pinned address of a host instead of resolving its name."""
+    """Dials the pinned addresses of a host instead of resolving its name.
 
-    def __init__(self, pins: Mapping[tuple[str, int], IPAddress]) -> None:
+    Every pinned address was validated; they are tried in order, as a browser tries each
+    address of a DNS answer (an IPv6 address first, on a machine without an IPv6 route, would
+    otherwise make a working site look broken).
+    """
+
+    def __init__(self, pins: Mapping[tuple[str, int], tuple[IPAddress, ...]]) -> None:
         self._pins = pins
         self._backend = httpcore.AnyIOBackend()
 
@@ -65,13 +70,20 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        address = self._pins.get((host.lower(), port))
-        if address is None:
+        addresses = self._pins.get((host.lower(), port))
+        if not addresses:
             # Nothing reaches the network without passing the address guard first.
             raise httpcore.ConnectError(f"refusing to connect to {host}:{port}: not validated")
-        return await self._backend.connect_tcp(
-            str(address), port, timeout, local_address, socket_options
-        )
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._backend.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
 
     async def connect_unix_socket(
         self,
@@ -106,7 +118,7 @@ class PinnedTransport(httpx.AsyncBaseTransport):
 
     def __init__(
         self,
-        pins: Mapping[tuple[str, int], IPAddress],
+        pins: Mapping[tuple[str, int], tuple[IPAddress, ...]],
         *,
         ssl_context: ssl.SSLContext,
         max_connections: int,

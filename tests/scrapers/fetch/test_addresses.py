@@ -85,4 +85,5 @@ def test_one_bad_address_in_an_answer_refuses_the_whole_answer() -> None:
     guard = AddressGuard()
     with pytest.raises(AddressRefusedError, match=r"10\.0\.0\.5"):
         guard.check_all([ip_address("8.8.8.8"), ip_address("10.0.0.5")])
-    assert guard.check_all([ip_address("8.8.4.4"), ip_address("8.8.8.8")]) == ip_address("8.8.4.4")
+    answer = [ip_address("8.8.4.4"), ip_address("::ffff:8.8.8.8"), ip_address("8.8.8.8")]
+    assert guard.check_all(answer) == (ip_address("8.8.4.4"), ip_address("8.8.8.8"))

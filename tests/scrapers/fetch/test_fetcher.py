@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
-from ipaddress import ip_address
+from ipaddress import ip_address, ip_network
 from itertools import pairwise
 
 import httpcore
@@ -103,11 +103,21 @@ async def test_a_second_dns_answer_cannot_swap_the_validated_address(
 
 
 async def test_the_transport_refuses_a_host_that_was_not_validated() -> None:
-    backend = PinnedBackend({("aalto.test", 80): ip_address("127.0.0.1")})
+    backend = PinnedBackend({("aalto.test", 80): (ip_address("127.0.0.1"),)})
     with pytest.raises(httpcore.ConnectError, match="not validated"):
         await backend.connect_tcp("other.test", 80)
     with pytest.raises(httpcore.ConnectError, match="not validated"):
         await backend.connect_tcp("aalto.test", 8080)
+
+
+async def test_every_validated_address_is_tried_in_order(web: FixtureServer) -> None:
+    # Nothing listens on 127.0.0.3: the connection falls back to the next address of the answer.
+    web.site("aalto.test").page("/", HTML)
+    policy = replace(LOOPBACK_POLICY, allowed_networks=(ip_network("127.0.0.0/30"),))
+    resolver = MappingResolver({"aalto.test": ["127.0.0.3", "127.0.0.1"]})
+    async with Fetcher(policy, resolver=resolver) as fetcher:
+        result = await fetcher.fetch(web.url("aalto.test"))
+    assert (result.status, result.http_status) == (LinkStatus.OK, 200)
 
 
 @pytest.mark.parametrize(

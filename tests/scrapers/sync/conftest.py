@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from scrapers.fetch import FetchedPage, Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.handler import PageHandler, ignore_page
+from scrapers.sync.lock import RunInProgressError, hold_run_lock
 from scrapers.sync.run import SyncReport, run_sync
 from service.config import Settings
 from service.db.engine import create_sessionmaker
@@ -107,3 +109,17 @@ async def checks_of(engine: AsyncEngine, url: str) -> list[LinkCheck]:
 async def count_rows(engine: AsyncEngine, model: type[object]) -> int:
     async with create_sessionmaker(engine)() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def until_free(db: TestDatabase, seconds: float) -> None:
+    """Wait until the run lock can be taken (a killed holder's lock or lease is gone)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        try:
+            async with hold_run_lock(db.engine, 30):
+                return
+        except RunInProgressError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.1)

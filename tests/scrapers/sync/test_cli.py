@@ -23,8 +23,7 @@ from service.db.models import LinkCheck, SyncRun, SyncRunStatus
 from tests.databases import TestDatabase
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer, Page
-from tests.scrapers.sync.conftest import count_rows, seed
-from tests.scrapers.sync.test_lock import until_free
+from tests.scrapers.sync.conftest import count_rows, seed, until_free
 
 LOCAL = "127.0.0.1"
 CONTACT = "https://mobility.example/crawler"

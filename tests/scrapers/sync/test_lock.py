@@ -18,6 +18,7 @@ from service.db.engine import create_sessionmaker
 from service.db.models import SyncLease
 from service.db.types import utcnow
 from tests.databases import TestDatabase, migrated_database
+from tests.scrapers.sync.conftest import until_free
 
 HOLD_AND_WAIT = """
 import asyncio, sys
@@ -44,19 +45,6 @@ async def test_a_second_holder_is_refused_until_the_first_lets_go(fresh: TestDat
         assert caught.value.exit_code == 5
     async with hold_run_lock(fresh.engine, 30):
         pass
-
-
-async def until_free(db: TestDatabase, seconds: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while True:
-        try:
-            async with hold_run_lock(db.engine, 30):
-                return
-        except RunInProgressError:
-            if loop.time() > deadline:
-                raise
-            await asyncio.sleep(0.1)
 
 
 async def test_a_killed_holder_does_not_block_the_next_run(fresh: TestDatabase) -> None:
