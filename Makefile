@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format types imports tests migrate install install-dev clean
+.PHONY: help run test check lint format types imports tests migrate install install-dev clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ imports:
 
 tests:
 	$(BIN)/pytest
+
+bench: install-dev ## Run the fetcher benchmark (1,000 sites on loopback; not part of check)
+	$(BIN)/python -m bench.sync_sites
 
 clean: ## Remove the virtual environment, caches and the embedded database
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var

@@ -6,8 +6,10 @@ passed down; nothing in the package reads the environment on its own or connects
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from croniter import croniter
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -154,6 +156,58 @@ class Settings(BaseSettings):
         description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
     )
 
+    # Fetching partner websites (scrapers/fetch): politeness and safety limits.
+    fetch_contact_url: str | None = Field(
+        default=None,
+        description="Page or mailto: address naming who runs the crawler; sent in the "
+        "User-Agent. Required to fetch anything.",
+    )
+    fetch_concurrency: int = Field(
+        default=8, ge=1, le=256, description="Requests in flight at once, all hosts together."
+    )
+    fetch_host_delay: float = Field(
+        default=1.0, ge=0, le=300, description="Minimum seconds between two requests to a host."
+    )
+    fetch_crawl_delay_cap: float = Field(
+        default=30.0, ge=0, le=3600, description="Largest robots.txt Crawl-delay honoured (s)."
+    )
+    fetch_page_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Total deadline for one page, all hops (s)."
+    )
+    fetch_max_body_bytes: int = Field(
+        default=5_000_000,
+        ge=1_024,
+        le=100_000_000,
+        description="Largest page body kept, after decompression (bytes).",
+    )
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    fetch_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries after a connection error, 408, 429 or 5xx."
+    )
+    fetch_backoff_base: float = Field(
+        default=1.0, ge=0, le=60, description="First retry waits about this long, then doubles."
+    )
+    fetch_retry_after_cap: float = Field(
+        default=120.0,
+        ge=0,
+        le=86_400,
+        description="Longest Retry-After waited for (s); beyond it the URL waits for the next run.",
+    )
+    fetch_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated networks the address guard lets through although they are "
+        "not public (tests on loopback). Empty in production.",
+    )
+    sync_dead_link_runs: int = Field(
+        default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
+    )
+    sync_lease_ttl: float = Field(
+        default=300.0,
+        ge=1,
+        le=86_400,
+        description="SQLite: seconds after which the lease of a killed sync run expires.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
@@ -211,6 +265,30 @@ class Settings(BaseSettings):
         if self.log_format == "auto":
             return self.environment == "production"
         return self.log_format == "json"
+
+    @field_validator("fetch_contact_url")
+    @classmethod
+    def _check_contact_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme == "mailto" and "@" in parts.path:
+            return value
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return value
+        raise ValueError("must be an http(s) URL or a mailto: address")
+
+    @field_validator("fetch_allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            try:
+                return [ip_network(item) for item in items]
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @property
     def database(self) -> URL:

@@ -17,6 +17,8 @@ from service.errors import UserError
 LAZY_COMMANDS: dict[str, str] = {
     "extract": "scrapers.extract.command:extract_command",
     "import-faq": "scrapers.faq.cli:import_faq_command",
+    "sync": "scrapers.sync.cli:sync_command",
+    "try": "scrapers.sync.cli:try_command",
 }
 
 

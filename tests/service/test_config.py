@@ -71,3 +71,36 @@ def test_settings_read_a_dotenv_file(tmp_path: Path) -> None:
     settings = load_settings(_env_file=env_file)
     assert settings.database.database == "from-file.sqlite3"
     assert settings.log_level == "DEBUG"
+
+
+def test_fetch_allowed_networks_is_empty_by_default_and_read_comma_separated() -> None:
+    assert Settings(_env_file=None).fetch_allowed_networks == []
+    settings = load_settings(fetch_allowed_networks="127.0.0.1/32, ::1/128", _env_file=None)
+    assert [str(net) for net in settings.fetch_allowed_networks] == ["127.0.0.1/32", "::1/128"]
+
+
+def test_a_bad_allowed_network_is_one_readable_line() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(fetch_allowed_networks="127.0.0.300/32", _env_file=None)
+    assert str(caught.value) == (
+        "invalid configuration: FETCH_ALLOWED_NETWORKS: "
+        "'127.0.0.300/32' does not appear to be an IPv4 or IPv6 network"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "accepted"),
+    [
+        ("https://ensias.example/crawler", True),
+        ("mailto:mobilite@ensias.example", True),
+        ("ensias.example", False),
+        ("mailto:nobody", False),
+        ("ftp://ensias.example/", False),
+    ],
+)
+def test_the_contact_url_must_be_reachable_by_a_human(raw: str, accepted: bool) -> None:
+    if accepted:
+        assert load_settings(fetch_contact_url=raw, _env_file=None).fetch_contact_url == raw
+    else:
+        with pytest.raises(ConfigError, match="FETCH_CONTACT_URL: must be an http"):
+            load_settings(fetch_contact_url=raw, _env_file=None)

@@ -14,6 +14,14 @@ from service.db.models.catalogue import (
     school_programme,
 )
 from service.db.models.curation import FaqRevision, Finding, FindingSeverity
+from service.db.models.health import (
+    LinkCheck,
+    LinkStatus,
+    SyncLease,
+    SyncRun,
+    SyncRunStatus,
+    UrlHealth,
+)
 from service.db.models.operations import (
     AdminAction,
     AdminOutcome,
@@ -43,7 +51,9 @@ __all__ = [
     "JobRequest",
     "JobStatus",
     "Link",
+    "LinkCheck",
     "LinkRole",
+    "LinkStatus",
     "Offer",
     "OfferKind",
     "Programme",
@@ -55,6 +65,10 @@ __all__ = [
     "SchoolFactChange",
     "SchoolOverride",
     "SelectionRule",
+    "SyncLease",
+    "SyncRun",
+    "SyncRunStatus",
+    "UrlHealth",
     "WebhookDelivery",
     "offer_home_track",
     "school_programme",

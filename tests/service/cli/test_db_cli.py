@@ -112,6 +112,8 @@ def test_help_explains_every_command(tmp_path: Path) -> None:
     assert re.search(r"^  extract +Print what would be extracted", result.stdout, re.MULTILINE)
     assert re.search(r"^  graphiql-assets +GraphiQL's browser files", result.stdout, re.MULTILINE)
     assert re.search(r"^  import-faq +Import the FAQ page", result.stdout, re.MULTILINE)
+    assert re.search(r"^  sync +Check every active link", result.stdout, re.MULTILINE)
+    assert re.search(r"^  try +Fetch URL through the sync's fetcher", result.stdout, re.MULTILINE)
     sub = run_cli("db", "--help", env={}, cwd=tmp_path)
     assert re.search(r"upgrade\s+Apply migrations", sub.stdout)
     assert re.search(r"current\s+Print the database's revision", sub.stdout)

@@ -1,0 +1,221 @@
+"""Benchmark of the fetcher and the sync: many simulated partner sites on loopback.
+
+Starts a fixture web server in a separate process playing ``--sites`` partner sites (each with a
+robots.txt and ``--pages`` pages with ETags, every answer delayed by ``--latency`` seconds), seeds
+a fresh SQLite catalogue with one school per site, and runs ``mobility sync``'s machinery twice:
+a cold run (every page 200) and an unchanged re-run (every page 304). For each run it reports the
+wall time against the lower bound the politeness rules allow, and the process's peak memory.
+
+    .venv/bin/python -m bench.sync_sites --sites 1000 --latency 0.05 --concurrency 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import platform
+import resource
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from ipaddress import ip_network
+from multiprocessing.queues import Queue
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
+from scrapers.sync.run import SyncReport, run_sync
+from service.config import Settings
+from service.db import migrate
+from service.db.engine import create_engine
+from service.db.models import Country, Link, LinkCheck, LinkRole, School
+from tests.scrapers.fixture_server import FixtureServer
+
+PARAGRAPH = (
+    "<p>Les étudiants en échange suivent les cours du semestre d'automne ; la date limite de "
+    "candidature est fixée au 15 mars, et le niveau B2 en anglais est demandé.</p>\n"
+)
+
+
+def site_host(number: int) -> str:
+    return f"partner-{number:04d}.test"
+
+
+def page_html(host: str, page: int, size: int) -> bytes:
+    head = f"<!doctype html><html lang=fr><head><meta charset=utf-8><title>{host} {page}</title>"
+    body = PARAGRAPH * max(1, size // len(PARAGRAPH.encode()))
+    return f"{head}</head><body><h1>Mobilité</h1>\n{body}</body></html>".encode()
+
+
+async def _serve(sites: int, pages: int, size: int, latency: float, ports: Queue[int]) -> None:
+    async with FixtureServer(latency=latency) as server:
+        for number in range(sites):
+            host = site_host(number)
+            site = server.site(host).robots("User-agent: *\nDisallow: /private/\n")
+            for page in range(pages):
+                site.page(f"/page-{page}", page_html(host, page, size), etag=f'"{host}-{page}"')
+        ports.put(server.port)
+        await asyncio.Event().wait()
+
+
+def serve(sites: int, pages: int, size: int, latency: float, ports: Queue[int]) -> None:
+    """The server process: serves until terminated."""
+    asyncio.run(_serve(sites, pages, size, latency, ports))
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    name: str
+    seconds: float
+    report: SyncReport
+    #: Links whose check this run was answered 304 Not Modified.
+    not_modified: int
+    peak_rss_mb: float
+
+
+def peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def seed(settings: Settings, sites: int, pages: int, port: int) -> None:
+    engine = create_engine(settings)
+    try:
+        await migrate.upgrade(engine, settings)
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(Country), [{"code": "FR", "name_fr": "France", "name_en": "France"}]
+            )
+            await connection.execute(
+                insert(School),
+                [
+                    {
+                        "id": n + 1,
+                        "slug": site_host(n),
+                        "name": site_host(n),
+                        "country_code": "FR",
+                        "is_partner": True,
+                    }
+                    for n in range(sites)
+                ],
+            )
+            await connection.execute(
+                insert(Link),
+                [
+                    {
+                        "url": f"http://{site_host(n)}:{port}/page-{page}",
+                        "role": LinkRole.EXCHANGE_PAGE,
+                        "school_id": n + 1,
+                    }
+                    for n in range(sites)
+                    for page in range(pages)
+                ],
+            )
+    finally:
+        await engine.dispose()
+
+
+async def measure(
+    name: str, settings: Settings, policy: FetchPolicy, resolver: MappingResolver
+) -> Measure:
+    engine = create_engine(settings)
+    try:
+        started = time.perf_counter()
+        async with Fetcher(policy, resolver=resolver) as fetcher:
+            report = await run_sync(engine, fetcher, settings=settings)
+        seconds = time.perf_counter() - started
+        async with engine.connect() as connection:
+            not_modified = await connection.scalar(
+                select(func.count())
+                .select_from(LinkCheck)
+                .where(LinkCheck.run_id == report.run_id, LinkCheck.http_status == 304)
+            )
+    finally:
+        await engine.dispose()
+    return Measure(name, seconds, report, int(not_modified or 0), peak_rss_mb())
+
+
+def politeness_bound(sites: int, pages: int, latency: float, policy: FetchPolicy) -> float:
+    """The least wall time the rules allow: per-host spacing, or the global limit on requests."""
+    per_host_requests = pages + 1  # robots.txt, then the pages
+    per_host = per_host_requests * latency + (per_host_requests - 1) * policy.host_delay
+    global_limit = sites * per_host_requests * latency / policy.concurrency
+    return max(per_host, global_limit)
+
+
+async def main(args: argparse.Namespace) -> None:
+    baseline = peak_rss_mb()  # the interpreter with every module loaded, before any run
+    context = multiprocessing.get_context("spawn")
+    ports: Queue[int] = context.Queue()
+    server = context.Process(
+        target=serve, args=(args.sites, args.pages, args.size, args.latency, ports), daemon=True
+    )
+    server.start()
+    try:
+        port = ports.get(timeout=120)
+        with tempfile.TemporaryDirectory() as directory:
+            database = Path(directory) / "bench.sqlite3"
+            settings = Settings(
+                _env_file=None,
+                database_url=f"sqlite:///{database}",
+                sync_dead_link_runs=3,
+            )
+            await seed(settings, args.sites, args.pages, port)
+            policy = FetchPolicy(
+                contact_url="https://mobility.example/bench",
+                concurrency=args.concurrency,
+                host_delay=args.host_delay,
+                page_timeout=30.0,
+                allowed_networks=(ip_network("127.0.0.1/32"),),
+            )
+            resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
+            bound = politeness_bound(args.sites, args.pages, args.latency, policy)
+            cold = await measure("cold (all 200)", settings, policy, resolver)
+            warm = await measure("unchanged re-run (all 304)", settings, policy, resolver)
+    finally:
+        server.terminate()
+        server.join()
+    print_results(args, bound, baseline, [cold, warm])
+
+
+def print_results(
+    args: argparse.Namespace, bound: float, baseline: float, runs: list[Measure]
+) -> None:
+    cpu = platform.processor() or platform.machine()
+    print(
+        f"machine: {cpu}, {multiprocessing.cpu_count()} cores, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        f"sites {args.sites}, pages per site {args.pages} (~{args.size // 1000} kB each), "
+        f"latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}, "
+        f"host delay {args.host_delay:g} s"
+    )
+    print(f"politeness bound: {bound:.1f} s; peak RSS before the first run: {baseline:.0f} MB")
+    print("| run | wall time | / bound | links checked | statuses | answered 304 | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    for run in runs:
+        counts = ", ".join(f"{status.value} {n}" for status, n in sorted(run.report.counts.items()))
+        print(
+            f"| {run.name} | {run.seconds:.1f} s | {run.seconds / bound:.2f} | "
+            f"{run.report.links_checked}/{run.report.links_total} | {counts} | "
+            f"{run.not_modified} | {run.peak_rss_mb:.0f} MB |"
+        )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sites", type=int, default=1000)
+    parser.add_argument("--pages", type=int, default=2, help="pages (links) per site")
+    parser.add_argument("--size", type=int, default=20_000, help="bytes per page, about")
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every answer")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--host-delay", type=float, default=1.0)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse_args()))

@@ -1,0 +1,22 @@
+"""The downloader: polite and safe fetching of partner pages (see :mod:`.fetcher`).
+
+Everything that reaches the web goes through :class:`Fetcher`; the rest of the code base imports
+these names, never httpx.
+"""
+
+from scrapers.fetch.fetcher import Fetcher
+from scrapers.fetch.policy import FetchPolicy
+from scrapers.fetch.resolve import MappingResolver, Resolver, resolve_with_system
+from scrapers.fetch.results import FetchedPage, FetchResult, Hop, Validators
+
+__all__ = [
+    "FetchPolicy",
+    "FetchResult",
+    "FetchedPage",
+    "Fetcher",
+    "Hop",
+    "MappingResolver",
+    "Resolver",
+    "Validators",
+    "resolve_with_system",
+]

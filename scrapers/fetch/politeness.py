@@ -1,0 +1,100 @@
+"""Who may send a request when: one request at a time per host, spaced, and a global limit.
+
+Every request of the fetcher (pages, redirects, robots.txt) goes through :meth:`HostScheduler.slot`:
+it waits for the host to be free, then for the host's delay since its previous request to pass,
+then for a place among the requests in flight across all hosts. The delay is the larger of the
+configured minimum and the host's robots.txt ``Crawl-delay`` (capped). A Retry-After the fetcher
+is willing to wait for holds the host back; one longer than that defers the host for the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+
+class HostDeferredError(Exception):
+    """The host asked us to come back later than we are willing to wait."""
+
+    def __init__(self, host: str, seconds: float) -> None:
+        super().__init__(f"{host} asked to wait {seconds:.0f} s")
+        self.host = host
+        self.seconds = seconds
+
+
+@dataclass(slots=True)
+class _Host:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: Earliest clock time the next request may start.
+    next_at: float = 0.0
+    crawl_delay: float = 0.0
+    #: Clock time the previous request to the host ended.
+    last_done: float | None = None
+    deferred_until: float | None = None
+    requests: int = 0
+
+
+class HostScheduler:
+    """Per-host spacing and a global concurrency limit, for one run."""
+
+    def __init__(
+        self,
+        *,
+        host_delay: float,
+        crawl_delay_cap: float,
+        concurrency: int,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._host_delay = host_delay
+        self._crawl_delay_cap = crawl_delay_cap
+        self._global = asyncio.Semaphore(concurrency)
+        self._hosts: dict[str, _Host] = {}
+        self._clock = clock or asyncio.get_running_loop().time
+
+    def _host(self, host: str) -> _Host:
+        return self._hosts.setdefault(host, _Host())
+
+    def delay_for(self, host: str) -> float:
+        """Seconds kept between two requests to ``host``."""
+        return max(self._host_delay, min(self._host(host).crawl_delay, self._crawl_delay_cap))
+
+    def set_crawl_delay(self, host: str, seconds: float | None) -> None:
+        """Honour a robots.txt Crawl-delay (the largest one seen for the host, up to the cap)."""
+        if seconds is not None and seconds > 0:
+            state = self._host(host)
+            state.crawl_delay = max(state.crawl_delay, seconds)
+            # The delay also separates the robots.txt request from the first page.
+            if state.last_done is not None:
+                state.next_at = max(state.next_at, state.last_done + self.delay_for(host))
+
+    def hold(self, host: str, seconds: float) -> None:
+        """No request to ``host`` before ``seconds`` from now (backoff, short Retry-After)."""
+        state = self._host(host)
+        state.next_at = max(state.next_at, self._clock() + seconds)
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Send nothing more to ``host`` in this run; it asked for ``seconds`` of quiet."""
+        self._host(host).deferred_until = self._clock() + seconds
+
+    def requests_sent(self, host: str) -> int:
+        return self._host(host).requests
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold the right to send one request to ``host`` (raises :class:`HostDeferredError`)."""
+        state = self._host(host)
+        async with state.lock:
+            if state.deferred_until is not None:
+                raise HostDeferredError(host, max(0.0, state.deferred_until - self._clock()))
+            wait = state.next_at - self._clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            async with self._global:
+                state.requests += 1
+                try:
+                    yield
+                finally:
+                    state.last_done = self._clock()
+                    state.next_at = max(state.next_at, state.last_done + self.delay_for(host))

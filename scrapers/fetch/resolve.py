@@ -1,0 +1,106 @@
+"""Name resolution, checked once per host and run, and pinned for the connection.
+
+:class:`AddressBook` asks the resolver once per host per run, checks every address of the answer
+with the :class:`~scrapers.fetch.addresses.AddressGuard`, and remembers the verdict. The transport
+(:mod:`scrapers.fetch.transport`) dials only addresses pinned here, so a second DNS answer (DNS
+rebinding) can never swap the validated address for another.
+
+The resolver is injectable: production uses the system resolver (``getaddrinfo``); tests and the
+benchmark map fixture host names such as ``aalto.test`` to loopback with :class:`MappingResolver`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Mapping, Sequence
+from ipaddress import ip_address
+from typing import Protocol
+
+from scrapers.fetch.addresses import AddressGuard, AddressRefusedError, IPAddress
+from scrapers.fetch.targets import Target
+
+
+class ResolutionError(Exception):
+    """The name does not resolve (NXDOMAIN, no address, resolver failure)."""
+
+
+class Resolver(Protocol):
+    """Turns a host name into the addresses it has."""
+
+    async def __call__(self, host: str, port: int) -> Sequence[IPAddress]: ...
+
+
+async def resolve_with_system(host: str, port: int) -> Sequence[IPAddress]:
+    """The system resolver (``getaddrinfo``), TCP answers only, in the order given."""
+    loop = asyncio.get_running_loop()
+    try:
+        answers = await loop.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+        )
+    except socket.gaierror as exc:
+        raise ResolutionError(f"{host} does not resolve: {exc.strerror}") from None
+    except UnicodeError:
+        raise ResolutionError(f"{host} is not a valid host name") from None
+    addresses: list[IPAddress] = []
+    for *_, sockaddr in answers:
+        address = ip_address(sockaddr[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+class MappingResolver:
+    """A fixed table of host names to addresses (fixtures, benchmarks, ``curl --resolve``)."""
+
+    def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
+        self._table = {
+            host.lower(): [ip_address(a) for a in addresses] for host, addresses in table.items()
+        }
+
+    async def __call__(self, host: str, port: int) -> Sequence[IPAddress]:
+        try:
+            return self._table[host.lower()]
+        except KeyError:
+            raise ResolutionError(f"{host} does not resolve: no such host") from None
+
+
+class AddressBook:
+    """Validated addresses per host for one run, and the pins the transport dials."""
+
+    def __init__(self, resolver: Resolver, guard: AddressGuard) -> None:
+        self._resolver = resolver
+        self._guard = guard
+        self._verdicts: dict[str, tuple[IPAddress, ...] | Exception] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        #: (host, port) → the addresses the transport may connect to, in the resolver's order.
+        self.pins: dict[tuple[str, int], tuple[IPAddress, ...]] = {}
+
+    async def _verdict(self, target: Target) -> tuple[IPAddress, ...] | Exception:
+        if target.literal is not None:
+            try:
+                return (self._guard.check(target.literal),)
+            except AddressRefusedError as exc:
+                return exc
+        lock = self._locks.setdefault(target.host, asyncio.Lock())
+        async with lock:
+            if target.host not in self._verdicts:
+                try:
+                    answer = await self._resolver(target.host, target.port)
+                    if not answer:
+                        raise ResolutionError(f"{target.host} has no address")
+                    self._verdicts[target.host] = self._guard.check_all(answer)
+                except (ResolutionError, AddressRefusedError) as exc:
+                    self._verdicts[target.host] = exc
+            return self._verdicts[target.host]
+
+    async def pin(self, target: Target) -> tuple[IPAddress, ...]:
+        """Resolve and check ``target``'s host, and pin its addresses for the transport.
+
+        Raises :class:`ResolutionError` or :class:`AddressRefusedError`.
+        """
+        verdict = await self._verdict(target)
+        if isinstance(verdict, Exception):
+            raise verdict.with_traceback(None)
+        self.pins[(target.host, target.port)] = verdict
+        return verdict

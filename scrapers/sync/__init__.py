@@ -1,0 +1,1 @@
+"""The pipeline of a sync run: plan, lock, visit through the fetcher, record link health."""

@@ -1,0 +1,136 @@
+"""``mobility sync`` and ``mobility try``: the fetcher from the command line.
+
+Exit codes of ``sync``: 0 every link checked and recorded; 4 partial (links deferred, or schools
+not recorded); 5 another run is in progress; 6 the run failed (nothing recorded, or its lease was
+lost); 2 and 3 as for every command (configuration or user error, database unreachable).
+``try`` exits 0 when the page was reached, 1 otherwise, 2 when the URL is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Protocol
+
+import click
+
+from scrapers.fetch import Fetcher, FetchPolicy, FetchResult
+from scrapers.fetch.targets import UnsupportedUrlError, parse_target
+from scrapers.sync.report import format_fetch, format_summary
+from scrapers.sync.run import SyncReport, run_sync
+from service.cli.context import CliState, pass_state, run_async
+from service.config import Settings
+from service.db import migrate
+from service.db.engine import create_engine
+from service.db.models import LinkStatus, SyncRunStatus
+from service.errors import UserError
+
+EXIT_PARTIAL = 4
+EXIT_FAILED = 6
+_EXIT_CODES = {SyncRunStatus.OK: 0, SyncRunStatus.PARTIAL: EXIT_PARTIAL}
+
+
+class _Bar(Protocol):
+    def update(self, n_steps: int) -> None: ...
+
+
+class _ProgressBar:
+    """click's progress bar on a terminal (it hides itself when stderr is not one)."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._bar: _Bar | None = None
+
+    def start(self, total: int) -> None:
+        bar = click.progressbar(length=total, label="checking links", file=sys.stderr)
+        self._bar = self._stack.enter_context(bar)
+
+    def advance(self, links: int) -> None:
+        if self._bar is not None:
+            self._bar.update(links)
+
+    def close(self) -> None:
+        self._stack.close()
+        self._bar = None
+
+
+async def _check_schema(settings: Settings) -> None:
+    engine = create_engine(settings)
+    try:
+        state = await migrate.current_state(engine, settings)
+    finally:
+        await engine.dispose()
+    if not state.at_head:
+        current = ", ".join(state.current) or "empty"
+        raise UserError(
+            f"the database is at revision {current}, not {state.head}: run `mobility db upgrade`"
+        )
+
+
+async def _sync(
+    settings: Settings, policy: FetchPolicy, schools: tuple[str, ...], dry_run: bool
+) -> SyncReport:
+    await _check_schema(settings)
+    engine = create_engine(settings)
+    progress = _ProgressBar()
+    try:
+        async with Fetcher(policy) as fetcher:
+            return await run_sync(
+                engine,
+                fetcher,
+                settings=settings,
+                slugs=schools,
+                dry_run=dry_run,
+                progress=progress,
+            )
+    finally:
+        progress.close()
+        await engine.dispose()
+
+
+@click.command(name="sync")
+@click.option(
+    "--school", "schools", multiple=True, metavar="SLUG", help="Only this school (repeatable)."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Visit and report, but take no lock and write nothing."
+)
+@pass_state
+def sync_command(state: CliState, schools: tuple[str, ...], dry_run: bool) -> None:
+    """Check every active link of the catalogue (or of the chosen schools) and record its health.
+
+    Exit status: 0 all links checked, 4 partial, 5 a run is already in progress, 6 failed.
+    """
+    settings = state.settings
+    policy = FetchPolicy.from_settings(settings)
+    report = run_async(lambda: _sync(settings, policy, tuple(dict.fromkeys(schools)), dry_run))
+    click.echo(format_summary(report))
+    code = _EXIT_CODES.get(report.status, EXIT_FAILED)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+async def _try(policy: FetchPolicy, url: str) -> FetchResult:
+    async with Fetcher(policy) as fetcher:
+        return await fetcher.fetch(url)
+
+
+@click.command(name="try")
+@click.argument("url")
+@pass_state
+def try_command(state: CliState, url: str) -> None:
+    """Fetch URL through the sync's fetcher and show what came back; writes nothing.
+
+    The same rules apply as in a sync: robots.txt, the address guard, size and time limits.
+    """
+    policy = FetchPolicy.from_settings(state.settings)
+    try:
+        parse_target(url)
+    except UnsupportedUrlError as exc:
+        raise UserError(f"cannot fetch {url!r}: {exc}") from None
+    result = run_async(lambda: _try(policy, url))
+    if result.status is LinkStatus.SSRF_BLOCKED:
+        raise UserError(f"refused to fetch {url}: {result.error}")
+    click.echo(format_fetch(result))
+    if not result.reached:
+        raise click.exceptions.Exit(1)

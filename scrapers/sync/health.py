@@ -1,0 +1,188 @@
+"""Recording what a run found: link checks (history), URL health (current state), findings.
+
+Only what the visit established is written. A failure updates the status, the failure count and
+the error; it never clears what earlier runs knew (the last time the page was fine, the validators
+of its last full answer, and whatever extractors took from it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scrapers.fetch import FetchResult, Validators
+from scrapers.sync.findings import (
+    DEAD_LINK,
+    HTTPS_AVAILABLE,
+    link_fingerprint,
+    load_findings,
+    raise_finding,
+    settle_finding,
+)
+from scrapers.sync.plan import PlannedLink, PlannedSchool
+from service.db.models import FindingSeverity, LinkCheck, LinkStatus, UrlHealth
+
+#: Statuses that show the URL answers (a PDF answers, it is just not parsed).
+_ALIVE = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED, LinkStatus.UNSUPPORTED_CONTENT})
+
+
+@dataclass(frozen=True, slots=True)
+class UrlOutcome:
+    """What a run learnt about one URL."""
+
+    result: FetchResult
+    #: The https address found serving an http URL's page, if one was found.
+    https_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUrl:
+    """What earlier runs tell the fetcher about a URL."""
+
+    validators: Validators | None
+    https_url: str | None
+
+
+async def load_known_urls(session: AsyncSession, urls: Collection[str]) -> dict[str, KnownUrl]:
+    rows = await session.scalars(select(UrlHealth).where(UrlHealth.url.in_(list(urls))))
+    known: dict[str, KnownUrl] = {}
+    for health in rows:
+        validators = None
+        if health.final_url and (health.etag or health.last_modified):
+            validators = Validators(health.final_url, health.etag, health.last_modified)
+        known[health.url] = KnownUrl(validators, health.https_url)
+    return known
+
+
+def apply_outcome(health: UrlHealth, outcome: UrlOutcome) -> None:
+    """Update the current state of a URL with this run's visit."""
+    result = outcome.result
+    if not result.reached and result.final_url != health.final_url:
+        # The validators describe the old final URL's answer, not this one's.
+        health.etag = health.last_modified = None
+    health.status = result.status
+    health.http_status = result.http_status
+    health.final_url = result.final_url
+    health.redirects = [hop.as_record() for hop in result.redirects]
+    health.response_ms = result.response_ms
+    health.error = result.error
+    health.content_type = result.content_type
+    health.checked_at = result.checked_at
+    if result.reached:
+        health.last_ok_at = result.checked_at
+        # A 304 may omit the validators; a full answer replaces them (or drops stale ones).
+        if not result.not_modified or result.etag:
+            health.etag = result.etag
+        if not result.not_modified or result.last_modified:
+            health.last_modified = result.last_modified
+    if result.status in _ALIVE:
+        health.consecutive_failures = 0
+    elif result.status.is_failure:
+        health.consecutive_failures = (health.consecutive_failures or 0) + 1
+    if outcome.https_url:
+        health.https_url = outcome.https_url
+
+
+def _link_check(run_id: int, link: PlannedLink, result: FetchResult) -> LinkCheck:
+    return LinkCheck(
+        run_id=run_id,
+        link_id=link.id,
+        url=link.url,
+        status=result.status,
+        http_status=result.http_status,
+        final_url=result.final_url,
+        redirects=[hop.as_record() for hop in result.redirects],
+        response_ms=result.response_ms,
+        error=result.error,
+        checked_at=result.checked_at,
+    )
+
+
+async def record_school(
+    session: AsyncSession,
+    *,
+    run_id: int,
+    school: PlannedSchool,
+    outcomes: Mapping[str, UrlOutcome],
+    update_urls: Collection[str],
+    dead_after: int,
+) -> Counter[LinkStatus]:
+    """Write one school's visit: a check per link, URL states, findings. Never commits.
+
+    ``update_urls`` are the URLs whose state this school writes (a URL shared with a school
+    recorded earlier in the run has its state written once). Returns the links per status.
+    """
+    states = {
+        health.url: health
+        for health in await session.scalars(select(UrlHealth).where(UrlHealth.url.in_(school.urls)))
+    }
+    for url in school.urls:
+        if url in update_urls:
+            health = states.get(url)
+            if health is None:
+                health = states[url] = UrlHealth(url=url, consecutive_failures=0)
+                session.add(health)
+            apply_outcome(health, outcomes[url])
+    counts: Counter[LinkStatus] = Counter()
+    for link in school.links:
+        result = outcomes[link.url].result
+        session.add(_link_check(run_id, link, result))
+        counts[result.status] += 1
+    await session.flush()
+    await _record_findings(session, school, states, dead_after)
+    return counts
+
+
+async def _record_findings(
+    session: AsyncSession, school: PlannedSchool, states: Mapping[str, UrlHealth], dead_after: int
+) -> None:
+    fingerprints = {
+        (kind, link.id): link_fingerprint(kind, link.url, link.owner)
+        for link in school.links
+        for kind in (DEAD_LINK, HTTPS_AVAILABLE)
+    }
+    existing = await load_findings(session, list(fingerprints.values()))
+    for link in school.links:
+        health = states.get(link.url)
+        if health is None:
+            continue
+        dead = fingerprints[(DEAD_LINK, link.id)]
+        if health.status.is_failure and health.consecutive_failures >= dead_after:
+            raise_finding(
+                session,
+                existing.get(dead),
+                fingerprint=dead,
+                kind=DEAD_LINK,
+                severity=FindingSeverity.WARNING,
+                message=f"{link.url} has failed {health.consecutive_failures} runs in a row "
+                f"({health.status.value}: {health.error})",
+                detail={
+                    "url": link.url,
+                    "status": health.status.value,
+                    "http_status": health.http_status,
+                    "consecutive_failures": health.consecutive_failures,
+                    "last_ok_at": health.last_ok_at.isoformat() if health.last_ok_at else None,
+                },
+                school_id=school.id,
+                link_id=link.id,
+            )
+        elif health.status in _ALIVE:
+            settle_finding(existing.get(dead))
+        upgrade = fingerprints[(HTTPS_AVAILABLE, link.id)]
+        if health.https_url and link.url.startswith("http://"):
+            raise_finding(
+                session,
+                existing.get(upgrade),
+                fingerprint=upgrade,
+                kind=HTTPS_AVAILABLE,
+                severity=FindingSeverity.INFO,
+                message=f"{link.url} is also served over https: {health.https_url}",
+                detail={"url": link.url, "https_url": health.https_url},
+                school_id=school.id,
+                link_id=link.id,
+            )
+    await session.flush()

@@ -1,0 +1,102 @@
+"""What a run visits: the active links of the catalogue, grouped by school.
+
+A school's unit of work is its own links plus the links of the programmes it teaches. A programme
+shared by several schools ("commune avec") has its links visited once, with the first of those
+schools in slug order (among the schools of the run), so that each link has one row per run.
+Retired schools, programmes and links are not visited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.db.models import Link, LinkRole, Programme, School, school_programme
+from service.errors import UserError
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLink:
+    id: int
+    url: str
+    role: LinkRole
+    #: The natural key of the link's owner: ``school:<slug>`` or ``programme:<key>``.
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSchool:
+    id: int
+    slug: str
+    name: str
+    links: tuple[PlannedLink, ...]
+
+    @property
+    def urls(self) -> list[str]:
+        """The distinct URLs of the school's links, in link order."""
+        return list(dict.fromkeys(link.url for link in self.links))
+
+
+async def _check_slugs(session: AsyncSession, slugs: Sequence[str]) -> None:
+    query = select(School.slug, School.retired_at).where(School.slug.in_(slugs))
+    found: dict[str, datetime | None] = dict((await session.execute(query)).all())
+    unknown = sorted(set(slugs) - set(found))
+    if unknown:
+        raise UserError(f"no school with the slug {', '.join(repr(s) for s in unknown)}")
+    retired = sorted(slug for slug, retired_at in found.items() if retired_at is not None)
+    if retired:
+        raise UserError(
+            f"school {', '.join(repr(s) for s in retired)} is retired: nothing to check"
+        )
+
+
+async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[PlannedSchool]:
+    """The schools to visit (all active ones, or ``slugs``) with their active links.
+
+    Raises :class:`~service.errors.UserError` for an unknown or retired slug.
+    """
+    if slugs:
+        await _check_slugs(session, slugs)
+    query = select(School.id, School.slug, School.name).where(School.retired_at.is_(None))
+    if slugs:
+        query = query.where(School.slug.in_(slugs))
+    schools = (await session.execute(query.order_by(School.slug))).all()
+    ids = [school.id for school in schools]
+    links: dict[int, dict[int, PlannedLink]] = {school_id: {} for school_id in ids}
+
+    slugs_by_id = {school.id: school.slug for school in schools}
+    own = select(Link.id, Link.url, Link.role, Link.school_id).where(
+        Link.school_id.in_(ids), Link.retired_at.is_(None)
+    )
+    for link_id, url, role, school_id in (await session.execute(own.order_by(Link.id))).all():
+        assert school_id is not None  # filtered by the query
+        owner = f"school:{slugs_by_id[school_id]}"
+        links[school_id][link_id] = PlannedLink(link_id, url, role, owner)
+
+    taught = (
+        select(Link.id, Link.url, Link.role, School.id, Programme.key)
+        .join(Programme, Programme.id == Link.programme_id)
+        .join(school_programme, school_programme.c.programme_id == Programme.id)
+        .join(School, School.id == school_programme.c.school_id)
+        .where(
+            School.id.in_(ids),
+            Link.retired_at.is_(None),
+            Programme.retired_at.is_(None),
+        )
+        .order_by(Link.id, School.slug)
+    )
+    assigned: set[int] = set()
+    for link_id, url, role, school_id, key in (await session.execute(taught)).all():
+        if link_id not in assigned:
+            assigned.add(link_id)
+            links[school_id][link_id] = PlannedLink(link_id, url, role, f"programme:{key}")
+
+    return [
+        PlannedSchool(school.id, school.slug, school.name, tuple(links[school.id].values()))
+        for school in schools
+        if links[school.id]
+    ]

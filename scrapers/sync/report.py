@@ -1,0 +1,87 @@
+"""What the commands print: the summary table of a sync, the anatomy of one fetched page."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bs4 import BeautifulSoup
+
+from scrapers.fetch import FetchResult
+from scrapers.sync.run import SyncReport
+from service.db.models import LinkStatus, SyncRunStatus
+from service.text import collapse_spaces
+
+
+def format_counts(counts: Counter[LinkStatus]) -> str:
+    """``OK 3, BROKEN 1`` in the order of :class:`LinkStatus`."""
+    return ", ".join(f"{status.value} {counts[status]}" for status in LinkStatus if counts[status])
+
+
+def format_summary(report: SyncReport) -> str:
+    """A table per school (links checked, time, statuses), a total line, the run's verdict."""
+    rows = [("school", "checked", "time", "statuses")]
+    for school in report.schools:
+        checked = school.checked if school.recorded or report.dry_run else 0
+        statuses = format_counts(school.counts) or "-"
+        if school.error:
+            statuses += f" ({school.error})"
+        rows.append((school.slug, f"{checked}/{school.links}", f"{school.seconds:.1f} s", statuses))
+    total = f"{report.links_checked}/{report.links_total}"
+    rows.append(("total", total, f"{report.seconds:.1f} s", format_counts(report.counts) or "-"))
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    lines = [
+        f"{slug:<{widths[0]}}  {checked:>{widths[1]}}  {time:>{widths[2]}}  {statuses}".rstrip()
+        for slug, checked, time, statuses in rows
+    ]
+    lines.insert(len(lines) - 1, "-" * max(len(line) for line in lines))
+    lines.append(_verdict(report))
+    return "\n".join(lines)
+
+
+def _verdict(report: SyncReport) -> str:
+    name = "dry run (nothing written)" if report.dry_run else f"run {report.run_id}"
+    checked = f"{report.links_checked} of {report.links_total} links checked"
+    line = f"{name}: {report.status.value}, {checked}"
+    if report.error:
+        line += f"; {report.error}"
+    elif report.status is not SyncRunStatus.OK:
+        deferred = report.counts[LinkStatus.DEFERRED]
+        failed = sum(1 for school in report.schools if school.error)
+        reasons = [f"{deferred} deferred to the next run"] if deferred else []
+        reasons += [f"{failed} school(s) not fully recorded"] if failed else []
+        line += f" ({', '.join(reasons)})" if reasons else ""
+    return line
+
+
+def page_title(html: str) -> str | None:
+    title = BeautifulSoup(html, "html.parser").title
+    if title is None:
+        return None
+    return collapse_spaces(title.get_text()) or None
+
+
+def format_fetch(result: FetchResult) -> str:
+    """Everything ``mobility try`` learnt about a URL, one fact per line."""
+    status = result.status.value
+    if result.http_status is not None:
+        status += f" (HTTP {result.http_status})"
+    lines = [("url", result.url), ("status", status)]
+    if result.error:
+        lines.append(("error", result.error))
+    if result.final_url and result.final_url != result.url:
+        lines.append(("final url", result.final_url))
+    for hop in result.redirects:
+        lines.append(("redirect", f"{hop.status} from {hop.url}"))
+    if result.response_ms is not None:
+        lines.append(("time", f"{result.response_ms} ms"))
+    if result.not_modified:
+        lines.append(("body", "not modified (304)"))
+    for name, value in result.headers.items():
+        lines.append(("header", f"{name}: {value}"))
+    page = result.page
+    if page is not None:
+        lines.append(("encoding", f"{page.encoding} (from {page.encoding_source})"))
+        lines.append(("size", f"{page.size:,} bytes"))
+        lines.append(("title", page_title(page.text) or "(none)"))
+    width = max(len(label) for label, _ in lines)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in lines)

@@ -1,0 +1,239 @@
+"""One sync run, from the lock to the closed run record.
+
+1. Load the plan (active links per school); unknown slugs are a user error.
+2. Take the run lock (:mod:`.lock`); close the records of runs that were killed.
+3. Open a run record, visit every school (:mod:`.visit`), record each school in its own
+   transaction (:mod:`.health`), call the page handler for every page fetched in full.
+4. Close the run record: OK, PARTIAL (deferred links or schools not recorded) or FAILED.
+
+A school whose transaction fails is reported and rolled back alone. ``dry_run`` visits and reports
+but takes no lock and writes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from scrapers.fetch import Fetcher
+from scrapers.sync.handler import PageHandler, ignore_page
+from scrapers.sync.health import KnownUrl, UrlOutcome, load_known_urls, record_school
+from scrapers.sync.lock import RunLock, hold_run_lock
+from scrapers.sync.plan import PlannedSchool, load_plan
+from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
+from scrapers.sync.visit import NoProgress, Progress, SchoolReport, Visit
+from service.config import Settings
+from service.db.engine import create_sessionmaker
+from service.db.models import Link, LinkStatus, School, SyncRunStatus
+
+log = logging.getLogger(__name__)
+
+#: Schools visited at once per global request slot (see ``run_sync``).
+SCHOOLS_PER_SLOT = 32
+
+LEASE_LOST = "lost the run lease (another run took it over): stopped"
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a run did, for the summary table and the exit code."""
+
+    status: SyncRunStatus
+    schools: list[SchoolReport]
+    run_id: int | None = None
+    dry_run: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+    counts: Counter[LinkStatus] = field(default_factory=Counter)
+
+    @property
+    def links_total(self) -> int:
+        return sum(school.links for school in self.schools)
+
+    @property
+    def links_checked(self) -> int:
+        return sum(s.checked for s in self.schools if s.recorded or self.dry_run)
+
+
+class _LeaseLostError(Exception):
+    pass
+
+
+def judge_run(reports: Sequence[SchoolReport], *, dry_run: bool) -> SyncRunStatus:
+    """OK when every link was checked and recorded; PARTIAL when some were; FAILED when none."""
+    if not reports:
+        return SyncRunStatus.OK
+    done = [r for r in reports if r.recorded or (dry_run and r.error is None)]
+    if not done:
+        return SyncRunStatus.FAILED
+    complete = len(done) == len(reports) and all(r.error is None for r in reports)
+    if complete and all(r.checked == r.links for r in reports):
+        return SyncRunStatus.OK
+    return SyncRunStatus.PARTIAL
+
+
+class _Recorder:
+    """Writes each visited school in its own transaction."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        run_id: int,
+        handler: PageHandler,
+        dead_after: int,
+    ) -> None:
+        self._sessions = sessions
+        self._run_id = run_id
+        self._handler = handler
+        self._dead_after = dead_after
+        #: URLs whose state is already committed in this run.
+        self._recorded_urls: set[str] = set()
+
+    async def __call__(
+        self,
+        school: PlannedSchool,
+        outcomes: Mapping[str, UrlOutcome] | None,
+        report: SchoolReport,
+    ) -> None:
+        if outcomes is None:
+            return
+        try:
+            async with self._sessions() as session, session.begin():
+                await record_school(
+                    session,
+                    run_id=self._run_id,
+                    school=school,
+                    outcomes=outcomes,
+                    update_urls=[u for u in school.urls if u not in self._recorded_urls],
+                    dead_after=self._dead_after,
+                )
+                report.error = await self._handle_pages(session, school, outcomes)
+        except Exception as exc:  # this school only: the others are recorded regardless
+            log.exception("recording %s failed", school.slug)
+            report.error = f"not recorded: {type(exc).__name__}: {exc}"
+            return
+        report.recorded = True
+        self._recorded_urls.update(school.urls)
+
+    async def _handle_pages(
+        self, session: AsyncSession, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]
+    ) -> str | None:
+        pages = [(link, outcomes[link.url].result.page) for link in school.links]
+        errors: list[str] = []
+        if all(page is None for _, page in pages):
+            return None
+        school_row = await session.get_one(School, school.id)
+        for link, page in pages:
+            if page is None:
+                continue
+            link_row = await session.get_one(Link, link.id)
+            try:
+                async with session.begin_nested():
+                    await self._handler(session, school_row, link_row, page)
+            except Exception as exc:
+                log.exception("the page handler failed on %s", link.url)
+                errors.append(f"page handler failed on {link.url}: {type(exc).__name__}: {exc}")
+        return "; ".join(errors) or None
+
+
+async def _dry_record(
+    school: PlannedSchool, outcomes: Mapping[str, UrlOutcome] | None, report: SchoolReport
+) -> None:
+    """A dry run records nothing."""
+
+
+async def _until_lost(lock: RunLock, work: asyncio.Task[list[SchoolReport]]) -> list[SchoolReport]:
+    lost = asyncio.create_task(lock.lost.wait())
+    try:
+        await asyncio.wait({work, lost}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        lost.cancel()
+    if work.done():
+        return work.result()
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+    raise _LeaseLostError
+
+
+async def run_sync(
+    engine: AsyncEngine,
+    fetcher: Fetcher,
+    *,
+    settings: Settings,
+    slugs: Sequence[str] = (),
+    dry_run: bool = False,
+    handler: PageHandler = ignore_page,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Run one sync with ``fetcher`` (already entered) over the database behind ``engine``."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    sessions = create_sessionmaker(engine)
+    async with sessions() as session:
+        plan = await load_plan(session, slugs)
+
+    def visit(known: Mapping[str, KnownUrl]) -> Visit:
+        # A school spends most of its visit waiting for its host's delay, so it takes many
+        # schools in flight to keep every global slot busy; the bound keeps the pages that wait
+        # for the rest of their school (at most in_flight schools' worth) bounded too.
+        in_flight = fetcher.policy.concurrency * SCHOOLS_PER_SLOT
+        return Visit(fetcher, known, progress=progress or NoProgress(), schools_in_flight=in_flight)
+
+    if dry_run:
+        async with sessions() as session:
+            known = await load_known_urls(session, {u for s in plan for u in s.urls})
+        reports = await visit(known).run(plan, _dry_record)
+        report = SyncReport(judge_run(reports, dry_run=True), reports, dry_run=True)
+        report.counts = sum((r.counts for r in reports), Counter())
+        report.seconds = loop.time() - started
+        return report
+
+    async with hold_run_lock(engine, settings.sync_lease_ttl) as lock:
+        async with sessions() as session, session.begin():
+            await close_interrupted_runs(session)
+            known = await load_known_urls(session, {u for s in plan for u in s.urls})
+            run = await open_run(session, schools=slugs, runner=lock.holder)
+        run_id = run.id
+        recorder = _Recorder(sessions, run_id, handler, settings.sync_dead_link_runs)
+        error: str | None = None
+        try:
+            reports = await _until_lost(lock, asyncio.create_task(visit(known).run(plan, recorder)))
+            status = judge_run(reports, dry_run=False)
+        except _LeaseLostError:
+            reports, status, error = [], SyncRunStatus.FAILED, LEASE_LOST
+        except BaseException:
+            # Interrupted (Ctrl-C, a defect): what was committed stays; the record says so.
+            async with sessions() as session, session.begin():
+                await close_run(
+                    session,
+                    run_id,
+                    status=SyncRunStatus.FAILED,
+                    links_total=sum(len(s.links) for s in plan),
+                    links_checked=0,
+                    counts={},
+                    errors={},
+                    error=INTERRUPTED,
+                )
+            raise
+        report = SyncReport(status, reports, run_id=run_id, error=error)
+        report.counts = sum((r.counts for r in reports if r.recorded), Counter())
+        async with sessions() as session, session.begin():
+            await close_run(
+                session,
+                run_id,
+                status=status,
+                links_total=sum(len(s.links) for s in plan),
+                links_checked=report.links_checked,
+                counts={status.value: n for status, n in report.counts.items()},
+                errors={r.slug: r.error for r in reports if r.error},
+                error=error,
+            )
+    report.seconds = loop.time() - started
+    return report

@@ -1,0 +1,163 @@
+"""Visiting the plan: fetch each school's links, then hand the school to its recorder.
+
+Schools are fetched concurrently (the fetcher keeps every host polite) and recorded one at a time
+as they complete, each in a transaction of its own, through a bounded queue so that fetched pages
+never pile up faster than they are written. A URL shared by several schools is fetched once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from scrapers.fetch import Fetcher, FetchResult
+from scrapers.sync.health import KnownUrl, UrlOutcome
+from scrapers.sync.plan import PlannedSchool
+from service.db.models import LinkStatus
+
+log = logging.getLogger(__name__)
+
+#: No https probe after these: the host is unreachable or not ours to contact.
+_NO_PROBE = frozenset(
+    {
+        LinkStatus.DNS_ERROR,
+        LinkStatus.SSRF_BLOCKED,
+        LinkStatus.DEFERRED,
+        LinkStatus.BLOCKED_BY_ROBOTS,
+    }
+)
+
+
+class Progress(Protocol):
+    """Told how many links there are, then how many were visited."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, links: int) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, links: int) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class SchoolReport:
+    """What became of one school in a run."""
+
+    slug: str
+    name: str
+    links: int
+    counts: Counter[LinkStatus] = field(default_factory=Counter)
+    seconds: float = 0.0
+    #: Why the school's results were not (all) recorded.
+    error: str | None = None
+    recorded: bool = False
+
+    @property
+    def checked(self) -> int:
+        return sum(n for status, n in self.counts.items() if status.is_checked)
+
+
+#: Records a visited school; receives None as outcomes when the visit itself failed.
+Recorder = Callable[[PlannedSchool, Mapping[str, UrlOutcome] | None, SchoolReport], Awaitable[None]]
+
+
+#: A visited school: its outcomes per URL (or the defect that stopped the visit) and its time.
+_Visited = tuple[PlannedSchool, dict[str, UrlOutcome] | Exception, float]
+
+
+def _https_twin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.port is not None:
+        return None
+    return "https" + url[len("http") :]
+
+
+class Visit:
+    """One pass over a plan with one fetcher."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        known: Mapping[str, KnownUrl],
+        *,
+        progress: Progress,
+        schools_in_flight: int,
+    ) -> None:
+        self._fetcher = fetcher
+        self._known = known
+        self._progress = progress
+        self._slots = asyncio.Semaphore(schools_in_flight)
+        self._queue_size = schools_in_flight
+        self._urls: dict[str, asyncio.Task[UrlOutcome]] = {}
+
+    async def _visit_url(self, url: str) -> UrlOutcome:
+        known = self._known.get(url)
+        result = await self._fetcher.fetch(url, known.validators if known else None)
+        https_url = None
+        if not (known and known.https_url):
+            https_url = await self._find_https(url, result)
+        return UrlOutcome(result, https_url)
+
+    async def _find_https(self, url: str, result: FetchResult) -> str | None:
+        """An https address serving an http URL's page (its redirect, or a probe)."""
+        if not url.startswith("http://"):
+            return None
+        if result.reached and result.final_url and result.final_url.startswith("https://"):
+            return result.final_url
+        twin = _https_twin(url)
+        if twin is None or result.status in _NO_PROBE:
+            return None
+        probe = await self._fetcher.fetch(twin)
+        return probe.final_url if probe.reached else None
+
+    def _outcome(self, url: str) -> asyncio.Task[UrlOutcome]:
+        if url not in self._urls:
+            self._urls[url] = asyncio.create_task(self._visit_url(url))
+        return self._urls[url]
+
+    async def _visit_school(self, school: PlannedSchool, queue: asyncio.Queue[_Visited]) -> None:
+        async with self._slots:
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            outcomes: dict[str, UrlOutcome] | Exception
+            try:
+                results = await asyncio.gather(*(self._outcome(url) for url in school.urls))
+                outcomes = dict(zip(school.urls, results, strict=True))
+            except Exception as exc:  # a defect, not the web: the fetcher never raises for it
+                log.exception("visiting %s failed", school.slug)
+                outcomes = exc
+            self._progress.advance(len(school.links))
+            await queue.put((school, outcomes, loop.time() - started))
+
+    async def run(self, plan: list[PlannedSchool], record: Recorder) -> list[SchoolReport]:
+        """Visit every school of ``plan``; ``record`` each as soon as its links are visited."""
+        self._progress.start(sum(len(school.links) for school in plan))
+        queue: asyncio.Queue[_Visited] = asyncio.Queue(maxsize=self._queue_size)
+        visits = [asyncio.create_task(self._visit_school(school, queue)) for school in plan]
+        reports: list[SchoolReport] = []
+        try:
+            for _ in plan:
+                school, outcomes, seconds = await queue.get()
+                report = SchoolReport(school.slug, school.name, len(school.links), seconds=seconds)
+                if isinstance(outcomes, dict):
+                    report.counts.update(outcomes[link.url].result.status for link in school.links)
+                    await record(school, outcomes, report)
+                else:
+                    report.error = f"visit failed: {outcomes}"
+                    await record(school, None, report)
+                reports.append(report)
+        finally:
+            for task in (*visits, *self._urls.values()):
+                task.cancel()
+            await asyncio.gather(*visits, *self._urls.values(), return_exceptions=True)
+        return sorted(reports, key=lambda report: report.slug)

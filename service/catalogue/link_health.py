@@ -1,0 +1,73 @@
+"""Read queries for link health and sync runs (what the API serves about them).
+
+Batch functions take a list of keys and return one entry per key, in the order given, so that
+DataLoaders can call them directly; each costs one statement whatever the number of keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.db.models import Link, LinkCheck, SyncRun, UrlHealth
+
+
+async def load_link_health(
+    session: AsyncSession, link_ids: Sequence[int]
+) -> list[UrlHealth | None]:
+    """The current health of each link's URL (None when never checked), in ``link_ids`` order."""
+    if not link_ids:
+        return []
+    rows = await session.execute(
+        select(Link.id, UrlHealth)
+        .join(UrlHealth, UrlHealth.url == Link.url)
+        .where(Link.id.in_(set(link_ids)))
+    )
+    by_link: dict[int, UrlHealth] = dict(rows.all())
+    return [by_link.get(link_id) for link_id in link_ids]
+
+
+async def load_link_checks(
+    session: AsyncSession, link_ids: Sequence[int], *, last: int = 10
+) -> list[list[LinkCheck]]:
+    """The ``last`` checks of each link, newest first, in ``link_ids`` order."""
+    if not link_ids:
+        return []
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=LinkCheck.link_id,
+            order_by=(LinkCheck.checked_at.desc(), LinkCheck.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(LinkCheck.id, rank).where(LinkCheck.link_id.in_(set(link_ids))).subquery()
+    rows = await session.scalars(
+        select(LinkCheck)
+        .join(ranked, ranked.c.id == LinkCheck.id)
+        .where(ranked.c.rank <= last)
+        .order_by(LinkCheck.link_id, ranked.c.rank)
+    )
+    by_link: dict[int, list[LinkCheck]] = {link_id: [] for link_id in link_ids}
+    for check in rows:
+        by_link[check.link_id].append(check)
+    return [by_link[link_id] for link_id in link_ids]
+
+
+async def list_sync_runs(session: AsyncSession, *, last: int = 20) -> list[SyncRun]:
+    """The ``last`` sync runs, newest first (each with its counts and per-school errors)."""
+    rows = await session.scalars(
+        select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(last)
+    )
+    return list(rows)
+
+
+async def load_sync_runs(session: AsyncSession, run_ids: Sequence[int]) -> list[SyncRun | None]:
+    """Sync runs by id, in ``run_ids`` order (None for an unknown id)."""
+    if not run_ids:
+        return []
+    rows = await session.scalars(select(SyncRun).where(SyncRun.id.in_(set(run_ids))))
+    by_id = {run.id: run for run in rows}
+    return [by_id.get(run_id) for run_id in run_ids]

@@ -1,0 +1,125 @@
+"""Fixtures of the sync tests: a fresh database per test (runs commit), seeded catalogues."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from scrapers.fetch import FetchedPage, Fetcher, FetchPolicy, MappingResolver
+from scrapers.sync.handler import PageHandler, ignore_page
+from scrapers.sync.lock import RunInProgressError, hold_run_lock
+from scrapers.sync.run import SyncReport, run_sync
+from service.config import Settings
+from service.db.engine import create_sessionmaker
+from service.db.models import Link, LinkCheck, School, UrlHealth
+from tests.databases import BACKENDS, TestDatabase, migrated_database
+from tests.factories import make_link, make_school
+from tests.scrapers.conftest import LOOPBACK_POLICY
+
+
+@pytest.fixture(params=BACKENDS)
+async def fresh(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[TestDatabase]:
+    """A database of its own for a test whose code commits (a sync run does)."""
+    async with migrated_database(request.param, tmp_path_factory.mktemp("sync")) as db:
+        yield db
+
+
+def sync_settings(db: TestDatabase, **overrides: object) -> Settings:
+    values: dict[str, object] = {"sync_dead_link_runs": 2, "sync_lease_ttl": 30.0}
+    return db.settings.model_copy(update=values | overrides)
+
+
+async def seed(engine: AsyncEngine, catalogue: Mapping[str, Sequence[str]]) -> dict[str, School]:
+    """Schools (by slug) with one link per URL, committed."""
+    schools: dict[str, School] = {}
+    async with create_sessionmaker(engine)() as session:
+        for slug, urls in catalogue.items():
+            school = await make_school(session, slug=slug, name=slug.title())
+            for url in urls:
+                await make_link(session, url=url, school=school)
+            schools[slug] = school
+        await session.commit()
+    return schools
+
+
+@dataclass(slots=True)
+class RecordingHandler:
+    """A page handler that remembers what it was given (and can be told to fail)."""
+
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+    fail_for: set[str] = field(default_factory=set)
+
+    async def __call__(
+        self, session: AsyncSession, school: School, link: Link, page: FetchedPage
+    ) -> None:
+        self.calls.append((school.slug, link.url, page.text))
+        if school.slug in self.fail_for:
+            raise ValueError(f"cannot read {school.slug}'s page")
+
+
+async def sync_once(
+    db: TestDatabase,
+    resolver: MappingResolver,
+    *,
+    settings: Settings | None = None,
+    policy: FetchPolicy = LOOPBACK_POLICY,
+    slugs: Sequence[str] = (),
+    dry_run: bool = False,
+    handler: PageHandler = ignore_page,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SyncReport:
+    async with Fetcher(policy, resolver=resolver, ssl_context=ssl_context) as fetcher:
+        return await run_sync(
+            db.engine,
+            fetcher,
+            settings=settings or sync_settings(db),
+            slugs=slugs,
+            dry_run=dry_run,
+            handler=handler,
+        )
+
+
+async def health_of(engine: AsyncEngine, url: str) -> UrlHealth:
+    async with create_sessionmaker(engine)() as session:
+        return await session.get_one(UrlHealth, await _health_id(session, url))
+
+
+async def _health_id(session: AsyncSession, url: str) -> int:
+    found = await session.scalar(select(UrlHealth.id).where(UrlHealth.url == url))
+    assert found is not None, f"no health recorded for {url}"
+    return found
+
+
+async def checks_of(engine: AsyncEngine, url: str) -> list[LinkCheck]:
+    async with create_sessionmaker(engine)() as session:
+        rows = await session.scalars(
+            select(LinkCheck).where(LinkCheck.url == url).order_by(LinkCheck.run_id)
+        )
+        return list(rows)
+
+
+async def count_rows(engine: AsyncEngine, model: type[object]) -> int:
+    async with create_sessionmaker(engine)() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def until_free(db: TestDatabase, seconds: float) -> None:
+    """Wait until the run lock can be taken (a killed holder's lock or lease is gone)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        try:
+            async with hold_run_lock(db.engine, 30):
+                return
+        except RunInProgressError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.1)

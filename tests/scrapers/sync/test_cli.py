@@ -1,0 +1,234 @@
+"""``mobility sync`` and ``mobility try`` as a user runs them: real processes, real exit codes.
+
+The processes resolve names with the system resolver, so the fixture sites are reached by address
+(``http://127.0.0.1:PORT/…``); the allowlist lets 127.0.0.1 through, as the tests need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from scrapers.sync.lock import hold_run_lock
+from scrapers.sync.runs import INTERRUPTED
+from service.db.engine import create_sessionmaker
+from service.db.models import LinkCheck, SyncRun, SyncRunStatus
+from tests.databases import TestDatabase
+from tests.scrapers.faults import hang_after_headers, healthy_html
+from tests.scrapers.fixture_server import FixtureServer, Page
+from tests.scrapers.sync.conftest import count_rows, seed, until_free
+
+LOCAL = "127.0.0.1"
+CONTACT = "https://mobility.example/crawler"
+
+
+def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(Path.cwd()),
+        "FETCH_CONTACT_URL": CONTACT,
+        "FETCH_HOST_DELAY": "0",
+        "FETCH_PAGE_TIMEOUT": "2",
+        "FETCH_RETRIES": "0",
+        "FETCH_RETRY_AFTER_CAP": "1",
+        "SYNC_LEASE_TTL": "1",
+        **extra,
+    }
+    if db is not None:
+        env["DATABASE_URL"] = db.settings.database.render_as_string(hide_password=False)
+    return env
+
+
+async def mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "service.cli.main",
+        *args,
+        env=dict(env),
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def local_site(web: FixtureServer) -> dict[str, list[str]]:
+    site = web.site(LOCAL)
+    site.page("/aalto", healthy_html("Aalto"), etag='"a1"')
+    site.page("/esisar", healthy_html("Esisar"), etag='"e1"')
+    return {"aalto": [web.url(LOCAL, "/aalto")], "esisar": [web.url(LOCAL, "/esisar")]}
+
+
+LOOPBACK = {"FETCH_ALLOWED_NETWORKS": "127.0.0.1/32"}
+
+
+async def test_sync_checks_every_link_prints_a_summary_and_exits_0(
+    fresh: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    await seed(fresh.engine, local_site(web))
+    code, out, err = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
+    assert code == 0, err
+    lines = out.splitlines()
+    cells = [line.split() for line in lines]
+    assert cells[0] == ["school", "checked", "time", "statuses"]
+    # Each row without its time ("0.1 s"): school, checked/links, statuses.
+    assert [row[:2] + row[4:] for row in (cells[1], cells[2], cells[4])] == [
+        ["aalto", "1/1", "OK", "1"],
+        ["esisar", "1/1", "OK", "1"],
+        ["total", "2/2", "OK", "2"],
+    ]
+    assert lines[-1] == "run 1: OK, 2 of 2 links checked"
+    again, out, _ = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
+    assert (again, out.splitlines()[-1]) == (0, "run 2: OK, 2 of 2 links checked")
+    assert [r.headers.get("if-none-match") for r in web.requests_for(LOCAL, "/aalto")] == [
+        None,
+        '"a1"',
+    ]
+
+
+async def test_a_partial_run_exits_4(
+    fresh: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    catalogue = local_site(web)
+    web.site(LOCAL).route("/esisar", Page(b"", status=503, headers=(("Retry-After", "600"),)))
+    await seed(fresh.engine, catalogue)
+    code, out, _ = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
+    assert code == 4
+    assert out.splitlines()[-1] == (
+        "run 1: PARTIAL, 1 of 2 links checked (1 deferred to the next run)"
+    )
+
+
+async def test_a_run_in_progress_makes_the_second_exit_5(
+    fresh: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    await seed(fresh.engine, local_site(web))
+    async with hold_run_lock(fresh.engine, 30):
+        code, out, err = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
+    assert (code, out) == (5, "")
+    assert err.startswith("mobility: error: a sync run is already in progress")
+    assert len(err.strip().splitlines()) == 1
+    assert web.requests == []
+
+
+async def test_dry_run_and_school_selection(
+    fresh: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    await seed(fresh.engine, local_site(web))
+    env = environment(fresh, **LOOPBACK)
+    code, out, _ = await mobility("sync", "--dry-run", "--school", "esisar", env=env, cwd=tmp_path)
+    assert code == 0
+    assert out.splitlines()[-1] == "dry run (nothing written): OK, 1 of 1 links checked"
+    assert [r.path for r in web.requests] == ["/robots.txt", "/esisar"]
+    assert await count_rows(fresh.engine, SyncRun) == 0
+    code, out, err = await mobility("sync", "--school", "nowhere", env=env, cwd=tmp_path)
+    assert (code, out, err) == (2, "", "mobility: error: no school with the slug 'nowhere'\n")
+
+
+async def test_sync_without_a_contact_url_refuses_to_start(
+    fresh: TestDatabase, tmp_path: Path
+) -> None:
+    env = environment(fresh, **LOOPBACK)
+    del env["FETCH_CONTACT_URL"]
+    code, _, err = await mobility("sync", env=env, cwd=tmp_path)
+    assert code == 2
+    assert err.startswith("mobility: error: FETCH_CONTACT_URL is not set")
+
+
+async def test_a_killed_run_keeps_what_it_committed_and_does_not_block_the_next(
+    fresh: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    catalogue = local_site(web)
+    web.site(LOCAL).route("/esisar", hang_after_headers)
+    await seed(fresh.engine, catalogue)
+    env = environment(fresh, **LOOPBACK, FETCH_PAGE_TIMEOUT="120")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "service.cli.main", "sync", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        # aalto is recorded while esisar hangs; then the run is killed.
+        for _ in range(600):
+            if await count_rows(fresh.engine, LinkCheck) == 1:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            pytest.fail("the first school was never recorded")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+
+    web.site(LOCAL).page("/esisar", healthy_html("Esisar"))
+    await until_free(fresh, 30)
+    code, _, err = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
+    assert code == 0, err
+    async with create_sessionmaker(fresh.engine)() as session:
+        runs = list(await session.scalars(select(SyncRun).order_by(SyncRun.id)))
+        checks = list(await session.scalars(select(LinkCheck).order_by(LinkCheck.id)))
+    assert [(run.status, run.error) for run in runs] == [
+        (SyncRunStatus.FAILED, INTERRUPTED),
+        (SyncRunStatus.OK, None),
+    ]
+    assert [(check.run_id, check.url) for check in checks] == [
+        (runs[0].id, catalogue["aalto"][0]),
+        (runs[1].id, catalogue["aalto"][0]),
+        (runs[1].id, catalogue["esisar"][0]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:{port}/aalto", "127.0.0.1 is not a public address (loopback)"),
+        ("http://[::1]:{port}/", "::1 is not a public address (loopback)"),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            (
+                "169.254.169.254 is not a public address "
+                "(link-local, where cloud metadata services live)"
+            ),
+        ),
+    ],
+)
+async def test_try_refuses_non_public_addresses_when_the_allowlist_is_empty(
+    web: FixtureServer, tmp_path: Path, url: str, reason: str
+) -> None:
+    local_site(web)
+    target = url.format(port=web.port)
+    code, out, err = await mobility("try", target, env=environment(None), cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err == f"mobility: error: refused to fetch {target}: {reason}: nothing sent\n"
+    assert web.requests == []
+
+
+async def test_try_shows_what_it_fetched_and_writes_nothing(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    local_site(web)
+    target = web.url(LOCAL, "/aalto")
+    code, out, err = await mobility("try", target, env=environment(None, **LOOPBACK), cwd=tmp_path)
+    assert code == 0, err
+    facts = [line.split(None, 1) for line in out.splitlines()]
+    assert ["url", target] in facts
+    assert ["status", "OK (HTTP 200)"] in facts
+    assert ["header", 'etag: "a1"'] in facts
+    assert ["encoding", "UTF-8 (from header)"] in facts
+    assert ["title", "Aalto: mobilité entrante"] in facts
+    assert not (tmp_path / "var").exists()
+
+
+async def test_try_on_a_missing_page_exits_1(web: FixtureServer, tmp_path: Path) -> None:
+    target = web.url(LOCAL, "/nowhere")
+    code, out, _ = await mobility("try", target, env=environment(None, **LOOPBACK), cwd=tmp_path)
+    assert code == 1
+    assert "status  BROKEN (HTTP 404)" in out

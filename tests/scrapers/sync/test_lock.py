@@ -1,0 +1,115 @@
+"""Two runs never overlap, and a killed run does not block the next one (both backends)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from scrapers.sync.lock import LEASE_NAME, RunInProgressError, hold_run_lock
+from service.db.engine import create_sessionmaker
+from service.db.models import SyncLease
+from service.db.types import utcnow
+from tests.databases import TestDatabase, migrated_database
+from tests.scrapers.sync.conftest import until_free
+
+HOLD_AND_WAIT = """
+import asyncio, sys
+from service.config import load_settings
+from service.db.engine import create_engine
+from scrapers.sync.lock import hold_run_lock
+
+async def main():
+    settings = load_settings(_env_file=None)
+    engine = create_engine(settings)
+    async with hold_run_lock(engine, float(sys.argv[1])):
+        print("held", flush=True)
+        await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_second_holder_is_refused_until_the_first_lets_go(fresh: TestDatabase) -> None:
+    async with hold_run_lock(fresh.engine, 30):
+        with pytest.raises(RunInProgressError, match="a sync run is already in progress") as caught:
+            async with hold_run_lock(fresh.engine, 30):
+                pytest.fail("two runs held the lock at once")
+        assert caught.value.exit_code == 5
+    async with hold_run_lock(fresh.engine, 30):
+        pass
+
+
+async def test_a_killed_holder_does_not_block_the_next_run(fresh: TestDatabase) -> None:
+    url = fresh.settings.database.render_as_string(hide_password=False)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLD_AND_WAIT,
+        "1.5",
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(Path.cwd()),
+            "DATABASE_URL": url,
+        },
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None
+        assert await asyncio.wait_for(child.stdout.readline(), 60) == b"held\n"
+        with pytest.raises(RunInProgressError):
+            async with hold_run_lock(fresh.engine, 30):
+                pass
+    finally:
+        child.send_signal(signal.SIGKILL)
+        await child.wait()
+    # PostgreSQL frees the lock with the dead session; on SQLite the lease expires (1.5 s).
+    await until_free(fresh, 30)
+
+
+# The lease is the SQLite lock (PostgreSQL uses an advisory lock): these run on SQLite only.
+
+
+@pytest.fixture
+async def lite(tmp_path: Path) -> AsyncIterator[TestDatabase]:
+    async with migrated_database("sqlite", tmp_path) as db:
+        yield db
+
+
+async def test_an_expired_lease_is_taken_over(lite: TestDatabase) -> None:
+    async with create_sessionmaker(lite.engine)() as session:
+        session.add(
+            SyncLease(
+                name=LEASE_NAME, holder="gone:1:dead", expires_at=utcnow() - timedelta(seconds=1)
+            )
+        )
+        await session.commit()
+    async with hold_run_lock(lite.engine, 30) as lock:
+        async with create_sessionmaker(lite.engine)() as session:
+            holder = await session.scalar(select(SyncLease.holder))
+        assert holder == lock.holder
+    async with create_sessionmaker(lite.engine)() as session:
+        assert await session.scalar(select(SyncLease.holder)) is None  # released
+
+
+async def test_a_live_lease_is_renewed_past_its_ttl(lite: TestDatabase) -> None:
+    async with hold_run_lock(lite.engine, 0.3) as lock:
+        await asyncio.sleep(0.9)
+        with pytest.raises(RunInProgressError):
+            async with hold_run_lock(lite.engine, 0.3):
+                pass
+        assert not lock.lost.is_set()
+
+
+async def test_a_lease_taken_over_is_noticed_as_lost(lite: TestDatabase) -> None:
+    async with hold_run_lock(lite.engine, 0.3) as lock:
+        async with lite.engine.begin() as connection:
+            await connection.execute(update(SyncLease).values(holder="thief:2:beef"))
+        await asyncio.wait_for(lock.lost.wait(), 10)

@@ -1,0 +1,80 @@
+"""Visiting a plan: the https version of an http link, looked for once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import cast
+
+import pytest
+
+from scrapers.fetch import Fetcher, FetchResult, Validators
+from scrapers.sync.health import KnownUrl, UrlOutcome
+from scrapers.sync.plan import PlannedLink, PlannedSchool
+from scrapers.sync.visit import NoProgress, SchoolReport, Visit
+from service.db.models import LinkRole, LinkStatus
+from tests.scrapers.conftest import LOOPBACK_POLICY
+
+NOW = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+class ScriptedFetcher:
+    """Answers from a table, and remembers what it was asked."""
+
+    policy = LOOPBACK_POLICY
+
+    def __init__(self, statuses: Mapping[str, LinkStatus]) -> None:
+        self._statuses = statuses
+        self.asked: list[str] = []
+
+    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        self.asked.append(url)
+        return FetchResult(url=url, status=self._statuses[url], checked_at=NOW, final_url=url)
+
+
+async def visit_one(
+    url: str, statuses: Mapping[str, LinkStatus], known: Mapping[str, KnownUrl] | None = None
+) -> tuple[UrlOutcome, list[str]]:
+    fetcher = ScriptedFetcher(statuses)
+    school = PlannedSchool(
+        1, "ensim", "ENSIM", (PlannedLink(1, url, LinkRole.HOMEPAGE, "school:ensim"),)
+    )
+    outcomes: dict[str, UrlOutcome] = {}
+
+    async def record(
+        planned: PlannedSchool, visited: Mapping[str, UrlOutcome] | None, report: SchoolReport
+    ) -> None:
+        outcomes.update(visited or {})
+
+    visit = Visit(cast(Fetcher, fetcher), known or {}, progress=NoProgress(), schools_in_flight=1)
+    await visit.run([school], record)
+    return outcomes[url], fetcher.asked
+
+
+async def test_an_http_link_gets_its_https_twin_probed() -> None:
+    url, twin = "http://ensim.test/fr/", "https://ensim.test/fr/"
+    outcome, asked = await visit_one(url, {url: LinkStatus.OK, twin: LinkStatus.OK})
+    assert (outcome.https_url, asked) == (twin, [url, twin])
+
+
+async def test_a_twin_that_does_not_work_is_not_recorded() -> None:
+    url, twin = "http://ensim.test/fr/", "https://ensim.test/fr/"
+    outcome, _ = await visit_one(url, {url: LinkStatus.OK, twin: LinkStatus.TLS_ERROR})
+    assert outcome.https_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "known"),
+    [
+        ("https://ensim.test/fr/", LinkStatus.OK, None),
+        ("http://ensim.test:8080/fr/", LinkStatus.OK, None),
+        ("http://ensim.test/fr/", LinkStatus.DNS_ERROR, None),
+        ("http://ensim.test/fr/", LinkStatus.BLOCKED_BY_ROBOTS, None),
+        ("http://ensim.test/fr/", LinkStatus.OK, KnownUrl(None, "https://ensim.test/fr/")),
+    ],
+)
+async def test_no_probe_when_it_cannot_or_need_not_help(
+    url: str, status: LinkStatus, known: KnownUrl | None
+) -> None:
+    outcome, asked = await visit_one(url, {url: status}, {url: known} if known else None)
+    assert (outcome.https_url, asked) == (None, [url])
