@@ -78,6 +78,26 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5_000, ge=0, le=600_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # The GraphQL schema (service.graphql): limits and switches.
+    introspection_enabled: bool = Field(
+        default=True, description="Answer introspection queries (GraphiQL and codegen need them)."
+    )
+    graphql_max_depth: int = Field(
+        default=15,
+        ge=1,
+        le=100,
+        description="Longest field path in an operation (the standard introspection query is 15).",
+    )
+    graphql_max_aliases: int = Field(
+        default=30, ge=0, le=10_000, description="Aliases allowed in one document."
+    )
+    graphql_max_tokens: int = Field(
+        default=5_000,
+        ge=100,
+        le=1_000_000,
+        description="Lexical tokens (and, separately, comments) allowed in one document.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:

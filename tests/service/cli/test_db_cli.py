@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +107,12 @@ def test_upgrade_against_postgres_twice(tmp_path: Path) -> None:
 def test_help_explains_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", env={"DATABASE_URL": "mysql://broken"}, cwd=tmp_path)
     assert result.returncode == 0
-    assert "db  Database schema" in result.stdout
+    # Column widths depend on the longest command name: match words, not spacing.
+    for command, summary in [
+        ("db", "Database schema"),
+        ("export-schema", "Write the GraphQL schema"),
+    ]:
+        assert re.search(rf"^  {command} +{re.escape(summary)}", result.stdout, re.MULTILINE)
     sub = run_cli("db", "--help", env={}, cwd=tmp_path)
     assert "upgrade  Apply migrations" in sub.stdout
     assert "current  Print the database's revision" in sub.stdout
