@@ -19,4 +19,4 @@ RUN pip install --editable . \
 
 USER mobility
 EXPOSE 8000
-CMD ["mobility", "--help"]
+CMD ["mobility", "serve", "--host", "0.0.0.0"]

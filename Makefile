@@ -33,8 +33,8 @@ install-dev: $(VENV)/.installed-dev ## ... with the development tools
 migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_URL is set)
 	$(BIN)/mobility db upgrade
 
-run: migrate ## Set up everything and run the service
-	$(BIN)/mobility db current
+run: migrate ## Set up everything and serve the API (http://127.0.0.1:8000/graphql)
+	$(BIN)/mobility serve
 
 test: install-dev ## Set up the development environment and run every check
 	$(MAKE) check

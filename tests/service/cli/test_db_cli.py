@@ -110,6 +110,7 @@ def test_help_explains_every_command(tmp_path: Path) -> None:
     # Column widths depend on the longest command name: match words, not spacing.
     for command, summary in [
         ("db", "Database schema"),
+        ("serve", "Serve /graphql"),
         ("export-schema", "Write the GraphQL schema"),
     ]:
         assert re.search(rf"^  {command} +{re.escape(summary)}", result.stdout, re.MULTILINE)

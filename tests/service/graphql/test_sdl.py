@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -9,6 +12,8 @@ from graphql import (
     GraphQLObjectType,
     is_introspection_type,
     is_specified_scalar_type,
+    parse,
+    validate,
 )
 
 from service.config import Settings
@@ -57,3 +62,13 @@ def test_every_type_field_argument_and_value_is_described() -> None:
                 if not value.description
             ]
     assert undescribed == []
+
+
+def test_the_readme_examples_are_valid_queries(repo_root: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```graphql\n(.*?)```", readme, re.DOTALL)
+    queries = [query for block in blocks for query in re.split(r"\n(?=#)", block) if "{" in query]
+    assert len(queries) >= 5
+    schema = build_schema(Settings(_env_file=None))._schema
+    for query in queries:
+        assert validate(schema, parse(query)) == [], query

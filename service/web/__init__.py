@@ -1,0 +1,1 @@
+"""The ASGI application: ``create_app(settings)``, the GraphQL endpoint, health, GraphiQL."""
