@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import CountryRecord
+from service.catalogue.schools import is_current_partner
 from service.db.models import Country, School
 
 _COLUMNS = (Country.code, Country.name_fr, Country.name_en)
@@ -23,11 +24,7 @@ async def list_countries(
         query = query.where(member_of(session, Country.code, [code.upper() for code in codes]))
     if with_partners:
         query = query.where(
-            exists().where(
-                School.country_code == Country.code,
-                School.is_partner.is_(True),
-                School.retired_at.is_(None),
-            )
+            exists().where(School.country_code == Country.code, is_current_partner())
         )
     return [CountryRecord(*row) for row in await session.execute(query)]
 

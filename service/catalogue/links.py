@@ -26,10 +26,7 @@ async def _links_by(
     )
     grouped: dict[int, list[LinkRecord]] = defaultdict(list)
     for row in await session.execute(query):
-        record = LinkRecord(*row)
-        owner_id = record.school_id if owner is Link.school_id else record.programme_id
-        assert owner_id is not None
-        grouped[owner_id].append(record)
+        grouped[getattr(row, owner.key)].append(LinkRecord(*row))
     return grouped
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.id_sets import member_of
@@ -86,30 +87,36 @@ async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[Of
     return [_record(row) for row in await session.execute(query)]
 
 
+async def _offers_by(
+    session: AsyncSession,
+    owner: InstrumentedAttribute[Any],
+    owner_ids: Sequence[int],
+    *,
+    include_retired: bool,
+) -> dict[int, list[OfferRecord]]:
+    query = _select_offers(include_retired=include_retired).where(
+        member_of(session, owner, owner_ids)
+    )
+    grouped: dict[int, list[OfferRecord]] = defaultdict(list)
+    for row in await session.execute(query):
+        grouped[getattr(row, owner.key)].append(_record(row))
+    return grouped
+
+
 async def offers_by_schools(
     session: AsyncSession, school_ids: Sequence[int], *, include_retired: bool
 ) -> dict[int, list[OfferRecord]]:
     """Each school's offers (current ones unless ``include_retired``), newest year first."""
-    query = _select_offers(include_retired=include_retired).where(
-        member_of(session, Offer.school_id, school_ids)
-    )
-    grouped: dict[int, list[OfferRecord]] = defaultdict(list)
-    for row in await session.execute(query):
-        grouped[row.school_id].append(_record(row))
-    return grouped
+    return await _offers_by(session, Offer.school_id, school_ids, include_retired=include_retired)
 
 
 async def offers_by_programmes(
     session: AsyncSession, programme_ids: Sequence[int], *, include_retired: bool
 ) -> dict[int, list[OfferRecord]]:
     """Each programme's offers (current ones unless ``include_retired``), newest year first."""
-    query = _select_offers(include_retired=include_retired).where(
-        member_of(session, Offer.programme_id, programme_ids)
+    return await _offers_by(
+        session, Offer.programme_id, programme_ids, include_retired=include_retired
     )
-    grouped: dict[int, list[OfferRecord]] = defaultdict(list)
-    for row in await session.execute(query):
-        grouped[row.programme_id].append(_record(row))
-    return grouped
 
 
 async def home_tracks_by_offers(

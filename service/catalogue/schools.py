@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -44,6 +44,11 @@ class SchoolCriteria:
     offer_kinds: Sequence[OfferKind] | None = None
 
 
+def is_current_partner() -> ColumnElement[bool]:
+    """SQL: the school is listed as a partner and not retired."""
+    return and_(School.is_partner.is_(True), School.retired_at.is_(None))
+
+
 def _record(row: Sequence[Any]) -> SchoolRecord:
     return SchoolRecord(*row)
 
@@ -69,9 +74,7 @@ async def partner_schools_by_countries(
 ) -> dict[str, list[SchoolRecord]]:
     """Each country's current partner schools, by slug."""
     query = _select(session).where(
-        member_of(session, School.country_code, codes),
-        School.is_partner.is_(True),
-        School.retired_at.is_(None),
+        member_of(session, School.country_code, codes), is_current_partner()
     )
     grouped: dict[str, list[SchoolRecord]] = defaultdict(list)
     for row in await session.execute(query):

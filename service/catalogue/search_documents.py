@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
 
+from service.catalogue.schools import is_current_partner
 from service.db.models import Country, Programme, School, school_programme
 
 
@@ -46,10 +46,6 @@ class SearchDocument:
     label: str
 
 
-def _partner() -> tuple[ColumnElement[bool], ...]:
-    return (School.is_partner.is_(True), School.retired_at.is_(None))
-
-
 async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
     """Every text search matches, in three statements.
 
@@ -60,7 +56,7 @@ async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
     schools = (
         select(School.id, School.name, School.short_name, School.city, parent.name)
         .outerjoin(parent, parent.id == School.parent_id)
-        .where(*_partner())
+        .where(is_current_partner())
     )
     documents: list[SearchDocument] = []
     for school_id, name, short_name, city, parent_name in await session.execute(schools):
@@ -77,14 +73,14 @@ async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
     taught = exists().where(
         school_programme.c.programme_id == Programme.id,
         school_programme.c.school_id == School.id,
-        *_partner(),
+        is_current_partner(),
     )
     programmes = select(Programme.id, Programme.name).where(Programme.retired_at.is_(None), taught)
     documents.extend(
         SearchDocument(SearchTarget.PROGRAMME, programme_id, SearchField.NAME, name, label=name)
         for programme_id, name in await session.execute(programmes)
     )
-    with_partners = exists().where(School.country_code == Country.code, *_partner())
+    with_partners = exists().where(School.country_code == Country.code, is_current_partner())
     countries = select(Country.code, Country.name_fr, Country.name_en).where(with_partners)
     for code, name_fr, name_en in await session.execute(countries):
         for field, text in (

@@ -68,6 +68,19 @@ class Through:
     children: Callable[[Any], Any]
 
 
+C = TypeVar("C")
+
+
+def build_one(convert: Callable[[R], C]) -> Callable[[Any, R | None, Hashable], C | None]:
+    """``build`` for a single loaded record (None stays None)."""
+    return lambda _parent, record, _arguments: None if record is None else convert(record)
+
+
+def build_many(convert: Callable[[R], C]) -> Callable[[Any, list[R], Hashable], list[C]]:
+    """``build`` for a list of loaded records."""
+    return lambda _parent, records, _arguments: [convert(record) for record in records]
+
+
 _RELATIONS: dict[type, dict[str, Relation[Any, Any, Any] | Through]] = {}
 
 

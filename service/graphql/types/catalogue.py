@@ -15,7 +15,14 @@ import strawberry
 
 from service.catalogue.records import CountryRecord, OfferRecord, ProgrammeRecord, SchoolRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import Prefetched, Relation, register_relations, relation_value
+from service.graphql.prefetch import (
+    Prefetched,
+    Relation,
+    build_many,
+    build_one,
+    register_relations,
+    relation_value,
+)
 from service.graphql.types.enums import Lang, OfferKind
 from service.graphql.types.reference import HomeTrack, Link
 
@@ -202,14 +209,6 @@ def _include_retired(arguments: Mapping[str, Any]) -> Hashable:
     return arguments.get("includeRetired") is True
 
 
-def _one(build: Any) -> Any:
-    return lambda _parent, record, _arguments: None if record is None else build(record)
-
-
-def _many(build: Any) -> Any:
-    return lambda _parent, records, _arguments: [build(record) for record in records]
-
-
 def _programme_offers(
     programme: Programme, records: list[OfferRecord], _arguments: Hashable
 ) -> list[Offer]:
@@ -227,7 +226,7 @@ register_relations(
         "schools": Relation(
             loader=lambda loaders: loaders.partner_schools_of_country,
             key=lambda country, _: country.code,
-            build=_many(School.from_record),
+            build=build_many(School.from_record),
         )
     },
 )
@@ -237,12 +236,12 @@ register_relations(
         "country": Relation(
             loader=lambda loaders: loaders.country,
             key=lambda school, _: school.country_code,
-            build=_one(Country.from_record),
+            build=build_one(Country.from_record),
         ),
         "parent": Relation(
             loader=lambda loaders: loaders.school,
             key=lambda school, _: school.parent_id,
-            build=_one(School.from_record),
+            build=build_one(School.from_record),
         ),
         "programmes": Relation(
             loader=lambda loaders: loaders.programmes_of_school,
@@ -254,13 +253,13 @@ register_relations(
         "offers": Relation(
             loader=lambda loaders: loaders.offers_of_school,
             key=lambda school, include_retired: (school.id, include_retired),
-            build=_many(Offer.from_record),
+            build=build_many(Offer.from_record),
             argument_key=_include_retired,
         ),
         "links": Relation(
             loader=lambda loaders: loaders.links_of_school,
             key=lambda school, _: school.id,
-            build=_many(Link.from_record),
+            build=build_many(Link.from_record),
         ),
     },
 )
@@ -270,7 +269,7 @@ register_relations(
         "schools": Relation(
             loader=lambda loaders: loaders.schools_of_programme,
             key=lambda programme, _: programme.id,
-            build=_many(School.from_record),
+            build=build_many(School.from_record),
         ),
         "offers": Relation(
             loader=lambda loaders: loaders.offers_of_programme,
@@ -281,7 +280,7 @@ register_relations(
         "links": Relation(
             loader=lambda loaders: loaders.links_of_programme,
             key=lambda programme, _: programme.id,
-            build=_many(Link.from_record),
+            build=build_many(Link.from_record),
         ),
     },
 )
@@ -291,12 +290,12 @@ register_relations(
         "homeTracks": Relation(
             loader=lambda loaders: loaders.home_tracks_of_offer,
             key=lambda offer, _: offer.id,
-            build=_many(HomeTrack.from_record),
+            build=build_many(HomeTrack.from_record),
         ),
         "school": Relation(
             loader=lambda loaders: loaders.school,
             key=lambda offer, _: offer.school_id,
-            build=_one(School.from_record),
+            build=build_one(School.from_record),
         ),
         "programme": Relation(
             loader=lambda loaders: loaders.programme,

@@ -10,7 +10,13 @@ from strawberry.scalars import JSON
 
 from service.catalogue.records import FindingRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import Prefetched, Relation, register_relations, relation_value
+from service.graphql.prefetch import (
+    Prefetched,
+    Relation,
+    build_one,
+    register_relations,
+    relation_value,
+)
 from service.graphql.types.catalogue import School
 from service.graphql.types.enums import FindingSeverity
 
@@ -61,9 +67,7 @@ register_relations(
         "school": Relation(
             loader=lambda loaders: loaders.school,
             key=lambda finding, _: finding.school_id,
-            build=lambda _finding, record, _: (
-                None if record is None else School.from_record(record)
-            ),
+            build=build_one(School.from_record),
         )
     },
 )

@@ -8,7 +8,13 @@ import strawberry
 
 from service.catalogue.records import HomeTrackRecord, LinkRecord, SelectionRuleRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import Prefetched, Relation, register_relations, relation_value
+from service.graphql.prefetch import (
+    Prefetched,
+    Relation,
+    build_one,
+    register_relations,
+    relation_value,
+)
 from service.graphql.types.enums import LinkRole
 
 
@@ -73,9 +79,7 @@ register_relations(
         "selectionRule": Relation(
             loader=lambda loaders: loaders.selection_rule_of_track,
             key=lambda track, _: track.code,
-            build=lambda _track, record, _: (
-                None if record is None else SelectionRule.from_record(record)
-            ),
+            build=build_one(SelectionRule.from_record),
         )
     },
 )
@@ -85,9 +89,7 @@ register_relations(
         "homeTrack": Relation(
             loader=lambda loaders: loaders.home_track,
             key=lambda rule, _: rule.home_track_code,
-            build=lambda _rule, record, _: (
-                None if record is None else HomeTrack.from_record(record)
-            ),
+            build=build_one(HomeTrack.from_record),
         )
     },
 )

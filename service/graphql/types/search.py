@@ -9,7 +9,13 @@ import strawberry
 
 from service.catalogue.search_index import SearchHitRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import Prefetched, Relation, register_relations, relation_value
+from service.graphql.prefetch import (
+    Prefetched,
+    Relation,
+    build_one,
+    register_relations,
+    relation_value,
+)
 from service.graphql.types.catalogue import Country, Programme, School
 from service.graphql.types.enums import SearchField, SearchHitKind
 
@@ -59,17 +65,17 @@ register_relations(
         "country": Relation(
             loader=lambda loaders: loaders.country,
             key=_key_if(SearchHitKind.COUNTRY),
-            build=lambda _hit, record, _: None if record is None else Country.from_record(record),
+            build=build_one(Country.from_record),
         ),
         "school": Relation(
             loader=lambda loaders: loaders.school,
             key=_key_if(SearchHitKind.SCHOOL),
-            build=lambda _hit, record, _: None if record is None else School.from_record(record),
+            build=build_one(School.from_record),
         ),
         "programme": Relation(
             loader=lambda loaders: loaders.programme,
             key=_key_if(SearchHitKind.PROGRAMME),
-            build=lambda _hit, record, _: None if record is None else Programme.from_record(record),
+            build=build_one(Programme.from_record),
         ),
     },
 )
