@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import graphql
 import pytest
 from graphql import ValidationRule, get_introspection_query
 
 from service.config import Settings
+from service.graphql import limits
 from service.graphql.schema import CatalogueSchema, build_schema
 
 
@@ -152,3 +154,21 @@ async def test_validation_results_are_cached_with_the_limits_on(
         assert await _errors(schema, "{ a: __typename }") == []
     assert await _errors(schema, "{ b: __typename }") == []
     assert validations == ["{ a: __typename }", "{ b: __typename }"]
+
+
+async def test_a_document_is_parsed_once_with_the_limits_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    schema = _schema()
+    parsed: list[str] = []
+
+    def counting_parse(source: str, **options: Any) -> Any:
+        parsed.append(source)
+        return graphql.parse(source, **options)
+
+    monkeypatch.setattr(limits, "parse", counting_parse)
+    for _ in range(3):
+        assert await _errors(schema, "{ c: __typename }") == []
+    # The HTTP layer's own parse (to check the operation type) hits the same cache.
+    schema.parser.parse("{ c: __typename }")
+    assert parsed == ["{ c: __typename }"]
