@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 
 import click
-import uvicorn
 
 from service.cli.context import CliState, pass_state
-from service.web.app import create_app
 
 
 @click.command(name="serve")
@@ -22,6 +20,11 @@ from service.web.app import create_app
 @pass_state
 def serve_command(state: CliState, host: str | None, port: int | None) -> None:
     """Serve /graphql (and GraphiQL to browsers), /healthz and /readyz until interrupted."""
+    # Imported here: the web stack is heavy, and `mobility --help` or `db` need none of it.
+    import uvicorn
+
+    from service.web.app import create_app
+
     settings = state.settings
     updates = {name: value for name, value in (("host", host), ("port", port)) if value}
     if updates:
