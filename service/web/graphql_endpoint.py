@@ -152,7 +152,7 @@ class GraphQLEndpoint:
     ) -> Response:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
-        if is_query:
+        if is_query and self.response_cache.max_bytes:
             recent = await runtime.versions.current()
             if (body := self.response_cache.get(recent, key)) is not None:
                 return Response(body, media_type=f"{media_type}; charset=utf-8")
