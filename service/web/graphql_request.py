@@ -101,7 +101,7 @@ def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLPar
 
 async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
     """The GraphQL parameters of ``request`` (GET or POST); ProtocolError when malformed."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (Starlette routes it with GET)
         return _params(request.query_params, variables_as_text=True)
     _check_content_type(request)
     body = await read_body(request, max_body_bytes)

@@ -231,3 +231,10 @@ async def test_request_ids_are_echoed_or_made_up(offline_client: httpx.AsyncClie
 async def test_responses_are_orjson_bytes(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": COUNTRY})
     assert response.content == orjson.dumps(FINLAND)
+
+
+async def test_head_is_answered_like_get_without_a_body(client: httpx.AsyncClient) -> None:
+    response = await client.head("/graphql", params={"query": COUNTRY})
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response.headers["content-length"]) == len(orjson.dumps(FINLAND))
