@@ -33,4 +33,4 @@ COPY --from=graphiql-assets /graphiql /app/graphiql
 
 USER mobility
 EXPOSE 8000
-CMD ["mobility", "--help"]
+CMD ["mobility", "serve", "--host", "0.0.0.0"]

@@ -208,6 +208,73 @@ class Settings(BaseSettings):
         description="SQLite: seconds after which the lease of a killed sync run expires.",
     )
 
+    # The HTTP server and the GraphQL API (service.web, service.graphql).
+    host: str = Field(default="127.0.0.1", description="Interface `mobility serve` listens on.")
+    port: int = Field(
+        default=8000, ge=1, le=65_535, description="Port `mobility serve` listens on."
+    )
+    graphiql_enabled: bool = Field(
+        default=True, description="Serve the GraphiQL page to browsers at /graphql."
+    )
+    introspection_enabled: bool = Field(
+        default=True, description="Answer introspection queries (GraphiQL and codegen need them)."
+    )
+    graphql_max_depth: int = Field(
+        default=15,
+        ge=1,
+        le=100,
+        description="Longest field path in an operation (the standard introspection query is 15).",
+    )
+    graphql_max_aliases: int = Field(
+        default=30, ge=0, le=10_000, description="Aliases allowed in one document."
+    )
+    graphql_max_tokens: int = Field(
+        default=5_000,
+        ge=100,
+        le=1_000_000,
+        description="Lexical tokens (and, separately, comments) allowed in one document.",
+    )
+    max_body_bytes: int = Field(
+        default=100_000,
+        ge=1_024,
+        le=100_000_000,
+        description="Largest request body accepted; larger ones get 413 before being parsed.",
+    )
+    request_deadline_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Time a request may take, body included; then 408 or 503.",
+    )
+    max_page_size: int = Field(
+        default=100, ge=1, le=10_000, description="Largest `first` a paginated field accepts."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser, comma-separated; "
+        "empty: no CORS headers.",
+    )
+    data_version_max_age_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=60,
+        description="How stale the data version behind cached responses may be; 0: read it "
+        "for every request.",
+    )
+    response_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        le=4 * 1024 * 1024 * 1024,
+        description="Memory for cached query responses (keyed on the data version); 0 disables.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.countries import country_name
 from service.db.models import (
     Country,
+    Finding,
+    FindingSeverity,
     HomeTrack,
     Link,
     LinkRole,
@@ -20,6 +22,7 @@ from service.db.models import (
     School,
     SchoolFact,
     SchoolOverride,
+    SelectionRule,
 )
 
 _sequence = itertools.count(1)
@@ -40,22 +43,26 @@ async def make_school(
     *,
     slug: str | None = None,
     name: str | None = None,
+    short_name: str | None = None,
     country_code: str = "FR",
     city: str | None = None,
     parent: School | None = None,
     website: str | None = None,
     is_partner: bool = True,
+    retired_at: datetime | None = None,
 ) -> School:
     await make_country(session, country_code)
     number = next(_sequence)
     school = School(
         slug=slug or f"school-{number}",
         name=name or f"School {number}",
+        short_name=short_name,
         country_code=country_code,
         city=city,
         parent_id=parent.id if parent else None,
         website=website,
         is_partner=is_partner,
+        retired_at=retired_at,
     )
     session.add(school)
     await session.flush()
@@ -63,22 +70,32 @@ async def make_school(
 
 
 async def make_programme(
-    session: AsyncSession, *, schools: list[School], name: str | None = None, key: str | None = None
+    session: AsyncSession,
+    *,
+    schools: list[School],
+    name: str | None = None,
+    key: str | None = None,
+    url: str | None = None,
+    retired_at: datetime | None = None,
 ) -> Programme:
     number = next(_sequence)
     programme = Programme(
-        key=key or f"programme-{number}", name=name or f"Programme {number}", schools=list(schools)
+        key=key or f"programme-{number}",
+        name=name or f"Programme {number}",
+        url=url,
+        retired_at=retired_at,
+        schools=list(schools),
     )
     session.add(programme)
     await session.flush()
     return programme
 
 
-async def make_home_track(session: AsyncSession, code: str) -> HomeTrack:
+async def make_home_track(session: AsyncSession, code: str, name: str | None = None) -> HomeTrack:
     existing = await session.get(HomeTrack, code)
     if existing is not None:
         return existing
-    track = HomeTrack(code=code)
+    track = HomeTrack(code=code, name=name)
     session.add(track)
     await session.flush()
     return track
@@ -93,6 +110,7 @@ async def make_offer(
     places: int | None = 2,
     academic_year: str = "2019/2020",
     tracks: list[HomeTrack] | None = None,
+    retired_at: datetime | None = None,
 ) -> Offer:
     tracks = tracks or []
     offer = Offer(
@@ -103,6 +121,7 @@ async def make_offer(
         academic_year=academic_year,
         scope=",".join(sorted(track.code for track in tracks)),
         home_tracks=list(tracks),
+        retired_at=retired_at,
     )
     session.add(offer)
     await session.flush()
@@ -181,3 +200,54 @@ async def make_override(
     session.add(override)
     await session.flush()
     return override
+
+
+async def make_selection_rule(
+    session: AsyncSession,
+    *,
+    track: HomeTrack | None = None,
+    semesters: list[str] | None = None,
+    criteria: list[str] | None = None,
+    source_text: str = "",
+) -> SelectionRule:
+    rule = SelectionRule(
+        home_track_code=track.code if track else None,
+        semesters=semesters or ["S1", "S2"],
+        criteria=criteria or ["grades", "motivation"],
+        source_text=source_text,
+    )
+    session.add(rule)
+    await session.flush()
+    return rule
+
+
+async def make_finding(
+    session: AsyncSession,
+    *,
+    kind: str = "country_name_corrected",
+    origin: str = "import",
+    severity: FindingSeverity = FindingSeverity.WARNING,
+    message: str | None = None,
+    detail: dict[str, object] | None = None,
+    school: School | None = None,
+    source_line: int | None = None,
+    first_seen_at: datetime | None = None,
+    resolved_at: datetime | None = None,
+) -> Finding:
+    number = next(_sequence)
+    finding = Finding(
+        fingerprint=f"{number:064x}",
+        kind=kind,
+        origin=origin,
+        severity=severity,
+        message=message or f"Finding {number}",
+        detail=detail or {},
+        school_id=school.id if school else None,
+        source_line=source_line,
+        resolved_at=resolved_at,
+    )
+    if first_seen_at is not None:
+        finding.first_seen_at = first_seen_at
+    session.add(finding)
+    await session.flush()
+    return finding

@@ -11,6 +11,8 @@ from service.cli.context import CliState
 from service.cli.db import db_group
 from service.cli.graphiql import graphiql_assets_group
 from service.cli.lazy import LazyGroup
+from service.cli.schema import export_schema_command
+from service.cli.serve import serve_command
 from service.errors import UserError
 
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
@@ -46,6 +48,8 @@ def cli(ctx: click.Context, env_file: str | None) -> None:
 
 cli.add_command(db_group)
 cli.add_command(graphiql_assets_group)
+cli.add_command(serve_command)
+cli.add_command(export_schema_command)
 
 
 def main(argv: list[str] | None = None) -> None:

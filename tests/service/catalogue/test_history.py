@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.changes import load_changes
-from service.catalogue.findings import load_findings, load_findings_by_school
+from service.catalogue.findings import FindingCriteria, list_findings, load_findings_by_school
 from service.db.models import Finding, FindingSeverity, School, SchoolFactChange
 from tests.factories import make_school
 
@@ -76,19 +76,23 @@ async def test_findings_of_both_origins_filtered_by_school_and_kind(session: Asy
     await _finding(session, isima, "fetch_failed", "sync", resolved=True)
     await _finding(session, None, "country_name_corrected", "import")
 
-    assert {f.id for f in await load_findings(session, school_ids=[enseirb.id])} == {
+    assert {
+        f.id for f in await list_findings(session, FindingCriteria(school_ids=[enseirb.id]))
+    } == {
         imported.id,
         synced.id,
     }
-    assert [f.id for f in await load_findings(session, kinds=["soft_404"])] == [soft.id]
-    assert len(await load_findings(session, origins=["import"])) == 2
-    everything = await load_findings(session, include_resolved=True)
+    assert [f.id for f in await list_findings(session, FindingCriteria(kinds=["soft_404"]))] == [
+        soft.id
+    ]
+    assert len(await list_findings(session, FindingCriteria(origin="import"))) == 2
+    everything = await list_findings(session, FindingCriteria(include_resolved=True))
     assert len(everything) == 5
     by_school = await load_findings_by_school(session, [isima.id, 424242, enseirb.id])
     assert [[f.kind for f in found] for found in by_school] == [
         ["soft_404"],
         [],
-        ["link_to_other_school", "page_on_other_partner_site"],
+        ["page_on_other_partner_site", "link_to_other_school"],  # newest first
     ]
     (entry,) = by_school[0]
     assert (entry.origin, entry.severity, entry.resolved_at) == ("sync", "WARNING", None)

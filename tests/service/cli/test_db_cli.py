@@ -108,12 +108,17 @@ def test_help_explains_every_command(tmp_path: Path) -> None:
     result = run_cli("--help", env={"DATABASE_URL": "mysql://broken"}, cwd=tmp_path)
     assert result.returncode == 0
     # Column widths depend on the longest command name: match words, not spacing.
-    assert re.search(r"^  db +Database schema", result.stdout, re.MULTILINE)
-    assert re.search(r"^  extract +Print what would be extracted", result.stdout, re.MULTILINE)
-    assert re.search(r"^  graphiql-assets +GraphiQL's browser files", result.stdout, re.MULTILINE)
-    assert re.search(r"^  import-faq +Import the FAQ page", result.stdout, re.MULTILINE)
-    assert re.search(r"^  sync +Check every active link", result.stdout, re.MULTILINE)
-    assert re.search(r"^  try +Fetch URL through the sync's fetcher", result.stdout, re.MULTILINE)
+    for command, summary in [
+        ("db", "Database schema"),
+        ("extract", "Print what would be extracted"),
+        ("graphiql-assets", "GraphiQL's browser files"),
+        ("import-faq", "Import the FAQ page"),
+        ("sync", "Check every active link"),
+        ("try", "Fetch URL through the sync's fetcher"),
+        ("serve", "Serve /graphql"),
+        ("export-schema", "Write the GraphQL schema"),
+    ]:
+        assert re.search(rf"^  {command} +{re.escape(summary)}", result.stdout, re.MULTILINE)
     sub = run_cli("db", "--help", env={}, cwd=tmp_path)
     assert re.search(r"upgrade\s+Apply migrations", sub.stdout)
     assert re.search(r"current\s+Print the database's revision", sub.stdout)

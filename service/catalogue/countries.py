@@ -1,0 +1,37 @@
+"""Countries: the list with its filters, and countries by code for loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.catalogue.id_sets import member_of
+from service.catalogue.records import CountryRecord
+from service.catalogue.schools import is_current_partner
+from service.db.models import Country, School
+
+_COLUMNS = (Country.code, Country.name_fr, Country.name_en)
+
+
+async def list_countries(
+    session: AsyncSession, *, codes: Collection[str] | None = None, with_partners: bool = False
+) -> list[CountryRecord]:
+    """Countries ordered by code; only ``codes`` when given, only those with partners if asked."""
+    query = select(*_COLUMNS).order_by(Country.code)
+    if codes is not None:
+        query = query.where(member_of(session, Country.code, [code.upper() for code in codes]))
+    if with_partners:
+        query = query.where(
+            exists().where(School.country_code == Country.code, is_current_partner())
+        )
+    return [CountryRecord(*row) for row in await session.execute(query)]
+
+
+async def countries_by_codes(
+    session: AsyncSession, codes: Sequence[str]
+) -> dict[str, CountryRecord]:
+    """The countries among ``codes`` (upper-case alpha-2), by code."""
+    query = select(*_COLUMNS).where(member_of(session, Country.code, codes))
+    return {row.code: CountryRecord(*row) for row in await session.execute(query)}

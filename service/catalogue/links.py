@@ -1,0 +1,44 @@
+"""The links the curated page gives for schools and programmes, for loaders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from service.catalogue.id_sets import member_of
+from service.catalogue.records import LinkRecord
+from service.db.models import Link
+
+_COLUMNS = (Link.id, Link.url, Link.role, Link.school_id, Link.programme_id)
+
+
+async def _links_by(
+    session: AsyncSession, owner: InstrumentedAttribute[int | None], owner_ids: Sequence[int]
+) -> dict[int, list[LinkRecord]]:
+    query = (
+        select(*_COLUMNS)
+        .where(member_of(session, owner, owner_ids), Link.retired_at.is_(None))
+        .order_by(Link.id)
+    )
+    grouped: dict[int, list[LinkRecord]] = defaultdict(list)
+    for row in await session.execute(query):
+        grouped[getattr(row, owner.key)].append(LinkRecord(*row))
+    return grouped
+
+
+async def links_by_schools(
+    session: AsyncSession, school_ids: Sequence[int]
+) -> dict[int, list[LinkRecord]]:
+    """Each school's current links, in the order they were recorded."""
+    return await _links_by(session, Link.school_id, school_ids)
+
+
+async def links_by_programmes(
+    session: AsyncSession, programme_ids: Sequence[int]
+) -> dict[int, list[LinkRecord]]:
+    """Each programme's current links, in the order they were recorded."""
+    return await _links_by(session, Link.programme_id, programme_ids)

@@ -1,0 +1,135 @@
+"""Offers: the filtered list, offers by school or programme for loaders, and their home tracks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, not_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
+
+from service.catalogue.id_sets import member_of
+from service.catalogue.records import HomeTrackRecord, OfferRecord
+from service.db.models import HomeTrack, Offer, OfferKind, School, offer_home_track
+
+_COLUMNS = (
+    Offer.id,
+    Offer.school_id,
+    Offer.programme_id,
+    Offer.kind,
+    Offer.places,
+    Offer.academic_year,
+    Offer.retired_at,
+)
+# Newest academic year first ("2019/2020" sorts the same under every collation).
+_ORDER = (Offer.academic_year.desc(), Offer.id)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferCriteria:
+    """What ``list_offers`` keeps; every criterion is optional."""
+
+    kinds: Sequence[OfferKind] | None = None
+    academic_year: str | None = None
+    country_code: str | None = None
+    #: Offers open to every track, plus those reserved to this one.
+    home_track: str | None = None
+    #: True: places known and above zero; False: places known to be zero; None: any.
+    has_places: bool | None = None
+    include_retired: bool = False
+
+
+def offer_open_to(home_track: str) -> ColumnElement[bool]:
+    """SQL: the offer is open to every track, or reserved to ``home_track`` among others."""
+    reserved = exists().where(offer_home_track.c.offer_id == Offer.id)
+    reserved_to_track = exists().where(
+        offer_home_track.c.offer_id == Offer.id,
+        offer_home_track.c.home_track_code == home_track.upper(),
+    )
+    return or_(not_(reserved), reserved_to_track)
+
+
+def _record(row: Sequence[Any]) -> OfferRecord:
+    return OfferRecord(*row)
+
+
+def _select_offers(*, include_retired: bool) -> Select[*tuple[Any, ...]]:
+    query = select(*_COLUMNS)
+    if not include_retired:
+        query = query.where(Offer.retired_at.is_(None))
+    return query.order_by(*_ORDER)
+
+
+async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[OfferRecord]:
+    """Offers matching ``criteria``, newest academic year first."""
+    query = _select_offers(include_retired=criteria.include_retired)
+    if criteria.kinds is not None:
+        query = query.where(Offer.kind.in_(list(criteria.kinds)))
+    if criteria.academic_year is not None:
+        query = query.where(Offer.academic_year == criteria.academic_year)
+    if criteria.country_code is not None or not criteria.include_retired:
+        school_filters: list[ColumnElement[bool]] = [School.id == Offer.school_id]
+        if criteria.country_code is not None:
+            school_filters.append(School.country_code == criteria.country_code.upper())
+        if not criteria.include_retired:
+            school_filters.append(School.retired_at.is_(None))
+        query = query.where(exists().where(and_(*school_filters)))
+    if criteria.home_track is not None:
+        query = query.where(offer_open_to(criteria.home_track))
+    if criteria.has_places is True:
+        query = query.where(Offer.places > 0)
+    elif criteria.has_places is False:
+        query = query.where(Offer.places == 0)
+    return [_record(row) for row in await session.execute(query)]
+
+
+async def _offers_by(
+    session: AsyncSession,
+    owner: InstrumentedAttribute[Any],
+    owner_ids: Sequence[int],
+    *,
+    include_retired: bool,
+) -> dict[int, list[OfferRecord]]:
+    query = _select_offers(include_retired=include_retired).where(
+        member_of(session, owner, owner_ids)
+    )
+    grouped: dict[int, list[OfferRecord]] = defaultdict(list)
+    for row in await session.execute(query):
+        grouped[getattr(row, owner.key)].append(_record(row))
+    return grouped
+
+
+async def offers_by_schools(
+    session: AsyncSession, school_ids: Sequence[int], *, include_retired: bool
+) -> dict[int, list[OfferRecord]]:
+    """Each school's offers (current ones unless ``include_retired``), newest year first."""
+    return await _offers_by(session, Offer.school_id, school_ids, include_retired=include_retired)
+
+
+async def offers_by_programmes(
+    session: AsyncSession, programme_ids: Sequence[int], *, include_retired: bool
+) -> dict[int, list[OfferRecord]]:
+    """Each programme's offers (current ones unless ``include_retired``), newest year first."""
+    return await _offers_by(
+        session, Offer.programme_id, programme_ids, include_retired=include_retired
+    )
+
+
+async def home_tracks_by_offers(
+    session: AsyncSession, offer_ids: Sequence[int]
+) -> dict[int, list[HomeTrackRecord]]:
+    """The home tracks each offer is reserved to, by code (no entry: open to every track)."""
+    query = (
+        select(offer_home_track.c.offer_id, HomeTrack.code, HomeTrack.name)
+        .join(HomeTrack, HomeTrack.code == offer_home_track.c.home_track_code)
+        .where(member_of(session, offer_home_track.c.offer_id, offer_ids))
+        .order_by(HomeTrack.code)
+    )
+    grouped: dict[int, list[HomeTrackRecord]] = defaultdict(list)
+    for offer_id, code, name in await session.execute(query):
+        grouped[offer_id].append(HomeTrackRecord(code, name))
+    return grouped

@@ -1,0 +1,138 @@
+"""Schools: by id, slug, country or programme for loaders, and the keyset-paginated list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from service.catalogue.id_sets import binary_order, member_of
+from service.catalogue.offers import offer_open_to
+from service.catalogue.records import SchoolRecord
+from service.db.models import Offer, OfferKind, School, school_programme
+
+_COLUMNS = (
+    School.id,
+    School.slug,
+    School.name,
+    School.short_name,
+    School.city,
+    School.country_code,
+    School.parent_id,
+    School.website,
+    School.is_partner,
+    School.retired_at,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolCriteria:
+    """What the school list keeps."""
+
+    country_codes: Sequence[str] | None = None
+    #: Partners only (parent institutions such as Grenoble INP are schools, not partners).
+    partners_only: bool = True
+    include_retired: bool = False
+    #: Schools with a current offer open to this home track.
+    home_track: str | None = None
+    #: Schools with a current offer of one of these kinds.
+    offer_kinds: Sequence[OfferKind] | None = None
+
+
+def is_current_partner() -> ColumnElement[bool]:
+    """SQL: the school is listed as a partner and not retired."""
+    return and_(School.is_partner.is_(True), School.retired_at.is_(None))
+
+
+def _record(row: Sequence[Any]) -> SchoolRecord:
+    return SchoolRecord(*row)
+
+
+def _select(session: AsyncSession) -> Select[*tuple[Any, ...]]:
+    return select(*_COLUMNS).order_by(binary_order(session, School.slug))
+
+
+async def schools_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, SchoolRecord]:
+    """Schools by id, retired or not (a parent or an offer's school is shown whatever its state)."""
+    query = select(*_COLUMNS).where(member_of(session, School.id, ids))
+    return {row.id: _record(row) for row in await session.execute(query)}
+
+
+async def school_by_slug(session: AsyncSession, slug: str) -> SchoolRecord | None:
+    """The school with this slug, retired or not; None when there is none."""
+    row = (await session.execute(select(*_COLUMNS).where(School.slug == slug))).first()
+    return None if row is None else _record(row)
+
+
+async def partner_schools_by_countries(
+    session: AsyncSession, codes: Sequence[str]
+) -> dict[str, list[SchoolRecord]]:
+    """Each country's current partner schools, by slug."""
+    query = _select(session).where(
+        member_of(session, School.country_code, codes), is_current_partner()
+    )
+    grouped: dict[str, list[SchoolRecord]] = defaultdict(list)
+    for row in await session.execute(query):
+        grouped[row.country_code].append(_record(row))
+    return grouped
+
+
+async def schools_by_programmes(
+    session: AsyncSession, programme_ids: Sequence[int]
+) -> dict[int, list[SchoolRecord]]:
+    """The current schools teaching each programme, by slug."""
+    query = (
+        _select(session)
+        .add_columns(school_programme.c.programme_id)
+        .join(school_programme, school_programme.c.school_id == School.id)
+        .where(
+            member_of(session, school_programme.c.programme_id, programme_ids),
+            School.retired_at.is_(None),
+        )
+    )
+    grouped: dict[int, list[SchoolRecord]] = defaultdict(list)
+    for *columns, programme_id in await session.execute(query):
+        grouped[programme_id].append(_record(columns))
+    return grouped
+
+
+def _criteria_filters(criteria: SchoolCriteria) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
+    if criteria.country_codes is not None:
+        filters.append(School.country_code.in_([code.upper() for code in criteria.country_codes]))
+    if criteria.partners_only:
+        filters.append(School.is_partner.is_(True))
+    if not criteria.include_retired:
+        filters.append(School.retired_at.is_(None))
+    if criteria.home_track is not None or criteria.offer_kinds is not None:
+        offer_filters = [Offer.school_id == School.id, Offer.retired_at.is_(None)]
+        if criteria.home_track is not None:
+            offer_filters.append(offer_open_to(criteria.home_track))
+        if criteria.offer_kinds is not None:
+            offer_filters.append(Offer.kind.in_(list(criteria.offer_kinds)))
+        filters.append(exists().where(*offer_filters))
+    return filters
+
+
+async def page_schools(
+    session: AsyncSession, criteria: SchoolCriteria, *, limit: int, after_slug: str | None
+) -> list[SchoolRecord]:
+    """Up to ``limit`` schools matching ``criteria`` whose slug sorts after ``after_slug``.
+
+    Keyset pagination in SQL: the page costs the same wherever it is in the list.
+    """
+    query = _select(session).where(*_criteria_filters(criteria)).limit(limit)
+    if after_slug is not None:
+        query = query.where(binary_order(session, School.slug) > after_slug)
+    return [_record(row) for row in await session.execute(query)]
+
+
+async def count_schools(session: AsyncSession, criteria: SchoolCriteria) -> int:
+    """How many schools match ``criteria``."""
+    query = select(func.count()).select_from(School).where(*_criteria_filters(criteria))
+    return int(await session.scalar(query) or 0)

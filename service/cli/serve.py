@@ -1,0 +1,46 @@
+"""``mobility serve``: the GraphQL API over HTTP, with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from service.cli.context import CliState, pass_state
+
+
+@click.command(name="serve")
+@click.option("--host", default=None, help="Interface to listen on [default: HOST, 127.0.0.1].")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65_535),
+    default=None,
+    help="Port to listen on [default: PORT, 8000].",
+)
+@pass_state
+def serve_command(state: CliState, host: str | None, port: int | None) -> None:
+    """Serve /graphql (and GraphiQL to browsers), /healthz and /readyz until interrupted."""
+    # Imported here: the web stack is heavy, and `mobility --help` or `db` need none of it.
+    import uvicorn
+
+    from service.web.app import create_app
+
+    settings = state.settings
+    updates = {name: value for name, value in (("host", host), ("port", port)) if value}
+    if updates:
+        settings = settings.model_copy(update=updates)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    click.echo(
+        f"serving {settings.database_display} on http://{settings.host}:{settings.port}/graphql",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )

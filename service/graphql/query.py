@@ -1,0 +1,62 @@
+"""The root ``Query``: the table of contents of the API. Resolvers live in ``resolvers/``."""
+
+from __future__ import annotations
+
+import strawberry
+
+from service.graphql.resolvers.catalogue import (
+    resolve_countries,
+    resolve_country,
+    resolve_offers,
+    resolve_school,
+    resolve_schools,
+)
+from service.graphql.resolvers.reference import (
+    resolve_findings,
+    resolve_home_tracks,
+    resolve_selection_rules,
+)
+from service.graphql.resolvers.search import resolve_search
+from service.graphql.types.catalogue import Country, Offer, School
+from service.graphql.types.curation import Finding
+from service.graphql.types.pagination import SchoolConnection
+from service.graphql.types.reference import HomeTrack, SelectionRule
+from service.graphql.types.search import SearchHit
+
+
+@strawberry.type(
+    description="The partner-university catalogue. Lists hold what a student can act on: "
+    "current partner schools and current offers, unless a filter asks for more. Absence is "
+    "null (an unknown slug, an unknown number of places), never an error."
+)
+class Query:
+    countries: list[Country] = strawberry.field(
+        resolver=resolve_countries, description="Countries, by ISO code."
+    )
+    country: Country | None = strawberry.field(
+        resolver=resolve_country, description="One country; null when unknown."
+    )
+    schools: SchoolConnection = strawberry.field(
+        resolver=resolve_schools, description="Schools, a page at a time, by slug."
+    )
+    school: School | None = strawberry.field(
+        resolver=resolve_school, description="One school, partner or parent; null when unknown."
+    )
+    offers: list[Offer] = strawberry.field(
+        resolver=resolve_offers, description="Offers across schools, newest academic year first."
+    )
+    search: list[SearchHit] = strawberry.field(
+        resolver=resolve_search,
+        description="Countries (French or English names), schools (name, acronym, city, "
+        "parent) and programmes matching what the user typed, best first.",
+    )
+    home_tracks: list[HomeTrack] = strawberry.field(
+        resolver=resolve_home_tracks, description="The home school's tracks, by code."
+    )
+    selection_rules: list[SelectionRule] = strawberry.field(
+        resolver=resolve_selection_rules,
+        description="How students are selected: which semesters count, for every track or one.",
+    )
+    findings: list[Finding] = strawberry.field(
+        resolver=resolve_findings, description="Data-quality findings, newest first."
+    )

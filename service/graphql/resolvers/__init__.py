@@ -1,0 +1,1 @@
+"""Resolvers of the root ``Query`` fields (nested fields resolve on their types)."""

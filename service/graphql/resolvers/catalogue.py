@@ -1,0 +1,111 @@
+"""Root fields over the catalogue: countries, schools (paginated), offers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from service.catalogue import countries as country_queries
+from service.catalogue import offers as offer_queries
+from service.catalogue import schools as school_queries
+from service.catalogue.offers import OfferCriteria
+from service.graphql.context import GraphQLInfo
+from service.graphql.errors import bad_input
+from service.graphql.prefetch import prefetch
+from service.graphql.types.catalogue import Country, Offer, School
+from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
+from service.graphql.types.pagination import (
+    PageInfo,
+    SchoolConnection,
+    SchoolEdge,
+    decode_cursor,
+    encode_cursor,
+)
+
+DEFAULT_PAGE_SIZE = 20
+
+
+def check_page_size(info: GraphQLInfo, first: int) -> int:
+    """``first`` when within 0..max_page_size; a readable error otherwise."""
+    limit = info.context.max_page_size
+    if not 0 <= first <= limit:
+        raise bad_input(f"`first` must be between 0 and {limit}.")
+    return first
+
+
+async def resolve_countries(
+    info: GraphQLInfo,
+    filter: Annotated[
+        CountryFilter | None, strawberry.argument(description="Which countries; default: all.")
+    ] = None,
+) -> list[Country]:
+    filter = filter or CountryFilter()
+    records = await info.context.db.run(
+        country_queries.list_countries, codes=filter.codes, with_partners=filter.with_partners
+    )
+    return await prefetch(info, [Country.from_record(record) for record in records])
+
+
+async def resolve_country(
+    info: GraphQLInfo,
+    code: Annotated[str, strawberry.argument(description='ISO 3166-1 alpha-2 code: "FI".')],
+) -> Country | None:
+    record = await info.context.loaders.country.load(code.strip().upper())
+    return None if record is None else await prefetch(info, Country.from_record(record))
+
+
+async def resolve_schools(
+    info: GraphQLInfo,
+    filter: Annotated[
+        SchoolFilter | None,
+        strawberry.argument(description="Which schools; default: current partners."),
+    ] = None,
+    first: Annotated[
+        int, strawberry.argument(description="Page size, from 0 to the server's maximum.")
+    ] = DEFAULT_PAGE_SIZE,
+    after: Annotated[
+        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
+    ] = None,
+) -> SchoolConnection:
+    limit = check_page_size(info, first)
+    after_slug = None if after is None else decode_cursor(after)
+    criteria = (filter or SchoolFilter()).to_criteria()
+    # One row more than asked tells whether a next page exists.
+    records = await info.context.db.run(
+        school_queries.page_schools, criteria, limit=limit + 1, after_slug=after_slug
+    )
+    edges = [
+        SchoolEdge(cursor=encode_cursor(record.slug), node=School.from_record(record))
+        for record in records[:limit]
+    ]
+    connection = SchoolConnection(
+        criteria=criteria,
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(records) > limit,
+            has_previous_page=after_slug is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+    return await prefetch(info, connection)
+
+
+async def resolve_school(
+    info: GraphQLInfo,
+    slug: Annotated[str, strawberry.argument(description='The school\'s slug: "ensimag".')],
+) -> School | None:
+    record = await info.context.db.run(school_queries.school_by_slug, slug)
+    return None if record is None else await prefetch(info, School.from_record(record))
+
+
+async def resolve_offers(
+    info: GraphQLInfo,
+    filter: Annotated[
+        OfferFilter | None, strawberry.argument(description="Which offers; default: current.")
+    ] = None,
+) -> list[Offer]:
+    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    records = await info.context.db.run(offer_queries.list_offers, criteria)
+    return await prefetch(info, [Offer.from_record(record) for record in records])

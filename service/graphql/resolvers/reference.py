@@ -1,0 +1,49 @@
+"""Root fields over reference data: home tracks, selection rules, findings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from service.catalogue import findings, tracks
+from service.graphql.context import GraphQLInfo
+from service.graphql.prefetch import prefetch
+from service.graphql.types.curation import Finding
+from service.graphql.types.inputs import FindingFilter
+from service.graphql.types.reference import HomeTrack, SelectionRule
+
+
+async def resolve_home_tracks(info: GraphQLInfo) -> list[HomeTrack]:
+    records = await info.context.db.run(tracks.list_home_tracks)
+    return await prefetch(info, [HomeTrack.from_record(record) for record in records])
+
+
+async def resolve_selection_rules(
+    info: GraphQLInfo,
+    home_track: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Only the rule in force for this track: its own, else the general one."
+        ),
+    ] = None,
+) -> list[SelectionRule]:
+    if home_track is None:
+        records = await info.context.db.run(tracks.list_selection_rules)
+        rules = [SelectionRule.from_record(record) for record in records]
+    else:
+        code = home_track.strip().upper()
+        record = await info.context.loaders.selection_rule_of_track.load(code)
+        rules = [] if record is None else [SelectionRule.from_record(record)]
+    return await prefetch(info, rules)
+
+
+async def resolve_findings(
+    info: GraphQLInfo,
+    filter: Annotated[
+        FindingFilter | None, strawberry.argument(description="Which findings; default: open.")
+    ] = None,
+) -> list[Finding]:
+    criteria = (filter or FindingFilter()).to_criteria()
+    records = await info.context.db.run(findings.list_findings, criteria)
+    return await prefetch(info, [Finding.from_record(record) for record in records])

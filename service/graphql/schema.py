@@ -1,0 +1,105 @@
+"""Builds the schema from the settings: limits, caches, masking, suggestions, introspection.
+
+Everything settings-dependent is built here, once per application, never per request and
+never at import time. The SDL does not depend on the settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from service.config import Settings
+from service.graphql.errors import MaskUnexpectedErrors, is_unexpected
+from service.graphql.limits import DocumentParser, build_operation_limits_rule
+from service.graphql.query import Query
+
+logger = logging.getLogger("service.graphql")
+
+_SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+VALIDATION_CACHE_SIZE = 512
+
+
+class CatalogueSchema(strawberry.Schema):
+    """The strawberry schema, with the parser and limit rules it was built with."""
+
+    def __init__(
+        self,
+        *,
+        parser: DocumentParser,
+        limit_rules: tuple[type[ASTValidationRule], ...],
+        hide_suggestions: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.parser = parser
+        self.limit_rules = limit_rules
+        self.hide_suggestions = hide_suggestions
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log unexpected errors with their traceback and request id; trim suggestions."""
+        request_id = getattr(getattr(execution_context, "context", None), "request_id", None)
+        for error in errors:
+            if is_unexpected(error):
+                logger.error(
+                    "unexpected error in request %s at %s: %s",
+                    request_id,
+                    ".".join(map(str, error.path or [])) or "(no path)",
+                    error.message,
+                    exc_info=error.original_error,
+                )
+            elif self.hide_suggestions:
+                # Validation and coercion messages end with "Did you mean …?" hints about the
+                # schema; in production they would let anyone map hidden fields and values.
+                error.message = _SUGGESTION.sub("", error.message)
+
+
+def _cached_parse(parser: DocumentParser) -> type[SchemaExtension]:
+    class CachedParse(SchemaExtension):
+        """Parse through the shared, token-limited cache (the HTTP layer parsed first)."""
+
+        def on_parse(self) -> Iterator[None]:
+            context = self.execution_context
+            if context.graphql_document is None and context.query:
+                context.graphql_document = parser.parse(context.query)
+            yield
+
+    return CachedParse
+
+
+def build_schema(settings: Settings) -> CatalogueSchema:
+    """The schema with the limits, caches and switches the settings ask for."""
+    parser = DocumentParser(max_tokens=settings.graphql_max_tokens)
+    rules: tuple[type[ASTValidationRule], ...] = (
+        build_operation_limits_rule(
+            max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases
+        ),
+    )
+    if not settings.introspection_enabled:
+        rules = (*rules, NoSchemaIntrospectionCustomRule)
+    production = settings.environment == "production"
+    return CatalogueSchema(
+        query=Query,
+        parser=parser,
+        limit_rules=rules,
+        hide_suggestions=production,
+        config=StrawberryConfig(disable_field_suggestions=production),
+        # Classes or factories, built per request; the rule classes inside are built above,
+        # once, so that the validation cache (keyed by rule classes) keeps hitting.
+        extensions=[
+            _cached_parse(parser),
+            lambda: AddValidationRules(list(rules)),
+            lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
+            MaskUnexpectedErrors,
+        ],
+    )

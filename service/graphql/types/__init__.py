@@ -1,0 +1,1 @@
+"""GraphQL object, input and enum types (separate from the ORM models)."""

@@ -1,0 +1,51 @@
+"""``create_app(settings)``: the ASGI application, built at the entry point.
+
+Nothing happens at import time: the schema is built here, the database engine in the lifespan.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route
+
+from service.catalogue.search_index import SearchIndexCache
+from service.config import Settings
+from service.graphql.schema import build_schema
+from service.web.graphql_endpoint import GraphQLEndpoint
+from service.web.health import build_readyz, healthz
+from service.web.request_id import HEADER, RequestIdMiddleware
+from service.web.response_cache import ResponseCache
+from service.web.runtime import build_lifespan
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The application: /graphql (GraphQL and GraphiQL), /healthz, /readyz."""
+    endpoint = GraphQLEndpoint(
+        settings,
+        build_schema(settings),
+        response_cache=ResponseCache(settings.response_cache_bytes),
+        search_indexes=SearchIndexCache(),
+    )
+    middleware = [Middleware(RequestIdMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type", "Accept", HEADER],
+                expose_headers=[HEADER],
+                max_age=600,
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", build_readyz(settings), methods=["GET"]),
+        ],
+        middleware=middleware,
+        lifespan=build_lifespan(settings),
+    )

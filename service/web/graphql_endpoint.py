@@ -1,0 +1,193 @@
+"""The /graphql endpoint: GraphQL over HTTP around ``schema.execute``.
+
+Follows the GraphQL-over-HTTP specification: GET for queries only (405 for mutations), POST
+with a JSON body, ``application/graphql-response+json`` with 4xx on request errors when the
+client accepts it, ``application/json`` (200) otherwise. Every request has one deadline
+covering its body and its execution; successful query responses are cached on the data
+version (service.web.response_cache, service.web.data_version); responses are encoded with
+orjson.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from graphql import GraphQLError, OperationType, get_operation_ast
+from sqlalchemy.exc import DBAPIError
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types.graphql import OperationType as StrawberryOperation
+
+from service.catalogue.search_index import SearchIndexCache
+from service.config import Settings
+from service.db.serialized import SerializedSession
+from service.db.versioning import read_data_version
+from service.graphql.context import build_context
+from service.graphql.schema import CatalogueSchema
+from service.web.graphiql import graphiql_response
+from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
+from service.web.graphql_response import encode_result, error_response
+from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
+from service.web.request_id import request_id_of
+from service.web.response_cache import ResponseCache, cache_key
+from service.web.runtime import runtime_of
+
+logger = logging.getLogger("service.web")
+
+
+class GraphQLEndpoint:
+    """Serves one schema; shared by all requests of an application."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        schema: CatalogueSchema,
+        *,
+        response_cache: ResponseCache,
+        search_indexes: SearchIndexCache,
+    ) -> None:
+        self.settings = settings
+        self.schema = schema
+        self.response_cache = response_cache
+        self.search_indexes = search_indexes
+
+    async def handle(self, request: Request) -> Response:
+        """Starlette endpoint for GET and POST /graphql."""
+        accept = request.headers.get("accept")
+        if (
+            request.method == "GET"
+            and self.settings.graphiql_enabled
+            and "query" not in request.query_params
+            and prefers_html(accept)
+        ):
+            return graphiql_response(request, self.settings)
+        request_id = request_id_of(request)
+        media_type = choose_response_type(accept)
+        if media_type is None:
+            return error_response(
+                406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.", JSON, code="NOT_ACCEPTABLE"
+            )
+        deadline = asyncio.get_running_loop().time() + self.settings.request_deadline_seconds
+        try:
+            async with asyncio.timeout_at(deadline) as reading:
+                params = await read_params(request, max_body_bytes=self.settings.max_body_bytes)
+        except ProtocolError as problem:
+            return error_response(
+                problem.status, problem.message, media_type, headers=problem.headers
+            )
+        except TimeoutError:
+            if not reading.expired():
+                raise
+            return error_response(408, "The request body came too slowly.", media_type)
+        try:
+            async with asyncio.timeout_at(deadline) as running:
+                return await self._run(request, params, media_type, request_id)
+        except TimeoutError:
+            if not running.expired():
+                raise
+            logger.warning("request %s stopped at its deadline", request_id)
+            return error_response(
+                503,
+                f"The request did not finish within {self.settings.request_deadline_seconds:g} s.",
+                media_type,
+                code="DEADLINE_EXCEEDED",
+                request_id=request_id,
+            )
+        except Exception as exc:
+            # Outside GraphQL execution (which masks its own errors): still masked, still traced.
+            logger.error("request %s failed", request_id, exc_info=exc)
+            return error_response(
+                500,
+                "Unexpected error.",
+                media_type,
+                code="INTERNAL_SERVER_ERROR",
+                request_id=request_id,
+            )
+
+    async def _run(
+        self, request: Request, params: GraphQLParams, media_type: str, request_id: str
+    ) -> Response:
+        try:
+            document = self.schema.parser.parse(params.query)
+        except GraphQLError as error:
+            return encode_result(None, [error], media_type, request_error=True)
+        operation = get_operation_ast(document, params.operation_name)
+        if operation is None:
+            message = (
+                f"Unknown operation named '{params.operation_name}'."
+                if params.operation_name
+                else "The document has several operations: say which in `operationName`."
+            )
+            return encode_result(None, [GraphQLError(message)], media_type, request_error=True)
+        is_query = operation.operation is OperationType.QUERY
+        if request.method != "POST" and not is_query:
+            return error_response(
+                405,
+                f"A {operation.operation.value} is only executed over POST.",
+                media_type,
+                headers={"Allow": "POST"},
+            )
+        try:
+            return await self._execute(request, params, media_type, request_id, is_query=is_query)
+        except (DBAPIError, OSError) as exc:
+            logger.error("request %s: database failure", request_id, exc_info=exc)
+            return error_response(
+                503,
+                "The database is unavailable.",
+                media_type,
+                code="DATABASE_UNAVAILABLE",
+                request_id=request_id,
+            )
+
+    async def _execute(
+        self,
+        request: Request,
+        params: GraphQLParams,
+        media_type: str,
+        request_id: str,
+        *,
+        is_query: bool,
+    ) -> Response:
+        runtime = runtime_of(request)
+        key = cache_key(params.query, params.variables, params.operation_name)
+        if is_query and self.response_cache.max_bytes:
+            recent = await runtime.versions.current()
+            if (body := self.response_cache.get(recent, key)) is not None:
+                return Response(body, media_type=f"{media_type}; charset=utf-8")
+        db = SerializedSession(await runtime.read_session(read_only=is_query))
+        try:
+            # The version of this request's own snapshot: what the response is stored under.
+            read_at = time.monotonic()
+            version = await db.run(read_data_version)
+            runtime.versions.observe(version, read_at)
+            context = build_context(
+                request_id=request_id,
+                db=db,
+                data_version=version,
+                max_page_size=self.settings.max_page_size,
+                search_indexes=self.search_indexes,
+            )
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=_ALLOWED.get(request.method, _QUERIES_ONLY),
+            )
+        finally:
+            await db.close()
+        response = encode_result(
+            result.data, result.errors, media_type, extensions=result.extensions
+        )
+        if is_query and not result.errors:
+            self.response_cache.put(version, key, bytes(response.body))
+        return response
+
+
+_QUERIES_ONLY = (StrawberryOperation.QUERY,)
+#: GET (and HEAD) never execute mutations; POST executes what the schema has.
+_ALLOWED: dict[str, tuple[StrawberryOperation, ...]] = {
+    "POST": (StrawberryOperation.QUERY, StrawberryOperation.MUTATION),
+}

@@ -1,0 +1,108 @@
+"""Reading a GraphQL-over-HTTP request: GET query parameters or a POST JSON body.
+
+Anything malformed is the client's fault and gets a 4xx with one readable message: a wrong
+content type 415, a body over the size limit 413 (before it is parsed, whether or not it
+declares its length), malformed JSON or a missing query 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+
+class ProtocolError(Exception):
+    """A request that is not well-formed GraphQL over HTTP."""
+
+    def __init__(
+        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLParams:
+    """The parameters of one GraphQL request."""
+
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """The request body, refusing (413) as soon as it is known to exceed ``max_bytes``."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise ProtocolError(400, "Content-Length is not a number.")
+        if int(declared) > max_bytes:
+            raise ProtocolError(413, f"The request body is larger than {max_bytes} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ProtocolError(413, f"The request body is larger than {max_bytes} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_content_type(request: Request) -> None:
+    header = request.headers.get("content-type", "")
+    media, *parameters = (part.strip() for part in header.split(";"))
+    if media.lower() != "application/json":
+        raise ProtocolError(
+            415,
+            "POST requests must have Content-Type: application/json.",
+            headers={"Accept": "application/json"},
+        )
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            raise ProtocolError(415, "The request body must be encoded in UTF-8.")
+
+
+def _decode_json_object(text: str | bytes, what: str) -> dict[str, Any]:
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise ProtocolError(400, f"{what} is not valid JSON.") from None
+    if not isinstance(value, dict):
+        raise ProtocolError(400, f"{what} must be a JSON object.")
+    return value
+
+
+def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLParams:
+    query = source.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise ProtocolError(400, "The request has no `query` string.")
+    operation_name = source.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise ProtocolError(400, "`operationName` must be a string or null.")
+    variables = source.get("variables")
+    if variables_as_text and isinstance(variables, str):
+        variables = (
+            _decode_json_object(variables, "The `variables` parameter") if variables else None
+        )
+    if variables is not None and not isinstance(variables, dict):
+        raise ProtocolError(400, "`variables` must be an object or null.")
+    extensions = source.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict | str):
+        raise ProtocolError(400, "`extensions` must be an object or null.")
+    return GraphQLParams(query=query, variables=variables, operation_name=operation_name or None)
+
+
+async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
+    """The GraphQL parameters of ``request`` (GET or POST); ProtocolError when malformed."""
+    if request.method != "POST":  # GET, or HEAD (Starlette routes it with GET)
+        return _params(request.query_params, variables_as_text=True)
+    _check_content_type(request)
+    body = await read_body(request, max_body_bytes)
+    return _params(_decode_json_object(body, "The request body"), variables_as_text=False)

@@ -1,0 +1,79 @@
+"""What the application holds while it runs (made in the lifespan): engine, sessions, versions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+
+from service.config import Settings
+from service.db.engine import create_engine, create_sessionmaker
+from service.db.versioning import read_data_version
+from service.web.data_version import DataVersionClock
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The engine, session factory and data-version clock of a running application."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    versions: DataVersionClock
+
+    async def read_session(self, *, read_only: bool) -> AsyncSession:
+        """A session whose reads see one snapshot of the database.
+
+        On PostgreSQL the transaction is REPEATABLE READ (and READ ONLY for queries), so a
+        sync committing half-way through a request cannot mix old and new data in one
+        response. SQLite in WAL mode gives a snapshot per transaction already.
+        """
+        session = self.sessions()
+        if self.engine.dialect.name == "postgresql":
+            try:
+                await session.connection(
+                    execution_options={
+                        "isolation_level": "REPEATABLE READ",
+                        "postgresql_readonly": read_only,
+                    }
+                )
+            except BaseException:
+                await session.close()
+                raise
+        return session
+
+
+def build_lifespan(
+    settings: Settings,
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Creates the engine at startup and disposes of it at shutdown (nothing at import time)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        sessions = create_sessionmaker(engine)
+
+        async def read_version() -> int:
+            async with sessions() as session:
+                return await read_data_version(session)
+
+        versions = DataVersionClock(read_version, max_age=settings.data_version_max_age_seconds)
+        app.state.runtime = Runtime(engine=engine, sessions=sessions, versions=versions)
+        try:
+            yield
+        finally:
+            await versions.wait_idle()
+            await engine.dispose()
+
+    return lifespan
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The runtime of the application serving ``request``."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("the application's lifespan has not run (no database engine)")
+    return runtime

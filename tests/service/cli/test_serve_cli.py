@@ -1,0 +1,97 @@
+"""``mobility serve``: a real server process on a free loopback port answers a query."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import URL
+
+from service.db import migrate
+from service.db.engine import create_engine, create_sessionmaker
+from service.db.migrate import head_revision
+from tests.databases import settings_for
+from tests.sample_catalogue import build_sample_catalogue
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def catalogue_file(tmp_path: Path) -> Path:
+    path = tmp_path / "catalogue.sqlite3"
+    settings = settings_for(URL.create("sqlite+aiosqlite", database=str(path)))
+    engine = create_engine(settings)
+    try:
+        await migrate.upgrade(engine, settings)
+        async with create_sessionmaker(engine)() as session:
+            await build_sample_catalogue(session)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return path
+
+
+@pytest.fixture
+def server(catalogue_file: Path, tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "PYTHONPATH": str(Path.cwd()),
+                "DATABASE_URL": f"sqlite:///{catalogue_file}",
+            },
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if process.poll() is not None:
+                pytest.fail(f"mobility serve exited: {log.read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("mobility serve did not answer /healthz within 20 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serve_answers_a_query_and_is_ready(server: str) -> None:
+    response = httpx.post(
+        f"{server}/graphql",
+        json={"query": '{ country(code: "FI") { name(lang: EN) schools { slug } } }'},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {"country": {"name": "Finland", "schools": [{"slug": "aalto-university"}]}}
+    }
+    assert httpx.get(f"{server}/readyz", timeout=10).json() == {
+        "status": "ready",
+        "revision": head_revision(),
+    }
