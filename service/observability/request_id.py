@@ -8,6 +8,7 @@ in the ``X-Request-ID`` response header, so that a user reporting a problem can 
 from __future__ import annotations
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.observability.log_context import accept_request_id, bind_request_id
@@ -35,3 +36,9 @@ class RequestIdMiddleware:
 
         with bind_request_id(request_id):
             await self.app(scope, receive, send_with_id)
+
+
+def request_id_of(request: Request) -> str:
+    """The id the middleware gave ``request`` ("unknown" outside the middleware)."""
+    request_id = getattr(request.state, "request_id", None)
+    return request_id if isinstance(request_id, str) else "unknown"

@@ -13,9 +13,9 @@ from starlette.routing import Route
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
+from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
-from service.web.request_id import HEADER, RequestIdMiddleware
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
 
@@ -35,8 +35,8 @@ def create_app(settings: Settings) -> Starlette:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept", HEADER],
-                expose_headers=[HEADER],
+                allow_headers=["Content-Type", "Accept", REQUEST_ID_HEADER],
+                expose_headers=[REQUEST_ID_HEADER],
                 max_age=600,
             )
         )

@@ -26,11 +26,11 @@ from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
 from service.graphql.context import build_context
 from service.graphql.schema import CatalogueSchema
+from service.observability.request_id import request_id_of
 from service.web.graphiql import graphiql_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
-from service.web.request_id import request_id_of
 from service.web.response_cache import ResponseCache, cache_key
 from service.web.runtime import runtime_of
 
