@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -44,15 +43,11 @@ def chromium_path() -> str:
 
 @asynccontextmanager
 async def headless_chromium() -> AsyncIterator[Browser]:
-    """A fresh headless Chromium with an empty profile."""
+    """A fresh headless Chromium (Playwright gives each launch a new, empty profile)."""
     executable = chromium_path()
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=executable,
-                args=[*CHROMIUM_ARGS, f"--user-data-dir={profile}"],
-            )
-            try:
-                yield browser
-            finally:
-                await browser.close()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()

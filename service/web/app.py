@@ -14,6 +14,7 @@ from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
 from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
+from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
 from service.web.response_cache import ResponseCache
@@ -21,12 +22,14 @@ from service.web.runtime import build_lifespan
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The application: /graphql (GraphQL and GraphiQL), /healthz, /readyz."""
+    """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz."""
+    graphiql = build_graphiql(settings.graphiql_assets_dir) if settings.graphiql_enabled else None
     endpoint = GraphQLEndpoint(
         settings,
         build_schema(settings),
         response_cache=ResponseCache(settings.response_cache_bytes),
         search_indexes=SearchIndexCache(),
+        graphiql=graphiql,
     )
     middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
@@ -45,6 +48,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", build_readyz(settings), methods=["GET"]),
+            *(graphiql_static_routes(graphiql) if graphiql else []),
         ],
         middleware=middleware,
         lifespan=build_lifespan(settings),

@@ -27,7 +27,7 @@ from service.db.versioning import read_data_version
 from service.graphql.context import build_context
 from service.graphql.schema import CatalogueSchema
 from service.observability.request_id import request_id_of
-from service.web.graphiql import graphiql_response
+from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
@@ -47,22 +47,25 @@ class GraphQLEndpoint:
         *,
         response_cache: ResponseCache,
         search_indexes: SearchIndexCache,
+        graphiql: GraphiQLPage | None = None,
     ) -> None:
         self.settings = settings
         self.schema = schema
         self.response_cache = response_cache
         self.search_indexes = search_indexes
+        #: The page browsers get; None when GraphiQL is switched off.
+        self.graphiql = graphiql
 
     async def handle(self, request: Request) -> Response:
         """Starlette endpoint for GET and POST /graphql."""
         accept = request.headers.get("accept")
         if (
-            request.method == "GET"
-            and self.settings.graphiql_enabled
+            self.graphiql is not None
+            and request.method == "GET"
             and "query" not in request.query_params
             and prefers_html(accept)
         ):
-            return graphiql_response(request, self.settings)
+            return graphiql_html_response(self.graphiql)
         request_id = request_id_of(request)
         media_type = choose_response_type(accept)
         if media_type is None:

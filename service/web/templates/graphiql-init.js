@@ -1,5 +1,6 @@
 // Starts GraphiQL against this server's GraphQL endpoint. The query being edited is kept in the
-// page URL (?query=…) so that a link reproduces it.
+// page URL (?q=…&v=… for the variables) so that a link reproduces it; not ?query=, which asks
+// /graphql to execute the query instead of showing this page.
 (function () {
   "use strict";
 
@@ -41,10 +42,10 @@
       fetcher: GraphiQL.createFetcher({ url: endpoint }),
       plugins: [GraphiQLPluginExplorer.explorerPlugin()],
       defaultQuery: DEFAULT_QUERY,
-      query: params.get("query") || undefined,
-      variables: params.get("variables") || undefined,
-      onEditQuery: function (value) { remember("query", value); },
-      onEditVariables: function (value) { remember("variables", value); },
+      query: params.get("q") || undefined,
+      variables: params.get("v") || undefined,
+      onEditQuery: function (value) { remember("q", value); },
+      onEditVariables: function (value) { remember("v", value); },
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
       defaultEditorToolsVisibility: true,
