@@ -125,5 +125,5 @@ async def test_graphiql_runs_the_catalogue_query_offline(served_seed: str, tmp_p
     assert '"places": 2' in result
     assert '"academicYear": "2019/2020"' in result
     assert failures == []
-    hosts = {urlsplit(url).hostname for url in requested if not url.startswith("data:")}
+    hosts = {urlsplit(url).hostname or "" for url in requested if not url.startswith("data:")}
     assert hosts == {"127.0.0.1"}, f"the page reached beyond this machine: {sorted(hosts)}"
