@@ -3,9 +3,8 @@
     .venv/bin/python bench/faq_import.py --schools 10000 [--postgres-server postgresql://…]
 
 A fresh SQLite file in a temporary directory is used, or with ``--postgres-server`` a database
-created on that server for the run (and dropped after it). The page has
-the later revision's shape: countries in French, parents, programmes (some shared), counts,
-and a ``Mobilités fléchées`` section.
+created on that server for the run (and dropped after it). The page comes
+from ``bench.generate_catalogue`` (the later revision's shape, deterministic from ``--seed``).
 """
 
 from __future__ import annotations
@@ -22,59 +21,12 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
-from scrapers.faq.countries import CountryResolver
+from bench.generate_catalogue import generate_schools, render_faq
 from scrapers.faq.importer import import_faq
 from scrapers.faq.walk import parse_page
 from service.config import Settings
-from service.countries import country_names
 from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker
-
-COUNTS = (": 2 échanges", ": 1 Double diplôme", ": 2 Double diplôme + 1 échange", "")
-
-
-def synthetic_page(schools: int) -> str:
-    """A FAQ page listing ``schools`` partner schools (deterministic)."""
-    resolver = CountryResolver()
-    countries = sorted(
-        name
-        for code, name in country_names("fr").items()
-        if "," not in name and resolver.exact(name) == code
-    )[:150]
-    lines = [
-        "---",
-        'title: "Programmes de mobilité et de double-diplômation"',
-        "date: 2022-01-10T09:00:00+01:00",
-        'contributor: "Bench"',
-        "---",
-        "",
-        "## Pour qui ?",
-        "",
-        "Sélection sur les notes (S1 et S2) + la motivation. Pour le cas d'ISEM aussi le S3.",
-        "",
-        "## Mobilités en commun :",
-        "",
-        "Ecoles et Chiffres de l'année 2021/2022 :",
-        "",
-    ]
-    reserved: list[str] = []
-    per_country = -(-schools // len(countries))
-    for index in range(schools):
-        country = countries[index // per_country]
-        if index % per_country == 0:
-            lines.append(f"* {country}")
-        parent = f", Groupe Bench {index % 40} INP" if index % 3 == 0 else ""
-        programme = f", Master Bench {index % 7}" if index % 2 == 0 else ""
-        text = f"École Bench {index:05d}{parent}, Ville {index % 97}, {country}{programme}"
-        item = f"    * [{text}](https://ecole-{index:05d}.example.org/international/)"
-        lines.append(item + COUNTS[index % len(COUNTS)])
-        if index % 10 == 0:
-            reserved.append(f"    * {country}")
-            reserved.append(
-                f"        * [{text}](https://ecole-{index:05d}.example.org/) : 1 échange"
-            )
-    lines += ["", "## Mobilités fléchées :", "", "* Filière IEL :", *reserved, ""]
-    return "\n".join(lines)
 
 
 @asynccontextmanager
@@ -99,12 +51,12 @@ async def bench_database(postgres_server: str | None) -> AsyncIterator[Settings]
         await admin.dispose()
 
 
-async def run(schools: int, postgres_server: str | None) -> None:
+async def run(schools: int, seed: int, postgres_server: str | None) -> None:
     async with bench_database(postgres_server) as settings:
         engine = create_engine(settings)
         try:
             await migrate.upgrade(engine, settings)
-            page = synthetic_page(schools)
+            page = render_faq(generate_schools(schools, seed), seed)
             started = time.perf_counter()
             parse_page(page)
             print(f"page: {len(page) / 1e6:.1f} MB, parse {time.perf_counter() - started:.2f} s")
@@ -127,9 +79,10 @@ async def run(schools: int, postgres_server: str | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--postgres-server", default=None, help="postgresql://… (a server URL)")
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.schools, arguments.postgres_server))
+    asyncio.run(run(arguments.schools, arguments.seed, arguments.postgres_server))
 
 
 if __name__ == "__main__":

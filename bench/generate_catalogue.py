@@ -3,7 +3,7 @@
 The benchmarks load these through the same code path as the real catalogue (the FAQ importer),
 so a 10,000-school catalogue has the shapes the real one has: French country headings, link texts
 packing acronym, city, country and programme, counts after the links, offers open to every track
-and offers reserved to one, schools listed twice, programmes shared by two schools.
+and offers reserved to one, schools listed twice, parent institutions.
 
     python -m bench.generate_catalogue --schools 1000 --seed 7 > /tmp/faq-1000.md
 """
@@ -44,6 +44,7 @@ class GeneratedSchool:
     country: str
     programmes: tuple[str, ...]
     domain: str
+    parent: str | None
 
 
 def _word(rng: random.Random, parts: int) -> str:
@@ -70,6 +71,8 @@ def generate_schools(
                 country=COUNTRIES[index % len(COUNTRIES)],
                 programmes=programmes,
                 domain=f"{acronym.lower()}.example.edu",
+                # A third of the schools belong to a group (as Phelma to Grenoble INP).
+                parent=f"Groupe {_word(rng, 2).capitalize()} INP" if index % 3 == 0 else None,
             )
         )
     return schools
@@ -117,8 +120,12 @@ def render_faq(schools: list[GeneratedSchool], seed: int, academic_year: str = "
             continue
         lines.append(f"* {country_name(code, 'fr')}")
         for school in by_country[code]:
+            parent = f", {school.parent}" if school.parent else ""
             for programme in school.programmes:
-                text = f"{school.acronym}, {school.city}, {country_name(code, 'fr')}, {programme}"
+                text = (
+                    f"{school.acronym}{parent}, {school.city}, {country_name(code, 'fr')}, "
+                    f"{programme}"
+                )
                 url = f"https://www.{school.domain}/international/{rng.randint(1, 999)}"
                 lines.append(f"    * [{text}]({url}){_count_text(rng)}")
         lines.append("")

@@ -17,9 +17,14 @@ from pathlib import Path
 
 _LUA = """
 wrk.method = "POST"
-wrk.body = %(body)s
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/graphql-response+json"
+local bodies = { %(bodies)s }
+local next_body = 0
+request = function()
+  next_body = next_body %% #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[next_body])
+end
 done = function(summary, latency, requests)
   io.write(string.format(
     'WRK_JSON {"requests": %%d, "errors": %%d, "duration_us": %%d, '
@@ -52,14 +57,19 @@ def _lua_string(text: str) -> str:
 
 
 def run_wrk(
-    url: str, body: dict[str, object], *, connections: int, seconds: int, core: int | None
+    url: str,
+    bodies: list[dict[str, object]],
+    *,
+    connections: int,
+    seconds: int,
+    core: int | None,
 ) -> LoadResult:
-    """POST ``body`` to ``url`` for ``seconds`` with ``connections`` concurrent connections."""
+    """POST ``bodies`` in turn to ``url`` for ``seconds`` over ``connections`` connections."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is needed for the load benchmarks: apt-get install wrk")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_LUA % {"body": _lua_string(json.dumps(body))})
+        script.write(_LUA % {"bodies": ", ".join(_lua_string(json.dumps(b)) for b in bodies)})
     command = [
         wrk,
         "--threads",
