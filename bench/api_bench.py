@@ -140,7 +140,10 @@ async def count_statements(settings: Settings, body: dict[str, object]) -> int:
     def count(*_args: Any) -> None:
         statements.append("")
 
-    uncached = settings.model_copy(update={"response_cache_bytes": 0})
+    # No cache, and room for the largest query: this run counts, it does not time.
+    uncached = settings.model_copy(
+        update={"response_cache_bytes": 0, "request_deadline_seconds": 300.0}
+    )
     app = create_app(uncached)
     event.listen(Engine, "before_cursor_execute", count)
     try:
