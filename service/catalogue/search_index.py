@@ -143,11 +143,18 @@ class SearchIndex:
 
 
 class SearchIndexCache:
-    """The index for the newest data version seen, built once per version."""
+    """The index for the newest data version seen, built once per version.
+
+    Building the index of a large catalogue takes a while (about 0.4 s of CPU for 10,000
+    schools): it runs in a worker thread, so the event loop keeps answering other requests, and
+    in a task that outlives the request that started it, so a request stopped at its deadline
+    does not throw the work away and make the next request start again.
+    """
 
     def __init__(self) -> None:
         self._version: int | None = None
         self._index: SearchIndex | None = None
+        self._building: tuple[int, asyncio.Future[SearchIndex]] | None = None
         self._lock = asyncio.Lock()
 
     async def index_for(
@@ -159,8 +166,20 @@ class SearchIndexCache:
         async with self._lock:
             if self._index is not None and self._version == version:
                 return self._index
-            index = SearchIndex(await load())
-            # A request that read an older version must not replace a newer index.
-            if self._version is None or version >= self._version:
-                self._version, self._index = version, index
-            return index
+            if self._building is None or self._building[0] != version:
+                # The documents are read in the caller's snapshot (quick); the build is not.
+                documents = await load()
+                build = asyncio.ensure_future(asyncio.to_thread(SearchIndex, documents))
+                build.add_done_callback(lambda task: self._keep(version, task))
+                self._building = (version, build)
+            task = self._building[1]
+        return await asyncio.shield(task)
+
+    def _keep(self, version: int, task: asyncio.Future[SearchIndex]) -> None:
+        if self._building is not None and self._building[1] is task:
+            self._building = None
+        if task.cancelled() or task.exception() is not None:
+            return
+        # A request that read an older version must not replace a newer index.
+        if self._version is None or version >= self._version:
+            self._version, self._index = version, task.result()
