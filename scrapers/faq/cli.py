@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from scrapers.faq.errors import DatabaseNotMigratedError, SourceRegressionError
+from scrapers.faq.events import announce_import
 from scrapers.faq.importer import import_faq
 from scrapers.faq.report import ImportReport, format_report
 from scrapers.faq.snapshot import has_revisions
@@ -59,6 +60,7 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
                 if dry_run:
                     await session.rollback()
                 else:
+                    await announce_import(session, settings.webhook_urls, report)
                     await session.commit()
                 return report
         finally:

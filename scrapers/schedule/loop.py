@@ -9,8 +9,10 @@ One pass of the loop:
 
 Planning survives restarts: a job's next run is computed from its last recorded start, so a run
 missed while the scheduler was down happens at start-up (once, not once per missed slot), and a
-run that was interrupted or never finished is started again. Every start, end and plan is
-committed to ``scheduler_state`` at once, for the admin query and the metrics.
+run that was interrupted, skipped or never finished is started again. A scheduled run skipped
+because a sync started by hand holds the run lock is tried again every :data:`SKIPPED_RETRY`
+(or poll interval, if longer) until it runs. Every start, end and plan is committed to
+``scheduler_state`` at once, for the admin query and the metrics.
 
 Stopping (:meth:`Scheduler.request_stop`, wired to SIGTERM/SIGINT by
 :mod:`scrapers.schedule.signals`) sets an event the running job sees through its context; the
@@ -42,9 +44,12 @@ log = logging.getLogger(__name__)
 
 TickTask = Callable[[], Awaitable[None]]
 
+#: How soon a scheduled run that was skipped (the run lock was taken) is tried again.
+SKIPPED_RETRY = timedelta(minutes=1)
+
 
 def _needs_rerun(state: SchedulerState) -> bool:
-    if state.last_status is RunStatus.INTERRUPTED:
+    if state.last_status in (RunStatus.INTERRUPTED, RunStatus.SKIPPED):
         return True
     started, finished = state.last_started_at, state.last_finished_at
     return started is not None and (finished is None or finished < started)
@@ -87,16 +92,7 @@ class Scheduler:
         log.info("scheduler %s started", self._worker)
         await self._plan()
         while not self.stop.is_set():
-            failed = False
-            try:
-                await self._run_due_jobs()
-                await self._serve_queue()
-                await self._run_tick_tasks()
-            except Exception:
-                # The database may be restarting: log, wait a poll interval, try again (a due
-                # job would otherwise be retried in a tight loop).
-                log.exception("scheduler pass failed; retrying after %s", self._poll_interval)
-                failed = True
+            failed = not await self._pass()
             if self.stop.is_set():
                 break
             wake = self._clock.now() + self._poll_interval
@@ -104,6 +100,31 @@ class Scheduler:
                 wake = min([*self._next.values(), wake])
             await self._clock.sleep_until(wake, self.stop)
         log.info("scheduler %s stopped", self._worker)
+
+    async def run_once(self) -> bool:
+        """Plan, make one pass (due jobs, queued requests, tick tasks) and return.
+
+        For ``mobility schedule --once``: what is due (missed, interrupted or skipped runs, or a
+        cron time already past) and what is queued runs now; ``False`` if the pass failed.
+        """
+        log.info("scheduler %s started for one pass", self._worker)
+        await self._plan()
+        passed = await self._pass()
+        log.info("scheduler %s stopped", self._worker)
+        return passed
+
+    async def _pass(self) -> bool:
+        """One pass of the loop; ``False`` (logged) if it failed."""
+        try:
+            await self._run_due_jobs()
+            await self._serve_queue()
+            await self._run_tick_tasks()
+        except Exception:
+            # The database may be restarting: log, wait a poll interval, try again (a due
+            # job would otherwise be retried in a tight loop).
+            log.exception("scheduler pass failed")
+            return False
+        return True
 
     async def _plan(self) -> None:
         now = self._clock.now()
@@ -131,7 +152,11 @@ class Scheduler:
                 await record_run_started(session, job.kind.value, at=started)
                 await session.commit()
             outcome = await self._call(job.run, JobContext(job.kind, started, self.stop))
-            self._next[job.kind] = job.schedule.next_fire(self._clock.now())
+            if outcome.status is RunStatus.SKIPPED:
+                retry = max(SKIPPED_RETRY, self._poll_interval)
+                self._next[job.kind] = self._clock.now() + retry
+            else:
+                self._next[job.kind] = job.schedule.next_fire(self._clock.now())
             async with self._sessions() as session:
                 await record_run_finished(
                     session,

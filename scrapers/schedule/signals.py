@@ -52,8 +52,16 @@ def stop_on_signals(
             loop.remove_signal_handler(signum)
 
 
-async def serve_until_signalled(scheduler: Scheduler) -> int:
-    """Run ``scheduler`` until SIGTERM/SIGINT; the process exit code (0, or 130 if forced)."""
+#: ``--once``: the pass failed (the error is logged).
+EXIT_PASS_FAILED = 1
+
+
+async def serve_until_signalled(scheduler: Scheduler, *, once: bool = False) -> int:
+    """Run ``scheduler`` until SIGTERM/SIGINT; the process exit code (0, or 130 if forced).
+
+    With ``once``, make one pass and return (1 if it failed); a signal still ends the job in
+    flight between two schools.
+    """
     task = asyncio.current_task()
     assert task is not None  # called from a coroutine, there is a task
     forced = False
@@ -65,7 +73,11 @@ async def serve_until_signalled(scheduler: Scheduler) -> int:
 
     with stop_on_signals(scheduler.request_stop, force=force):
         try:
-            await scheduler.run()
+            if once:
+                if not await scheduler.run_once():
+                    return EXIT_PASS_FAILED
+            else:
+                await scheduler.run()
         except asyncio.CancelledError:
             if not forced:
                 raise

@@ -16,18 +16,19 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
+from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import PageHandler, ignore_page
 from scrapers.sync.health import KnownUrl, UrlOutcome, load_known_urls, record_school
 from scrapers.sync.lock import RunLock, hold_run_lock
 from scrapers.sync.plan import PlannedSchool, load_plan
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
-from scrapers.sync.visit import NoProgress, Progress, SchoolReport, Visit
+from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import Link, LinkStatus, School, SyncRunStatus
@@ -38,6 +39,14 @@ log = logging.getLogger(__name__)
 SCHOOLS_PER_SLOT = 32
 
 LEASE_LOST = "lost the run lease (another run took it over): stopped"
+
+#: Told about each school once the run is done with it (recorded or not).
+SchoolDone = Callable[[PlannedSchool, SchoolReport], Awaitable[None]]
+
+
+def stopped_error(done: int, total: int) -> str:
+    """The run record's error when a stop request ended the run between two schools."""
+    return f"interrupted: stopped on request after {done} of {total} schools"
 
 
 @dataclass(slots=True)
@@ -51,6 +60,8 @@ class SyncReport:
     error: str | None = None
     seconds: float = 0.0
     counts: Counter[LinkStatus] = field(default_factory=Counter)
+    #: A stop request ended the run before every school of the plan was recorded.
+    stopped: bool = False
 
     @property
     def links_total(self) -> int:
@@ -148,6 +159,18 @@ async def _dry_record(
     """A dry run records nothing."""
 
 
+def _then(record: Recorder, on_school: SchoolDone) -> Recorder:
+    """``record``, then ``on_school`` with the school's report."""
+
+    async def record_then(
+        school: PlannedSchool, outcomes: Mapping[str, UrlOutcome] | None, report: SchoolReport
+    ) -> None:
+        await record(school, outcomes, report)
+        await on_school(school, report)
+
+    return record_then
+
+
 async def _until_lost(lock: RunLock, work: asyncio.Task[list[SchoolReport]]) -> list[SchoolReport]:
     lost = asyncio.create_task(lock.lost.wait())
     try:
@@ -171,13 +194,24 @@ async def run_sync(
     dry_run: bool = False,
     handler: PageHandler = ignore_page,
     progress: Progress | None = None,
+    exclude: Collection[str] = (),
+    stop: asyncio.Event | None = None,
+    on_school: SchoolDone | None = None,
 ) -> SyncReport:
-    """Run one sync with ``fetcher`` (already entered) over the database behind ``engine``."""
+    """Run one sync with ``fetcher`` (already entered) over the database behind ``engine``.
+
+    ``exclude`` leaves schools (slugs) out of the plan (the scheduler's backed-off schools).
+    Once ``stop`` is set, the school being recorded is finished and the run ends there, recorded
+    as FAILED with :func:`stopped_error` and ``report.stopped`` set. ``on_school`` is awaited
+    after each school is recorded (or failed to be), outside its transaction.
+    """
     loop = asyncio.get_running_loop()
     started = loop.time()
     sessions = create_sessionmaker(engine)
     async with sessions() as session:
         plan = await load_plan(session, slugs)
+    if exclude:
+        plan = [school for school in plan if school.slug not in exclude]
 
     def visit(known: Mapping[str, KnownUrl]) -> Visit:
         # A school spends most of its visit waiting for its host's delay, so it takes many
@@ -200,12 +234,20 @@ async def run_sync(
             await close_interrupted_runs(session)
             known = await load_known_urls(session, {u for s in plan for u in s.urls})
             run = await open_run(session, schools=slugs, runner=lock.holder)
+            changes_before = await last_change_id(session)
         run_id = run.id
-        recorder = _Recorder(sessions, run_id, handler, settings.sync_dead_link_runs)
+        recorder: Recorder = _Recorder(sessions, run_id, handler, settings.sync_dead_link_runs)
+        if on_school is not None:
+            recorder = _then(recorder, on_school)
         error: str | None = None
+        stopped = False
         try:
-            reports = await _until_lost(lock, asyncio.create_task(visit(known).run(plan, recorder)))
+            visiting = visit(known).run(plan, recorder, stop=stop)
+            reports = await _until_lost(lock, asyncio.create_task(visiting))
             status = judge_run(reports, dry_run=False)
+            # Only a stop request ends a visit before the end of the plan.
+            if stopped := len(reports) < len(plan):
+                status, error = SyncRunStatus.FAILED, stopped_error(len(reports), len(plan))
         except _LeaseLostError:
             reports, status, error = [], SyncRunStatus.FAILED, LEASE_LOST
         except BaseException:
@@ -221,8 +263,12 @@ async def run_sync(
                     errors={},
                     error=INTERRUPTED,
                 )
+                await announce_sync_run(
+                    session, settings.webhook_urls, run_id, changes_after=changes_before
+                )
             raise
         report = SyncReport(status, reports, run_id=run_id, error=error)
+        report.stopped = stopped
         report.counts = sum((r.counts for r in reports if r.recorded), Counter())
         async with sessions() as session, session.begin():
             await close_run(
@@ -234,6 +280,9 @@ async def run_sync(
                 counts={status.value: n for status, n in report.counts.items()},
                 errors={r.slug: r.error for r in reports if r.error},
                 error=error,
+            )
+            await announce_sync_run(
+                session, settings.webhook_urls, run_id, changes_after=changes_before
             )
     report.seconds = loop.time() - started
     return report

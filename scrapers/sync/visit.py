@@ -75,6 +75,26 @@ Recorder = Callable[[PlannedSchool, Mapping[str, UrlOutcome] | None, SchoolRepor
 _Visited = tuple[PlannedSchool, dict[str, UrlOutcome] | Exception, float]
 
 
+async def _next_visited(
+    queue: asyncio.Queue[_Visited], stop: asyncio.Event | None
+) -> _Visited | None:
+    """The next visited school, or ``None`` once ``stop`` is set (even while waiting)."""
+    if stop is None:
+        return await queue.get()
+    if stop.is_set():
+        return None
+    getter = asyncio.ensure_future(queue.get())
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        getter.cancel()
+        stopper.cancel()
+    if stop.is_set():
+        return None
+    return getter.result()
+
+
 def _https_twin(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme != "http" or parts.port is not None:
@@ -139,15 +159,25 @@ class Visit:
             self._progress.advance(len(school.links))
             await queue.put((school, outcomes, loop.time() - started))
 
-    async def run(self, plan: list[PlannedSchool], record: Recorder) -> list[SchoolReport]:
-        """Visit every school of ``plan``; ``record`` each as soon as its links are visited."""
+    async def run(
+        self, plan: list[PlannedSchool], record: Recorder, *, stop: asyncio.Event | None = None
+    ) -> list[SchoolReport]:
+        """Visit every school of ``plan``; ``record`` each as soon as its links are visited.
+
+        Once ``stop`` is set, the school being recorded is finished and no other is: visits
+        still in flight are abandoned (nothing of them is written), and the reports returned
+        are those of the recorded schools only.
+        """
         self._progress.start(sum(len(school.links) for school in plan))
         queue: asyncio.Queue[_Visited] = asyncio.Queue(maxsize=self._queue_size)
         visits = [asyncio.create_task(self._visit_school(school, queue)) for school in plan]
         reports: list[SchoolReport] = []
         try:
             for _ in plan:
-                school, outcomes, seconds = await queue.get()
+                visited = await _next_visited(queue, stop)
+                if visited is None:
+                    break
+                school, outcomes, seconds = visited
                 report = SchoolReport(school.slug, school.name, len(school.links), seconds=seconds)
                 if isinstance(outcomes, dict):
                     report.counts.update(outcomes[link.url].result.status for link in school.links)

@@ -19,6 +19,7 @@ from service.errors import UserError
 LAZY_COMMANDS: dict[str, str] = {
     "extract": "scrapers.extract.command:extract_command",
     "import-faq": "scrapers.faq.cli:import_faq_command",
+    "schedule": "scrapers.schedule.command:schedule_command",
     "sync": "scrapers.sync.cli:sync_command",
     "try": "scrapers.sync.cli:try_command",
 }

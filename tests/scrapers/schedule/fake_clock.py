@@ -22,3 +22,18 @@ class FakeClock:
         if not stop.is_set():
             self.current = max(self.current, deadline)
         await asyncio.sleep(0)  # let other tasks (a second scheduler) run
+
+
+class StoppingClock(FakeClock):
+    """A fake clock that stops the scheduler instead of sleeping past ``until``."""
+
+    def __init__(self, start: datetime, until: datetime) -> None:
+        super().__init__(start)
+        self.until = until
+
+    async def sleep_until(self, deadline: datetime, stop: asyncio.Event) -> None:
+        if deadline > self.until:
+            self.sleeps.append(deadline)
+            stop.set()
+            return
+        await super().sleep_until(deadline, stop)

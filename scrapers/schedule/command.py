@@ -1,0 +1,75 @@
+"""``mobility schedule``: the long-running scheduler (docs/operations/scheduler.md).
+
+Exit status: 0 stopped by SIGTERM/SIGINT after the work in flight (or ``--once`` done); 1 the
+``--once`` pass failed (logged); 2 configuration error (a bad cron expression, no
+``FETCH_CONTACT_URL``); 3 the database is unreachable or not migrated; 130 stopped at once by a
+second signal.
+"""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scrapers.fetch import FetchPolicy
+from scrapers.schedule.assemble import assemble_scheduler
+from scrapers.schedule.clock import SystemClock
+from scrapers.schedule.signals import serve_until_signalled
+from service.cli.context import CliState, pass_state, run_async
+from service.config import Settings
+from service.db import migrate
+from service.db.engine import create_engine
+from service.errors import UserError
+from service.observability.logs import configure_logging
+
+
+class DatabaseNotMigratedError(UserError):
+    """The schema is not at the newest migration: the scheduler would write into the unknown."""
+
+    exit_code = 3
+
+
+async def _check_schema(engine: AsyncEngine, settings: Settings) -> None:
+    state = await migrate.current_state(engine, settings)
+    if not state.at_head:
+        current = ", ".join(state.current) or "empty"
+        raise DatabaseNotMigratedError(
+            f"the database at {settings.database_display} is not migrated ({current}, "
+            f"head is {state.head}): run `mobility db upgrade`"
+        )
+
+
+async def _serve(settings: Settings, *, once: bool) -> int:
+    # A configuration error stops the process before it creates or connects to anything.
+    FetchPolicy.from_settings(settings)
+    engine = create_engine(settings)
+    try:
+        async with assemble_scheduler(settings, engine, clock=SystemClock()) as scheduler:
+            await _check_schema(engine, settings)
+            return await serve_until_signalled(scheduler, once=once)
+    finally:
+        await engine.dispose()
+
+
+@click.command(name="schedule")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Run what is due and what is queued now, deliver due webhooks, then exit.",
+)
+@pass_state
+def schedule_command(state: CliState, once: bool) -> None:
+    """Keep the catalogue fresh: re-import the FAQ page and sync the partner sites on their cron
+    schedules (FAQ_SCHEDULE, SYNC_SCHEDULE), run the syncs and imports queued through the API,
+    and deliver webhooks.
+
+    SIGTERM or SIGINT: the school in flight is finished and committed, the run recorded as
+    interrupted, the run lock released, and the process exits 0 (a second signal: 130 at once).
+    Exit status: 0 stopped, 1 the --once pass failed, 2 configuration error, 3 database
+    unreachable or not migrated.
+    """
+    settings = state.settings
+    configure_logging(settings)
+    code = run_async(lambda: _serve(settings, once=once))
+    if code:
+        raise click.exceptions.Exit(code)

@@ -1,0 +1,178 @@
+"""``mobility schedule`` as an operator runs it: a real process, real signals, real exit codes.
+
+The processes resolve names with the system resolver, so the fixture sites are reached by address
+(``http://127.0.0.1:PORT/…``), which the allowlist lets through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scrapers.sync.lock import RunInProgressError, hold_run_lock
+from service.db.migrate import head_revision
+from service.db.models import FaqRevision, JobKind, JobRequest, JobStatus, LinkCheck, SyncRun
+from service.db.models import SyncRunStatus as Status
+from service.operations.job_queue import enqueue_job
+from tests.databases import TestDatabase
+from tests.scrapers.faults import hang_after_headers, healthy_html
+from tests.scrapers.fixture_server import FixtureServer
+from tests.scrapers.schedule.partners import CONTACT, SECRET, count, write_partner_page
+from tests.scrapers.sync.conftest import seed
+from tests.scrapers.webhooks.receiver import Receiver, running_receiver
+
+Sessions = async_sessionmaker[AsyncSession]
+LOCAL = "127.0.0.1"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "FETCH_CONTACT_URL": CONTACT,
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        "FETCH_HOST_DELAY": "0",
+        "FETCH_RETRIES": "0",
+        "SCHEDULER_POLL_SECONDS": "0.2",
+        "SYNC_LEASE_TTL": "30",
+        "LOG_FORMAT": "json",
+        **extra,
+    }
+    if db is not None:
+        env["DATABASE_URL"] = db.settings.database.render_as_string(hide_password=False)
+    return env
+
+
+async def mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "service.cli.main", *args, env=dict(env), cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def _until_checked(sessions: Sessions, links: int) -> None:
+    while True:
+        async with sessions() as session:
+            if await count(session, LinkCheck) == links:
+                return
+        await asyncio.sleep(0.05)
+
+
+async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
+    sessions: Sessions, scratch_database: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    site = web.site(LOCAL)
+    site.page("/aalto", healthy_html("Aalto"))
+    site.route("/esisar", hang_after_headers)  # a slow partner: the school in flight
+    urls = {"aalto": web.url(LOCAL, "/aalto"), "esisar": web.url(LOCAL, "/esisar")}
+    await seed(scratch_database.engine, {slug: [url] for slug, url in urls.items()})
+    async with sessions() as session:
+        queued = await enqueue_job(session, kind=JobKind.SYNC, requested_by="token:abc")
+        await session.commit()
+    env = environment(scratch_database, FETCH_PAGE_TIMEOUT="120")
+    log = tmp_path / "schedule.log"
+    with log.open("wb") as stderr:
+        scheduler = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "service.cli.main", "schedule", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+    try:
+        async with asyncio.timeout(120):  # a safety net against a hung child, not a measurement
+            await _until_checked(sessions, 1)  # Aalto is committed; Esisar hangs
+            # What `mobility sync` would find (tests/scrapers/sync/test_cli.py shows its exit 5).
+            with pytest.raises(RunInProgressError, match="a sync run is already in progress"):
+                async with hold_run_lock(scratch_database.engine, 30):
+                    pass
+            scheduler.send_signal(signal.SIGTERM)
+            exit_code = await scheduler.wait()
+    finally:
+        if scheduler.returncode is None:
+            scheduler.kill()
+            await scheduler.wait()
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+
+    assert exit_code == 0, log.read_text()
+    assert "SIGTERM received: finishing the work in flight, then stopping" in [
+        line["message"] for line in lines
+    ]
+    error = "interrupted: stopped on request after 1 of 2 schools"
+    async with sessions() as session:
+        (run,) = await session.scalars(select(SyncRun))
+        checked = list(await session.scalars(select(LinkCheck.url)))
+        request = await session.get_one(JobRequest, queued.request.id)
+    assert (run.status, run.error, run.links_checked) == (Status.FAILED, error, 1)
+    assert checked == [urls["aalto"]]
+    assert (request.status, request.claimed_by, request.result) == (
+        JobStatus.QUEUED,
+        None,
+        f"interrupted: run {run.id}: {error} (1 link checked); queued again",
+    )
+
+    # The lock is free: a sync by hand runs, and visits both schools.
+    site.page("/esisar", healthy_html("Esisar"))
+    code, out, err = await mobility("sync", env=env, cwd=tmp_path)
+    assert code == 0, err
+    assert out.splitlines()[-1] == f"run {run.id + 1}: OK, 2 of 2 links checked"
+
+
+async def test_once_serves_the_queue_delivers_webhooks_and_exits(
+    sessions: Sessions, scratch_database: TestDatabase, tmp_path: Path
+) -> None:
+    page = write_partner_page(
+        tmp_path, {"aalto-university": "https://aalto.test/", "ensiie": "https://ensiie.test/"}
+    )
+    async with sessions() as session:
+        queued = await enqueue_job(session, kind=JobKind.IMPORT_FAQ, requested_by="token:abc")
+        await session.commit()
+    with running_receiver(Receiver(SECRET.encode(), statuses=[200])) as receiver:
+        env = environment(
+            scratch_database,
+            FAQ_SOURCE=str(page),
+            WEBHOOK_URLS=receiver.url,
+            WEBHOOK_SECRET=SECRET,
+        )
+        code, _, err = await mobility("schedule", "--once", env=env, cwd=tmp_path)
+    assert code == 0, err
+    async with sessions() as session:
+        request = await session.get_one(JobRequest, queued.request.id)
+        revision = await session.scalar(select(FaqRevision))
+    assert revision is not None
+    assert (request.status, request.run_id) == (JobStatus.DONE, revision.id)
+    assert [(item.headers["X-Mobility-Event"], item.verdict) for item in receiver.received] == [
+        ("faq_import.finished", None),
+        ("catalogue.changed", None),
+    ]
+
+
+async def test_without_a_contact_url_it_stops_at_start_up_with_one_line(tmp_path: Path) -> None:
+    env = environment(None, FETCH_CONTACT_URL="")
+    code, out, err = await mobility("schedule", env=env, cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err.startswith("mobility: error: FETCH_CONTACT_URL is not set")
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "var").exists()  # stopped before the database was even created
+
+
+async def test_an_unmigrated_database_is_refused_with_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "empty.sqlite3"
+    env = environment(None, DATABASE_URL=f"sqlite:///{database}", LOG_FORMAT="text")
+    code, out, err = await mobility("schedule", env=env, cwd=tmp_path)
+    assert (code, out) == (3, "")
+    assert err.splitlines()[-1] == (
+        f"mobility: error: the database at sqlite+aiosqlite:///{database} is not migrated "
+        f"(empty, head is {head_revision()}): run `mobility db upgrade`"
+    )
+    assert "Traceback" not in err
