@@ -42,9 +42,9 @@ install-dev: $(VENV)/.installed-dev $(VENV)/.graphiql ## ... with the developmen
 migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_URL is set)
 	$(BIN)/mobility db upgrade
 
-run: migrate ## Set up everything, load the seed catalogue and serve the API (http://127.0.0.1:8000/graphql)
+run: migrate ## Set up everything, load the seed catalogue, run the API and the scheduler (Ctrl-C stops both)
 	$(BIN)/mobility import-faq
-	$(BIN)/mobility serve
+	$(BIN)/mobility up
 
 test: install-dev ## Set up the development environment and run every check
 	$(MAKE) check

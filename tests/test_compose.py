@@ -61,3 +61,22 @@ def test_env_example_lists_only_settings() -> None:
 def test_api_migrates_before_it_starts() -> None:
     command = " ".join(_compose()["services"]["api"]["command"])
     assert command.index("mobility db upgrade") < command.index("&&")
+
+
+def test_every_mobility_command_in_the_stack_exists() -> None:
+    from service.cli.main import cli
+
+    known = set(cli.list_commands(None))  # type: ignore[arg-type]
+    for name, service in _compose()["services"].items():
+        words = " ".join(service.get("command", [])).replace("&&", " ").split()
+        used = {words[i + 1] for i, word in enumerate(words[:-1]) if word == "mobility"}
+        assert used <= known, f"{name} runs unknown commands: {sorted(used - known)}"
+
+
+def test_the_scheduler_starts_after_the_migrations_and_stops_gracefully() -> None:
+    scheduler = _compose()["services"]["scheduler"]
+    assert scheduler["command"] == ["mobility", "schedule"]
+    assert scheduler["depends_on"]["api"]["condition"] == "service_healthy"
+    assert "/readyz" in " ".join(_compose()["services"]["api"]["healthcheck"]["test"])
+    assert scheduler["stop_signal"] == "SIGTERM"
+    assert scheduler["stop_grace_period"] == "2m"

@@ -13,6 +13,7 @@ from service.cli.graphiql import graphiql_assets_group
 from service.cli.lazy import LazyGroup
 from service.cli.schema import export_schema_command
 from service.cli.serve import serve_command
+from service.cli.up import up_command
 from service.errors import UserError
 
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
@@ -51,6 +52,7 @@ cli.add_command(db_group)
 cli.add_command(graphiql_assets_group)
 cli.add_command(serve_command)
 cli.add_command(export_schema_command)
+cli.add_command(up_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,94 @@
+"""``mobility up``: the API and the scheduler as one command; one Ctrl-C stops both cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    return [int(child) for child in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _stderr(tmp_path: Path) -> str:
+    return (tmp_path / "up.log").read_text(encoding="utf-8")
+
+
+def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(Path.cwd()),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogue.sqlite3'}",
+        "PORT": str(_free_port()),
+        **extra,
+    }
+    main = [sys.executable, "-m", "service.cli.main"]
+    subprocess.run([*main, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
+    with (tmp_path / "up.log").open("wb") as log:
+        process = subprocess.Popen([*main, "up"], env=env, cwd=tmp_path, stderr=log)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    for _ in range(200):
+        if process.poll() is not None:
+            pytest.fail(f"mobility up exited early: {_stderr(tmp_path)}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    pytest.fail("the API did not answer within 20 s")
+
+
+def test_one_interrupt_stops_the_api_and_the_scheduler(tmp_path: Path) -> None:
+    process, _ = _start(tmp_path, FETCH_CONTACT_URL="https://it.example.org/crawler")
+    children = _children(process.pid)
+    assert len(children) == 2  # mobility serve, mobility schedule
+    time.sleep(1.0)  # let the scheduler settle into its loop
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    assert "SIGINT, stopping" in _stderr(tmp_path)
+    assert not any(_alive(child) for child in children)
+
+
+def test_without_a_contact_url_the_api_is_served_alone_and_says_why(tmp_path: Path) -> None:
+    process, base = _start(tmp_path)
+    try:
+        assert len(_children(process.pid)) == 1
+        assert httpx.get(f"{base}/readyz", timeout=5).status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    assert "the scheduler is not started: set FETCH_CONTACT_URL" in _stderr(tmp_path)
+
+
+def test_when_a_child_dies_the_other_is_stopped_and_the_status_passed_on(tmp_path: Path) -> None:
+    process, _ = _start(tmp_path, FETCH_CONTACT_URL="https://it.example.org/crawler")
+    api, scheduler = _children(process.pid)
+    os.kill(api, signal.SIGKILL)
+    assert process.wait(timeout=60) == 128 + signal.SIGKILL
+    assert not _alive(scheduler)
+    assert "api stopped (exit status -9); stopping the rest" in _stderr(tmp_path)
