@@ -4,7 +4,7 @@ For tests that need volume (the statement-count test) and for benchmarks: the sa
 always gives the same rows. Every school is a partner in one of twenty countries, with one
 programme (every fourth shared with the next school), an exchange open to every track, a
 double degree reserved to ISEM or IEL, and a home page; every fiftieth school (the first
-included) has a parent institution.
+included) has a parent institution. ``tests/sync_results.py`` adds what syncs leave.
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ async def build_synthetic_catalogue(session: AsyncSession, size: int) -> Synthet
         reserved.append({"offer_id": 2 * school_id + 1, "home_track_code": track})
         links.append(
             {
+                "id": school_id,
                 "url": f"https://partner-{number:05d}.example.org/",
                 "role": LinkRole.HOMEPAGE,
                 "school_id": school_id,

@@ -15,14 +15,20 @@ from service.db.models import (
     FindingSeverity,
     HomeTrack,
     Link,
+    LinkCheck,
     LinkRole,
+    LinkStatus,
     Offer,
     OfferKind,
     Programme,
     School,
     SchoolFact,
+    SchoolFactChange,
     SchoolOverride,
     SelectionRule,
+    SyncRun,
+    SyncRunStatus,
+    UrlHealth,
 )
 
 _sequence = itertools.count(1)
@@ -156,7 +162,12 @@ async def make_school_fact(
     key: str = "",
     source_url: str = "https://partner.example/exchange",
     fetched_at: datetime = datetime(2025, 1, 15, tzinfo=UTC),
+    last_good_at: datetime | None = None,
     stale: bool = False,
+    extractor: str = "generic/test",
+    extractor_version: str = "1",
+    snippet: str = "",
+    confidence: float = 0.9,
 ) -> SchoolFact:
     fact = SchoolFact(
         school_id=school.id,
@@ -165,13 +176,13 @@ async def make_school_fact(
         value=dict(value),
         source_url=source_url,
         fetched_at=fetched_at,
-        extractor="generic/test",
-        extractor_version="1",
-        snippet="",
-        confidence=0.9,
+        extractor=extractor,
+        extractor_version=extractor_version,
+        snippet=snippet,
+        confidence=confidence,
         stale=stale,
         stale_since=fetched_at if stale else None,
-        last_good_at=fetched_at,
+        last_good_at=last_good_at or fetched_at,
         first_seen_at=fetched_at,
     )
     session.add(fact)
@@ -188,6 +199,7 @@ async def make_override(
     key: str = "",
     reason: str = "checked with the partner",
     created_by: str = "admin@ensias.example",
+    created_at: datetime | None = None,
 ) -> SchoolOverride:
     override = SchoolOverride(
         school_id=school.id,
@@ -197,6 +209,8 @@ async def make_override(
         reason=reason,
         created_by=created_by,
     )
+    if created_at is not None:
+        override.created_at = created_at
     session.add(override)
     await session.flush()
     return override
@@ -251,3 +265,127 @@ async def make_finding(
     session.add(finding)
     await session.flush()
     return finding
+
+
+async def make_sync_run(
+    session: AsyncSession,
+    *,
+    started_at: datetime = datetime(2026, 3, 2, 4, 0, tzinfo=UTC),
+    finished_at: datetime | None = None,
+    status: SyncRunStatus = SyncRunStatus.OK,
+    schools: list[str] | None = None,
+    links_total: int = 0,
+    links_checked: int = 0,
+    counts: Mapping[str, int] | None = None,
+    errors: Mapping[str, str] | None = None,
+    error: str | None = None,
+) -> SyncRun:
+    run = SyncRun(
+        started_at=started_at,
+        finished_at=finished_at,
+        status=status,
+        schools=schools or [],
+        links_total=links_total,
+        links_checked=links_checked,
+        counts=dict(counts or {}),
+        errors=dict(errors or {}),
+        error=error,
+        runner="test-host:1",
+    )
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def make_url_health(
+    session: AsyncSession,
+    *,
+    url: str,
+    status: LinkStatus = LinkStatus.OK,
+    http_status: int | None = 200,
+    final_url: str | None = None,
+    redirects: list[dict[str, object]] | None = None,
+    response_ms: int | None = 120,
+    error: str | None = None,
+    content_type: str | None = "text/html",
+    checked_at: datetime = datetime(2026, 3, 2, 4, 0, tzinfo=UTC),
+    last_ok_at: datetime | None = None,
+    consecutive_failures: int = 0,
+    https_url: str | None = None,
+) -> UrlHealth:
+    """The current health of ``url``; a page that answered was fine when checked, by default."""
+    if http_status is not None:
+        final_url = final_url or url
+        if not status.is_failure:
+            last_ok_at = last_ok_at or checked_at
+    health = UrlHealth(
+        url=url,
+        status=status,
+        http_status=http_status,
+        final_url=final_url,
+        redirects=redirects or [],
+        response_ms=response_ms,
+        error=error,
+        content_type=content_type,
+        checked_at=checked_at,
+        last_ok_at=last_ok_at,
+        consecutive_failures=consecutive_failures,
+        https_url=https_url,
+    )
+    session.add(health)
+    await session.flush()
+    return health
+
+
+async def make_link_check(
+    session: AsyncSession,
+    *,
+    run: SyncRun,
+    link: Link,
+    status: LinkStatus = LinkStatus.OK,
+    http_status: int | None = 200,
+    redirects: list[dict[str, object]] | None = None,
+    response_ms: int | None = 120,
+    error: str | None = None,
+    checked_at: datetime | None = None,
+) -> LinkCheck:
+    check = LinkCheck(
+        run_id=run.id,
+        link_id=link.id,
+        url=link.url,
+        status=status,
+        http_status=http_status,
+        final_url=link.url if http_status else None,
+        redirects=redirects or [],
+        response_ms=response_ms,
+        error=error,
+        checked_at=checked_at or run.started_at,
+    )
+    session.add(check)
+    await session.flush()
+    return check
+
+
+async def make_change(
+    session: AsyncSession,
+    *,
+    school: School,
+    field: str,
+    new_value: Mapping[str, object] | None,
+    old_value: Mapping[str, object] | None = None,
+    key: str = "",
+    changed_at: datetime = datetime(2026, 3, 2, 4, 0, tzinfo=UTC),
+    source_url: str | None = "https://partner.example/exchange",
+) -> SchoolFactChange:
+    change = SchoolFactChange(
+        school_id=school.id,
+        field=field,
+        key=key,
+        old_value=None if old_value is None else dict(old_value),
+        new_value=None if new_value is None else dict(new_value),
+        changed_at=changed_at,
+        source_url=source_url,
+    )
+    session.add(change)
+    await session.flush()
+    return change

@@ -6,13 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import SchoolFactChange
 
-#: Most changes one call returns; a client pages on with ``since`` = the last ``changed_at``.
+#: Most changes one call returns; a client pages on with ``after`` = the last change's position.
 MAX_CHANGES = 1000
+
+#: Where a change sits in the history: (``changed_at``, ``id``). One sync stamps all its changes
+#: with the same time, so the time alone cannot say where a page ended.
+ChangePosition = tuple[datetime, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +39,21 @@ async def load_changes(
     since: datetime,
     school_ids: Sequence[int] | None = None,
     limit: int = MAX_CHANGES,
+    after: ChangePosition | None = None,
 ) -> list[ChangeEntry]:
-    """Changes at or after ``since``, oldest first (then in the order they were stored)."""
+    """Changes at or after ``since``, oldest first (then in the order they were stored).
+
+    With ``after``, only the changes that come after that position (the last one a client saw).
+    """
     query = select(SchoolFactChange).where(SchoolFactChange.changed_at >= since)
+    if after is not None:
+        changed_at, change_id = after
+        query = query.where(
+            or_(
+                SchoolFactChange.changed_at > changed_at,
+                and_(SchoolFactChange.changed_at == changed_at, SchoolFactChange.id > change_id),
+            )
+        )
     if school_ids is not None:
         query = query.where(SchoolFactChange.school_id.in_(list(school_ids)))
     query = query.order_by(SchoolFactChange.changed_at, SchoolFactChange.id).limit(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.catalogue.id_sets import member_of
 from service.catalogue.records import FindingRecord
 from service.db.models import Finding, FindingSeverity
 
@@ -46,7 +47,7 @@ def _record(row: Sequence[Any]) -> FindingRecord:
 
 
 def _filtered(
-    query: Select[*tuple[Any, ...]], criteria: FindingCriteria
+    session: AsyncSession, query: Select[*tuple[Any, ...]], criteria: FindingCriteria
 ) -> Select[*tuple[Any, ...]]:
     if criteria.origin is not None:
         query = query.where(Finding.origin == criteria.origin)
@@ -55,7 +56,7 @@ def _filtered(
     if criteria.severities is not None:
         query = query.where(Finding.severity.in_(list(criteria.severities)))
     if criteria.school_ids is not None:
-        query = query.where(Finding.school_id.in_(list(criteria.school_ids)))
+        query = query.where(member_of(session, Finding.school_id, criteria.school_ids))
     if not criteria.include_resolved:
         query = query.where(Finding.resolved_at.is_(None))
     return query
@@ -63,7 +64,9 @@ def _filtered(
 
 async def list_findings(session: AsyncSession, criteria: FindingCriteria) -> list[FindingRecord]:
     """Findings of both origins (``import``, ``sync``) matching ``criteria``, newest first."""
-    query = _filtered(_select(), criteria).order_by(Finding.first_seen_at.desc(), Finding.id.desc())
+    query = _filtered(session, _select(), criteria).order_by(
+        Finding.first_seen_at.desc(), Finding.id.desc()
+    )
     return [_record(row) for row in await session.execute(query)]
 
 
@@ -78,7 +81,9 @@ async def load_findings_by_school(
     criteria = FindingCriteria(
         kinds=kinds, school_ids=list(school_ids), include_resolved=include_resolved
     )
-    query = _filtered(_select(), criteria).order_by(Finding.first_seen_at.desc(), Finding.id.desc())
+    query = _filtered(session, _select(), criteria).order_by(
+        Finding.first_seen_at.desc(), Finding.id.desc()
+    )
     by_school: dict[int, list[FindingRecord]] = defaultdict(list)
     for row in await session.execute(query):
         record = _record(row)

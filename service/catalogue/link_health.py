@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.catalogue.id_sets import member_of
 from service.db.models import Link, LinkCheck, SyncRun, UrlHealth
 
 
@@ -23,7 +24,7 @@ async def load_link_health(
     rows = await session.execute(
         select(Link.id, UrlHealth)
         .join(UrlHealth, UrlHealth.url == Link.url)
-        .where(Link.id.in_(set(link_ids)))
+        .where(member_of(session, Link.id, set(link_ids)))
     )
     by_link: dict[int, UrlHealth] = dict(rows.all())
     return [by_link.get(link_id) for link_id in link_ids]
@@ -43,7 +44,11 @@ async def load_link_checks(
         )
         .label("rank")
     )
-    ranked = select(LinkCheck.id, rank).where(LinkCheck.link_id.in_(set(link_ids))).subquery()
+    ranked = (
+        select(LinkCheck.id, rank)
+        .where(member_of(session, LinkCheck.link_id, set(link_ids)))
+        .subquery()
+    )
     rows = await session.scalars(
         select(LinkCheck)
         .join(ranked, ranked.c.id == LinkCheck.id)
@@ -68,6 +73,8 @@ async def load_sync_runs(session: AsyncSession, run_ids: Sequence[int]) -> list[
     """Sync runs by id, in ``run_ids`` order (None for an unknown id)."""
     if not run_ids:
         return []
-    rows = await session.scalars(select(SyncRun).where(SyncRun.id.in_(set(run_ids))))
+    rows = await session.scalars(
+        select(SyncRun).where(member_of(session, SyncRun.id, set(run_ids)))
+    )
     by_id = {run.id: run for run in rows}
     return [by_id.get(run_id) for run_id in run_ids]

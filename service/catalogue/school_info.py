@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.fields import CURATED_FIELDS, FactField
+from service.catalogue.id_sets import member_of
 from service.db.models import School, SchoolFact, SchoolOverride
 
 Source = Literal["override", "curated", "scraped"]
@@ -170,18 +171,23 @@ def _values(
 async def load_school_info(session: AsyncSession, school_ids: Sequence[int]) -> list[SchoolInfo]:
     """One :class:`SchoolInfo` per id, in the order of ``school_ids`` (three queries)."""
     ids = list(dict.fromkeys(school_ids))
-    schools = {s.id: s for s in await session.scalars(select(School).where(School.id.in_(ids)))}
+    schools = {
+        s.id: s
+        for s in await session.scalars(select(School).where(member_of(session, School.id, ids)))
+    }
     facts: dict[int, dict[tuple[str, str], SchoolFact]] = defaultdict(dict)
     query = (
         select(SchoolFact)
-        .where(SchoolFact.school_id.in_(ids))
+        .where(member_of(session, SchoolFact.school_id, ids))
         .order_by(SchoolFact.school_id, SchoolFact.field, SchoolFact.id)
     )
     for fact in await session.scalars(query):
         facts[fact.school_id][(fact.field, fact.key)] = fact
     overrides: dict[int, dict[tuple[str, str], SchoolOverride]] = defaultdict(dict)
     query_overrides = (
-        select(SchoolOverride).where(SchoolOverride.school_id.in_(ids)).order_by(SchoolOverride.id)
+        select(SchoolOverride)
+        .where(member_of(session, SchoolOverride.school_id, ids))
+        .order_by(SchoolOverride.id)
     )
     for override in await session.scalars(query_overrides):
         overrides[override.school_id][(override.field, override.key)] = override

@@ -1,12 +1,14 @@
 """DataLoaders, created per request: each batch is one query, results in key order.
 
-Loaders return records (service.catalogue.records); the GraphQL types wrap them. Every batch
-goes through the request's SerializedSession, so concurrent batches never share the session.
+Loaders return what the catalogue's read functions return (records of
+service.catalogue.records, ``SchoolInfo``, or rows of the link-health tables, read-only); the
+GraphQL types wrap them. Every batch goes through the request's SerializedSession, so
+concurrent batches never share the session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,8 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from service.catalogue import countries, links, offers, programmes, schools, tracks
+from service.catalogue.findings import load_findings_by_school
+from service.catalogue.link_health import load_link_checks, load_link_health, load_sync_runs
 from service.catalogue.records import (
     CountryRecord,
+    FindingRecord,
     HomeTrackRecord,
     LinkRecord,
     OfferRecord,
@@ -23,13 +28,21 @@ from service.catalogue.records import (
     SchoolRecord,
     SelectionRuleRecord,
 )
+from service.catalogue.school_info import SchoolInfo, load_school_info
+from service.db.models import LinkCheck, SyncRun, UrlHealth
 from service.db.serialized import SerializedSession
 
 K = TypeVar("K")
 V = TypeVar("V")
+A = TypeVar("A", bound=Hashable)
 
 #: A loader key for offers: (owner id, include retired offers).
 OfferKey = tuple[int, bool]
+#: A loader key for a link's checks: (link id, how many of the latest).
+ChecksKey = tuple[int, int]
+#: What a school's findings are filtered on: (kinds or None for all, include resolved ones).
+FindingsArguments = tuple[tuple[str, ...] | None, bool]
+FindingsKey = tuple[int, FindingsArguments]
 
 
 def _one_each(
@@ -51,6 +64,52 @@ def _list_each(
         return [found.get(key, []) for key in keys]
 
     return DataLoader(load)
+
+
+def _in_key_order(
+    db: SerializedSession, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
+) -> DataLoader[K, V]:
+    """A loader over a batch function that already answers one value per key, in order."""
+
+    async def load(keys: list[K]) -> list[V]:
+        return list(await db.run(fetch, keys))
+
+    return DataLoader(load)
+
+
+def _per_arguments(
+    db: SerializedSession,
+    fetch: Callable[[AsyncSession, Sequence[int], A], Awaitable[Sequence[V]]],
+) -> DataLoader[tuple[int, A], V]:
+    """A loader keyed on (owner id, field arguments); ``fetch`` answers in key order."""
+
+    async def load(keys: list[tuple[int, A]]) -> list[V]:
+        found: dict[tuple[int, A], V] = {}
+        # One statement per distinct argument value: the count depends on the query only.
+        for arguments in dict.fromkeys(arguments for _, arguments in keys):
+            ids = [owner for owner, other in keys if other == arguments]
+            values = await db.run(fetch, ids, arguments)
+            found.update(
+                ((owner, arguments), value) for owner, value in zip(ids, values, strict=True)
+            )
+        return [found[key] for key in keys]
+
+    return DataLoader(load)
+
+
+async def _latest_checks(
+    session: AsyncSession, link_ids: Sequence[int], last: int
+) -> list[list[LinkCheck]]:
+    return await load_link_checks(session, link_ids, last=last)
+
+
+async def _findings_of_schools(
+    session: AsyncSession, school_ids: Sequence[int], arguments: FindingsArguments
+) -> list[list[FindingRecord]]:
+    kinds, include_resolved = arguments
+    return await load_findings_by_school(
+        session, school_ids, kinds=kinds, include_resolved=include_resolved
+    )
 
 
 def _offers_each(
@@ -94,6 +153,11 @@ class Loaders:
     links_of_school: DataLoader[int, list[LinkRecord]]
     links_of_programme: DataLoader[int, list[LinkRecord]]
     selection_rule_of_track: DataLoader[str, SelectionRuleRecord | None]
+    health_of_link: DataLoader[int, UrlHealth | None]
+    checks_of_link: DataLoader[ChecksKey, list[LinkCheck]]
+    sync_run: DataLoader[int, SyncRun | None]
+    info_of_school: DataLoader[int, SchoolInfo]
+    findings_of_school: DataLoader[FindingsKey, list[FindingRecord]]
 
 
 def build_loaders(db: SerializedSession) -> Loaders:
@@ -112,4 +176,9 @@ def build_loaders(db: SerializedSession) -> Loaders:
         links_of_school=_list_each(db, links.links_by_schools),
         links_of_programme=_list_each(db, links.links_by_programmes),
         selection_rule_of_track=_rule_for_track(db),
+        health_of_link=_in_key_order(db, load_link_health),
+        checks_of_link=_per_arguments(db, _latest_checks),
+        sync_run=_in_key_order(db, load_sync_runs),
+        info_of_school=_in_key_order(db, load_school_info),
+        findings_of_school=_per_arguments(db, _findings_of_schools),
     )

@@ -11,6 +11,8 @@ from service.graphql.resolvers.catalogue import (
     resolve_school,
     resolve_schools,
 )
+from service.graphql.resolvers.health import resolve_sync_runs
+from service.graphql.resolvers.history import resolve_changes
 from service.graphql.resolvers.reference import (
     resolve_findings,
     resolve_home_tracks,
@@ -19,6 +21,8 @@ from service.graphql.resolvers.reference import (
 from service.graphql.resolvers.search import resolve_search
 from service.graphql.types.catalogue import Country, Offer, School
 from service.graphql.types.curation import Finding
+from service.graphql.types.history import ChangeConnection
+from service.graphql.types.link_health import SyncRun
 from service.graphql.types.pagination import SchoolConnection
 from service.graphql.types.reference import HomeTrack, SelectionRule
 from service.graphql.types.search import SearchHit
@@ -59,4 +63,13 @@ class Query:
     )
     findings: list[Finding] = strawberry.field(
         resolver=resolve_findings, description="Data-quality findings, newest first."
+    )
+    sync_runs: list[SyncRun] = strawberry.field(
+        resolver=resolve_sync_runs,
+        description="The latest runs of the sync over the partners' pages, newest first.",
+    )
+    changes: ChangeConnection = strawberry.field(
+        resolver=resolve_changes,
+        description="Every change of a value read from partner pages since a time, oldest "
+        "first, a page at a time.",
     )

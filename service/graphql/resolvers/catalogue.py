@@ -26,11 +26,11 @@ from service.graphql.types.pagination import (
 DEFAULT_PAGE_SIZE = 20
 
 
-def check_page_size(info: GraphQLInfo, first: int) -> int:
-    """``first`` when within 0..max_page_size; a readable error otherwise."""
+def check_page_size(info: GraphQLInfo, first: int, argument: str = "first") -> int:
+    """``first`` when within 0..max_page_size; a readable error naming ``argument`` otherwise."""
     limit = info.context.max_page_size
     if not 0 <= first <= limit:
-        raise bad_input(f"`first` must be between 0 and {limit}.")
+        raise bad_input(f"`{argument}` must be between 0 and {limit}.")
     return first
 
 

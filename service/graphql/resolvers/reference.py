@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import strawberry
 
 from service.catalogue import findings, tracks
+from service.catalogue import schools as school_queries
 from service.graphql.context import GraphQLInfo
 from service.graphql.prefetch import prefetch
 from service.graphql.types.curation import Finding
@@ -44,6 +46,12 @@ async def resolve_findings(
         FindingFilter | None, strawberry.argument(description="Which findings; default: open.")
     ] = None,
 ) -> list[Finding]:
-    criteria = (filter or FindingFilter()).to_criteria()
+    filter = filter or FindingFilter()
+    criteria = filter.to_criteria()
+    if filter.school is not None:
+        school = await info.context.db.run(school_queries.school_by_slug, filter.school)
+        if school is None:
+            return []
+        criteria = dataclasses.replace(criteria, school_ids=[school.id])
     records = await info.context.db.run(findings.list_findings, criteria)
     return await prefetch(info, [Finding.from_record(record) for record in records])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Hashable, Mapping
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -25,6 +25,10 @@ from service.graphql.prefetch import (
 )
 from service.graphql.types.enums import Lang, OfferKind
 from service.graphql.types.reference import HomeTrack, Link
+from service.graphql.types.school_info import SchoolInfo
+
+if TYPE_CHECKING:
+    from service.graphql.types.curation import Finding
 
 _INCLUDE_RETIRED = strawberry.argument(description="Also list offers no longer given.")
 
@@ -93,6 +97,28 @@ class School:
     @strawberry.field(description="The pages the curated catalogue gives for it.")
     def links(self, info: GraphQLInfo) -> list[Link]:
         return relation_value(self, info, "links")
+
+    @strawberry.field(
+        description="What is known about it beyond its offers (deadlines, language "
+        "requirements, credits, contacts, …), each value with its source and freshness."
+    )
+    def info(self, info: GraphQLInfo) -> SchoolInfo:
+        return relation_value(self, info, "info")
+
+    # Loaded as declared beside `Finding` (types/curation.py), which imports this module.
+    @strawberry.field(description="Data-quality findings about it, from imports and syncs.")
+    def findings(
+        self,
+        info: GraphQLInfo,
+        kinds: Annotated[
+            list[str] | None, strawberry.argument(description="Only these kinds.")
+        ] = None,
+        include_resolved: Annotated[
+            bool, strawberry.argument(description="Also list findings that were resolved.")
+        ] = False,
+    ) -> list[Annotated[Finding, strawberry.lazy("service.graphql.types.curation")]]:
+        arguments = (None if kinds is None else tuple(kinds), include_resolved)
+        return relation_value(self, info, "findings", arguments)
 
     @classmethod
     def from_record(cls, record: SchoolRecord) -> School:
@@ -260,6 +286,11 @@ register_relations(
             loader=lambda loaders: loaders.links_of_school,
             key=lambda school, _: school.id,
             build=build_many(Link.from_record),
+        ),
+        "info": Relation(
+            loader=lambda loaders: loaders.info_of_school,
+            key=lambda school, _: school.id,
+            build=lambda _school, record, _: SchoolInfo.from_record(record),
         ),
     },
 )

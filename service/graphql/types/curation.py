@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Mapping
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +15,7 @@ from service.graphql.context import GraphQLInfo
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
+    build_many,
     build_one,
     register_relations,
     relation_value,
@@ -61,6 +64,24 @@ class Finding:
         )
 
 
+def _school_findings_arguments(arguments: Mapping[str, Any]) -> Hashable:
+    kinds = arguments.get("kinds")
+    if isinstance(kinds, str):  # GraphQL reads a single value given for a list as a list of one
+        kinds = [kinds]
+    return (None if kinds is None else tuple(kinds), arguments.get("includeResolved") is True)
+
+
+register_relations(
+    School,
+    {
+        "findings": Relation(
+            loader=lambda loaders: loaders.findings_of_school,
+            key=lambda school, arguments: (school.id, arguments),
+            build=build_many(Finding.from_record),
+            argument_key=_school_findings_arguments,
+        )
+    },
+)
 register_relations(
     Finding,
     {

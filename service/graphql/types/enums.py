@@ -73,3 +73,112 @@ class SearchField(enum.Enum):
     COUNTRY_NAME_EN = strawberry.enum_value(
         "COUNTRY_NAME_EN", description="The country's English name."
     )
+
+
+@strawberry.enum(description="What visiting a link's address found.")
+class LinkStatus(enum.Enum):
+    OK = strawberry.enum_value("OK", description="An HTML page answered.")
+    REDIRECTED = strawberry.enum_value(
+        "REDIRECTED", description="An HTML page answered after one or more redirects."
+    )
+    BROKEN = strawberry.enum_value(
+        "BROKEN",
+        description="A 4xx (but 410), a 5xx after retries, a redirect loop, or a truncated, "
+        "empty or oversized body.",
+    )
+    GONE = strawberry.enum_value("GONE", description="410 Gone: the page will not come back.")
+    BLOCKED_BY_ROBOTS = strawberry.enum_value(
+        "BLOCKED_BY_ROBOTS", description="The site's robots.txt does not let us visit it."
+    )
+    TIMEOUT = strawberry.enum_value("TIMEOUT", description="No complete answer in time.")
+    DNS_ERROR = strawberry.enum_value("DNS_ERROR", description="The host name does not resolve.")
+    TLS_ERROR = strawberry.enum_value(
+        "TLS_ERROR", description="The secure connection failed (certificate, protocol)."
+    )
+    SSRF_BLOCKED = strawberry.enum_value(
+        "SSRF_BLOCKED",
+        description="The address, or a redirect, leads to a non-public network; nothing was sent.",
+    )
+    UNSUPPORTED_CONTENT = strawberry.enum_value(
+        "UNSUPPORTED_CONTENT", description="It answered with something else than HTML (a PDF)."
+    )
+    DEFERRED = strawberry.enum_value(
+        "DEFERRED", description="The site asked us to come back later; checked next run."
+    )
+
+
+@strawberry.enum(description="How a sync run went.")
+class SyncRunStatus(enum.Enum):
+    RUNNING = strawberry.enum_value("RUNNING", description="Still visiting.")
+    OK = strawberry.enum_value("OK", description="Every link checked, every school recorded.")
+    PARTIAL = strawberry.enum_value(
+        "PARTIAL", description="Some links deferred or some schools not recorded; the rest is."
+    )
+    FAILED = strawberry.enum_value(
+        "FAILED", description="Nothing could be recorded, or the run was interrupted."
+    )
+
+
+@strawberry.enum(description="Where a served value comes from; the first one present wins.")
+class ValueSource(enum.Enum):
+    OVERRIDE = strawberry.enum_value(
+        "OVERRIDE", description="An administrator's correction: beats everything else."
+    )
+    CURATED = strawberry.enum_value(
+        "CURATED", description="The home school's FAQ page: beats what partner pages say."
+    )
+    SCRAPED = strawberry.enum_value("SCRAPED", description="Read from the partner's own pages.")
+
+
+@strawberry.enum(description="What a deadline closes.")
+class DeadlineKind(enum.Enum):
+    APPLICATION = strawberry.enum_value(
+        "APPLICATION", description="The student's application to the partner."
+    )
+    NOMINATION = strawberry.enum_value(
+        "NOMINATION", description="The home school's nomination of its students to the partner."
+    )
+
+
+@strawberry.enum(description="The part of the academic year a value is for.")
+class Semester(enum.Enum):
+    AUTUMN = strawberry.enum_value(
+        "AUTUMN", description="The autumn (first, or German winter) semester."
+    )
+    SPRING = strawberry.enum_value(
+        "SPRING", description="The spring (second, or German summer) semester."
+    )
+    YEAR = strawberry.enum_value("YEAR", description="The full academic year.")
+
+
+@strawberry.enum(description="A level of the Common European Framework of Reference.")
+class CefrLevel(enum.Enum):
+    A1 = strawberry.enum_value("A1", description="Breakthrough.")
+    A2 = strawberry.enum_value("A2", description="Waystage.")
+    B1 = strawberry.enum_value("B1", description="Threshold.")
+    B2 = strawberry.enum_value("B2", description="Vantage.")
+    C1 = strawberry.enum_value("C1", description="Effective operational proficiency.")
+    C2 = strawberry.enum_value("C2", description="Mastery.")
+
+
+@strawberry.enum(description="A standardised language test with a minimum score.")
+class LanguageTest(enum.Enum):
+    TOEFL_IBT = strawberry.enum_value("TOEFL_IBT", description="TOEFL, internet-based (0-120).")
+    TOEFL_PBT = strawberry.enum_value("TOEFL_PBT", description="TOEFL, paper-based (310-677).")
+    TOEFL_ITP = strawberry.enum_value(
+        "TOEFL_ITP", description="TOEFL ITP, institutional (310-677)."
+    )
+    IELTS = strawberry.enum_value("IELTS", description="IELTS (1-9, in half bands).")
+    TOEIC = strawberry.enum_value("TOEIC", description="TOEIC (10-990).")
+
+
+@strawberry.enum(description="What a number of credits is counted over.")
+class CreditPeriod(enum.Enum):
+    SEMESTER = strawberry.enum_value("SEMESTER", description="Per semester.")
+    YEAR = strawberry.enum_value("YEAR", description="Per academic year.")
+
+
+@strawberry.enum(description="How long a stay may last.")
+class StayLength(enum.Enum):
+    SEMESTER = strawberry.enum_value("SEMESTER", description="One semester.")
+    YEAR = strawberry.enum_value("YEAR", description="A full academic year.")

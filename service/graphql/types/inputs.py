@@ -92,6 +92,9 @@ class OfferFilter:
 
 @strawberry.input(description="Which findings to list.")
 class FindingFilter:
+    school: str | None = strawberry.field(
+        default=None, description="Only findings about the school with this slug."
+    )
     origin: str | None = strawberry.field(
         default=None, description='Only findings from "import" or from "sync".'
     )

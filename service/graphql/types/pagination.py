@@ -1,4 +1,4 @@
-"""The school connection (Relay-style cursors, paged in SQL) and its cursors."""
+"""The school connection (Relay-style cursors, paged in SQL), and opaque cursors."""
 
 from __future__ import annotations
 
@@ -16,30 +16,40 @@ from service.graphql.types.catalogue import School
 _CURSOR_PREFIX = "school:"
 
 
-def encode_cursor(slug: str) -> str:
-    """An opaque cursor for the school with ``slug``."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{slug}".encode()).decode().rstrip("=")
+def encode_opaque(prefix: str, text: str) -> str:
+    """``text`` behind ``prefix``, as an opaque cursor."""
+    return base64.urlsafe_b64encode(f"{prefix}{text}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> str:
-    """The slug inside ``cursor``; a readable GraphQL error for anything else."""
+def decode_opaque(prefix: str, cursor: str) -> str:
+    """The text of a cursor made with ``prefix``; a readable GraphQL error for anything else."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
-    if not text.startswith(_CURSOR_PREFIX) or len(text) == len(_CURSOR_PREFIX):
+    if not text.startswith(prefix) or len(text) == len(prefix):
         raise bad_input("`after` is not a cursor given by this API.")
-    return text.removeprefix(_CURSOR_PREFIX)
+    return text.removeprefix(prefix)
+
+
+def encode_cursor(slug: str) -> str:
+    """An opaque cursor for the school with ``slug``."""
+    return encode_opaque(_CURSOR_PREFIX, slug)
+
+
+def decode_cursor(cursor: str) -> str:
+    """The slug inside ``cursor``; a readable GraphQL error for anything else."""
+    return decode_opaque(_CURSOR_PREFIX, cursor)
 
 
 @strawberry.type(description="Where a page stands in the whole list.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="More schools follow this page.")
-    has_previous_page: bool = strawberry.field(description="Schools precede this page.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first school here.")
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item here.")
     end_cursor: str | None = strawberry.field(
-        description="Cursor of the last school here: pass it as `after` for the next page."
+        description="Cursor of the last item here: pass it as `after` for the next page."
     )
 
 

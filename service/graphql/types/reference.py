@@ -1,21 +1,30 @@
-"""Home tracks, the selection rules that apply to them, and links."""
+"""Home tracks, the selection rules that apply to them, and links (with their health)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Mapping
+from typing import Annotated, Any
 
 import strawberry
 
 from service.catalogue.records import HomeTrackRecord, LinkRecord, SelectionRuleRecord
 from service.graphql.context import GraphQLInfo
+from service.graphql.errors import bad_input
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
+    build_many,
     build_one,
     register_relations,
     relation_value,
 )
 from service.graphql.types.enums import LinkRole
+from service.graphql.types.link_health import LinkCheck, LinkHealth
+
+#: Most checks ``Link.checks`` gives (the history keeps one per link per run).
+MAX_LINK_CHECKS = 50
+DEFAULT_LINK_CHECKS = 10
 
 
 @strawberry.type(description='A track ("filière") of the home school: ISEM, IEL, …')
@@ -68,11 +77,54 @@ class Link:
     role: LinkRole = strawberry.field(description="What the page is for.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
+    @strawberry.field(
+        description="The current state of its address, from the latest sync; null until a "
+        "sync has checked it."
+    )
+    def health(self, info: GraphQLInfo) -> LinkHealth | None:
+        return relation_value(self, info, "health")
+
+    @strawberry.field(description="Its latest visits by sync runs, newest first.")
+    def checks(
+        self,
+        info: GraphQLInfo,
+        last: Annotated[
+            int,
+            strawberry.argument(description=f"How many, from 0 to {MAX_LINK_CHECKS}."),
+        ] = DEFAULT_LINK_CHECKS,
+    ) -> list[LinkCheck]:
+        if not 0 <= last <= MAX_LINK_CHECKS:
+            raise bad_input(f"`last` must be between 0 and {MAX_LINK_CHECKS}.")
+        return relation_value(self, info, "checks", last)
+
     @classmethod
     def from_record(cls, record: LinkRecord) -> Link:
         return cls(id=record.id, url=record.url, role=LinkRole[record.role.name])
 
 
+def _last_checks(arguments: Mapping[str, Any]) -> Hashable:
+    # Clamped like the resolver checks it, so an out-of-range request loads nothing extra.
+    last = arguments.get("last")
+    last = DEFAULT_LINK_CHECKS if not isinstance(last, int) else last
+    return max(0, min(last, MAX_LINK_CHECKS))
+
+
+register_relations(
+    Link,
+    {
+        "health": Relation(
+            loader=lambda loaders: loaders.health_of_link,
+            key=lambda link, _: link.id,
+            build=build_one(LinkHealth.from_row),
+        ),
+        "checks": Relation(
+            loader=lambda loaders: loaders.checks_of_link,
+            key=lambda link, last: (link.id, last),
+            build=build_many(LinkCheck.from_row),
+            argument_key=_last_checks,
+        ),
+    },
+)
 register_relations(
     HomeTrack,
     {

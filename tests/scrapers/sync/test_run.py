@@ -23,6 +23,7 @@ from service.db.models import (
     SyncRunStatus,
     UrlHealth,
 )
+from service.db.versioning import read_data_version
 from service.errors import UserError
 from tests.databases import TestDatabase
 from tests.scrapers.conftest import client_context, server_context
@@ -127,6 +128,27 @@ async def test_a_failing_page_handler_keeps_the_link_health(
     )
     assert (await health_of(fresh.engine, catalogue["aalto"][0])).status is LinkStatus.OK
     assert sorted(slug for slug, _, _ in handler.calls) == ["aalto", "esisar"]
+
+
+async def _data_version(db: TestDatabase) -> int:
+    async with create_sessionmaker(db.engine)() as session:
+        return await read_data_version(session)
+
+
+async def test_every_run_moves_the_data_version_a_dry_run_does_not(
+    fresh: TestDatabase, web: FixtureServer
+) -> None:
+    # The API caches whole answers on the data version and serves link health and runs.
+    await seed(fresh.engine, two_schools(web))
+    seeded = await _data_version(fresh)
+    await sync_once(fresh, HOSTS, dry_run=True)
+    assert await _data_version(fresh) == seeded
+    await sync_once(fresh, HOSTS)
+    first = await _data_version(fresh)
+    assert first > seeded
+    # Unchanged pages still get a new check time, which the API serves.
+    await sync_once(fresh, HOSTS)
+    assert await _data_version(fresh) > first
 
 
 async def test_a_second_run_over_unchanged_pages_is_answered_by_304s_and_changes_nothing(

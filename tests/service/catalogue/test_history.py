@@ -67,6 +67,22 @@ async def test_changes_since_a_time_oldest_first_and_per_school(session: AsyncSe
     assert len(await load_changes(session, since=_at(1), limit=1)) == 1
 
 
+async def test_changes_continue_after_a_position_inside_one_timestamp(
+    session: AsyncSession,
+) -> None:
+    aalto = await make_school(session, slug="aalto", name="Aalto University")
+    for day, date in ((3, "2025-04-01"), (3, "2025-04-15"), (3, "2025-04-30"), (5, "2025-05-15")):
+        await _change(session, aalto, day, date)
+    first = await load_changes(session, since=_at(1), limit=2)
+    assert [c.new for c in first] == [{"date": "2025-04-01"}, {"date": "2025-04-15"}]
+    last = first[-1]
+    rest = await load_changes(session, since=_at(1), after=(last.changed_at, last.id))
+    assert [(c.new, c.changed_at) for c in rest] == [
+        ({"date": "2025-04-30"}, _at(3)),
+        ({"date": "2025-05-15"}, _at(5)),
+    ]
+
+
 async def test_findings_of_both_origins_filtered_by_school_and_kind(session: AsyncSession) -> None:
     enseirb = await make_school(session, slug="enseirb", name="ENSEIRB-MATMECA")
     isima = await make_school(session, slug="isima", name="ISIMA")

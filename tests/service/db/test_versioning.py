@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import HomeTrack, School
+from service.db.models import (
+    HomeTrack,
+    LinkStatus,
+    School,
+    SyncLease,
+    SyncRun,
+    SyncRunStatus,
+    UrlHealth,
+)
 from service.db.versioning import read_data_version
 from tests.factories import make_school
 
@@ -47,3 +57,31 @@ async def test_bulk_statements_bump_too(session: AsyncSession) -> None:
     await session.execute(insert(HomeTrack), [{"code": "ISEM"}, {"code": "IEL"}])
     await session.commit()
     assert await read_data_version(session) == before + 1
+
+
+async def test_link_health_and_sync_runs_bump_the_lease_does_not(session: AsyncSession) -> None:
+    # The API serves link health and runs from these tables: their writes must refresh caches.
+    await session.commit()
+    version = await read_data_version(session)
+    checked = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+    health = UrlHealth(url="https://aalto.test/", status=LinkStatus.OK, checked_at=checked)
+    session.add(health)
+    await session.commit()
+    assert await read_data_version(session) == version + 1
+    health.checked_at = checked + timedelta(days=7)
+    await session.commit()
+    assert await read_data_version(session) == version + 2
+    run = SyncRun(status=SyncRunStatus.RUNNING, started_at=checked)
+    session.add(run)
+    await session.commit()
+    await session.execute(
+        update(SyncRun).where(SyncRun.id == run.id).values(status=SyncRunStatus.OK)
+    )
+    await session.commit()
+    assert await read_data_version(session) == version + 4
+    # The SQLite run lock is bookkeeping, invisible to the API.
+    session.add(SyncLease(name="sync", holder="host:1", expires_at=checked))
+    await session.commit()
+    await session.execute(update(SyncLease).values(expires_at=checked + timedelta(seconds=30)))
+    await session.commit()
+    assert await read_data_version(session) == version + 4

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.graphql import prefetch
 from tests.catalogues import build_synthetic_catalogue
 from tests.service.graphql.conftest import Execute, data_of
+from tests.sync_results import add_synthetic_sync_results
 
 #: The issue's acceptance query: the whole catalogue, nested down to the offers' tracks.
 NESTED_TREE = """
@@ -23,6 +24,17 @@ NESTED_TREE = """
 #: home tracks by offer.
 NESTED_TREE_STATEMENTS = 6
 
+#: What the syncs add to the tree: link health and history, school info, findings.
+SYNCED_TREE = """
+{ countries { schools {
+    links { health { status } checks(last: 1) { run { startedAt } } }
+    info { name { source } deadlines { source } languageRequirements { stale } }
+    findings { kind } } } }
+"""
+#: data version; countries; schools by country; per school: links, school info (schools, facts,
+#: overrides), findings; per link: health, checks; per check: runs.
+SYNCED_TREE_STATEMENTS = 11
+
 #: Every relation of every catalogue type at once.
 EVERY_RELATION = """
 {
@@ -32,7 +44,10 @@ EVERY_RELATION = """
       slug name city
       parent { slug name }
       country { code }
-      links { url role }
+      links { url role health { status } checks { status run { status } } }
+      info { deadlines { date } }
+      findings { kind school { slug } }
+      dead: findings(kinds: "dead_link", includeResolved: true) { kind }
       programmes {
         key name
         schools { slug }
@@ -44,10 +59,11 @@ EVERY_RELATION = """
 }
 """
 #: data version; countries; schools by country; then per level: parents (schools by id),
-#: countries by code, links, programmes by school, offers by school; schools by programme,
-#: offers by programme, schools by id (offer.school), programmes by id (offer.programme);
-#: home tracks by offer; selection rules.
-EVERY_RELATION_STATEMENTS = 14
+#: countries by code, links, school info (3), findings (2 argument sets), programmes by school,
+#: offers by school; link health, link checks, schools by id (finding.school), schools by
+#: programme, offers by programme, schools by id (offer.school), programmes by id
+#: (offer.programme); runs (check.run), home tracks by offer; selection rules.
+EVERY_RELATION_STATEMENTS = 23
 
 
 @contextmanager
@@ -71,6 +87,7 @@ async def test_the_nested_tree_costs_the_same_statements_at_every_size(
     session: AsyncSession, execute: Execute, size: int
 ) -> None:
     catalogue = await build_synthetic_catalogue(session, size)
+    results = await add_synthetic_sync_results(session, size)
     with counting_statements(session) as statements:
         data = await data_of(execute, NESTED_TREE)
     schools = [school for country in data["countries"] for school in country["schools"]]
@@ -84,12 +101,32 @@ async def test_the_nested_tree_costs_the_same_statements_at_every_size(
     assert len(offers) == catalogue.offers
     assert len(statements) == NESTED_TREE_STATEMENTS, statements
 
+    with counting_statements(session) as statements:
+        data = await data_of(execute, SYNCED_TREE)
+    schools = [school for country in data["countries"] for school in country["schools"]]
+    links = [link for school in schools for link in school["links"]]
+    info = [school["info"] for school in schools]
+    deadlines = [deadline for values in info for deadline in values["deadlines"]]
+    requirements = [value for values in info for value in values["languageRequirements"]]
+    assert len(schools) == catalogue.schools
+    assert sum(link["health"] is not None for link in links) == results.healthy_links
+    # Two runs checked every link; the latest check of each comes from the second.
+    assert {check["run"]["startedAt"] for link in links for check in link["checks"]} == {
+        "2026-03-09T04:00:00+00:00"
+    }
+    assert sum(len(link["checks"]) for link in links) == len(links)
+    assert sum(deadline["source"] == "OVERRIDE" for deadline in deadlines) == results.overrides
+    assert sum(requirement["stale"] for requirement in requirements) == results.stale_facts
+    assert sum(len(school["findings"]) for school in schools) == results.findings
+    assert len(statements) == SYNCED_TREE_STATEMENTS, statements
+
 
 @pytest.mark.parametrize("size", [16, 300])
 async def test_every_relation_costs_the_same_statements_at_every_size(
     session: AsyncSession, execute: Execute, size: int
 ) -> None:
     catalogue = await build_synthetic_catalogue(session, size)
+    await add_synthetic_sync_results(session, size)
     with counting_statements(session) as statements:
         data = await data_of(execute, EVERY_RELATION)
     schools = [school for country in data["countries"] for school in country["schools"]]
@@ -102,6 +139,7 @@ async def test_every_relation_is_prefetched_by_the_root_resolver(
     session: AsyncSession, execute: Execute, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await build_synthetic_catalogue(session, 16)
+    await add_synthetic_sync_results(session, 16)
 
     def refuse(*_args: object) -> None:
         raise AssertionError("a relation was loaded one object at a time")

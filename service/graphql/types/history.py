@@ -1,0 +1,108 @@
+"""The history of values read from partner pages: every change, oldest first, by cursor."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from service.catalogue.changes import ChangeEntry, ChangePosition
+from service.graphql.context import GraphQLInfo
+from service.graphql.errors import bad_input
+from service.graphql.prefetch import (
+    Prefetched,
+    Relation,
+    Through,
+    build_one,
+    register_relations,
+    relation_value,
+)
+from service.graphql.types.catalogue import School
+from service.graphql.types.pagination import PageInfo, decode_opaque, encode_opaque
+
+_CURSOR_PREFIX = "change:"
+
+
+def encode_change_cursor(position: ChangePosition) -> str:
+    """An opaque cursor for the change at ``position``."""
+    changed_at, change_id = position
+    return encode_opaque(_CURSOR_PREFIX, f"{changed_at.isoformat()}|{change_id}")
+
+
+def decode_change_cursor(cursor: str) -> ChangePosition:
+    """The position inside ``cursor``; a readable GraphQL error for anything else."""
+    text = decode_opaque(_CURSOR_PREFIX, cursor)
+    changed_at, _, change_id = text.partition("|")
+    try:
+        position = (datetime.fromisoformat(changed_at), int(change_id))
+    except ValueError:
+        raise bad_input("`after` is not a cursor given by this API.") from None
+    if position[0].tzinfo is None:
+        raise bad_input("`after` is not a cursor given by this API.")
+    return position
+
+
+@strawberry.type(
+    description="One change of a value read from a partner's pages: it appeared (no old "
+    "value) or it was replaced. Overrides and the FAQ page are not part of this history."
+)
+class Change:
+    school_id: strawberry.Private[int]
+    position: strawberry.Private[ChangePosition]
+    field: str = strawberry.field(
+        description='What changed: "deadline", "language_requirement", "credits", "duration", '
+        '"email", "phone", "description", "logo", "address" or "name".'
+    )
+    key: str = strawberry.field(
+        description='Which item of the field ("application/autumn"); empty for single values.'
+    )
+    old_value: JSON | None = strawberry.field(
+        description="The value before, as stored (shape depends on the field); null when it "
+        "appeared."
+    )
+    new_value: JSON | None = strawberry.field(
+        description="The value after, as stored; null when it was removed."
+    )
+    changed_at: datetime = strawberry.field(description="When the sync recorded it.")
+    source_url: str | None = strawberry.field(description="The page the new value was read from.")
+    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(description="The school whose value changed.")
+    def school(self, info: GraphQLInfo) -> School:
+        return relation_value(self, info, "school")
+
+    @classmethod
+    def from_entry(cls, entry: ChangeEntry) -> Change:
+        return cls(
+            school_id=entry.school_id,
+            position=(entry.changed_at, entry.id),
+            field=entry.field,
+            key=entry.key,
+            old_value=None if entry.old is None else JSON(entry.old),
+            new_value=None if entry.new is None else JSON(entry.new),
+            changed_at=entry.changed_at,
+            source_url=entry.source_url,
+        )
+
+
+@strawberry.type(description="A page of changes, oldest first.")
+class ChangeConnection:
+    nodes: list[Change] = strawberry.field(description="The changes of this page.")
+    page_info: PageInfo = strawberry.field(
+        description="Where this page stands; pass `endCursor` as `after` for the next one."
+    )
+
+
+register_relations(
+    Change,
+    {
+        "school": Relation(
+            loader=lambda loaders: loaders.school,
+            key=lambda change, _: change.school_id,
+            build=build_one(School.from_record),
+        )
+    },
+)
+register_relations(ChangeConnection, {"nodes": Through(lambda connection: connection.nodes)})

@@ -1,0 +1,254 @@
+"""The values served about a school (deadlines, contacts, …), each with its provenance.
+
+Values come from ``service.catalogue.school_info`` with precedence already applied (override,
+then curated, then scraped: docs/decisions/0040). Every value type implements
+``SourcedValue``: where it comes from and how fresh it is. The typed fields read the stored
+JSON object (shapes in ``service.catalogue.fields``); a part the value does not hold, or holds
+in another shape (as an administrator's override might), is null rather than an error.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import strawberry
+
+from service.catalogue.school_info import InfoValue
+from service.graphql.types.enums import (
+    CefrLevel,
+    CreditPeriod,
+    DeadlineKind,
+    LanguageTest,
+    Semester,
+    StayLength,
+    ValueSource,
+)
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _text(value: InfoValue, name: str) -> str | None:
+    found = value.value.get(name)
+    return found if isinstance(found, str) and found else None
+
+
+def _int(value: InfoValue, name: str) -> int | None:
+    found = value.value.get(name)
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+
+def _number(value: InfoValue, name: str) -> float | None:
+    found = value.value.get(name)
+    return float(found) if isinstance(found, int | float) and not isinstance(found, bool) else None
+
+
+def _key_part(value: InfoValue, index: int) -> str | None:
+    """Part ``index`` of a multi-valued fact's key ("application/autumn"): what the item is."""
+    parts = value.key.split("/")
+    return parts[index] if index < len(parts) and parts[index] else None
+
+
+def _member(enum_class: type[E], text: str | None) -> E | None:
+    """The member named like ``text`` ("toefl iBT" → TOEFL_IBT), if there is one."""
+    if text is None:
+        return None
+    return enum_class.__members__.get(text.strip().upper().replace(" ", "_").replace("-", "_"))
+
+
+def _provenance(value: InfoValue) -> dict[str, Any]:
+    return {
+        "key": value.key,
+        "source": ValueSource[value.source.upper()],
+        "source_url": value.source_url,
+        "fetched_at": value.fetched_at,
+        "last_good_at": value.last_good_at,
+        "stale": value.stale,
+        "confidence": value.confidence,
+        "extractor": value.extractor,
+        "snippet": value.snippet or None,
+        "override_reason": value.override_reason or None,
+        "overridden_at": value.overridden_at,
+    }
+
+
+@strawberry.interface(
+    description="A value served about a school, with where it comes from and how fresh it is."
+)
+class SourcedValue:
+    key: str = strawberry.field(
+        description='Which item of a multi-valued field it is ("application/autumn" for a '
+        "deadline, the address for an e-mail); empty for single values."
+    )
+    source: ValueSource = strawberry.field(description="Where the served value comes from.")
+    source_url: str | None = strawberry.field(
+        description="The page it was read from (scraped values)."
+    )
+    fetched_at: datetime | None = strawberry.field(
+        description="When that page was fetched (scraped values)."
+    )
+    last_good_at: datetime | None = strawberry.field(
+        description="The last fetch that confirmed it (scraped values)."
+    )
+    stale: bool = strawberry.field(
+        description="The latest sync could not confirm it (the page failed, moved or no longer "
+        "says it): shown as last known, not as current."
+    )
+    confidence: float | None = strawberry.field(
+        description="The extractor's confidence, from 0 to 1 (scraped values)."
+    )
+    extractor: str | None = strawberry.field(
+        description='What read it, with its version: "generic/deadlines v1" (scraped values).'
+    )
+    snippet: str | None = strawberry.field(
+        description="The text of the page it was read from (scraped values)."
+    )
+    override_reason: str | None = strawberry.field(description="Why it was set (overrides only).")
+    overridden_at: datetime | None = strawberry.field(
+        description="When it was set (overrides only)."
+    )
+
+
+@strawberry.type(description="A date by which something must reach the partner.")
+class Deadline(SourcedValue):
+    kind: DeadlineKind | None = strawberry.field(description="What it closes.")
+    semester: Semester | None = strawberry.field(
+        description="The semester it is for; null when the page does not say (any semester)."
+    )
+    date: str | None = strawberry.field(
+        description='ISO 8601 date, "2026-04-15"; "--04-15" when the page gives no year.'
+    )
+    opens: str | None = strawberry.field(
+        description="When the period it closes opens, when the page says, in the same format."
+    )
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> Deadline:
+        return cls(
+            **_provenance(value),
+            # The key names the deadline (docs/decisions/0041): it speaks for a value that
+            # does not say, as an override written by hand may not.
+            kind=_member(DeadlineKind, _text(value, "kind") or _key_part(value, 0)),
+            semester=_member(Semester, _text(value, "semester") or _key_part(value, 1)),
+            date=_text(value, "date"),
+            opens=_text(value, "opens"),
+        )
+
+
+@strawberry.type(description="A language level or test score the partner asks for.")
+class LanguageRequirement(SourcedValue):
+    language: str | None = strawberry.field(
+        description='The language, as an ISO 639-1 code: "en", "fr".'
+    )
+    level: CefrLevel | None = strawberry.field(
+        description="The CEFR level; null when a test score is asked instead."
+    )
+    test: LanguageTest | None = strawberry.field(
+        description="The test whose score is asked; null for a CEFR level."
+    )
+    minimum_score: float | None = strawberry.field(
+        description="The lowest score accepted in that test."
+    )
+    required: bool | None = strawberry.field(
+        description="true: required; false: only recommended; null: the page does not say."
+    )
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> LanguageRequirement:
+        required = value.value.get("required")
+        if not isinstance(required, bool):
+            required = {"required": True, "recommended": False}.get(_key_part(value, 2) or "")
+        return cls(
+            **_provenance(value),
+            language=_text(value, "language") or _key_part(value, 0),
+            level=_member(CefrLevel, _text(value, "level")),
+            test=_member(LanguageTest, _text(value, "test")),
+            minimum_score=_number(value, "score"),
+            required=required,
+        )
+
+
+@strawberry.type(description="How many ECTS credits an exchange student takes.")
+class Credits(SourcedValue):
+    period: CreditPeriod | None = strawberry.field(description="What the numbers count over.")
+    minimum: int | None = strawberry.field(description="The fewest credits allowed.")
+    maximum: int | None = strawberry.field(description="The most credits allowed.")
+    typical: int | None = strawberry.field(description="The usual full-time load.")
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> Credits:
+        return cls(
+            **_provenance(value),
+            period=_member(CreditPeriod, _text(value, "per") or value.key),
+            minimum=_int(value, "min"),
+            maximum=_int(value, "max"),
+            typical=_int(value, "typical"),
+        )
+
+
+@strawberry.type(description="How long an exchange stay may last.")
+class Duration(SourcedValue):
+    options: list[StayLength] = strawberry.field(description="The lengths the partner offers.")
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> Duration:
+        options = value.value.get("options")
+        texts = (
+            [text for text in options if isinstance(text, str)] if isinstance(options, list) else []
+        )
+        return cls(
+            **_provenance(value),
+            options=[member for text in texts if (member := _member(StayLength, text))],
+        )
+
+
+@strawberry.type(description="An e-mail address given for exchange students.")
+class EmailContact(SourcedValue):
+    email: str | None = strawberry.field(description="The address, lower case.")
+    label: str | None = strawberry.field(
+        description='What the page calls it ("Incoming exchange coordinator"), when it does.'
+    )
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> EmailContact:
+        return cls(**_provenance(value), email=_text(value, "email"), label=_text(value, "label"))
+
+
+@strawberry.type(description="A telephone number given for exchange students.")
+class PhoneContact(SourcedValue):
+    number: str | None = strawberry.field(description='The number in E.164 form: "+33476574500".')
+    label: str | None = strawberry.field(description="What the page calls it, when it does.")
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> PhoneContact:
+        return cls(**_provenance(value), number=_text(value, "phone"), label=_text(value, "label"))
+
+
+@strawberry.type(description="A single text value: a name, a city, a description, an address.")
+class InfoText(SourcedValue):
+    value: str | None = strawberry.field(description="The text.")
+
+    @classmethod
+    def reading(cls, name: str) -> Callable[[InfoValue], InfoText]:
+        """A builder reading the value's part ``name``."""
+        return lambda value: cls(**_provenance(value), value=_text(value, name))
+
+
+@strawberry.type(description="A postal address, as the partner's pages give it.")
+class Address(SourcedValue):
+    street: str | None = strawberry.field(description="Street and number.")
+    postal_code: str | None = strawberry.field(description="Postal code.")
+    locality: str | None = strawberry.field(description="City or town.")
+    country_code: str | None = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+
+    @classmethod
+    def from_value(cls, value: InfoValue) -> Address:
+        return cls(
+            **_provenance(value),
+            street=_text(value, "street"),
+            postal_code=_text(value, "postal_code"),
+            locality=_text(value, "locality"),
+            country_code=_text(value, "country_code"),
+        )
