@@ -48,11 +48,18 @@ class KnownUrl:
 
 
 async def load_known_urls(session: AsyncSession, urls: Collection[str]) -> dict[str, KnownUrl]:
+    """What earlier runs know of ``urls``: validators for conditional requests, https twins.
+
+    A URL whose last check did not reach its page gets no validators: the page is read in full
+    when it comes back, so that what its failure made stale is read again rather than confirmed
+    by a 304 (``docs/decisions/0060-unchanged-pages-confirm-their-values.md``).
+    """
     rows = await session.scalars(select(UrlHealth).where(UrlHealth.url.in_(list(urls))))
     known: dict[str, KnownUrl] = {}
     for health in rows:
         validators = None
-        if health.final_url and (health.etag or health.last_modified):
+        reached = health.status in (LinkStatus.OK, LinkStatus.REDIRECTED)
+        if reached and health.final_url and (health.etag or health.last_modified):
             validators = Validators(health.final_url, health.etag, health.last_modified)
         known[health.url] = KnownUrl(validators, health.https_url)
     return known
