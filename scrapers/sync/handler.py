@@ -36,7 +36,7 @@ class FactCounts:
     confirmed: int = 0
     #: Values kept but marked stale by this run.
     marked_stale: int = 0
-    #: Findings raised (new, or reopened) by this run.
+    #: Findings about the school's pages raised (new, or reopened) by this run.
     findings: int = 0
 
     def __add__(self, other: FactCounts) -> FactCounts:
@@ -52,7 +52,6 @@ class FactCounts:
             "changed": self.changed,
             "confirmed": self.confirmed,
             "marked_stale": self.marked_stale,
-            "findings": self.findings,
         }
 
 

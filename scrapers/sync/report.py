@@ -22,17 +22,19 @@ def format_counts(counts: Counter[LinkStatus]) -> str:
 _HEADER = ("school", "checked", "time", "changed", "confirmed", "stale", "findings", "statuses")
 
 
-def _fact_cells(facts: FactCounts | None) -> list[str]:
-    if facts is None:
-        return ["-"] * 4
-    return [str(n) for n in (facts.changed, facts.confirmed, facts.marked_stale, facts.findings)]
+def _fact_cells(facts: FactCounts | None, findings: int | None) -> list[str]:
+    """Values changed, confirmed, marked stale, findings raised; ``-`` for what is unknown."""
+    figures: tuple[int | None, ...] = (None, None, None)
+    if facts is not None:
+        figures = (facts.changed, facts.confirmed, facts.marked_stale)
+    return ["-" if n is None else str(n) for n in (*figures, findings)]
 
 
 def format_summary(report: SyncReport) -> str:
     """A table per school, a total line, the run's verdict.
 
     Per school: links checked, time, what was done to its facts (values changed, confirmed,
-    marked stale; findings raised), and the link statuses found.
+    marked stale), the findings raised about its links and pages, and the link statuses found.
     """
     rows: list[tuple[str, ...]] = [_HEADER]
     for school in report.schools:
@@ -41,13 +43,14 @@ def format_summary(report: SyncReport) -> str:
         statuses = format_counts(school.counts) or "-"
         if school.error:
             statuses += f" ({school.error})"
-        facts = _fact_cells(school.facts if done else None)
+        facts = _fact_cells(school.facts, school.findings) if done else _fact_cells(None, None)
         rows.append(
             (school.slug, f"{checked}/{school.links}", f"{school.seconds:.1f} s", *facts, statuses)
         )
     total = f"{report.links_checked}/{report.links_total}"
     statuses = format_counts(report.counts) or "-"
-    rows.append(("total", total, f"{report.seconds:.1f} s", *_fact_cells(report.facts), statuses))
+    facts = _fact_cells(report.facts, report.findings)
+    rows.append(("total", total, f"{report.seconds:.1f} s", *facts, statuses))
     widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADER) - 1)]
     lines = [
         "  ".join(

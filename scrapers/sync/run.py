@@ -72,6 +72,15 @@ class SyncReport:
         done = (s.facts for s in self.schools if s.recorded or self.dry_run)
         return sum((facts for facts in done if facts is not None), FactCounts())
 
+    @property
+    def findings(self) -> int:
+        """Findings raised about the schools it recorded (their links and their pages)."""
+        return sum(s.findings for s in self.schools if s.recorded or self.dry_run)
+
+    def facts_record(self) -> dict[str, int]:
+        """What the run record keeps: the facts changed, confirmed, marked stale; findings."""
+        return self.facts.as_record() | {"findings": self.findings}
+
 
 class _LeaseLostError(Exception):
     pass
@@ -126,7 +135,7 @@ class _Recorder:
             return
         try:
             async with self._sessions() as session, session.begin():
-                await record_school(
+                link_findings = await record_school(
                     session,
                     run_id=self._run_id,
                     school=school,
@@ -142,6 +151,7 @@ class _Recorder:
             report.facts = None
             return
         report.recorded = True
+        report.findings = link_findings + (report.facts.findings if report.facts else 0)
         self._recorded_urls.update(school.urls)
 
     async def _read(
@@ -171,6 +181,7 @@ class _Recorder:
         async with self._sessions() as session:
             try:
                 report.facts = await apply(session)
+                report.findings = report.facts.findings
             except Exception as exc:
                 log.exception("applying the pages of %s failed", school.slug)
                 report.error = f"pages not applied: {type(exc).__name__}: {exc}"
@@ -273,7 +284,7 @@ async def run_sync(
                 links_checked=report.links_checked,
                 counts={status.value: n for status, n in report.counts.items()},
                 errors={r.slug: r.error for r in reports if r.error},
-                facts=report.facts.as_record(),
+                facts=report.facts_record(),
                 error=error,
             )
     report.seconds = loop.time() - started

@@ -64,6 +64,8 @@ class SchoolReport:
     recorded: bool = False
     #: What applying its pages did to the school's facts; None when they were not applied.
     facts: FactCounts | None = None
+    #: Findings raised for the school by this run (new or reopened): its links' and its pages'.
+    findings: int = 0
 
     @property
     def checked(self) -> int:

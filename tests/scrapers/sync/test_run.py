@@ -90,10 +90,10 @@ async def test_a_school_that_cannot_be_recorded_leaves_the_others_recorded(
     esisar_before = await health_of(fresh.engine, catalogue["esisar"][0])
 
     async def fail_for_esisar(session, *, school, **options):  # type: ignore[no-untyped-def]
-        await record_school(session, school=school, **options)
+        raised = await record_school(session, school=school, **options)
         if school.slug == "esisar":
             raise RuntimeError("disk full")
-        return
+        return raised
 
     monkeypatch.setattr(sync_run, "record_school", fail_for_esisar)
     report = await sync_once(fresh, HOSTS)

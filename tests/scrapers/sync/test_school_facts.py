@@ -346,9 +346,14 @@ async def test_each_run_records_what_it_did_to_the_facts(runs: Runs) -> None:
     async with create_sessionmaker(runs.db.engine)() as session:
         records = list(await session.scalars(select(SyncRun).order_by(SyncRun.id)))
     assert [record.facts for record in records] == [
-        state.report.facts.as_record() for state in runs.states
+        state.report.facts_record() for state in runs.states
     ]
-    assert records[1].facts["changed"] == 0
+    stored = sum(len(facts) for facts in runs.states[0].facts.values())
+    assert records[1].facts == {"changed": 0, "confirmed": stored, "marked_stale": 0, "findings": 0}
+    # Run 3: Ensimag's layout change; run 4: Calabria's dead link, from the link health.
+    assert [record.facts["findings"] for record in records] == [2, 0, 1, 1]
+    unical = next(school for school in runs.states[3].report.schools if school.slug == "unical")
+    assert (unical.findings, unical.facts) == (1, FactCounts())
 
 
 async def test_a_dry_run_says_what_would_change_and_writes_nothing(
