@@ -4,7 +4,9 @@ Starts a fixture web server in a separate process playing ``--sites`` partner si
 robots.txt and ``--pages`` pages with ETags, every answer delayed by ``--latency`` seconds), seeds
 a fresh SQLite catalogue with one school per site, and runs ``mobility sync``'s machinery twice:
 a cold run (every page 200) and an unchanged re-run (every page 304). For each run it reports the
-wall time against the lower bound the politeness rules allow, and the process's peak memory.
+wall time against the lower bound the politeness rules allow, what was done to the facts, and the
+process's peak memory. ``--links-only`` checks links without reading the pages (no extraction,
+no reconciliation), to tell the fetcher's cost from the extractors'.
 
     .venv/bin/python -m bench.sync_sites --sites 1000 --latency 0.05 --concurrency 16
 """
@@ -27,7 +29,9 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
+from scrapers.sync.handler import SchoolHandler, check_links_only
 from scrapers.sync.run import SyncReport, run_sync
+from scrapers.sync.school_facts import read_school_facts
 from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine
@@ -119,13 +123,17 @@ async def seed(settings: Settings, sites: int, pages: int, port: int) -> None:
 
 
 async def measure(
-    name: str, settings: Settings, policy: FetchPolicy, resolver: MappingResolver
+    name: str,
+    settings: Settings,
+    policy: FetchPolicy,
+    resolver: MappingResolver,
+    handler: SchoolHandler,
 ) -> Measure:
     engine = create_engine(settings)
     try:
         started = time.perf_counter()
         async with Fetcher(policy, resolver=resolver) as fetcher:
-            report = await run_sync(engine, fetcher, settings=settings)
+            report = await run_sync(engine, fetcher, settings=settings, handler=handler)
         seconds = time.perf_counter() - started
         async with engine.connect() as connection:
             not_modified = await connection.scalar(
@@ -173,8 +181,9 @@ async def main(args: argparse.Namespace) -> None:
             )
             resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
             bound = politeness_bound(args.sites, args.pages, args.latency, policy)
-            cold = await measure("cold (all 200)", settings, policy, resolver)
-            warm = await measure("unchanged re-run (all 304)", settings, policy, resolver)
+            handler = check_links_only if args.links_only else read_school_facts
+            cold = await measure("cold (all 200)", settings, policy, resolver, handler)
+            warm = await measure("unchanged re-run (all 304)", settings, policy, resolver, handler)
     finally:
         server.terminate()
         server.join()
@@ -192,17 +201,21 @@ def print_results(
     print(
         f"sites {args.sites}, pages per site {args.pages} (~{args.size // 1000} kB each), "
         f"latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}, "
-        f"host delay {args.host_delay:g} s"
+        f"host delay {args.host_delay:g} s, {'links only' if args.links_only else 'pages read'}"
     )
     print(f"politeness bound: {bound:.1f} s; peak RSS before the first run: {baseline:.0f} MB")
-    print("| run | wall time | / bound | links checked | statuses | answered 304 | peak RSS |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| run | wall time | / bound | links checked | statuses | answered 304 "
+        "| facts changed | facts confirmed | peak RSS |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         counts = ", ".join(f"{status.value} {n}" for status, n in sorted(run.report.counts.items()))
         print(
             f"| {run.name} | {run.seconds:.1f} s | {run.seconds / bound:.2f} | "
             f"{run.report.links_checked}/{run.report.links_total} | {counts} | "
-            f"{run.not_modified} | {run.peak_rss_mb:.0f} MB |"
+            f"{run.not_modified} | {run.report.facts.changed} | {run.report.facts.confirmed} | "
+            f"{run.peak_rss_mb:.0f} MB |"
         )
 
 
@@ -214,6 +227,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every answer")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--host-delay", type=float, default=1.0)
+    parser.add_argument(
+        "--links-only", action="store_true", help="check links without reading the pages"
+    )
     return parser.parse_args()
 
 

@@ -36,6 +36,11 @@ RECONCILE_KINDS = frozenset(
     }
 )
 
+#: The kinds whose ``detail["url"]`` names a page that could not be used as it was last read.
+PAGE_KINDS = frozenset(
+    {FETCH_FAILED, LAYOUT_CHANGED, SOFT_404, IDENTITY_MISMATCH, OTHER_PARTNER_SITE}
+)
+
 
 def fingerprint(school_id: int, kind: str, subject: Iterable[str]) -> str:
     """The stable identity of an observation."""

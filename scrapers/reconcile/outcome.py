@@ -4,20 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from scrapers.extract.facts import PageExtraction
 
 
 @dataclass(frozen=True, slots=True)
 class FetchFailure:
-    """A page that could not be fetched (or the whole school, when it is the outcome)."""
+    """A page that could not be fetched (or the whole school, when it is the outcome).
+
+    ``finding`` is False when another record already reports the failure (the sync's link
+    health raises ``dead_link`` for a link that keeps failing): the values are marked stale all
+    the same, but no ``fetch_failed`` finding repeats the observation.
+    """
 
     url: str
     reason: str
+    finding: bool = True
 
 
-#: Per page: extracted, or failed. A lone :class:`FetchFailure` means the whole school failed.
-PageOutcome = PageExtraction | FetchFailure
+@dataclass(frozen=True, slots=True)
+class PageUnchanged:
+    """A page the site says is what it was when last read in full (HTTP 304 Not Modified).
+
+    ``url`` is the address that answered (the page's final URL, the ``source_url`` of the values
+    read from it); ``checked_at`` when it answered. There is nothing to extract: the values read
+    from the page keep their value and provenance and are confirmed as of ``checked_at``
+    (``docs/decisions/0060-unchanged-pages-confirm-their-values.md``).
+    """
+
+    url: str
+    checked_at: datetime
+
+
+#: Per page: extracted, unchanged, or failed. A lone :class:`FetchFailure` means the whole
+#: school failed.
+PageOutcome = PageExtraction | PageUnchanged | FetchFailure
 Outcome = FetchFailure | Sequence[PageOutcome]
 
 

@@ -5,7 +5,9 @@ curated catalogue, which beats a scraped value. Scraped values are stored beside
 ones, never over them; a scraped value that disagrees with a curated or overridden one is a
 finding. A failed fetch, a page that is not about the school, or a page that suddenly yields
 nothing where it used to keeps the last good values, marked stale
-(``docs/decisions/0042-stale-values-and-layout-changes.md``).
+(``docs/decisions/0042-stale-values-and-layout-changes.md``). A page the site reports unchanged
+(304) confirms the values read from it, and changes nothing else
+(``docs/decisions/0060-unchanged-pages-confirm-their-values.md``).
 
 The caller owns the transaction (one per school) and commits; this module only flushes.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,10 +35,16 @@ from scrapers.reconcile.findings import (
     resolve_findings,
 )
 from scrapers.reconcile.identity import identity_mismatch, names_match, other_partner_site, soft_404
-from scrapers.reconcile.outcome import FetchFailure, Outcome, ReconcileReport, pages_of
-from scrapers.reconcile.values import Candidate, apply_candidate, candidates_of, mark_stale
+from scrapers.reconcile.outcome import (
+    FetchFailure,
+    Outcome,
+    PageUnchanged,
+    ReconcileReport,
+    pages_of,
+)
+from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_value, mark_stale
 from service.catalogue.fields import FactField
-from service.db.models import FindingSeverity
+from service.db.models import FindingSeverity, SchoolFact
 
 
 def _link_id(context: SchoolContext, page: PageExtraction) -> int | None:
@@ -89,27 +98,46 @@ def _contradiction(key: FactKey, scraped: object, catalogue: object, source: str
 
 
 def _contradictions(
-    context: SchoolContext, candidates: dict[FactKey, Candidate]
+    context: SchoolContext, values: Mapping[FactKey, Mapping[str, object]]
 ) -> list[Observation]:
+    """The scraped values (read or confirmed this run) that disagree with what is served."""
     found = []
-    for key, candidate in candidates.items():
+    for key, value in values.items():
         override = context.overrides.get(key)
-        if override is not None and override.value != dict(candidate.fact.value):
-            found.append(
-                _contradiction(key, dict(candidate.fact.value), override.value, "override")
-            )
-    address = candidates.get((FactField.ADDRESS.value, ""))
+        if override is not None and override.value != dict(value):
+            found.append(_contradiction(key, dict(value), override.value, "override"))
+    address = values.get((FactField.ADDRESS.value, ""))
     if address is not None:
         school = context.school
         city, city_source = _effective(context, "city", school.city)
-        locality = address.fact.value.get("locality")
+        locality = address.get("locality")
         if city and isinstance(locality, str) and not names_match(city, locality):
             found.append(_contradiction(("city", ""), locality, city, city_source))
         country, country_source = _effective(context, "country_code", school.country_code)
-        code = address.fact.value.get("country_code")
+        code = address.get("country_code")
         if country and isinstance(code, str) and code != country:
             found.append(_contradiction(("country_code", ""), code, country, country_source))
     return found
+
+
+def _failure(context: SchoolContext, failure: FetchFailure) -> Observation:
+    detail: dict[str, object] = {"url": failure.url, "reason": failure.reason}
+    message = f"{failure.url} could not be fetched: {failure.reason}"
+    link = context.link_ids.get(failure.url)
+    return Observation(FETCH_FAILED, (failure.url,), message, detail, link_id=link)
+
+
+def _kept(context: SchoolContext, unchanged: Mapping[str, datetime]) -> dict[FactKey, SchoolFact]:
+    """The fresh values read from pages that are unchanged: they still stand.
+
+    A stale value stays stale: its page did not give it at the last full read, or the page was
+    not readable then, and the same page proves nothing new.
+    """
+    return {
+        key: row
+        for key, row in context.facts.items()
+        if row.source_url in unchanged and not row.stale
+    }
 
 
 async def reconcile_school(
@@ -121,14 +149,14 @@ async def reconcile_school(
     observations: list[Observation] = []
     readable: list[PageExtraction] = []
     fetched_urls: set[str] = set()
+    unchanged: dict[str, datetime] = {}
     for page in pages_of(outcome):
+        if isinstance(page, PageUnchanged):
+            unchanged[page.url] = max(page.checked_at, unchanged.get(page.url, page.checked_at))
+            continue
         if isinstance(page, FetchFailure):
-            detail: dict[str, object] = {"url": page.url, "reason": page.reason}
-            message = f"{page.url} could not be fetched: {page.reason}"
-            link = context.link_ids.get(page.url)
-            observations.append(
-                Observation(FETCH_FAILED, (page.url,), message, detail, link_id=link)
-            )
+            if page.finding:
+                observations.append(_failure(context, page))
             continue
         fetched_urls |= {url for url in (page.url, page.requested_url) if url}
         problem = _judge(context, page)
@@ -138,15 +166,26 @@ async def reconcile_school(
             observations.append(problem)
             report.unusable_pages[page.url] = problem.message
 
-    candidates = candidates_of(readable)
+    kept = _kept(context, unchanged)
+    yielded = candidates_of(readable)
+    # A value an unchanged page still gives competes as it did when it was read: a page read
+    # in full this run replaces it only by being more confident, as a full read of both would.
+    candidates = {
+        key: candidate
+        for key, candidate in yielded.items()
+        if key not in kept or candidate.fact.confidence > kept[key].confidence
+    }
     for key, candidate in candidates.items():
         apply_candidate(session, context, key, candidate, report, now)
+    kept = {key: row for key, row in kept.items() if key not in candidates}
+    for row in kept.values():
+        confirm_value(row, unchanged[row.source_url], report)
 
     readable_urls = {page.url for page in readable}
-    found_fields = {field for field, _ in candidates}
+    found_fields = {field for field, _ in yielded}
     vanished: dict[str, set[str]] = defaultdict(set)
     for key, row in list(context.facts.items()):
-        if key in candidates:
+        if key in candidates or key in kept:
             continue
         mark_stale(context, key, report, now)
         # Already stale or not, a value its readable page no longer yields is still missing:
@@ -162,12 +201,15 @@ async def reconcile_school(
         observations.append(
             Observation(LAYOUT_CHANGED, (url, *names), message, {"url": url, "fields": names})
         )
-    observations += _contradictions(context, candidates)
+    current: dict[FactKey, Mapping[str, object]] = {key: row.value for key, row in kept.items()}
+    current |= {key: candidate.fact.value for key, candidate in candidates.items()}
+    observations += _contradictions(context, current)
 
     seen, written = record_findings(session, context, observations, now)
     report.findings = written
+    checked_fields = found_fields | {field for field, _ in kept}
     report.resolved_findings = resolve_findings(
-        context, seen, fetched_urls, found_fields, readable_urls, now
+        context, seen, fetched_urls, checked_fields, readable_urls, now
     )
     await session.flush()
     return report

@@ -100,10 +100,23 @@ def apply_candidate(
         session.add(row)
         context.facts[key] = row
         return
-    if row.value != value:
+    replaced = row.value != value
+    if replaced:
         _set(row, value=value, fetched_at=page.fetched_at)
     _set(row, stale=False, stale_since=None, **provenance)
-    if page.fetched_at > row.last_good_at and _set(row, last_good_at=page.fetched_at):
+    moved = page.fetched_at > row.last_good_at and _set(row, last_good_at=page.fetched_at)
+    if moved and not replaced:  # a replaced value is a change, not a confirmation
+        report.confirmed += 1
+
+
+def confirm_value(row: SchoolFact, checked_at: datetime, report: ReconcileReport) -> None:
+    """A value its unchanged page still gives: confirmed as of ``checked_at``, nothing else moves.
+
+    Its value, provenance and ``fetched_at`` (when it was read) stay; only ``last_good_at`` (when
+    a fetch last confirmed it) advances.
+    """
+    if checked_at > row.last_good_at:
+        row.last_good_at = checked_at
         report.confirmed += 1
 
 

@@ -3,7 +3,8 @@
 Exit codes of ``sync``: 0 every link checked and recorded; 4 partial (links deferred, or schools
 not recorded); 5 another run is in progress; 6 the run failed (nothing recorded, or its lease was
 lost); 2 and 3 as for every command (configuration or user error, database unreachable).
-``try`` exits 0 when the page was reached, 1 otherwise, 2 when the URL is refused.
+``try`` exits 0 when the page was reached, 1 otherwise, 2 when the URL is refused; for an HTML
+page it also prints what would be extracted from it, as ``mobility extract`` does.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Protocol
 
 import click
 
+from scrapers.extract.pipeline import extract_page
+from scrapers.extract.report import format_extraction
 from scrapers.fetch import Fetcher, FetchPolicy, FetchResult
 from scrapers.fetch.targets import UnsupportedUrlError, parse_target
 from scrapers.sync.report import format_fetch, format_summary
@@ -68,7 +71,12 @@ async def _check_schema(settings: Settings) -> None:
 
 
 async def _sync(
-    settings: Settings, policy: FetchPolicy, schools: tuple[str, ...], dry_run: bool
+    settings: Settings,
+    policy: FetchPolicy,
+    schools: tuple[str, ...],
+    *,
+    dry_run: bool,
+    refetch: bool,
 ) -> SyncReport:
     await _check_schema(settings)
     engine = create_engine(settings)
@@ -81,6 +89,7 @@ async def _sync(
                 settings=settings,
                 slugs=schools,
                 dry_run=dry_run,
+                refetch=refetch,
                 progress=progress,
             )
     finally:
@@ -93,17 +102,29 @@ async def _sync(
     "--school", "schools", multiple=True, metavar="SLUG", help="Only this school (repeatable)."
 )
 @click.option(
-    "--dry-run", is_flag=True, help="Visit and report, but take no lock and write nothing."
+    "--dry-run",
+    is_flag=True,
+    help="Visit, read and report what would change, but take no lock and write nothing.",
+)
+@click.option(
+    "--refetch",
+    is_flag=True,
+    help="Read every page in full, even unchanged ones (after the extractors changed).",
 )
 @pass_state
-def sync_command(state: CliState, schools: tuple[str, ...], dry_run: bool) -> None:
-    """Check every active link of the catalogue (or of the chosen schools) and record its health.
+def sync_command(state: CliState, schools: tuple[str, ...], dry_run: bool, refetch: bool) -> None:
+    """Check every active link and read the partners' pages into the schools' facts.
+
+    Visits the active links of the catalogue (or of the chosen schools), records their health,
+    extracts every page fetched in full and reconciles each school's facts, one transaction per
+    school.
 
     Exit status: 0 all links checked, 4 partial, 5 a run is already in progress, 6 failed.
     """
     settings = state.settings
     policy = FetchPolicy.from_settings(settings)
-    report = run_async(lambda: _sync(settings, policy, tuple(dict.fromkeys(schools)), dry_run))
+    slugs = tuple(dict.fromkeys(schools))
+    report = run_async(lambda: _sync(settings, policy, slugs, dry_run=dry_run, refetch=refetch))
     click.echo(format_summary(report))
     code = _EXIT_CODES.get(report.status, EXIT_FAILED)
     if code:
@@ -119,9 +140,10 @@ async def _try(policy: FetchPolicy, url: str) -> FetchResult:
 @click.argument("url")
 @pass_state
 def try_command(state: CliState, url: str) -> None:
-    """Fetch URL through the sync's fetcher and show what came back; writes nothing.
+    """Fetch URL through the sync's fetcher, show what came back and what would be extracted.
 
-    The same rules apply as in a sync: robots.txt, the address guard, size and time limits.
+    Writes nothing. The same rules apply as in a sync: robots.txt, the address guard, size and
+    time limits.
     """
     policy = FetchPolicy.from_settings(state.settings)
     try:
@@ -132,5 +154,10 @@ def try_command(state: CliState, url: str) -> None:
     if result.status is LinkStatus.SSRF_BLOCKED:
         raise UserError(f"refused to fetch {url}: {result.error}")
     click.echo(format_fetch(result))
+    if result.page is not None:
+        page = result.page
+        extraction = extract_page(page.text, page.final_url, page.fetched_at, requested_url=url)
+        click.echo()
+        click.echo(format_extraction(extraction))
     if not result.reached:
         raise click.exceptions.Exit(1)

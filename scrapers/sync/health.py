@@ -7,7 +7,6 @@ of its last full answer, and whatever extractors took from it).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from scrapers.sync.findings import (
     settle_finding,
 )
 from scrapers.sync.plan import PlannedLink, PlannedSchool
-from service.db.models import FindingSeverity, LinkCheck, LinkStatus, UrlHealth
+from service.db.models import Finding, FindingSeverity, LinkCheck, LinkStatus, UrlHealth
 
 #: Statuses that show the URL answers (a PDF answers, it is just not parsed).
 _ALIVE = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED, LinkStatus.UNSUPPORTED_CONTENT})
@@ -48,11 +47,18 @@ class KnownUrl:
 
 
 async def load_known_urls(session: AsyncSession, urls: Collection[str]) -> dict[str, KnownUrl]:
+    """What earlier runs know of ``urls``: validators for conditional requests, https twins.
+
+    A URL whose last check did not reach its page gets no validators: the page is read in full
+    when it comes back, so that what its failure made stale is read again rather than confirmed
+    by a 304 (``docs/decisions/0060-unchanged-pages-confirm-their-values.md``).
+    """
     rows = await session.scalars(select(UrlHealth).where(UrlHealth.url.in_(list(urls))))
     known: dict[str, KnownUrl] = {}
     for health in rows:
         validators = None
-        if health.final_url and (health.etag or health.last_modified):
+        reached = health.status in (LinkStatus.OK, LinkStatus.REDIRECTED)
+        if reached and health.final_url and (health.etag or health.last_modified):
             validators = Validators(health.final_url, health.etag, health.last_modified)
         known[health.url] = KnownUrl(validators, health.https_url)
     return known
@@ -110,11 +116,12 @@ async def record_school(
     outcomes: Mapping[str, UrlOutcome],
     update_urls: Collection[str],
     dead_after: int,
-) -> Counter[LinkStatus]:
+) -> int:
     """Write one school's visit: a check per link, URL states, findings. Never commits.
 
     ``update_urls`` are the URLs whose state this school writes (a URL shared with a school
-    recorded earlier in the run has its state written once). Returns the links per status.
+    recorded earlier in the run has its state written once). Returns how many findings were
+    raised (new, or reopened).
     """
     states = {
         health.url: health
@@ -127,31 +134,34 @@ async def record_school(
                 health = states[url] = UrlHealth(url=url, consecutive_failures=0)
                 session.add(health)
             apply_outcome(health, outcomes[url])
-    counts: Counter[LinkStatus] = Counter()
     for link in school.links:
-        result = outcomes[link.url].result
-        session.add(_link_check(run_id, link, result))
-        counts[result.status] += 1
+        session.add(_link_check(run_id, link, outcomes[link.url].result))
     await session.flush()
-    await _record_findings(session, school, states, dead_after)
-    return counts
+    return await _record_findings(session, school, states, dead_after)
+
+
+def _is_raised(existing: Finding | None) -> bool:
+    """Whether raising a finding over ``existing`` is news (new, or reopened)."""
+    return existing is None or existing.resolved_at is not None
 
 
 async def _record_findings(
     session: AsyncSession, school: PlannedSchool, states: Mapping[str, UrlHealth], dead_after: int
-) -> None:
+) -> int:
     fingerprints = {
         (kind, link.id): link_fingerprint(kind, link.url, link.owner)
         for link in school.links
         for kind in (DEAD_LINK, HTTPS_AVAILABLE)
     }
     existing = await load_findings(session, list(fingerprints.values()))
+    raised = 0
     for link in school.links:
         health = states.get(link.url)
         if health is None:
             continue
         dead = fingerprints[(DEAD_LINK, link.id)]
         if health.status.is_failure and health.consecutive_failures >= dead_after:
+            raised += _is_raised(existing.get(dead))
             raise_finding(
                 session,
                 existing.get(dead),
@@ -174,6 +184,7 @@ async def _record_findings(
             settle_finding(existing.get(dead))
         upgrade = fingerprints[(HTTPS_AVAILABLE, link.id)]
         if health.https_url and link.url.startswith("http://"):
+            raised += _is_raised(existing.get(upgrade))
             raise_finding(
                 session,
                 existing.get(upgrade),
@@ -186,3 +197,4 @@ async def _record_findings(
                 link_id=link.id,
             )
     await session.flush()
+    return raised

@@ -7,6 +7,7 @@ from collections import Counter
 from bs4 import BeautifulSoup
 
 from scrapers.fetch import FetchResult
+from scrapers.sync.handler import FactCounts
 from scrapers.sync.run import SyncReport
 from service.db.models import LinkStatus, SyncRunStatus
 from service.text import collapse_spaces
@@ -17,21 +18,47 @@ def format_counts(counts: Counter[LinkStatus]) -> str:
     return ", ".join(f"{status.value} {counts[status]}" for status in LinkStatus if counts[status])
 
 
+#: Columns of the summary after the school: right-aligned figures, then the statuses.
+_HEADER = ("school", "checked", "time", "changed", "confirmed", "stale", "findings", "statuses")
+
+
+def _fact_cells(facts: FactCounts | None, findings: int | None) -> list[str]:
+    """Values changed, confirmed, marked stale, findings raised; ``-`` for what is unknown."""
+    figures: tuple[int | None, ...] = (None, None, None)
+    if facts is not None:
+        figures = (facts.changed, facts.confirmed, facts.marked_stale)
+    return ["-" if n is None else str(n) for n in (*figures, findings)]
+
+
 def format_summary(report: SyncReport) -> str:
-    """A table per school (links checked, time, statuses), a total line, the run's verdict."""
-    rows = [("school", "checked", "time", "statuses")]
+    """A table per school, a total line, the run's verdict.
+
+    Per school: links checked, time, what was done to its facts (values changed, confirmed,
+    marked stale), the findings raised about its links and pages, and the link statuses found.
+    """
+    rows: list[tuple[str, ...]] = [_HEADER]
     for school in report.schools:
-        checked = school.checked if school.recorded or report.dry_run else 0
+        done = school.recorded or report.dry_run
+        checked = school.checked if done else 0
         statuses = format_counts(school.counts) or "-"
         if school.error:
             statuses += f" ({school.error})"
-        rows.append((school.slug, f"{checked}/{school.links}", f"{school.seconds:.1f} s", statuses))
+        facts = _fact_cells(school.facts, school.findings) if done else _fact_cells(None, None)
+        rows.append(
+            (school.slug, f"{checked}/{school.links}", f"{school.seconds:.1f} s", *facts, statuses)
+        )
     total = f"{report.links_checked}/{report.links_total}"
-    rows.append(("total", total, f"{report.seconds:.1f} s", format_counts(report.counts) or "-"))
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    statuses = format_counts(report.counts) or "-"
+    facts = _fact_cells(report.facts, report.findings)
+    rows.append(("total", total, f"{report.seconds:.1f} s", *facts, statuses))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADER) - 1)]
     lines = [
-        f"{slug:<{widths[0]}}  {checked:>{widths[1]}}  {time:>{widths[2]}}  {statuses}".rstrip()
-        for slug, checked, time, statuses in rows
+        "  ".join(
+            [f"{row[0]:<{widths[0]}}"]
+            + [f"{cell:>{width}}" for cell, width in zip(row[1:-1], widths[1:], strict=True)]
+            + [row[-1]]
+        ).rstrip()
+        for row in rows
     ]
     lines.insert(len(lines) - 1, "-" * max(len(line) for line in lines))
     lines.append(_verdict(report))
@@ -41,7 +68,10 @@ def format_summary(report: SyncReport) -> str:
 def _verdict(report: SyncReport) -> str:
     name = "dry run (nothing written)" if report.dry_run else f"run {report.run_id}"
     checked = f"{report.links_checked} of {report.links_total} links checked"
-    line = f"{name}: {report.status.value}, {checked}"
+    changed = report.facts.changed
+    verb = "would change" if report.dry_run else "changed"
+    facts = f"{changed} fact{'' if changed == 1 else 's'} {verb}"
+    line = f"{name}: {report.status.value}, {checked}, {facts}"
     if report.error:
         line += f"; {report.error}"
     elif report.status is not SyncRunStatus.OK:

@@ -2,12 +2,16 @@
 
 1. Load the plan (active links per school); unknown slugs are a user error.
 2. Take the run lock (:mod:`.lock`); close the records of runs that were killed.
-3. Open a run record, visit every school (:mod:`.visit`), record each school in its own
-   transaction (:mod:`.health`), call the page handler for every page fetched in full.
-4. Close the run record: OK, PARTIAL (deferred links or schools not recorded) or FAILED.
+3. Open a run record, visit every school (:mod:`.visit`), and as each school's links are
+   visited: read its pages with the school handler (:mod:`.handler`; by default extraction,
+   :mod:`.school_facts`), then record its link health (:mod:`.health`) and apply its pages
+   (reconciliation) in one transaction of its own.
+4. Close the run record: OK, PARTIAL (deferred links or schools not recorded) or FAILED, with
+   the links per status and what was done to the facts.
 
-A school whose transaction fails is reported and rolled back alone. ``dry_run`` visits and reports
-but takes no lock and writes nothing.
+A school whose transaction fails is reported and rolled back alone. ``dry_run`` visits, reads
+and applies each school in a transaction that is rolled back, so it reports what would change;
+it takes no lock and writes nothing.
 """
 
 from __future__ import annotations
@@ -22,16 +26,18 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
+from scrapers.sync.conditional import load_request_state
 from scrapers.sync.events import announce_sync_run, last_change_id
-from scrapers.sync.handler import PageHandler, ignore_page
-from scrapers.sync.health import KnownUrl, UrlOutcome, load_known_urls, record_school
+from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
+from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import RunLock, hold_run_lock
 from scrapers.sync.plan import PlannedSchool, load_plan
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
+from scrapers.sync.school_facts import read_school_facts
 from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
 from service.config import Settings
-from service.db.engine import create_sessionmaker
-from service.db.models import Link, LinkStatus, School, SyncRunStatus
+from service.db.engine import create_sessionmaker, intend_writes
+from service.db.models import LinkStatus, SyncRunStatus
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +77,21 @@ class SyncReport:
     def links_checked(self) -> int:
         return sum(s.checked for s in self.schools if s.recorded or self.dry_run)
 
+    @property
+    def facts(self) -> FactCounts:
+        """What the run did (or, dry, would do) to the facts of the schools it recorded."""
+        done = (s.facts for s in self.schools if s.recorded or self.dry_run)
+        return sum((facts for facts in done if facts is not None), FactCounts())
+
+    @property
+    def findings(self) -> int:
+        """Findings raised about the schools it recorded (their links and their pages)."""
+        return sum(s.findings for s in self.schools if s.recorded or self.dry_run)
+
+    def facts_record(self) -> dict[str, int]:
+        """What the run record keeps: the facts changed, confirmed, marked stale; findings."""
+        return self.facts.as_record() | {"findings": self.findings}
+
 
 class _LeaseLostError(Exception):
     pass
@@ -90,13 +111,17 @@ def judge_run(reports: Sequence[SchoolReport], *, dry_run: bool) -> SyncRunStatu
 
 
 class _Recorder:
-    """Writes each visited school in its own transaction."""
+    """Reads each visited school's pages, then writes it in its own transaction.
+
+    Without a run (``run_id`` None: a dry run) the school's pages are applied in a transaction
+    that is rolled back, and nothing else is written.
+    """
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        run_id: int,
-        handler: PageHandler,
+        run_id: int | None,
+        handler: SchoolHandler,
         dead_after: int,
     ) -> None:
         self._sessions = sessions
@@ -114,9 +139,14 @@ class _Recorder:
     ) -> None:
         if outcomes is None:
             return
+        apply = await self._read(school, outcomes, report)
+        if self._run_id is None:
+            if apply is not None:
+                await self._dry_apply(school, apply, report)
+            return
         try:
             async with self._sessions() as session, session.begin():
-                await record_school(
+                link_findings = await record_school(
                     session,
                     run_id=self._run_id,
                     school=school,
@@ -124,39 +154,50 @@ class _Recorder:
                     update_urls=[u for u in school.urls if u not in self._recorded_urls],
                     dead_after=self._dead_after,
                 )
-                report.error = await self._handle_pages(session, school, outcomes)
+                if apply is not None:
+                    await self._apply(session, school, apply, report)
         except Exception as exc:  # this school only: the others are recorded regardless
             log.exception("recording %s failed", school.slug)
             report.error = f"not recorded: {type(exc).__name__}: {exc}"
+            report.facts = None
             return
         report.recorded = True
+        report.findings = link_findings + (report.facts.findings if report.facts else 0)
         self._recorded_urls.update(school.urls)
 
-    async def _handle_pages(
-        self, session: AsyncSession, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]
-    ) -> str | None:
-        pages = [(link, outcomes[link.url].result.page) for link in school.links]
-        errors: list[str] = []
-        if all(page is None for _, page in pages):
+    async def _read(
+        self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome], report: SchoolReport
+    ) -> ApplySchool | None:
+        results = {url: outcome.result for url, outcome in outcomes.items()}
+        try:
+            return await self._handler(school, results)
+        except Exception as exc:  # a defect in reading: the link health is recorded regardless
+            log.exception("reading the pages of %s failed", school.slug)
+            report.error = f"pages not read: {type(exc).__name__}: {exc}"
             return None
-        school_row = await session.get_one(School, school.id)
-        for link, page in pages:
-            if page is None:
-                continue
-            link_row = await session.get_one(Link, link.id)
+
+    async def _apply(
+        self, session: AsyncSession, school: PlannedSchool, apply: ApplySchool, report: SchoolReport
+    ) -> None:
+        try:
+            async with session.begin_nested():
+                report.facts = await apply(session)
+        except Exception as exc:  # rolled back to the savepoint: the link health stays
+            log.exception("applying the pages of %s failed", school.slug)
+            report.error = f"pages not applied: {type(exc).__name__}: {exc}"
+
+    async def _dry_apply(
+        self, school: PlannedSchool, apply: ApplySchool, report: SchoolReport
+    ) -> None:
+        async with self._sessions() as session:
             try:
-                async with session.begin_nested():
-                    await self._handler(session, school_row, link_row, page)
+                report.facts = await apply(session)
+                report.findings = report.facts.findings
             except Exception as exc:
-                log.exception("the page handler failed on %s", link.url)
-                errors.append(f"page handler failed on {link.url}: {type(exc).__name__}: {exc}")
-        return "; ".join(errors) or None
-
-
-async def _dry_record(
-    school: PlannedSchool, outcomes: Mapping[str, UrlOutcome] | None, report: SchoolReport
-) -> None:
-    """A dry run records nothing."""
+                log.exception("applying the pages of %s failed", school.slug)
+                report.error = f"pages not applied: {type(exc).__name__}: {exc}"
+            finally:
+                await session.rollback()
 
 
 def _then(record: Recorder, on_school: SchoolDone) -> Recorder:
@@ -192,7 +233,8 @@ async def run_sync(
     settings: Settings,
     slugs: Sequence[str] = (),
     dry_run: bool = False,
-    handler: PageHandler = ignore_page,
+    refetch: bool = False,
+    handler: SchoolHandler = read_school_facts,
     progress: Progress | None = None,
     exclude: Collection[str] = (),
     stop: asyncio.Event | None = None,
@@ -200,6 +242,9 @@ async def run_sync(
 ) -> SyncReport:
     """Run one sync with ``fetcher`` (already entered) over the database behind ``engine``.
 
+    ``handler`` reads and applies each school's pages (extraction and reconciliation by default;
+    :func:`scrapers.sync.handler.check_links_only` only checks links). ``refetch`` reads every
+    page in full instead of asking whether it changed (:mod:`.conditional`).
     ``exclude`` leaves schools (slugs) out of the plan (the scheduler's backed-off schools).
     Once ``stop`` is set, the school being recorded is finished and the run ends there, recorded
     as FAILED with :func:`stopped_error` and ``report.stopped`` set. ``on_school`` is awaited
@@ -207,7 +252,9 @@ async def run_sync(
     """
     loop = asyncio.get_running_loop()
     started = loop.time()
-    sessions = create_sessionmaker(engine)
+    # Each school's transaction reads before it writes while the run's lease is renewed on
+    # SQLite: it takes the write lock as it begins, rather than fail at its first write.
+    sessions = create_sessionmaker(intend_writes(engine))
     async with sessions() as session:
         plan = await load_plan(session, slugs)
     if exclude:
@@ -220,10 +267,12 @@ async def run_sync(
         in_flight = fetcher.policy.concurrency * SCHOOLS_PER_SLOT
         return Visit(fetcher, known, progress=progress or NoProgress(), schools_in_flight=in_flight)
 
+    urls = {url for school in plan for url in school.urls}
     if dry_run:
         async with sessions() as session:
-            known = await load_known_urls(session, {u for s in plan for u in s.urls})
-        reports = await visit(known).run(plan, _dry_record)
+            known = await load_request_state(session, urls, refetch=refetch)
+        dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs)
+        reports = await visit(known).run(plan, dry)
         report = SyncReport(judge_run(reports, dry_run=True), reports, dry_run=True)
         report.counts = sum((r.counts for r in reports), Counter())
         report.seconds = loop.time() - started
@@ -232,7 +281,7 @@ async def run_sync(
     async with hold_run_lock(engine, settings.sync_lease_ttl) as lock:
         async with sessions() as session, session.begin():
             await close_interrupted_runs(session)
-            known = await load_known_urls(session, {u for s in plan for u in s.urls})
+            known = await load_request_state(session, urls, refetch=refetch)
             run = await open_run(session, schools=slugs, runner=lock.holder)
             changes_before = await last_change_id(session)
         run_id = run.id
@@ -279,6 +328,7 @@ async def run_sync(
                 links_checked=report.links_checked,
                 counts={status.value: n for status, n in report.counts.items()},
                 errors={r.slug: r.error for r in reports if r.error},
+                facts=report.facts_record(),
                 error=error,
             )
             await announce_sync_run(

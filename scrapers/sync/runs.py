@@ -45,6 +45,7 @@ async def close_run(
     links_checked: int,
     counts: Mapping[str, int],
     errors: Mapping[str, str],
+    facts: Mapping[str, int] | None = None,
     error: str | None = None,
 ) -> None:
     await session.execute(
@@ -57,6 +58,7 @@ async def close_run(
             links_checked=links_checked,
             counts=dict(sorted(counts.items())),
             errors=dict(sorted(errors.items())),
+            facts=dict(facts or {}),
             error=error,
         )
     )

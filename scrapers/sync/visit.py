@@ -16,6 +16,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from scrapers.fetch import Fetcher, FetchResult
+from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedSchool
 from service.db.models import LinkStatus
@@ -61,6 +62,10 @@ class SchoolReport:
     #: Why the school's results were not (all) recorded.
     error: str | None = None
     recorded: bool = False
+    #: What applying its pages did to the school's facts; None when they were not applied.
+    facts: FactCounts | None = None
+    #: Findings raised for the school by this run (new or reopened): its links' and its pages'.
+    findings: int = 0
 
     @property
     def checked(self) -> int:

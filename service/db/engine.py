@@ -4,6 +4,12 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout, so that API rea
 refused with "database is locked" while a sync writes. pysqlite's own transaction handling is
 switched off and SQLAlchemy emits ``BEGIN`` itself: that is SQLAlchemy's documented recipe for
 correct SAVEPOINT and transaction behaviour on SQLite. Postgres connections are pre-pinged.
+
+A SQLite transaction that reads before it writes fails at its first write ("database is locked",
+without waiting) when another connection committed a write in between: its snapshot is too old
+to write from. Units of work that read first while other connections may write (a sync's school,
+whose run renews its lease meanwhile) use :func:`intend_writes`, which begins them with
+``BEGIN IMMEDIATE``: they wait (up to the busy timeout) for the write lock before they read.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from service.config import Settings
 from service.db.versioning import VersionedSession
+
+#: Execution option: begin SQLite transactions with ``BEGIN IMMEDIATE`` (see the module docstring).
+WRITE_INTENT = "mobility_write_intent"
 
 
 def _prepare_sqlite_file(url: URL) -> None:
@@ -47,7 +56,8 @@ def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(WRITE_INTENT, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) -> AsyncEngine:
@@ -65,6 +75,14 @@ def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) 
     options.setdefault("pool_pre_ping", True)
     options.setdefault("connect_args", {"timeout": settings.db_connect_timeout})
     return create_async_engine(url, **options)
+
+
+def intend_writes(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine (and pool), whose transactions take SQLite's write lock as they begin.
+
+    Nothing changes on PostgreSQL, where a transaction that read first can write.
+    """
+    return engine.execution_options(**{WRITE_INTENT: True})
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -106,6 +106,10 @@ class SyncRun(Base):
     counts: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: School slug → the error that kept its results from being recorded.
     errors: Mapped[dict[str, object]] = mapped_column(default=dict)
+    #: What the run did to the scraped facts, summed over the schools it recorded (values
+    #: ``changed``, ``confirmed``, ``marked_stale``), and the ``findings`` it raised about their
+    #: links and pages (new or reopened).
+    facts: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: What ended the run early, if anything (interrupted, lease lost).
     error: Mapped[str | None] = mapped_column(Text)
     #: Host name and process id of the runner, to tell runs apart in logs.

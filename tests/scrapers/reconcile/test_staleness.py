@@ -83,6 +83,7 @@ async def test_a_page_whose_layout_changed_keeps_its_last_good_values_with_a_fin
     assert facts[("phone", "+33476827200")].stale is False  # the footer still gives it
     assert {field for field, _ in report.marked_stale} == set(EXCHANGE_FIELDS)
     assert [change.field for change in report.changes] == ["logo"]  # the new logo is a change
+    assert report.confirmed == 2  # the phone and the description; the new logo is not confirmed
     (finding,) = await _findings(session, school)
     assert finding.kind == LAYOUT_CHANGED
     assert finding.detail == {"url": ENSIMAG_URL, "fields": EXCHANGE_FIELDS}

@@ -11,13 +11,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from scrapers.fetch import FetchedPage, Fetcher, FetchPolicy, MappingResolver
-from scrapers.sync.handler import PageHandler, ignore_page
+from scrapers.fetch import Fetcher, FetchPolicy, FetchResult, MappingResolver
+from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
 from scrapers.sync.lock import RunInProgressError, hold_run_lock
+from scrapers.sync.plan import PlannedSchool
 from scrapers.sync.run import SyncReport, run_sync
+from scrapers.sync.school_facts import read_school_facts
 from service.config import Settings
 from service.db.engine import create_sessionmaker
-from service.db.models import Link, LinkCheck, School, UrlHealth
+from service.db.models import LinkCheck, School, UrlHealth
 from tests.databases import BACKENDS, TestDatabase, migrated_database
 from tests.factories import make_link, make_school
 from tests.scrapers.conftest import LOOPBACK_POLICY
@@ -52,17 +54,32 @@ async def seed(engine: AsyncEngine, catalogue: Mapping[str, Sequence[str]]) -> d
 
 @dataclass(slots=True)
 class RecordingHandler:
-    """A page handler that remembers what it was given (and can be told to fail)."""
+    """A school handler that remembers the pages it was given in full.
+
+    It can be told to fail while reading (``fail_reading``) or while applying (``fail_for``)
+    the pages of some schools; applying writes nothing.
+    """
 
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     fail_for: set[str] = field(default_factory=set)
+    fail_reading: set[str] = field(default_factory=set)
 
     async def __call__(
-        self, session: AsyncSession, school: School, link: Link, page: FetchedPage
-    ) -> None:
-        self.calls.append((school.slug, link.url, page.text))
-        if school.slug in self.fail_for:
-            raise ValueError(f"cannot read {school.slug}'s page")
+        self, school: PlannedSchool, results: Mapping[str, FetchResult]
+    ) -> ApplySchool:
+        if school.slug in self.fail_reading:
+            raise ValueError(f"cannot parse {school.slug}'s page")
+        for url in school.urls:
+            page = results[url].page
+            if page is not None:
+                self.calls.append((school.slug, url, page.text))
+
+        async def apply(session: AsyncSession) -> FactCounts:
+            if school.slug in self.fail_for:
+                raise ValueError(f"cannot read {school.slug}'s page")
+            return FactCounts()
+
+        return apply
 
 
 async def sync_once(
@@ -73,7 +90,8 @@ async def sync_once(
     policy: FetchPolicy = LOOPBACK_POLICY,
     slugs: Sequence[str] = (),
     dry_run: bool = False,
-    handler: PageHandler = ignore_page,
+    refetch: bool = False,
+    handler: SchoolHandler = read_school_facts,
     ssl_context: ssl.SSLContext | None = None,
 ) -> SyncReport:
     async with Fetcher(policy, resolver=resolver, ssl_context=ssl_context) as fetcher:
@@ -83,6 +101,7 @@ async def sync_once(
             settings=settings or sync_settings(db),
             slugs=slugs,
             dry_run=dry_run,
+            refetch=refetch,
             handler=handler,
         )
 

@@ -19,8 +19,10 @@ from sqlalchemy import select
 from scrapers.sync.lock import hold_run_lock
 from scrapers.sync.runs import INTERRUPTED
 from service.db.engine import create_sessionmaker
-from service.db.models import LinkCheck, SyncRun, SyncRunStatus
+from service.db.models import LinkCheck, School, SchoolFact, SyncRun, SyncRunStatus
 from tests.databases import TestDatabase
+from tests.factories import make_link, make_school
+from tests.scrapers.extract.fixture_pages import read_page
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer, Page
 from tests.scrapers.sync.conftest import count_rows, seed, until_free
@@ -80,16 +82,19 @@ async def test_sync_checks_every_link_prints_a_summary_and_exits_0(
     assert code == 0, err
     lines = out.splitlines()
     cells = [line.split() for line in lines]
-    assert cells[0] == ["school", "checked", "time", "statuses"]
-    # Each row without its time ("0.1 s"): school, checked/links, statuses.
+    assert cells[0] == [
+        "school", "checked", "time", "changed", "confirmed", "stale", "findings", "statuses"
+    ]  # fmt: skip
+    # Each row without its time ("0.1 s"): school, checked/links, facts, statuses. These pages
+    # hold nothing about the schools (the acceptance test has pages that do).
     assert [row[:2] + row[4:] for row in (cells[1], cells[2], cells[4])] == [
-        ["aalto", "1/1", "OK", "1"],
-        ["esisar", "1/1", "OK", "1"],
-        ["total", "2/2", "OK", "2"],
+        ["aalto", "1/1", "0", "0", "0", "0", "OK", "1"],
+        ["esisar", "1/1", "0", "0", "0", "0", "OK", "1"],
+        ["total", "2/2", "0", "0", "0", "0", "OK", "2"],
     ]
-    assert lines[-1] == "run 1: OK, 2 of 2 links checked"
+    assert lines[-1] == "run 1: OK, 2 of 2 links checked, 0 facts changed"
     again, out, _ = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
-    assert (again, out.splitlines()[-1]) == (0, "run 2: OK, 2 of 2 links checked")
+    assert (again, out.splitlines()[-1]) == (0, "run 2: OK, 2 of 2 links checked, 0 facts changed")
     assert [r.headers.get("if-none-match") for r in web.requests_for(LOCAL, "/aalto")] == [
         None,
         '"a1"',
@@ -105,7 +110,7 @@ async def test_a_partial_run_exits_4(
     code, out, _ = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
     assert code == 4
     assert out.splitlines()[-1] == (
-        "run 1: PARTIAL, 1 of 2 links checked (1 deferred to the next run)"
+        "run 1: PARTIAL, 1 of 2 links checked, 0 facts changed (1 deferred to the next run)"
     )
 
 
@@ -128,7 +133,9 @@ async def test_dry_run_and_school_selection(
     env = environment(fresh, **LOOPBACK)
     code, out, _ = await mobility("sync", "--dry-run", "--school", "esisar", env=env, cwd=tmp_path)
     assert code == 0
-    assert out.splitlines()[-1] == "dry run (nothing written): OK, 1 of 1 links checked"
+    assert out.splitlines()[-1] == (
+        "dry run (nothing written): OK, 1 of 1 links checked, 0 facts would change"
+    )
     assert [r.path for r in web.requests] == ["/robots.txt", "/esisar"]
     assert await count_rows(fresh.engine, SyncRun) == 0
     code, out, err = await mobility("sync", "--school", "nowhere", env=env, cwd=tmp_path)
@@ -232,3 +239,103 @@ async def test_try_on_a_missing_page_exits_1(web: FixtureServer, tmp_path: Path)
     code, out, _ = await mobility("try", target, env=environment(None, **LOOPBACK), cwd=tmp_path)
     assert code == 1
     assert "status  BROKEN (HTTP 404)" in out
+
+
+UNICAL_PATH = "/portale/international/incoming/"
+SHERBROOKE_PATH = "/international/fr/etudiants-internationaux/echange"
+
+
+async def _facts_by_school(fresh: TestDatabase) -> dict[str, dict[tuple[str, str], SchoolFact]]:
+    async with create_sessionmaker(fresh.engine)() as session:
+        rows = await session.execute(
+            select(SchoolFact, School.slug).join(School, School.id == SchoolFact.school_id)
+        )
+        found: dict[str, dict[tuple[str, str], SchoolFact]] = {}
+        for fact, slug in rows.all():
+            found.setdefault(slug, {})[(fact.field, fact.key)] = fact
+        return found
+
+
+def _fact_cells(out: str) -> dict[str, list[str]]:
+    """School → its changed, confirmed, stale and findings cells in the summary."""
+    rows = (line.split() for line in out.splitlines()[1:-1] if not line.startswith("---"))
+    return {cells[0]: cells[4:8] for cells in rows}
+
+
+async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
+    fresh: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    async with FixtureServer() as other:
+        web.site(LOCAL).page(UNICAL_PATH, read_page("unical-incoming-students-it"), etag='"u1"')
+        sherbrooke_page = read_page("usherbrooke-etudiants-echange-fr")
+        other.site(LOCAL).page(SHERBROOKE_PATH, sherbrooke_page, etag='"s1"')
+        urls = {
+            "unical": web.url(LOCAL, UNICAL_PATH),
+            "usherbrooke": other.url(LOCAL, SHERBROOKE_PATH),
+        }
+        async with create_sessionmaker(fresh.engine)() as session:
+            for slug, name, country in (
+                ("unical", "University of Calabria", "IT"),
+                ("usherbrooke", "Université de Sherbrooke", "CA"),
+            ):
+                school = await make_school(session, slug=slug, name=name, country_code=country)
+                await make_link(session, url=urls[slug], school=school)
+            await session.commit()
+        env = environment(fresh, **LOOPBACK)
+
+        code, out, err = await mobility("sync", env=env, cwd=tmp_path)
+        assert code == 0, err
+        facts = await _facts_by_school(fresh)
+        again, second, err = await mobility("sync", env=env, cwd=tmp_path)
+        assert again == 0, err
+
+    stored = {slug: len(facts[slug]) for slug in urls}
+    assert _fact_cells(out) == {
+        "unical": [str(stored["unical"]), "0", "0", "0"],
+        "usherbrooke": [str(stored["usherbrooke"]), "0", "0", "0"],
+        "total": [str(sum(stored.values())), "0", "0", "0"],
+    }
+    assert out.splitlines()[-1] == (
+        f"run 1: OK, 2 of 2 links checked, {sum(stored.values())} facts changed"
+    )
+    for slug, url in urls.items():
+        fields = {field for field, _ in facts[slug]}
+        assert {"deadline", "language_requirement", "credits", "email", "phone"} <= fields
+        assert {fact.source_url for fact in facts[slug].values()} == {url}
+    assert facts["unical"][("deadline", "application/autumn")].value["date"] == "2025-06-15"
+
+    assert _fact_cells(second) == {
+        "unical": ["0", str(stored["unical"]), "0", "0"],
+        "usherbrooke": ["0", str(stored["usherbrooke"]), "0", "0"],
+        "total": ["0", str(sum(stored.values())), "0", "0"],
+    }
+    assert second.splitlines()[-1] == "run 2: OK, 2 of 2 links checked, 0 facts changed"
+    assert [r.headers.get("if-none-match") for r in web.requests_for(LOCAL, UNICAL_PATH)] == [
+        None,
+        '"u1"',
+    ]
+    after = await _facts_by_school(fresh)
+    assert {
+        slug: {key: (f.value, f.fetched_at) for key, f in rows.items()}
+        for slug, rows in after.items()
+    } == {
+        slug: {key: (f.value, f.fetched_at) for key, f in rows.items()}
+        for slug, rows in facts.items()
+    }
+
+
+async def test_try_also_prints_what_would_be_extracted(web: FixtureServer, tmp_path: Path) -> None:
+    web.site(LOCAL).page(UNICAL_PATH, read_page("unical-incoming-students-it"))
+    target = web.url(LOCAL, UNICAL_PATH)
+    code, out, err = await mobility("try", target, env=environment(None, **LOOPBACK), cwd=tmp_path)
+    assert code == 0, err
+    fetched, extracted = out.split("\n\n", 1)
+    assert ["status", "OK (HTTP 200)"] in [line.split(None, 1) for line in fetched.splitlines()]
+    lines = extracted.splitlines()
+    assert lines[0].startswith(f"{target} (adapter generic, fetched ")
+    assert "  deadline:" in lines
+    assert "    application/autumn: 2025-06-15" in lines
+    assert "    en/cefr/required: en B2 required" in lines
+    assert "    semester: min 20 ECTS per semester" in lines
+    assert "    incoming@unical.example" in " ".join(lines)
+    assert not (tmp_path / "var").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,15 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.fetch import FetchedPage, Fetcher
+from scrapers.fetch import Fetcher, FetchResult
+from scrapers.sync.handler import ApplySchool, FactCounts
 from scrapers.sync.lock import hold_run_lock
 from scrapers.sync.plan import PlannedSchool
 from scrapers.sync.run import SyncReport, run_sync
 from scrapers.sync.visit import SchoolReport
 from service.config import Settings
 from service.db.engine import create_sessionmaker
-from service.db.models import Link, School, SchoolFactChange, SyncRunStatus, WebhookDelivery
+from service.db.models import SchoolFactChange, SyncRunStatus, WebhookDelivery
 from service.db.types import utcnow
 from tests.databases import TestDatabase, migrated_database
 from tests.scrapers.conftest import LOOPBACK_POLICY
@@ -76,20 +78,23 @@ async def test_values_changed_by_a_run_are_announced_as_a_catalogue_change(
     await seed(fresh.engine, two_schools(web))
 
     async def change_a_value(
-        session: AsyncSession, school: School, link: Link, page: FetchedPage
-    ) -> None:
-        if school.slug == "esisar":
-            new = {"value": "2026-03-15"}
-            session.add(
-                SchoolFactChange(
-                    school_id=school.id,
-                    field="deadline",
-                    key="autumn",
-                    new_value=new,
-                    changed_at=utcnow(),
-                    source_url=link.url,
+        school: PlannedSchool, results: Mapping[str, FetchResult]
+    ) -> ApplySchool:
+        async def apply(session: AsyncSession) -> FactCounts:
+            if school.slug == "esisar":
+                session.add(
+                    SchoolFactChange(
+                        school_id=school.id,
+                        field="deadline",
+                        key="autumn",
+                        new_value={"value": "2026-03-15"},
+                        changed_at=utcnow(),
+                        source_url=next(iter(school.urls)),
+                    )
                 )
-            )
+            return FactCounts()
+
+        return apply
 
     report = await sync_once(fresh, HOSTS, settings=_settings(fresh), handler=change_a_value)
     (finished, finished_data), (changed, changed_data) = await _events(fresh)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 import scrapers.sync.run as sync_run
 from scrapers.fetch import MappingResolver
+from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import record_school
 from scrapers.sync.runs import INTERRUPTED
 from service.db.engine import create_sessionmaker
@@ -90,10 +91,10 @@ async def test_a_school_that_cannot_be_recorded_leaves_the_others_recorded(
     esisar_before = await health_of(fresh.engine, catalogue["esisar"][0])
 
     async def fail_for_esisar(session, *, school, **options):  # type: ignore[no-untyped-def]
-        await record_school(session, school=school, **options)
+        raised = await record_school(session, school=school, **options)
         if school.slug == "esisar":
             raise RuntimeError("disk full")
-        return
+        return raised
 
     monkeypatch.setattr(sync_run, "record_school", fail_for_esisar)
     report = await sync_once(fresh, HOSTS)
@@ -113,7 +114,7 @@ async def test_a_school_that_cannot_be_recorded_leaves_the_others_recorded(
     assert (run.links_total, run.links_checked) == (2, 1)
 
 
-async def test_a_failing_page_handler_keeps_the_link_health(
+async def test_a_handler_failing_to_apply_keeps_the_link_health(
     fresh: TestDatabase, web: FixtureServer
 ) -> None:
     catalogue = two_schools(web)
@@ -121,11 +122,10 @@ async def test_a_failing_page_handler_keeps_the_link_health(
     handler = RecordingHandler(fail_for={"aalto"})
     report = await sync_once(fresh, HOSTS, handler=handler)
     assert report.status is SyncRunStatus.PARTIAL
-    aalto = report.schools[0]
-    assert aalto.recorded
-    assert aalto.error == (
-        f"page handler failed on {catalogue['aalto'][0]}: ValueError: cannot read aalto's page"
-    )
+    aalto, esisar = report.schools
+    assert (aalto.recorded, aalto.facts) == (True, None)
+    assert aalto.error == "pages not applied: ValueError: cannot read aalto's page"
+    assert (esisar.recorded, esisar.error, esisar.facts) == (True, None, FactCounts())
     assert (await health_of(fresh.engine, catalogue["aalto"][0])).status is LinkStatus.OK
     assert sorted(slug for slug, _, _ in handler.calls) == ["aalto", "esisar"]
 
@@ -149,6 +149,23 @@ async def test_every_run_moves_the_data_version_a_dry_run_does_not(
     # Unchanged pages still get a new check time, which the API serves.
     await sync_once(fresh, HOSTS)
     assert await _data_version(fresh) > first
+
+
+async def test_a_handler_failing_to_read_keeps_the_link_health_and_the_other_schools(
+    fresh: TestDatabase, web: FixtureServer
+) -> None:
+    catalogue = two_schools(web)
+    await seed(fresh.engine, catalogue)
+    handler = RecordingHandler(fail_reading={"esisar"})
+    report = await sync_once(fresh, HOSTS, handler=handler)
+    assert report.status is SyncRunStatus.PARTIAL
+    errors = {school.slug: (school.recorded, school.error) for school in report.schools}
+    assert errors == {
+        "aalto": (True, None),
+        "esisar": (True, "pages not read: ValueError: cannot parse esisar's page"),
+    }
+    assert (await health_of(fresh.engine, catalogue["esisar"][0])).status is LinkStatus.OK
+    assert [slug for slug, _, _ in handler.calls] == ["aalto"]
 
 
 async def test_a_second_run_over_unchanged_pages_is_answered_by_304s_and_changes_nothing(

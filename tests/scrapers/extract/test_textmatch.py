@@ -1,0 +1,24 @@
+"""Folding keeps offsets: the folded copy has the same length, character for character."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.textmatch import fold_aligned
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Date Limite : 15 MARS", "date limite : 15 mars"),
+        ("Année complète, 1er février", "annee complete, 1er fevrier"),
+        ("Hakuaika päättyy 15.4.", "hakuaika paattyy 15.4."),
+        # "İ" loses its dot like any accent (lower-casing it whole would give two characters).
+        ("İstanbul Straße", "istanbul straße"),
+        ("ǅ ﬁ", "ǆ ﬁ"),
+        ("\u03a3\u0391\u03a3 \u03a9mega", "\u03c3\u03b1\u03c3 \u03c9mega"),  # Greek
+    ],
+)
+def test_folding_removes_case_and_accents_and_keeps_every_offset(text: str, folded: str) -> None:
+    assert fold_aligned(text) == folded
+    assert len(fold_aligned(text)) == len(text)

@@ -1,0 +1,49 @@
+"""Engines: SQLite transactions that intend to write take the write lock as they begin."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from service.config import Settings
+from service.db.engine import create_engine, intend_writes
+
+
+def _settings(path: Path) -> Settings:
+    return Settings(database_url=f"sqlite:///{path}", _env_file=None)
+
+
+def _can_write(path: Path) -> bool:
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(("intent", "others_can_write"), [(False, True), (True, False)])
+async def test_a_write_intent_holds_the_write_lock_from_the_first_read(
+    tmp_path: Path, intent: bool, others_can_write: bool
+) -> None:
+    path = tmp_path / "engine.sqlite3"
+    engine = create_engine(_settings(path))
+    try:
+        async with engine.begin() as setup:
+            await setup.execute(text("CREATE TABLE lease (holder TEXT)"))
+        chosen = intend_writes(engine) if intent else engine
+        async with chosen.connect() as connection, connection.begin():
+            await connection.execute(text("SELECT count(*) FROM lease"))
+            assert _can_write(path) is others_can_write
+            await connection.execute(text("INSERT INTO lease VALUES ('run')"))
+    finally:
+        await engine.dispose()
