@@ -24,6 +24,11 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from service.config import Settings
 from service.db.versioning import VersionedSession
 
+#: Execution option: on SQLite, start the transaction with ``BEGIN IMMEDIATE`` (take the write
+#: lock first, waiting up to the busy timeout) instead of upgrading a read snapshot at the first
+#: write, which fails at once if another connection wrote in between. Ignored by PostgreSQL.
+BEGIN_IMMEDIATE = "mobility_begin_immediate"
+
 
 def _prepare_sqlite_file(url: URL) -> None:
     database = url.database or ""
@@ -47,7 +52,8 @@ def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) -> AsyncEngine:

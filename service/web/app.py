@@ -35,17 +35,18 @@ def create_app(settings: Settings) -> Starlette:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept", REQUEST_ID_HEADER],
+                allow_headers=["Content-Type", "Accept", "Authorization", REQUEST_ID_HEADER],
                 expose_headers=[REQUEST_ID_HEADER],
                 max_age=600,
             )
         )
+    routes = [
+        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", build_readyz(settings), methods=["GET"]),
+    ]
     return Starlette(
-        routes=[
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", build_readyz(settings), methods=["GET"]),
-        ],
+        routes=routes,
         middleware=middleware,
         lifespan=build_lifespan(settings),
     )
