@@ -13,20 +13,24 @@ from starlette.routing import Route
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
+from service.observability.metrics import Metrics
 from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
+from service.web.metrics_route import build_metrics_route
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The application: /graphql (GraphQL and GraphiQL), /healthz, /readyz."""
+    """The application: /graphql (GraphQL and GraphiQL), /healthz, /readyz, /metrics."""
+    metrics = Metrics() if settings.metrics_enabled else None
     endpoint = GraphQLEndpoint(
         settings,
         build_schema(settings),
         response_cache=ResponseCache(settings.response_cache_bytes),
         search_indexes=SearchIndexCache(),
+        metrics=metrics,
     )
     middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
@@ -45,6 +49,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
     ]
+    if metrics is not None:
+        routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))
     return Starlette(
         routes=routes,
         middleware=middleware,
