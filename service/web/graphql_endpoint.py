@@ -251,7 +251,7 @@ async def _commit_or_roll_back(
     """
     if errors:
         await db.run(AsyncSession.rollback)
-        logger.warning("request %s: mutation failed; nothing it did was kept", request_id)
+        logger.warning("request %s: the mutation had errors; nothing was written", request_id)
         return False
     await db.run(AsyncSession.commit)
     read_at = time.monotonic()
