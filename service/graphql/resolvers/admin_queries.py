@@ -10,7 +10,7 @@ from service.db.models import JobStatus as DbJobStatus
 from service.graphql.context import GraphQLInfo
 from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.admin_access import admin_actor
-from service.graphql.resolvers.catalogue import check_page_size
+from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE, check_page_size
 from service.graphql.types.admin import (
     AdminActionsResult,
     AdminRefused,
@@ -32,14 +32,12 @@ from service.operations.job_queue import list_job_requests
 from service.operations.scheduler_state import read_scheduler_states
 from service.operations.school_backoff import list_school_backoffs
 
-DEFAULT_ADMIN_PAGE = 50
-
 _FIRST = strawberry.argument(description="How many, newest first (up to the server's maximum).")
 
 
 async def resolve_admin_actions(
     info: GraphQLInfo,
-    first: Annotated[int, _FIRST] = DEFAULT_ADMIN_PAGE,
+    first: Annotated[int, _FIRST] = DEFAULT_PAGE_SIZE,
     before: Annotated[
         int | None,
         strawberry.argument(description="Only entries older than this `id` (the next page)."),
@@ -62,7 +60,7 @@ async def resolve_job_requests(
     status: Annotated[
         JobStatus | None, strawberry.argument(description="Only requests in this status.")
     ] = None,
-    first: Annotated[int, _FIRST] = DEFAULT_ADMIN_PAGE,
+    first: Annotated[int, _FIRST] = DEFAULT_PAGE_SIZE,
 ) -> JobRequestsResult:
     actor = admin_actor(info)
     if isinstance(actor, AdminRefused):
