@@ -36,8 +36,8 @@ class JobStatus(enum.Enum):
     FAILED = strawberry.enum_value("failed", description="Ended with an error (see `result`).")
 
 
-@strawberry.enum(description="How a scheduled run ended.")
-class RunStatus(enum.Enum):
+@strawberry.enum(description="How the scheduler's last run of a job ended.")
+class JobRunStatus(enum.Enum):
     SUCCEEDED = strawberry.enum_value("succeeded", description="It did its work.")
     FAILED = strawberry.enum_value("failed", description="It failed (see the summary).")
     INTERRUPTED = strawberry.enum_value(
@@ -125,7 +125,7 @@ class ScheduledJob:
     job: str = strawberry.field(description='"sync" or "import_faq".')
     last_started_at: datetime | None = strawberry.field(description="When the last run started.")
     last_finished_at: datetime | None = strawberry.field(description="When it ended.")
-    last_status: RunStatus | None = strawberry.field(description="How it ended.")
+    last_status: JobRunStatus | None = strawberry.field(description="How it ended.")
     last_summary: str | None = strawberry.field(description="What it did, in a sentence.")
     last_success_at: datetime | None = strawberry.field(description="When a run last succeeded.")
     next_run_at: datetime | None = strawberry.field(description="When it is planned to run next.")
@@ -137,7 +137,7 @@ class ScheduledJob:
             job=row.job,
             last_started_at=row.last_started_at,
             last_finished_at=row.last_finished_at,
-            last_status=None if row.last_status is None else RunStatus(row.last_status.value),
+            last_status=None if row.last_status is None else JobRunStatus(row.last_status.value),
             last_summary=row.last_summary,
             last_success_at=row.last_success_at,
             next_run_at=row.next_run_at,
