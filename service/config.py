@@ -268,6 +268,11 @@ class Settings(BaseSettings):
         description="Memory for cached query responses (keyed on the data version); 0 disables.",
     )
 
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Serve /metrics (Prometheus text format) and count GraphQL requests.",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -1,8 +1,9 @@
 """What an import would change: a pure comparison of the page's catalogue with the snapshot.
 
 ``--dry-run`` prints this plan; a real run applies it (:mod:`scrapers.faq.apply`). Rows the
-page no longer lists are retired, never deleted; rows it lists again are restored. An
-identical page yields an empty plan, so a re-import writes nothing at all.
+page no longer lists are retired, never deleted; rows it lists again are restored, except a school
+an admin retired (decision 0077). An identical page yields an empty plan, so a re-import writes
+nothing at all.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def diff_table(
             for name, value in values.items()
             if row.values.get(name) != value
         }
-        if row.retired:
+        if row.retired and not row.held:
             fields["retired"] = (True, False)
         if fields:
             plan.changed.append(Change(key, row.id, label(key), fields))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from scrapers.faq.catalogue import OfferKey
 from scrapers.faq.findings import ORIGIN, LinkKey
+from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
 from service.db.models import (
     Country,
     FaqRevision,
@@ -25,6 +26,7 @@ from service.db.models import (
     Offer,
     Programme,
     School,
+    SchoolOverride,
     SelectionRule,
     school_programme,
 )
@@ -44,6 +46,8 @@ class Row:
     id: int
     values: dict[str, object]
     retired: bool = False
+    #: Retired by an admin (``retireSchool``): listed again, it stays retired (decision 0077).
+    held: bool = False
 
 
 @dataclass(slots=True)
@@ -91,9 +95,27 @@ async def _load_schools(session: AsyncSession, snapshot: Snapshot) -> None:
             School.website,
             School.is_partner,
             School.retired_at,
+            exists()
+            .where(
+                SchoolOverride.school_id == School.id,
+                SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
+            )
+            .label("held"),
         ).outerjoin(parent, School.parent_id == parent.id)
     )
-    for id_, slug, name, short, city, country, parent_slug, website, partner, retired in rows:
+    for (
+        id_,
+        slug,
+        name,
+        short,
+        city,
+        country,
+        parent_slug,
+        website,
+        partner,
+        retired,
+        held,
+    ) in rows:
         snapshot.schools[slug] = Row(
             id=id_,
             values={
@@ -106,6 +128,7 @@ async def _load_schools(session: AsyncSession, snapshot: Snapshot) -> None:
                 "is_partner": partner,
             },
             retired=retired is not None,
+            held=bool(held),
         )
 
 

@@ -90,6 +90,14 @@ SCHOOL_FIELD_RULES: Mapping[str, FieldRule] = {
 }
 
 
+#: Single-valued scraped facts an admin may override, with their checks (the value shapes are
+#: the scraped ones: ``{"text": …}`` for a description, ``{"url": …}`` for a logo).
+SCRAPED_FIELD_RULES: Mapping[str, FieldRule] = {
+    "description": _text(2000),
+    "logo": FieldRule(parse_http_url),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class OverrideInput:
     field: str

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import CountryRecord
 from service.catalogue.schools import is_current_partner
+from service.catalogue.served_school import served_school
 from service.db.models import Country, School
 
 _COLUMNS = (Country.code, Country.name_fr, Country.name_en)
+
+
+def served_countries_of_partners() -> Select[Any]:
+    """SQL: the country codes current partner schools are served in (an override wins)."""
+    school = served_school()
+    return school.join(
+        select(school.column("country_code")).select_from(School).where(is_current_partner())
+    )
 
 
 async def list_countries(
@@ -23,9 +33,7 @@ async def list_countries(
     if codes is not None:
         query = query.where(member_of(session, Country.code, [code.upper() for code in codes]))
     if with_partners:
-        query = query.where(
-            exists().where(School.country_code == Country.code, is_current_partner())
-        )
+        query = query.where(Country.code.in_(served_countries_of_partners()))
     return [CountryRecord(*row) for row in await session.execute(query)]
 
 

@@ -55,4 +55,9 @@ STORED_FIELDS: frozenset[FactField] = frozenset(
 )
 
 #: Fields the curated catalogue holds on ``School`` and an admin may override.
-CURATED_FIELDS: tuple[str, ...] = ("name", "city", "country_code", "website")
+CURATED_FIELDS: tuple[str, ...] = ("name", "short_name", "city", "country_code", "website")
+
+#: The ``school_override`` field recording that an admin retired a school (value
+#: ``{"value": true}``): ``school.retired_at`` is the served state, this row is why it holds, and
+#: the FAQ import does not restore such a school (docs/decisions/0076).
+ADMIN_RETIREMENT_FIELD = "retired"

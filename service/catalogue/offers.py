@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import HomeTrackRecord, OfferRecord
+from service.catalogue.served_school import served
 from service.db.models import HomeTrack, Offer, OfferKind, School, offer_home_track
 
 _COLUMNS = (
@@ -74,7 +75,7 @@ async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[Of
     if criteria.country_code is not None or not criteria.include_retired:
         school_filters: list[ColumnElement[bool]] = [School.id == Offer.school_id]
         if criteria.country_code is not None:
-            school_filters.append(School.country_code == criteria.country_code.upper())
+            school_filters.append(served(School, "country_code") == criteria.country_code.upper())
         if not criteria.include_retired:
             school_filters.append(School.retired_at.is_(None))
         query = query.where(exists().where(and_(*school_filters)))

@@ -17,11 +17,14 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.fields import CURATED_FIELDS, FactField
+from service.catalogue.fields import ADMIN_RETIREMENT_FIELD, CURATED_FIELDS, FactField
 from service.catalogue.id_sets import member_of
 from service.db.models import School, SchoolFact, SchoolOverride
 
 Source = Literal["override", "curated", "scraped"]
+
+#: Overrides that are not served as facts: identity fields, and the admin's retirement mark.
+_NOT_INFO = frozenset((*CURATED_FIELDS, ADMIN_RETIREMENT_FIELD))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +166,7 @@ def _values(
     served += [
         _overridden(override)
         for key, override in overrides.items()
-        if key not in facts and override.field not in CURATED_FIELDS
+        if key not in facts and override.field not in _NOT_INFO
     ]
     return tuple(served)
 

@@ -14,17 +14,21 @@ from sqlalchemy.sql.elements import ColumnElement
 from service.catalogue.id_sets import binary_order, member_of
 from service.catalogue.offers import offer_open_to
 from service.catalogue.records import SchoolRecord
+from service.catalogue.served_school import served_school
 from service.db.models import Offer, OfferKind, School, school_programme
 
+#: Name, short name, city, country and website as served: an admin override wins.
+_SERVED = served_school()
+_COUNTRY = _SERVED.column("country_code")
 _COLUMNS = (
     School.id,
     School.slug,
-    School.name,
-    School.short_name,
-    School.city,
-    School.country_code,
+    _SERVED.label("name"),
+    _SERVED.label("short_name"),
+    _SERVED.label("city"),
+    _SERVED.label("country_code"),
     School.parent_id,
-    School.website,
+    _SERVED.label("website"),
     School.is_partner,
     School.retired_at,
 )
@@ -53,19 +57,25 @@ def _record(row: Sequence[Any]) -> SchoolRecord:
     return SchoolRecord(*row)
 
 
+def _from_schools(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """``SELECT columns FROM school`` with the overrides joined (``_COUNTRY`` may be used)."""
+    return _SERVED.join(select(*columns).select_from(School))
+
+
 def _select(session: AsyncSession) -> Select[*tuple[Any, ...]]:
-    return select(*_COLUMNS).order_by(binary_order(session, School.slug))
+    return _from_schools(*_COLUMNS).order_by(binary_order(session, School.slug))
 
 
 async def schools_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, SchoolRecord]:
     """Schools by id, retired or not (a parent or an offer's school is shown whatever its state)."""
-    query = select(*_COLUMNS).where(member_of(session, School.id, ids))
+    query = _from_schools(*_COLUMNS).where(member_of(session, School.id, ids))
     return {row.id: _record(row) for row in await session.execute(query)}
 
 
 async def school_by_slug(session: AsyncSession, slug: str) -> SchoolRecord | None:
     """The school with this slug, retired or not; None when there is none."""
-    row = (await session.execute(select(*_COLUMNS).where(School.slug == slug))).first()
+    query = _from_schools(*_COLUMNS).where(School.slug == slug)
+    row = (await session.execute(query)).first()
     return None if row is None else _record(row)
 
 
@@ -73,9 +83,7 @@ async def partner_schools_by_countries(
     session: AsyncSession, codes: Sequence[str]
 ) -> dict[str, list[SchoolRecord]]:
     """Each country's current partner schools, by slug."""
-    query = _select(session).where(
-        member_of(session, School.country_code, codes), is_current_partner()
-    )
+    query = _select(session).where(member_of(session, _COUNTRY, codes), is_current_partner())
     grouped: dict[str, list[SchoolRecord]] = defaultdict(list)
     for row in await session.execute(query):
         grouped[row.country_code].append(_record(row))
@@ -104,7 +112,8 @@ async def schools_by_programmes(
 def _criteria_filters(criteria: SchoolCriteria) -> list[ColumnElement[bool]]:
     filters: list[ColumnElement[bool]] = []
     if criteria.country_codes is not None:
-        filters.append(School.country_code.in_([code.upper() for code in criteria.country_codes]))
+        codes = [code.upper() for code in criteria.country_codes]
+        filters.append(_COUNTRY.in_(codes))
     if criteria.partners_only:
         filters.append(School.is_partner.is_(True))
     if not criteria.include_retired:
@@ -134,5 +143,5 @@ async def page_schools(
 
 async def count_schools(session: AsyncSession, criteria: SchoolCriteria) -> int:
     """How many schools match ``criteria``."""
-    query = select(func.count()).select_from(School).where(*_criteria_filters(criteria))
+    query = _from_schools(func.count()).where(*_criteria_filters(criteria))
     return int(await session.scalar(query) or 0)

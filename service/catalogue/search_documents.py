@@ -9,7 +9,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from service.catalogue.countries import served_countries_of_partners
 from service.catalogue.schools import is_current_partner
+from service.catalogue.served_school import served
 from service.db.models import Country, Programme, School, school_programme
 
 
@@ -54,7 +56,13 @@ async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
     """
     parent = aliased(School)
     schools = (
-        select(School.id, School.name, School.short_name, School.city, parent.name)
+        select(
+            School.id,
+            served(School, "name"),
+            served(School, "short_name"),
+            served(School, "city"),
+            served(parent, "name"),
+        )
         .outerjoin(parent, parent.id == School.parent_id)
         .where(is_current_partner())
     )
@@ -80,8 +88,9 @@ async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
         SearchDocument(SearchTarget.PROGRAMME, programme_id, SearchField.NAME, name, label=name)
         for programme_id, name in await session.execute(programmes)
     )
-    with_partners = exists().where(School.country_code == Country.code, is_current_partner())
-    countries = select(Country.code, Country.name_fr, Country.name_en).where(with_partners)
+    countries = select(Country.code, Country.name_fr, Country.name_en).where(
+        Country.code.in_(served_countries_of_partners())
+    )
     for code, name_fr, name_en in await session.execute(countries):
         for field, text in (
             (SearchField.COUNTRY_NAME_FR, name_fr),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from service.cli.context import CliState, pass_state
@@ -19,19 +17,18 @@ from service.cli.context import CliState, pass_state
 )
 @pass_state
 def serve_command(state: CliState, host: str | None, port: int | None) -> None:
-    """Serve /graphql (and GraphiQL to browsers), /healthz and /readyz until interrupted."""
+    """Serve /graphql (GraphiQL for browsers), /healthz, /readyz and /metrics until interrupted."""
     # Imported here: the web stack is heavy, and `mobility --help` or `db` need none of it.
     import uvicorn
 
+    from service.observability.logs import configure_logging
     from service.web.app import create_app
 
     settings = state.settings
     updates = {name: value for name, value in (("host", host), ("port", port)) if value}
     if updates:
         settings = settings.model_copy(update=updates)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     click.echo(
         f"serving {settings.database_display} on http://{settings.host}:{settings.port}/graphql",
         err=True,
@@ -40,6 +37,9 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        # Our handler formats uvicorn's lines too (JSON in production); its access lines are
+        # written inside the request, so they carry the request id.
+        log_config=None,
         log_level=settings.log_level.lower(),
         server_header=False,
         timeout_graceful_shutdown=10,

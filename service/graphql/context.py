@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import strawberry
 
+from service.admin.auth import AdminAuth, AdminAuthOutcome
 from service.catalogue.search_index import SearchIndexCache
 from service.db.serialized import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders
+
+
+@dataclass(slots=True)
+class ResponseNotes:
+    """What resolvers tell the HTTP layer about the response they are building.
+
+    A response that depends on the caller's token (any admin field, refused or not) must never
+    be cached: the response cache is keyed on the query, not on the ``Authorization`` header.
+    """
+
+    cacheable: bool = True
+    admin_refused: bool = False
+    invalid_input: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +37,11 @@ class GraphQLContext:
     data_version: int
     max_page_size: int
     search_indexes: SearchIndexCache
+    #: Whether the caller's ``Authorization`` header grants admin rights.
+    admin: AdminAuth
+    #: Where ``catalogue.changed`` events go (WEBHOOK_URLS).
+    webhook_urls: tuple[str, ...] = ()
+    notes: ResponseNotes = field(default_factory=ResponseNotes)
 
 
 GraphQLInfo = strawberry.Info[GraphQLContext, None]
@@ -34,6 +54,8 @@ def build_context(
     data_version: int,
     max_page_size: int,
     search_indexes: SearchIndexCache,
+    admin: AdminAuth | None = None,
+    webhook_urls: Sequence[str] = (),
 ) -> GraphQLContext:
     """A context with fresh loaders on ``db``."""
     return GraphQLContext(
@@ -43,4 +65,6 @@ def build_context(
         data_version=data_version,
         max_page_size=max_page_size,
         search_indexes=search_indexes,
+        admin=admin or AdminAuth(AdminAuthOutcome.DISABLED),
+        webhook_urls=tuple(webhook_urls),
     )

@@ -100,6 +100,10 @@ def _combine(
     return depth, min(alias_cap, aliases)
 
 
+class LimitError(GraphQLError):
+    """A document refused for its size or shape (depth, aliases), not for its meaning."""
+
+
 def build_operation_limits_rule(*, max_depth: int, max_aliases: int) -> type[ValidationRule]:
     """A validation rule rejecting operations deeper than ``max_depth`` or with too many aliases.
 
@@ -126,15 +130,13 @@ def build_operation_limits_rule(*, max_depth: int, max_aliases: int) -> type[Val
                 if depth > max_depth:
                     name = f"'{definition.name.value}'" if definition.name else "The operation"
                     self.report_error(
-                        GraphQLError(
+                        LimitError(
                             f"{name} nests fields {depth} deep; at most {max_depth} are allowed.",
                             definition,
                         )
                     )
             if aliases > max_aliases:
-                self.report_error(
-                    GraphQLError(f"The document has more than {max_aliases} aliases.")
-                )
+                self.report_error(LimitError(f"The document has more than {max_aliases} aliases."))
             return SKIP
 
     return OperationLimitsRule

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from service.graphql.resolvers.admin_queries import (
+    resolve_admin_actions,
+    resolve_job_requests,
+    resolve_scheduler_state,
+)
 from service.graphql.resolvers.catalogue import (
     resolve_countries,
     resolve_country,
@@ -19,6 +24,11 @@ from service.graphql.resolvers.reference import (
     resolve_selection_rules,
 )
 from service.graphql.resolvers.search import resolve_search
+from service.graphql.types.admin import (
+    AdminActionsResult,
+    JobRequestsResult,
+    SchedulerStateResult,
+)
 from service.graphql.types.catalogue import Country, Offer, School
 from service.graphql.types.curation import Finding
 from service.graphql.types.history import ChangeConnection
@@ -72,4 +82,20 @@ class Query:
         resolver=resolve_changes,
         description="Every change of a value read from partner pages since a time, oldest "
         "first, a page at a time.",
+    )
+
+    # Admin fields: they need the admin token (`Authorization: Bearer <token>`).
+    admin_actions: AdminActionsResult = strawberry.field(
+        resolver=resolve_admin_actions,
+        description="Admin only: the admin log, newest first: every admin action, applied, "
+        "queued or rejected, with who, when and why.",
+    )
+    job_requests: JobRequestsResult = strawberry.field(
+        resolver=resolve_job_requests,
+        description="Admin only: the syncs and imports queued through the API, newest first.",
+    )
+    scheduler_state: SchedulerStateResult = strawberry.field(
+        resolver=resolve_scheduler_state,
+        description="Admin only: what the scheduler last did for each job and when it runs "
+        "it next, and the schools it backs off.",
     )

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from service.config import Settings
 from service.graphql.errors import MaskUnexpectedErrors, is_unexpected
 from service.graphql.limits import DocumentParser, build_operation_limits_rule
+from service.graphql.mutation import Mutation
 from service.graphql.query import Query
 
 logger = logging.getLogger("service.graphql")
@@ -90,6 +91,7 @@ def build_schema(settings: Settings) -> CatalogueSchema:
     production = settings.environment == "production"
     return CatalogueSchema(
         query=Query,
+        mutation=Mutation,
         parser=parser,
         limit_rules=rules,
         hide_suggestions=production,

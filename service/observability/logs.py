@@ -28,11 +28,17 @@ _RECORD_ATTRIBUTES = frozenset(
 _ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
+#: Extras libraries attach that repeat the message: uvicorn's copy with terminal colour codes.
+_REDUNDANT_EXTRAS = frozenset({"color_message"})
+
+
 def _extra_fields(record: logging.LogRecord) -> dict[str, Any]:
     return {
         key: value
         for key, value in vars(record).items()
-        if key not in _RECORD_ATTRIBUTES and not key.startswith("_")
+        if key not in _RECORD_ATTRIBUTES
+        and key not in _REDUNDANT_EXTRAS
+        and not key.startswith("_")
     }
 
 

@@ -46,6 +46,8 @@ _OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 class ErrorKind(enum.StrEnum):
     """Why a GraphQL request failed, as counted by ``mobility_graphql_errors_total``."""
 
+    #: Not a well-formed GraphQL-over-HTTP request (method, media types, JSON body).
+    REQUEST = "request"
     SYNTAX = "syntax"
     VALIDATION = "validation"
     LIMIT = "limit"  # body size, depth, aliases, timeout

@@ -13,23 +13,28 @@ from starlette.routing import Route
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
+from service.observability.metrics import Metrics
 from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
+from service.web.metrics_route import build_metrics_route
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz."""
+    """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz,
+    /metrics."""
     graphiql = build_graphiql(settings.graphiql_assets_dir) if settings.graphiql_enabled else None
+    metrics = Metrics() if settings.metrics_enabled else None
     endpoint = GraphQLEndpoint(
         settings,
         build_schema(settings),
         response_cache=ResponseCache(settings.response_cache_bytes),
         search_indexes=SearchIndexCache(),
         graphiql=graphiql,
+        metrics=metrics,
     )
     middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
@@ -38,18 +43,22 @@ def create_app(settings: Settings) -> Starlette:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept", REQUEST_ID_HEADER],
+                allow_headers=["Content-Type", "Accept", "Authorization", REQUEST_ID_HEADER],
                 expose_headers=[REQUEST_ID_HEADER],
                 max_age=600,
             )
         )
+    routes = [
+        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", build_readyz(settings), methods=["GET"]),
+    ]
+    if metrics is not None:
+        routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))
+    if graphiql is not None:
+        routes.extend(graphiql_static_routes(graphiql))
     return Starlette(
-        routes=[
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", build_readyz(settings), methods=["GET"]),
-            *(graphiql_static_routes(graphiql) if graphiql else []),
-        ],
+        routes=routes,
         middleware=middleware,
         lifespan=build_lifespan(settings),
     )

@@ -13,26 +13,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 
 from graphql import GraphQLError, OperationType, get_operation_ast
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
+from service.admin.auth import check_admin_token
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
 from service.graphql.context import build_context
 from service.graphql.schema import CatalogueSchema
+from service.observability.metrics import ErrorKind, Metrics
 from service.observability.request_id import request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
+from service.web.request_tally import RequestTally
 from service.web.response_cache import ResponseCache, cache_key
-from service.web.runtime import runtime_of
+from service.web.runtime import Runtime, runtime_of
 
 logger = logging.getLogger("service.web")
 
@@ -48,6 +53,7 @@ class GraphQLEndpoint:
         response_cache: ResponseCache,
         search_indexes: SearchIndexCache,
         graphiql: GraphiQLPage | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.schema = schema
@@ -55,6 +61,7 @@ class GraphQLEndpoint:
         self.search_indexes = search_indexes
         #: The page browsers get; None when GraphiQL is switched off.
         self.graphiql = graphiql
+        self.metrics = metrics
 
     async def handle(self, request: Request) -> Response:
         """Starlette endpoint for GET and POST /graphql."""
@@ -66,9 +73,20 @@ class GraphQLEndpoint:
             and prefers_html(accept)
         ):
             return graphiql_html_response(self.graphiql)
+        started = time.perf_counter()
+        tally = RequestTally()
+        try:
+            return await self._handle(request, accept, tally)
+        finally:
+            if self.metrics is not None:
+                elapsed = time.perf_counter() - started
+                self.metrics.observe_graphql(tally.operation, elapsed, tally.errors)
+
+    async def _handle(self, request: Request, accept: str | None, tally: RequestTally) -> Response:
         request_id = request_id_of(request)
         media_type = choose_response_type(accept)
         if media_type is None:
+            tally.refused(406)
             return error_response(
                 406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.", JSON, code="NOT_ACCEPTABLE"
             )
@@ -77,20 +95,24 @@ class GraphQLEndpoint:
             async with asyncio.timeout_at(deadline) as reading:
                 params = await read_params(request, max_body_bytes=self.settings.max_body_bytes)
         except ProtocolError as problem:
+            tally.refused(problem.status)
             return error_response(
                 problem.status, problem.message, media_type, headers=problem.headers
             )
         except TimeoutError:
             if not reading.expired():
                 raise
+            tally.refused(408)
             return error_response(408, "The request body came too slowly.", media_type)
+        tally.operation = params.operation_name
         try:
             async with asyncio.timeout_at(deadline) as running:
-                return await self._run(request, params, media_type, request_id)
+                return await self._run(request, params, media_type, request_id, tally)
         except TimeoutError:
             if not running.expired():
                 raise
             logger.warning("request %s stopped at its deadline", request_id)
+            tally.errors.add(ErrorKind.LIMIT)
             return error_response(
                 503,
                 f"The request did not finish within {self.settings.request_deadline_seconds:g} s.",
@@ -101,6 +123,7 @@ class GraphQLEndpoint:
         except Exception as exc:
             # Outside GraphQL execution (which masks its own errors): still masked, still traced.
             logger.error("request %s failed", request_id, exc_info=exc)
+            tally.errors.add(ErrorKind.INTERNAL)
             return error_response(
                 500,
                 "Unexpected error.",
@@ -110,22 +133,32 @@ class GraphQLEndpoint:
             )
 
     async def _run(
-        self, request: Request, params: GraphQLParams, media_type: str, request_id: str
+        self,
+        request: Request,
+        params: GraphQLParams,
+        media_type: str,
+        request_id: str,
+        tally: RequestTally,
     ) -> Response:
         try:
             document = self.schema.parser.parse(params.query)
         except GraphQLError as error:
+            tally.parse_failed(error)
             return encode_result(None, [error], media_type, request_error=True)
         operation = get_operation_ast(document, params.operation_name)
         if operation is None:
+            tally.errors.add(ErrorKind.VALIDATION)
             message = (
                 f"Unknown operation named '{params.operation_name}'."
                 if params.operation_name
                 else "The document has several operations: say which in `operationName`."
             )
             return encode_result(None, [GraphQLError(message)], media_type, request_error=True)
+        if operation.name is not None:
+            tally.operation = operation.name.value
         is_query = operation.operation is OperationType.QUERY
         if request.method != "POST" and not is_query:
+            tally.refused(405)
             return error_response(
                 405,
                 f"A {operation.operation.value} is only executed over POST.",
@@ -133,9 +166,12 @@ class GraphQLEndpoint:
                 headers={"Allow": "POST"},
             )
         try:
-            return await self._execute(request, params, media_type, request_id, is_query=is_query)
+            return await self._execute(
+                request, params, media_type, request_id, tally, is_query=is_query
+            )
         except (DBAPIError, OSError) as exc:
             logger.error("request %s: database failure", request_id, exc_info=exc)
+            tally.errors.add(ErrorKind.INTERNAL)
             return error_response(
                 503,
                 "The database is unavailable.",
@@ -150,6 +186,7 @@ class GraphQLEndpoint:
         params: GraphQLParams,
         media_type: str,
         request_id: str,
+        tally: RequestTally,
         *,
         is_query: bool,
     ) -> Response:
@@ -159,7 +196,13 @@ class GraphQLEndpoint:
             recent = await runtime.versions.current()
             if (body := self.response_cache.get(recent, key)) is not None:
                 return Response(body, media_type=f"{media_type}; charset=utf-8")
-        db = SerializedSession(await runtime.read_session(read_only=is_query))
+        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        # Only a mutation with the admin token may write; a refused one runs read-only.
+        writes = not is_query and admin.allowed
+        session = await (
+            runtime.write_session() if writes else runtime.read_session(read_only=True)
+        )
+        db = SerializedSession(session)
         try:
             # The version of this request's own snapshot: what the response is stored under.
             read_at = time.monotonic()
@@ -171,6 +214,8 @@ class GraphQLEndpoint:
                 data_version=version,
                 max_page_size=self.settings.max_page_size,
                 search_indexes=self.search_indexes,
+                admin=admin,
+                webhook_urls=self.settings.webhook_urls,
             )
             result = await self.schema.execute(
                 params.query,
@@ -179,14 +224,42 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=_ALLOWED.get(request.method, _QUERIES_ONLY),
             )
+            data = result.data
+            if writes and not await _commit_or_roll_back(db, runtime, result.errors, request_id):
+                data = None
         finally:
             await db.close()
-        response = encode_result(
-            result.data, result.errors, media_type, extensions=result.extensions
-        )
-        if is_query and not result.errors:
+        tally.executed(result.errors or (), context.notes)
+        response = encode_result(data, result.errors, media_type, extensions=result.extensions)
+        if is_query and not result.errors and context.notes.cacheable:
             self.response_cache.put(version, key, bytes(response.body))
+        elif not context.notes.cacheable or not is_query:
+            # It depends on the caller's token, or it changed something: no cache may keep it.
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+async def _commit_or_roll_back(
+    db: SerializedSession,
+    runtime: Runtime,
+    errors: Sequence[GraphQLError] | None,
+    request_id: str,
+) -> bool:
+    """Commit an admin mutation that ran without errors; otherwise write nothing at all.
+
+    After a commit the new data version is read at once, so that this process's next request
+    (the writer's next query) never gets a cached answer from before the write.
+    Returns whether it committed; the response of a failed mutation has no data, since the
+    fields that succeeded were rolled back with it.
+    """
+    if errors:
+        await db.run(AsyncSession.rollback)
+        logger.warning("request %s: the mutation had errors; nothing was written", request_id)
+        return False
+    await db.run(AsyncSession.commit)
+    read_at = time.monotonic()
+    runtime.versions.observe(await db.run(read_data_version), read_at)
+    return True
 
 
 _QUERIES_ONLY = (StrawberryOperation.QUERY,)

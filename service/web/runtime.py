@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from service.config import Settings
-from service.db.engine import create_engine, create_sessionmaker
+from service.db.engine import WRITE_INTENT, create_engine, create_sessionmaker
 from service.db.versioning import read_data_version
 from service.web.data_version import DataVersionClock
 
@@ -43,6 +43,22 @@ class Runtime:
             except BaseException:
                 await session.close()
                 raise
+        return session
+
+    async def write_session(self) -> AsyncSession:
+        """A session for an admin mutation, which the request commits when it succeeds.
+
+        On SQLite its transaction starts with ``BEGIN IMMEDIATE``: it waits for a running
+        sync's write (up to the busy timeout) instead of failing when that sync commits
+        between the mutation's reads and its first write. On PostgreSQL it runs at the
+        default READ COMMITTED: the writes are single rows and upserts.
+        """
+        session = self.sessions()
+        try:
+            await session.connection(execution_options={WRITE_INTENT: True})
+        except BaseException:
+            await session.close()
+            raise
         return session
 
 

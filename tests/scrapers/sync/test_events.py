@@ -160,4 +160,6 @@ async def test_mobility_sync_queues_the_same_events(web: FixtureServer, tmp_path
         assert code == 0, err
         ((event, data),) = await _events(db)
     assert (event, data["status"], data["links_checked"]) == ("sync.finished", "OK", 2)
-    assert out.splitlines()[-1] == f"run {data['run_id']}: OK, 2 of 2 links checked"
+    assert (
+        out.splitlines()[-1] == f"run {data['run_id']}: OK, 2 of 2 links checked, 0 facts changed"
+    )

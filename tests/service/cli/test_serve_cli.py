@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -54,6 +55,7 @@ def server(catalogue_file: Path, tmp_path: Path) -> Iterator[str]:
                 "PATH": os.environ.get("PATH", ""),
                 "PYTHONPATH": str(Path.cwd()),
                 "DATABASE_URL": f"sqlite:///{catalogue_file}",
+                "LOG_FORMAT": "json",
             },
             cwd=tmp_path,
             stdout=output,
@@ -95,3 +97,31 @@ def test_serve_answers_a_query_and_is_ready(server: str) -> None:
         "status": "ready",
         "revision": head_revision(),
     }
+
+
+def _json_lines(log: Path) -> list[dict[str, object]]:
+    lines = []
+    for raw in log.read_text().splitlines():
+        if raw.startswith("{"):
+            lines.append(json.loads(raw))
+    return lines
+
+
+def test_the_access_log_line_is_json_and_carries_the_request_id(
+    server: str, tmp_path: Path
+) -> None:
+    response = httpx.get(f"{server}/healthz", headers={"X-Request-ID": "serve-trace-1"}, timeout=10)
+    assert response.headers["X-Request-ID"] == "serve-trace-1"
+    for _ in range(50):  # the line is written as the response starts; give it a moment
+        access = [
+            line
+            for line in _json_lines(tmp_path / "serve.log")
+            if line["logger"] == "uvicorn.access" and line.get("request_id") == "serve-trace-1"
+        ]
+        if access:
+            break
+        time.sleep(0.1)
+    (line,) = access
+    assert line["level"] == "INFO"
+    assert "color_message" not in line  # uvicorn's copy of the message with colour codes
+    assert "GET /healthz HTTP/1.1" in str(line["message"])

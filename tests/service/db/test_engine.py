@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from service.config import Settings
-from service.db.engine import create_engine, intend_writes
+from service.db.engine import WRITE_INTENT, create_engine, create_sessionmaker, intend_writes
+from tests.databases import settings_for
 
 
 def _settings(path: Path) -> Settings:
@@ -45,5 +48,28 @@ async def test_a_write_intent_holds_the_write_lock_from_the_first_read(
             await connection.execute(text("SELECT count(*) FROM lease"))
             assert _can_write(path) is others_can_write
             await connection.execute(text("INSERT INTO lease VALUES ('run')"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(("immediate", "other_writer_blocked"), [(True, True), (False, False)])
+async def test_a_session_can_ask_for_the_write_lock_as_it_begins(
+    tmp_path: Path, immediate: bool, other_writer_blocked: bool
+) -> None:
+    url = URL.create("sqlite+aiosqlite", database=str(tmp_path / "lock.sqlite3"))
+    engine = create_engine(settings_for(url, sqlite_busy_timeout_ms=0))
+    try:
+        async with engine.begin() as setup:
+            await setup.execute(text("CREATE TABLE note (body TEXT)"))
+        sessions = create_sessionmaker(engine)
+        async with sessions() as first, sessions() as second:
+            await first.connection(execution_options={WRITE_INTENT: immediate})
+            await first.execute(text("SELECT count(*) FROM note"))
+            if other_writer_blocked:
+                with pytest.raises(OperationalError, match="database is locked"):
+                    await second.execute(text("INSERT INTO note VALUES ('second')"))
+            else:
+                await second.execute(text("INSERT INTO note VALUES ('second')"))
+                await second.commit()
     finally:
         await engine.dispose()

@@ -62,8 +62,8 @@ async def test_a_mutation_over_post_is_validated_like_anything_else(
     assert response.json() == {
         "errors": [
             {
-                "message": "The mutation operation is not supported by the schema.",
-                "locations": [{"line": 1, "column": 1}],
+                "message": "Cannot query field 'retire' on type 'Mutation'.",
+                "locations": [{"line": 1, "column": 12}],
             }
         ]
     }

@@ -1,0 +1,198 @@
+"""An admin retires a school, or takes that retirement back.
+
+A retired school (``school.retired_at`` set) leaves every partner list. The FAQ import also
+retires the schools the page stops listing, and restores those it lists again; so that a
+re-import cannot silently undo an admin's retirement, the retirement is also recorded as an
+override (``ADMIN_RETIREMENT_FIELD``), which the importer respects (docs/decisions/0077).
+``restoreSchool`` takes back an admin's retirement only: a school retired because the page no
+longer lists it would be retired again by the next import, so that is refused with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.admin.audit import record_applied, record_rejected
+from service.admin.validation import InvalidInput, check_reason, check_school_slug
+from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
+from service.db.models import School, SchoolOverride
+from service.db.types import utcnow
+from service.operations.admin_log import AdminActionKind
+from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRetired:
+    school_id: int
+    slug: str
+    retired_at: datetime
+    #: Whether the FAQ import had retired it already (the admin's retirement now holds too).
+    already_retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRestored:
+    school_id: int
+    slug: str
+    #: When it had been retired.
+    retired_at: datetime
+
+
+async def is_retired_by_admin(session: AsyncSession, school_id: int) -> bool:
+    """Whether an admin retired the school (and has not taken it back)."""
+    found = await session.scalar(
+        select(SchoolOverride.id).where(
+            SchoolOverride.school_id == school_id,
+            SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
+            SchoolOverride.key == "",
+        )
+    )
+    return found is not None
+
+
+async def _checked(
+    session: AsyncSession, action: AdminActionKind, *, actor: str, slug: str, reason: str
+) -> tuple[School, str] | InvalidInput:
+    school = await check_school_slug(session, slug)
+    cleaned = check_reason(reason)
+    if isinstance(school, InvalidInput):
+        invalid = school
+    elif isinstance(cleaned, InvalidInput):
+        invalid = cleaned
+    else:
+        return school, cleaned
+    return await record_rejected(
+        session,
+        actor=actor,
+        action=action,
+        target=slug,
+        invalid=invalid,
+        reason=reason,
+        arguments={"slug": slug},
+    )
+
+
+async def retire_school(
+    session: AsyncSession,
+    *,
+    actor: str,
+    slug: str,
+    reason: str,
+    webhook_urls: Sequence[str] = (),
+) -> SchoolRetired | InvalidInput:
+    """Retire the school ``slug``; it stays retired whatever the next imports say."""
+    action = AdminActionKind.RETIRE_SCHOOL
+    checked = await _checked(session, action, actor=actor, slug=slug, reason=reason)
+    if isinstance(checked, InvalidInput):
+        return checked
+    school, cleaned_reason = checked
+    if await is_retired_by_admin(session, school.id):
+        return await record_rejected(
+            session,
+            actor=actor,
+            action=action,
+            target=school.slug,
+            invalid=InvalidInput("slug", f"{school.slug} is already retired by an admin"),
+            reason=reason,
+            arguments={"slug": slug},
+        )
+    now = utcnow()
+    already_retired = school.retired_at is not None
+    session.add(
+        SchoolOverride(
+            school_id=school.id,
+            field=ADMIN_RETIREMENT_FIELD,
+            key="",
+            value={"value": True},
+            reason=cleaned_reason,
+            created_by=actor,
+            created_at=now,
+        )
+    )
+    if school.retired_at is None:
+        school.retired_at = now
+    await session.flush()
+    retired_at = school.retired_at
+    assert retired_at is not None
+    change = {"retired_at": retired_at.isoformat(), "already_retired": already_retired}
+    await record_applied(
+        session,
+        actor=actor,
+        action=action,
+        target=school.slug,
+        reason=cleaned_reason,
+        payload=change,
+    )
+    await enqueue_webhook_event(
+        session,
+        webhook_urls,
+        WebhookEvent.CATALOGUE_CHANGED,
+        {"change": "school_retired", "school": school.slug, **change},
+    )
+    return SchoolRetired(school.id, school.slug, retired_at, already_retired)
+
+
+async def restore_school(
+    session: AsyncSession,
+    *,
+    actor: str,
+    slug: str,
+    reason: str,
+    webhook_urls: Sequence[str] = (),
+) -> SchoolRestored | InvalidInput:
+    """Take back an admin's retirement of the school ``slug``."""
+    action = AdminActionKind.RESTORE_SCHOOL
+    checked = await _checked(session, action, actor=actor, slug=slug, reason=reason)
+    if isinstance(checked, InvalidInput):
+        return checked
+    school, cleaned_reason = checked
+    retired_at = school.retired_at
+    problem = None
+    if retired_at is None:
+        problem = f"{school.slug} is not retired"
+    elif not await is_retired_by_admin(session, school.id):
+        problem = (
+            f"{school.slug} was retired because the FAQ page no longer lists it; the next "
+            "import would retire it again: list it on the page instead"
+        )
+    if problem is not None:
+        return await record_rejected(
+            session,
+            actor=actor,
+            action=action,
+            target=school.slug,
+            invalid=InvalidInput("slug", problem),
+            reason=reason,
+            arguments={"slug": slug},
+        )
+    assert retired_at is not None
+    await session.execute(
+        delete(SchoolOverride).where(
+            SchoolOverride.school_id == school.id,
+            SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
+            SchoolOverride.key == "",
+        )
+    )
+    school.retired_at = None
+    await session.flush()
+    change = {"retired_at": retired_at.isoformat()}
+    await record_applied(
+        session,
+        actor=actor,
+        action=action,
+        target=school.slug,
+        reason=cleaned_reason,
+        payload=change,
+    )
+    await enqueue_webhook_event(
+        session,
+        webhook_urls,
+        WebhookEvent.CATALOGUE_CHANGED,
+        {"change": "school_restored", "school": school.slug, **change},
+    )
+    return SchoolRestored(school.id, school.slug, retired_at)

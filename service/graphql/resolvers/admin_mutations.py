@@ -1,0 +1,169 @@
+"""Root fields of ``Mutation``: the admin actions, each answered by a typed result.
+
+Each resolver checks the token (nothing is read or written without it), then runs one admin
+action of :mod:`service.admin` in the request's transaction, which the HTTP layer commits when
+the operation ran without errors. Input errors come back as ``InvalidInput``, not as GraphQL
+errors, so that a client handles them like any other outcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+
+from service.admin import job_requests, overrides, retirement
+from service.admin.validation import InvalidInput as InvalidInputRecord
+from service.graphql.context import GraphQLInfo
+from service.graphql.loaders import Loaders
+from service.graphql.prefetch import prefetch
+from service.graphql.resolvers.admin_access import admin_actor
+from service.graphql.types.admin import (
+    AdminRefused,
+    ClearOverrideResult,
+    FaqImportRequested,
+    ImportFaqResult,
+    InvalidInput,
+    OverrideCleared,
+    OverrideSchoolFieldResult,
+    RequestSyncResult,
+    RestoreSchoolResult,
+    RetireSchoolResult,
+    SchoolFieldOverridden,
+    SchoolRestored,
+    SchoolRetired,
+    SyncRequested,
+)
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+_SLUG = strawberry.argument(description='The school\'s slug: "phelma".')
+_REASON = strawberry.argument(description="Why (required; kept in the admin log, 500 characters).")
+_OPTIONAL_REASON = strawberry.argument(description="Why (kept in the admin log, 500 characters).")
+_FIELD = strawberry.argument(
+    description="name, shortName, city, website, countryCode, description or logo."
+)
+
+
+def _forget_loaded(loaders: Loaders) -> None:
+    """Drop what this request's loaders hold: a write may have changed it."""
+    for field in dataclasses.fields(loaders):
+        getattr(loaders, field.name).clear_all()
+
+
+async def _run(
+    info: GraphQLInfo,
+    action: Callable[..., Awaitable[R | InvalidInputRecord]],
+    convert: Callable[[R], T],
+    **arguments: Any,
+) -> T | AdminRefused | InvalidInput:
+    actor = admin_actor(info)
+    if isinstance(actor, AdminRefused):
+        return actor
+    result = await info.context.db.run(action, actor=actor, **arguments)
+    if isinstance(result, InvalidInputRecord):
+        info.context.notes.invalid_input = True
+        return InvalidInput.from_record(result)
+    _forget_loaded(info.context.loaders)
+    return await prefetch(info, convert(result))
+
+
+async def resolve_request_sync(
+    info: GraphQLInfo,
+    schools: Annotated[
+        list[str] | None,
+        strawberry.argument(description="Slugs of the schools to visit; absent or []: all."),
+    ] = None,
+    reason: Annotated[str | None, _OPTIONAL_REASON] = None,
+) -> RequestSyncResult:
+    return await _run(
+        info,
+        job_requests.request_sync,
+        SyncRequested.from_result,
+        schools=schools or [],
+        reason=reason,
+    )
+
+
+async def resolve_import_faq(
+    info: GraphQLInfo,
+    url: Annotated[
+        str | None,
+        strawberry.argument(
+            description="The page to import (http or https); absent: the configured FAQ_SOURCE."
+        ),
+    ] = None,
+    reason: Annotated[str | None, _OPTIONAL_REASON] = None,
+) -> ImportFaqResult:
+    return await _run(
+        info,
+        job_requests.request_faq_import,
+        FaqImportRequested.from_result,
+        url=url,
+        reason=reason,
+    )
+
+
+async def resolve_override_school_field(
+    info: GraphQLInfo,
+    slug: Annotated[str, _SLUG],
+    field: Annotated[str, _FIELD],
+    value: Annotated[str, strawberry.argument(description="The value to serve.")],
+    reason: Annotated[str, _REASON],
+) -> OverrideSchoolFieldResult:
+    return await _run(
+        info,
+        overrides.override_school_field,
+        SchoolFieldOverridden.from_result,
+        slug=slug,
+        field=field,
+        value=value,
+        reason=reason,
+        webhook_urls=info.context.webhook_urls,
+    )
+
+
+async def resolve_clear_override(
+    info: GraphQLInfo,
+    slug: Annotated[str, _SLUG],
+    field: Annotated[str, _FIELD],
+    reason: Annotated[str, _REASON],
+) -> ClearOverrideResult:
+    return await _run(
+        info,
+        overrides.clear_override,
+        OverrideCleared.from_result,
+        slug=slug,
+        field=field,
+        reason=reason,
+        webhook_urls=info.context.webhook_urls,
+    )
+
+
+async def resolve_retire_school(
+    info: GraphQLInfo, slug: Annotated[str, _SLUG], reason: Annotated[str, _REASON]
+) -> RetireSchoolResult:
+    return await _run(
+        info,
+        retirement.retire_school,
+        SchoolRetired.from_result,
+        slug=slug,
+        reason=reason,
+        webhook_urls=info.context.webhook_urls,
+    )
+
+
+async def resolve_restore_school(
+    info: GraphQLInfo, slug: Annotated[str, _SLUG], reason: Annotated[str, _REASON]
+) -> RestoreSchoolResult:
+    return await _run(
+        info,
+        retirement.restore_school,
+        SchoolRestored.from_result,
+        slug=slug,
+        reason=reason,
+        webhook_urls=info.context.webhook_urls,
+    )
