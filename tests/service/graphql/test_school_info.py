@@ -284,8 +284,8 @@ async def test_an_override_of_a_curated_field_wins(session: AsyncSession, execut
         execute, '{ school(slug: "aalto") { name info { name { value source overrideReason } } } }'
     )
     assert data["school"] == {
-        # The catalogue field stays as curated; `info` says what is served and why.
-        "name": "Aalto University",
+        # The override wins in the school's own field too; `info` says where it comes from.
+        "name": "Aalto-yliopisto",
         "info": {
             "name": {"value": "Aalto-yliopisto", "source": "OVERRIDE", "overrideReason": "Finnish"}
         },
