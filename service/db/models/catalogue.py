@@ -94,7 +94,10 @@ school_programme = Table(
     "school_programme",
     Base.metadata,
     Column("school_id", ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
-    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
+    # The primary key serves lookups by school; programme → schools needs its own index.
+    Column(
+        "programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 offer_home_track = Table(
