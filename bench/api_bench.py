@@ -130,7 +130,11 @@ def serving(settings: Settings, *, cache_bytes: int) -> Iterator[tuple[str, int]
         yield url, process.pid
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still busy with requests past their deadline
+            process.kill()
+            process.wait()
 
 
 async def count_statements(settings: Settings, body: dict[str, object]) -> int:
