@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,14 +15,8 @@ from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker
 from service.db.migrate import head_revision
 from tests.databases import settings_for
+from tests.processes import process_env, serving
 from tests.sample_catalogue import build_sample_catalogue
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -46,41 +36,9 @@ async def catalogue_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(catalogue_file: Path, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
-            env={
-                "PATH": os.environ.get("PATH", ""),
-                "PYTHONPATH": str(Path.cwd()),
-                "DATABASE_URL": f"sqlite:///{catalogue_file}",
-                "LOG_FORMAT": "json",
-            },
-            cwd=tmp_path,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            if process.poll() is not None:
-                pytest.fail(f"mobility serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("mobility serve did not answer /healthz within 20 s")
+    env = process_env(DATABASE_URL=f"sqlite:///{catalogue_file}", LOG_FORMAT="json")
+    with serving(env, tmp_path) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_serve_answers_a_query_and_is_ready(server: str) -> None:

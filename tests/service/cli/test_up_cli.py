@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.processes import MOBILITY, free_port, process_env
 
 
 def _children(pid: int) -> list[int]:
@@ -39,14 +32,10 @@ def _stderr(tmp_path: Path) -> str:
 
 
 def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(Path.cwd()),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogue.sqlite3'}",
-        "PORT": str(_free_port()),
-        **extra,
-    }
-    main = [sys.executable, "-m", "service.cli.main"]
+    env = process_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}", PORT=str(free_port()), **extra
+    )
+    main = MOBILITY
     subprocess.run([*main, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
     with (tmp_path / "up.log").open("wb") as log:
         process = subprocess.Popen([*main, "up"], env=env, cwd=tmp_path, stderr=log)

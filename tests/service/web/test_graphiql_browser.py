@@ -7,20 +7,17 @@ http://127.0.0.1:PORT/graphql, run the catalogue query, read the answer off the 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-import httpx
 import pytest
 
 from service.errors import UserError
 from service.web.graphiql_assets import DEFAULT_ASSETS_DIR, load_assets
 from tests.browser import headless_chromium
+from tests.processes import MOBILITY, process_env, serving
 
 pytestmark = pytest.mark.browser
 
@@ -40,63 +37,14 @@ def _require_assets() -> None:
         pytest.skip(reason)
 
 
-def _mobility(*args: str, env: dict[str, str], cwd: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "service.cli.main", *args],
-        env=env,
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served_seed(tmp_path: Path) -> Iterator[str]:
     """`mobility serve` on the seed catalogue, as `make run` leaves it."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(Path.cwd()),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogue.sqlite3'}",
-    }
-    _mobility("db", "upgrade", env=env, cwd=tmp_path)
-    _mobility("import-faq", env=env, cwd=tmp_path)
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            if process.poll() is not None:
-                pytest.fail(f"mobility serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"mobility serve was not ready within 20 s: {log.read_text()}")
+    env = process_env(DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}")
+    for step in (["db", "upgrade"], ["import-faq"]):
+        subprocess.run([*MOBILITY, *step], env=env, cwd=tmp_path, check=True, capture_output=True)
+    with serving(env, tmp_path, ready_path="/readyz") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 async def test_graphiql_runs_the_catalogue_query_offline(served_seed: str, tmp_path: Path) -> None:

@@ -1,0 +1,70 @@
+"""Real `mobility` processes for the tests that run the service as a user does."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+MOBILITY = [sys.executable, "-m", "service.cli.main"]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def process_env(**variables: str) -> dict[str, str]:
+    """A minimal environment for a child process running this checkout's code."""
+    return {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **variables}
+
+
+@contextmanager
+def serving(env: Mapping[str, str], cwd: Path, *, ready_path: str = "/healthz") -> Iterator[str]:
+    """`mobility serve` on a free port until the block ends; yields its base URL.
+
+    Its output goes to ``cwd / "serve.log"``, quoted when it fails to start.
+    """
+    port = free_port()
+    log = cwd / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*MOBILITY, "serve", "--port", str(port)],
+            env=dict(env),
+            cwd=cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if process.poll() is not None:
+                pytest.fail(f"mobility serve exited: {log.read_text()}")
+            try:
+                if httpx.get(f"{base}{ready_path}", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(
+                f"mobility serve did not answer {ready_path} within 20 s: {log.read_text()}"
+            )
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
