@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from graphql import GraphQLError, OperationType, get_operation_ast
 from sqlalchemy.exc import DBAPIError
@@ -22,12 +24,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
-from service.admin.auth import check_admin_token
+from service.admin.auth import AdminAuth, check_admin_token
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
-from service.graphql.context import build_context
+from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
 from service.observability.metrics import ErrorKind, Metrics
 from service.observability.request_id import request_id_of
@@ -36,7 +38,7 @@ from service.web.graphql_request import GraphQLParams, ProtocolError, read_param
 from service.web.graphql_response import encode_result, error_response
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
 from service.web.request_tally import RequestTally
-from service.web.response_cache import ResponseCache, cache_key
+from service.web.response_cache import CacheKey, ResponseCache, cache_key
 from service.web.runtime import Runtime, runtime_of
 
 logger = logging.getLogger("service.web")
@@ -62,6 +64,8 @@ class GraphQLEndpoint:
         #: The page browsers get; None when GraphiQL is switched off.
         self.graphiql = graphiql
         self.metrics = metrics
+        #: Executions under way that identical anonymous queries wait for (see _single_flight).
+        self._in_flight: dict[tuple[int, CacheKey], asyncio.Future[_Executed]] = {}
 
     async def handle(self, request: Request) -> Response:
         """Starlette endpoint for GET and POST /graphql."""
@@ -192,13 +196,80 @@ class GraphQLEndpoint:
     ) -> Response:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
+        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        run = _Execution(self, runtime, request, params, request_id, admin, key, is_query=is_query)
         if is_query and self.response_cache.max_bytes:
             recent = await runtime.versions.current()
             if (body := self.response_cache.get(recent, key)) is not None:
                 return Response(body, media_type=f"{media_type}; charset=utf-8")
-        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+            if "authorization" not in request.headers:
+                return self._respond(
+                    await self._single_flight((recent, key), run), media_type, tally
+                )
+        return self._respond(await run(), media_type, tally)
+
+    async def _single_flight(
+        self, flight: tuple[int, CacheKey], run: Callable[[], Awaitable[_Executed]]
+    ) -> _Executed:
+        """One execution for identical anonymous queries at one data version, however many ask.
+
+        The execution is a task of its own: a caller stopped at its deadline does not stop it,
+        so it still fills the cache for the next callers (a cold cache under load would
+        otherwise start the same expensive query once per connection, and finish none).
+        """
+        task = self._in_flight.get(flight)
+        if task is None:
+            task = asyncio.ensure_future(run())
+            self._in_flight[flight] = task
+            task.add_done_callback(lambda done: self._landed(flight, done))
+        return await asyncio.shield(task)
+
+    def _landed(self, flight: tuple[int, CacheKey], task: asyncio.Future[_Executed]) -> None:
+        if self._in_flight.get(flight) is task:
+            del self._in_flight[flight]
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Every caller may have gone: say it here too, so it is never lost.
+            logger.debug("shared execution failed: %r", error)
+
+    def _respond(self, executed: _Executed, media_type: str, tally: RequestTally) -> Response:
+        tally.executed(executed.errors, executed.notes)
+        response = encode_result(
+            executed.data, executed.errors, media_type, extensions=executed.extensions
+        )
+        if not executed.notes.cacheable or not executed.is_query:
+            # It depends on the caller's token, or it changed something: no cache may keep it.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+@dataclass(frozen=True, slots=True)
+class _Executed:
+    """What one execution produced, for every caller that shares it."""
+
+    data: dict[str, Any] | None
+    errors: Sequence[GraphQLError]
+    extensions: dict[str, Any] | None
+    notes: ResponseNotes
+    is_query: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Execution:
+    """One operation run against the database, committed or cached as it requires."""
+
+    endpoint: GraphQLEndpoint
+    runtime: Runtime
+    request: Request
+    params: GraphQLParams
+    request_id: str
+    admin: AdminAuth
+    key: CacheKey
+    is_query: bool
+
+    async def __call__(self) -> _Executed:
+        endpoint, runtime = self.endpoint, self.runtime
         # Only a mutation with the admin token may write; a refused one runs read-only.
-        writes = not is_query and admin.allowed
+        writes = not self.is_query and self.admin.allowed
         session = await (
             runtime.write_session() if writes else runtime.read_session(read_only=True)
         )
@@ -209,34 +280,34 @@ class GraphQLEndpoint:
             version = await db.run(read_data_version)
             runtime.versions.observe(version, read_at)
             context = build_context(
-                request_id=request_id,
+                request_id=self.request_id,
                 db=db,
                 data_version=version,
-                max_page_size=self.settings.max_page_size,
-                search_indexes=self.search_indexes,
-                admin=admin,
-                webhook_urls=self.settings.webhook_urls,
+                max_page_size=endpoint.settings.max_page_size,
+                search_indexes=endpoint.search_indexes,
+                admin=self.admin,
+                webhook_urls=endpoint.settings.webhook_urls,
             )
-            result = await self.schema.execute(
-                params.query,
-                variable_values=params.variables,
+            result = await endpoint.schema.execute(
+                self.params.query,
+                variable_values=self.params.variables,
                 context_value=context,
-                operation_name=params.operation_name,
-                allowed_operation_types=_ALLOWED.get(request.method, _QUERIES_ONLY),
+                operation_name=self.params.operation_name,
+                allowed_operation_types=_ALLOWED.get(self.request.method, _QUERIES_ONLY),
             )
             data = result.data
-            if writes and not await _commit_or_roll_back(db, runtime, result.errors, request_id):
+            if writes and not await _commit_or_roll_back(
+                db, runtime, result.errors, self.request_id
+            ):
                 data = None
         finally:
             await db.close()
-        tally.executed(result.errors or (), context.notes)
-        response = encode_result(data, result.errors, media_type, extensions=result.extensions)
-        if is_query and not result.errors and context.notes.cacheable:
-            self.response_cache.put(version, key, bytes(response.body))
-        elif not context.notes.cacheable or not is_query:
-            # It depends on the caller's token, or it changed something: no cache may keep it.
-            response.headers["Cache-Control"] = "no-store"
-        return response
+        errors = list(result.errors or ())
+        if self.is_query and not errors and context.notes.cacheable:
+            # A successful answer is the same bytes whatever the response media type.
+            body = encode_result(data, None, JSON, extensions=result.extensions).body
+            endpoint.response_cache.put(version, self.key, bytes(body))
+        return _Executed(data, errors, result.extensions, context.notes, self.is_query)
 
 
 async def _commit_or_roll_back(
