@@ -8,13 +8,14 @@ the typed error the caller got. A refused caller (no, missing or wrong token) le
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.validation import MAX_REASON_LENGTH, InvalidInput
 from service.db.models import AdminOutcome
 from service.operations.admin_log import AdminActionKind, record_admin_action
+from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
 from service.text import collapse_spaces
 
 logger = logging.getLogger("service.admin")
@@ -93,3 +94,26 @@ async def record_rejected(
         extra={"admin_action_id": entry.id, "actor": actor},
     )
     return invalid
+
+
+async def record_catalogue_change(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: AdminActionKind,
+    school_slug: str,
+    reason: str,
+    change_name: str,
+    change: Mapping[str, object],
+    webhook_urls: Sequence[str],
+) -> None:
+    """Log an applied change to a school and announce it (``catalogue.changed``), in one go."""
+    await record_applied(
+        session, actor=actor, action=action, target=school_slug, reason=reason, payload=change
+    )
+    await enqueue_webhook_event(
+        session,
+        webhook_urls,
+        WebhookEvent.CATALOGUE_CHANGED,
+        {"change": change_name, "school": school_slug, **change},
+    )

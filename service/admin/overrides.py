@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_applied, record_rejected
+from service.admin.audit import record_catalogue_change, record_rejected
 from service.admin.validation import (
     SCHOOL_FIELD_RULES,
     SCRAPED_FIELD_RULES,
@@ -30,7 +30,6 @@ from service.countries import country_name
 from service.db.models import Country, SchoolOverride
 from service.db.types import utcnow
 from service.operations.admin_log import AdminActionKind
-from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,19 +162,15 @@ async def override_school_field(
         created_at=utcnow(),
     )
     change = {"field": target.name, "value": checked.value, "previous": previous}
-    await record_applied(
+    await record_catalogue_change(
         session,
         actor=actor,
         action=AdminActionKind.OVERRIDE_SCHOOL_FIELD,
-        target=school.slug,
+        school_slug=school.slug,
         reason=cleaned_reason,
-        payload=change,
-    )
-    await enqueue_webhook_event(
-        session,
-        webhook_urls,
-        WebhookEvent.CATALOGUE_CHANGED,
-        {"change": "override_set", "school": school.slug, **change},
+        change_name="override_set",
+        change=change,
+        webhook_urls=webhook_urls,
     )
     return OverrideApplied(school.id, school.slug, target.name, checked.value, previous)
 
@@ -225,18 +220,14 @@ async def clear_override(
         )
     )
     change = {"field": target.name, "previous": previous}
-    await record_applied(
+    await record_catalogue_change(
         session,
         actor=actor,
         action=AdminActionKind.CLEAR_OVERRIDE,
-        target=school.slug,
+        school_slug=school.slug,
         reason=cleaned_reason,
-        payload=change,
-    )
-    await enqueue_webhook_event(
-        session,
-        webhook_urls,
-        WebhookEvent.CATALOGUE_CHANGED,
-        {"change": "override_cleared", "school": school.slug, **change},
+        change_name="override_cleared",
+        change=change,
+        webhook_urls=webhook_urls,
     )
     return OverrideCleared(school.id, school.slug, target.name, previous)

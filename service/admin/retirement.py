@@ -17,13 +17,12 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_applied, record_rejected
+from service.admin.audit import record_catalogue_change, record_rejected
 from service.admin.validation import InvalidInput, check_reason, check_school_slug
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
 from service.db.models import School, SchoolOverride
 from service.db.types import utcnow
 from service.operations.admin_log import AdminActionKind
-from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +119,15 @@ async def retire_school(
     retired_at = school.retired_at
     assert retired_at is not None
     change = {"retired_at": retired_at.isoformat(), "already_retired": already_retired}
-    await record_applied(
+    await record_catalogue_change(
         session,
         actor=actor,
         action=action,
-        target=school.slug,
+        school_slug=school.slug,
         reason=cleaned_reason,
-        payload=change,
-    )
-    await enqueue_webhook_event(
-        session,
-        webhook_urls,
-        WebhookEvent.CATALOGUE_CHANGED,
-        {"change": "school_retired", "school": school.slug, **change},
+        change_name="school_retired",
+        change=change,
+        webhook_urls=webhook_urls,
     )
     return SchoolRetired(school.id, school.slug, retired_at, already_retired)
 
@@ -181,18 +176,14 @@ async def restore_school(
     school.retired_at = None
     await session.flush()
     change = {"retired_at": retired_at.isoformat()}
-    await record_applied(
+    await record_catalogue_change(
         session,
         actor=actor,
         action=action,
-        target=school.slug,
+        school_slug=school.slug,
         reason=cleaned_reason,
-        payload=change,
-    )
-    await enqueue_webhook_event(
-        session,
-        webhook_urls,
-        WebhookEvent.CATALOGUE_CHANGED,
-        {"change": "school_restored", "school": school.slug, **change},
+        change_name="school_restored",
+        change=change,
+        webhook_urls=webhook_urls,
     )
     return SchoolRestored(school.id, school.slug, retired_at)
