@@ -19,6 +19,7 @@ from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
 from service.web.metrics_route import build_metrics_route
+from service.web.persisted_queries import build_persisted_operations
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings) -> Starlette:
         build_schema(settings),
         response_cache=ResponseCache(settings.response_cache_bytes),
         search_indexes=SearchIndexCache(),
+        persisted=build_persisted_operations(settings),
         graphiql=graphiql,
         metrics=metrics,
     )

@@ -37,6 +37,7 @@ from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
+from service.web.persisted_queries import PersistedOperations
 from service.web.request_tally import RequestTally
 from service.web.response_cache import CacheKey, ResponseCache, cache_key
 from service.web.runtime import Runtime, runtime_of
@@ -54,6 +55,7 @@ class GraphQLEndpoint:
         *,
         response_cache: ResponseCache,
         search_indexes: SearchIndexCache,
+        persisted: PersistedOperations,
         graphiql: GraphiQLPage | None = None,
         metrics: Metrics | None = None,
     ) -> None:
@@ -61,6 +63,8 @@ class GraphQLEndpoint:
         self.schema = schema
         self.response_cache = response_cache
         self.search_indexes = search_indexes
+        #: Documents named by hash (automatic persisted queries, or trusted documents only).
+        self.persisted = persisted
         #: The page browsers get; None when GraphiQL is switched off.
         self.graphiql = graphiql
         self.metrics = metrics
@@ -98,10 +102,15 @@ class GraphQLEndpoint:
         try:
             async with asyncio.timeout_at(deadline) as reading:
                 params = await read_params(request, max_body_bytes=self.settings.max_body_bytes)
+            params = self.persisted.resolve(params)
         except ProtocolError as problem:
             tally.refused(problem.status)
             return error_response(
-                problem.status, problem.message, media_type, headers=problem.headers
+                problem.status,
+                problem.message,
+                media_type,
+                code=problem.code,
+                headers=problem.headers,
             )
         except TimeoutError:
             if not reading.expired():

@@ -19,21 +19,31 @@ class ProtocolError(Exception):
     """A request that is not well-formed GraphQL over HTTP."""
 
     def __init__(
-        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        #: ``extensions.code`` of the answer; None: the one of ``status``.
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
 class GraphQLParams:
     """The parameters of one GraphQL request."""
 
+    #: Empty when the request names a persisted document by its hash instead.
     query: str
     variables: dict[str, Any] | None
     operation_name: str | None
+    #: ``extensions`` of the request (``persistedQuery`` is read by service.web.persisted_queries).
+    extensions: dict[str, Any] | None = None
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
@@ -80,8 +90,18 @@ def _decode_json_object(text: str | bytes, what: str) -> dict[str, Any]:
 
 
 def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLParams:
+    extensions = source.get("extensions")
+    if variables_as_text and isinstance(extensions, str):
+        extensions = (
+            _decode_json_object(extensions, "The `extensions` parameter") if extensions else None
+        )
+    if extensions is not None and not isinstance(extensions, dict):
+        raise ProtocolError(400, "`extensions` must be an object or null.")
     query = source.get("query")
-    if not isinstance(query, str) or not query.strip():
+    persisted = extensions is not None and "persistedQuery" in extensions
+    if query is None and persisted:
+        query = ""  # named by its hash: service.web.persisted_queries finds the text
+    elif not isinstance(query, str) or not query.strip():
         raise ProtocolError(400, "The request has no `query` string.")
     operation_name = source.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
@@ -93,10 +113,12 @@ def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLPar
         )
     if variables is not None and not isinstance(variables, dict):
         raise ProtocolError(400, "`variables` must be an object or null.")
-    extensions = source.get("extensions")
-    if extensions is not None and not isinstance(extensions, dict | str):
-        raise ProtocolError(400, "`extensions` must be an object or null.")
-    return GraphQLParams(query=query, variables=variables, operation_name=operation_name or None)
+    return GraphQLParams(
+        query=query,
+        variables=variables,
+        operation_name=operation_name or None,
+        extensions=extensions,
+    )
 
 
 async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
