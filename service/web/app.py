@@ -15,6 +15,7 @@ from service.config import Settings
 from service.graphql.schema import build_schema
 from service.observability.metrics import Metrics
 from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
+from service.web.compression import CompressionMiddleware
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
@@ -38,7 +39,10 @@ def create_app(settings: Settings) -> Starlette:
         graphiql=graphiql,
         metrics=metrics,
     )
-    middleware = [Middleware(RequestIdMiddleware)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
