@@ -19,7 +19,13 @@ from service.errors import UserError
     show_default=True,
     help="Where to write the manifest (TRUSTED_DOCUMENTS_FILE); - for standard output.",
 )
-def trusted_documents_command(sources: tuple[Path, ...], output: str) -> None:
+@click.option(
+    "--add-typename",
+    is_flag=True,
+    help="Add __typename to every selection set, as Apollo Client does to what it sends "
+    "(use it when Apollo Client's cache reads the answers).",
+)
+def trusted_documents_command(sources: tuple[Path, ...], output: str, add_typename: bool) -> None:
     """Build a persisted-query manifest from the .graphql files in SOURCES (files or folders).
 
     Every operation must be named and valid against the schema; fragments may live in any file.
@@ -30,9 +36,12 @@ def trusted_documents_command(sources: tuple[Path, ...], output: str) -> None:
 
     from service.graphql.mutation import Mutation
     from service.graphql.query import Query
-    from service.web.trusted_documents import collect_operations, manifest_json, read_documents
+    from service.web import trusted_documents
 
-    operations = collect_operations(read_documents(sources))
+    documents = trusted_documents.read_documents(sources)
+    if add_typename:
+        documents = [(label, trusted_documents.add_typename(doc)) for label, doc in documents]
+    operations = trusted_documents.collect_operations(documents)
     if not operations:
         raise UserError("no named operation in the given .graphql files")
     schema = strawberry.Schema(query=Query, mutation=Mutation)._schema
@@ -41,7 +50,7 @@ def trusted_documents_command(sources: tuple[Path, ...], output: str) -> None:
         if errors:
             problem = errors[0].message
             raise UserError(f"{operation.name} is not valid against the schema: {problem}")
-    manifest = manifest_json(operations)
+    manifest = trusted_documents.manifest_json(operations)
     if output == "-":
         click.echo(manifest.decode("utf-8"), nl=False)
         return

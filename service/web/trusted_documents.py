@@ -17,10 +17,13 @@ from typing import Any
 import orjson
 from graphql import (
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    NameNode,
     OperationDefinitionNode,
+    SelectionSetNode,
     Visitor,
     parse,
     print_ast,
@@ -90,6 +93,28 @@ def _spreads(node: OperationDefinitionNode | FragmentDefinitionNode) -> set[str]
 
     visit(node, _Collect())
     return names
+
+
+_TYPENAME = FieldNode(name=NameNode(value="__typename"), arguments=(), directives=())
+
+
+def add_typename(document: DocumentNode) -> DocumentNode:
+    """``document`` with ``__typename`` in every selection set below the root, as Apollo
+    Client adds it before sending (its cache needs it to normalise and match fragments)."""
+
+    class _Add(Visitor):
+        def leave_selection_set(
+            self, node: SelectionSetNode, _key: Any, parent: Any, *_: Any
+        ) -> SelectionSetNode | None:
+            if isinstance(parent, OperationDefinitionNode):
+                return None
+            names = {s.name.value for s in node.selections if isinstance(s, FieldNode)}
+            if "__typename" in names:
+                return None
+            return SelectionSetNode(selections=(*node.selections, _TYPENAME))
+
+    result: DocumentNode = visit(document, _Add())
+    return result
 
 
 def collect_operations(documents: Iterable[tuple[str, DocumentNode]]) -> list[TrustedOperation]:

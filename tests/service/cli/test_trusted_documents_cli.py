@@ -50,3 +50,17 @@ def test_an_anonymous_operation_is_refused(tmp_path: Path) -> None:
         f"mobility: error: {tmp_path / 'anon.graphql'}: an operation has no name "
         "(clients need one)\n"
     )
+
+
+def test_add_typename_writes_what_apollo_client_sends(tmp_path: Path) -> None:
+    source = tmp_path / "school.graphql"
+    source.write_text(
+        'query School { school(slug: "aalto-university") { slug country { code __typename } } }\n'
+    )
+    result = run_cli("trusted-documents", "--add-typename", str(source), env={}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (operation,) = orjson.loads(result.stdout)["operations"]
+    assert operation["body"] == (
+        'query School {\n  school(slug: "aalto-university") {\n    slug\n    country {\n'
+        "      code\n      __typename\n    }\n    __typename\n  }\n}"
+    )
