@@ -89,14 +89,18 @@ def _decode_json_object(text: str | bytes, what: str) -> dict[str, Any]:
     return value
 
 
+def _object_param(source: Mapping[str, Any], name: str, *, as_text: bool) -> dict[str, Any] | None:
+    """The JSON object parameter ``name`` (JSON text in a GET query string), or None."""
+    value = source.get(name)
+    if as_text and isinstance(value, str):
+        value = _decode_json_object(value, f"The `{name}` parameter") if value else None
+    if value is not None and not isinstance(value, dict):
+        raise ProtocolError(400, f"`{name}` must be an object or null.")
+    return value
+
+
 def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLParams:
-    extensions = source.get("extensions")
-    if variables_as_text and isinstance(extensions, str):
-        extensions = (
-            _decode_json_object(extensions, "The `extensions` parameter") if extensions else None
-        )
-    if extensions is not None and not isinstance(extensions, dict):
-        raise ProtocolError(400, "`extensions` must be an object or null.")
+    extensions = _object_param(source, "extensions", as_text=variables_as_text)
     query = source.get("query")
     persisted = extensions is not None and "persistedQuery" in extensions
     if query is None and persisted:
@@ -106,13 +110,7 @@ def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLPar
     operation_name = source.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise ProtocolError(400, "`operationName` must be a string or null.")
-    variables = source.get("variables")
-    if variables_as_text and isinstance(variables, str):
-        variables = (
-            _decode_json_object(variables, "The `variables` parameter") if variables else None
-        )
-    if variables is not None and not isinstance(variables, dict):
-        raise ProtocolError(400, "`variables` must be an object or null.")
+    variables = _object_param(source, "variables", as_text=variables_as_text)
     return GraphQLParams(
         query=query,
         variables=variables,
