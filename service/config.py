@@ -268,16 +268,50 @@ class Settings(BaseSettings):
         description="Memory for cached query responses (keyed on the data version); 0 disables.",
     )
 
+    persisted_queries_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=0,
+        le=1024 * 1024 * 1024,
+        description="Memory for automatic persisted queries (texts by SHA-256); 0 turns the "
+        "protocol off.",
+    )
+    trusted_documents_file: Path | None = Field(
+        default=None,
+        description="A persisted-query manifest (`mobility trusted-documents`); set: only its "
+        "operations run.",
+    )
+    http_cache_max_age_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=86_400,
+        description="max-age of anonymous query answers (Cache-Control: public); 0: revalidate "
+        "every time.",
+    )
+    compression_min_bytes: int = Field(
+        default=1_024,
+        ge=0,
+        le=100_000_000,
+        description="Smallest response body compressed (gzip, or brotli when installed).",
+    )
+    cors_allow_headers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Request headers browsers may send cross-origin, comma-separated; empty: "
+        "any header a preflight asks for.",
+    )
+    cors_max_age_seconds: int = Field(
+        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
+    )
+
     metrics_enabled: bool = Field(
         default=True,
         description="Serve /metrics (Prometheus text format) and count GraphQL requests.",
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "cors_allow_headers", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("database_url")

@@ -13,6 +13,7 @@ from service.cli.graphiql import graphiql_assets_group
 from service.cli.lazy import LazyGroup
 from service.cli.schema import export_schema_command
 from service.cli.serve import serve_command
+from service.cli.trusted_documents import trusted_documents_command
 from service.cli.up import up_command
 from service.errors import UserError
 
@@ -53,6 +54,7 @@ cli.add_command(graphiql_assets_group)
 cli.add_command(serve_command)
 cli.add_command(export_schema_command)
 cli.add_command(up_command)
+cli.add_command(trusted_documents_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
 from service.observability.metrics import Metrics
-from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
+from service.observability.request_id import RequestIdMiddleware
+from service.web.compression import CompressionMiddleware
+from service.web.cors import CorsMiddleware
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
 from service.web.metrics_route import build_metrics_route
+from service.web.persisted_queries import build_persisted_operations
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
 
@@ -33,21 +35,21 @@ def create_app(settings: Settings) -> Starlette:
         build_schema(settings),
         response_cache=ResponseCache(settings.response_cache_bytes),
         search_indexes=SearchIndexCache(),
+        persisted=build_persisted_operations(settings),
         graphiql=graphiql,
         metrics=metrics,
     )
-    middleware = [Middleware(RequestIdMiddleware)]
-    if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_origins,
-                allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept", "Authorization", REQUEST_ID_HEADER],
-                expose_headers=[REQUEST_ID_HEADER],
-                max_age=600,
-            )
-        )
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        # Always installed: with CORS off a preflight still gets a deliberate 403 (not a 405).
+        Middleware(
+            CorsMiddleware,
+            origins=settings.cors_origins,
+            allow_headers=settings.cors_allow_headers,
+            max_age=settings.cors_max_age_seconds,
+        ),
+        Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
+    ]
     routes = [
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

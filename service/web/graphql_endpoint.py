@@ -36,7 +36,9 @@ from service.observability.request_id import request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
+from service.web.http_cache import etag_of, mark_private, mark_public, matches, not_modified
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
+from service.web.persisted_queries import PersistedOperations
 from service.web.request_tally import RequestTally
 from service.web.response_cache import CacheKey, ResponseCache, cache_key
 from service.web.runtime import Runtime, runtime_of
@@ -54,6 +56,7 @@ class GraphQLEndpoint:
         *,
         response_cache: ResponseCache,
         search_indexes: SearchIndexCache,
+        persisted: PersistedOperations,
         graphiql: GraphiQLPage | None = None,
         metrics: Metrics | None = None,
     ) -> None:
@@ -61,6 +64,8 @@ class GraphQLEndpoint:
         self.schema = schema
         self.response_cache = response_cache
         self.search_indexes = search_indexes
+        #: Documents named by hash (automatic persisted queries, or trusted documents only).
+        self.persisted = persisted
         #: The page browsers get; None when GraphiQL is switched off.
         self.graphiql = graphiql
         self.metrics = metrics
@@ -98,10 +103,15 @@ class GraphQLEndpoint:
         try:
             async with asyncio.timeout_at(deadline) as reading:
                 params = await read_params(request, max_body_bytes=self.settings.max_body_bytes)
+            params = self.persisted.resolve(params)
         except ProtocolError as problem:
             tally.refused(problem.status)
             return error_response(
-                problem.status, problem.message, media_type, headers=problem.headers
+                problem.status,
+                problem.message,
+                media_type,
+                code=problem.code,
+                headers=problem.headers,
             )
         except TimeoutError:
             if not reading.expired():
@@ -198,15 +208,23 @@ class GraphQLEndpoint:
         key = cache_key(params.query, params.variables, params.operation_name)
         admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
         run = _Execution(self, runtime, request, params, request_id, admin, key, is_query=is_query)
-        if is_query and self.response_cache.max_bytes:
+        anonymous = "authorization" not in request.headers
+        max_age = self.settings.http_cache_max_age_seconds
+        if is_query and (self.response_cache.max_bytes or anonymous):
             recent = await runtime.versions.current()
-            if (body := self.response_cache.get(recent, key)) is not None:
-                return Response(body, media_type=f"{media_type}; charset=utf-8")
-            if "authorization" not in request.headers:
-                return self._respond(
-                    await self._single_flight((recent, key), run), media_type, tally
-                )
-        return self._respond(await run(), media_type, tally)
+            etag = etag_of(recent, key)
+            # Only GET revalidates (RFC 9110 §13.1.2); POST answers carry the ETag all the same.
+            revalidating = anonymous and request.method != "POST"
+            if revalidating and matches(request.headers.get("if-none-match"), etag):
+                return not_modified(etag, max_age)
+            body = self.response_cache.get(recent, key) if self.response_cache.max_bytes else None
+            if body is not None:
+                cached = Response(body, media_type=f"{media_type}; charset=utf-8")
+                return mark_public(cached, etag, max_age) if anonymous else mark_private(cached)
+            if anonymous and self.response_cache.max_bytes:
+                executed = await self._single_flight((recent, key), run)
+                return self._respond(executed, media_type, tally, key, anonymous=anonymous)
+        return self._respond(await run(), media_type, tally, key, anonymous=anonymous)
 
     async def _single_flight(
         self, flight: tuple[int, CacheKey], run: Callable[[], Awaitable[_Executed]]
@@ -231,15 +249,24 @@ class GraphQLEndpoint:
             # Every caller may have gone: say it here too, so it is never lost.
             logger.debug("shared execution failed: %r", error)
 
-    def _respond(self, executed: _Executed, media_type: str, tally: RequestTally) -> Response:
+    def _respond(
+        self,
+        executed: _Executed,
+        media_type: str,
+        tally: RequestTally,
+        key: CacheKey,
+        *,
+        anonymous: bool,
+    ) -> Response:
         tally.executed(executed.errors, executed.notes)
         response = encode_result(
             executed.data, executed.errors, media_type, extensions=executed.extensions
         )
-        if not executed.notes.cacheable or not executed.is_query:
-            # It depends on the caller's token, or it changed something: no cache may keep it.
-            response.headers["Cache-Control"] = "no-store"
-        return response
+        if executed.is_query and executed.notes.cacheable and not executed.errors and anonymous:
+            etag = etag_of(executed.version, key)
+            return mark_public(response, etag, self.settings.http_cache_max_age_seconds)
+        # It depends on the caller's token, changed something, or failed: no cache may keep it.
+        return mark_private(response)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +278,8 @@ class _Executed:
     extensions: dict[str, Any] | None
     notes: ResponseNotes
     is_query: bool
+    #: The data version of the snapshot it read (what its ETag says).
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +336,7 @@ class _Execution:
             # A successful answer is the same bytes whatever the response media type.
             body = encode_result(data, None, JSON, extensions=result.extensions).body
             endpoint.response_cache.put(version, self.key, bytes(body))
-        return _Executed(data, errors, result.extensions, context.notes, self.is_query)
+        return _Executed(data, errors, result.extensions, context.notes, self.is_query, version)
 
 
 async def _commit_or_roll_back(

@@ -19,21 +19,31 @@ class ProtocolError(Exception):
     """A request that is not well-formed GraphQL over HTTP."""
 
     def __init__(
-        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        #: ``extensions.code`` of the answer; None: the one of ``status``.
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
 class GraphQLParams:
     """The parameters of one GraphQL request."""
 
+    #: Empty when the request names a persisted document by its hash instead.
     query: str
     variables: dict[str, Any] | None
     operation_name: str | None
+    #: ``extensions`` of the request (``persistedQuery`` is read by service.web.persisted_queries).
+    extensions: dict[str, Any] | None = None
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
@@ -79,24 +89,34 @@ def _decode_json_object(text: str | bytes, what: str) -> dict[str, Any]:
     return value
 
 
+def _object_param(source: Mapping[str, Any], name: str, *, as_text: bool) -> dict[str, Any] | None:
+    """The JSON object parameter ``name`` (JSON text in a GET query string), or None."""
+    value = source.get(name)
+    if as_text and isinstance(value, str):
+        value = _decode_json_object(value, f"The `{name}` parameter") if value else None
+    if value is not None and not isinstance(value, dict):
+        raise ProtocolError(400, f"`{name}` must be an object or null.")
+    return value
+
+
 def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLParams:
+    extensions = _object_param(source, "extensions", as_text=variables_as_text)
     query = source.get("query")
-    if not isinstance(query, str) or not query.strip():
+    persisted = extensions is not None and "persistedQuery" in extensions
+    if query is None and persisted:
+        query = ""  # named by its hash: service.web.persisted_queries finds the text
+    elif not isinstance(query, str) or not query.strip():
         raise ProtocolError(400, "The request has no `query` string.")
     operation_name = source.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise ProtocolError(400, "`operationName` must be a string or null.")
-    variables = source.get("variables")
-    if variables_as_text and isinstance(variables, str):
-        variables = (
-            _decode_json_object(variables, "The `variables` parameter") if variables else None
-        )
-    if variables is not None and not isinstance(variables, dict):
-        raise ProtocolError(400, "`variables` must be an object or null.")
-    extensions = source.get("extensions")
-    if extensions is not None and not isinstance(extensions, dict | str):
-        raise ProtocolError(400, "`extensions` must be an object or null.")
-    return GraphQLParams(query=query, variables=variables, operation_name=operation_name or None)
+    variables = _object_param(source, "variables", as_text=variables_as_text)
+    return GraphQLParams(
+        query=query,
+        variables=variables,
+        operation_name=operation_name or None,
+        extensions=extensions,
+    )
 
 
 async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:

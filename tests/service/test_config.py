@@ -104,3 +104,15 @@ def test_the_contact_url_must_be_reachable_by_a_human(raw: str, accepted: bool) 
     else:
         with pytest.raises(ConfigError, match="FETCH_CONTACT_URL: must be an http"):
             load_settings(fetch_contact_url=raw, _env_file=None)
+
+
+def test_http_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.example, http://localhost:5173")
+    monkeypatch.setenv("CORS_ALLOW_HEADERS", "Authorization,sentry-trace ,")
+    monkeypatch.setenv("TRUSTED_DOCUMENTS_FILE", "/srv/trusted.json")
+    settings = Settings(_env_file=None)
+    assert settings.cors_origins == ["https://a.example", "http://localhost:5173"]
+    assert settings.cors_allow_headers == ["Authorization", "sentry-trace"]
+    assert settings.trusted_documents_file == Path("/srv/trusted.json")
+    assert (settings.http_cache_max_age_seconds, settings.compression_min_bytes) == (30, 1_024)
+    assert settings.persisted_queries_bytes == 4 * 1024 * 1024

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from graphql import get_introspection_query
 from sqlalchemy.engine import URL
 
 from service.db import migrate
@@ -83,3 +84,26 @@ def test_the_access_log_line_is_json_and_carries_the_request_id(
     assert line["level"] == "INFO"
     assert "color_message" not in line  # uvicorn's copy of the message with colour codes
     assert "GET /healthz HTTP/1.1" in str(line["message"])
+
+
+def test_serve_compresses_large_answers_and_revalidates_to_304(server: str) -> None:
+    query = get_introspection_query()
+    with httpx.Client(base_url=server, timeout=10) as client:
+        plain = client.get(
+            "/graphql", params={"query": query}, headers={"Accept-Encoding": "identity"}
+        )
+        request = client.build_request(
+            "GET", "/graphql", params={"query": query}, headers={"Accept-Encoding": "gzip"}
+        )
+        zipped = client.send(request)
+        again = client.get(
+            "/graphql", params={"query": query}, headers={"If-None-Match": zipped.headers["etag"]}
+        )
+    assert (plain.status_code, zipped.status_code) == (200, 200)
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.content == plain.content
+    assert zipped.num_bytes_downloaded * 5 < len(plain.content)
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert zipped.headers["cache-control"] == "public, max-age=30"
+    assert (again.status_code, again.content) == (304, b"")
+    assert again.headers["etag"] == plain.headers["etag"]

@@ -52,8 +52,12 @@ async def test_answers_that_depend_on_the_token_are_never_cached(
         "data": {"jobRequests": {"__typename": "JobRequestList", "nodes": []}}
     }
     assert refused.json()["data"]["jobRequests"]["__typename"] == "AdminRefused"
-    assert allowed.headers["cache-control"] == refused.headers["cache-control"] == "no-store"
-    assert "cache-control" not in catalogue.headers
+    assert (
+        allowed.headers["cache-control"] == refused.headers["cache-control"] == "private, no-store"
+    )
+    assert "etag" not in allowed.headers
+    assert "etag" not in refused.headers
+    assert catalogue.headers["cache-control"] == "public, max-age=30"
 
 
 async def _broken_retire(*_args: object, **_kwargs: object) -> None:

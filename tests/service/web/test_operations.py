@@ -159,8 +159,9 @@ async def test_cors_headers_for_configured_origins_only(client_for: ClientFactor
             params={"query": TRACKS},
             headers={"Origin": "https://mobility.example.org"},
         )
-    assert allowed.status_code == 200
+    assert allowed.status_code == 204
     assert allowed.headers["access-control-allow-origin"] == "https://mobility.example.org"
+    assert other.status_code == 403
     assert "access-control-allow-origin" not in other.headers
     assert simple.headers["access-control-allow-origin"] == "https://mobility.example.org"
     assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()
