@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.catalogue.id_sets import member_of
 from service.db.models import SchoolFactChange
 
 #: Most changes one call returns; a client pages on with ``after`` = the last change's position.
@@ -31,6 +32,19 @@ class ChangeEntry:
     new: dict[str, object] | None
     changed_at: datetime
     source_url: str | None
+
+
+def _entry(row: SchoolFactChange) -> ChangeEntry:
+    return ChangeEntry(
+        id=row.id,
+        school_id=row.school_id,
+        field=row.field,
+        key=row.key,
+        old=row.old_value,
+        new=row.new_value,
+        changed_at=row.changed_at,
+        source_url=row.source_url,
+    )
 
 
 async def load_changes(
@@ -59,16 +73,10 @@ async def load_changes(
     query = query.order_by(SchoolFactChange.changed_at, SchoolFactChange.id).limit(
         max(0, min(limit, MAX_CHANGES))
     )
-    return [
-        ChangeEntry(
-            id=row.id,
-            school_id=row.school_id,
-            field=row.field,
-            key=row.key,
-            old=row.old_value,
-            new=row.new_value,
-            changed_at=row.changed_at,
-            source_url=row.source_url,
-        )
-        for row in await session.scalars(query)
-    ]
+    return [_entry(row) for row in await session.scalars(query)]
+
+
+async def changes_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, ChangeEntry]:
+    """Changes by id."""
+    query = select(SchoolFactChange).where(member_of(session, SchoolFactChange.id, ids))
+    return {row.id: _entry(row) for row in await session.scalars(query)}

@@ -90,3 +90,9 @@ async def load_findings_by_school(
         if record.school_id is not None:
             by_school[record.school_id].append(record)
     return [by_school[school_id] for school_id in school_ids]
+
+
+async def findings_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, FindingRecord]:
+    """Findings by id, resolved or not."""
+    query = _select().where(member_of(session, Finding.id, ids))
+    return {row.id: _record(row) for row in await session.execute(query)}

@@ -78,3 +78,15 @@ async def load_sync_runs(session: AsyncSession, run_ids: Sequence[int]) -> list[
     )
     by_id = {run.id: run for run in rows}
     return [by_id.get(run_id) for run_id in run_ids]
+
+
+async def link_checks_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, LinkCheck]:
+    """Link checks by id."""
+    rows = await session.scalars(select(LinkCheck).where(member_of(session, LinkCheck.id, ids)))
+    return {check.id: check for check in rows}
+
+
+async def url_health_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, UrlHealth]:
+    """The health of addresses, by the id of their health row."""
+    rows = await session.scalars(select(UrlHealth).where(member_of(session, UrlHealth.id, ids)))
+    return {health.id: health for health in rows}

@@ -134,3 +134,9 @@ async def home_tracks_by_offers(
     for offer_id, code, name in await session.execute(query):
         grouped[offer_id].append(HomeTrackRecord(code, name))
     return grouped
+
+
+async def offers_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, OfferRecord]:
+    """Offers by id, retired or not (``node`` fetches any offer an id was given for)."""
+    query = select(*_COLUMNS).where(member_of(session, Offer.id, ids))
+    return {row.id: _record(row) for row in await session.execute(query)}

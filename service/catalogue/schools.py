@@ -145,3 +145,9 @@ async def count_schools(session: AsyncSession, criteria: SchoolCriteria) -> int:
     """How many schools match ``criteria``."""
     query = _from_schools(func.count()).where(*_criteria_filters(criteria))
     return int(await session.scalar(query) or 0)
+
+
+async def schools_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> dict[str, SchoolRecord]:
+    """Schools by slug, retired or not (``node`` fetches any school an id was given for)."""
+    query = _from_schools(*_COLUMNS).where(member_of(session, School.slug, slugs))
+    return {row.slug: _record(row) for row in await session.execute(query)}

@@ -18,6 +18,7 @@ from service.graphql.resolvers.catalogue import (
 )
 from service.graphql.resolvers.health import resolve_sync_runs
 from service.graphql.resolvers.history import resolve_changes
+from service.graphql.resolvers.node import resolve_node, resolve_nodes
 from service.graphql.resolvers.reference import (
     resolve_findings,
     resolve_home_tracks,
@@ -33,6 +34,7 @@ from service.graphql.types.catalogue import Country, Offer, School
 from service.graphql.types.curation import Finding
 from service.graphql.types.history import ChangeConnection
 from service.graphql.types.link_health import SyncRun
+from service.graphql.types.node import Node
 from service.graphql.types.pagination import SchoolConnection
 from service.graphql.types.reference import HomeTrack, SelectionRule
 from service.graphql.types.search import SearchHit
@@ -44,6 +46,16 @@ from service.graphql.types.search import SearchHit
     "null (an unknown slug, an unknown number of places), never an error."
 )
 class Query:
+    node: Node | None = strawberry.field(
+        resolver=resolve_node,
+        description="Any object with an `id`, fetched again by it; null when the id is "
+        "unknown, malformed or its object is gone (never an error).",
+    )
+    nodes: list[Node | None] = strawberry.field(
+        resolver=resolve_nodes,
+        description="The objects of these ids, in order; null for each id `node` would "
+        "answer null for.",
+    )
     countries: list[Country] = strawberry.field(
         resolver=resolve_countries, description="Countries, by ISO code."
     )

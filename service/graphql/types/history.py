@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from service.catalogue.changes import ChangeEntry, ChangePosition
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
+from service.graphql.global_id import format_global_id
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
@@ -20,6 +21,7 @@ from service.graphql.prefetch import (
     relation_value,
 )
 from service.graphql.types.catalogue import School
+from service.graphql.types.node import Node
 from service.graphql.types.pagination import PageInfo, decode_opaque, encode_opaque
 
 _CURSOR_PREFIX = "change:"
@@ -48,7 +50,7 @@ def decode_change_cursor(cursor: str) -> ChangePosition:
     description="One change of a value read from a partner's pages: it appeared (no old "
     "value) or it was replaced. Overrides and the FAQ page are not part of this history."
 )
-class Change:
+class Change(Node):
     school_id: strawberry.Private[int]
     position: strawberry.Private[ChangePosition]
     field: str = strawberry.field(
@@ -68,6 +70,10 @@ class Change:
     changed_at: datetime = strawberry.field(description="When the sync recorded it.")
     source_url: str | None = strawberry.field(description="The page the new value was read from.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("Change", self.position[1]))
 
     @strawberry.field(description="The school whose value changed.")
     def school(self, info: GraphQLInfo) -> School:
