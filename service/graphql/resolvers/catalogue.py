@@ -9,18 +9,21 @@ import strawberry
 from service.catalogue import countries as country_queries
 from service.catalogue import offers as offer_queries
 from service.catalogue import schools as school_queries
+from service.catalogue.keyset import PageRequest
 from service.catalogue.offers import OfferCriteria
+from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import prefetch
 from service.graphql.types.catalogue import Country, Offer, School
+from service.graphql.types.enums import SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
 from service.graphql.types.pagination import (
     PageInfo,
     SchoolConnection,
     SchoolEdge,
-    decode_cursor,
-    encode_cursor,
+    decode_school_cursor,
+    encode_school_cursor,
 )
 
 DEFAULT_PAGE_SIZE = 20
@@ -55,6 +58,15 @@ async def resolve_country(
     return None if record is None else await prefetch(info, Country.from_record(record))
 
 
+def page_request(info: GraphQLInfo, first: int | None, last: int | None) -> tuple[int, bool]:
+    """(page size, from the end) for Relay's ``first``/``last``; a readable error for both."""
+    if first is not None and last is not None:
+        raise bad_input("Give `first` or `last`, not both.")
+    if last is not None:
+        return check_page_size(info, last, "last"), True
+    return check_page_size(info, DEFAULT_PAGE_SIZE if first is None else first), False
+
+
 async def resolve_schools(
     info: GraphQLInfo,
     filter: Annotated[
@@ -62,29 +74,46 @@ async def resolve_schools(
         strawberry.argument(description="Which schools; default: current partners."),
     ] = None,
     first: Annotated[
-        int, strawberry.argument(description="Page size, from 0 to the server's maximum.")
-    ] = DEFAULT_PAGE_SIZE,
+        int | None,
+        strawberry.argument(
+            description="Page size from the start (or from `after`), from 0 to the server's "
+            "maximum; 20 when neither `first` nor `last` is given."
+        ),
+    ] = None,
     after: Annotated[
         str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
     ] = None,
+    last: Annotated[
+        int | None,
+        strawberry.argument(description="Page size from the end (or from `before`)."),
+    ] = None,
+    before: Annotated[
+        str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
+    ] = None,
+    order_by: Annotated[
+        SchoolOrderField, strawberry.argument(description="The order of the pages.")
+    ] = SchoolOrderField.SLUG,
 ) -> SchoolConnection:
-    limit = check_page_size(info, first)
-    after_slug = None if after is None else decode_cursor(after)
-    criteria = (filter or SchoolFilter()).to_criteria()
-    # One row more than asked tells whether a next page exists.
-    records = await info.context.db.run(
-        school_queries.page_schools, criteria, limit=limit + 1, after_slug=after_slug
+    limit, from_end = page_request(info, first, last)
+    order = SchoolOrder[order_by.name]
+    request = PageRequest(
+        limit=limit,
+        after=None if after is None else decode_school_cursor(after, order, "after"),
+        before=None if before is None else decode_school_cursor(before, order, "before"),
+        from_end=from_end,
     )
+    criteria = (filter or SchoolFilter()).to_criteria()
+    page = await info.context.db.run(school_queries.page_schools_in_order, criteria, order, request)
     edges = [
-        SchoolEdge(cursor=encode_cursor(record.slug), node=School.from_record(record))
-        for record in records[:limit]
+        SchoolEdge(cursor=encode_school_cursor(record, order), node=School.from_record(record))
+        for record in page.rows
     ]
     connection = SchoolConnection(
         criteria=criteria,
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(records) > limit,
-            has_previous_page=after_slug is not None,
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

@@ -182,3 +182,12 @@ class CreditPeriod(enum.Enum):
 class StayLength(enum.Enum):
     SEMESTER = strawberry.enum_value("SEMESTER", description="One semester.")
     YEAR = strawberry.enum_value("YEAR", description="A full academic year.")
+
+
+@strawberry.enum(
+    name="SchoolOrder", description="How a page of schools is ordered; the slug breaks ties."
+)
+class SchoolOrderField(enum.Enum):
+    SLUG = strawberry.enum_value("slug", description="By slug (the default).")
+    NAME = strawberry.enum_value("name", description="By name, as served.")
+    COUNTRY = strawberry.enum_value("country", description="By country code, then slug.")
