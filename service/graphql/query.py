@@ -13,6 +13,7 @@ from service.graphql.resolvers.catalogue import (
     resolve_countries,
     resolve_country,
     resolve_offers,
+    resolve_offers_connection,
     resolve_school,
     resolve_schools,
 )
@@ -35,6 +36,7 @@ from service.graphql.types.curation import Finding
 from service.graphql.types.history import ChangeConnection
 from service.graphql.types.link_health import SyncRun
 from service.graphql.types.node import Node
+from service.graphql.types.offer_connection import OfferConnection
 from service.graphql.types.pagination import SchoolConnection
 from service.graphql.types.reference import HomeTrack, SelectionRule
 from service.graphql.types.search import SearchHit
@@ -69,7 +71,15 @@ class Query:
         resolver=resolve_school, description="One school, partner or parent; null when unknown."
     )
     offers: list[Offer] = strawberry.field(
-        resolver=resolve_offers, description="Offers across schools, newest academic year first."
+        resolver=resolve_offers,
+        description="Offers across schools, newest academic year first, all at once.",
+        deprecation_reason="Use `offersConnection`: the same offers, paged, counted and "
+        "ordered. `offers` is removed in the next release.",
+    )
+    offers_connection: OfferConnection = strawberry.field(
+        resolver=resolve_offers_connection,
+        description="Offers across schools, a page at a time, newest academic year first "
+        "(or most places first).",
     )
     search: list[SearchHit] = strawberry.field(
         resolver=resolve_search,

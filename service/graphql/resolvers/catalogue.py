@@ -1,4 +1,4 @@
-"""Root fields over the catalogue: countries, schools (paginated), offers."""
+"""Root fields over the catalogue: countries, schools and offers (paginated)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,20 @@ from service.catalogue import countries as country_queries
 from service.catalogue import offers as offer_queries
 from service.catalogue import schools as school_queries
 from service.catalogue.keyset import PageRequest
-from service.catalogue.offers import OfferCriteria
+from service.catalogue.offers import OfferCriteria, OfferOrder
 from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import prefetch
 from service.graphql.types.catalogue import Country, Offer, School
-from service.graphql.types.enums import SchoolOrderField
+from service.graphql.types.enums import OfferOrderField, SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
+from service.graphql.types.offer_connection import (
+    OfferConnection,
+    OfferEdge,
+    decode_offer_cursor,
+    encode_offer_cursor,
+)
 from service.graphql.types.pagination import (
     PageInfo,
     SchoolConnection,
@@ -138,3 +144,56 @@ async def resolve_offers(
     criteria = OfferCriteria() if filter is None else filter.to_criteria()
     records = await info.context.db.run(offer_queries.list_offers, criteria)
     return await prefetch(info, [Offer.from_record(record) for record in records])
+
+
+async def resolve_offers_connection(
+    info: GraphQLInfo,
+    filter: Annotated[
+        OfferFilter | None, strawberry.argument(description="Which offers; default: current.")
+    ] = None,
+    first: Annotated[
+        int | None,
+        strawberry.argument(
+            description="Page size from the start (or from `after`); 20 when neither `first` "
+            "nor `last` is given."
+        ),
+    ] = None,
+    after: Annotated[
+        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
+    ] = None,
+    last: Annotated[
+        int | None,
+        strawberry.argument(description="Page size from the end (or from `before`)."),
+    ] = None,
+    before: Annotated[
+        str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
+    ] = None,
+    order_by: Annotated[
+        OfferOrderField, strawberry.argument(description="The order of the pages.")
+    ] = OfferOrderField.ACADEMIC_YEAR,
+) -> OfferConnection:
+    limit, from_end = page_request(info, first, last)
+    order = OfferOrder[order_by.name]
+    request = PageRequest(
+        limit=limit,
+        after=None if after is None else decode_offer_cursor(after, order, "after"),
+        before=None if before is None else decode_offer_cursor(before, order, "before"),
+        from_end=from_end,
+    )
+    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)
+    edges = [
+        OfferEdge(cursor=encode_offer_cursor(record, order), node=Offer.from_record(record))
+        for record in page.rows
+    ]
+    connection = OfferConnection(
+        criteria=criteria,
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+    return await prefetch(info, connection)

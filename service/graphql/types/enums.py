@@ -191,3 +191,13 @@ class SchoolOrderField(enum.Enum):
     SLUG = strawberry.enum_value("slug", description="By slug (the default).")
     NAME = strawberry.enum_value("name", description="By name, as served.")
     COUNTRY = strawberry.enum_value("country", description="By country code, then slug.")
+
+
+@strawberry.enum(name="OfferOrder", description="How a page of offers is ordered.")
+class OfferOrderField(enum.Enum):
+    ACADEMIC_YEAR = strawberry.enum_value(
+        "academic_year", description="Newest academic year first, then by id (the default)."
+    )
+    PLACES = strawberry.enum_value(
+        "places", description="Most places first; offers with an unknown number last."
+    )
