@@ -201,3 +201,9 @@ class OfferOrderField(enum.Enum):
     PLACES = strawberry.enum_value(
         "places", description="Most places first; offers with an unknown number last."
     )
+
+
+@strawberry.enum(description="Which end of the history a page of changes starts from.")
+class ChangeOrder(enum.Enum):
+    OLDEST_FIRST = strawberry.enum_value("oldest_first", description="By time, oldest first.")
+    NEWEST_FIRST = strawberry.enum_value("newest_first", description="By time, newest first.")
