@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
+from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
 from service.db.models import Link, LinkCheck, SyncRun, UrlHealth
 
 
@@ -90,3 +91,18 @@ async def url_health_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[i
     """The health of addresses, by the id of their health row."""
     rows = await session.scalars(select(UrlHealth).where(member_of(session, UrlHealth.id, ids)))
     return {health.id: health for health in rows}
+
+
+#: Newest first, as `list_sync_runs`.
+SYNC_RUN_ORDER = Order(columns=[SyncRun.started_at, SyncRun.id], descending=[True, True])
+
+
+async def page_sync_runs(session: AsyncSession, request: PageRequest) -> Page:
+    """One page of the sync runs, newest first, either direction."""
+    rows = await session.scalars(page_query(select(SyncRun), SYNC_RUN_ORDER, request))
+    return cut_page(list(rows), request)
+
+
+async def count_sync_runs(session: AsyncSession) -> int:
+    """How many sync runs there were."""
+    return int(await session.scalar(select(func.count()).select_from(SyncRun)) or 0)

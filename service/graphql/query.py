@@ -17,6 +17,10 @@ from service.graphql.resolvers.catalogue import (
     resolve_school,
     resolve_schools,
 )
+from service.graphql.resolvers.connections import (
+    resolve_findings_connection,
+    resolve_sync_runs_connection,
+)
 from service.graphql.resolvers.health import resolve_sync_runs
 from service.graphql.resolvers.history import resolve_changes
 from service.graphql.resolvers.node import resolve_node, resolve_nodes
@@ -32,6 +36,7 @@ from service.graphql.types.admin import (
     SchedulerStateResult,
 )
 from service.graphql.types.catalogue import Country, Offer, School
+from service.graphql.types.connection import Connection
 from service.graphql.types.curation import Finding
 from service.graphql.types.history import ChangeConnection
 from service.graphql.types.link_health import SyncRun
@@ -94,11 +99,25 @@ class Query:
         description="How students are selected: which semesters count, for every track or one.",
     )
     findings: list[Finding] = strawberry.field(
-        resolver=resolve_findings, description="Data-quality findings, newest first."
+        resolver=resolve_findings,
+        description="Data-quality findings, newest first, all at once.",
+        deprecation_reason="Use `findingsConnection`: the same findings, paged and counted. "
+        "`findings` is removed in the next release.",
+    )
+    findings_connection: Connection[Finding] = strawberry.field(
+        resolver=resolve_findings_connection,
+        description="Data-quality findings, newest first, a page at a time.",
     )
     sync_runs: list[SyncRun] = strawberry.field(
         resolver=resolve_sync_runs,
         description="The latest runs of the sync over the partners' pages, newest first.",
+        deprecation_reason="Use `syncRunsConnection`: every run, paged and counted. "
+        "`syncRuns` is removed in the next release.",
+    )
+    sync_runs_connection: Connection[SyncRun] = strawberry.field(
+        resolver=resolve_sync_runs_connection,
+        description="The runs of the sync over the partners' pages, newest first, a page at "
+        "a time.",
     )
     changes: ChangeConnection = strawberry.field(
         resolver=resolve_changes,
