@@ -44,6 +44,8 @@ class OfferCriteria:
     #: True: places known and above zero; False: places known to be zero; None: any.
     has_places: bool | None = None
     include_retired: bool = False
+    #: Only offers of these schools (what the partners ask decided it: offer_requirements).
+    school_ids: Sequence[int] | None = None
 
 
 def offer_open_to(home_track: str) -> ColumnElement[bool]:
@@ -89,7 +91,15 @@ def _filtered(criteria: OfferCriteria) -> Select[*tuple[Any, ...]]:
         query = query.where(Offer.places > 0)
     elif criteria.has_places is False:
         query = query.where(Offer.places == 0)
+    if criteria.school_ids is not None:
+        query = query.where(Offer.school_id.in_(list(criteria.school_ids)))
     return query
+
+
+async def offer_school_ids(session: AsyncSession, criteria: OfferCriteria) -> list[int]:
+    """The schools giving at least one offer matching ``criteria``."""
+    query = _filtered(criteria).with_only_columns(Offer.school_id).distinct()
+    return list(await session.scalars(query))
 
 
 async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[OfferRecord]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import strawberry
@@ -10,13 +11,14 @@ from service.catalogue import countries as country_queries
 from service.catalogue import offers as offer_queries
 from service.catalogue import schools as school_queries
 from service.catalogue.keyset import PageRequest
+from service.catalogue.offer_requirements import Requirements, assess_schools
 from service.catalogue.offers import OfferCriteria, OfferOrder
 from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import prefetch
 from service.graphql.types.catalogue import Country, Offer, School
-from service.graphql.types.enums import OfferOrderField, SchoolOrderField
+from service.graphql.types.enums import OfferFact, OfferOrderField, SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
 from service.graphql.types.offer_connection import (
     OfferConnection,
@@ -135,15 +137,41 @@ async def resolve_school(
     return None if record is None else await prefetch(info, School.from_record(record))
 
 
+async def narrow_offers(
+    info: GraphQLInfo, filter: OfferFilter | None
+) -> tuple[OfferCriteria, dict[int, tuple[OfferFact, ...]]]:
+    """The SQL criteria of ``filter``, narrowed to the schools meeting what the student asks.
+
+    Returns the criteria and, for each school kept, the criteria it met only on unknown facts.
+    Two statements more when the filter asks about facts (candidate schools, their facts).
+    """
+    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    requirements = Requirements() if filter is None else filter.to_requirements()
+    if not requirements:
+        return criteria, {}
+    candidates = await info.context.db.run(offer_queries.offer_school_ids, criteria)
+    verdicts = await info.context.db.run(assess_schools, candidates, requirements)
+    kept = {
+        school_id: tuple(OfferFact[fact.name] for fact in verdict.unknown)
+        for school_id, verdict in verdicts.items()
+        if verdict.matches
+    }
+    return dataclasses.replace(criteria, school_ids=sorted(kept)), kept
+
+
 async def resolve_offers(
     info: GraphQLInfo,
     filter: Annotated[
         OfferFilter | None, strawberry.argument(description="Which offers; default: current.")
     ] = None,
 ) -> list[Offer]:
-    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    criteria, unknown = await narrow_offers(info, filter)
     records = await info.context.db.run(offer_queries.list_offers, criteria)
-    return await prefetch(info, [Offer.from_record(record) for record in records])
+    offers = [
+        Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ()))
+        for record in records
+    ]
+    return await prefetch(info, offers)
 
 
 async def resolve_offers_connection(
@@ -180,10 +208,13 @@ async def resolve_offers_connection(
         before=None if before is None else decode_offer_cursor(before, order, "before"),
         from_end=from_end,
     )
-    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    criteria, unknown = await narrow_offers(info, filter)
     page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)
     edges = [
-        OfferEdge(cursor=encode_offer_cursor(record, order), node=Offer.from_record(record))
+        OfferEdge(
+            cursor=encode_offer_cursor(record, order),
+            node=Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ())),
+        )
         for record in page.rows
     ]
     connection = OfferConnection(

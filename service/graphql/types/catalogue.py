@@ -24,7 +24,7 @@ from service.graphql.prefetch import (
     register_relations,
     relation_value,
 )
-from service.graphql.types.enums import Lang, OfferKind
+from service.graphql.types.enums import Lang, OfferFact, OfferKind
 from service.graphql.types.node import Node
 from service.graphql.types.reference import HomeTrack, Link
 from service.graphql.types.school_info import SchoolInfo
@@ -235,11 +235,33 @@ class Offer(Node):
     retired_at: datetime | None = strawberry.field(
         description="When the curated page stopped giving it; null while it is given."
     )
+    #: The filter's criteria this offer matched only because its school's fact is unknown.
+    unknown_facts: strawberry.Private[tuple[OfferFact, ...]] = ()
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(format_global_id("Offer", self.id))
+
+    @strawberry.field(
+        description="The criteria of the `offersConnection` filter (`languageAtMost`, "
+        "`deadlineOnOrAfter`, `semester`) this offer matched only because the catalogue does "
+        "not know the fact: check them with the partner. Empty elsewhere, and when every "
+        "criterion was decided."
+    )
+    def matched_on_unknown(self) -> list[OfferFact]:
+        return list(self.unknown_facts)
+
+    @strawberry.field(
+        description="Whether a student of this home track can take it: it is open to every "
+        "track, or reserved to this one among others."
+    )
+    def eligible_for(
+        self,
+        info: GraphQLInfo,
+        home_track: Annotated[str, strawberry.argument(description='A track code: "ISEM".')],
+    ) -> bool:
+        return relation_value(self, info, "eligibleFor", home_track.strip().upper())
 
     @strawberry.field(
         description="The home tracks it is reserved to; empty when it is open to every track."
@@ -256,8 +278,11 @@ class Offer(Node):
         return relation_value(self, info, "programme")
 
     @classmethod
-    def from_record(cls, record: OfferRecord) -> Offer:
+    def from_record(
+        cls, record: OfferRecord, *, unknown_facts: tuple[OfferFact, ...] = ()
+    ) -> Offer:
         return cls(
+            unknown_facts=unknown_facts,
             id=record.id,
             school_id=record.school_id,
             programme_id=record.programme_id,
@@ -365,9 +390,25 @@ register_relations(
         ),
     },
 )
+
+
+def _track_argument(arguments: Mapping[str, Any]) -> Hashable:
+    track = arguments.get("homeTrack")
+    return track.strip().upper() if isinstance(track, str) else None
+
+
 register_relations(
     Offer,
     {
+        "eligibleFor": Relation(
+            loader=lambda loaders: loaders.home_tracks_of_offer,
+            key=lambda offer, _: offer.id,
+            # Open to every track (no reservation), or reserved to this one among others.
+            build=lambda _offer, records, track: (
+                not records or any(record.code == track for record in records)
+            ),
+            argument_key=_track_argument,
+        ),
         "homeTracks": Relation(
             loader=lambda loaders: loaders.home_tracks_of_offer,
             key=lambda offer, _: offer.id,

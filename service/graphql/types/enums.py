@@ -207,3 +207,18 @@ class OfferOrderField(enum.Enum):
 class ChangeOrder(enum.Enum):
     OLDEST_FIRST = strawberry.enum_value("oldest_first", description="By time, oldest first.")
     NEWEST_FIRST = strawberry.enum_value("newest_first", description="By time, newest first.")
+
+
+@strawberry.enum(
+    description="A criterion of an offer filter, by the fact about the school it reads."
+)
+class OfferFact(enum.Enum):
+    LANGUAGE_REQUIREMENT = strawberry.enum_value(
+        "language_requirement", description="`languageAtMost`: the levels the school asks."
+    )
+    APPLICATION_DEADLINE = strawberry.enum_value(
+        "application_deadline", description="`deadlineOnOrAfter`: the school's deadline."
+    )
+    SEMESTER = strawberry.enum_value(
+        "semester", description="`semester`: the semesters the school takes applications for."
+    )
