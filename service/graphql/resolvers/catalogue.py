@@ -27,11 +27,11 @@ from service.graphql.types.offer_connection import (
     encode_offer_cursor,
 )
 from service.graphql.types.pagination import (
-    PageInfo,
     SchoolConnection,
     SchoolEdge,
     decode_school_cursor,
     encode_school_cursor,
+    page_info_of,
 )
 
 DEFAULT_PAGE_SIZE = 20
@@ -66,6 +66,25 @@ async def resolve_country(
     return None if record is None else await prefetch(info, Country.from_record(record))
 
 
+#: Relay's paging arguments, as every connection field takes them.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size from the start (or from `after`), from 0 to the server's "
+        "maximum; 20 when neither `first` nor `last` is given."
+    ),
+]
+After = Annotated[
+    str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
+]
+Last = Annotated[
+    int | None, strawberry.argument(description="Page size from the end (or from `before`).")
+]
+Before = Annotated[
+    str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
+]
+
+
 def page_request(info: GraphQLInfo, first: int | None, last: int | None) -> tuple[int, bool]:
     """(page size, from the end) for Relay's ``first``/``last``; a readable error for both."""
     if first is not None and last is not None:
@@ -81,23 +100,10 @@ async def resolve_schools(
         SchoolFilter | None,
         strawberry.argument(description="Which schools; default: current partners."),
     ] = None,
-    first: Annotated[
-        int | None,
-        strawberry.argument(
-            description="Page size from the start (or from `after`), from 0 to the server's "
-            "maximum; 20 when neither `first` nor `last` is given."
-        ),
-    ] = None,
-    after: Annotated[
-        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
-    ] = None,
-    last: Annotated[
-        int | None,
-        strawberry.argument(description="Page size from the end (or from `before`)."),
-    ] = None,
-    before: Annotated[
-        str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
-    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
     order_by: Annotated[
         SchoolOrderField, strawberry.argument(description="The order of the pages.")
     ] = SchoolOrderField.SLUG,
@@ -119,12 +125,7 @@ async def resolve_schools(
     connection = SchoolConnection(
         criteria=criteria,
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
     return await prefetch(info, connection)
 
@@ -179,23 +180,10 @@ async def resolve_offers_connection(
     filter: Annotated[
         OfferFilter | None, strawberry.argument(description="Which offers; default: current.")
     ] = None,
-    first: Annotated[
-        int | None,
-        strawberry.argument(
-            description="Page size from the start (or from `after`); 20 when neither `first` "
-            "nor `last` is given."
-        ),
-    ] = None,
-    after: Annotated[
-        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
-    ] = None,
-    last: Annotated[
-        int | None,
-        strawberry.argument(description="Page size from the end (or from `before`)."),
-    ] = None,
-    before: Annotated[
-        str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
-    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
     order_by: Annotated[
         OfferOrderField, strawberry.argument(description="The order of the pages.")
     ] = OfferOrderField.ACADEMIC_YEAR,
@@ -220,11 +208,6 @@ async def resolve_offers_connection(
     connection = OfferConnection(
         criteria=criteria,
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
     return await prefetch(info, connection)

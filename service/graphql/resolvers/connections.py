@@ -12,7 +12,7 @@ from service.catalogue import schools as school_queries
 from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
 from service.graphql.prefetch import prefetch
-from service.graphql.resolvers.catalogue import page_request
+from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
 from service.graphql.types.connection import (
     Connection,
     build_connection,
@@ -25,23 +25,6 @@ from service.graphql.types.link_health import SyncRun
 
 _FINDING = "finding:"
 _SYNC_RUN = "sync-run:"
-
-First = Annotated[
-    int | None,
-    strawberry.argument(
-        description="Page size from the start (or from `after`); 20 when neither `first` nor "
-        "`last` is given."
-    ),
-]
-After = Annotated[
-    str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
-]
-Last = Annotated[
-    int | None, strawberry.argument(description="Page size from the end (or from `before`).")
-]
-Before = Annotated[
-    str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
-]
 
 
 def _request(

@@ -13,7 +13,7 @@ from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import prefetch
-from service.graphql.resolvers.catalogue import page_request
+from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
 from service.graphql.types.enums import ChangeOrder
 from service.graphql.types.history import (
     Change,
@@ -22,7 +22,7 @@ from service.graphql.types.history import (
     decode_change_cursor,
     encode_change_cursor,
 )
-from service.graphql.types.pagination import PageInfo
+from service.graphql.types.pagination import page_info_of
 
 
 async def resolve_changes(
@@ -38,23 +38,10 @@ async def resolve_changes(
         str | None,
         strawberry.argument(description="Only the changes of the school with this slug."),
     ] = None,
-    first: Annotated[
-        int | None,
-        strawberry.argument(
-            description="Page size from the start (or from `after`), from 0 to the server's "
-            "maximum; 20 when neither `first` nor `last` is given."
-        ),
-    ] = None,
-    after: Annotated[
-        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
-    ] = None,
-    last: Annotated[
-        int | None,
-        strawberry.argument(description="Page size from the end (or from `before`)."),
-    ] = None,
-    before: Annotated[
-        str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
-    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
     order_by: Annotated[
         ChangeOrder, strawberry.argument(description="Oldest first (default) or newest first.")
     ] = ChangeOrder.OLDEST_FIRST,
@@ -93,11 +80,6 @@ async def resolve_changes(
         since=since,
         school_ids=school_ids,
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
     return await prefetch(info, connection)

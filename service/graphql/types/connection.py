@@ -18,7 +18,12 @@ from service.catalogue.keyset import Page, Position
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import Through, register_relations
-from service.graphql.types.pagination import PageInfo, decode_position, encode_position
+from service.graphql.types.pagination import (
+    PageInfo,
+    decode_position,
+    encode_position,
+    page_info_of,
+)
 
 T = TypeVar("T")
 
@@ -55,14 +60,7 @@ def build_connection(
     """The connection of ``page``: each row becomes ``node(row)`` behind ``cursor(row)``."""
     edges = [Edge(cursor=cursor(row), node=node(row)) for row in page.rows]
     return Connection(
-        count=count,
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        count=count, edges=edges, page_info=page_info_of(page, [edge.cursor for edge in edges])
     )
 
 

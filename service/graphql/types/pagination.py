@@ -8,7 +8,7 @@ import json
 
 import strawberry
 
-from service.catalogue.keyset import Position
+from service.catalogue.keyset import Page, Position
 from service.catalogue.records import SchoolRecord
 from service.catalogue.schools import SchoolCriteria, SchoolOrder, count_schools, school_position
 from service.graphql.context import GraphQLInfo
@@ -90,6 +90,16 @@ class PageInfo:
     start_cursor: str | None = strawberry.field(description="Cursor of the first item here.")
     end_cursor: str | None = strawberry.field(
         description="Cursor of the last item here: pass it as `after` for the next page."
+    )
+
+
+def page_info_of(page: Page, cursors: list[str]) -> PageInfo:
+    """The ``PageInfo`` of a keyset ``page`` whose rows got ``cursors``."""
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
     )
 
 
