@@ -35,9 +35,20 @@ $(VENV)/.graphiql: service/web/graphiql_assets.py | $(VENV)/.installed
 	  echo "npm not found: GraphiQL will load its files from the CDN (needs internet)"; \
 	fi
 
+# The JavaScript clients the client tests run (tests/clients): exact versions from the npm
+# registry, per the committed lockfile, into tests/clients/node_modules (ignored by git).
+# Without npm the client tests skip, saying why (CI sets REQUIRE_CLIENTS=1: they fail instead).
+tests/clients/node_modules/.installed: tests/clients/package.json tests/clients/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/clients --no-audit --no-fund --ignore-scripts --loglevel=error \
+	    && touch $@; \
+	else \
+	  echo "npm not found: the client tests (Apollo, urql, GraphQL Code Generator) will skip"; \
+	fi
+
 install: $(VENV)/.installed $(VENV)/.graphiql ## Create the virtual environment and install the service
 
-install-dev: $(VENV)/.installed-dev $(VENV)/.graphiql ## ... with the development tools
+install-dev: $(VENV)/.installed-dev $(VENV)/.graphiql tests/clients/node_modules/.installed ## ... with the development tools and the client-test packages
 
 migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_URL is set)
 	$(BIN)/mobility db upgrade
@@ -72,4 +83,4 @@ bench: install-dev ## Run the fetcher benchmark (1,000 sites on loopback; not pa
 	$(BIN)/python -m bench.sync_sites
 
 clean: ## Remove the virtual environment, caches and the embedded database
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var tests/clients/node_modules

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
+from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
 from service.catalogue.records import FindingRecord
 from service.db.models import Finding, FindingSeverity
 
@@ -90,3 +91,27 @@ async def load_findings_by_school(
         if record.school_id is not None:
             by_school[record.school_id].append(record)
     return [by_school[school_id] for school_id in school_ids]
+
+
+async def findings_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, FindingRecord]:
+    """Findings by id, resolved or not."""
+    query = _select().where(member_of(session, Finding.id, ids))
+    return {row.id: _record(row) for row in await session.execute(query)}
+
+
+#: Newest first; the id breaks ties between findings seen at the same time.
+FINDING_ORDER = Order(columns=[Finding.first_seen_at, Finding.id], descending=[True, True])
+
+
+async def page_findings(
+    session: AsyncSession, criteria: FindingCriteria, request: PageRequest
+) -> Page:
+    """One page of the findings matching ``criteria``, newest first, either direction."""
+    query = page_query(_filtered(session, _select(), criteria), FINDING_ORDER, request)
+    return cut_page([_record(row) for row in await session.execute(query)], request)
+
+
+async def count_findings(session: AsyncSession, criteria: FindingCriteria) -> int:
+    """How many findings match ``criteria``."""
+    query = _filtered(session, select(func.count()).select_from(Finding), criteria)
+    return int(await session.scalar(query) or 0)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
+from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
 from service.db.models import Link, LinkCheck, SyncRun, UrlHealth
 
 
@@ -78,3 +79,30 @@ async def load_sync_runs(session: AsyncSession, run_ids: Sequence[int]) -> list[
     )
     by_id = {run.id: run for run in rows}
     return [by_id.get(run_id) for run_id in run_ids]
+
+
+async def link_checks_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, LinkCheck]:
+    """Link checks by id."""
+    rows = await session.scalars(select(LinkCheck).where(member_of(session, LinkCheck.id, ids)))
+    return {check.id: check for check in rows}
+
+
+async def url_health_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, UrlHealth]:
+    """The health of addresses, by the id of their health row."""
+    rows = await session.scalars(select(UrlHealth).where(member_of(session, UrlHealth.id, ids)))
+    return {health.id: health for health in rows}
+
+
+#: Newest first, as `list_sync_runs`.
+SYNC_RUN_ORDER = Order(columns=[SyncRun.started_at, SyncRun.id], descending=[True, True])
+
+
+async def page_sync_runs(session: AsyncSession, request: PageRequest) -> Page:
+    """One page of the sync runs, newest first, either direction."""
+    rows = await session.scalars(page_query(select(SyncRun), SYNC_RUN_ORDER, request))
+    return cut_page(list(rows), request)
+
+
+async def count_sync_runs(session: AsyncSession) -> int:
+    """How many sync runs there were."""
+    return int(await session.scalar(select(func.count()).select_from(SyncRun)) or 0)

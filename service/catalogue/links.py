@@ -42,3 +42,9 @@ async def links_by_programmes(
 ) -> dict[int, list[LinkRecord]]:
     """Each programme's current links, in the order they were recorded."""
     return await _links_by(session, Link.programme_id, programme_ids)
+
+
+async def links_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, LinkRecord]:
+    """Links by id, retired or not."""
+    query = select(*_COLUMNS).where(member_of(session, Link.id, ids))
+    return {row.id: LinkRecord(*row) for row in await session.execute(query)}

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, not_, or_, select
+from sqlalchemy import Select, and_, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.id_sets import member_of
+from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
 from service.catalogue.records import HomeTrackRecord, OfferRecord
 from service.catalogue.served_school import served
 from service.db.models import HomeTrack, Offer, OfferKind, School, offer_home_track
@@ -42,6 +44,8 @@ class OfferCriteria:
     #: True: places known and above zero; False: places known to be zero; None: any.
     has_places: bool | None = None
     include_retired: bool = False
+    #: Only offers of these schools (what the partners ask decided it: offer_requirements).
+    school_ids: Sequence[int] | None = None
 
 
 def offer_open_to(home_track: str) -> ColumnElement[bool]:
@@ -65,9 +69,11 @@ def _select_offers(*, include_retired: bool) -> Select[*tuple[Any, ...]]:
     return query.order_by(*_ORDER)
 
 
-async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[OfferRecord]:
-    """Offers matching ``criteria``, newest academic year first."""
-    query = _select_offers(include_retired=criteria.include_retired)
+def _filtered(criteria: OfferCriteria) -> Select[*tuple[Any, ...]]:
+    """The offers matching ``criteria``, unordered."""
+    query = select(*_COLUMNS)
+    if not criteria.include_retired:
+        query = query.where(Offer.retired_at.is_(None))
     if criteria.kinds is not None:
         query = query.where(Offer.kind.in_(list(criteria.kinds)))
     if criteria.academic_year is not None:
@@ -85,7 +91,59 @@ async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[Of
         query = query.where(Offer.places > 0)
     elif criteria.has_places is False:
         query = query.where(Offer.places == 0)
+    if criteria.school_ids is not None:
+        query = query.where(Offer.school_id.in_(list(criteria.school_ids)))
+    return query
+
+
+async def offer_school_ids(session: AsyncSession, criteria: OfferCriteria) -> list[int]:
+    """The schools giving at least one offer matching ``criteria``."""
+    query = _filtered(criteria).with_only_columns(Offer.school_id).distinct()
+    return list(await session.scalars(query))
+
+
+async def list_offers(session: AsyncSession, criteria: OfferCriteria) -> list[OfferRecord]:
+    """Offers matching ``criteria``, newest academic year first."""
+    query = _filtered(criteria).order_by(*_ORDER)
     return [_record(row) for row in await session.execute(query)]
+
+
+class OfferOrder(enum.Enum):
+    """How a page of offers is ordered; the offer id breaks ties."""
+
+    ACADEMIC_YEAR = "academic_year"
+    PLACES = "places"
+
+
+#: Unknown places sort after every known number (most places first).
+_PLACES = func.coalesce(Offer.places, -1)
+
+
+def offer_order(order: OfferOrder) -> Order:
+    """The keyset order for ``order``: newest year first, or most places first."""
+    leading = Offer.academic_year if order is OfferOrder.ACADEMIC_YEAR else _PLACES
+    return Order(columns=[leading, Offer.id], descending=[True, False])
+
+
+def offer_position(record: OfferRecord, order: OfferOrder) -> Position:
+    """Where ``record`` sits in ``order`` (what its cursor holds)."""
+    if order is OfferOrder.ACADEMIC_YEAR:
+        return (record.academic_year, record.id)
+    return (-1 if record.places is None else record.places, record.id)
+
+
+async def page_offers(
+    session: AsyncSession, criteria: OfferCriteria, order: OfferOrder, request: PageRequest
+) -> Page:
+    """One page of the offers matching ``criteria``, in ``order``, either direction."""
+    rows = await session.execute(page_query(_filtered(criteria), offer_order(order), request))
+    return cut_page([_record(row) for row in rows], request)
+
+
+async def count_offers(session: AsyncSession, criteria: OfferCriteria) -> int:
+    """How many offers match ``criteria``."""
+    query = select(func.count()).select_from(_filtered(criteria).subquery())
+    return int(await session.scalar(query) or 0)
 
 
 async def _offers_by(
@@ -134,3 +192,9 @@ async def home_tracks_by_offers(
     for offer_id, code, name in await session.execute(query):
         grouped[offer_id].append(HomeTrackRecord(code, name))
     return grouped
+
+
+async def offers_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, OfferRecord]:
+    """Offers by id, retired or not (``node`` fetches any offer an id was given for)."""
+    query = select(*_COLUMNS).where(member_of(session, Offer.id, ids))
+    return {row.id: _record(row) for row in await session.execute(query)}

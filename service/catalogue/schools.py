@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.id_sets import binary_order, member_of
+from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
 from service.catalogue.offers import offer_open_to
 from service.catalogue.records import SchoolRecord
 from service.catalogue.served_school import served_school
@@ -141,7 +143,51 @@ async def page_schools(
     return [_record(row) for row in await session.execute(query)]
 
 
+class SchoolOrder(enum.Enum):
+    """How a page of schools is ordered; the slug breaks ties."""
+
+    SLUG = "slug"
+    NAME = "name"
+    COUNTRY = "country"
+
+
+def school_order(session: AsyncSession, order: SchoolOrder) -> Order:
+    """The keyset order for ``order`` (byte-wise, so pages agree on both backends)."""
+    slug = binary_order(session, School.slug)
+    leading = {
+        SchoolOrder.SLUG: [],
+        SchoolOrder.NAME: [binary_order(session, _SERVED.column("name"))],
+        SchoolOrder.COUNTRY: [binary_order(session, _COUNTRY)],
+    }[order]
+    columns = [*leading, slug]
+    return Order(columns=columns, descending=[False] * len(columns))
+
+
+def school_position(record: SchoolRecord, order: SchoolOrder) -> Position:
+    """Where ``record`` sits in ``order`` (what its cursor holds)."""
+    if order is SchoolOrder.NAME:
+        return (record.name, record.slug)
+    if order is SchoolOrder.COUNTRY:
+        return (record.country_code, record.slug)
+    return (record.slug,)
+
+
+async def page_schools_in_order(
+    session: AsyncSession, criteria: SchoolCriteria, order: SchoolOrder, request: PageRequest
+) -> Page:
+    """One page of the schools matching ``criteria``, in ``order``, either direction."""
+    query = _from_schools(*_COLUMNS).where(*_criteria_filters(criteria))
+    rows = await session.execute(page_query(query, school_order(session, order), request))
+    return cut_page([_record(row) for row in rows], request)
+
+
 async def count_schools(session: AsyncSession, criteria: SchoolCriteria) -> int:
     """How many schools match ``criteria``."""
     query = _from_schools(func.count()).where(*_criteria_filters(criteria))
     return int(await session.scalar(query) or 0)
+
+
+async def schools_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> dict[str, SchoolRecord]:
+    """Schools by slug, retired or not (``node`` fetches any school an id was given for)."""
+    query = _from_schools(*_COLUMNS).where(member_of(session, School.slug, slugs))
+    return {row.slug: _record(row) for row in await session.execute(query)}

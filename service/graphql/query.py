@@ -13,11 +13,17 @@ from service.graphql.resolvers.catalogue import (
     resolve_countries,
     resolve_country,
     resolve_offers,
+    resolve_offers_connection,
     resolve_school,
     resolve_schools,
 )
+from service.graphql.resolvers.connections import (
+    resolve_findings_connection,
+    resolve_sync_runs_connection,
+)
 from service.graphql.resolvers.health import resolve_sync_runs
 from service.graphql.resolvers.history import resolve_changes
+from service.graphql.resolvers.node import resolve_node, resolve_nodes
 from service.graphql.resolvers.reference import (
     resolve_findings,
     resolve_home_tracks,
@@ -30,9 +36,12 @@ from service.graphql.types.admin import (
     SchedulerStateResult,
 )
 from service.graphql.types.catalogue import Country, Offer, School
+from service.graphql.types.connection import Connection
 from service.graphql.types.curation import Finding
 from service.graphql.types.history import ChangeConnection
 from service.graphql.types.link_health import SyncRun
+from service.graphql.types.node import Node
+from service.graphql.types.offer_connection import OfferConnection
 from service.graphql.types.pagination import SchoolConnection
 from service.graphql.types.reference import HomeTrack, SelectionRule
 from service.graphql.types.search import SearchHit
@@ -44,6 +53,16 @@ from service.graphql.types.search import SearchHit
     "null (an unknown slug, an unknown number of places), never an error."
 )
 class Query:
+    node: Node | None = strawberry.field(
+        resolver=resolve_node,
+        description="Any object with an `id`, fetched again by it; null when the id is "
+        "unknown, malformed or its object is gone (never an error).",
+    )
+    nodes: list[Node | None] = strawberry.field(
+        resolver=resolve_nodes,
+        description="The objects of these ids, in order; null for each id `node` would "
+        "answer null for.",
+    )
     countries: list[Country] = strawberry.field(
         resolver=resolve_countries, description="Countries, by ISO code."
     )
@@ -57,7 +76,15 @@ class Query:
         resolver=resolve_school, description="One school, partner or parent; null when unknown."
     )
     offers: list[Offer] = strawberry.field(
-        resolver=resolve_offers, description="Offers across schools, newest academic year first."
+        resolver=resolve_offers,
+        description="Offers across schools, newest academic year first, all at once.",
+        deprecation_reason="Use `offersConnection`: the same offers, paged, counted and "
+        "ordered. `offers` is removed in the next release.",
+    )
+    offers_connection: OfferConnection = strawberry.field(
+        resolver=resolve_offers_connection,
+        description="Offers across schools, a page at a time, newest academic year first "
+        "(or most places first).",
     )
     search: list[SearchHit] = strawberry.field(
         resolver=resolve_search,
@@ -72,11 +99,25 @@ class Query:
         description="How students are selected: which semesters count, for every track or one.",
     )
     findings: list[Finding] = strawberry.field(
-        resolver=resolve_findings, description="Data-quality findings, newest first."
+        resolver=resolve_findings,
+        description="Data-quality findings, newest first, all at once.",
+        deprecation_reason="Use `findingsConnection`: the same findings, paged and counted. "
+        "`findings` is removed in the next release.",
+    )
+    findings_connection: Connection[Finding] = strawberry.field(
+        resolver=resolve_findings_connection,
+        description="Data-quality findings, newest first, a page at a time.",
     )
     sync_runs: list[SyncRun] = strawberry.field(
         resolver=resolve_sync_runs,
         description="The latest runs of the sync over the partners' pages, newest first.",
+        deprecation_reason="Use `syncRunsConnection`: every run, paged and counted. "
+        "`syncRuns` is removed in the next release.",
+    )
+    sync_runs_connection: Connection[SyncRun] = strawberry.field(
+        resolver=resolve_sync_runs_connection,
+        description="The runs of the sync over the partners' pages, newest first, a page at "
+        "a time.",
     )
     changes: ChangeConnection = strawberry.field(
         resolver=resolve_changes,

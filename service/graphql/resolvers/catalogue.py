@@ -1,7 +1,8 @@
-"""Root fields over the catalogue: countries, schools (paginated), offers."""
+"""Root fields over the catalogue: countries, schools and offers (paginated)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import strawberry
@@ -9,18 +10,28 @@ import strawberry
 from service.catalogue import countries as country_queries
 from service.catalogue import offers as offer_queries
 from service.catalogue import schools as school_queries
-from service.catalogue.offers import OfferCriteria
+from service.catalogue.keyset import PageRequest
+from service.catalogue.offer_requirements import Requirements, assess_schools
+from service.catalogue.offers import OfferCriteria, OfferOrder
+from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import prefetch
 from service.graphql.types.catalogue import Country, Offer, School
+from service.graphql.types.enums import OfferFact, OfferOrderField, SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
+from service.graphql.types.offer_connection import (
+    OfferConnection,
+    OfferEdge,
+    decode_offer_cursor,
+    encode_offer_cursor,
+)
 from service.graphql.types.pagination import (
-    PageInfo,
     SchoolConnection,
     SchoolEdge,
-    decode_cursor,
-    encode_cursor,
+    decode_school_cursor,
+    encode_school_cursor,
+    page_info_of,
 )
 
 DEFAULT_PAGE_SIZE = 20
@@ -55,39 +66,66 @@ async def resolve_country(
     return None if record is None else await prefetch(info, Country.from_record(record))
 
 
+#: Relay's paging arguments, as every connection field takes them.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size from the start (or from `after`), from 0 to the server's "
+        "maximum; 20 when neither `first` nor `last` is given."
+    ),
+]
+After = Annotated[
+    str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
+]
+Last = Annotated[
+    int | None, strawberry.argument(description="Page size from the end (or from `before`).")
+]
+Before = Annotated[
+    str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
+]
+
+
+def page_request(info: GraphQLInfo, first: int | None, last: int | None) -> tuple[int, bool]:
+    """(page size, from the end) for Relay's ``first``/``last``; a readable error for both."""
+    if first is not None and last is not None:
+        raise bad_input("Give `first` or `last`, not both.")
+    if last is not None:
+        return check_page_size(info, last, "last"), True
+    return check_page_size(info, DEFAULT_PAGE_SIZE if first is None else first), False
+
+
 async def resolve_schools(
     info: GraphQLInfo,
     filter: Annotated[
         SchoolFilter | None,
         strawberry.argument(description="Which schools; default: current partners."),
     ] = None,
-    first: Annotated[
-        int, strawberry.argument(description="Page size, from 0 to the server's maximum.")
-    ] = DEFAULT_PAGE_SIZE,
-    after: Annotated[
-        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
-    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    order_by: Annotated[
+        SchoolOrderField, strawberry.argument(description="The order of the pages.")
+    ] = SchoolOrderField.SLUG,
 ) -> SchoolConnection:
-    limit = check_page_size(info, first)
-    after_slug = None if after is None else decode_cursor(after)
-    criteria = (filter or SchoolFilter()).to_criteria()
-    # One row more than asked tells whether a next page exists.
-    records = await info.context.db.run(
-        school_queries.page_schools, criteria, limit=limit + 1, after_slug=after_slug
+    limit, from_end = page_request(info, first, last)
+    order = SchoolOrder[order_by.name]
+    request = PageRequest(
+        limit=limit,
+        after=None if after is None else decode_school_cursor(after, order, "after"),
+        before=None if before is None else decode_school_cursor(before, order, "before"),
+        from_end=from_end,
     )
+    criteria = (filter or SchoolFilter()).to_criteria()
+    page = await info.context.db.run(school_queries.page_schools_in_order, criteria, order, request)
     edges = [
-        SchoolEdge(cursor=encode_cursor(record.slug), node=School.from_record(record))
-        for record in records[:limit]
+        SchoolEdge(cursor=encode_school_cursor(record, order), node=School.from_record(record))
+        for record in page.rows
     ]
     connection = SchoolConnection(
         criteria=criteria,
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(records) > limit,
-            has_previous_page=after_slug is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
     return await prefetch(info, connection)
 
@@ -100,12 +138,76 @@ async def resolve_school(
     return None if record is None else await prefetch(info, School.from_record(record))
 
 
+async def narrow_offers(
+    info: GraphQLInfo, filter: OfferFilter | None
+) -> tuple[OfferCriteria, dict[int, tuple[OfferFact, ...]]]:
+    """The SQL criteria of ``filter``, narrowed to the schools meeting what the student asks.
+
+    Returns the criteria and, for each school kept, the criteria it met only on unknown facts.
+    Two statements more when the filter asks about facts (candidate schools, their facts).
+    """
+    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    requirements = Requirements() if filter is None else filter.to_requirements()
+    if not requirements:
+        return criteria, {}
+    candidates = await info.context.db.run(offer_queries.offer_school_ids, criteria)
+    verdicts = await info.context.db.run(assess_schools, candidates, requirements)
+    kept = {
+        school_id: tuple(OfferFact[fact.name] for fact in verdict.unknown)
+        for school_id, verdict in verdicts.items()
+        if verdict.matches
+    }
+    return dataclasses.replace(criteria, school_ids=sorted(kept)), kept
+
+
 async def resolve_offers(
     info: GraphQLInfo,
     filter: Annotated[
         OfferFilter | None, strawberry.argument(description="Which offers; default: current.")
     ] = None,
 ) -> list[Offer]:
-    criteria = OfferCriteria() if filter is None else filter.to_criteria()
+    criteria, unknown = await narrow_offers(info, filter)
     records = await info.context.db.run(offer_queries.list_offers, criteria)
-    return await prefetch(info, [Offer.from_record(record) for record in records])
+    offers = [
+        Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ()))
+        for record in records
+    ]
+    return await prefetch(info, offers)
+
+
+async def resolve_offers_connection(
+    info: GraphQLInfo,
+    filter: Annotated[
+        OfferFilter | None, strawberry.argument(description="Which offers; default: current.")
+    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    order_by: Annotated[
+        OfferOrderField, strawberry.argument(description="The order of the pages.")
+    ] = OfferOrderField.ACADEMIC_YEAR,
+) -> OfferConnection:
+    limit, from_end = page_request(info, first, last)
+    order = OfferOrder[order_by.name]
+    request = PageRequest(
+        limit=limit,
+        after=None if after is None else decode_offer_cursor(after, order, "after"),
+        before=None if before is None else decode_offer_cursor(before, order, "before"),
+        from_end=from_end,
+    )
+    criteria, unknown = await narrow_offers(info, filter)
+    page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)
+    edges = [
+        OfferEdge(
+            cursor=encode_offer_cursor(record, order),
+            node=Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ())),
+        )
+        for record in page.rows
+    ]
+    connection = OfferConnection(
+        criteria=criteria,
+        edges=edges,
+        page_info=page_info_of(page, [edge.cursor for edge in edges]),
+    )
+    return await prefetch(info, connection)

@@ -8,18 +8,21 @@ from typing import Annotated
 import strawberry
 
 from service.catalogue import schools as school_queries
-from service.catalogue.changes import MAX_CHANGES, load_changes
+from service.catalogue.changes import MAX_CHANGES, page_changes
+from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.prefetch import prefetch
-from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE, check_page_size
+from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
+from service.graphql.types.enums import ChangeOrder
 from service.graphql.types.history import (
     Change,
     ChangeConnection,
+    ChangeEdge,
     decode_change_cursor,
     encode_change_cursor,
 )
-from service.graphql.types.pagination import PageInfo
+from service.graphql.types.pagination import page_info_of
 
 
 async def resolve_changes(
@@ -35,37 +38,48 @@ async def resolve_changes(
         str | None,
         strawberry.argument(description="Only the changes of the school with this slug."),
     ] = None,
-    first: Annotated[
-        int, strawberry.argument(description="Page size, from 0 to the server's maximum.")
-    ] = DEFAULT_PAGE_SIZE,
-    after: Annotated[
-        str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
-    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+    order_by: Annotated[
+        ChangeOrder, strawberry.argument(description="Oldest first (default) or newest first.")
+    ] = ChangeOrder.OLDEST_FIRST,
 ) -> ChangeConnection:
-    # One row more than asked tells whether a next page exists; load_changes caps its answer.
-    limit = min(check_page_size(info, first), MAX_CHANGES - 1)
+    limit, from_end = page_request(info, first, last)
     if since.tzinfo is None:
         raise bad_input('`since` needs a time zone offset: "2026-03-01T00:00:00Z".')
-    position = None if after is None else decode_change_cursor(after)
+    request = PageRequest(
+        # The history is long: a page never exceeds what load_changes would give at once.
+        limit=min(limit, MAX_CHANGES - 1),
+        after=None if after is None else decode_change_cursor(after, "after"),
+        before=None if before is None else decode_change_cursor(before, "before"),
+        from_end=from_end,
+    )
     school_ids = None
     if school is not None:
         record = await info.context.db.run(school_queries.school_by_slug, school)
         school_ids = [] if record is None else [record.id]
-    entries = (
-        []
+    page = (
+        Page([], has_next=False, has_previous=False)
         if school_ids == []
         else await info.context.db.run(
-            load_changes, since=since, school_ids=school_ids, limit=limit + 1, after=position
+            page_changes,
+            since=since,
+            school_ids=school_ids,
+            newest_first=order_by is ChangeOrder.NEWEST_FIRST,
+            request=request,
         )
     )
-    nodes = [Change.from_entry(entry) for entry in entries[:limit]]
+    edges = [
+        ChangeEdge(cursor=encode_change_cursor((entry.changed_at, entry.id)), node=change)
+        for entry in page.rows
+        for change in [Change.from_entry(entry)]
+    ]
     connection = ChangeConnection(
-        nodes=nodes,
-        page_info=PageInfo(
-            has_next_page=len(entries) > limit,
-            has_previous_page=position is not None,
-            start_cursor=encode_change_cursor(nodes[0].position) if nodes else None,
-            end_cursor=encode_change_cursor(nodes[-1].position) if nodes else None,
-        ),
+        since=since,
+        school_ids=school_ids,
+        edges=edges,
+        page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
     return await prefetch(info, connection)

@@ -15,6 +15,7 @@ import strawberry
 
 from service.catalogue.records import CountryRecord, OfferRecord, ProgrammeRecord, SchoolRecord
 from service.graphql.context import GraphQLInfo
+from service.graphql.global_id import format_global_id
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
@@ -23,7 +24,8 @@ from service.graphql.prefetch import (
     register_relations,
     relation_value,
 )
-from service.graphql.types.enums import Lang, OfferKind
+from service.graphql.types.enums import Lang, OfferFact, OfferKind
+from service.graphql.types.node import Node
 from service.graphql.types.reference import HomeTrack, Link
 from service.graphql.types.school_info import SchoolInfo
 
@@ -34,11 +36,15 @@ _INCLUDE_RETIRED = strawberry.argument(description="Also list offers no longer g
 
 
 @strawberry.type(description="A country, keyed by its ISO 3166-1 alpha-2 code.")
-class Country:
+class Country(Node):
     code: str = strawberry.field(description='ISO 3166-1 alpha-2 code, upper case: "FI".')
     name_fr: strawberry.Private[str]
     name_en: strawberry.Private[str]
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("Country", self.code))
 
     @strawberry.field(description="The country's name (Unicode CLDR), in French by default.")
     def name(
@@ -59,7 +65,7 @@ class Country:
 
 
 @strawberry.type(description="A partner school, or the parent institution of one.")
-class School:
+class School(Node):
     id: strawberry.Private[int]
     country_code: strawberry.Private[str]
     parent_id: strawberry.Private[int | None]
@@ -75,6 +81,10 @@ class School:
         description="When the curated page stopped listing it; null while it is listed."
     )
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("School", self.slug))
 
     @strawberry.field(description="The country it is in.")
     def country(self, info: GraphQLInfo) -> Country:
@@ -140,18 +150,36 @@ class School:
     description="What a student follows at a partner (a track, a cursus, a master). "
     "One programme may be taught jointly by several schools."
 )
-class Programme:
+class Programme(Node):
     id: strawberry.Private[int]
     #: Set when reached from a school (``School.programmes``, ``Offer.programme``): its offers
     #: are then that school's only.
     seen_from_school: strawberry.Private[int | None]
-    key: str = strawberry.field(description="Stable identifier of the programme.")
+    key: str = strawberry.field(
+        description="Natural key of the programme, the same from every school sharing it: "
+        "not a cache key (use `id`)."
+    )
     name: str = strawberry.field(description="Name, as curated.")
     url: str | None = strawberry.field(description="Its page, when known.")
     retired_at: datetime | None = strawberry.field(
         description="When the curated page stopped listing it; null while it is listed."
     )
+    #: The slug of ``seen_from_school``, when the builder knew it (else loaded for ``id``).
+    seen_from_slug: strawberry.Private[str | None] = None
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(
+        name="id",
+        description="Stable, opaque global id. A programme reached from a school is that "
+        "school's programme (its offers are the school's only), so it has its own id: the "
+        "joint programme seen from Ense3 and from Phelma are two nodes.",
+    )
+    def global_id(self, info: GraphQLInfo) -> strawberry.ID:
+        if self.seen_from_school is None:
+            return strawberry.ID(format_global_id("Programme", self.key))
+        if self.seen_from_slug is not None:
+            return strawberry.ID(format_global_id("Programme", self.seen_from_slug, self.key))
+        return relation_value(self, info, "id")
 
     @strawberry.field(description="The current schools teaching it (two for a joint programme).")
     def schools(self, info: GraphQLInfo) -> list[School]:
@@ -172,11 +200,16 @@ class Programme:
 
     @classmethod
     def from_record(
-        cls, record: ProgrammeRecord, *, seen_from_school: int | None = None
+        cls,
+        record: ProgrammeRecord,
+        *,
+        seen_from_school: int | None = None,
+        seen_from_slug: str | None = None,
     ) -> Programme:
         return cls(
             id=record.id,
             seen_from_school=seen_from_school,
+            seen_from_slug=seen_from_slug,
             key=record.key,
             name=record.name,
             url=record.url,
@@ -188,7 +221,7 @@ class Programme:
     description="Places at a partner for one academic year, of one kind, open to every home "
     "track or reserved to some."
 )
-class Offer:
+class Offer(Node):
     id: strawberry.Private[int]
     school_id: strawberry.Private[int]
     programme_id: strawberry.Private[int | None]
@@ -202,7 +235,33 @@ class Offer:
     retired_at: datetime | None = strawberry.field(
         description="When the curated page stopped giving it; null while it is given."
     )
+    #: The filter's criteria this offer matched only because its school's fact is unknown.
+    unknown_facts: strawberry.Private[tuple[OfferFact, ...]] = ()
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("Offer", self.id))
+
+    @strawberry.field(
+        description="The criteria of the `offersConnection` filter (`languageAtMost`, "
+        "`deadlineOnOrAfter`, `semester`) this offer matched only because the catalogue does "
+        "not know the fact: check them with the partner. Empty elsewhere, and when every "
+        "criterion was decided."
+    )
+    def matched_on_unknown(self) -> list[OfferFact]:
+        return list(self.unknown_facts)
+
+    @strawberry.field(
+        description="Whether a student of this home track can take it: it is open to every "
+        "track, or reserved to this one among others."
+    )
+    def eligible_for(
+        self,
+        info: GraphQLInfo,
+        home_track: Annotated[str, strawberry.argument(description='A track code: "ISEM".')],
+    ) -> bool:
+        return relation_value(self, info, "eligibleFor", home_track.strip().upper())
 
     @strawberry.field(
         description="The home tracks it is reserved to; empty when it is open to every track."
@@ -219,8 +278,11 @@ class Offer:
         return relation_value(self, info, "programme")
 
     @classmethod
-    def from_record(cls, record: OfferRecord) -> Offer:
+    def from_record(
+        cls, record: OfferRecord, *, unknown_facts: tuple[OfferFact, ...] = ()
+    ) -> Offer:
         return cls(
+            unknown_facts=unknown_facts,
             id=record.id,
             school_id=record.school_id,
             programme_id=record.programme_id,
@@ -273,7 +335,10 @@ register_relations(
             loader=lambda loaders: loaders.programmes_of_school,
             key=lambda school, _: school.id,
             build=lambda school, records, _: [
-                Programme.from_record(record, seen_from_school=school.id) for record in records
+                Programme.from_record(
+                    record, seen_from_school=school.id, seen_from_slug=school.slug
+                )
+                for record in records
             ],
         ),
         "offers": Relation(
@@ -297,6 +362,16 @@ register_relations(
 register_relations(
     Programme,
     {
+        # Only for a programme reached through `Offer.programme`: its school's slug.
+        "id": Relation(
+            loader=lambda loaders: loaders.school,
+            key=lambda programme, _: (
+                None if programme.seen_from_slug is not None else programme.seen_from_school
+            ),
+            build=lambda programme, record, _: strawberry.ID(
+                format_global_id("Programme", record.slug, programme.key)
+            ),
+        ),
         "schools": Relation(
             loader=lambda loaders: loaders.schools_of_programme,
             key=lambda programme, _: programme.id,
@@ -315,9 +390,25 @@ register_relations(
         ),
     },
 )
+
+
+def _track_argument(arguments: Mapping[str, Any]) -> Hashable:
+    track = arguments.get("homeTrack")
+    return track.strip().upper() if isinstance(track, str) else None
+
+
 register_relations(
     Offer,
     {
+        "eligibleFor": Relation(
+            loader=lambda loaders: loaders.home_tracks_of_offer,
+            key=lambda offer, _: offer.id,
+            # Open to every track (no reservation), or reserved to this one among others.
+            build=lambda _offer, records, track: (
+                not records or any(record.code == track for record in records)
+            ),
+            argument_key=_track_argument,
+        ),
         "homeTracks": Relation(
             loader=lambda loaders: loaders.home_tracks_of_offer,
             key=lambda offer, _: offer.id,

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from service.catalogue.records import FindingRecord
 from service.graphql.context import GraphQLInfo
+from service.graphql.global_id import format_global_id
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
@@ -22,13 +23,15 @@ from service.graphql.prefetch import (
 )
 from service.graphql.types.catalogue import School
 from service.graphql.types.enums import FindingSeverity
+from service.graphql.types.node import Node
 
 
 @strawberry.type(
     description="A data-quality observation: a corrected typo, a link to another school's "
     "site, a dead link. Kept until resolved."
 )
-class Finding:
+class Finding(Node):
+    id: strawberry.Private[int]
     school_id: strawberry.Private[int | None]
     kind: str = strawberry.field(description='Machine-readable code: "country_name_corrected".')
     origin: str = strawberry.field(description='Where it was observed: "import" or "sync".')
@@ -45,6 +48,10 @@ class Finding:
 
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("Finding", self.id))
+
     @strawberry.field(description="The school it is about, when it is about one.")
     def school(self, info: GraphQLInfo) -> School | None:
         return relation_value(self, info, "school")
@@ -52,6 +59,7 @@ class Finding:
     @classmethod
     def from_record(cls, record: FindingRecord) -> Finding:
         return cls(
+            id=record.id,
             school_id=record.school_id,
             kind=record.kind,
             origin=record.origin,

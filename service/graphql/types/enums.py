@@ -182,3 +182,43 @@ class CreditPeriod(enum.Enum):
 class StayLength(enum.Enum):
     SEMESTER = strawberry.enum_value("SEMESTER", description="One semester.")
     YEAR = strawberry.enum_value("YEAR", description="A full academic year.")
+
+
+@strawberry.enum(
+    name="SchoolOrder", description="How a page of schools is ordered; the slug breaks ties."
+)
+class SchoolOrderField(enum.Enum):
+    SLUG = strawberry.enum_value("slug", description="By slug (the default).")
+    NAME = strawberry.enum_value("name", description="By name, as served.")
+    COUNTRY = strawberry.enum_value("country", description="By country code, then slug.")
+
+
+@strawberry.enum(name="OfferOrder", description="How a page of offers is ordered.")
+class OfferOrderField(enum.Enum):
+    ACADEMIC_YEAR = strawberry.enum_value(
+        "academic_year", description="Newest academic year first, then by id (the default)."
+    )
+    PLACES = strawberry.enum_value(
+        "places", description="Most places first; offers with an unknown number last."
+    )
+
+
+@strawberry.enum(description="Which end of the history a page of changes starts from.")
+class ChangeOrder(enum.Enum):
+    OLDEST_FIRST = strawberry.enum_value("oldest_first", description="By time, oldest first.")
+    NEWEST_FIRST = strawberry.enum_value("newest_first", description="By time, newest first.")
+
+
+@strawberry.enum(
+    description="A criterion of an offer filter, by the fact about the school it reads."
+)
+class OfferFact(enum.Enum):
+    LANGUAGE_REQUIREMENT = strawberry.enum_value(
+        "language_requirement", description="`languageAtMost`: the levels the school asks."
+    )
+    APPLICATION_DEADLINE = strawberry.enum_value(
+        "application_deadline", description="`deadlineOnOrAfter`: the school's deadline."
+    )
+    SEMESTER = strawberry.enum_value(
+        "semester", description="`semester`: the semesters the school takes applications for."
+    )

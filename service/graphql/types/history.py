@@ -8,9 +8,10 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from service.catalogue.changes import ChangeEntry, ChangePosition
+from service.catalogue.changes import ChangeEntry, ChangePosition, count_changes
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
+from service.graphql.global_id import format_global_id
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
@@ -20,6 +21,7 @@ from service.graphql.prefetch import (
     relation_value,
 )
 from service.graphql.types.catalogue import School
+from service.graphql.types.node import Node
 from service.graphql.types.pagination import PageInfo, decode_opaque, encode_opaque
 
 _CURSOR_PREFIX = "change:"
@@ -31,16 +33,16 @@ def encode_change_cursor(position: ChangePosition) -> str:
     return encode_opaque(_CURSOR_PREFIX, f"{changed_at.isoformat()}|{change_id}")
 
 
-def decode_change_cursor(cursor: str) -> ChangePosition:
+def decode_change_cursor(cursor: str, argument: str = "after") -> ChangePosition:
     """The position inside ``cursor``; a readable GraphQL error for anything else."""
-    text = decode_opaque(_CURSOR_PREFIX, cursor)
+    text = decode_opaque(_CURSOR_PREFIX, cursor, argument)
     changed_at, _, change_id = text.partition("|")
     try:
         position = (datetime.fromisoformat(changed_at), int(change_id))
     except ValueError:
-        raise bad_input("`after` is not a cursor given by this API.") from None
+        raise bad_input(f"`{argument}` is not a cursor given by this API.") from None
     if position[0].tzinfo is None:
-        raise bad_input("`after` is not a cursor given by this API.")
+        raise bad_input(f"`{argument}` is not a cursor given by this API.")
     return position
 
 
@@ -48,7 +50,7 @@ def decode_change_cursor(cursor: str) -> ChangePosition:
     description="One change of a value read from a partner's pages: it appeared (no old "
     "value) or it was replaced. Overrides and the FAQ page are not part of this history."
 )
-class Change:
+class Change(Node):
     school_id: strawberry.Private[int]
     position: strawberry.Private[ChangePosition]
     field: str = strawberry.field(
@@ -69,6 +71,10 @@ class Change:
     source_url: str | None = strawberry.field(description="The page the new value was read from.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("Change", self.position[1]))
+
     @strawberry.field(description="The school whose value changed.")
     def school(self, info: GraphQLInfo) -> School:
         return relation_value(self, info, "school")
@@ -87,12 +93,36 @@ class Change:
         )
 
 
-@strawberry.type(description="A page of changes, oldest first.")
+@strawberry.type(description="A change and its cursor.")
+class ChangeEdge:
+    cursor: str = strawberry.field(
+        description="Pass it as `after` (or `before`) to continue after (or before) this change."
+    )
+    node: Change = strawberry.field(description="The change.")
+
+
+@strawberry.type(description="A page of changes, oldest first unless asked otherwise.")
 class ChangeConnection:
-    nodes: list[Change] = strawberry.field(description="The changes of this page.")
+    since: strawberry.Private[datetime]
+    school_ids: strawberry.Private[list[int] | None]
+    edges: list[ChangeEdge] = strawberry.field(
+        description="The changes of this page, with cursors."
+    )
     page_info: PageInfo = strawberry.field(
         description="Where this page stands; pass `endCursor` as `after` for the next one."
     )
+
+    @strawberry.field(description="The changes of this page (the edges' nodes).")
+    def nodes(self) -> list[Change]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many changes match, over all pages.")
+    async def total_count(self, info: GraphQLInfo) -> int:
+        if self.school_ids == []:
+            return 0
+        return await info.context.db.run(
+            count_changes, since=self.since, school_ids=self.school_ids
+        )
 
 
 register_relations(
@@ -105,4 +135,11 @@ register_relations(
         )
     },
 )
-register_relations(ChangeConnection, {"nodes": Through(lambda connection: connection.nodes)})
+register_relations(
+    ChangeConnection,
+    {
+        "edges": Through(lambda connection: connection.edges),
+        "nodes": Through(lambda connection: [edge.node for edge in connection.edges]),
+    },
+)
+register_relations(ChangeEdge, {"node": Through(lambda edge: edge.node)})

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
 from service.catalogue.findings import FindingCriteria
+from service.catalogue.offer_requirements import Requirements
 from service.catalogue.offers import OfferCriteria
 from service.catalogue.schools import SchoolCriteria
 from service.db.models import FindingSeverity as DbFindingSeverity
 from service.db.models import OfferKind as DbOfferKind
-from service.graphql.types.enums import FindingSeverity, OfferKind
+from service.graphql.types.enums import CefrLevel, FindingSeverity, OfferKind, Semester
 
 
 def _db_kinds(kinds: list[OfferKind] | None) -> list[DbOfferKind] | None:
@@ -54,6 +57,14 @@ class SchoolFilter:
         )
 
 
+@strawberry.input(description="A language and the student's CEFR level in it.")
+class LanguageLevelInput:
+    language: str = strawberry.field(description='ISO 639-1 code: "en", "fr".')
+    level: CefrLevel = strawberry.field(
+        description="The highest level the partner may ask in this language."
+    )
+
+
 @strawberry.input(description="Which offers to list.")
 class OfferFilter:
     kinds: list[OfferKind] | None = strawberry.field(
@@ -78,6 +89,33 @@ class OfferFilter:
     include_retired: bool = strawberry.field(
         default=False, description="Also list offers the curated page no longer gives."
     )
+    language_at_most: list[LanguageLevelInput] | None = strawberry.field(
+        default=None,
+        description="Only offers whose school asks, in each of these languages, at most this "
+        "CEFR level (required levels; languages not listed are not checked). A school with no "
+        "CEFR level known for a language matches, flagged in `matchedOnUnknown`.",
+    )
+    deadline_on_or_after: date | None = strawberry.field(
+        default=None,
+        description="Only offers whose school's application deadline (for `semester`, when "
+        "given) is on or after this date. Unknown or yearless deadlines match, flagged.",
+    )
+    semester: Semester | None = strawberry.field(
+        default=None,
+        description="Only offers whose school takes applications for this semester (a "
+        "deadline for it, for the year or for any semester). No deadline known: matches, "
+        "flagged.",
+    )
+
+    def to_requirements(self) -> Requirements:
+        return Requirements(
+            levels={
+                entry.language.strip().lower(): entry.level.name
+                for entry in self.language_at_most or ()
+            },
+            deadline_on_or_after=self.deadline_on_or_after,
+            semester=None if self.semester is None else self.semester.name.lower(),
+        )
 
     def to_criteria(self) -> OfferCriteria:
         return OfferCriteria(

@@ -10,6 +10,7 @@ import strawberry
 
 from service.db import models as db
 from service.graphql.context import GraphQLInfo
+from service.graphql.global_id import format_global_id
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
@@ -18,6 +19,7 @@ from service.graphql.prefetch import (
     relation_value,
 )
 from service.graphql.types.enums import LinkStatus, SyncRunStatus
+from service.graphql.types.node import Node
 
 
 @strawberry.type(description="One redirect on the way from a link's address to its page.")
@@ -41,7 +43,8 @@ def _hops(redirects: Sequence[Mapping[str, object]]) -> list[RedirectHop]:
     description="The current state of a link's address, as the latest sync that reached a "
     "verdict left it. Links sharing an address share it."
 )
-class LinkHealth:
+class LinkHealth(Node):
+    id: strawberry.Private[int]
     status: LinkStatus = strawberry.field(description="What the latest visit found.")
     http_status: int | None = strawberry.field(
         description="The HTTP status of the last answer; null when nothing answered."
@@ -69,9 +72,14 @@ class LinkHealth:
         "null otherwise."
     )
 
+    @strawberry.field(name="id", description="Stable, opaque global id (one per address).")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("LinkHealth", self.id))
+
     @classmethod
     def from_row(cls, row: db.UrlHealth) -> LinkHealth:
         return cls(
+            id=row.id,
             status=LinkStatus[row.status.name],
             http_status=row.http_status,
             final_url=row.final_url,
@@ -99,8 +107,8 @@ class SchoolError:
 
 
 @strawberry.type(description="One run of the sync over the partners' pages.")
-class SyncRun:
-    id: int = strawberry.field(description="The run's number, increasing.")
+class SyncRun(Node):
+    number: int = strawberry.field(description="The run's number, increasing.")
     status: SyncRunStatus = strawberry.field(description="How it went.")
     started_at: datetime = strawberry.field(description="When it started.")
     finished_at: datetime | None = strawberry.field(
@@ -122,10 +130,14 @@ class SyncRun:
         description="What ended the run early (interrupted, lost its lease), if anything."
     )
 
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("SyncRun", self.number))
+
     @classmethod
     def from_row(cls, row: db.SyncRun) -> SyncRun:
         return cls(
-            id=row.id,
+            number=row.id,
             status=SyncRunStatus[row.status.name],
             started_at=row.started_at,
             finished_at=row.finished_at,
@@ -146,7 +158,8 @@ class SyncRun:
 
 
 @strawberry.type(description="One visit of a link by one sync run.")
-class LinkCheck:
+class LinkCheck(Node):
+    id: strawberry.Private[int]
     run_id: strawberry.Private[int]
     status: LinkStatus = strawberry.field(description="What the visit found.")
     http_status: int | None = strawberry.field(
@@ -159,6 +172,10 @@ class LinkCheck:
     checked_at: datetime = strawberry.field(description="When it was visited.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("LinkCheck", self.id))
+
     @strawberry.field(description="The run that made the visit.")
     def run(self, info: GraphQLInfo) -> SyncRun:
         return relation_value(self, info, "run")
@@ -166,6 +183,7 @@ class LinkCheck:
     @classmethod
     def from_row(cls, row: db.LinkCheck) -> LinkCheck:
         return cls(
+            id=row.id,
             run_id=row.run_id,
             status=LinkStatus[row.status.name],
             http_status=row.http_status,

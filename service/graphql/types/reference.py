@@ -11,6 +11,7 @@ import strawberry
 from service.catalogue.records import HomeTrackRecord, LinkRecord, SelectionRuleRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
+from service.graphql.global_id import format_global_id
 from service.graphql.prefetch import (
     Prefetched,
     Relation,
@@ -21,6 +22,7 @@ from service.graphql.prefetch import (
 )
 from service.graphql.types.enums import LinkRole
 from service.graphql.types.link_health import LinkCheck, LinkHealth
+from service.graphql.types.node import Node
 
 #: Most checks ``Link.checks`` gives (the history keeps one per link per run).
 MAX_LINK_CHECKS = 50
@@ -28,10 +30,14 @@ DEFAULT_LINK_CHECKS = 10
 
 
 @strawberry.type(description='A track ("filière") of the home school: ISEM, IEL, …')
-class HomeTrack:
+class HomeTrack(Node):
     code: str = strawberry.field(description='Upper-case code: "ISEM".')
     name: str | None = strawberry.field(description="Full name, when known.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("HomeTrack", self.code))
 
     @strawberry.field(
         description="The selection rule in force for this track: its own, else the general one."
@@ -45,7 +51,8 @@ class HomeTrack:
 
 
 @strawberry.type(description="How students are selected, for every track or for one.")
-class SelectionRule:
+class SelectionRule(Node):
+    id: strawberry.Private[int]
     home_track_code: strawberry.Private[str | None]
     semesters: list[str] = strawberry.field(
         description='Semesters whose grades count, in order: ["S1", "S2"].'
@@ -56,6 +63,10 @@ class SelectionRule:
     source_text: str = strawberry.field(description="The sentence of the source it was read from.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("SelectionRule", self.id))
+
     @strawberry.field(description="The track this rule is specific to; null: every track.")
     def home_track(self, info: GraphQLInfo) -> HomeTrack | None:
         return relation_value(self, info, "homeTrack")
@@ -63,6 +74,7 @@ class SelectionRule:
     @classmethod
     def from_record(cls, record: SelectionRuleRecord) -> SelectionRule:
         return cls(
+            id=record.id,
             home_track_code=record.home_track_code,
             semesters=list(record.semesters),
             criteria=list(record.criteria),
@@ -71,11 +83,15 @@ class SelectionRule:
 
 
 @strawberry.type(description="A web page the curated catalogue gives for a school or programme.")
-class Link:
+class Link(Node):
     id: strawberry.Private[int]
     url: str = strawberry.field(description="The address, as curated.")
     role: LinkRole = strawberry.field(description="What the page is for.")
     prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
+
+    @strawberry.field(name="id", description="Stable, opaque global id.")
+    def global_id(self) -> strawberry.ID:
+        return strawberry.ID(format_global_id("Link", self.id))
 
     @strawberry.field(
         description="The current state of its address, from the latest sync; null until a "

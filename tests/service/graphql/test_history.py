@@ -258,3 +258,39 @@ async def test_each_school_lists_its_own_findings(session: AsyncSession, execute
             "dead": [],
         },
     ]
+
+
+PAGE_BOTH_WAYS = """query($since: DateTime!, $school: String, $first: Int, $last: Int,
+                         $before: String, $orderBy: ChangeOrder) {
+  changes(since: $since, school: $school, first: $first, last: $last, before: $before,
+          orderBy: $orderBy) {
+    totalCount
+    edges { cursor node { field changedAt } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def test_changes_page_backwards_newest_first_and_count(
+    session: AsyncSession, execute: Execute
+) -> None:
+    await _history(session)
+    since = RUN.isoformat()
+    last = (await data_of(execute, PAGE_BOTH_WAYS, {"since": since, "last": 2}))["changes"]
+    assert last["totalCount"] == 4
+    assert [edge["node"]["field"] for edge in last["edges"]] == ["credits", "deadline"]
+    assert last["edges"][1]["node"]["changedAt"] == NEXT_RUN.isoformat()
+    assert (last["pageInfo"]["hasPreviousPage"], last["pageInfo"]["hasNextPage"]) == (True, False)
+    before = last["pageInfo"]["startCursor"]
+    earlier = await data_of(execute, PAGE_BOTH_WAYS, {"since": since, "last": 5, "before": before})
+    assert [edge["node"]["field"] for edge in earlier["changes"]["edges"]] == ["deadline", "email"]
+    assert earlier["changes"]["pageInfo"]["hasPreviousPage"] is False
+    newest = await data_of(
+        execute, PAGE_BOTH_WAYS, {"since": since, "first": 3, "orderBy": "NEWEST_FIRST"}
+    )
+    assert [edge["node"]["field"] for edge in newest["changes"]["edges"]] == [
+        "deadline",
+        "credits",
+        "email",
+    ]
+    unknown = await data_of(execute, PAGE_BOTH_WAYS, {"since": since, "school": "nowhere"})
+    assert unknown["changes"]["totalCount"] == 0
+    assert unknown["changes"]["edges"] == []

@@ -147,7 +147,7 @@ async def test_checks_are_the_latest_visits_newest_first_with_their_run(
             "responseTimeMs": 98,
             "error": None,
             "checkedAt": "2026-03-16T04:00:00+00:00",
-            "run": {"id": runs[2].id, "status": "OK"},
+            "run": {"id": f"SyncRun:{runs[2].id}", "status": "OK"},
         },
         {
             "status": "BROKEN",
@@ -155,7 +155,7 @@ async def test_checks_are_the_latest_visits_newest_first_with_their_run(
             "responseTimeMs": 120,
             "error": "503 Service Unavailable after 2 retries",
             "checkedAt": "2026-03-09T04:00:00+00:00",
-            "run": {"id": runs[1].id, "status": "OK"},
+            "run": {"id": f"SyncRun:{runs[1].id}", "status": "OK"},
         },
     ]
     assert [check["status"] for check in found["all"]] == ["OK", "BROKEN", "OK"]

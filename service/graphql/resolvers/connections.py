@@ -1,0 +1,90 @@
+"""Root connections over the operational lists: findings and sync runs, newest first."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+import strawberry
+
+from service.catalogue import findings, link_health
+from service.catalogue import schools as school_queries
+from service.catalogue.keyset import Page, PageRequest
+from service.graphql.context import GraphQLInfo
+from service.graphql.prefetch import prefetch
+from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
+from service.graphql.types.connection import (
+    Connection,
+    build_connection,
+    decode_time_cursor,
+    encode_time_cursor,
+)
+from service.graphql.types.curation import Finding
+from service.graphql.types.inputs import FindingFilter
+from service.graphql.types.link_health import SyncRun
+
+_FINDING = "finding:"
+_SYNC_RUN = "sync-run:"
+
+
+def _request(
+    info: GraphQLInfo,
+    prefix: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PageRequest:
+    limit, from_end = page_request(info, first, last)
+    return PageRequest(
+        limit=limit,
+        after=None if after is None else decode_time_cursor(prefix, after, "after"),
+        before=None if before is None else decode_time_cursor(prefix, before, "before"),
+        from_end=from_end,
+    )
+
+
+async def resolve_findings_connection(
+    info: GraphQLInfo,
+    filter: Annotated[
+        FindingFilter | None, strawberry.argument(description="Which findings; default: open.")
+    ] = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> Connection[Finding]:
+    request = _request(info, _FINDING, first, after, last, before)
+    filter = filter or FindingFilter()
+    criteria = filter.to_criteria()
+    if filter.school is not None:
+        school = await info.context.db.run(school_queries.school_by_slug, filter.school)
+        criteria = dataclasses.replace(criteria, school_ids=[] if school is None else [school.id])
+    page = await info.context.db.run(findings.page_findings, criteria, request)
+
+    async def count(info: GraphQLInfo) -> int:
+        return await info.context.db.run(findings.count_findings, criteria)
+
+    def cursor(record: Any) -> str:
+        return encode_time_cursor(_FINDING, record.first_seen_at, record.id)
+
+    return await prefetch(info, build_connection(page, Finding.from_record, cursor, count))
+
+
+async def resolve_sync_runs_connection(
+    info: GraphQLInfo,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
+) -> Connection[SyncRun]:
+    request = _request(info, _SYNC_RUN, first, after, last, before)
+    page: Page = await info.context.db.run(link_health.page_sync_runs, request)
+
+    async def count(info: GraphQLInfo) -> int:
+        return await info.context.db.run(link_health.count_sync_runs)
+
+    def cursor(row: Any) -> str:
+        return encode_time_cursor(_SYNC_RUN, row.started_at, row.id)
+
+    return await prefetch(info, build_connection(page, SyncRun.from_row, cursor, count))
