@@ -279,8 +279,12 @@ async def make_sync_run(
     counts: Mapping[str, int] | None = None,
     errors: Mapping[str, str] | None = None,
     error: str | None = None,
+    links_reached: int = 0,
+    stats: Mapping[str, object] | None = None,
 ) -> SyncRun:
     run = SyncRun(
+        links_reached=links_reached,
+        stats=dict(stats or {}),
         started_at=started_at,
         finished_at=finished_at,
         status=status,

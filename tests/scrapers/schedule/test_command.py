@@ -125,7 +125,10 @@ async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
     site.page("/esisar", healthy_html("Esisar"))
     code, out, err = await mobility("sync", env=env, cwd=tmp_path)
     assert code == 0, err
-    assert out.splitlines()[-1] == f"run {run.id + 1}: OK, 2 of 2 links checked, 0 facts changed"
+    assert (
+        out.splitlines()[-1]
+        == f"run {run.id + 1}: OK, 2 of 2 links checked, 2 reached, 0 facts changed"
+    )
 
 
 async def test_once_serves_the_queue_delivers_webhooks_and_exits(
