@@ -1,15 +1,13 @@
 """Issue 13's first acceptance: offline, ``mobility sync`` on the seed says so and fails.
 
 The machine's edge is its resolver: the `mobility` process is started through a wrapper that
-makes every name but loopback fail as an offline resolver does (``socket.gaierror``), so every
-partner site of the seed fails DNS and nothing leaves the machine. The database stays reachable
-(loopback, or a SQLite file).
+makes every name but loopback fail as an offline resolver does
+(:func:`tests.processes.run_offline`), so every partner site of the seed fails DNS and nothing
+leaves the machine. The database stays reachable (loopback, or a SQLite file).
 """
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,40 +16,16 @@ from asgi_lifespan import LifespanManager
 
 from service.web.app import create_app
 from tests.databases import TestDatabase
+from tests.processes import run_offline
 from tests.scrapers.sync.conftest import fresh
 from tests.scrapers.sync.test_cli import environment
 
 __all__ = ["fresh"]  # the sync tests' fixture: a database of its own, both backends
 
-OFFLINE = """
-import socket, sys
-real = socket.getaddrinfo
-def offline(host, *args, **kwargs):
-    if host in ("127.0.0.1", "::1", "localhost", None):
-        return real(host, *args, **kwargs)
-    raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-socket.getaddrinfo = offline
-from service.cli.main import main
-sys.argv[0] = "mobility"
-main()
-"""
-
 RUNS = (
     "{ syncRuns(last: 1) { status error linksTotal linksChecked linksReached "
     "stats { requests answers { outcome count } } } }"
 )
-
-
-async def _offline_mobility(tmp_path: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
-    wrapper = tmp_path / "offline.py"
-    wrapper.write_text(OFFLINE, encoding="utf-8")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, str(wrapper), *args, env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    out, _ = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode()
 
 
 async def _sync_runs(db: TestDatabase) -> list[dict[str, Any]]:
@@ -69,10 +43,10 @@ async def test_an_offline_sync_of_the_seed_fails_and_says_the_sites_were_not_rea
     fresh: TestDatabase, tmp_path: Path
 ) -> None:
     env = environment(fresh)
-    code, out = await _offline_mobility(tmp_path, env, "import-faq")
+    code, out = await run_offline(tmp_path, env, "import-faq")
     assert code == 0, out
 
-    code, out = await _offline_mobility(tmp_path, env, "sync")
+    code, out = await run_offline(tmp_path, env, "sync")
 
     assert code == 6, out
     verdict = out.splitlines()[-1]
