@@ -11,8 +11,9 @@ Planning survives restarts: a job's next run is computed from its last recorded 
 missed while the scheduler was down happens at start-up (once, not once per missed slot), and a
 run that was interrupted, skipped or never finished is started again. A job whose work was never
 done on this database (no FAQ page imported, no sync run) is due at start-up too (decision
-0054), so a first start serves the catalogue at once, not after the next cron time. A scheduled run skipped
-because a sync started by hand holds the run lock is tried again every :data:`SKIPPED_RETRY`
+0054), so a first start serves the catalogue at once, not after the next cron time. A scheduled
+run skipped because a sync started by hand holds the run lock is tried again every
+:data:`SKIPPED_RETRY`
 (or poll interval, if longer) until it runs. Every start, end and plan is committed to
 ``scheduler_state`` at once, for the admin query and the metrics.
 
