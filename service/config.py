@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
     )
+    scheduler_heartbeat_file: Path | None = Field(
+        default=None,
+        description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
+    )
     scheduler_poll_seconds: float = Field(
         default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
     )
