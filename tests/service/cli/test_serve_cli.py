@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker
 from service.db.migrate import head_revision
 from tests.databases import settings_for
-from tests.processes import process_env, serving
+from tests.processes import MOBILITY, process_env, serving
 from tests.sample_catalogue import build_sample_catalogue
 
 
@@ -83,3 +85,21 @@ def test_the_access_log_line_is_json_and_carries_the_request_id(
     assert line["level"] == "INFO"
     assert "color_message" not in line  # uvicorn's copy of the message with colour codes
     assert "GET /healthz HTTP/1.1" in str(line["message"])
+
+
+def test_a_taken_port_is_one_line_and_exit_8(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = process_env(DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}")
+        for command in (["serve", "--port", str(port)], ["up", "--port", str(port)]):
+            done = subprocess.run(
+                [*MOBILITY, *command], env=env, cwd=tmp_path, capture_output=True, timeout=60
+            )
+            assert (done.returncode, done.stdout) == (8, b""), done.stderr
+            line = (
+                f"mobility: error: cannot listen on 127.0.0.1:{port}: Address already in use "
+                "(another server runs there? choose one with --port or PORT)"
+            )
+            assert done.stderr.decode().splitlines() == [line]
