@@ -43,9 +43,10 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        # Our handler formats uvicorn's lines too (JSON in production); its access lines are
-        # written inside the request, so they carry the request id.
+        # Our handler formats uvicorn's lines too (JSON in production). Its access lines lack
+        # the duration and the GraphQL operation: service.observability.access_log writes ours.
         log_config=None,
+        access_log=False,
         log_level=settings.log_level.lower(),
         server_header=False,
         timeout_graceful_shutdown=10,

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
+from service.observability.access_log import AccessLogMiddleware
 from service.observability.metrics import Metrics
 from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
@@ -36,7 +37,8 @@ def create_app(settings: Settings) -> Starlette:
         graphiql=graphiql,
         metrics=metrics,
     )
-    middleware = [Middleware(RequestIdMiddleware)]
+    # The access line is written inside the request id's scope, so it carries the id.
+    middleware = [Middleware(RequestIdMiddleware), Middleware(AccessLogMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(

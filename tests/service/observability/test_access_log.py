@@ -1,0 +1,58 @@
+"""The access line of each request, written by the application (not by uvicorn)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.engine import URL
+
+from service.config import Settings
+from service.observability.logs import configure_logging
+from service.web.app import create_app
+from tests.databases import settings_for
+
+
+@pytest.fixture
+def access_lines() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    stream = io.StringIO()
+    configure_logging(Settings(_env_file=None, log_format="json"), stream=stream)
+    yield stream
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _access(stream: io.StringIO) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    return [line for line in lines if line["logger"] == "service.access"]
+
+
+async def test_a_refused_request_is_logged_with_its_status_duration_and_request_id(
+    access_lines: io.StringIO, tmp_path: Path
+) -> None:
+    settings = settings_for(URL.create("sqlite+aiosqlite", database=str(tmp_path / "e.sqlite3")))
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+        response = await client.post(
+            "/graphql", content=b"{", headers={"Content-Type": "application/json",
+                                               "X-Request-ID": "trace-42"}
+        )  # fmt: skip
+    assert response.status_code == 400
+    (line,) = _access(access_lines)
+    assert {key: line[key] for key in ("method", "path", "status", "request_id")} == {
+        "method": "POST",
+        "path": "/graphql",
+        "status": 400,
+        "request_id": "trace-42",
+    }
+    assert "operation" not in line
+    assert line["message"] == f"POST /graphql 400 {line['duration_ms']} ms"
