@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy.engine import URL
 
-from service.config import Settings
-from service.observability.logs import configure_logging
 from service.web.app import create_app
 from tests.databases import settings_for
-
-
-@pytest.fixture
-def access_lines() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging(Settings(_env_file=None, log_format="json"), stream=stream)
-    yield stream
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _access(stream: io.StringIO) -> list[dict[str, Any]]:
@@ -36,7 +20,7 @@ def _access(stream: io.StringIO) -> list[dict[str, Any]]:
 
 
 async def test_a_refused_request_is_logged_with_its_status_duration_and_request_id(
-    access_lines: io.StringIO, tmp_path: Path
+    log_stream: io.StringIO, tmp_path: Path
 ) -> None:
     settings = settings_for(URL.create("sqlite+aiosqlite", database=str(tmp_path / "e.sqlite3")))
     app = create_app(settings)
@@ -47,7 +31,7 @@ async def test_a_refused_request_is_logged_with_its_status_duration_and_request_
                                                "X-Request-ID": "trace-42"}
         )  # fmt: skip
     assert response.status_code == 400
-    (line,) = _access(access_lines)
+    (line,) = _access(log_stream)
     assert {key: line[key] for key in ("method", "path", "status", "request_id")} == {
         "method": "POST",
         "path": "/graphql",
