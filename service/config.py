@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 
 from service.errors import ConfigError
 from service.http_urls import parse_http_url
+from service.secret_files import database_url_from_parts, with_secret_files
 
 #: Schemes accepted in ``DATABASE_URL`` and the async driver each one maps to.
 _DRIVERS: dict[str, str] = {
@@ -76,6 +77,21 @@ class Settings(BaseSettings):
         default=None,
         description="postgresql://… or sqlite:///…; absent: a SQLite file under DATA_DIR.",
     )
+    database_url_file: Path | None = Field(
+        default=None, description="A file holding DATABASE_URL (compose/Kubernetes secrets)."
+    )
+    database_host: str | None = Field(
+        default=None,
+        description="PostgreSQL host; with DATABASE_USER, DATABASE_PASSWORD(_FILE) and "
+        "DATABASE_NAME it builds the URL (each part escaped) when DATABASE_URL is absent.",
+    )
+    database_port: int = Field(default=5432, ge=1, le=65_535)
+    database_user: str | None = None
+    database_password: SecretStr | None = None
+    database_password_file: Path | None = Field(
+        default=None, description="A file holding DATABASE_PASSWORD."
+    )
+    database_name: str | None = None
     data_dir: Path = Field(default=Path("var"), description="Where the embedded database lives.")
     db_pool_size: int = Field(default=5, ge=1, le=100)
     db_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
@@ -99,6 +115,7 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
     )
+    admin_token_file: Path | None = Field(default=None, description="A file holding ADMIN_TOKEN.")
     faq_source: str | None = Field(
         default=None,
         description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
@@ -111,6 +128,10 @@ class Settings(BaseSettings):
     )
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
+    )
+    scheduler_heartbeat_file: Path | None = Field(
+        default=None,
+        description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
     )
     scheduler_poll_seconds: float = Field(
         default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
@@ -131,6 +152,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None,
         description="Key of the HMAC-SHA256 webhook signature; required when WEBHOOK_URLS is set.",
+    )
+    webhook_secret_file: Path | None = Field(
+        default=None, description="A file holding WEBHOOK_SECRET."
     )
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, le=120, description="Deadline of one delivery attempt."
@@ -307,6 +331,13 @@ class Settings(BaseSettings):
         description="Serve /metrics (Prometheus text format) and count GraphQL requests.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, values: object) -> object:
+        if isinstance(values, dict):
+            return with_secret_files(values)
+        return values
+
     @field_validator("cors_origins", "cors_allow_headers", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -322,7 +353,7 @@ class Settings(BaseSettings):
             return value
         return None
 
-    @field_validator("admin_token", "webhook_secret", mode="before")
+    @field_validator("admin_token", "webhook_secret", "database_password", mode="before")
     @classmethod
     def _blank_secret_is_absent(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -399,6 +430,15 @@ class Settings(BaseSettings):
     @property
     def database(self) -> URL:
         """The SQLAlchemy URL with its async driver (the password stays inside the URL object)."""
+        if self.database_url is None and self.database_host:
+            password = self.database_password
+            return database_url_from_parts(
+                host=self.database_host,
+                port=self.database_port,
+                user=self.database_user,
+                password=password.get_secret_value() if password else None,
+                name=self.database_name,
+            )
         if self.database_url is None:
             return URL.create("sqlite+aiosqlite", database=str(self.data_dir / DEFAULT_SQLITE_FILE))
         return parse_database_url(self.database_url.get_secret_value())

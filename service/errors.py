@@ -25,3 +25,9 @@ class DatabaseUnavailableError(UserError):
     """The database cannot be reached or opened."""
 
     exit_code = 3
+
+
+class PortTakenError(UserError):
+    """The address ``mobility serve`` (or ``up``) should listen on is in use or not ours."""
+
+    exit_code = 8

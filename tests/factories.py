@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.countries import country_name
 from service.db.models import (
     Country,
+    FaqRevision,
     Finding,
     FindingSeverity,
     HomeTrack,
@@ -279,8 +281,12 @@ async def make_sync_run(
     counts: Mapping[str, int] | None = None,
     errors: Mapping[str, str] | None = None,
     error: str | None = None,
+    links_reached: int = 0,
+    stats: Mapping[str, object] | None = None,
 ) -> SyncRun:
     run = SyncRun(
+        links_reached=links_reached,
+        stats=dict(stats or {}),
         started_at=started_at,
         finished_at=finished_at,
         status=status,
@@ -389,3 +395,13 @@ async def make_change(
     session.add(change)
     await session.flush()
     return change
+
+
+async def make_faq_revision(session: AsyncSession, *, content: str = "seed") -> FaqRevision:
+    """The record of an imported FAQ page (the catalogue counts as imported: ``/readyz``)."""
+    revision = FaqRevision(
+        content_hash=hashlib.sha256(content.encode()).hexdigest(), source="seed:mobilite_dd.md"
+    )
+    session.add(revision)
+    await session.flush()
+    return revision

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -15,6 +16,41 @@ import httpx
 import pytest
 
 MOBILITY = [sys.executable, "-m", "service.cli.main"]
+
+
+#: Runs the `mobility` CLI with a resolver that fails every name but loopback, as an offline
+#: machine's does: partner sites fail DNS and nothing leaves the machine (the database and the
+#: fixture servers are reached on loopback).
+OFFLINE_WRAPPER = """
+import socket, sys
+real = socket.getaddrinfo
+def offline(host, *args, **kwargs):
+    if host in ("127.0.0.1", "::1", "localhost", None):
+        return real(host, *args, **kwargs)
+    raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+socket.getaddrinfo = offline
+from service.cli.main import main
+sys.argv[0] = "mobility"
+main()
+"""
+
+
+def offline_mobility(directory: Path) -> list[str]:
+    """The command line of an offline `mobility` (:data:`OFFLINE_WRAPPER`) in ``directory``."""
+    wrapper = directory / "offline_mobility.py"
+    wrapper.write_text(OFFLINE_WRAPPER, encoding="utf-8")
+    return [sys.executable, str(wrapper)]
+
+
+async def run_offline(directory: Path, env: Mapping[str, str], *args: str) -> tuple[int, str]:
+    """Run an offline `mobility *args` in ``directory``: its exit code and its output."""
+    process = await asyncio.create_subprocess_exec(
+        *offline_mobility(directory), *args, env=dict(env), cwd=directory,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 180)
+    assert process.returncode is not None
+    return process.returncode, out.decode()
 
 
 def free_port() -> int:

@@ -37,6 +37,8 @@ class Change:
 @dataclass(slots=True)
 class TablePlan:
     added: list[Any] = field(default_factory=list)
+    #: What the summary prints for each added key (an offer's places included).
+    added_labels: list[str] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     retired: list[Change] = field(default_factory=list)
 
@@ -90,6 +92,8 @@ def diff_table(
         row = existing.get(key)
         if row is None:
             plan.added.append(key)
+            places = f": places {values['places']}" if values.get("places") is not None else ""
+            plan.added_labels.append(label(key) + places)
             continue
         fields = {
             name: (row.values.get(name), value)

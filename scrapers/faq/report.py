@@ -149,15 +149,20 @@ def format_report(report: ImportReport) -> list[str]:
         lines.append("changes: " + "; ".join(summary))
     else:
         lines.append("changes: none, the catalogue already matches this page")
+    entities = (
+        ("school", plan.schools),
+        ("programme", plan.programmes),
+        ("offer", plan.offers),
+        ("link", plan.links),
+        ("selection rule", plan.rules),
+    )
+    # What was added, what changed (places included), what was retired: an admin checks all three.
     details = [
+        f"  added {entity} {label}" for entity, table in entities for label in table.added_labels
+    ]
+    details += [
         _change_line(entity, change)
-        for entity, table in (
-            ("school", plan.schools),
-            ("programme", plan.programmes),
-            ("offer", plan.offers),
-            ("link", plan.links),
-            ("selection rule", plan.rules),
-        )
+        for entity, table in entities
         for change in (*table.changed, *table.retired)
     ]
     lines.extend(details[:MAX_CHANGE_LINES])

@@ -18,6 +18,7 @@ It never raises for what the web does: every outcome is a :class:`FetchResult`.
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
@@ -34,6 +35,7 @@ from scrapers.fetch.resolve import AddressBook, ResolutionError, Resolver, resol
 from scrapers.fetch.results import FetchError, FetchResult, Hop, Validators
 from scrapers.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
 from scrapers.fetch.robots import RobotsCache, RobotsRules, rules_from_answer, rules_from_failure
+from scrapers.fetch.stats import FetchStats
 from scrapers.fetch.targets import Target, UnsupportedUrlError, parse_target
 from scrapers.fetch.transport import PinnedTransport
 from scrapers.fetch.verdict import Answer, judge_answer
@@ -55,6 +57,8 @@ class Fetcher:
         self._resolver = resolver
         self._ssl_context = ssl_context
         self._client: httpx.AsyncClient | None = None
+        #: What this fetcher sent and got, for the run's record (:mod:`.stats`).
+        self.stats = FetchStats()
         self._page = Reading(
             accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
             limit=policy.max_body_bytes,
@@ -159,8 +163,10 @@ class Fetcher:
         try:
             await self._addresses.pin(target)
         except ResolutionError as exc:
+            self.stats.count_unsent(LinkStatus.DNS_ERROR.value)
             raise FetchError(LinkStatus.DNS_ERROR, str(exc)) from None
         except AddressRefusedError as exc:
+            self.stats.count_unsent(LinkStatus.SSRF_BLOCKED.value)
             refusal = f"{exc}: nothing sent"
             if target.literal is None:
                 refusal = (
@@ -172,6 +178,7 @@ class Fetcher:
             return
         rules = await self._robots.rules_for(target.origin)
         if not rules.allows(url, self.policy.user_agent):
+            self.stats.count_robots_refusal()
             raise rules.page_failure(url)
         self.scheduler.set_crawl_delay(target.host, rules.crawl_delay(self.policy.user_agent))
 
@@ -216,6 +223,7 @@ class Fetcher:
             self.scheduler.hold(target.host, retry_after)
             attempt += 1
             trip.retries = attempt
+            self.stats.count_retry()
 
     async def _exchange(
         self,
@@ -229,13 +237,37 @@ class Fetcher:
             async with self.scheduler.slot(target.host):
                 if self._client is None:
                     raise RuntimeError("the fetcher is used outside its `async with` block")
-                return await exchange(self._client, url, trip, reading, conditional)
+                return await self._counted(self._client, target, url, trip, reading, conditional)
         except HostDeferredError as exc:
             raise FetchError(
                 LinkStatus.DEFERRED,
                 f"{exc.host} asked for {exc.seconds:.0f} s of quiet earlier in this run: "
                 "deferred to the next run",
             ) from None
+
+    async def _counted(
+        self,
+        client: httpx.AsyncClient,
+        target: Target,
+        url: httpx.URL,
+        trip: Trip,
+        reading: Reading,
+        conditional: dict[str, str],
+    ) -> tuple[Answer, httpx.URL | None]:
+        """One exchange, counted in :attr:`stats` whatever it ends with."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        outcome, size = "CONNECTION_ERROR", 0
+        try:
+            answer, location = await exchange(client, url, trip, reading, conditional)
+            outcome, size = str(answer.status), len(answer.body or b"")
+            return answer, location
+        except FetchError as failure:
+            outcome = str(failure.http_status or failure.status.value)
+            raise
+        finally:
+            ms = (loop.time() - started) * 1000
+            self.stats.count_exchange(target.host, outcome, ms=ms, body_bytes=size)
 
     async def _load_robots(self, origin: str) -> RobotsRules:
         trip = Trip(self.policy.page_timeout)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scrapers.fetch import FetchPolicy
 from scrapers.schedule.assemble import assemble_scheduler
 from scrapers.schedule.clock import SystemClock
+from scrapers.schedule.heartbeat import STALE_AFTER_SECONDS, heartbeat, heartbeat_is_fresh
 from scrapers.schedule.signals import serve_until_signalled
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
@@ -46,7 +47,8 @@ async def _serve(settings: Settings, *, once: bool) -> int:
     try:
         async with assemble_scheduler(settings, engine, clock=SystemClock()) as scheduler:
             await _check_schema(engine, settings)
-            return await serve_until_signalled(scheduler, once=once)
+            async with heartbeat(settings.scheduler_heartbeat_file):
+                return await serve_until_signalled(scheduler, once=once)
     finally:
         await engine.dispose()
 
@@ -55,20 +57,34 @@ async def _serve(settings: Settings, *, once: bool) -> int:
 @click.option(
     "--once",
     is_flag=True,
-    help="Run what is due and what is queued now, deliver due webhooks, then exit.",
+    help="Run what is due (or never run) and what is queued now, deliver due webhooks, then exit.",
+)
+@click.option(
+    "--check-heartbeat",
+    is_flag=True,
+    help="Exit 0 if the running scheduler's SCHEDULER_HEARTBEAT_FILE is fresh, 1 otherwise "
+    "(a container healthcheck); starts nothing.",
 )
 @pass_state
-def schedule_command(state: CliState, once: bool) -> None:
+def schedule_command(state: CliState, once: bool, check_heartbeat: bool) -> None:
     """Keep the catalogue fresh: re-import the FAQ page and sync the partner sites on their cron
     schedules (FAQ_SCHEDULE, SYNC_SCHEDULE), run the syncs and imports queued through the API,
     and deliver webhooks.
 
     SIGTERM or SIGINT: the school in flight is finished and committed, the run recorded as
     interrupted, the run lock released, and the process exits 0 (a second signal: 130 at once).
-    Exit status: 0 stopped, 1 the --once pass failed, 2 configuration error, 3 database
-    unreachable or not migrated.
+    Exit status: 0 stopped, 1 the --once pass failed (or, with --check-heartbeat, the heartbeat
+    is stale), 2 configuration error, 3 database unreachable or not migrated.
     """
     settings = state.settings
+    if check_heartbeat:
+        path = settings.scheduler_heartbeat_file
+        if path is None:
+            raise UserError("--check-heartbeat needs SCHEDULER_HEARTBEAT_FILE")
+        if not heartbeat_is_fresh(path):
+            click.echo(f"no heartbeat in {path} for {STALE_AFTER_SECONDS:.0f} s", err=True)
+            raise click.exceptions.Exit(1)
+        return
     configure_logging(settings)
     code = run_async(lambda: _serve(settings, once=once))
     if code:

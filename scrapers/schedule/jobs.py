@@ -15,7 +15,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from scrapers.schedule.cron import CronSchedule
+from service.catalogue.readiness import catalogue_imported, sync_ever_ran
 from service.config import Settings
 from service.db.models import JobKind, JobRequest, RunStatus
 
@@ -68,11 +71,25 @@ class JobOutcome:
 Job = Callable[[JobContext], Awaitable[JobOutcome]]
 
 
+#: Whether a job has never done its work on this database (then it is due at once).
+NeverRan = Callable[[AsyncSession], Awaitable[bool]]
+
+
 @dataclass(frozen=True, slots=True)
 class ScheduledJob:
     kind: JobKind
     schedule: CronSchedule
     run: Job
+    #: Due at start-up when this says the job's work was never done (decision 0054).
+    never_ran: NeverRan | None = None
+
+
+async def _never_imported(session: AsyncSession) -> bool:
+    return not await catalogue_imported(session)
+
+
+async def _never_synced(session: AsyncSession) -> bool:
+    return not await sync_ever_ran(session)
 
 
 def scheduled_jobs_from_settings(
@@ -82,7 +99,11 @@ def scheduled_jobs_from_settings(
     sync: Job,
     rng: random.Random | None = None,
 ) -> list[ScheduledJob]:
-    """The two scheduled jobs, timed by ``FAQ_SCHEDULE`` / ``SYNC_SCHEDULE`` with the jitter."""
+    """The two scheduled jobs, timed by ``FAQ_SCHEDULE`` / ``SYNC_SCHEDULE`` with the jitter.
+
+    Each is due at once when its work was never done: the import into a catalogue that never
+    imported a page, the sync into a database with no sync run.
+    """
     jitter = timedelta(seconds=settings.schedule_jitter_seconds)
     rng = rng or random.Random()  # noqa: S311 (spreading load, not security)
     return [
@@ -90,8 +111,13 @@ def scheduled_jobs_from_settings(
             JobKind.IMPORT_FAQ,
             CronSchedule(settings.faq_schedule, jitter=jitter, rng=rng),
             import_faq,
+            never_ran=_never_imported,
         ),
+        # After the import in this list: on a fresh database both are due at once, in this order.
         ScheduledJob(
-            JobKind.SYNC, CronSchedule(settings.sync_schedule, jitter=jitter, rng=rng), sync
+            JobKind.SYNC,
+            CronSchedule(settings.sync_schedule, jitter=jitter, rng=rng),
+            sync,
+            never_ran=_never_synced,
         ),
     ]

@@ -9,8 +9,11 @@ One pass of the loop:
 
 Planning survives restarts: a job's next run is computed from its last recorded start, so a run
 missed while the scheduler was down happens at start-up (once, not once per missed slot), and a
-run that was interrupted, skipped or never finished is started again. A scheduled run skipped
-because a sync started by hand holds the run lock is tried again every :data:`SKIPPED_RETRY`
+run that was interrupted, skipped or never finished is started again. A job whose work was never
+done on this database (no FAQ page imported, no sync run) is due at start-up too (decision
+0054), so a first start serves the catalogue at once, not after the next cron time. A scheduled
+run skipped because a sync started by hand holds the run lock is tried again every
+:data:`SKIPPED_RETRY`
 (or poll interval, if longer) until it runs. Every start, end and plan is committed to
 ``scheduler_state`` at once, for the admin query and the metrics.
 
@@ -104,8 +107,9 @@ class Scheduler:
     async def run_once(self) -> bool:
         """Plan, make one pass (due jobs, queued requests, tick tasks) and return.
 
-        For ``mobility schedule --once``: what is due (missed, interrupted or skipped runs, or a
-        cron time already past) and what is queued runs now; ``False`` if the pass failed.
+        For ``mobility schedule --once``: what is due (missed, interrupted or skipped runs, a
+        cron time already past, or work never done) and what is queued runs now; ``False`` if
+        the pass failed.
         """
         log.info("scheduler %s started for one pass", self._worker)
         await self._plan()
@@ -133,6 +137,9 @@ class Scheduler:
             for job in self._scheduled:
                 state = states.get(job.kind.value)
                 if state is not None and _needs_rerun(state):
+                    planned = now
+                elif job.never_ran is not None and await job.never_ran(session):
+                    # A first start (decision 0054): not the next cron time, hours away.
                     planned = now
                 elif state is not None and state.last_started_at is not None:
                     planned = max(now, job.schedule.next_fire(state.last_started_at))

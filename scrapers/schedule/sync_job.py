@@ -6,7 +6,10 @@ lock, same records and webhook events), with three additions:
 - **back-off**: a scheduled run leaves out the schools whose back-off has not ended
   (:mod:`service.operations.school_backoff`); a requested run visits the schools asked for
   (every school when none was named), backed off or not. Every school a run is done with counts
-  as a success or a failure of that school (:func:`school_failure`);
+  as a success or a failure of that school (:func:`school_failure`), except in a run that
+  reached no partner site at all: that is this machine's network failing, not the schools
+  (decision 0053), so their failures are not counted. Failures are therefore written once the
+  run has ended, successes as each school is done;
 - **stopping**: the scheduler's stop event ends the run between two schools; the run is recorded
   as interrupted and the lock released before the job returns ``INTERRUPTED``;
 - **the lock**: when a sync started by hand holds it, the job returns ``SKIPPED`` and does nothing
@@ -133,6 +136,15 @@ class SyncJob:
         request = context.request
         slugs = request.schools if request is not None else ()
         backed_off = await self.backed_off() if request is None else {}
+        failures: list[tuple[PlannedSchool, str]] = []
+
+        async def on_school(school: PlannedSchool, report: SchoolReport) -> None:
+            error = school_failure(report)
+            if error is None:
+                await self._record_outcome(school, None)
+            else:
+                failures.append((school, error))
+
         try:
             async with self._open_fetcher() as fetcher:
                 report = await run_sync(
@@ -142,18 +154,25 @@ class SyncJob:
                     slugs=slugs,
                     exclude=frozenset(backed_off),
                     stop=context.stop,
-                    on_school=self._record_outcome,
+                    on_school=on_school,
                 )
         except RunInProgressError as exc:
             return JobOutcome(RunStatus.SKIPPED, str(exc))
         except UserError as exc:  # a requested school is unknown or retired
             return JobOutcome(RunStatus.FAILED, str(exc))
+        if failures and report.reach.sites_reached == 0:
+            log.warning(
+                "no partner site was reached: %d school failure(s) not counted for back-off",
+                len(failures),
+            )
+        else:
+            for school, error in failures:
+                await self._record_outcome(school, error)
         return JobOutcome(
             outcome_status(report), summarize_sync(report, backed_off), run_id=report.run_id
         )
 
-    async def _record_outcome(self, school: PlannedSchool, report: SchoolReport) -> None:
-        error = school_failure(report)
+    async def _record_outcome(self, school: PlannedSchool, error: str | None) -> None:
         try:
             async with self._sessions() as session:
                 backoff = await record_school_outcome(

@@ -1,8 +1,9 @@
 """``mobility sync`` and ``mobility try``: the fetcher from the command line.
 
 Exit codes of ``sync``: 0 every link checked and recorded; 4 partial (links deferred, or schools
-not recorded); 5 another run is in progress; 6 the run failed (nothing recorded, or its lease was
-lost); 2 and 3 as for every command (configuration or user error, database unreachable).
+not recorded) or degraded (fewer than half the partner sites reached); 5 another run is in
+progress; 6 the run failed (nothing recorded, no partner site reached, or its lease was lost);
+2 and 3 as for every command (configuration or user error, database unreachable).
 ``try`` exits 0 when the page was reached, 1 otherwise, 2 when the URL is refused; for an HTML
 page it also prints what would be extracted from it, as ``mobility extract`` does.
 """
@@ -30,7 +31,11 @@ from service.errors import UserError
 
 EXIT_PARTIAL = 4
 EXIT_FAILED = 6
-_EXIT_CODES = {SyncRunStatus.OK: 0, SyncRunStatus.PARTIAL: EXIT_PARTIAL}
+_EXIT_CODES = {
+    SyncRunStatus.OK: 0,
+    SyncRunStatus.PARTIAL: EXIT_PARTIAL,
+    SyncRunStatus.DEGRADED: EXIT_PARTIAL,
+}
 
 
 class _Bar(Protocol):
@@ -119,7 +124,9 @@ def sync_command(state: CliState, schools: tuple[str, ...], dry_run: bool, refet
     extracts every page fetched in full and reconciles each school's facts, one transaction per
     school.
 
-    Exit status: 0 all links checked, 4 partial, 5 a run is already in progress, 6 failed.
+    Exit status: 0 all links checked, 4 partial or degraded (fewer than half the partner sites
+    reached), 5 a run is already in progress, 6 failed (nothing recorded, or no partner site
+    reached: "0 of 16 partner sites reached: is this machine online?").
     """
     settings = state.settings
     policy = FetchPolicy.from_settings(settings)

@@ -73,9 +73,11 @@ async def announce_sync_run(
             "schools": list(run.schools),
             "links_total": run.links_total,
             "links_checked": run.links_checked,
+            "links_reached": run.links_reached,
             "counts": dict(run.counts),
             "errors": dict(run.errors),
             "error": run.error,
+            "stats": dict(run.stats),
             "value_changes": sum(changed.values()),
         },
     )

@@ -7,7 +7,7 @@ of its last full answer, and whatever extractors took from it).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -116,12 +116,14 @@ async def record_school(
     outcomes: Mapping[str, UrlOutcome],
     update_urls: Collection[str],
     dead_after: int,
+    recorded_links: Collection[int] = (),
 ) -> int:
     """Write one school's visit: a check per link, URL states, findings. Never commits.
 
     ``update_urls`` are the URLs whose state this school writes (a URL shared with a school
-    recorded earlier in the run has its state written once). Returns how many findings were
-    raised (new, or reopened).
+    recorded earlier in the run has its state written once); ``recorded_links`` the links a
+    school sharing them already wrote in this run (their check and findings are written once).
+    Returns how many findings were raised (new, or reopened).
     """
     states = {
         health.url: health
@@ -134,10 +136,11 @@ async def record_school(
                 health = states[url] = UrlHealth(url=url, consecutive_failures=0)
                 session.add(health)
             apply_outcome(health, outcomes[url])
-    for link in school.links:
+    links = [link for link in school.links if link.id not in recorded_links]
+    for link in links:
         session.add(_link_check(run_id, link, outcomes[link.url].result))
     await session.flush()
-    return await _record_findings(session, school, states, dead_after)
+    return await _record_findings(session, school.id, links, states, dead_after)
 
 
 def _is_raised(existing: Finding | None) -> bool:
@@ -146,16 +149,20 @@ def _is_raised(existing: Finding | None) -> bool:
 
 
 async def _record_findings(
-    session: AsyncSession, school: PlannedSchool, states: Mapping[str, UrlHealth], dead_after: int
+    session: AsyncSession,
+    school_id: int,
+    links: Sequence[PlannedLink],
+    states: Mapping[str, UrlHealth],
+    dead_after: int,
 ) -> int:
     fingerprints = {
         (kind, link.id): link_fingerprint(kind, link.url, link.owner)
-        for link in school.links
+        for link in links
         for kind in (DEAD_LINK, HTTPS_AVAILABLE)
     }
     existing = await load_findings(session, list(fingerprints.values()))
     raised = 0
-    for link in school.links:
+    for link in links:
         health = states.get(link.url)
         if health is None:
             continue
@@ -177,7 +184,7 @@ async def _record_findings(
                     "consecutive_failures": health.consecutive_failures,
                     "last_ok_at": health.last_ok_at.isoformat() if health.last_ok_at else None,
                 },
-                school_id=school.id,
+                school_id=school_id,
                 link_id=link.id,
             )
         elif health.status in _ALIVE:
@@ -193,7 +200,7 @@ async def _record_findings(
                 severity=FindingSeverity.INFO,
                 message=f"{link.url} is also served over https: {health.https_url}",
                 detail={"url": link.url, "https_url": health.https_url},
-                school_id=school.id,
+                school_id=school_id,
                 link_id=link.id,
             )
     await session.flush()

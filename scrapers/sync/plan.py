@@ -1,9 +1,10 @@
 """What a run visits: the active links of the catalogue, grouped by school.
 
 A school's unit of work is its own links plus the links of the programmes it teaches. A programme
-shared by several schools ("commune avec") has its links visited once, with the first of those
-schools in slug order (among the schools of the run), so that each link has one row per run.
-Retired schools, programmes and links are not visited.
+shared by several schools ("commune avec") has its links in the unit of every school sharing it:
+they count for each of them, and each shows them in the run's table (Phelma and Ense3 both have
+the link of their common programme). The visit fetches a URL once, and the recorder writes each
+link's check once per run (:mod:`.run`). Retired schools, programmes and links are not visited.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ class PlannedSchool:
     def urls(self) -> list[str]:
         """The distinct URLs of the school's links, in link order."""
         return list(dict.fromkeys(link.url for link in self.links))
+
+
+def distinct_links(plan: Sequence[PlannedSchool]) -> int:
+    """How many links the plan visits, a link shared by several schools counted once."""
+    return len({link.id for school in plan for link in school.links})
 
 
 async def _check_slugs(session: AsyncSession, slugs: Sequence[str]) -> None:
@@ -89,11 +95,8 @@ async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[Pl
         )
         .order_by(Link.id, School.slug)
     )
-    assigned: set[int] = set()
     for link_id, url, role, school_id, key in (await session.execute(taught)).all():
-        if link_id not in assigned:
-            assigned.add(link_id)
-            links[school_id][link_id] = PlannedLink(link_id, url, role, f"programme:{key}")
+        links[school_id][link_id] = PlannedLink(link_id, url, role, f"programme:{key}")
 
     return [
         PlannedSchool(school.id, school.slug, school.name, tuple(links[school.id].values()))

@@ -7,6 +7,7 @@ from collections import Counter
 from bs4 import BeautifulSoup
 
 from scrapers.fetch import FetchResult
+from scrapers.fetch.stats import format_stats
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.run import SyncReport
 from service.db.models import LinkStatus, SyncRunStatus
@@ -19,7 +20,17 @@ def format_counts(counts: Counter[LinkStatus]) -> str:
 
 
 #: Columns of the summary after the school: right-aligned figures, then the statuses.
-_HEADER = ("school", "checked", "time", "changed", "confirmed", "stale", "findings", "statuses")
+_HEADER = (
+    "school",
+    "checked",
+    "reached",
+    "time",
+    "changed",
+    "confirmed",
+    "stale",
+    "findings",
+    "statuses",
+)
 
 
 def _fact_cells(facts: FactCounts | None, findings: int | None) -> list[str]:
@@ -31,10 +42,12 @@ def _fact_cells(facts: FactCounts | None, findings: int | None) -> list[str]:
 
 
 def format_summary(report: SyncReport) -> str:
-    """A table per school, a total line, the run's verdict.
+    """A table per school, a total line, the fetcher's statistics, the run's verdict.
 
-    Per school: links checked, time, what was done to its facts (values changed, confirmed,
-    marked stale), the findings raised about its links and pages, and the link statuses found.
+    Every school of the plan has a row, a programme's links under each school sharing it (the
+    total counts them once). Per school: links checked, links whose site answered, time, what
+    was done to its facts (values changed, confirmed, marked stale), the findings raised about
+    its links and pages, and the link statuses found.
     """
     rows: list[tuple[str, ...]] = [_HEADER]
     for school in report.schools:
@@ -44,13 +57,22 @@ def format_summary(report: SyncReport) -> str:
         if school.error:
             statuses += f" ({school.error})"
         facts = _fact_cells(school.facts, school.findings) if done else _fact_cells(None, None)
+        reached = str(school.reached) if school.verdicts else "-"
         rows.append(
-            (school.slug, f"{checked}/{school.links}", f"{school.seconds:.1f} s", *facts, statuses)
+            (
+                school.slug,
+                f"{checked}/{school.links}",
+                reached,
+                f"{school.seconds:.1f} s",
+                *facts,
+                statuses,
+            )
         )
     total = f"{report.links_checked}/{report.links_total}"
     statuses = format_counts(report.counts) or "-"
     facts = _fact_cells(report.facts, report.findings)
-    rows.append(("total", total, f"{report.seconds:.1f} s", *facts, statuses))
+    reached = str(report.links_reached)
+    rows.append(("total", total, reached, f"{report.seconds:.1f} s", *facts, statuses))
     widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADER) - 1)]
     lines = [
         "  ".join(
@@ -61,6 +83,8 @@ def format_summary(report: SyncReport) -> str:
         for row in rows
     ]
     lines.insert(len(lines) - 1, "-" * max(len(line) for line in lines))
+    if report.stats:
+        lines.append(format_stats(report.stats))
     lines.append(_verdict(report))
     return "\n".join(lines)
 
@@ -68,6 +92,7 @@ def format_summary(report: SyncReport) -> str:
 def _verdict(report: SyncReport) -> str:
     name = "dry run (nothing written)" if report.dry_run else f"run {report.run_id}"
     checked = f"{report.links_checked} of {report.links_total} links checked"
+    checked += f", {report.links_reached} reached"
     changed = report.facts.changed
     verb = "would change" if report.dry_run else "changed"
     facts = f"{changed} fact{'' if changed == 1 else 's'} {verb}"

@@ -6,8 +6,10 @@
    visited: read its pages with the school handler (:mod:`.handler`; by default extraction,
    :mod:`.school_facts`), then record its link health (:mod:`.health`) and apply its pages
    (reconciliation) in one transaction of its own.
-4. Close the run record: OK, PARTIAL (deferred links or schools not recorded) or FAILED, with
-   the links per status and what was done to the facts.
+4. Close the run record: OK, PARTIAL (deferred links or schools not recorded), DEGRADED (too
+   few partner sites reached) or FAILED (nothing recorded, no site reached), with the links per
+   status, the links reached, what was done to the facts and the fetcher's statistics
+   (:mod:`.reach`, :mod:`scrapers.fetch.stats`).
 
 A school whose transaction fails is reported and rolled back alone. ``dry_run`` visits, reads
 and applies each school in a transaction that is rolled back, so it reports what would change;
@@ -31,7 +33,8 @@ from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
 from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import RunLock, hold_run_lock
-from scrapers.sync.plan import PlannedSchool, load_plan
+from scrapers.sync.plan import PlannedSchool, distinct_links, load_plan
+from scrapers.sync.reach import Reach, count_statuses, done_reports, measure_reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
 from scrapers.sync.school_facts import read_school_facts
 from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
@@ -68,14 +71,20 @@ class SyncReport:
     counts: Counter[LinkStatus] = field(default_factory=Counter)
     #: A stop request ended the run before every school of the plan was recorded.
     stopped: bool = False
-
-    @property
-    def links_total(self) -> int:
-        return sum(school.links for school in self.schools)
+    #: Distinct links of the plan (a link shared by several schools once).
+    links_total: int = 0
+    reach: Reach = field(default_factory=lambda: Reach(0, 0, 0, None))
+    #: What the fetcher did, and the run's ``duration_seconds`` (:mod:`scrapers.fetch.stats`).
+    stats: dict[str, object] = field(default_factory=dict)
 
     @property
     def links_checked(self) -> int:
-        return sum(s.checked for s in self.schools if s.recorded or self.dry_run)
+        done = done_reports(self.schools, dry_run=self.dry_run)
+        return sum(n for status, n in count_statuses(done).items() if status.is_checked)
+
+    @property
+    def links_reached(self) -> int:
+        return self.reach.links_reached
 
     @property
     def facts(self) -> FactCounts:
@@ -128,8 +137,9 @@ class _Recorder:
         self._run_id = run_id
         self._handler = handler
         self._dead_after = dead_after
-        #: URLs whose state is already committed in this run.
+        #: URLs whose state, and links whose check, are already committed in this run.
         self._recorded_urls: set[str] = set()
+        self._recorded_links: set[int] = set()
 
     async def __call__(
         self,
@@ -153,6 +163,7 @@ class _Recorder:
                     outcomes=outcomes,
                     update_urls=[u for u in school.urls if u not in self._recorded_urls],
                     dead_after=self._dead_after,
+                    recorded_links=self._recorded_links,
                 )
                 if apply is not None:
                     await self._apply(session, school, apply, report)
@@ -164,6 +175,7 @@ class _Recorder:
         report.recorded = True
         report.findings = link_findings + (report.facts.findings if report.facts else 0)
         self._recorded_urls.update(school.urls)
+        self._recorded_links.update(link.id for link in school.links)
 
     async def _read(
         self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome], report: SchoolReport
@@ -273,9 +285,13 @@ async def run_sync(
             known = await load_request_state(session, urls, refetch=refetch)
         dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs)
         reports = await visit(known).run(plan, dry)
-        report = SyncReport(judge_run(reports, dry_run=True), reports, dry_run=True)
-        report.counts = sum((r.counts for r in reports), Counter())
+        reach = measure_reach(reports)
+        dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
+        report = SyncReport(dry_status, reports, dry_run=True, error=reason, reach=reach)
+        report.links_total = distinct_links(plan)
+        report.counts = count_statuses(done_reports(reports, dry_run=True))
         report.seconds = loop.time() - started
+        report.stats = _stats(fetcher, report.seconds)
         return report
 
     async with hold_run_lock(engine, settings.sync_lease_ttl) as lock:
@@ -293,7 +309,7 @@ async def run_sync(
         try:
             visiting = visit(known).run(plan, recorder, stop=stop)
             reports = await _until_lost(lock, asyncio.create_task(visiting))
-            status = judge_run(reports, dry_run=False)
+            status, error = measure_reach(reports).judge(judge_run(reports, dry_run=False))
             # Only a stop request ends a visit before the end of the plan.
             if stopped := len(reports) < len(plan):
                 status, error = SyncRunStatus.FAILED, stopped_error(len(reports), len(plan))
@@ -306,11 +322,12 @@ async def run_sync(
                     session,
                     run_id,
                     status=SyncRunStatus.FAILED,
-                    links_total=sum(len(s.links) for s in plan),
+                    links_total=distinct_links(plan),
                     links_checked=0,
                     counts={},
                     errors={},
                     error=INTERRUPTED,
+                    stats=_stats(fetcher, loop.time() - started),
                 )
                 await announce_sync_run(
                     session, settings.webhook_urls, run_id, changes_after=changes_before
@@ -318,14 +335,19 @@ async def run_sync(
             raise
         report = SyncReport(status, reports, run_id=run_id, error=error)
         report.stopped = stopped
-        report.counts = sum((r.counts for r in reports if r.recorded), Counter())
+        report.reach = measure_reach(reports)
+        report.links_total = distinct_links(plan)
+        report.counts = count_statuses(done_reports(reports, dry_run=False))
+        report.stats = _stats(fetcher, loop.time() - started)
         async with sessions() as session, session.begin():
             await close_run(
                 session,
                 run_id,
                 status=status,
-                links_total=sum(len(s.links) for s in plan),
+                links_total=report.links_total,
                 links_checked=report.links_checked,
+                links_reached=report.links_reached,
+                stats=report.stats,
                 counts={status.value: n for status, n in report.counts.items()},
                 errors={r.slug: r.error for r in reports if r.error},
                 facts=report.facts_record(),
@@ -335,4 +357,10 @@ async def run_sync(
                 session, settings.webhook_urls, run_id, changes_after=changes_before
             )
     report.seconds = loop.time() - started
+    if status is not SyncRunStatus.OK:
+        log.warning("sync run %s: %s%s", run_id, status.value, f": {error}" if error else "")
     return report
+
+
+def _stats(fetcher: Fetcher, seconds: float) -> dict[str, object]:
+    return fetcher.stats.as_record() | {"duration_seconds": round(seconds, 1)}

@@ -47,6 +47,8 @@ async def close_run(
     errors: Mapping[str, str],
     facts: Mapping[str, int] | None = None,
     error: str | None = None,
+    links_reached: int = 0,
+    stats: Mapping[str, object] | None = None,
 ) -> None:
     await session.execute(
         update(SyncRun)
@@ -60,5 +62,7 @@ async def close_run(
             errors=dict(sorted(errors.items())),
             facts=dict(facts or {}),
             error=error,
+            links_reached=links_reached,
+            stats=dict(stats or {}),
         )
     )

@@ -66,6 +66,15 @@ class SchoolReport:
     facts: FactCounts | None = None
     #: Findings raised for the school by this run (new or reopened): its links' and its pages'.
     findings: int = 0
+    #: Links checked whose site answered (whatever the verdict, a 404 too).
+    reached: int = 0
+    #: Some link's site answered, a deferral (Retry-After) included: the site was reached.
+    site_answered: bool = False
+    #: The first link that was not reached, with why (``url: error``), for the run's message.
+    unreached_error: str | None = None
+    #: Link id → its verdict and whether its site answered, so that the run's totals count a
+    #: link shared by several schools once.
+    verdicts: dict[int, tuple[LinkStatus, bool]] = field(default_factory=dict)
 
     @property
     def checked(self) -> int:
@@ -98,6 +107,45 @@ async def _next_visited(
     if stop.is_set():
         return None
     return getter.result()
+
+
+#: Verdicts that may leave the site unheard from: no answer came back (decision 0053).
+_NO_ANSWER = frozenset(
+    {
+        LinkStatus.DNS_ERROR,
+        LinkStatus.TLS_ERROR,
+        LinkStatus.TIMEOUT,
+        LinkStatus.SSRF_BLOCKED,
+        LinkStatus.BROKEN,
+    }
+)
+
+
+def answered(result: FetchResult) -> bool:
+    """The URL's site answered (a page, an error status, a redirect, robots.txt, a 304).
+
+    DNS, connection, TLS and timeout failures, and the address guard's refusals, leave no
+    answer: the site was not reached. A BROKEN verdict with an HTTP status or a redirect is an
+    answer (a 404, a redirect loop); one without is a connection that failed.
+    """
+    if result.status not in _NO_ANSWER:
+        return True
+    return result.http_status is not None or bool(result.redirects)
+
+
+def count_verdicts(
+    report: SchoolReport, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]
+) -> None:
+    """The school's link statuses, links reached, verdict per link, first unreached link."""
+    for link in school.links:
+        result = outcomes[link.url].result
+        reached = answered(result)
+        report.counts[result.status] += 1
+        report.reached += reached and result.status.is_checked
+        report.site_answered |= reached
+        report.verdicts[link.id] = (result.status, reached)
+        if not reached and report.unreached_error is None:
+            report.unreached_error = f"{link.url}: {result.error or result.status.value}"
 
 
 def _https_twin(url: str) -> str | None:
@@ -185,7 +233,7 @@ class Visit:
                 school, outcomes, seconds = visited
                 report = SchoolReport(school.slug, school.name, len(school.links), seconds=seconds)
                 if isinstance(outcomes, dict):
-                    report.counts.update(outcomes[link.url].result.status for link in school.links)
+                    count_verdicts(report, school, outcomes)
                     await record(school, outcomes, report)
                 else:
                     report.error = f"visit failed: {outcomes}"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import LinkRecord
-from service.db.models import Link
+from service.db.models import Link, Programme, school_programme
 
 _COLUMNS = (Link.id, Link.url, Link.role, Link.school_id, Link.programme_id)
 
@@ -33,8 +33,32 @@ async def _links_by(
 async def links_by_schools(
     session: AsyncSession, school_ids: Sequence[int]
 ) -> dict[int, list[LinkRecord]]:
-    """Each school's current links, in the order they were recorded."""
-    return await _links_by(session, Link.school_id, school_ids)
+    """Each school's current links and those of its current programmes, in recorded order.
+
+    A programme shared by several schools ("commune avec": Phelma and Ense3) shows its links
+    under each of them, as the sync visits and counts them for each (``scrapers.sync.plan``).
+    One statement, whatever the number of schools.
+    """
+    own = select(*_COLUMNS, Link.school_id.label("owner_id")).where(
+        member_of(session, Link.school_id, school_ids), Link.retired_at.is_(None)
+    )
+    taught = (
+        select(*_COLUMNS, school_programme.c.school_id.label("owner_id"))
+        .join(Programme, Programme.id == Link.programme_id)
+        .join(school_programme, school_programme.c.programme_id == Programme.id)
+        .where(
+            member_of(session, school_programme.c.school_id, school_ids),
+            Link.retired_at.is_(None),
+            Programme.retired_at.is_(None),
+        )
+    )
+    both = union_all(own, taught).subquery()
+    query = select(both).order_by(both.c.owner_id, literal_column("id"))
+    grouped: dict[int, list[LinkRecord]] = defaultdict(list)
+    for row in await session.execute(query):
+        *record, owner_id = row
+        grouped[owner_id].append(LinkRecord(*record))
+    return grouped
 
 
 async def links_by_programmes(

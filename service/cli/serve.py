@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from service.cli.context import CliState, pass_state
+from service.cli.listen import check_can_listen
 
 
 @click.command(name="serve")
@@ -17,7 +18,11 @@ from service.cli.context import CliState, pass_state
 )
 @pass_state
 def serve_command(state: CliState, host: str | None, port: int | None) -> None:
-    """Serve /graphql (GraphiQL for browsers), /healthz, /readyz and /metrics until interrupted."""
+    """Serve /graphql (GraphiQL for browsers), /healthz, /readyz and /metrics until interrupted.
+
+    Exit status: 0 stopped, 2 configuration error, 3 database unreachable, 8 the address is
+    taken (another server listens on the port) or cannot be used.
+    """
     # Imported here: the web stack is heavy, and `mobility --help` or `db` need none of it.
     import uvicorn
 
@@ -28,6 +33,7 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
     updates = {name: value for name, value in (("host", host), ("port", port)) if value}
     if updates:
         settings = settings.model_copy(update=updates)
+    check_can_listen(settings.host, settings.port)
     configure_logging(settings)
     click.echo(
         f"serving {settings.database_display} on http://{settings.host}:{settings.port}/graphql",
@@ -37,9 +43,10 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        # Our handler formats uvicorn's lines too (JSON in production); its access lines are
-        # written inside the request, so they carry the request id.
+        # Our handler formats uvicorn's lines too (JSON in production). Its access lines lack
+        # the duration and the GraphQL operation: service.observability.access_log writes ours.
         log_config=None,
+        access_log=False,
         log_level=settings.log_level.lower(),
         server_header=False,
         timeout_graceful_shutdown=10,

@@ -19,6 +19,7 @@ from types import FrameType
 import click
 
 from service.cli.context import CliState, pass_state
+from service.cli.listen import check_can_listen
 
 #: How long the children get to stop cleanly (the scheduler finishes one school).
 STOP_GRACE_SECONDS = 120.0
@@ -71,9 +72,12 @@ def up_command(state: CliState, host: str | None, port: int | None) -> None:
     """Run the API and the scheduler together until Ctrl-C (or SIGTERM) stops both.
 
     Without FETCH_CONTACT_URL (the page partner webmasters can reach you through) the scheduler
-    cannot visit partner sites: the API is served alone, and this says so.
+    cannot visit partner sites: the API is served alone, and this says so. Exit status 8: the
+    API's port is taken (nothing is started).
     """
     settings = state.settings  # a broken configuration stops here, before anything starts
+    # A taken port stops here too (exit 8), before the scheduler is started beside a dead API.
+    check_can_listen(host or settings.host, port or settings.port)
     serve = ["serve", *(["--host", host] if host else []), *(["--port", str(port)] if port else [])]
     children = _Children()
     signal.signal(signal.SIGINT, children.request_stop)

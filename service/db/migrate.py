@@ -26,8 +26,12 @@ from service.config import Settings
 from service.db.base import Base
 from service.errors import DatabaseUnavailableError
 
-#: The migration scripts live beside the packages, at the top of the repository.
-SCRIPT_LOCATION = Path(__file__).resolve().parents[2] / "alembic"
+#: The migration scripts: at the top of the repository (a checkout, an editable install), or
+#: inside the package (a regular install: the wheel carries them as ``service/migrations``).
+_PACKAGED = Path(__file__).resolve().parents[1] / "migrations"
+SCRIPT_LOCATION = (
+    _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "alembic"
+)
 
 
 def alembic_config(settings: Settings, connection: Connection | None = None) -> Config:

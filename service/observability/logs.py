@@ -28,6 +28,12 @@ _RECORD_ATTRIBUTES = frozenset(
 _ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
+#: Libraries whose INFO lines say nothing an operator acts on ("Context impl SQLiteImpl.", "Will
+#: assume non-transactional DDL." on every start): WARNING and above only, unless LOG_LEVEL is
+#: DEBUG.
+_QUIET_LOGGERS = ("alembic",)
+
+
 #: Extras libraries attach that repeat the message: uvicorn's copy with terminal colour codes.
 _REDUNDANT_EXTRAS = frozenset({"color_message"})
 
@@ -105,3 +111,6 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None) -> N
         library_logger = logging.getLogger(name)
         library_logger.handlers.clear()
         library_logger.propagate = True
+    quiet = logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)

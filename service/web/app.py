@@ -12,6 +12,7 @@ from starlette.routing import Route
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
+from service.observability.access_log import AccessLogMiddleware
 from service.observability.metrics import Metrics
 from service.observability.request_id import RequestIdMiddleware
 from service.web.compression import CompressionMiddleware
@@ -41,6 +42,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     middleware = [
         Middleware(RequestIdMiddleware),
+        # The access line is written inside the request id's scope, so it carries the id.
+        Middleware(AccessLogMiddleware),
         # Always installed: with CORS off a preflight still gets a deliberate 403 (not a 405).
         Middleware(
             CorsMiddleware,

@@ -119,6 +119,7 @@ class GraphQLEndpoint:
             tally.refused(408)
             return error_response(408, "The request body came too slowly.", media_type)
         tally.operation = params.operation_name
+        request.state.operation_name = params.operation_name  # for the access line
         try:
             async with asyncio.timeout_at(deadline) as running:
                 return await self._run(request, params, media_type, request_id, tally)

@@ -1,5 +1,5 @@
 """Health endpoints for orchestrators: alive (the process answers) and ready (the database
-is reachable and migrated to the revision this code expects)."""
+is reachable, migrated to the revision this code expects, and holds an imported catalogue)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from service.catalogue.readiness import NEVER_IMPORTED, catalogue_imported
 from service.config import Settings
 from service.db import migrate
 from service.errors import DatabaseUnavailableError
@@ -27,11 +28,17 @@ def build_readyz(settings: Settings) -> Callable[[Request], Awaitable[JSONRespon
     """The /readyz endpoint for ``settings``."""
 
     async def readyz(request: Request) -> JSONResponse:
-        """200 when the database answers and is at the head revision; 503 otherwise."""
-        engine = runtime_of(request).engine
+        """200 when the database answers, is at the head revision and holds an imported
+        catalogue; 503 with the reason otherwise."""
+        runtime = runtime_of(request)
+        engine = runtime.engine
         try:
             async with asyncio.timeout(settings.db_connect_timeout):
                 state = await migrate.current_state(engine, settings)
+                imported = False
+                if state.at_head:
+                    async with runtime.sessions() as session:
+                        imported = await catalogue_imported(session)
         except (DatabaseUnavailableError, TimeoutError) as exc:
             logger.warning("readiness check: database unavailable: %s", exc)
             return JSONResponse(
@@ -46,6 +53,8 @@ def build_readyz(settings: Settings) -> Callable[[Request], Awaitable[JSONRespon
                 },
                 503,
             )
+        if not imported:
+            return JSONResponse({"status": "not ready", "reason": NEVER_IMPORTED}, 503)
         return JSONResponse({"status": "ready", "revision": state.head})
 
     return readyz

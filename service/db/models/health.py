@@ -71,7 +71,9 @@ class SyncRunStatus(enum.StrEnum):
     OK = "OK"
     #: Some links were deferred or some schools failed; the rest is recorded.
     PARTIAL = "PARTIAL"
-    #: Nothing could be recorded, or the run was interrupted.
+    #: Recorded, but too few partner sites were reached to trust it (decision 0053).
+    DEGRADED = "DEGRADED"
+    #: Nothing could be recorded, no partner site was reached, or the run was interrupted.
     FAILED = "FAILED"
 
 
@@ -102,6 +104,8 @@ class SyncRun(Base):
     schools: Mapped[list[str]] = mapped_column(default=list)
     links_total: Mapped[int] = mapped_column(default=0)
     links_checked: Mapped[int] = mapped_column(default=0)
+    #: Links that led to a working page (OK or REDIRECTED, unchanged pages included).
+    links_reached: Mapped[int] = mapped_column(default=0)
     #: Links per :class:`LinkStatus` value.
     counts: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: School slug → the error that kept its results from being recorded.
@@ -110,7 +114,10 @@ class SyncRun(Base):
     #: ``changed``, ``confirmed``, ``marked_stale``), and the ``findings`` it raised about their
     #: links and pages (new or reopened).
     facts: Mapped[dict[str, object]] = mapped_column(default=dict)
-    #: What ended the run early, if anything (interrupted, lease lost).
+    #: What the fetcher did (:meth:`scrapers.fetch.stats.FetchStats.as_record`) and the run's
+    #: ``duration_seconds``.
+    stats: Mapped[dict[str, object]] = mapped_column(default=dict)
+    #: What ended the run early, if anything (interrupted, lease lost, nothing reached).
     error: Mapped[str | None] = mapped_column(Text)
     #: Host name and process id of the runner, to tell runs apart in logs.
     runner: Mapped[str] = mapped_column(String(255), default="")

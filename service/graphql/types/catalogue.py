@@ -104,7 +104,10 @@ class School(Node):
     ) -> list[Offer]:
         return relation_value(self, info, "offers", include_retired)
 
-    @strawberry.field(description="The pages the curated catalogue gives for it.")
+    @strawberry.field(
+        description="The pages the curated catalogue gives for it, its programmes' pages "
+        "included (a programme shared by several schools shows its pages under each)."
+    )
     def links(self, info: GraphQLInfo) -> list[Link]:
         return relation_value(self, info, "links")
 

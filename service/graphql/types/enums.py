@@ -114,8 +114,14 @@ class SyncRunStatus(enum.Enum):
     PARTIAL = strawberry.enum_value(
         "PARTIAL", description="Some links deferred or some schools not recorded; the rest is."
     )
+    DEGRADED = strawberry.enum_value(
+        "DEGRADED",
+        description="Recorded, but fewer than half the partner sites answered: see `error`.",
+    )
     FAILED = strawberry.enum_value(
-        "FAILED", description="Nothing could be recorded, or the run was interrupted."
+        "FAILED",
+        description="Nothing could be recorded, no partner site answered (see `error`), or the "
+        "run was interrupted.",
     )
 
 

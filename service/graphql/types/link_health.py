@@ -20,6 +20,7 @@ from service.graphql.prefetch import (
 )
 from service.graphql.types.enums import LinkStatus, SyncRunStatus
 from service.graphql.types.node import Node
+from service.graphql.types.sync_stats import SyncRunStats
 
 
 @strawberry.type(description="One redirect on the way from a link's address to its page.")
@@ -119,6 +120,10 @@ class SyncRun(Node):
     )
     links_total: int = strawberry.field(description="Links it set out to visit.")
     links_checked: int = strawberry.field(description="Links it reached a verdict on.")
+    links_reached: int = strawberry.field(
+        description="Links whose site answered over HTTP, whatever the answer (a 404 counts; a "
+        "DNS, connection, TLS or timeout failure does not)."
+    )
     counts: list[StatusCount] = strawberry.field(
         description="Links per status found, in the order of `LinkStatus`; statuses with no "
         "link are left out."
@@ -127,7 +132,12 @@ class SyncRun(Node):
         description="Schools whose results could not be recorded, by slug."
     )
     error: str | None = strawberry.field(
-        description="What ended the run early (interrupted, lost its lease), if anything."
+        description="What ended the run early (interrupted, lost its lease), or why it is "
+        'FAILED or DEGRADED ("0 of 16 partner sites reached: is this machine online? …").'
+    )
+    stats: SyncRunStats | None = strawberry.field(
+        description="What the fetcher did: requests, bytes, answers, per-host latency, retries, "
+        "robots refusals, duration; null for runs recorded before stats were kept."
     )
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
@@ -144,6 +154,7 @@ class SyncRun(Node):
             schools=list(row.schools),
             links_total=row.links_total,
             links_checked=row.links_checked,
+            links_reached=row.links_reached,
             counts=[
                 StatusCount(status=LinkStatus[status.name], count=_int(row.counts[status]))
                 for status in db.LinkStatus
@@ -154,6 +165,7 @@ class SyncRun(Node):
                 for slug, message in sorted(row.errors.items())
             ],
             error=row.error,
+            stats=SyncRunStats.from_record(row.stats),
         )
 
 

@@ -17,7 +17,7 @@ from scrapers.faq.cli import SEED_ALREADY_IMPORTED
 from service.cli.main import main
 from tests.databases import postgres_server_url
 from tests.scrapers.faq.http_server import Response, Site
-from tests.scrapers.faq.pages import COMING_SOON, REVISION_2021
+from tests.scrapers.faq.pages import COMING_SOON, REVISION_2021, REVISION_2021_UPDATED
 
 
 def run_cli(
@@ -226,3 +226,28 @@ def test_import_against_postgres_twice(tmp_path: Path) -> None:
             check=True,
             capture_output=True,
         )
+
+
+def test_a_reimport_lists_what_was_added_changed_and_retired(workdir: Path) -> None:
+    page = workdir / "faq.md"
+    page.write_text(REVISION_2021, encoding="utf-8")
+    assert run_cli("import-faq", str(page), cwd=workdir).returncode == 0
+    page.write_text(REVISION_2021_UPDATED, encoding="utf-8")
+    updated = run_cli("import-faq", str(page), cwd=workdir)
+    assert updated.returncode == 0, updated.stderr
+    details = [line.strip() for line in updated.stdout.splitlines() if line.startswith("  ")]
+    added = [line for line in details if line.startswith("added ")]
+    assert any(line.startswith("added school politecnico-di-milano") for line in added), details
+    assert any(
+        line.startswith("added offer politecnico-di-milano") and ": places " in line
+        for line in added
+    ), details
+    assert any(
+        line.startswith("changed offer aalto") and "places 3 -> 4" in line for line in details
+    ), details
+    assert any(line.startswith("retired school ensim") for line in details), details
+    # Additions come first, then each table's changes and retirements.
+    kinds = [
+        line.split()[0] for line in details if line.split()[0] in {"added", "changed", "retired"}
+    ]
+    assert kinds == ["added"] * len(added) + [kind for kind in kinds if kind != "added"]

@@ -7,6 +7,7 @@ fetcher reaches through a :class:`~scrapers.fetch.MappingResolver`.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from scrapers.faq.importer import import_faq
 from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from service.config import Settings
 from tests.databases import TestDatabase
+from tests.factories import make_sync_run
 from tests.scrapers.conftest import LOOPBACK_POLICY
 from tests.scrapers.faq.pages import RULES, faq_page
 from tests.scrapers.faults import healthy_html
@@ -77,3 +79,14 @@ def loopback_fetcher(policy: FetchPolicy = LOOPBACK_POLICY) -> Fetcher:
 
 async def count(session: AsyncSession, model: type[object]) -> int:
     return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def record_an_earlier_sync(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """A sync run finished before the test: the scheduler's first start is behind it.
+
+    Without one, a scheduler syncs at start-up (decision 0054); tests about the cron times and
+    the queue start from a database that has been synced before.
+    """
+    async with sessions() as session:
+        await make_sync_run(session, finished_at=datetime(2026, 2, 23, 4, 30, tzinfo=UTC))
+        await session.commit()

@@ -26,7 +26,13 @@ from service.operations.job_queue import enqueue_job
 from tests.databases import TestDatabase
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer
-from tests.scrapers.schedule.partners import CONTACT, SECRET, count, write_partner_page
+from tests.scrapers.schedule.partners import (
+    CONTACT,
+    SECRET,
+    count,
+    record_an_earlier_sync,
+    write_partner_page,
+)
 from tests.scrapers.sync.conftest import seed
 from tests.scrapers.webhooks.receiver import Receiver, running_receiver
 
@@ -79,6 +85,7 @@ async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
     site.route("/esisar", hang_after_headers)  # a slow partner: the school in flight
     urls = {"aalto": web.url(LOCAL, "/aalto"), "esisar": web.url(LOCAL, "/esisar")}
     await seed(scratch_database.engine, {slug: [url] for slug, url in urls.items()})
+    await record_an_earlier_sync(sessions)
     async with sessions() as session:
         queued = await enqueue_job(session, kind=JobKind.SYNC, requested_by="token:abc")
         await session.commit()
@@ -110,7 +117,7 @@ async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
     ]
     error = "interrupted: stopped on request after 1 of 2 schools"
     async with sessions() as session:
-        (run,) = await session.scalars(select(SyncRun))
+        _, run = await session.scalars(select(SyncRun).order_by(SyncRun.id))
         checked = list(await session.scalars(select(LinkCheck.url)))
         request = await session.get_one(JobRequest, queued.request.id)
     assert (run.status, run.error, run.links_checked) == (Status.FAILED, error, 1)
@@ -125,7 +132,10 @@ async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
     site.page("/esisar", healthy_html("Esisar"))
     code, out, err = await mobility("sync", env=env, cwd=tmp_path)
     assert code == 0, err
-    assert out.splitlines()[-1] == f"run {run.id + 1}: OK, 2 of 2 links checked, 0 facts changed"
+    assert (
+        out.splitlines()[-1]
+        == f"run {run.id + 1}: OK, 2 of 2 links checked, 2 reached, 0 facts changed"
+    )
 
 
 async def test_once_serves_the_queue_delivers_webhooks_and_exits(
@@ -134,6 +144,7 @@ async def test_once_serves_the_queue_delivers_webhooks_and_exits(
     page = write_partner_page(
         tmp_path, {"aalto-university": "https://aalto.test/", "ensiie": "https://ensiie.test/"}
     )
+    await record_an_earlier_sync(sessions)
     async with sessions() as session:
         queued = await enqueue_job(session, kind=JobKind.IMPORT_FAQ, requested_by="token:abc")
         await session.commit()
@@ -151,9 +162,12 @@ async def test_once_serves_the_queue_delivers_webhooks_and_exits(
         revision = await session.scalar(select(FaqRevision))
     assert revision is not None
     assert (request.status, request.run_id) == (JobStatus.DONE, revision.id)
+    # The catalogue was never imported: the scheduled import runs first (decision 0054); the
+    # queued one finds the page unchanged and changes nothing.
     assert [(item.headers["X-Mobility-Event"], item.verdict) for item in receiver.received] == [
         ("faq_import.finished", None),
         ("catalogue.changed", None),
+        ("faq_import.finished", None),
     ]
 
 

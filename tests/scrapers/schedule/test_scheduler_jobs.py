@@ -38,6 +38,7 @@ from tests.scrapers.schedule.partners import (
     import_partners,
     job_settings,
     loopback_fetcher,
+    record_an_earlier_sync,
     serve_partner_sites,
     write_partner_page,
 )
@@ -64,7 +65,9 @@ async def test_the_faq_import_and_the_sync_fire_on_their_cron_times(
     urls = serve_partner_sites(web)
     page = write_partner_page(tmp_path, urls)
     settings = job_settings(scratch_database, faq_source=str(page), scheduler_poll_seconds=3600)
-    # From Monday midnight to Tuesday 03:30: imports at 03:00 both days, the sync on Monday 04:00.
+    await record_an_earlier_sync(sessions)
+    # From Monday midnight to Tuesday 03:30: the import at once (the catalogue was never
+    # imported), then at 03:00 both days; the sync on Monday 04:00.
     await _run(scratch_database, settings, StoppingClock(MONDAY, until=_at(3, 3, 30)))
 
     async with sessions() as session:
@@ -82,8 +85,8 @@ async def test_the_faq_import_and_the_sync_fire_on_their_cron_times(
     assert faq.last_summary.endswith(
         "unchanged; changes: none, the catalogue already matches this page"
     )
-    assert revisions == [_at(2, 3)]  # imported on Monday, unchanged on Tuesday
-    (run,) = runs
+    assert revisions == [MONDAY]  # imported at start, unchanged at 03:00 on Monday and Tuesday
+    _, run = runs
     assert (sync.last_started_at, sync.last_status, sync.last_summary, sync.next_run_at) == (
         _at(2, 4),
         RunStatus.SUCCEEDED,
@@ -97,6 +100,7 @@ async def test_a_queued_sync_request_runs_once_and_names_its_run(
     sessions: Sessions, scratch_database: TestDatabase, web: FixtureServer
 ) -> None:
     await import_partners(sessions, serve_partner_sites(web))
+    await record_an_earlier_sync(sessions)
     async with sessions() as session:
         queued = await enqueue_job(
             session, kind=JobKind.SYNC, requested_by="token:abc", schools=[ENSIIE]
@@ -108,9 +112,9 @@ async def test_a_queued_sync_request_runs_once_and_names_its_run(
 
     async with sessions() as session:
         request = await session.get_one(JobRequest, queued.request.id)
-        runs = list(await session.scalars(select(SyncRun)))
+        runs = list(await session.scalars(select(SyncRun).order_by(SyncRun.id)))
         checks = list(await session.scalars(select(LinkCheck.url)))
-    (run,) = runs
+    _, run = runs
     assert (request.status, request.run_id, request.claimed_by, request.result) == (
         JobStatus.DONE,
         run.id,
@@ -173,6 +177,7 @@ async def test_imports_and_syncs_are_announced_to_a_receiver_that_checks_signatu
             webhook_urls=[receiver.url],
             webhook_secret=SecretStr(SECRET),
         )
+        await record_an_earlier_sync(sessions)
         async with sessions() as session:
             for kind in (JobKind.IMPORT_FAQ, JobKind.SYNC):
                 await enqueue_job(session, kind=kind, requested_by="token:abc")
@@ -181,11 +186,14 @@ async def test_imports_and_syncs_are_announced_to_a_receiver_that_checks_signatu
         start = utcnow()
         await _run(scratch_database, settings, StoppingClock(start, start + timedelta(seconds=30)))
 
-    assert [item.verdict for item in receiver.received] == [None, None, None]
+    assert [item.verdict for item in receiver.received] == [None, None, None, None]
     bodies = [json.loads(item.body) for item in receiver.received]
+    # The catalogue was never imported: the scheduled import runs at start (decision 0054), and
+    # the queued one finds the page unchanged.
     assert [(body["event"], body["data"].get("status")) for body in bodies] == [
         ("faq_import.finished", "imported"),
         ("catalogue.changed", None),
+        ("faq_import.finished", "unchanged"),
         ("sync.finished", "OK"),
     ]
     assert [item.headers["X-Mobility-Event"] for item in receiver.received] == [
@@ -193,7 +201,7 @@ async def test_imports_and_syncs_are_announced_to_a_receiver_that_checks_signatu
     ]
     assert all(SIGNATURE_HEADER in item.headers for item in receiver.received)
     assert bodies[1]["data"]["origin"] == "faq_import"
-    sync_data = bodies[2]["data"]
+    sync_data = bodies[3]["data"]
     assert (sync_data["links_checked"], sync_data["value_changes"], sync_data["schools"]) == (
         2,
         0,
@@ -201,7 +209,7 @@ async def test_imports_and_syncs_are_announced_to_a_receiver_that_checks_signatu
     )
     async with sessions() as session:
         deliveries = list(await session.scalars(select(WebhookDelivery)))
-        run = await session.scalar(select(SyncRun))
+        run = await session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
     assert run is not None
     assert sync_data["run_id"] == run.id
     assert {(row.status, row.attempts, row.last_status_code) for row in deliveries} == {

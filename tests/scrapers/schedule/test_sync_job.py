@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scrapers.fetch import Fetcher, MappingResolver
 from scrapers.schedule.jobs import JobContext, QueuedRequest
 from scrapers.schedule.sync_job import SyncJob
 from scrapers.sync.lock import hold_run_lock
+from service.config import Settings
 from service.db.models import JobKind, LinkCheck, RunStatus, SyncRun, SyncRunStatus
 from service.operations.school_backoff import list_school_backoffs
 from tests.databases import TestDatabase
@@ -173,3 +175,36 @@ async def test_a_request_for_an_unknown_school_fails_with_the_reason(
         RunStatus.FAILED,
         "no school with the slug 'nowhere'",
     )
+
+
+async def test_a_run_that_reaches_no_site_fails_and_backs_off_no_school(
+    sessions: Sessions, scratch_database: TestDatabase, web: FixtureServer
+) -> None:
+    urls = serve_partner_sites(web)
+    await import_partners(sessions, urls)
+    settings = job_settings(scratch_database, school_backoff_after_failures=1)
+    # This machine is offline: no name resolves.
+    offline = SyncJob(
+        scratch_database.engine,
+        settings,
+        clock=FakeClock(MONDAY),
+        open_fetcher=lambda: Fetcher(LOOPBACK_POLICY, resolver=MappingResolver({})),
+    )
+
+    outcome = await offline(_context())
+
+    assert outcome.status is RunStatus.FAILED
+    assert outcome.summary == (
+        f"run {outcome.run_id}: FAILED, 2 of 2 links checked; 0 of 2 partner sites reached: "
+        f"is this machine online? first error: {urls[AALTO]}: aalto.test does not resolve: "
+        "no such host"
+    )
+    assert await _backoffs(sessions) == []
+    # Online again, a school that fails is backed off as before.
+    web.site("ensiie.test").route("/venir/", Page(b"", status=404))
+    await _online_job(scratch_database, settings)(_context())
+    assert [slug for slug, *_ in await _backoffs(sessions)] == [ENSIIE]
+
+
+def _online_job(db: TestDatabase, settings: Settings) -> SyncJob:
+    return SyncJob(db.engine, settings, clock=FakeClock(MONDAY), open_fetcher=loopback_fetcher)

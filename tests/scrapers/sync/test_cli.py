@@ -83,18 +83,25 @@ async def test_sync_checks_every_link_prints_a_summary_and_exits_0(
     lines = out.splitlines()
     cells = [line.split() for line in lines]
     assert cells[0] == [
-        "school", "checked", "time", "changed", "confirmed", "stale", "findings", "statuses"
+        "school", "checked", "reached", "time", "changed", "confirmed", "stale", "findings",
+        "statuses",
     ]  # fmt: skip
-    # Each row without its time ("0.1 s"): school, checked/links, facts, statuses. These pages
-    # hold nothing about the schools (the acceptance test has pages that do).
-    assert [row[:2] + row[4:] for row in (cells[1], cells[2], cells[4])] == [
-        ["aalto", "1/1", "0", "0", "0", "0", "OK", "1"],
-        ["esisar", "1/1", "0", "0", "0", "0", "OK", "1"],
-        ["total", "2/2", "0", "0", "0", "0", "OK", "2"],
+    # Each row without its time ("0.1 s"): school, checked/links, reached, facts, statuses.
+    # These pages hold nothing about the schools (the acceptance test has pages that do).
+    assert [row[:3] + row[5:] for row in (cells[1], cells[2], cells[4])] == [
+        ["aalto", "1/1", "1", "0", "0", "0", "0", "OK", "1"],
+        ["esisar", "1/1", "1", "0", "0", "0", "0", "OK", "1"],
+        ["total", "2/2", "2", "0", "0", "0", "0", "OK", "2"],
     ]
-    assert lines[-1] == "run 1: OK, 2 of 2 links checked, 0 facts changed"
+    # Two pages and one robots.txt (the same host), all answered.
+    assert lines[-2].startswith("stats: 3 requests, ")
+    assert "statuses 200 2, 404 1, 0 retries, 0 robots refusals" in lines[-2]
+    assert lines[-1] == "run 1: OK, 2 of 2 links checked, 2 reached, 0 facts changed"
     again, out, _ = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
-    assert (again, out.splitlines()[-1]) == (0, "run 2: OK, 2 of 2 links checked, 0 facts changed")
+    assert (again, out.splitlines()[-1]) == (
+        0,
+        "run 2: OK, 2 of 2 links checked, 2 reached, 0 facts changed",
+    )
     assert [r.headers.get("if-none-match") for r in web.requests_for(LOCAL, "/aalto")] == [
         None,
         '"a1"',
@@ -110,7 +117,8 @@ async def test_a_partial_run_exits_4(
     code, out, _ = await mobility("sync", env=environment(fresh, **LOOPBACK), cwd=tmp_path)
     assert code == 4
     assert out.splitlines()[-1] == (
-        "run 1: PARTIAL, 1 of 2 links checked, 0 facts changed (1 deferred to the next run)"
+        "run 1: PARTIAL, 1 of 2 links checked, 1 reached, 0 facts changed "
+        "(1 deferred to the next run)"
     )
 
 
@@ -134,7 +142,7 @@ async def test_dry_run_and_school_selection(
     code, out, _ = await mobility("sync", "--dry-run", "--school", "esisar", env=env, cwd=tmp_path)
     assert code == 0
     assert out.splitlines()[-1] == (
-        "dry run (nothing written): OK, 1 of 1 links checked, 0 facts would change"
+        "dry run (nothing written): OK, 1 of 1 links checked, 1 reached, 0 facts would change"
     )
     assert [r.path for r in web.requests] == ["/robots.txt", "/esisar"]
     assert await count_rows(fresh.engine, SyncRun) == 0
@@ -258,8 +266,8 @@ async def _facts_by_school(fresh: TestDatabase) -> dict[str, dict[tuple[str, str
 
 def _fact_cells(out: str) -> dict[str, list[str]]:
     """School → its changed, confirmed, stale and findings cells in the summary."""
-    rows = (line.split() for line in out.splitlines()[1:-1] if not line.startswith("---"))
-    return {cells[0]: cells[4:8] for cells in rows}
+    rows = (line.split() for line in out.splitlines()[1:-2] if not line.startswith("---"))
+    return {cells[0]: cells[5:9] for cells in rows}
 
 
 async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
@@ -296,7 +304,7 @@ async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
         "total": [str(sum(stored.values())), "0", "0", "0"],
     }
     assert out.splitlines()[-1] == (
-        f"run 1: OK, 2 of 2 links checked, {sum(stored.values())} facts changed"
+        f"run 1: OK, 2 of 2 links checked, 2 reached, {sum(stored.values())} facts changed"
     )
     for slug, url in urls.items():
         fields = {field for field, _ in facts[slug]}
@@ -309,7 +317,7 @@ async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
         "usherbrooke": ["0", str(stored["usherbrooke"]), "0", "0"],
         "total": ["0", str(sum(stored.values())), "0", "0"],
     }
-    assert second.splitlines()[-1] == "run 2: OK, 2 of 2 links checked, 0 facts changed"
+    assert second.splitlines()[-1] == "run 2: OK, 2 of 2 links checked, 2 reached, 0 facts changed"
     assert [r.headers.get("if-none-match") for r in web.requests_for(LOCAL, UNICAL_PATH)] == [
         None,
         '"u1"',

@@ -59,12 +59,18 @@ async def test_a_run_announces_its_end_in_the_transaction_that_closes_it(
     assert data["finished_at"] is not None
     assert data["started_at"] is not None
     del data["started_at"], data["finished_at"]
+    stats = data.pop("stats")
+    # Two pages and their hosts' robots.txt (404: no rules), each host asked twice.
+    assert (stats["requests"], stats["statuses"], stats["retries"]) == (4, {"200": 2, "404": 2}, 0)
+    assert sorted(stats["hosts"]) == ["aalto.test", "esisar.test"]
+    assert stats == report.stats
     assert data == {
         "run_id": report.run_id,
         "status": "OK",
         "schools": [],
         "links_total": 2,
         "links_checked": 2,
+        "links_reached": 2,
         "counts": {"OK": 2},
         "errors": {},
         "error": None,
@@ -161,5 +167,6 @@ async def test_mobility_sync_queues_the_same_events(web: FixtureServer, tmp_path
         ((event, data),) = await _events(db)
     assert (event, data["status"], data["links_checked"]) == ("sync.finished", "OK", 2)
     assert (
-        out.splitlines()[-1] == f"run {data['run_id']}: OK, 2 of 2 links checked, 0 facts changed"
+        out.splitlines()[-1]
+        == f"run {data['run_id']}: OK, 2 of 2 links checked, 2 reached, 0 facts changed"
     )

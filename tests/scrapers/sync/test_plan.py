@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.sync.plan import load_plan
+from scrapers.sync.plan import distinct_links, load_plan
 from service.db.models import LinkRole
 from service.db.types import utcnow
 from service.errors import UserError
 from tests.factories import make_link, make_programme, make_school
 
 
-async def test_each_active_link_is_planned_once_under_one_school(session: AsyncSession) -> None:
+async def test_a_shared_programmes_link_is_planned_under_every_school_sharing_it(
+    session: AsyncSession,
+) -> None:
     phelma = await make_school(session, slug="phelma")
     ense3 = await make_school(session, slug="ense3")
     closed = await make_school(session, slug="closed")
@@ -32,8 +34,9 @@ async def test_each_active_link_is_planned_once_under_one_school(session: AsyncS
 
     assert [(s.slug, [(link.id, link.owner) for link in s.links]) for s in plan] == [
         ("ense3", [(ense3_home.id, "school:ense3"), (shared.id, "programme:sicom")]),
-        ("phelma", [(home.id, "school:phelma")]),
+        ("phelma", [(home.id, "school:phelma"), (shared.id, "programme:sicom")]),
     ]
+    assert distinct_links(plan) == 3
 
 
 async def test_a_shared_programme_follows_the_chosen_school(session: AsyncSession) -> None:

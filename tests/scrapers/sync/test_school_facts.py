@@ -237,7 +237,7 @@ def test_the_second_run_over_unchanged_pages_answers_304_and_changes_nothing(
             assert fact.last_good_at == checked
             assert fact == replace(first.facts[slug][key], last_good_at=checked)
     assert format_summary(second.report).splitlines()[-1] == (
-        f"run {second.report.run_id}: OK, 3 of 3 links checked, 0 facts changed"
+        f"run {second.report.run_id}: OK, 3 of 3 links checked, 3 reached, 0 facts changed"
     )
 
 
@@ -375,8 +375,8 @@ async def test_a_dry_run_says_what_would_change_and_writes_nothing(
     assert dry.facts.changed == real.facts.changed == await count_rows(fresh.engine, SchoolFact)
     assert dry.facts == real.facts
     assert format_summary(dry).splitlines()[-1] == (
-        f"dry run (nothing written): OK, 1 of 1 links checked, {dry.facts.changed} facts would"
-        " change"
+        "dry run (nothing written): OK, 1 of 1 links checked, 1 reached, "
+        f"{dry.facts.changed} facts would change"
     )
 
 

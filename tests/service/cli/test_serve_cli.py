@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker
 from service.db.migrate import head_revision
 from tests.databases import settings_for
-from tests.processes import process_env, serving
+from tests.processes import MOBILITY, process_env, serving
 from tests.sample_catalogue import build_sample_catalogue
 
 
@@ -66,24 +68,57 @@ def _json_lines(log: Path) -> list[dict[str, object]]:
     return lines
 
 
-def test_the_access_log_line_is_json_and_carries_the_request_id(
+def test_the_access_line_has_status_duration_operation_and_request_id(
     server: str, tmp_path: Path
 ) -> None:
-    response = httpx.get(f"{server}/healthz", headers={"X-Request-ID": "serve-trace-1"}, timeout=10)
+    response = httpx.post(
+        f"{server}/graphql",
+        json={"query": "query Partners { homeTracks { code } }", "operationName": "Partners"},
+        headers={"X-Request-ID": "serve-trace-1"},
+        timeout=10,
+    )
     assert response.headers["X-Request-ID"] == "serve-trace-1"
-    for _ in range(50):  # the line is written as the response starts; give it a moment
+    for _ in range(50):  # the line is written once the response is sent; give it a moment
         access = [
             line
             for line in _json_lines(tmp_path / "serve.log")
-            if line["logger"] == "uvicorn.access" and line.get("request_id") == "serve-trace-1"
+            if line["logger"] == "service.access" and line.get("request_id") == "serve-trace-1"
         ]
         if access:
             break
         time.sleep(0.1)
     (line,) = access
-    assert line["level"] == "INFO"
-    assert "color_message" not in line  # uvicorn's copy of the message with colour codes
-    assert "GET /healthz HTTP/1.1" in str(line["message"])
+    duration = line["duration_ms"]
+    assert isinstance(duration, float)
+    assert duration > 0
+    assert {key: line[key] for key in ("level", "method", "path", "status", "operation")} == {
+        "level": "INFO",
+        "method": "POST",
+        "path": "/graphql",
+        "status": 200,
+        "operation": "Partners",
+    }
+    assert line["message"] == f"POST /graphql 200 {duration} ms Partners"
+    # uvicorn's own access lines (no duration, no operation) are off.
+    assert not [x for x in _json_lines(tmp_path / "serve.log") if x["logger"] == "uvicorn.access"]
+
+
+def test_a_taken_port_is_one_line_and_exit_8(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = process_env(DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}")
+        for command in (["serve", "--port", str(port)], ["up", "--port", str(port)]):
+            done = subprocess.run(
+                [*MOBILITY, *command], env=env, cwd=tmp_path, capture_output=True, timeout=60
+            )
+            assert (done.returncode, done.stdout) == (8, b""), done.stderr
+            line = (
+                f"mobility: error: cannot listen on 127.0.0.1:{port}: Address already in use "
+                "(another server runs there? choose one with --port or PORT)"
+            )
+            assert done.stderr.decode().splitlines() == [line]
 
 
 def test_serve_compresses_large_answers_and_revalidates_to_304(server: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.catalogue.readiness import NEVER_IMPORTED
 from tests.processes import MOBILITY, free_port, process_env
 
 
@@ -67,7 +68,9 @@ def test_without_a_contact_url_the_api_is_served_alone_and_says_why(tmp_path: Pa
     process, base = _start(tmp_path)
     try:
         assert len(_children(process.pid)) == 1
-        assert httpx.get(f"{base}/readyz", timeout=5).status_code == 200
+        # Nothing imports the catalogue without the scheduler: not ready, and it says why.
+        ready = httpx.get(f"{base}/readyz", timeout=5)
+        assert (ready.status_code, ready.json()["reason"]) == (503, NEVER_IMPORTED)
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0

@@ -10,6 +10,7 @@ from service.db.models import LinkRole, LinkStatus, SyncRunStatus
 from tests.factories import (
     make_link,
     make_link_check,
+    make_programme,
     make_school,
     make_sync_run,
     make_url_health,
@@ -243,3 +244,68 @@ async def test_sync_runs_are_capped_at_the_page_maximum(
     result = await execute("{ syncRuns(last: 101) { id } }")
     assert result.errors is not None
     assert [error.message for error in result.errors] == ["`last` must be between 0 and 100."]
+
+
+async def test_a_shared_programmes_links_show_under_every_school_sharing_it(
+    session: AsyncSession, execute: Execute
+) -> None:
+    phelma = await make_school(session, slug="phelma", name="Phelma")
+    ense3 = await make_school(session, slug="ense3", name="Ense3")
+    await make_link(session, url="https://phelma.test/", school=phelma, role=LinkRole.HOMEPAGE)
+    sicom = await make_programme(session, schools=[phelma, ense3], key="sicom")
+    await make_link(session, url="https://phelma.test/sicom", programme=sicom)
+    query = """{ phelma: school(slug: "phelma") { links { url } }
+        ense3: school(slug: "ense3") { links { url } } }"""
+    data = await data_of(execute, query)
+    assert data == {
+        "phelma": {
+            "links": [{"url": "https://phelma.test/"}, {"url": "https://phelma.test/sicom"}]
+        },
+        "ense3": {"links": [{"url": "https://phelma.test/sicom"}]},
+    }
+
+
+async def test_a_degraded_run_shows_its_reach_its_reason_and_its_stats(
+    session: AsyncSession, execute: Execute
+) -> None:
+    await make_sync_run(
+        session,
+        status=SyncRunStatus.DEGRADED,
+        links_total=4,
+        links_checked=4,
+        links_reached=1,
+        error="1 of 4 partner sites reached; first error: https://b.test/: b.test does not resolve",
+        stats={
+            "requests": 3,
+            "bytes": 5120,
+            "statuses": {"200": 1, "404": 1, "CONNECTION_ERROR": 1, "DNS_ERROR": 2},
+            "retries": 1,
+            "robots_refusals": 0,
+            "hosts": {"a.test": {"requests": 3, "mean_ms": 40, "max_ms": 95}},
+            "duration_seconds": 2.5,
+        },
+    )
+    query = """{ syncRuns(last: 1) { status linksReached error stats { requests bytes
+        answers { outcome count } retries robotsRefusals durationSeconds
+        hosts { host requests meanMs maxMs } } } }"""
+    (run,) = (await data_of(execute, query))["syncRuns"]
+    assert run == {
+        "status": "DEGRADED",
+        "linksReached": 1,
+        "error": "1 of 4 partner sites reached; first error: https://b.test/: b.test does not "
+        "resolve",
+        "stats": {
+            "requests": 3,
+            "bytes": 5120,
+            "answers": [
+                {"outcome": "200", "count": 1},
+                {"outcome": "404", "count": 1},
+                {"outcome": "CONNECTION_ERROR", "count": 1},
+                {"outcome": "DNS_ERROR", "count": 2},
+            ],
+            "retries": 1,
+            "robotsRefusals": 0,
+            "durationSeconds": 2.5,
+            "hosts": [{"host": "a.test", "requests": 3, "meanMs": 40, "maxMs": 95}],
+        },
+    }

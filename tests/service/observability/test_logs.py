@@ -141,3 +141,20 @@ def test_a_client_request_id_is_kept_only_when_short_and_plain(
     if not kept:
         assert len(accepted) == 16
         int(accepted, 16)
+
+
+@pytest.mark.usefixtures("restore_root_logger")
+def test_alembic_info_lines_are_off_unless_the_level_is_debug() -> None:
+    migration = logging.getLogger("alembic.runtime.migration")
+    level = logging.getLogger("alembic").level
+    try:
+        stream = _configure("json")
+        migration.info("Context impl SQLiteImpl.")
+        migration.warning("a revision is missing")
+        log.info("ours")
+        assert [line["message"] for line in _lines(stream)] == ["a revision is missing", "ours"]
+        stream = _configure("json", level="DEBUG")
+        migration.info("Context impl SQLiteImpl.")
+        assert [line["message"] for line in _lines(stream)] == ["Context impl SQLiteImpl."]
+    finally:
+        logging.getLogger("alembic").setLevel(level)

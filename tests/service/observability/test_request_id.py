@@ -5,17 +5,13 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from service.config import Settings
-from service.observability.logs import configure_logging
 from service.observability.request_id import RequestIdMiddleware
 
 log = logging.getLogger("mobility.test.web")
@@ -24,17 +20,6 @@ log = logging.getLogger("mobility.test.web")
 async def _endpoint(request: Request) -> PlainTextResponse:
     log.info("serving")
     return PlainTextResponse(request.state.request_id)
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging(Settings(_env_file=None, log_format="json"), stream=stream)
-    yield stream
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _our_lines(stream: io.StringIO) -> list[dict[str, str]]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.engine import URL
 
+from service.catalogue.readiness import NEVER_IMPORTED
 from service.config import Settings
+from service.db.engine import create_sessionmaker
 from service.db.migrate import head_revision
-from tests.databases import settings_for
+from tests.databases import BACKENDS, migrated_database, settings_for
+from tests.factories import make_faq_revision
 from tests.service.web.conftest import serve
 
 
@@ -18,12 +22,24 @@ async def test_healthz_answers_without_a_database(offline_client: httpx.AsyncCli
     assert (response.status_code, response.json()) == (200, {"status": "alive"})
 
 
-async def test_readyz_is_200_at_the_head_revision(client: httpx.AsyncClient) -> None:
-    response = await client.get("/readyz")
-    assert (response.status_code, response.json()) == (
-        200,
-        {"status": "ready", "revision": head_revision()},
-    )
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_readyz_is_503_until_the_first_import_then_200_at_the_head_revision(
+    backend: str, tmp_path: Path
+) -> None:
+    async with migrated_database(backend, tmp_path) as db, serve(db.settings) as client:
+        response = await client.get("/readyz")
+        assert (response.status_code, response.json()) == (
+            503,
+            {"status": "not ready", "reason": NEVER_IMPORTED},
+        )
+        async with create_sessionmaker(db.engine)() as session:
+            await make_faq_revision(session)
+            await session.commit()
+        response = await client.get("/readyz")
+        assert (response.status_code, response.json()) == (
+            200,
+            {"status": "ready", "revision": head_revision()},
+        )
 
 
 async def test_readyz_is_503_on_an_unmigrated_database(
