@@ -77,7 +77,25 @@ def _heading_level(tag: Tag) -> int | None:
         return int(level) if level.isdigit() and 1 <= int(level) <= 6 else _TOGGLE_LEVEL
     if tag.name == "summary" or (tag.name == "button" and tag.has_attr("aria-expanded")):
         return _TOGGLE_LEVEL
+    if tag.name == "p" and _is_bold_only(tag, _BOLD_HEADING_MAX):
+        return _TOGGLE_LEVEL  # "<p><strong>Dates limites</strong></p>": a heading in all but name
     return None
+
+
+#: A bold paragraph longer than this is emphasis, not a heading.
+_BOLD_HEADING_MAX = 80
+_BOLD = ("strong", "b")
+
+
+def _is_bold_only(tag: Tag, longest: int) -> bool:
+    """Whether all of ``tag``'s text is inside one ``<strong>``/``<b>`` child (and short)."""
+    elements = [child for child in tag.children if isinstance(child, Tag)]
+    if len(elements) != 1 or elements[0].name not in _BOLD:
+        return False
+    text = collapse_spaces(tag.get_text(" "))
+    if not text or len(text) > longest or text.endswith(":"):
+        return False
+    return collapse_spaces(elements[0].get_text(" ")) == text
 
 
 def _has_block_inside(tag: Tag) -> bool:
@@ -202,6 +220,7 @@ class _Reader:
         if grid and (
             all(cell.name == "th" for cell in grid[0])
             or (rows[0].parent is not None and rows[0].parent.name == "thead")
+            or _is_bold_row(grid[0])
         ):
             header = [collapse_spaces(cell.get_text(" ")) for cell in grid[0]]
             grid = grid[1:]
@@ -218,6 +237,17 @@ class _Reader:
                         column_header=column or None,
                     ),
                 )
+
+
+#: A bold cell longer than this is a value that stands out, not a column header.
+_HEADER_CELL_MAX = 120
+
+
+def _is_bold_row(cells: list[Tag]) -> bool:
+    """ "<tr><td><b>Semester</b></td><td><b>Nomination deadline</b></td>…": a header row."""
+    bold = [cell for cell in cells if _is_bold_only(cell, _HEADER_CELL_MAX)]
+    empty = [cell for cell in cells if not cell.get_text(strip=True)]
+    return len(bold) >= 2 and len(bold) + len(empty) == len(cells)
 
 
 def _own_children(

@@ -3,8 +3,10 @@
 A date is a deadline when something says what it is for (application or nomination, from its
 clause outwards, see ``cues``), nothing nearer says it is another kind of date (results,
 arrival, opening, publication), and something marks it as a limit (a deadline word, a period
-whose end it is, or the kind named in its own sentence). The first deadline of each
-``kind/semester`` in page order wins.
+whose end it is, or the kind named in its own sentence); a deadline word alone ("Deadline:
+31 March") makes an application deadline. Every distinct date is kept: a second round of the
+same kind and semester is ``kind/semester/2``. Dates in sentences about housing or doctoral
+calls are not the exchange's.
 """
 
 from __future__ import annotations
@@ -30,12 +32,15 @@ from scrapers.extract.dates import DateMention, find_dates
 from scrapers.extract.facts import ExtractedFact, clip_snippet
 from scrapers.extract.textmatch import distance
 from scrapers.extract.vocabulary import (
+    APPLICATION,
     AUTUMN,
+    BARE_DEADLINE,
     DATE_ROLE_CUES,
     DEADLINE_CUE,
     KIND_CUES,
     OPENING_CUE,
     OTHER_DATE_CUE,
+    OTHER_TOPIC,
     SEMESTER_CUES,
     WINTER,
     YEAR,
@@ -45,12 +50,16 @@ from service.catalogue.fields import FactField
 EXTRACTOR = "generic/deadlines"
 VERSION = "1"
 
+#: Where a deadline with no kind word was found: "Deadline: 31 March".
+IN_BARE = "bare"
+
 _CONFIDENCE = {
     IN_CLAUSE: 0.9,
     IN_SENTENCE: 0.85,
     IN_HEADERS: 0.85,
     IN_LEAD_IN: 0.75,
     IN_HEADING: 0.6,
+    IN_BARE: 0.6,
 }
 
 
@@ -116,6 +125,36 @@ def _marks_a_limit(
     return any(label_in(piece, DATE_ROLE_CUES) == DEADLINE_CUE for _, piece in around.ordered())
 
 
+def _bare_deadline(cues: TextCues, span: tuple[int, int], around: Surroundings) -> Found | None:
+    """An application deadline named by a deadline word alone, in the date's clause or label."""
+    if cues.near(span, cues.mentions(((BARE_DEADLINE, APPLICATION),))) is not None:
+        return Found(APPLICATION, IN_BARE)
+    if around.headers and BARE_DEADLINE.search(around.headers[0]):
+        return Found(APPLICATION, IN_BARE)
+    return None
+
+
+def _about_another_topic(cues: TextCues, span: tuple[int, int]) -> bool:
+    """Whether the date's sentence is about housing, a doctoral call, …, not the exchange."""
+    start, end = cues.sentence_of(span)
+    return OTHER_TOPIC.search(cues.folded, start, end) is not None
+
+
+def _key_for(found: dict[str, ExtractedFact], base: str, date: str) -> str | None:
+    """The key of a deadline: ``kind/semester``, then ``kind/semester/2``, … for later rounds.
+
+    ``None`` when the same date is already known under the same kind and semester. The first
+    date keeps the key it always had, so stored values keep their identity.
+    """
+    key, rank = base, 1
+    while key in found:
+        if found[key].value["date"] == date:
+            return None
+        rank += 1
+        key = f"{base}/{rank}"
+    return key
+
+
 def _snippet(block: TextBlock, cues: TextCues, span: tuple[int, int], kind: Found) -> str:
     start, end = cues.sentence_of(span)
     sentence = block.text[start:end].strip()
@@ -146,10 +185,16 @@ def parse_deadlines(
         around = surroundings_of(block)
         for date in dates:
             span = (date.start, date.end)
-            kind = resolve(cues, span, KIND_CUES, around, shared=True)
-            if kind is None or _is_other_date(cues, date, kind, around):
+            if _about_another_topic(cues, span):
                 continue
-            if not _marks_a_limit(cues, span, date, kind, around):
+            kind = resolve(cues, span, KIND_CUES, around, shared=True)
+            if kind is None:
+                kind = _bare_deadline(cues, span, around)
+                if kind is None or _is_other_date(cues, date, None, around):
+                    continue
+            elif _is_other_date(cues, date, kind, around) or not _marks_a_limit(
+                cues, span, date, kind, around
+            ):
                 continue
             semester = resolve(
                 cues, span, SEMESTER_CUES, around, shared=False, combine=combine_periods
@@ -159,8 +204,8 @@ def parse_deadlines(
                 period = AUTUMN
             if period == WINTER:
                 period = winter
-            key = f"{kind.label}/{period or 'any'}"
-            if key in found:
+            key = _key_for(found, f"{kind.label}/{period or 'any'}", date.date.iso())
+            if key is None:
                 continue
             value = {
                 "kind": kind.label,

@@ -21,6 +21,7 @@ from scrapers.extract.cues import (
     IN_SENTENCE,
     Found,
     TextCues,
+    label_in,
     resolve,
     surroundings_of,
 )
@@ -131,12 +132,38 @@ def _value(requirement: _Requirement, language: str) -> tuple[str, dict[str, Jso
     }
 
 
+#: Where a language was found in the sentence before the level's: "Courses are taught in
+#: English. Students need a B2 level."
+IN_PREVIOUS_SENTENCE = "previous_sentence"
+
+
+def _previous_sentence(cues: TextCues, span: tuple[int, int], before: str | None) -> str | None:
+    """The sentence before the one holding ``span``: in the same block, else ``before``."""
+    start, _ = cues.sentence_of(span)
+    earlier = [sentence for sentence in cues.sentences if sentence[1] <= start]
+    if earlier:
+        return cues.text[earlier[-1][0] : earlier[-1][1]]
+    return before
+
+
+def _last_sentence(text: str) -> str:
+    sentences = TextCues(text, []).sentences
+    return text[sentences[-1][0] : sentences[-1][1]] if sentences else text
+
+
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     """Language requirement facts of the main content's blocks (first of each key wins)."""
     found: dict[str, ExtractedFact] = {}
+    previous: TextBlock | None = None
     for block in blocks:
         if not block.in_main:
             continue
+        before = (
+            _last_sentence(previous.text)
+            if previous is not None and previous.headings == block.headings
+            else None
+        )
+        previous = block
         requirements = _requirements(fold_aligned(block.text))
         if not requirements:
             continue
@@ -149,6 +176,10 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
                 if requirement.test == "cefr"
                 else Found("en", IN_CLAUSE)
             )
+            if language is None and requirement.test == "cefr":
+                earlier = _previous_sentence(cues, span, before)
+                named = label_in(earlier, language_cues()) if earlier else None
+                language = Found(named, IN_PREVIOUS_SENTENCE) if named else None
             described = _value(requirement, language.label) if language else None
             if language is None or described is None:
                 continue

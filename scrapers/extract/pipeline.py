@@ -21,6 +21,7 @@ from scrapers.extract.facts import ExtractedFact, PageExtraction
 from scrapers.extract.jsonld import parse_json_ld, read_json_ld
 from scrapers.extract.languages import parse_language_requirements
 from scrapers.extract.metadata import parse_metadata
+from scrapers.extract.reduce import reduce_to_content
 from scrapers.extract.vocabulary import AUTUMN, SPRING
 from scrapers.sites.registry import adapter_for
 from service.catalogue.fields import FactField
@@ -86,6 +87,7 @@ def extract_page(
     if chosen.prepare is not None:
         chosen.prepare(soup)
     remove_noise(soup, chosen.noise_selectors)
+    reduce_to_content(soup)
     main = select_main(soup, chosen.main_selectors + MAIN_SELECTORS)
     blocks = read_blocks(soup.body or soup, main)
     page = _page_context(url, facts)
