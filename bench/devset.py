@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +37,7 @@ MEASURED = (
     FactField.DURATION,
     FactField.EMAIL,
 )
-_FETCHED_AT = datetime(2026, 12, 1, tzinfo=UTC)
+FETCHED_AT = datetime(2026, 12, 1, tzinfo=UTC)
 
 #: A fact reduced to what the labels state: its field, then its typed values.
 Identity = tuple[object, ...]
@@ -97,15 +97,26 @@ def identities(facts: Iterable[ExtractedFact]) -> set[Identity]:
     return {found for fact in facts if (found := identity_of(fact)) is not None}
 
 
-def score_devset(labels: Path = DEVSET, *, held_out: bool | None = None) -> DevsetScore:
-    """Extract every page of the set (or of one part) and compare with its labels."""
+def score_devset(
+    labels: Path = DEVSET,
+    *,
+    held_out: bool | None = None,
+    prepare: Callable[[str], str] | None = None,
+) -> DevsetScore:
+    """Extract every page of the set (or of one part) and compare with its labels.
+
+    ``prepare`` rewrites each page's HTML before extraction (another main-content extractor,
+    ``bench.main_content``).
+    """
     data = json.loads(labels.read_text(encoding="utf-8"))
     score = DevsetScore()
     for page in data["pages"]:
         if held_out is not None and bool(page["held_out"]) != held_out:
             continue
         html = (labels.parent / page["file"]).read_text(encoding="utf-8")
-        found = identities(extract_page(html, page["url"], _FETCHED_AT).facts)
+        if prepare is not None:
+            html = prepare(html)
+        found = identities(extract_page(html, page["url"], FETCHED_AT).facts)
         expected = {tuple(fact) for fact in page["facts"]}
         score.pages += 1
         if not expected:

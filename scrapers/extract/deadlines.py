@@ -222,5 +222,6 @@ def parse_deadlines(
                 EXTRACTOR,
                 VERSION,
                 _CONFIDENCE[kind.where],
+                rule=kind.where,
             )
     return list(found.values())

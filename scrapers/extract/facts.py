@@ -12,6 +12,9 @@ JsonScalar = str | int | float | bool | None
 #: A fact's value: a JSON object whose shape depends on the field (``service.catalogue.fields``).
 FactValue = Mapping[str, JsonScalar | list[str]]
 
+#: Values less confident than this are served with their confidence and flagged for review.
+REVIEW_THRESHOLD = 0.8
+
 #: Longest snippet kept with a fact: enough to show a reader where the value came from.
 SNIPPET_LIMIT = 300
 
@@ -29,7 +32,10 @@ class ExtractedFact:
     """One value read from one page, with where and how it was read.
 
     ``key`` identifies the item within a multi-valued field (``""`` for single-valued fields).
-    ``confidence`` is the extractor's own estimate, between 0 and 1.
+    ``rule`` names how the extractor decided (for deadlines, where the kind was found:
+    ``clause``, ``headers``, ``heading``, …); ``confidence`` is that rule's measured precision on
+    the development set when it has been measured (``scrapers.extract.calibration``), else the
+    extractor's own estimate, between 0 and 1.
     """
 
     field: FactField
@@ -40,6 +46,12 @@ class ExtractedFact:
     extractor: str
     extractor_version: str
     confidence: float
+    rule: str = ""
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the value is served flagged for review (confidence under the threshold)."""
+        return self.confidence < REVIEW_THRESHOLD
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
@@ -61,6 +73,9 @@ class PageExtraction:
     facts: tuple[ExtractedFact, ...]
     requested_url: str | None = None
     problems: tuple[str, ...] = field(default=())
+    #: Every fact the extractors proposed, the kept ones included, in page order: what
+    #: ``mobility extract`` and ``mobility try`` show beside the values kept.
+    candidates: tuple[ExtractedFact, ...] = field(default=())
 
     def of(self, fact_field: FactField) -> list[ExtractedFact]:
         """The facts of one field, in page order."""

@@ -158,11 +158,8 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
     for block in blocks:
         if not block.in_main:
             continue
-        before = (
-            _last_sentence(previous.text)
-            if previous is not None and previous.headings == block.headings
-            else None
-        )
+        # Only read when a level names no language: most blocks never need it.
+        before = previous if previous is not None and previous.headings == block.headings else None
         previous = block
         requirements = _requirements(fold_aligned(block.text))
         if not requirements:
@@ -177,7 +174,9 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
                 else Found("en", IN_CLAUSE)
             )
             if language is None and requirement.test == "cefr":
-                earlier = _previous_sentence(cues, span, before)
+                earlier = _previous_sentence(
+                    cues, span, _last_sentence(before.text) if before is not None else None
+                )
                 named = label_in(earlier, language_cues()) if earlier else None
                 language = Found(named, IN_PREVIOUS_SENTENCE) if named else None
             described = _value(requirement, language.label) if language else None
@@ -200,5 +199,6 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
                 EXTRACTOR,
                 VERSION,
                 _CONFIDENCE.get(language.where, _CONTEXT_CONFIDENCE),
+                rule=language.where,
             )
     return list(found.values())

@@ -30,7 +30,8 @@ _FURNITURE_TOKEN = re.compile(
 _NEVER = {"html", "body", "main", "article", "td", "th", "tr", "table", "tbody"}
 
 
-def _is_furniture(tag: Tag) -> bool:
+def is_furniture(tag: Tag) -> bool:
+    """Whether ``tag`` is page furniture: a form, the site header, a teaser or link box."""
     if tag.name == "form":
         return True
     if tag.name == "header":
@@ -43,9 +44,12 @@ def _is_furniture(tag: Tag) -> bool:
 
 
 def reduce_to_content(soup: BeautifulSoup) -> None:
-    """Remove teasers, link boxes, bare menus, site headers and forms from ``soup`` in place."""
+    """Remove teasers, link boxes, bare menus, site headers and forms from ``soup`` in place.
+
+    The pipeline passes :func:`is_furniture` to ``remove_noise`` instead, to walk the tree once.
+    """
     # Collect first, then remove: decomposing while iterating skips siblings.
-    furniture = [tag for tag in soup.find_all(True) if _is_furniture(tag)]
+    furniture = [tag for tag in soup.find_all(True) if is_furniture(tag)]
     for tag in furniture:
         if not tag.decomposed:
             tag.decompose()
