@@ -29,7 +29,7 @@ from scrapers.extract.cues import (
     surroundings_of,
 )
 from scrapers.extract.dates import DateMention, find_dates
-from scrapers.extract.facts import ExtractedFact, clip_snippet
+from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
 from scrapers.extract.textmatch import distance
 from scrapers.extract.vocabulary import (
     APPLICATION,
@@ -140,21 +140,6 @@ def _about_another_topic(cues: TextCues, span: tuple[int, int]) -> bool:
     return OTHER_TOPIC.search(cues.folded, start, end) is not None
 
 
-def _key_for(found: dict[str, ExtractedFact], base: str, date: str) -> str | None:
-    """The key of a deadline: ``kind/semester``, then ``kind/semester/2``, … for later rounds.
-
-    ``None`` when the same date is already known under the same kind and semester. The first
-    date keeps the key it always had, so stored values keep their identity.
-    """
-    key, rank = base, 1
-    while key in found:
-        if found[key].value["date"] == date:
-            return None
-        rank += 1
-        key = f"{base}/{rank}"
-    return key
-
-
 def _snippet(block: TextBlock, cues: TextCues, span: tuple[int, int], kind: Found) -> str:
     start, end = cues.sentence_of(span)
     sentence = block.text[start:end].strip()
@@ -204,15 +189,15 @@ def parse_deadlines(
                 period = AUTUMN
             if period == WINTER:
                 period = winter
-            key = _key_for(found, f"{kind.label}/{period or 'any'}", date.date.iso())
-            if key is None:
-                continue
             value = {
                 "kind": kind.label,
                 "semester": period,
                 "date": date.date.iso(),
                 "opens": date.opens.iso() if date.opens else None,
             }
+            key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
+            if key is None:
+                continue
             found[key] = ExtractedFact(
                 FactField.DEADLINE,
                 key,

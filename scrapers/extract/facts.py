@@ -58,6 +58,22 @@ class ExtractedFact:
             raise ValueError(f"confidence out of [0, 1]: {self.confidence}")
 
 
+def ranked_key(found: Mapping[str, ExtractedFact], base: str, value: FactValue) -> str | None:
+    """The key for one more value of a multi-valued field: ``base``, then ``base/2``, ``base/3``.
+
+    ``None`` when ``value`` is already known under ``base`` or one of its ranks. The first value
+    keeps the key it always had, so stored values keep their identity
+    (``docs/decisions/0045-every-deadline-kept-under-ranked-keys.md``).
+    """
+    key, rank = base, 1
+    while key in found:
+        if dict(found[key].value) == dict(value):
+            return None
+        rank += 1
+        key = f"{base}/{rank}"
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class PageExtraction:
     """Everything extracted from one page.

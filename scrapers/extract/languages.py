@@ -26,7 +26,7 @@ from scrapers.extract.cues import (
     surroundings_of,
 )
 from scrapers.extract.dates import LANGUAGES
-from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet
+from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet, ranked_key
 from scrapers.extract.textmatch import compile_cues, fold_aligned
 from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
 from service.catalogue.fields import FactField
@@ -152,7 +152,7 @@ def _last_sentence(text: str) -> str:
 
 
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
-    """Language requirement facts of the main content's blocks (first of each key wins)."""
+    """Language requirement facts of the main content's blocks, every distinct one kept."""
     found: dict[str, ExtractedFact] = {}
     previous: TextBlock | None = None
     for block in blocks:
@@ -185,10 +185,12 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
             slug, value = described
             status = resolve(cues, span, STATUS_CUES, around, shared=True)
             status_label = status.label if status else "unspecified"
-            key = f"{language.label}/{slug}/{status_label}"
-            if key in found:
-                continue
             value["required"] = None if status is None else status.label == REQUIRED
+            # A second level for the same language and test ("B1 for courses in French, B2 for
+            # the master's") is kept under a ranked key (decision 0045).
+            key = ranked_key(found, f"{language.label}/{slug}/{status_label}", value)
+            if key is None:
+                continue
             start, end = cues.sentence_of(span)
             found[key] = ExtractedFact(
                 FactField.LANGUAGE_REQUIREMENT,
