@@ -5,6 +5,10 @@ row header ("Autumn semester"); a list item "Spring: 15 October" means nothing w
 sentence that introduces the list ("Application deadlines:"). The reader walks the tree once and
 gives every block its heading, lead-in, row and column headers. A ``<br>`` ends a block, so that
 "Autumn: 15 April<br>Spring: 1 October" is two blocks.
+
+The walk does not recurse: each element's reading is a generator that yields the child elements
+it wants read, and one loop runs them on an explicit stack. A page of 100,000 nested ``<div>``s
+(the parser builds it) is read like any other instead of raising ``RecursionError``.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ class TextBlock:
         return [part for part in parts if part]
 
 
+#: What an element's reading yields: the child elements to read next, each with its context.
+_Steps = Iterator[tuple[Tag, TextBlock]]
+
 #: Level of headings that are not h1-h6 (accordion toggles, summaries): below every h-level.
 _TOGGLE_LEVEL = 7
 
@@ -70,7 +77,25 @@ def _heading_level(tag: Tag) -> int | None:
         return int(level) if level.isdigit() and 1 <= int(level) <= 6 else _TOGGLE_LEVEL
     if tag.name == "summary" or (tag.name == "button" and tag.has_attr("aria-expanded")):
         return _TOGGLE_LEVEL
+    if tag.name == "p" and _is_bold_only(tag, _BOLD_HEADING_MAX):
+        return _TOGGLE_LEVEL  # "<p><strong>Dates limites</strong></p>": a heading in all but name
     return None
+
+
+#: A bold paragraph longer than this is emphasis, not a heading.
+_BOLD_HEADING_MAX = 80
+_BOLD = ("strong", "b")
+
+
+def _is_bold_only(tag: Tag, longest: int) -> bool:
+    """Whether all of ``tag``'s text is inside one ``<strong>``/``<b>`` child (and short)."""
+    elements = [child for child in tag.children if isinstance(child, Tag)]
+    if len(elements) != 1 or elements[0].name not in _BOLD:
+        return False
+    text = collapse_spaces(tag.get_text(" "))
+    if not text or len(text) > longest or text.endswith(":"):
+        return False
+    return collapse_spaces(elements[0].get_text(" ")) == text
 
 
 def _has_block_inside(tag: Tag) -> bool:
@@ -95,7 +120,18 @@ class _Reader:
         if text:
             self.headings.append((level, text))
 
-    def walk(self, element: Tag, context: TextBlock) -> None:
+    def walk(self, root: Tag, context: TextBlock) -> None:
+        """Read ``root`` and everything under it, in document order, without recursion."""
+        stack = [self._element(root, context)]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                stack.pop()
+            else:
+                stack.append(self._element(*step))
+
+    def _element(self, element: Tag, context: TextBlock) -> _Steps:
+        """Read ``element``'s own text; yield each child element to be read in its place."""
         buffer: list[str] = []
         links: list[str] = []
 
@@ -125,23 +161,23 @@ class _Reader:
                 self._emit(child.get_text(" "), inner, [])
             elif child.name == "table":
                 flush()
-                self._table(child, inner)
+                yield from self._table(child, inner)
             elif child.name in ("ul", "ol"):
                 flush()
-                self._list(child, inner)
+                yield from self._list(child, inner)
             elif child.name == "dl":
                 flush()
-                self._definitions(child, inner)
+                yield from self._definitions(child, inner)
             elif child.name in _SECTIONING:
                 flush()
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
                 outer_headings, self.headings = self.headings, []
-                self.walk(child, replace(inner, in_main=child is self.main))
+                yield child, replace(inner, in_main=child is self.main)
                 self.headings = outer_headings
             elif child.name in _BLOCKS or _has_block_inside(child):
                 flush()
-                self.walk(child, inner)
+                yield child, inner
             else:
                 links.extend(_contact_links(child))
                 buffer.append(child.get_text(""))
@@ -157,34 +193,34 @@ class _Reader:
             return last.text
         return None
 
-    def _list(self, element: Tag, context: TextBlock) -> None:
+    def _list(self, element: Tag, context: TextBlock) -> _Steps:
         item_context = replace(
             context, lead_in=self._lead_in(short_is_enough=True) or context.lead_in
         )
         for item in element.find_all("li", recursive=False):
-            self.walk(item, item_context)
+            yield item, item_context
 
-    def _definitions(self, element: Tag, context: TextBlock) -> None:
+    def _definitions(self, element: Tag, context: TextBlock) -> _Steps:
         term: str | None = None
-        for tag in element.find_all(("dt", "dd")):
-            if tag.find_parent("dl") is not element:
-                continue
+        for tag in _own_children(element, ("dt", "dd"), through=("div",)):
             if tag.name == "dt":
                 term = collapse_spaces(tag.get_text(" "))
-                self.walk(tag, context)
+                yield tag, context
             else:
-                self.walk(tag, replace(context, row_header=term or context.row_header))
+                yield tag, replace(context, row_header=term or context.row_header)
 
-    def _table(self, table: Tag, context: TextBlock) -> None:
-        rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
-        caption = table.find("caption")
+    def _table(self, table: Tag, context: TextBlock) -> _Steps:
+        rows = list(_own_children(table, ("tr",), through=("thead", "tbody", "tfoot")))
+        caption = table.find("caption", recursive=False)
         lead_in = collapse_spaces(caption.get_text(" ")) if isinstance(caption, Tag) else None
         lead_in = lead_in or self._lead_in(short_is_enough=False)
         context = replace(context, lead_in=lead_in or context.lead_in)
         grid = [list(_cells(row)) for row in rows]
         header: list[str] = []
         if grid and (
-            all(cell.name == "th" for cell in grid[0]) or (rows[0].find_parent("thead") is not None)
+            all(cell.name == "th" for cell in grid[0])
+            or (rows[0].parent is not None and rows[0].parent.name == "thead")
+            or _is_bold_row(grid[0])
         ):
             header = [collapse_spaces(cell.get_text(" ")) for cell in grid[0]]
             grid = grid[1:]
@@ -193,7 +229,7 @@ class _Reader:
             for index, cell in enumerate(cells):
                 column = header[index] if index < len(header) else None
                 is_label = index == 0 and len(cells) > 1
-                self.walk(
+                yield (
                     cell,
                     replace(
                         context,
@@ -201,6 +237,34 @@ class _Reader:
                         column_header=column or None,
                     ),
                 )
+
+
+#: A bold cell longer than this is a value that stands out, not a column header.
+_HEADER_CELL_MAX = 120
+
+
+def _is_bold_row(cells: list[Tag]) -> bool:
+    """ "<tr><td><b>Semester</b></td><td><b>Nomination deadline</b></td>…": a header row."""
+    bold = [cell for cell in cells if _is_bold_only(cell, _HEADER_CELL_MAX)]
+    empty = [cell for cell in cells if not cell.get_text(strip=True)]
+    return len(bold) >= 2 and len(bold) + len(empty) == len(cells)
+
+
+def _own_children(
+    element: Tag, names: tuple[str, ...], *, through: tuple[str, ...]
+) -> Iterator[Tag]:
+    """``element``'s children named ``names``, also inside its ``through`` children.
+
+    Children only, never every descendant filtered by its nearest ancestor: on nested tables
+    that search is quadratic (3,000 nested tables took a minute).
+    """
+    for child in element.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name in names:
+            yield child
+        elif child.name in through:
+            yield from (tag for tag in child.children if isinstance(tag, Tag) and tag.name in names)
 
 
 def _cells(row: Tag) -> Iterator[Tag]:

@@ -62,7 +62,13 @@ def _label(block: TextBlock, before: str, previous: TextBlock | None) -> str | N
         label = _clean_label(before)
         if label:
             return label
-    if previous is not None and len(previous.text) <= _LABEL_MAX:
+    # The block before labels an address only within the same section: a footer's address is
+    # not labelled by the last line of the content above it.
+    if (
+        previous is not None
+        and len(previous.text) <= _LABEL_MAX
+        and (previous.headings, previous.in_main) == (block.headings, block.in_main)
+    ):
         has_contact = find_emails(previous.text) or "@" in previous.text
         if not has_contact and not any(char.isdigit() for char in previous.text):
             label = _clean_label(previous.text)

@@ -18,6 +18,7 @@ from scrapers.extract.textmatch import fold_aligned
 from scrapers.extract.vocabulary import (
     BOTH_OPTIONS,
     BOUND_CUES,
+    FREQUENCY,
     MAXIMUM,
     MINIMUM,
     PER_CUES,
@@ -103,7 +104,8 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
         # "Coming on exchange" is often said by the heading, not by the sentence.
         about_a_stay = any(STAY_CUES.search(fold_aligned(h)) for h in block.headings)
         for start, end in cues.sentences:
-            sentence = cues.folded[start:end]
+            # "Nominations are accepted twice a year" says nothing of a one-year stay.
+            sentence = FREQUENCY.sub(lambda m: " " * len(m.group()), cues.folded[start:end])
             if not (about_a_stay or STAY_CUES.search(sentence)):
                 continue
             found = set()

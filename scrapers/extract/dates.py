@@ -3,7 +3,8 @@
 Month names come from CLDR through Babel (wide and abbreviated, format and stand-alone forms),
 never from a hand table. Recognised forms: ``15 avril 2025``, ``1er juin``, ``1° giugno``,
 ``15. Mai 2025``, ``15. huhtikuuta 2025``, ``huhtikuun 15.``, ``April 15th, 2025``,
-``the 15th of April``, ``15.4.2025``, ``15.4.``, ``15/04/2025``, ``2025-04-15``; ranges
+``the 15th of April``, ``15.4.2025``, ``15.4.``, ``15/04/2025``, ``15/04``, ``15-04-2025``,
+``2025-04-15``; ranges
 (``10.-31.1.2025``, ``1 March - 15 April 2025``) keep their opening date. A date without a
 year is a yearly date: :meth:`PartialDate.iso` writes it ``--MM-DD`` (ISO 8601).
 """
@@ -87,6 +88,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             r"(?:(?P<year>(?:19|20)\d\d)(?!\d)|(?![\d]))"
         ),
         re.compile(rf"(?<![\d./])(?P<day>[0-3]?\d)/(?P<mnum>[01]?\d)/{year}"),
+        # "15-03-2027"; "15/03" (two digits each, so that "Semester 1/2" is not 1 February).
+        re.compile(rf"(?<![\d./-])(?P<day>[0-3]?\d)-(?P<mnum>[01]?\d)-{year}"),
+        re.compile(r"(?<![\d./-])(?P<day>[0-3]\d)/(?P<mnum>[01]\d)(?![\d/])"),
         re.compile(rf"(?<![\d\w])(?:the\s+)?{day}\s*(?:of\s+)?{month}(?:,?\s*{year})?"),
         re.compile(
             rf"(?<![\w]){month_first}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?(?!\d)(?:,?\s+{year})?"

@@ -3,8 +3,10 @@
 A date is a deadline when something says what it is for (application or nomination, from its
 clause outwards, see ``cues``), nothing nearer says it is another kind of date (results,
 arrival, opening, publication), and something marks it as a limit (a deadline word, a period
-whose end it is, or the kind named in its own sentence). The first deadline of each
-``kind/semester`` in page order wins.
+whose end it is, or the kind named in its own sentence); a deadline word alone ("Deadline:
+31 March") makes an application deadline. Every distinct date is kept: a second round of the
+same kind and semester is ``kind/semester/2``. Dates in sentences about housing or doctoral
+calls are not the exchange's.
 """
 
 from __future__ import annotations
@@ -27,15 +29,18 @@ from scrapers.extract.cues import (
     surroundings_of,
 )
 from scrapers.extract.dates import DateMention, find_dates
-from scrapers.extract.facts import ExtractedFact, clip_snippet
+from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
 from scrapers.extract.textmatch import distance
 from scrapers.extract.vocabulary import (
+    APPLICATION,
     AUTUMN,
+    BARE_DEADLINE,
     DATE_ROLE_CUES,
     DEADLINE_CUE,
     KIND_CUES,
     OPENING_CUE,
     OTHER_DATE_CUE,
+    OTHER_TOPIC,
     SEMESTER_CUES,
     WINTER,
     YEAR,
@@ -45,12 +50,16 @@ from service.catalogue.fields import FactField
 EXTRACTOR = "generic/deadlines"
 VERSION = "1"
 
+#: Where a deadline with no kind word was found: "Deadline: 31 March".
+IN_BARE = "bare"
+
 _CONFIDENCE = {
     IN_CLAUSE: 0.9,
     IN_SENTENCE: 0.85,
     IN_HEADERS: 0.85,
     IN_LEAD_IN: 0.75,
     IN_HEADING: 0.6,
+    IN_BARE: 0.6,
 }
 
 
@@ -116,6 +125,21 @@ def _marks_a_limit(
     return any(label_in(piece, DATE_ROLE_CUES) == DEADLINE_CUE for _, piece in around.ordered())
 
 
+def _bare_deadline(cues: TextCues, span: tuple[int, int], around: Surroundings) -> Found | None:
+    """An application deadline named by a deadline word alone, in the date's clause or label."""
+    if cues.near(span, cues.mentions(((BARE_DEADLINE, APPLICATION),))) is not None:
+        return Found(APPLICATION, IN_BARE)
+    if around.headers and BARE_DEADLINE.search(around.headers[0]):
+        return Found(APPLICATION, IN_BARE)
+    return None
+
+
+def _about_another_topic(cues: TextCues, span: tuple[int, int]) -> bool:
+    """Whether the date's sentence is about housing, a doctoral call, …, not the exchange."""
+    start, end = cues.sentence_of(span)
+    return OTHER_TOPIC.search(cues.folded, start, end) is not None
+
+
 def _snippet(block: TextBlock, cues: TextCues, span: tuple[int, int], kind: Found) -> str:
     start, end = cues.sentence_of(span)
     sentence = block.text[start:end].strip()
@@ -146,10 +170,16 @@ def parse_deadlines(
         around = surroundings_of(block)
         for date in dates:
             span = (date.start, date.end)
-            kind = resolve(cues, span, KIND_CUES, around, shared=True)
-            if kind is None or _is_other_date(cues, date, kind, around):
+            if _about_another_topic(cues, span):
                 continue
-            if not _marks_a_limit(cues, span, date, kind, around):
+            kind = resolve(cues, span, KIND_CUES, around, shared=True)
+            if kind is None:
+                kind = _bare_deadline(cues, span, around)
+                if kind is None or _is_other_date(cues, date, None, around):
+                    continue
+            elif _is_other_date(cues, date, kind, around) or not _marks_a_limit(
+                cues, span, date, kind, around
+            ):
                 continue
             semester = resolve(
                 cues, span, SEMESTER_CUES, around, shared=False, combine=combine_periods
@@ -159,15 +189,15 @@ def parse_deadlines(
                 period = AUTUMN
             if period == WINTER:
                 period = winter
-            key = f"{kind.label}/{period or 'any'}"
-            if key in found:
-                continue
             value = {
                 "kind": kind.label,
                 "semester": period,
                 "date": date.date.iso(),
                 "opens": date.opens.iso() if date.opens else None,
             }
+            key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
+            if key is None:
+                continue
             found[key] = ExtractedFact(
                 FactField.DEADLINE,
                 key,
@@ -177,5 +207,6 @@ def parse_deadlines(
                 EXTRACTOR,
                 VERSION,
                 _CONFIDENCE[kind.where],
+                rule=kind.where,
             )
     return list(found.values())

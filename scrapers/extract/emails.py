@@ -1,9 +1,9 @@
 """E-mail addresses as partner pages hide them from robots, and how to read them back.
 
-Forms handled: ``name [at] school [dot] fr``, ``name(at)school.fr``, ``name {at} school.fr``,
-``name at school dot fr``, ``mailto:`` links (percent-encoded, with ``?subject=``), HTML
-entities (decoded by the parser) and Cloudflare's e-mail protection (``data-cfemail``, a hex
-string XORed with its first byte).
+Forms handled: ``name [at] school [dot] fr``, ``name @ school.fr``, ``name(at)school.fr``,
+``name {at} school.fr``, ``name at school dot fr``, ``mailto:`` links (percent-encoded, with
+``?subject=``), HTML entities (decoded by the parser) and Cloudflare's e-mail protection
+(``data-cfemail``, a hex string XORed with its first byte).
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ _SPELLED = re.compile(
     r"(?<![\w.+-])([a-z0-9][a-z0-9._%+-]*)\s+at\s+((?:[a-z0-9-]+\s+dot\s+)+[a-z]{2,24})(?![\w])",
     re.IGNORECASE,
 )
+#: "ri @ school.fr": an at sign set apart by spaces.
+_SPACED_AT = re.compile(
+    r"(?<![\w.+-])([a-z0-9][a-z0-9._%+-]*)\s+@\s+([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?![\w-])",
+    re.IGNORECASE,
+)
 _SPELLED_DOT = re.compile(r"\s+dot\s+", re.IGNORECASE)
 _EMAIL = re.compile(
     r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}(?![\w-])",
@@ -39,7 +44,7 @@ _NOT_CONTACTS = re.compile(
 
 def deobfuscate(text: str) -> str:
     """``text`` with spelled-out ``[at]`` / ``[dot]`` forms turned back into ``@`` and ``.``."""
-    text = _DOT.sub(".", _AT.sub("@", text))
+    text = _SPACED_AT.sub(r"\1@\2", _DOT.sub(".", _AT.sub("@", text)))
     return _SPELLED.sub(
         lambda match: f"{match.group(1)}@{_SPELLED_DOT.sub('.', match.group(2))}", text
     )

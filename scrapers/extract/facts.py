@@ -12,6 +12,9 @@ JsonScalar = str | int | float | bool | None
 #: A fact's value: a JSON object whose shape depends on the field (``service.catalogue.fields``).
 FactValue = Mapping[str, JsonScalar | list[str]]
 
+#: Values less confident than this are served with their confidence and flagged for review.
+REVIEW_THRESHOLD = 0.8
+
 #: Longest snippet kept with a fact: enough to show a reader where the value came from.
 SNIPPET_LIMIT = 300
 
@@ -29,7 +32,10 @@ class ExtractedFact:
     """One value read from one page, with where and how it was read.
 
     ``key`` identifies the item within a multi-valued field (``""`` for single-valued fields).
-    ``confidence`` is the extractor's own estimate, between 0 and 1.
+    ``rule`` names how the extractor decided (for deadlines, where the kind was found:
+    ``clause``, ``headers``, ``heading``, …); ``confidence`` is that rule's measured precision on
+    the development set when it has been measured (``scrapers.extract.calibration``), else the
+    extractor's own estimate, between 0 and 1.
     """
 
     field: FactField
@@ -40,10 +46,32 @@ class ExtractedFact:
     extractor: str
     extractor_version: str
     confidence: float
+    rule: str = ""
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the value is served flagged for review (confidence under the threshold)."""
+        return self.confidence < REVIEW_THRESHOLD
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence out of [0, 1]: {self.confidence}")
+
+
+def ranked_key(found: Mapping[str, ExtractedFact], base: str, value: FactValue) -> str | None:
+    """The key for one more value of a multi-valued field: ``base``, then ``base/2``, ``base/3``.
+
+    ``None`` when ``value`` is already known under ``base`` or one of its ranks. The first value
+    keeps the key it always had, so stored values keep their identity
+    (``docs/decisions/0045-every-deadline-kept-under-ranked-keys.md``).
+    """
+    key, rank = base, 1
+    while key in found:
+        if dict(found[key].value) == dict(value):
+            return None
+        rank += 1
+        key = f"{base}/{rank}"
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +89,9 @@ class PageExtraction:
     facts: tuple[ExtractedFact, ...]
     requested_url: str | None = None
     problems: tuple[str, ...] = field(default=())
+    #: Every fact the extractors proposed, the kept ones included, in page order: what
+    #: ``mobility extract`` and ``mobility try`` show beside the values kept.
+    candidates: tuple[ExtractedFact, ...] = field(default=())
 
     def of(self, fact_field: FactField) -> list[ExtractedFact]:
         """The facts of one field, in page order."""

@@ -2,8 +2,8 @@
 
 Pages declare their organisation as ``CollegeOrUniversity`` or ``EducationalOrganization``
 (preferred), or as a plain ``Organization`` (often the publisher, so trusted less). Blocks may
-be lists, ``@graph`` containers, or nest the organisation inside a ``WebPage``; invalid JSON is
-reported as a problem, not ignored.
+be lists, ``@graph`` containers, or nest the organisation inside a ``WebPage``; invalid JSON, and
+JSON nested too deep for the standard parser, is reported as a problem, not ignored.
 """
 
 from __future__ import annotations
@@ -34,14 +34,17 @@ def _types(node: dict[str, object]) -> set[str]:
 
 
 def _nodes(data: object) -> Iterator[dict[str, object]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _nodes(item)
-    elif isinstance(data, dict):
-        yield data
-        for value in data.values():
-            if isinstance(value, dict | list):
-                yield from _nodes(value)
+    """Every object in ``data``, depth first in document order (an explicit stack, no recursion)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            pending.extend(
+                value for value in reversed(item.values()) if isinstance(value, dict | list)
+            )
 
 
 def _text(value: object) -> str | None:
@@ -109,6 +112,10 @@ def read_json_ld(soup: BeautifulSoup) -> tuple[list[object], list[str]]:
             blocks.append(json.loads(raw))
         except ValueError as exc:
             problems.append(f"invalid JSON-LD block ignored: {exc}")
+        except RecursionError:
+            # The standard parser recurses once per level: a block nested ~1,000 deep is not
+            # an organisation's description, and must not make the whole page unreadable.
+            problems.append("JSON-LD block ignored: nested too deep to parse")
     return blocks, problems
 
 

@@ -21,11 +21,12 @@ from scrapers.extract.cues import (
     IN_SENTENCE,
     Found,
     TextCues,
+    label_in,
     resolve,
     surroundings_of,
 )
 from scrapers.extract.dates import LANGUAGES
-from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet
+from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet, ranked_key
 from scrapers.extract.textmatch import compile_cues, fold_aligned
 from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
 from service.catalogue.fields import FactField
@@ -131,12 +132,35 @@ def _value(requirement: _Requirement, language: str) -> tuple[str, dict[str, Jso
     }
 
 
+#: Where a language was found in the sentence before the level's: "Courses are taught in
+#: English. Students need a B2 level."
+IN_PREVIOUS_SENTENCE = "previous_sentence"
+
+
+def _previous_sentence(cues: TextCues, span: tuple[int, int], before: str | None) -> str | None:
+    """The sentence before the one holding ``span``: in the same block, else ``before``."""
+    start, _ = cues.sentence_of(span)
+    earlier = [sentence for sentence in cues.sentences if sentence[1] <= start]
+    if earlier:
+        return cues.text[earlier[-1][0] : earlier[-1][1]]
+    return before
+
+
+def _last_sentence(text: str) -> str:
+    sentences = TextCues(text, []).sentences
+    return text[sentences[-1][0] : sentences[-1][1]] if sentences else text
+
+
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
-    """Language requirement facts of the main content's blocks (first of each key wins)."""
+    """Language requirement facts of the main content's blocks, every distinct one kept."""
     found: dict[str, ExtractedFact] = {}
+    previous: TextBlock | None = None
     for block in blocks:
         if not block.in_main:
             continue
+        # Only read when a level names no language: most blocks never need it.
+        before = previous if previous is not None and previous.headings == block.headings else None
+        previous = block
         requirements = _requirements(fold_aligned(block.text))
         if not requirements:
             continue
@@ -149,16 +173,24 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
                 if requirement.test == "cefr"
                 else Found("en", IN_CLAUSE)
             )
+            if language is None and requirement.test == "cefr":
+                earlier = _previous_sentence(
+                    cues, span, _last_sentence(before.text) if before is not None else None
+                )
+                named = label_in(earlier, language_cues()) if earlier else None
+                language = Found(named, IN_PREVIOUS_SENTENCE) if named else None
             described = _value(requirement, language.label) if language else None
             if language is None or described is None:
                 continue
             slug, value = described
             status = resolve(cues, span, STATUS_CUES, around, shared=True)
             status_label = status.label if status else "unspecified"
-            key = f"{language.label}/{slug}/{status_label}"
-            if key in found:
-                continue
             value["required"] = None if status is None else status.label == REQUIRED
+            # A second level for the same language and test ("B1 for courses in French, B2 for
+            # the master's") is kept under a ranked key (decision 0045).
+            key = ranked_key(found, f"{language.label}/{slug}/{status_label}", value)
+            if key is None:
+                continue
             start, end = cues.sentence_of(span)
             found[key] = ExtractedFact(
                 FactField.LANGUAGE_REQUIREMENT,
@@ -169,5 +201,6 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
                 EXTRACTOR,
                 VERSION,
                 _CONFIDENCE.get(language.where, _CONTEXT_CONFIDENCE),
+                rule=language.where,
             )
     return list(found.values())

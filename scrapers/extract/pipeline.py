@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from scrapers.extract.adapter import BlockParser, Concern, PageContext, SiteAdapter
 from scrapers.extract.blocks import read_blocks
+from scrapers.extract.calibration import calibrate
 from scrapers.extract.contacts import country_of_host, parse_contacts
 from scrapers.extract.credits import parse_credits, parse_duration
 from scrapers.extract.deadlines import parse_deadlines
@@ -21,6 +22,7 @@ from scrapers.extract.facts import ExtractedFact, PageExtraction
 from scrapers.extract.jsonld import parse_json_ld, read_json_ld
 from scrapers.extract.languages import parse_language_requirements
 from scrapers.extract.metadata import parse_metadata
+from scrapers.extract.reduce import is_furniture
 from scrapers.extract.vocabulary import AUTUMN, SPRING
 from scrapers.sites.registry import adapter_for
 from service.catalogue.fields import FactField
@@ -85,12 +87,13 @@ def extract_page(
     reveal_cloudflare_emails(soup)
     if chosen.prepare is not None:
         chosen.prepare(soup)
-    remove_noise(soup, chosen.noise_selectors)
+    remove_noise(soup, chosen.noise_selectors, also=is_furniture)
     main = select_main(soup, chosen.main_selectors + MAIN_SELECTORS)
     blocks = read_blocks(soup.body or soup, main)
     page = _page_context(url, facts)
     for concern, generic in GENERIC_PARSERS.items():
         facts += chosen.parsers.get(concern, generic)(blocks, page)
+    facts = [calibrate(fact) for fact in facts]
     return PageExtraction(
         url=url,
         fetched_at=fetched_at,
@@ -98,4 +101,5 @@ def extract_page(
         facts=_best_of_each(facts),
         requested_url=requested_url if requested_url != url else None,
         problems=tuple(problems),
+        candidates=tuple(facts),
     )

@@ -63,10 +63,29 @@ def _fact_lines(fact: ExtractedFact) -> list[str]:
     return [
         f"    {key}{render_value(fact.field, fact.value)}",
         (
-            f"      from {fact.extractor} v{fact.extractor_version},"
-            f" confidence {fact.confidence:.2f}: “{fact.snippet}”"
+            f"      from {fact.extractor} v{fact.extractor_version}{_rule(fact)},"
+            f" confidence {fact.confidence:.2f}{_review(fact)}: “{fact.snippet}”"
         ),
     ]
+
+
+def _rule(fact: ExtractedFact) -> str:
+    return f" ({fact.rule})" if fact.rule else ""
+
+
+def _review(fact: ExtractedFact) -> str:
+    return " (to review)" if fact.needs_review else ""
+
+
+def _other_candidates(extraction: PageExtraction) -> list[str]:
+    """The candidates that were not kept: a less confident reading of the same field and key."""
+    kept = {id(fact) for fact in extraction.facts}
+    lines: list[str] = []
+    for fact in extraction.candidates:
+        if id(fact) not in kept and fact.field not in _PAGE_ONLY:
+            lines += [f"    [{fact.field.value}] {line.lstrip()}" for line in _fact_lines(fact)[:1]]
+            lines += _fact_lines(fact)[1:]
+    return ["  other candidates (not kept):", *lines] if lines else []
 
 
 def format_extraction(extraction: PageExtraction) -> str:
@@ -83,6 +102,7 @@ def format_extraction(extraction: PageExtraction) -> str:
                 lines += _fact_lines(fact)
     if all(fact.field in _PAGE_ONLY for fact in extraction.facts):
         lines.append("  nothing about the school was found on this page")
+    lines += _other_candidates(extraction)
     lines += [f"  problem: {problem}" for problem in extraction.problems]
     return "\n".join(lines)
 
@@ -107,8 +127,23 @@ def extraction_as_json(extraction: PageExtraction) -> dict[str, object]:
                 "extractor": fact.extractor,
                 "extractor_version": fact.extractor_version,
                 "confidence": fact.confidence,
+                "rule": fact.rule,
+                "needs_review": fact.needs_review,
             }
             for fact in extraction.facts
+        ],
+        "candidates": [
+            {
+                "field": fact.field.value,
+                "key": fact.key,
+                "value": dict(fact.value),
+                "snippet": fact.snippet,
+                "extractor": fact.extractor,
+                "rule": fact.rule,
+                "confidence": fact.confidence,
+                "kept": any(fact is chosen for chosen in extraction.facts),
+            }
+            for fact in extraction.candidates
         ],
         "problems": list(extraction.problems),
     }

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 
 Span = tuple[int, int]
 
-_SENTENCE_END = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[\"«(\[]?[A-ZÀ-ÖØ-Þ])")
+#: A full stop after a digit does not end a sentence ("15. Mai"), except after a year ("… 15
+#: April 2026. Spring semester: …").
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[^\d\s.][.!?])|(?<=[^\d.][12]\d{3}\.))\s+(?=[\"«(\[]?[A-ZÀ-ÖØ-Þ])"
+)
 _CLAUSE_SEPARATOR = re.compile(
     r"[;,]|\s[\u2013\u2014]\s|\s(?:and|et|e|und|ja|or|ou|o|oder|tai|seka|but|mais|ma|aber|mutta|while)\s"
 )
@@ -93,7 +97,8 @@ def _split(
 
 
 def sentence_spans(text: str) -> list[Span]:
-    """Sentences of ``text`` as spans (a full stop after a digit does not end a sentence)."""
+    """Sentences of ``text`` as spans (a full stop after a digit other than a year's does not
+    end a sentence)."""
     return _split(text, _SENTENCE_END, (0, len(text)), ())
 
 

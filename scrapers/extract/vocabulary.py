@@ -82,7 +82,11 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         compile_cues(
             r"autumn|fall|automne|autunno|herbst\w*|syksy\w*|syyslukukau\w*"
             r"|first semester|1st semester|premier semestre|1er semestre|primo semestre"
-            r"|semestre 1|1\. semester"
+            r"|semestre 1|1\. semester|semester 1|semester i|1 ?° semestre|autunnal\w*"
+            # A semester named by the month it starts: "starting in September", "arrivée en
+            # septembre" (issue 12: "starting in September/January").
+            r"|(?:starting|arriving|arrival|start) in september|arrivee en septembre"
+            r"|arrivo (?:a|in) settembre|inizio a settembre"
         ),
         AUTUMN,
     ),
@@ -91,6 +95,9 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"spring|printemps|primavera|fruhjahr\w*|kevat\w*|kevaa\w*|kevatlukukau\w*"
             r"|second semester|2nd semester|second semestre|deuxieme semestre|2e semestre"
             r"|secondo semestre|semestre 2|2\. semester|summer semester|sommer"
+            r"|semester 2|semester ii|2 ?° semestre|primaveril\w*"
+            r"|(?:starting|arriving|arrival|start) in (?:january|february)"
+            r"|arrivee en (?:janvier|fevrier)|arrivo (?:a|in) (?:gennaio|febbraio)"
         ),
         SPRING,
     ),
@@ -188,4 +195,21 @@ YEAR_OPTION = compile_cues(
 BOTH_OPTIONS = compile_cues(
     r"one or two semesters|un ou deux semestres|uno o due semestri|ein oder zwei semester\w*"
     r"|yhden tai kahden lukukauden|yksi tai kaksi lukukautta"
+    # Both terms offered ("the Fall and/or Winter term", "au semestre 1 … et/ou au semestre 2")
+    r"|(?:autumn|fall|automne|autunno|semester|semestre|term|trimestre)[^.;]{0,40}?"
+    r"\s(?:and/or|et/ou|e/o|und/oder)"
 )
+#: How often something happens, not how long a stay is: "twice a year", "deux fois par an".
+FREQUENCY = compile_cues(
+    r"(?:twice|once|three times) (?:a|per|each) year|(?:deux|une|trois) fois par an\w*"
+    r"|(?:due|tre) volte (?:l'anno|all'anno|l'anno)|una volta (?:l'anno|all'anno)"
+)
+#: What a deadline on a partner page may be about that is not the exchange: housing, doctoral
+#: calls, the school's own degree admissions.
+OTHER_TOPIC = compile_cues(
+    r"housing|accommodation|logement|alloggi\w*|phd|doctora\w*|dottorat\w*"
+    r"|mastere specialise|immatricolazion\w*"
+)
+#: A deadline word with no kind: on an incoming-students page "Deadline: 31 March" is the
+#: student's application deadline.
+BARE_DEADLINE = compile_cues(r"deadlines?|dates? limites?|scadenz\w*|termine ultimo")

@@ -39,7 +39,7 @@ def healthy_html(name: str) -> str:
     return (
         "<!doctype html><html lang=fr><head><meta charset=utf-8>"
         f"<title>{name}: mobilité entrante</title></head>"
-        "<body><h1>Étudiants en échange</h1><p>Date limite : 15 mars.</p></body></html>"
+        "<body><h1>Étudiants en échange</h1><p>Page en cours de mise à jour.</p></body></html>"
     )
 
 

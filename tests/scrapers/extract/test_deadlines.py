@@ -144,12 +144,16 @@ def test_winter_means_what_the_page_country_means(winter: str, semester: str) ->
     assert _deadlines(body, winter=winter) == {f"application/{semester}": ("2025-09-30", None)}
 
 
-def test_the_first_deadline_of_a_kind_and_semester_wins() -> None:
+def test_every_deadline_of_a_kind_and_semester_is_kept_the_first_under_its_usual_key() -> None:
     body = (
         "<p>Nominations for the autumn semester: 15 April 2025.</p>"
         "<p>Late nominations for the autumn semester: 1 May 2025.</p>"
+        "<p>Nominations for the autumn semester close on 15 April 2025.</p>"
     )
-    assert _deadlines(body) == {"nomination/autumn": ("2025-04-15", None)}
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2025-04-15", None),
+        "nomination/autumn/2": ("2025-05-01", None),
+    }
 
 
 def test_a_deadline_keeps_its_sentence_and_headers_as_snippet() -> None:

@@ -97,3 +97,15 @@ def test_a_level_takes_its_language_from_the_heading_when_the_sentence_has_none(
 )
 def test_codes_without_a_language_and_impossible_scores_are_not_requirements(body: str) -> None:
     assert _requirements(body) == {}
+
+
+def test_a_second_level_for_the_same_language_is_kept_under_a_ranked_key() -> None:
+    body = (
+        "<main><p>Un niveau B1 en français est exigé pour les cours de licence.</p>"
+        "<p>Un niveau B2 en français est exigé pour les cours de master.</p>"
+        "<p>Rappel : un niveau B1 en français est exigé.</p></main>"
+    )
+    assert _requirements(body) == {
+        "fr/cefr/required": _cefr("fr", "B1", True),
+        "fr/cefr/required/2": _cefr("fr", "B2", True),
+    }

@@ -47,11 +47,13 @@ def test_every_fact_says_where_it_came_from() -> None:
         == "https://www.telecom-st-etienne.fr/en/international/exchange-students/"
     )
     assert deadline.snippet == "Application deadlines | Spring semester: November 30, 2025"
-    assert (deadline.extractor, deadline.extractor_version, deadline.confidence) == (
+    # Its kind comes from the list's lead-in: that rule's measured precision (calibration).
+    assert (deadline.extractor, deadline.extractor_version, deadline.rule) == (
         "generic/deadlines",
         "1",
-        0.75,
+        "lead_in",
     )
+    assert deadline.confidence == 0.83
 
 
 def test_an_italian_page_in_prose_with_json_ld_and_a_sidebar_of_other_deadlines() -> None:

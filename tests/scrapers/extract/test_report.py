@@ -17,12 +17,29 @@ def test_the_report_lists_values_with_their_provenance_students_needs_first() ->
         "  deadline:",
         "    nomination/autumn: 2025-04-30",
         (
-            "      from generic/deadlines v1, confidence 0.75:"
+            "      from generic/deadlines v1 (lead_in), confidence 0.83:"
             " “Nomination deadlines | Fall semester: April 30, 2025”"
         ),
     ]
     assert "    incoming@telecom-st-etienne.example (International Relations Office)" in report
     assert "    semester: min 24, max 30 ECTS per semester" in report
+
+
+def test_the_report_shows_the_candidates_that_were_not_kept_with_context_and_confidence() -> None:
+    # The JSON-LD logo and the one read in the page's markup: the more confident is kept, the
+    # other is shown as a candidate.
+    page = extract_fixture("unical-incoming-students-it")
+    report = format_extraction(page).splitlines()
+    start = report.index("  other candidates (not kept):")
+    assert report[start + 1] == "    [logo] https://www.unical.it/static/img/logo-unical.svg"
+    assert report[start + 2].startswith(
+        "      from generic/metadata v1, confidence 0.60 (to review): “<img"
+    )
+    data = extraction_as_json(page)
+    candidates = data["candidates"]
+    assert isinstance(candidates, list)
+    assert len(candidates) == len(page.candidates) > len(page.facts)
+    assert {c["kept"] for c in candidates} == {True, False}
 
 
 def test_a_page_with_nothing_about_the_school_says_so() -> None:
@@ -69,5 +86,7 @@ def test_the_json_form_holds_every_fact_with_its_provenance() -> None:
         "extractor": "generic/contacts",
         "extractor_version": "1",
         "confidence": 0.6,
+        "rule": "",
+        "needs_review": True,
     }
     assert phone in facts

@@ -66,3 +66,18 @@ def test_a_failure_raises_a_finding_only_where_the_link_health_does_not(
 ) -> None:
     result = FetchResult(LINK, status, CHECKED, error=error)
     assert page_outcome(result) == FetchFailure(LINK, f"{status.value}: {error}", finding=finding)
+
+
+def test_a_page_whose_extraction_raises_is_a_failure_that_stales_its_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fault injection: no page is known to break the extractors any more (deep pages were the
+    # last, see tests/scrapers/extract/test_deep_pages.py); the guard must hold for the next.
+    def broken(*args: object, **kwargs: object) -> PageExtraction:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("scrapers.sync.school_facts.extract_page", broken)
+    outcome = page_outcome(_fetched(LINK, FINAL, "<html><body><p>x</p></body></html>"))
+    assert outcome == FetchFailure(
+        LINK, "page not read: RecursionError: maximum recursion depth exceeded", finding=True
+    )

@@ -1,0 +1,163 @@
+"""Scoring extraction on the development set that looks like the web (issue 12, item 6).
+
+The set is ``tests/scrapers/extract/devset/``: 45 partner pages written by the team on the model
+of real incoming-student pages (French, English, Italian; menus, cookie banners, news and agenda
+teasers, breadcrumbs, related links, footers; pages without ``<main>``; headings as bold
+paragraphs; ``<td><b>`` header rows; rounds; obfuscated addresses; false friends; pages with no
+facts), and ``labels.json``, which lists every fact a careful reader finds, typed:
+
+- ``["deadline", kind, semester, date]``: kind ``application``/``nomination``, semester
+  ``autumn``/``spring``/``year``/``null``, date ISO (``--MM-DD`` without a year);
+- ``["language_requirement", language, level]``: level a CEFR level or ``"TEST score"``;
+- ``["credits", per, min, max, typical]``; ``["duration", option, …]``; ``["email", address]``.
+
+A fact counts as found when the extraction holds a fact with the same identity (the values
+above; provenance and confidence are not compared). Every third page (fixed, ``held_out`` in the
+labels) is only ever scored, never used to tune the extractors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapers.extract.facts import ExtractedFact
+from scrapers.extract.pipeline import extract_page
+from service.catalogue.fields import FactField
+
+DEVSET = Path(__file__).resolve().parents[1] / "tests/scrapers/extract/devset/labels.json"
+MEASURED = (
+    FactField.DEADLINE,
+    FactField.LANGUAGE_REQUIREMENT,
+    FactField.CREDITS,
+    FactField.DURATION,
+    FactField.EMAIL,
+)
+FETCHED_AT = datetime(2026, 12, 1, tzinfo=UTC)
+
+#: A fact reduced to what the labels state: its field, then its typed values.
+Identity = tuple[object, ...]
+
+
+@dataclass
+class Tally:
+    """Counts for one fact type."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else 1.0
+
+
+@dataclass
+class DevsetScore:
+    """Tallies per fact type, the mismatches per page, and the facts of fact-less pages."""
+
+    tallies: dict[FactField, Tally] = field(
+        default_factory=lambda: {fact_field: Tally() for fact_field in MEASURED}
+    )
+    misses: list[tuple[str, str, Identity]] = field(default_factory=list)
+    facts_on_empty_pages: int = 0
+    pages: int = 0
+
+
+def identity_of(fact: ExtractedFact) -> Identity | None:
+    """The fact as the labels write it (``None`` for a field that is not measured)."""
+    value = fact.value
+    if fact.field is FactField.DEADLINE:
+        return ("deadline", value["kind"], value["semester"], value["date"])
+    if fact.field is FactField.LANGUAGE_REQUIREMENT:
+        level = value["level"] or f"{value['test']} {value['score']}"
+        return ("language_requirement", value["language"], level)
+    if fact.field is FactField.CREDITS:
+        return ("credits", value["per"], value["min"], value["max"], value["typical"])
+    if fact.field is FactField.DURATION:
+        options = value["options"]
+        return ("duration", *(options if isinstance(options, list) else [str(options)]))
+    if fact.field is FactField.EMAIL:
+        return ("email", value["email"])
+    return None
+
+
+def identities(facts: Iterable[ExtractedFact]) -> set[Identity]:
+    """The measured facts of an extraction, as identities."""
+    return {found for fact in facts if (found := identity_of(fact)) is not None}
+
+
+def score_devset(
+    labels: Path = DEVSET,
+    *,
+    held_out: bool | None = None,
+    prepare: Callable[[str], str] | None = None,
+) -> DevsetScore:
+    """Extract every page of the set (or of one part) and compare with its labels.
+
+    ``prepare`` rewrites each page's HTML before extraction (another main-content extractor,
+    ``bench.main_content``).
+    """
+    data = json.loads(labels.read_text(encoding="utf-8"))
+    score = DevsetScore()
+    for page in data["pages"]:
+        if held_out is not None and bool(page["held_out"]) != held_out:
+            continue
+        html = (labels.parent / page["file"]).read_text(encoding="utf-8")
+        if prepare is not None:
+            html = prepare(html)
+        found = identities(extract_page(html, page["url"], FETCHED_AT).facts)
+        expected = {tuple(fact) for fact in page["facts"]}
+        score.pages += 1
+        if not expected:
+            score.facts_on_empty_pages += len(found)
+        for fact_field in MEASURED:
+            mine = {item for item in found if item[0] == fact_field.value}
+            theirs = {item for item in expected if item[0] == fact_field.value}
+            tally = score.tallies[fact_field]
+            tally.true_positives += len(mine & theirs)
+            tally.false_positives += len(mine - theirs)
+            tally.false_negatives += len(theirs - mine)
+            score.misses += [
+                (page["file"], "unexpected", item) for item in sorted(mine - theirs, key=str)
+            ]
+            score.misses += [
+                (page["file"], "missed", item) for item in sorted(theirs - mine, key=str)
+            ]
+    return score
+
+
+def format_devset(score: DevsetScore, *, worst: int = 15) -> str:
+    """Precision and recall per fact type, then the pages with the most mismatches."""
+    lines = [f"{'fact type':<22} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}"]
+    total = Tally()
+    for fact_field, tally in score.tallies.items():
+        total.true_positives += tally.true_positives
+        total.false_positives += tally.false_positives
+        total.false_negatives += tally.false_negatives
+        lines.append(_row(fact_field.value, tally))
+    lines.append(_row("all", total))
+    lines.append(f"facts found on the pages labelled with none: {score.facts_on_empty_pages}")
+    by_page = Counter(page for page, _, _ in score.misses)
+    lines.append(f"confusion list (worst {worst} pages, then their mismatches):")
+    for page, count in by_page.most_common(worst):
+        lines.append(f"  {page} ({count})")
+        lines += [f"    {kind}: {item[1:]}" for where, kind, item in score.misses if where == page]
+    return "\n".join(lines)
+
+
+def _row(name: str, tally: Tally) -> str:
+    return (
+        f"{name:<22} {tally.true_positives:>4} {tally.false_positives:>4} "
+        f"{tally.false_negatives:>4} {tally.precision:>10.2f} {tally.recall:>8.2f}"
+    )

@@ -1,0 +1,55 @@
+"""The page reduced to its main content with its structure: ``remove_noise``, then furniture.
+
+``dom.remove_noise`` takes out scripts, cookie banners and menus. Measured on the development set
+(``tests/scrapers/extract/devset``, ``bench.devset``), what still misled the extractors was the
+rest of a CMS page's furniture: news and agenda teasers that carry their own dates next to the
+words "applications" or "candidatures", related-links boxes ("Housing - apply by 1 June"), menus
+built as bare link lists with no ``<nav>``, site headers, and forms whose checkbox rows read like
+language levels. Those are removed here; headings, lists and tables are left untouched, so the
+block reader still sees the structure. Decision 0044 says why this reducer and not trafilatura.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from scrapers.extract.dom import class_tokens
+
+#: Class or id tokens of boxes that are not the page's content: news, agenda, events teasers,
+#: related and useful links, sidebars of a CMS layout, top bars.
+_FURNITURE_TOKEN = re.compile(
+    r"^(?:[\w]+[-_])*(?:news|actus?|actualites?|actualities|agenda|events?|evenements?|teasers?"
+    r"|notizie|eventi|related(?:-links)?|liens(?:-associes)?|links?|link-utili|useful-links"
+    r"|sidebar|sidebar-first|sidebar-second|widgets?|top-bar|topbar|site-header)"
+    r"(?:[-_]+[\w-]*)?$",
+    re.IGNORECASE,
+)
+#: Containers never removed, whatever their classes say ("page-news" on a news article's body).
+_NEVER = {"html", "body", "main", "article", "td", "th", "tr", "table", "tbody"}
+
+
+def is_furniture(tag: Tag) -> bool:
+    """Whether ``tag`` is page furniture: a form, the site header, a teaser or link box."""
+    if tag.name == "form":
+        return True
+    if tag.name == "header":
+        # The site's header; an article's own header holds its title, which is context.
+        return tag.find_parent(("main", "article")) is None
+    if tag.name in _NEVER or tag.get("role") == "main":
+        return False
+    identity = [str(tag.get("id", "")), *class_tokens(tag)]
+    return any(_FURNITURE_TOKEN.match(token) for token in identity if token)
+
+
+def reduce_to_content(soup: BeautifulSoup) -> None:
+    """Remove teasers, link boxes, bare menus, site headers and forms from ``soup`` in place.
+
+    The pipeline passes :func:`is_furniture` to ``remove_noise`` instead, to walk the tree once.
+    """
+    # Collect first, then remove: decomposing while iterating skips siblings.
+    furniture = [tag for tag in soup.find_all(True) if is_furniture(tag)]
+    for tag in furniture:
+        if not tag.decomposed:
+            tag.decompose()

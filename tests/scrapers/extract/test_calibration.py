@@ -1,0 +1,40 @@
+"""Each rule's confidence is its measured precision on the development part, never a guess."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bench.calibrate import measure_rules
+from scrapers.extract.calibration import MEASURED, confidence_of
+from scrapers.extract.pipeline import extract_page
+from service.catalogue.fields import FactField
+
+
+def test_the_table_of_measured_rules_is_the_measurement_of_today() -> None:
+    # When this fails, run ``python -m bench.calibrate`` and paste its table.
+    assert measure_rules() == MEASURED
+
+
+def test_a_rule_seen_a_few_times_cannot_claim_certainty() -> None:
+    assert confidence_of(2, 2) == 0.75
+    assert confidence_of(19, 19) == 0.95
+    assert confidence_of(0, 3) == 0.2
+
+
+def test_a_bare_deadline_word_is_served_with_its_confidence_and_flagged_for_review() -> None:
+    html = "<html><body><main><p><strong>Deadline:</strong> March 31</p></main></body></html>"
+    extraction = extract_page(html, "https://www.example.edu/in", datetime(2026, 12, 1, tzinfo=UTC))
+    (fact,) = extraction.of(FactField.DEADLINE)
+    assert (fact.key, fact.rule, fact.confidence, fact.needs_review) == (
+        "application/any",
+        "bare",
+        0.75,
+        True,
+    )
+
+
+def test_a_kind_in_the_dates_own_clause_is_not_flagged() -> None:
+    html = "<html><body><main><p>Application deadline: 15 April 2027.</p></main></body></html>"
+    extraction = extract_page(html, "https://www.example.edu/in", datetime(2026, 12, 1, tzinfo=UTC))
+    (fact,) = extraction.of(FactField.DEADLINE)
+    assert (fact.rule, fact.confidence, fact.needs_review) == ("clause", 0.95, False)
