@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import String, func, literal, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import FaqRevision, Link, SyncRun, SyncRunStatus, UrlHealth
+from service.db.models import FaqRevision, Link, SchoolFact, SyncRun, SyncRunStatus, UrlHealth
 from service.observability.snapshot import last_scheduled_successes
 
 #: The health label of a current link whose URL was never checked.
@@ -38,6 +38,15 @@ async def count_sync_runs_by_status(session: AsyncSession) -> dict[str, int]:
     """Every recorded sync run, by status."""
     rows = await session.execute(select(SyncRun.status, func.count()).group_by(SyncRun.status))
     return {SyncRunStatus(status).value: count for status, count in rows}
+
+
+async def count_school_facts_by_freshness(session: AsyncSession) -> dict[str, int]:
+    """Current scraped values by freshness; both labels are present, at zero when empty."""
+    rows = await session.execute(select(SchoolFact.stale, func.count()).group_by(SchoolFact.stale))
+    counts = {"fresh": 0, "stale": 0}
+    for stale, count in rows:
+        counts["stale" if stale else "fresh"] += count
+    return counts
 
 
 async def last_successful_runs(session: AsyncSession) -> dict[str, datetime]:

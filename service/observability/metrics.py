@@ -131,6 +131,14 @@ class SnapshotCollector(Collector):
         )
         yield _counts(
             GaugeMetricFamily(
+                "mobility_school_facts",
+                "Current scraped values by freshness (fresh, stale).",
+                labels=["freshness"],
+            ),
+            snapshot.school_facts_by_freshness,
+        )
+        yield _counts(
+            GaugeMetricFamily(
                 "mobility_job_requests", "Queued job requests by status.", labels=["status"]
             ),
             snapshot.job_requests_by_status,

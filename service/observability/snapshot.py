@@ -30,6 +30,9 @@ class MetricsSnapshot:
 
     links_by_health: Mapping[str, int] = field(default_factory=dict)
     sync_runs_by_status: Mapping[str, int] = field(default_factory=dict)
+    #: Current scraped values by freshness: ``fresh``, or ``stale`` (the last sync could not
+    #: confirm them).
+    school_facts_by_freshness: Mapping[str, int] = field(default_factory=dict)
     job_requests_by_status: Mapping[str, int] = field(default_factory=dict)
     webhook_deliveries_by_status: Mapping[str, int] = field(default_factory=dict)
     #: Last successful run per job ("sync", "import_faq").
@@ -67,6 +70,7 @@ class SnapshotQueries:
 
     links_by_health: CountQuery | None = None
     sync_runs_by_status: CountQuery | None = None
+    school_facts_by_freshness: CountQuery | None = None
     last_success_at: TimesQuery = last_scheduled_successes
 
 
@@ -79,6 +83,11 @@ async def read_metrics_snapshot(
         links_by_health=await queries.links_by_health(session) if queries.links_by_health else {},
         sync_runs_by_status=(
             await queries.sync_runs_by_status(session) if queries.sync_runs_by_status else {}
+        ),
+        school_facts_by_freshness=(
+            await queries.school_facts_by_freshness(session)
+            if queries.school_facts_by_freshness
+            else {}
         ),
         job_requests_by_status=await count_job_requests_by_status(session),
         webhook_deliveries_by_status=await count_webhook_deliveries_by_status(session),

@@ -1,8 +1,8 @@
 """``GET /metrics``: the application's metrics, with the figures read from its database.
 
 The GraphQL figures are counted in process by the endpoint; the rest (link health, sync runs,
-queued requests, webhooks, the last successful sync and import, the scheduler's next runs) is
-read from the database at each scrape, since the scheduler runs in another process.
+stale values, queued requests, webhooks, the last successful sync and import, the scheduler's
+next runs) is read from the database at each scrape, since the scheduler runs in another process.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from service.catalogue.health_figures import (
     count_links_by_health,
+    count_school_facts_by_freshness,
     count_sync_runs_by_status,
     last_successful_runs,
 )
@@ -24,6 +25,7 @@ from service.web.runtime import runtime_of
 SNAPSHOT_QUERIES = SnapshotQueries(
     links_by_health=count_links_by_health,
     sync_runs_by_status=count_sync_runs_by_status,
+    school_facts_by_freshness=count_school_facts_by_freshness,
     last_success_at=last_successful_runs,
 )
 

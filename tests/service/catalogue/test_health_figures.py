@@ -8,12 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.health_figures import (
     count_links_by_health,
+    count_school_facts_by_freshness,
     count_sync_runs_by_status,
     last_successful_runs,
 )
 from service.db.models import FaqRevision, LinkStatus, RunStatus, SyncRun, SyncRunStatus, UrlHealth
 from service.operations.scheduler_state import record_run_finished
-from tests.factories import make_link, make_school
+from tests.factories import make_link, make_school, make_school_fact
 
 T0 = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 
@@ -40,6 +41,21 @@ async def test_sync_runs_are_counted_by_status(session: AsyncSession) -> None:
         session.add(SyncRun(status=status, started_at=T0))
     await session.flush()
     assert await count_sync_runs_by_status(session) == {"OK": 2, "FAILED": 1}
+
+
+async def test_scraped_values_are_counted_by_freshness(session: AsyncSession) -> None:
+    assert await count_school_facts_by_freshness(session) == {"fresh": 0, "stale": 0}
+    school = await make_school(session)
+    for key, stale in (("a", False), ("b", True), ("c", True)):
+        await make_school_fact(
+            session,
+            school=school,
+            field="deadline",
+            key=key,
+            value={"date": "2026-03-01"},
+            stale=stale,
+        )
+    assert await count_school_facts_by_freshness(session) == {"fresh": 1, "stale": 2}
 
 
 async def test_the_last_success_is_the_latest_of_the_runs_and_the_schedulers_record(

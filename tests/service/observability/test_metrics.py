@@ -118,8 +118,13 @@ async def test_database_figures_are_read_at_scrape_time(session: AsyncSession) -
     async def sync_runs_by_status(_session: AsyncSession) -> dict[str, int]:
         return {"succeeded": 5, "failed": 1}
 
+    async def school_facts_by_freshness(_session: AsyncSession) -> dict[str, int]:
+        return {"fresh": 30, "stale": 4}
+
     queries = SnapshotQueries(
-        links_by_health=links_by_health, sync_runs_by_status=sync_runs_by_status
+        links_by_health=links_by_health,
+        sync_runs_by_status=sync_runs_by_status,
+        school_facts_by_freshness=school_facts_by_freshness,
     )
     snapshot = await read_metrics_snapshot(session, queries)
     metrics = Metrics(process_metrics=False)
@@ -129,6 +134,7 @@ async def test_database_figures_are_read_at_scrape_time(session: AsyncSession) -
     assert _value(text, "mobility_links", health="ok") == 41
     assert _value(text, "mobility_links", health="dead") == 2
     assert _value(text, "mobility_sync_runs_total", status="failed") == 1
+    assert _value(text, "mobility_school_facts", freshness="stale") == 4
     assert _value(text, "mobility_job_requests", status="queued") == 1
     assert _value(text, "mobility_job_requests", status="running") == 1
     assert _value(text, "mobility_webhook_deliveries", status="pending") == 1
