@@ -138,7 +138,10 @@ def test_migrations_run_once_before_the_api_and_the_scheduler() -> None:
 def test_only_the_proxy_publishes_ports_and_the_api_is_on_the_internal_network_only() -> None:
     services = _services()
     published = [name for name, service in services.items() if "ports" in service]
-    assert published == ["proxy"]
+    assert published == ["proxy", "grafana"]
+    # The monitoring profile's Grafana listens on the host's loopback only.
+    assert services["grafana"]["profiles"] == ["monitoring"]
+    assert all(port.startswith("127.0.0.1:") for port in services["grafana"]["ports"])
     assert _compose()["networks"]["internal"] == {"internal": True}
     assert services["api"]["networks"] == ["internal"]
     assert services["db"]["networks"] == ["internal"]
@@ -192,6 +195,19 @@ def test_the_scheduler_stops_gracefully_and_reaches_out_through_its_own_network(
     assert scheduler["stop_signal"] == "SIGTERM"
     assert scheduler["stop_grace_period"] == "2m"
     assert set(scheduler["networks"]) == {"internal", "egress"}
+
+
+def test_the_monitoring_profile_mounts_the_shipped_rules_and_dashboard() -> None:
+    services = _services()
+    prometheus, grafana = services["prometheus"], services["grafana"]
+    for mount in [*prometheus["volumes"], *grafana["volumes"]]:
+        source = mount.split(":")[0]
+        if source.startswith("./"):
+            assert (ROOT / source).exists(), mount
+    assert set(prometheus["networks"]) == {"internal", "monitoring"}
+    assert "internal" not in grafana["networks"]
+    assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD__FILE"].startswith("/run/secrets/")
+    assert grafana["environment"]["GF_AUTH_ANONYMOUS_ENABLED"] == "false"
 
 
 def test_the_image_installs_the_package_regularly_and_checks_its_health() -> None:
