@@ -30,7 +30,13 @@ from service.errors import UserError
 
 EXIT_PARTIAL = 4
 EXIT_FAILED = 6
-_EXIT_CODES = {SyncRunStatus.OK: 0, SyncRunStatus.PARTIAL: EXIT_PARTIAL}
+#: The run lost its lock and stopped before its next school (recorded ABORTED).
+EXIT_ABORTED = 7
+_EXIT_CODES = {
+    SyncRunStatus.OK: 0,
+    SyncRunStatus.PARTIAL: EXIT_PARTIAL,
+    SyncRunStatus.ABORTED: EXIT_ABORTED,
+}
 
 
 class _Bar(Protocol):
@@ -119,7 +125,9 @@ def sync_command(state: CliState, schools: tuple[str, ...], dry_run: bool, refet
     extracts every page fetched in full and reconciles each school's facts, one transaction per
     school.
 
-    Exit status: 0 all links checked, 4 partial, 5 a run is already in progress, 6 failed.
+    Exit status: 0 all links checked, 4 partial, 5 a run is already in progress, 6 failed,
+    7 aborted: the run lost its lock (its PostgreSQL connection or its SQLite lease) and
+    stopped before its next school, recorded ABORTED with the reason.
     """
     settings = state.settings
     policy = FetchPolicy.from_settings(settings)

@@ -73,6 +73,8 @@ class SyncRunStatus(enum.StrEnum):
     PARTIAL = "PARTIAL"
     #: Nothing could be recorded, or the run was interrupted.
     FAILED = "FAILED"
+    #: The run lost its lock (connection or lease) and stopped before its next school.
+    ABORTED = "ABORTED"
 
 
 def _enum(enum_class: type[enum.StrEnum], name: str) -> SAEnum:
