@@ -155,6 +155,16 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
     )
+    faq_max_items: int = Field(
+        default=5_000,
+        ge=1,
+        description="Most list items a FAQ page may hold (the real page has ~40); more is refused.",
+    )
+    faq_max_schools: int = Field(
+        default=2_000,
+        ge=1,
+        description="Most partner schools a FAQ page may name; more is refused, nothing imported.",
+    )
 
     # Fetching partner websites (scrapers/fetch): politeness and safety limits.
     fetch_contact_url: str | None = Field(

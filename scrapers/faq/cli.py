@@ -62,7 +62,14 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
             async with create_sessionmaker(engine)() as session:
                 if document.is_seed and await has_revisions(session):
                     return None
-                report = await import_faq(session, document, force=force, dry_run=dry_run)
+                report = await import_faq(
+                    session,
+                    document,
+                    force=force,
+                    dry_run=dry_run,
+                    max_items=settings.faq_max_items,
+                    max_schools=settings.faq_max_schools,
+                )
                 if dry_run:
                     await session.rollback()
                 else:

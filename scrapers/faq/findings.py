@@ -22,6 +22,7 @@ SEVERITIES: dict[str, FindingSeverity] = {
     "unknown_country": FindingSeverity.WARNING,
     "country_conflict": FindingSeverity.WARNING,
     "name_corrected": FindingSeverity.WARNING,
+    "control_characters": FindingSeverity.WARNING,
     "similar_names": FindingSeverity.INFO,
     "parent_conflict": FindingSeverity.WARNING,
     "campus_city": FindingSeverity.INFO,
