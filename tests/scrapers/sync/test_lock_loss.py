@@ -7,7 +7,6 @@ import os
 import random
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from tests.scrapers.conftest import LOOPBACK_POLICY
 from tests.scrapers.faults import healthy_html
 from tests.scrapers.fixture_server import FixtureServer
 from tests.scrapers.sync.conftest import RecordingHandler, seed, sync_settings
-from tests.scrapers.sync.test_lock import HOLD_AND_WAIT
+from tests.scrapers.sync.test_lock import start_holder
 
 pytestmark = pytest.mark.reliability
 
@@ -152,19 +151,7 @@ async def test_a_run_whose_lease_is_taken_over_is_aborted(
 
 
 async def test_a_killed_holder_on_this_host_frees_the_lease_at_once(lite: TestDatabase) -> None:
-    url = lite.settings.database.render_as_string(hide_password=False)
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        HOLD_AND_WAIT,
-        "600",
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(Path.cwd()),
-            "DATABASE_URL": url,
-        },
-        stdout=asyncio.subprocess.PIPE,
-    )
+    child = await start_holder(lite, 600)
     assert child.stdout is not None
     assert await asyncio.wait_for(child.stdout.readline(), 60) == b"held\n"
     child.send_signal(signal.SIGKILL)
