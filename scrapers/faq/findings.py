@@ -23,6 +23,8 @@ SEVERITIES: dict[str, FindingSeverity] = {
     "country_conflict": FindingSeverity.WARNING,
     "name_corrected": FindingSeverity.WARNING,
     "control_characters": FindingSeverity.WARNING,
+    "school_replaced": FindingSeverity.WARNING,
+    "school_retired": FindingSeverity.INFO,
     "similar_names": FindingSeverity.INFO,
     "parent_conflict": FindingSeverity.WARNING,
     "campus_city": FindingSeverity.INFO,

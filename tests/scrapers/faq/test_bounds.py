@@ -112,3 +112,24 @@ async def test_a_page_within_the_caps_is_imported(session: AsyncSession) -> None
     await session.commit()
     assert report.counts.partners_by_country == {"FR": 60}
     assert len(await _current_schools(session)) == 60
+
+
+async def test_a_renamed_school_is_retired_with_a_finding_naming_its_replacement(
+    session: AsyncSession,
+) -> None:
+    seed = read_seed().text
+    await import_faq(session, seed, source_label="seed")
+    await session.commit()
+
+    renamed = seed.replace("Aalto University", "Aalto Yliopisto", 1)
+    report = await import_faq(session, renamed, source_label="renamed.md")
+    await session.commit()
+
+    (finding,) = [f for f in report.findings if f.kind == "school_replaced"]
+    assert finding.message.startswith(
+        "'Aalto University' (aalto-university) retired, replaced by 'Aalto Yliopisto' "
+        "(aalto-yliopisto): same website "
+    )
+    assert finding.detail["retired"] == "aalto-university"
+    assert finding.detail["replaced_by"] == "aalto-yliopisto"
+    assert [f.kind for f in report.findings if f.kind == "school_retired"] == []
