@@ -199,14 +199,7 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
         str,
     )
     # Said before the findings are planned, so that they are stored with the rest.
-    catalogue.findings.extend(
-        replacement_findings(
-            [change.key for change in plan.schools.retired],
-            plan.schools.added,
-            snapshot.schools,
-            catalogue.schools,
-        )
-    )
+    catalogue.findings.extend(replacement_findings(snapshot.schools, catalogue.schools))
     plan.programmes = diff_table(
         {key: {"name": p.name, "url": p.url} for key, p in catalogue.programmes.items()},
         snapshot.programmes,

@@ -2,14 +2,14 @@
 
 A school's identity is its slug, made from its name. When the page renames a school (or a stray
 character changes its name) the import retires the old row and adds a new one. Each retired
-partner gets a finding: ``school_replaced`` naming the added school that took its place (same
-website, or a nearly identical name), else ``school_retired`` saying that no school replaced it
-(decision 0035).
+partner gets a finding, on every import while it stays off the page: ``school_replaced`` naming
+the school on the page that took its place (same website, or a nearly identical name), else
+``school_retired`` saying that no school replaced it (decision 0035).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from rapidfuzz import fuzz
 
@@ -34,20 +34,22 @@ def _successor(row: Row, added: Mapping[str, SchoolSpec]) -> tuple[str, str] | N
 
 
 def replacement_findings(
-    retired: Sequence[str],
-    added: Sequence[str],
-    existing: Mapping[str, Row],
-    desired: Mapping[str, SchoolSpec],
+    existing: Mapping[str, Row], desired: Mapping[str, SchoolSpec]
 ) -> list[FindingSpec]:
-    """One finding per partner school the plan retires (``retired`` and ``added`` are slugs)."""
-    newcomers = {slug: desired[slug] for slug in added if desired[slug].is_partner}
+    """One finding per partner school in the database that the page no longer lists (retired now
+    or by an earlier import; not one an admin retired). Observed again on every import, so that
+    importing the same page twice changes nothing."""
+    listed = {slug: school for slug, school in desired.items() if school.is_partner}
+    retired = [
+        key
+        for key, row in existing.items()
+        if key not in desired and row.values.get("is_partner") and not row.held
+    ]
     findings: list[FindingSpec] = []
     for key in retired:
         row = existing[key]
-        if not row.values.get("is_partner"):
-            continue
         name = row.values.get("name")
-        successor = _successor(row, newcomers)
+        successor = _successor(row, listed)
         if successor is None:
             findings.append(
                 FindingSpec(
@@ -63,7 +65,7 @@ def replacement_findings(
         findings.append(
             FindingSpec(
                 kind="school_replaced",
-                message=f"{name!r} ({key}) retired, replaced by {newcomers[slug].name!r} "
+                message=f"{name!r} ({key}) retired, replaced by {listed[slug].name!r} "
                 f"({slug}): {reason}",
                 subject=f"{key}>{slug}",
                 detail={"retired": key, "replaced_by": slug, "reason": reason},
