@@ -179,6 +179,16 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
     )
+    faq_max_items: int = Field(
+        default=5_000,
+        ge=1,
+        description="Most list items a FAQ page may hold (the real page has ~40); more is refused.",
+    )
+    faq_max_schools: int = Field(
+        default=2_000,
+        ge=1,
+        description="Most partner schools a FAQ page may name; more is refused, nothing imported.",
+    )
 
     # Fetching partner websites (scrapers/fetch): politeness and safety limits.
     fetch_contact_url: str | None = Field(
@@ -226,10 +236,18 @@ class Settings(BaseSettings):
         default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
     )
     sync_lease_ttl: float = Field(
-        default=300.0,
+        default=15.0,
         ge=1,
         le=86_400,
-        description="SQLite: seconds after which the lease of a killed sync run expires.",
+        description="SQLite: seconds after which the lease of a killed sync run expires (it is "
+        "renewed every third of it; a killed holder on the same host is noticed at once).",
+    )
+    sync_lock_check_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="PostgreSQL: seconds between two probes of the sync's lock connection "
+        "(it is also probed before every school transaction).",
     )
 
     # The HTTP server and the GraphQL API (service.web, service.graphql).

@@ -11,7 +11,16 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+#: C0 controls but tab, line feed, form feed and carriage return; DEL and the C1 controls; U+FFFD.
+#: (A regex: str.translate with a table is ten times slower on a 20 kB page.)
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def sanitize_text(text: str) -> tuple[str, int]:
+    """``text`` without the characters we never store (PostgreSQL refuses NUL; a U+FFFD or a
+    control character in a name makes a new identity), and how many were removed."""
+    return _UNSTORABLE.subn("", text)
 
 
 def collapse_spaces(text: str) -> str:

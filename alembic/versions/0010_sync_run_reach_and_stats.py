@@ -1,7 +1,7 @@
 """sync_run: DEGRADED runs, the links reached, and the fetcher's statistics of each run
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01
 
 A run is judged on the links it *reached*, not only on those it judged (decision 0053): the new
@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BEFORE = ("RUNNING", "OK", "PARTIAL", "FAILED")
-_AFTER = ("RUNNING", "OK", "PARTIAL", "DEGRADED", "FAILED")
+_BEFORE = ("RUNNING", "OK", "PARTIAL", "FAILED", "ABORTED")
+_AFTER = ("RUNNING", "OK", "PARTIAL", "DEGRADED", "FAILED", "ABORTED")
 
 
 def _status(values: Sequence[str]) -> sa.Enum:

@@ -35,14 +35,20 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
     SOURCE, the seed page shipped with the package is imported into an empty catalogue (and
     nothing happens once a page has been imported). Importing the same page again changes
     nothing; a page that lost most partners or every count is refused unless --force.
-    Exit status: 0 imported (or nothing to do), 2 unusable source, 3 database unreachable or
-    not migrated, 4 URL unreachable, 5 source regression refused.
+    A URL is fetched like the sync's pages: only public addresses, at every redirect.
+    Exit status: 0 imported (or nothing to do), 2 unusable source (nested too deep, too large,
+    a URL leading to a non-public address), 3 database unreachable or not migrated, 4 URL
+    unreachable, 5 source regression refused.
     """
     settings = state.settings
 
     async def main() -> ImportReport | None:
         document = await read_source(
-            source, max_bytes=settings.faq_max_bytes, time_limit=settings.faq_fetch_timeout
+            source,
+            max_bytes=settings.faq_max_bytes,
+            time_limit=settings.faq_fetch_timeout,
+            allowed_networks=settings.fetch_allowed_networks,
+            contact_url=settings.fetch_contact_url,
         )
         engine = create_engine(settings)
         try:
@@ -56,7 +62,14 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
             async with create_sessionmaker(engine)() as session:
                 if document.is_seed and await has_revisions(session):
                     return None
-                report = await import_faq(session, document, force=force, dry_run=dry_run)
+                report = await import_faq(
+                    session,
+                    document,
+                    force=force,
+                    dry_run=dry_run,
+                    max_items=settings.faq_max_items,
+                    max_schools=settings.faq_max_schools,
+                )
                 if dry_run:
                     await session.rollback()
                 else:

@@ -2,7 +2,7 @@
 
 | status | meaning |
 |---|---|
-| 2 | the source is unusable: missing file, not UTF-8, too large, not a FAQ page |
+| 2 | unusable source: no file, not UTF-8, too large or deep, not a FAQ page, non-public URL |
 | 3 | the database is unreachable or not migrated |
 | 4 | the source URL could not be fetched (network, timeout, HTTP error) |
 | 5 | the page is a source regression and was refused (``--force`` imports it anyway) |

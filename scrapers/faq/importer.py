@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.apply import apply_plan
+from scrapers.faq.errors import SourceError
 from scrapers.faq.interpret import interpret_page
 from scrapers.faq.plan import Plan, detect_regression, plan_findings, plan_import
 from scrapers.faq.report import ImportReport, PageCounts
@@ -29,6 +30,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _check_cap(label: str, count: int, cap: int | None, what: str, setting: str) -> None:
+    if cap is not None and count > cap:
+        raise SourceError(
+            f"{label} has {count:,} {what}, more than {setting} ({cap:,}): "
+            "refused, nothing imported"
+        )
+
+
 async def import_faq(
     session: AsyncSession,
     source: str | SourceDocument,
@@ -37,12 +46,15 @@ async def import_faq(
     force: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    max_items: int | None = None,
+    max_schools: int | None = None,
 ) -> ImportReport:
     """Import ``source`` (page text, or a document from :func:`~scrapers.faq.source.read_source`).
 
     A page that lost most of what the catalogue holds is a source regression: unless ``force``,
     only its finding is written and the report says ``refused``. With ``dry_run`` nothing is
-    written. Never commits.
+    written. A page with more than ``max_items`` list items or ``max_schools`` partner schools
+    is a :class:`SourceError` raised before anything is written. Never commits.
     """
     document = (
         source
@@ -52,8 +64,11 @@ async def import_faq(
     label = source_label or document.label
     digest = content_hash(document.text)
     page = parse_page(document.text, label)
+    _check_cap(label, len(page.items), max_items, "list items", "FAQ_MAX_ITEMS")
     snapshot = await load_snapshot(session, digest)
     catalogue = interpret_page(page, known_parents=snapshot.parent_names)
+    partners = len(catalogue.partner_slugs)
+    _check_cap(label, partners, max_schools, "partner schools", "FAQ_MAX_SCHOOLS")
     regression = detect_regression(catalogue, snapshot, digest, forced=force)
     refused = regression is not None and not force
     if refused:

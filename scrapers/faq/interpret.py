@@ -22,6 +22,7 @@ from scrapers.faq.names import resolve_names
 from scrapers.faq.page import ParsedPage
 from scrapers.faq.programmes import Node, ProgrammeGroups
 from scrapers.faq.rules import parse_rules
+from scrapers.faq.sanitize import sanitize_items
 from scrapers.faq.schools import SchoolBook, school_slug
 from service.db.models import OfferKind
 from service.text import fold, slugify
@@ -60,7 +61,8 @@ class _Interpreter:
             )
         reader = MentionReader(self.findings, self.resolver, self.folded_parents)
         reader.read_notes(self.page.notes)
-        mentions = [mention for item in self.page.items if (mention := reader.read(item))]
+        items = sanitize_items(self.page.items, self.findings)
+        mentions = [mention for item in items if (mention := reader.read(item))]
         self.register_schools(mentions)
         self.read_programmes(mentions)
         for mention in mentions:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from scrapers.faq.catalogue import Catalogue, OfferKey
 from scrapers.faq.findings import FindingSpec, LinkKey
+from scrapers.faq.replacements import replacement_findings
 from scrapers.faq.snapshot import Row, Snapshot, json_value
 from service.db.models import FindingSeverity
 
@@ -201,6 +202,8 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
         snapshot.schools,
         str,
     )
+    # Said before the findings are planned, so that they are stored with the rest.
+    catalogue.findings.extend(replacement_findings(snapshot.schools, catalogue.schools))
     plan.programmes = diff_table(
         {key: {"name": p.name, "url": p.url} for key, p in catalogue.programmes.items()},
         snapshot.programmes,

@@ -7,14 +7,15 @@ names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import httpx
-
 from scrapers.faq.errors import SourceError
 from scrapers.faq.fetch import fetch_url
+from scrapers.fetch import Resolver, resolve_with_system
+from service.addresses import IPNetwork
 
 SEED_LABEL = "seed:mobilite_dd.md"
 _BOM = b"\xef\xbb\xbf"
@@ -71,14 +72,25 @@ async def read_source(
     *,
     max_bytes: int,
     time_limit: float,
-    transport: httpx.AsyncBaseTransport | None = None,
+    allowed_networks: Sequence[IPNetwork] = (),
+    contact_url: str | None = None,
+    resolver: Resolver = resolve_with_system,
 ) -> SourceDocument:
-    """Read ``source``: None for the packaged seed, an http(s) URL, or a file path."""
+    """Read ``source``: None for the packaged seed, an http(s) URL, or a file path.
+
+    A URL goes through the guarded fetcher (:mod:`scrapers.faq.fetch`): only public addresses,
+    unless ``allowed_networks`` (the sync's ``FETCH_ALLOWED_NETWORKS``) lets others in.
+    """
     if source is None:
         return read_seed()
     if is_url(source):
         fetched = await fetch_url(
-            source, max_bytes=max_bytes, time_limit=time_limit, transport=transport
+            source,
+            max_bytes=max_bytes,
+            time_limit=time_limit,
+            allowed_networks=allowed_networks,
+            contact_url=contact_url,
+            resolver=resolver,
         )
         return SourceDocument(text=decode_text(fetched.body, source), label=source)
     if "://" in source:

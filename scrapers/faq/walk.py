@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
 from scrapers.faq.counts import looks_like_count
+from scrapers.faq.depth import check_depth
 from scrapers.faq.errors import SourceError
 from scrapers.faq.page import PageItem, PageNote, ParsedPage, RevisionMeta, Section
 from scrapers.faq.published import content_root, read_html_meta
@@ -280,9 +281,10 @@ class _Walker:
         )
 
 
-def walk_page(rendered: RenderedPage) -> ParsedPage:
-    """Walk the rendered page once, in document order."""
+def walk_page(rendered: RenderedPage, label: str = "<text>") -> ParsedPage:
+    """Walk the rendered page once, in document order; refuse a page nested too deep to walk."""
     soup = BeautifulSoup(rendered.html, "html.parser")
+    check_depth(soup, label)
     walker = _Walker(rendered.meta if rendered.meta is not None else read_html_meta(soup))
     # Rendered markdown is all content; a published page has its site around the content.
     walker.walk(soup if rendered.meta is not None else content_root(soup))
@@ -294,7 +296,7 @@ def walk_page(rendered: RenderedPage) -> ParsedPage:
 
 def parse_page(text: str, label: str = "<text>") -> ParsedPage:
     """Render and walk a page; refuse what is not a FAQ page."""
-    page = walk_page(render_page(text))
+    page = walk_page(render_page(text), label)
     if not page.recognized:
         raise SourceError(
             f'{label} is not a FAQ page: no "Pour qui ?", "Mobilités en commun" or '

@@ -7,9 +7,20 @@ these names, never httpx.
 from scrapers.fetch.fetcher import Fetcher
 from scrapers.fetch.policy import FetchPolicy
 from scrapers.fetch.resolve import MappingResolver, Resolver, resolve_with_system
-from scrapers.fetch.results import FetchedPage, FetchResult, Hop, Validators
+from scrapers.fetch.results import (
+    BodyOverCapError,
+    FetchedPage,
+    FetchError,
+    FetchResult,
+    Hop,
+    Validators,
+)
+from scrapers.fetch.verdict import Answer
 
 __all__ = [
+    "Answer",
+    "BodyOverCapError",
+    "FetchError",
     "FetchPolicy",
     "FetchResult",
     "FetchedPage",

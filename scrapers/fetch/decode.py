@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scrapers.fetch.charsets import codec_for_label, display_name
+from service.text import sanitize_text
 
 EncodingSource = Literal["bom", "header", "meta", "detected"]
 
@@ -28,9 +29,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
 )
 
-#: C0 controls but tab, line feed, form feed and carriage return; DEL and the C1 controls; U+FFFD.
-#: (A regex: str.translate with a table is ten times slower on a 20 kB page.)
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 _CHARSET_PARAM = re.compile(rb"""charset\s*=\s*["']?([^\s"';>]+)""", re.IGNORECASE)
 _COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.DOTALL)
@@ -77,11 +75,6 @@ def prescan_meta(body: bytes) -> str | None:
             if found:
                 return found.group(1).decode("ascii", "replace")
     return None
-
-
-def sanitize_text(text: str) -> tuple[str, int]:
-    """``text`` without the characters we never store, and how many were removed."""
-    return _UNSTORABLE.subn("", text)
 
 
 def _detect(body: bytes) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from scrapers.fetch.body import BodyTooLargeError, BodyUnreadableError, read_body
-from scrapers.fetch.results import FetchError, Hop
+from scrapers.fetch.results import BodyOverCapError, FetchError, Hop
 from scrapers.fetch.verdict import HTML_TYPES, Answer, media_type
 from service.db.models.health import LinkStatus
 
@@ -123,7 +123,7 @@ async def _read(response: httpx.Response, reading: Reading) -> tuple[Answer, htt
         return answer, None
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > reading.limit and not reading.truncate:
-        raise FetchError(
+        raise BodyOverCapError(
             LinkStatus.BROKEN,
             f"body of {int(declared):,} bytes is over the {reading.limit:,}-byte cap",
             http_status=status,
@@ -136,7 +136,7 @@ async def _read(response: httpx.Response, reading: Reading) -> tuple[Answer, htt
             truncate=reading.truncate,
         )
     except BodyTooLargeError:
-        raise FetchError(
+        raise BodyOverCapError(
             LinkStatus.BROKEN,
             f"body over the {reading.limit:,}-byte cap once decompressed",
             http_status=status,

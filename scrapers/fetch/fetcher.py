@@ -26,7 +26,6 @@ from types import TracebackType
 import certifi
 import httpx
 
-from scrapers.fetch.addresses import AddressGuard, AddressRefusedError
 from scrapers.fetch.body import ACCEPT_ENCODING
 from scrapers.fetch.exchange import Reading, RetryableError, Trip, exchange
 from scrapers.fetch.policy import ROBOTS_MAX_BYTES, FetchPolicy
@@ -39,6 +38,7 @@ from scrapers.fetch.stats import FetchStats
 from scrapers.fetch.targets import Target, UnsupportedUrlError, parse_target
 from scrapers.fetch.transport import PinnedTransport
 from scrapers.fetch.verdict import Answer, judge_answer
+from service.addresses import AddressGuard, AddressRefusedError
 from service.db.models.health import LinkStatus
 from service.db.types import utcnow
 
@@ -129,6 +129,20 @@ class Fetcher:
             response_ms=trip.response_ms,
             retries=trip.retries,
         )
+
+    async def fetch_named(self, url: str, *, accept: str, max_bytes: int) -> Answer:
+        """GET a page an operator named (the FAQ page), not a crawled one: the address guard at
+        every hop and the size and time caps apply, robots.txt does not (nobody crawls it), and
+        any content type is read. Raises :class:`FetchError` unless the answer is a 2xx."""
+        trip = Trip(self.policy.page_timeout)
+        trip.current = url
+        reading = Reading(accept=accept, limit=max_bytes, html_only=False, truncate=False)
+        answer = await self._follow(_start_url(url), trip, reading, None, check_robots=False)
+        if not 200 <= answer.status < 300:
+            raise FetchError(
+                LinkStatus.BROKEN, f"answered HTTP {answer.status}", http_status=answer.status
+            )
+        return answer
 
     async def _follow(
         self,

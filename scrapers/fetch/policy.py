@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scrapers.fetch.addresses import IPNetwork
 from service import __version__
+from service.addresses import IPNetwork
 from service.config import Settings
 from service.errors import ConfigError
 
@@ -35,6 +35,8 @@ class FetchPolicy:
     @property
     def user_agent(self) -> str:
         """Names the crawler and who runs it, as robots.txt authors and site admins expect."""
+        if not self.contact_url:  # an operator-named page (the FAQ) needs no crawler contact
+            return f"{PRODUCT_NAME}/{__version__}"
         return f"{PRODUCT_NAME}/{__version__} (+{self.contact_url})"
 
     @classmethod

@@ -1,7 +1,7 @@
 """Name resolution, checked once per host and run, and pinned for the connection.
 
 :class:`AddressBook` asks the resolver once per host per run, checks every address of the answer
-with the :class:`~scrapers.fetch.addresses.AddressGuard`, and remembers the verdict. The transport
+with the :class:`~service.addresses.AddressGuard`, and remembers the verdict. The transport
 (:mod:`scrapers.fetch.transport`) dials only addresses pinned here, so a second DNS answer (DNS
 rebinding) can never swap the validated address for another.
 
@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from ipaddress import ip_address
 from typing import Protocol
 
-from scrapers.fetch.addresses import AddressGuard, AddressRefusedError, IPAddress
 from scrapers.fetch.targets import Target
+from service.addresses import AddressGuard, AddressRefusedError, IPAddress
 
 
 class ResolutionError(Exception):

@@ -108,3 +108,7 @@ class FetchError(Exception):
         self.status = status
         self.message = message
         self.http_status = http_status
+
+
+class BodyOverCapError(FetchError):
+    """The body is larger than the reading allows (declared, or once decompressed)."""

@@ -10,11 +10,12 @@ notation it uses, and no DNS query is made for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv6Address
+from ipaddress import IPv6Address
 
 import httpx
 
-from scrapers.fetch.addresses import IPAddress
+from service.addresses import IPAddress
+from service.host_literals import parse_ipv4_host
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -39,46 +40,6 @@ class Target:
         """``scheme://host:port``, the key of robots.txt rules."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{self.scheme}://{host}:{self.port}"
-
-
-def _parse_ipv4_part(part: str) -> int | None:
-    try:
-        if part[:2] in ("0x", "0X"):
-            return int(part[2:] or "0", 16)
-        if len(part) > 1 and part.startswith("0"):
-            return int(part[1:], 8)
-        return int(part, 10) if part.isdigit() else None
-    except ValueError:
-        return None
-
-
-def parse_ipv4_host(host: str) -> IPv4Address | None:
-    """The IPv4 address a host name spells in any inet_aton notation, else None.
-
-    Raises :class:`UnsupportedUrlError` for names that end in a number but are not a valid address
-    (WHATWG: "ends in a number" means IPv4, and failing to parse it is an error).
-    """
-    parts = host.split(".")
-    if parts and parts[-1] == "":
-        parts.pop()
-    if not parts:
-        return None
-    last = parts[-1]
-    if not (last.isdigit() or (last[:2].lower() == "0x" and _parse_ipv4_part(last) is not None)):
-        return None
-    if len(parts) > 4:
-        raise UnsupportedUrlError(f"{host!r} ends in a number but has more than four parts")
-    numbers = [_parse_ipv4_part(part) for part in parts]
-    if any(number is None for number in numbers):
-        raise UnsupportedUrlError(f"{host!r} is neither a host name nor an IPv4 address")
-    values = [number for number in numbers if number is not None]
-    *head, tail = values
-    if any(value > 255 for value in head) or tail >= 256 ** (5 - len(values)):
-        raise UnsupportedUrlError(f"{host!r} is an IPv4 address out of range")
-    total = tail
-    for index, value in enumerate(head):
-        total += value << (8 * (3 - index))
-    return IPv4Address(total)
 
 
 def parse_target(url: str | httpx.URL) -> Target:
@@ -106,5 +67,8 @@ def parse_target(url: str | httpx.URL) -> Target:
         except ValueError:
             raise UnsupportedUrlError(f"{host!r} is not a valid IPv6 address") from None
     else:
-        literal = parse_ipv4_host(host)
+        try:
+            literal = parse_ipv4_host(host)
+        except ValueError as exc:
+            raise UnsupportedUrlError(str(exc)) from None
     return Target(scheme=scheme, host=host, port=port, literal=literal)

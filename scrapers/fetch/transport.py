@@ -19,7 +19,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Ma
 import httpcore
 import httpx
 
-from scrapers.fetch.addresses import IPAddress
+from service.addresses import IPAddress
 
 #: httpcore exceptions and what httpx calls them, most specific first.
 _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (

@@ -72,6 +72,8 @@ class FaqImportJob:
                 source,
                 max_bytes=self._settings.faq_max_bytes,
                 time_limit=self._settings.faq_fetch_timeout,
+                allowed_networks=self._settings.fetch_allowed_networks,
+                contact_url=self._settings.fetch_contact_url,
             )
         except UserError as exc:  # missing file, not UTF-8, unreachable URL
             return JobOutcome(RunStatus.FAILED, str(exc))
@@ -80,7 +82,13 @@ class FaqImportJob:
                 return JobOutcome(RunStatus.SUCCEEDED, SEED_KEPT)
             now = self._clock.now()
             try:
-                report = await import_faq(session, document, now=now)
+                report = await import_faq(
+                    session,
+                    document,
+                    now=now,
+                    max_items=self._settings.faq_max_items,
+                    max_schools=self._settings.faq_max_schools,
+                )
             except UserError as exc:  # not a FAQ page, no academic year: nothing was written
                 return JobOutcome(RunStatus.FAILED, f"{document.label}: {exc}")
             await announce_import(session, self._settings.webhook_urls, report, now=now)

@@ -87,14 +87,15 @@ def summarize_sync(report: SyncReport, backed_off: Mapping[str, datetime]) -> st
 
 
 def outcome_status(report: SyncReport) -> RunStatus:
-    """INTERRUPTED when stopped; FAILED when nothing was recorded; SUCCEEDED otherwise.
+    """INTERRUPTED when stopped; FAILED when nothing was recorded or the run lost its lock;
+    SUCCEEDED otherwise.
 
     A PARTIAL run (links deferred, a school not recorded) succeeded as a run: what failed is
     counted against those schools, and said in the summary.
     """
     if report.stopped:
         return RunStatus.INTERRUPTED
-    if report.status is SyncRunStatus.FAILED:
+    if report.status in (SyncRunStatus.FAILED, SyncRunStatus.ABORTED):
         return RunStatus.FAILED
     return RunStatus.SUCCEEDED
 

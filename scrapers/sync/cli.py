@@ -2,7 +2,8 @@
 
 Exit codes of ``sync``: 0 every link checked and recorded; 4 partial (links deferred, or schools
 not recorded) or degraded (fewer than half the partner sites reached); 5 another run is in
-progress; 6 the run failed (nothing recorded, no partner site reached, or its lease was lost);
+progress; 6 the run failed (nothing recorded, or no partner site reached); 7 aborted (the run lost
+its lock and stopped before its next school);
 2 and 3 as for every command (configuration or user error, database unreachable).
 ``try`` exits 0 when the page was reached, 1 otherwise, 2 when the URL is refused; for an HTML
 page it also prints what would be extracted from it, as ``mobility extract`` does.
@@ -31,10 +32,13 @@ from service.errors import UserError
 
 EXIT_PARTIAL = 4
 EXIT_FAILED = 6
+#: The run lost its lock and stopped before its next school (recorded ABORTED).
+EXIT_ABORTED = 7
 _EXIT_CODES = {
     SyncRunStatus.OK: 0,
     SyncRunStatus.PARTIAL: EXIT_PARTIAL,
     SyncRunStatus.DEGRADED: EXIT_PARTIAL,
+    SyncRunStatus.ABORTED: EXIT_ABORTED,
 }
 
 
@@ -126,7 +130,9 @@ def sync_command(state: CliState, schools: tuple[str, ...], dry_run: bool, refet
 
     Exit status: 0 all links checked, 4 partial or degraded (fewer than half the partner sites
     reached), 5 a run is already in progress, 6 failed (nothing recorded, or no partner site
-    reached: "0 of 16 partner sites reached: is this machine online?").
+    reached: "0 of 16 partner sites reached: is this machine online?"), 7 aborted: the run lost
+    its lock (its PostgreSQL connection or its SQLite lease) and stopped before its next school,
+    recorded ABORTED with the reason.
     """
     settings = state.settings
     policy = FetchPolicy.from_settings(settings)

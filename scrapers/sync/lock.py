@@ -1,11 +1,16 @@
 """Two sync runs never overlap: an advisory lock on PostgreSQL, a lease on SQLite.
 
 PostgreSQL: ``pg_try_advisory_lock`` on a connection held for the whole run. The lock belongs to
-the database session, so a killed run frees it as soon as its connection drops.
+the database session, so a killed run frees it as soon as its connection drops. The other side
+holds too: a run whose lock connection drops (terminated, network) no longer holds the lock, so
+the holder probes that connection before every school transaction and every
+``SYNC_LOCK_CHECK_SECONDS`` in between, and stops once it is gone (decision 0034).
 
-SQLite has no such lock: a row of ``sync_lease`` names the holder and an expiry. The holder renews
-it while it runs; a killed run stops renewing, and the next run takes the lease over once it has
-expired (``SYNC_LEASE_TTL``). A run that finds its lease taken over stops.
+SQLite has no such lock: a row of ``sync_lease`` names the holder (host, process id) and an
+expiry. The holder renews it every third of ``SYNC_LEASE_TTL`` (15 s) and checks it before every
+school transaction; a run that finds its lease taken over stops. A killed run stops renewing: the
+next run on the same host sees its process is gone and takes the lease at once; from another
+host, once it has expired.
 """
 
 from __future__ import annotations
@@ -16,12 +21,12 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from service.db.models import SyncLease
 from service.db.types import utcnow
@@ -32,6 +37,11 @@ log = logging.getLogger(__name__)
 #: The advisory lock key: "mobility" in ASCII, as a signed 64-bit integer.
 ADVISORY_KEY = int.from_bytes(b"mobility", "big")
 LEASE_NAME = "sync"
+LEASE_LOST = "lost the run lease (another run took it over): stopped"
+LOCK_CONNECTION_LOST = (
+    "lost the PostgreSQL connection holding the run lock: stopped before the next school"
+)
+LEASE_EXPIRED = "could not renew the run lease before it expired: stopped"
 
 
 class RunInProgressError(UserError):
@@ -41,11 +51,40 @@ class RunInProgressError(UserError):
 
 
 class RunLock:
-    """Held by a running sync; ``lost`` is set if the lease was taken over."""
+    """Held by a running sync; ``lost`` is set, with ``reason``, once the lock is gone."""
 
     def __init__(self, holder: str) -> None:
         self.holder = holder
         self.lost = asyncio.Event()
+        self.reason: str | None = None
+        self._probe: Callable[[], Awaitable[None]] | None = None
+        self._probe_failure = LOCK_CONNECTION_LOST
+        self._probing = asyncio.Lock()
+
+    def probe_with(self, probe: Callable[[], Awaitable[None]], failure: str) -> None:
+        """Ask ``probe`` in :meth:`still_held`; once it raises, the lock is lost for ``failure``."""
+        self._probe = probe
+        self._probe_failure = failure
+
+    def lose(self, reason: str) -> None:
+        """The lock is gone: say why once, and wake whoever waits on ``lost``."""
+        if not self.lost.is_set():
+            self.reason = reason
+            self.lost.set()
+
+    async def still_held(self) -> bool:
+        """Whether the lock is still ours, asking the database (the lock connection on
+        PostgreSQL, the lease row on SQLite)."""
+        if self.lost.is_set() or self._probe is None:
+            return not self.lost.is_set()
+        async with self._probing:  # the probe and the watcher share one connection
+            if not self.lost.is_set():
+                try:
+                    await self._probe()
+                except Exception as exc:  # any failure of that connection means the lock is gone
+                    log.warning("the run lock is gone: %s: %s", type(exc).__name__, exc)
+                    self.lose(self._probe_failure)
+        return not self.lost.is_set()
 
 
 def runner_name() -> str:
@@ -53,21 +92,49 @@ def runner_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def holder_is_gone(holder: str) -> bool:
+    """Whether ``holder`` (``host:pid:suffix``, see :func:`runner_name`) is a process of this host
+    that no longer exists. A holder on another host, or unreadable, is taken as alive."""
+    parts = holder.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by another user
+        return False
+    return False
+
+
 @contextlib.asynccontextmanager
-async def hold_run_lock(engine: AsyncEngine, lease_ttl: float) -> AsyncIterator[RunLock]:
-    """Hold the run lock for the duration of the block, or raise :class:`RunInProgressError`."""
+async def hold_run_lock(
+    engine: AsyncEngine, lease_ttl: float, *, check_seconds: float = 2.0
+) -> AsyncIterator[RunLock]:
+    """Hold the run lock for the duration of the block, or raise :class:`RunInProgressError`.
+
+    ``check_seconds``: how often the PostgreSQL lock connection is probed between schools.
+    """
     lock = RunLock(runner_name())
     if engine.dialect.name == "postgresql":
-        async with _advisory_lock(engine):
+        async with _advisory_lock(engine, lock, check_seconds):
             yield lock
     else:
         async with _lease(engine, lock, lease_ttl):
             yield lock
 
 
+async def _watch(lock: RunLock, every: float) -> None:
+    """Probe the lock every ``every`` seconds until it is lost."""
+    while await lock.still_held():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(lock.lost.wait(), every)
+
+
 @contextlib.asynccontextmanager
-async def _advisory_lock(engine: AsyncEngine) -> AsyncIterator[None]:
-    async with engine.connect() as connection:
+async def _advisory_lock(engine: AsyncEngine, lock: RunLock, every: float) -> AsyncIterator[None]:
+    connection = await engine.connect()
+    try:
         taken = await connection.scalar(
             text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
         )
@@ -75,11 +142,35 @@ async def _advisory_lock(engine: AsyncEngine) -> AsyncIterator[None]:
         await connection.commit()
         if not taken:
             raise RunInProgressError("a sync run is already in progress (PostgreSQL advisory lock)")
+
+        async def probe() -> None:
+            await connection.scalar(text("SELECT 1"))
+            await connection.commit()
+
+        lock.probe_with(probe, LOCK_CONNECTION_LOST)
+        watcher = asyncio.create_task(_watch(lock, every))
         try:
             yield
         finally:
-            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
-            await connection.commit()
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            if not lock.lost.is_set():
+                await _unlock(connection)
+    finally:
+        # A terminated connection cannot be reset: closing it must not raise over the run's end.
+        try:
+            await connection.close()
+        except Exception as exc:
+            log.warning("closing the run lock connection failed: %s", exc)
+
+
+async def _unlock(connection: AsyncConnection) -> None:
+    try:
+        await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+        await connection.commit()
+    except Exception as exc:  # the session is gone, and the lock with it
+        log.warning("releasing the run lock failed (the lock went with its session): %s", exc)
 
 
 async def _take_lease(engine: AsyncEngine, holder: str, ttl: float) -> None:
@@ -98,6 +189,14 @@ async def _take_lease(engine: AsyncEngine, holder: str, ttl: float) -> None:
                 select(SyncLease.holder, SyncLease.expires_at).where(SyncLease.name == LEASE_NAME)
             )
         ).first()
+        if current is not None and holder_is_gone(current.holder):
+            # A holder on this host whose process is gone cannot renew: no need to wait it out.
+            await connection.execute(
+                update(SyncLease)
+                .where(SyncLease.name == LEASE_NAME, SyncLease.holder == current.holder)
+                .values(**values)
+            )
+            return
         if current is None:
             try:
                 await connection.execute(insert(SyncLease).values(name=LEASE_NAME, **values))
@@ -127,11 +226,11 @@ async def _renew_lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> None:
             # The database is busy or away; the lease is still ours until it expires.
             log.warning("could not renew the sync lease: %s", exc)
             if asyncio.get_running_loop().time() >= deadline:
-                lock.lost.set()
+                lock.lose(LEASE_EXPIRED)
                 return
             continue
         if renewed.rowcount != 1:
-            lock.lost.set()
+            lock.lose(LEASE_LOST)
             return
         deadline = asyncio.get_running_loop().time() + ttl
 
@@ -139,6 +238,16 @@ async def _renew_lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> None:
 @contextlib.asynccontextmanager
 async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterator[None]:
     await _take_lease(engine, lock.holder, ttl)
+
+    async def probe() -> None:
+        async with engine.connect() as connection:
+            holder = await connection.scalar(
+                select(SyncLease.holder).where(SyncLease.name == LEASE_NAME)
+            )
+        if holder != lock.holder:
+            raise LookupError(f"the lease is held by {holder}")
+
+    lock.probe_with(probe, LEASE_LOST)
     renewal = asyncio.create_task(_renew_lease(engine, lock, ttl))
     try:
         yield

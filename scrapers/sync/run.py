@@ -32,7 +32,7 @@ from scrapers.sync.conditional import load_request_state
 from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
 from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
-from scrapers.sync.lock import RunLock, hold_run_lock
+from scrapers.sync.lock import LEASE_LOST, RunLock, hold_run_lock
 from scrapers.sync.plan import PlannedSchool, distinct_links, load_plan
 from scrapers.sync.reach import Reach, count_statuses, done_reports, measure_reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 #: Schools visited at once per global request slot (see ``run_sync``).
 SCHOOLS_PER_SLOT = 32
 
-LEASE_LOST = "lost the run lease (another run took it over): stopped"
 
 #: Told about each school once the run is done with it (recorded or not).
 SchoolDone = Callable[[PlannedSchool, SchoolReport], Awaitable[None]]
@@ -103,7 +102,7 @@ class SyncReport:
 
 
 class _LeaseLostError(Exception):
-    pass
+    """The run lock is gone (lease taken over, lock connection dropped): the run stops."""
 
 
 def judge_run(reports: Sequence[SchoolReport], *, dry_run: bool) -> SyncRunStatus:
@@ -132,8 +131,10 @@ class _Recorder:
         run_id: int | None,
         handler: SchoolHandler,
         dead_after: int,
+        lock: RunLock | None = None,
     ) -> None:
         self._sessions = sessions
+        self._lock = lock
         self._run_id = run_id
         self._handler = handler
         self._dead_after = dead_after
@@ -154,6 +155,9 @@ class _Recorder:
             if apply is not None:
                 await self._dry_apply(school, apply, report)
             return
+        # No school transaction without the lock: a run that lost it stops here, between schools.
+        if self._lock is not None and not await self._lock.still_held():
+            raise _LeaseLostError
         try:
             async with self._sessions() as session, session.begin():
                 link_findings = await record_school(
@@ -294,14 +298,18 @@ async def run_sync(
         report.stats = _stats(fetcher, report.seconds)
         return report
 
-    async with hold_run_lock(engine, settings.sync_lease_ttl) as lock:
+    async with hold_run_lock(
+        engine, settings.sync_lease_ttl, check_seconds=settings.sync_lock_check_seconds
+    ) as lock:
         async with sessions() as session, session.begin():
             await close_interrupted_runs(session)
             known = await load_request_state(session, urls, refetch=refetch)
             run = await open_run(session, schools=slugs, runner=lock.holder)
             changes_before = await last_change_id(session)
         run_id = run.id
-        recorder: Recorder = _Recorder(sessions, run_id, handler, settings.sync_dead_link_runs)
+        recorder: Recorder = _Recorder(
+            sessions, run_id, handler, settings.sync_dead_link_runs, lock
+        )
         if on_school is not None:
             recorder = _then(recorder, on_school)
         error: str | None = None
@@ -314,7 +322,7 @@ async def run_sync(
             if stopped := len(reports) < len(plan):
                 status, error = SyncRunStatus.FAILED, stopped_error(len(reports), len(plan))
         except _LeaseLostError:
-            reports, status, error = [], SyncRunStatus.FAILED, LEASE_LOST
+            reports, status, error = [], SyncRunStatus.ABORTED, lock.reason or LEASE_LOST
         except BaseException:
             # Interrupted (Ctrl-C, a defect): what was committed stays; the record says so.
             async with sessions() as session, session.begin():

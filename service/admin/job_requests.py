@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.audit import record_applied, record_rejected
-from service.admin.validation import InvalidInput, check_reason, check_school_slugs, check_url
+from service.admin.validation import (
+    InvalidInput,
+    check_public_url,
+    check_reason,
+    check_school_slugs,
+)
 from service.db.models import AdminOutcome, JobKind, JobRequest
 from service.operations.admin_log import AdminActionKind
 from service.operations.job_queue import enqueue_job
@@ -94,7 +99,7 @@ async def request_faq_import(
     session: AsyncSession, *, actor: str, url: str | None = None, reason: str | None = None
 ) -> JobQueued | InvalidInput:
     """Queue an import of the FAQ page at ``url`` (absent: the configured source)."""
-    checked = None if url is None else check_url(url)
+    checked = None if url is None else check_public_url(url)
     cleaned_reason = _optional_reason(reason)
     if isinstance(checked, InvalidInput):
         invalid = checked

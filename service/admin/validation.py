@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.countries import is_country_code
 from service.db.models import School
+from service.host_literals import refuse_non_public_host
 from service.http_urls import parse_http_url
 from service.text import collapse_spaces
 
@@ -41,6 +42,19 @@ def check_url(value: str, *, field: str = "url") -> str | InvalidInput:
         return parse_http_url(value)
     except ValueError as exc:
         return InvalidInput(field, str(exc))
+
+
+def check_public_url(value: str, *, field: str = "url") -> str | InvalidInput:
+    """:func:`check_url`, and a host that is not a non-public IP literal or a loopback name.
+
+    Names are resolved, and every redirect judged, by the fetcher when the job runs: this refuses
+    early what can be refused without DNS (``http://127.0.0.1``, ``http://169.254.169.254``).
+    """
+    checked = check_url(value, field=field)
+    if isinstance(checked, InvalidInput):
+        return checked
+    refusal = refuse_non_public_host(checked)
+    return checked if refusal is None else InvalidInput(field, refusal)
 
 
 def check_reason(value: str | None, *, field: str = "reason") -> str | InvalidInput:

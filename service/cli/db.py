@@ -11,7 +11,7 @@ from service.db.engine import create_engine
 
 @click.group(name="db")
 def db_group() -> None:
-    """Database schema: upgrade it, show its revision."""
+    """Database schema: upgrade or downgrade it, show its revision."""
 
 
 @db_group.command(name="upgrade")
@@ -34,6 +34,27 @@ def upgrade_command(state: CliState, revision: str) -> None:
         else:
             click.echo(f"{settings.database_display}: upgraded {_label(before)} -> {_label(after)}")
         return after
+
+    run_async(main)
+
+
+@db_group.command(name="downgrade")
+@click.argument("revision")
+@pass_state
+def downgrade_command(state: CliState, revision: str) -> None:
+    """Undo migrations down to REVISION (a revision id, or base). Works on a database that holds
+    data, SQLite included; the data of the tables a revision created goes with them."""
+    settings = state.settings
+
+    async def main() -> None:
+        engine = create_engine(settings)
+        try:
+            before = await migrate.current_state(engine, settings)
+            await migrate.downgrade(engine, settings, revision)
+            after = await migrate.current_state(engine, settings)
+        finally:
+            await engine.dispose()
+        click.echo(f"{settings.database_display}: downgraded {_label(before)} -> {_label(after)}")
 
     run_async(main)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.config import Settings
 from service.db.base import Base
-from service.errors import DatabaseUnavailableError
+from service.errors import DatabaseUnavailableError, UserError
 
 #: The migration scripts: at the top of the repository (a checkout, an editable install), or
 #: inside the package (a regular install: the wheel carries them as ``service/migrations``).
@@ -64,23 +65,59 @@ def describe_connection_error(settings: Settings, exc: BaseException) -> Databas
 _CONNECTION_ERRORS = (OperationalError, DBAPIError, OSError, asyncio.TimeoutError)
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # On the DB-API connection, outside any transaction: inside one the pragma is a no-op.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+async def _migrate(engine: AsyncEngine, step: Callable[[Connection], None]) -> None:
+    """Run ``step`` in one transaction. On SQLite, with foreign keys off meanwhile: batch mode
+    rebuilds a table (copy, drop, rename), and dropping ``sync_run`` while ``link_check`` rows
+    reference it fails when they are enforced (decision 0036). The keys are checked before the
+    transaction commits, so a migration cannot leave a dangling reference behind."""
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.run_sync(_sqlite_foreign_keys, False)
+        try:
+            async with connection.begin():
+                await connection.run_sync(step)
+                if sqlite:
+                    dangling = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if dangling:
+                        raise RuntimeError(f"the migration left dangling references: {dangling}")
+        finally:
+            if sqlite:
+                await connection.run_sync(_sqlite_foreign_keys, True)
+
+
 async def upgrade(engine: AsyncEngine, settings: Settings, revision: str = "head") -> None:
     """Upgrade the database behind ``engine`` to ``revision``; a no-op when already there."""
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(
-                lambda sync: command.upgrade(alembic_config(settings, sync), revision)
-            )
+        await _migrate(
+            engine, lambda sync: command.upgrade(alembic_config(settings, sync), revision)
+        )
     except _CONNECTION_ERRORS as exc:
         raise describe_connection_error(settings, exc) from exc
 
 
 async def downgrade(engine: AsyncEngine, settings: Settings, revision: str) -> None:
-    """Downgrade the database behind ``engine`` to ``revision``."""
-    async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.downgrade(alembic_config(settings, sync), revision)
+    """Downgrade the database behind ``engine`` to ``revision``; an unknown revision is a
+    :class:`UserError` naming the revisions there are."""
+    try:
+        await _migrate(
+            engine, lambda sync: command.downgrade(alembic_config(settings, sync), revision)
         )
+    except CommandError as exc:
+        script = ScriptDirectory.from_config(alembic_config(settings))
+        known = ", ".join(rev.revision for rev in reversed(list(script.walk_revisions())))
+        raise UserError(
+            f"cannot downgrade to {revision!r}: {exc} (revisions: base, {known})"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,8 @@ class SyncRunStatus(enum.StrEnum):
     DEGRADED = "DEGRADED"
     #: Nothing could be recorded, no partner site was reached, or the run was interrupted.
     FAILED = "FAILED"
+    #: The run lost its lock (connection or lease) and stopped before its next school.
+    ABORTED = "ABORTED"
 
 
 def _enum(enum_class: type[enum.StrEnum], name: str) -> SAEnum:

@@ -123,6 +123,11 @@ class SyncRunStatus(enum.Enum):
         description="Nothing could be recorded, no partner site answered (see `error`), or the "
         "run was interrupted.",
     )
+    ABORTED = strawberry.enum_value(
+        "ABORTED",
+        description="Lost its run lock and stopped before its next school; what it committed "
+        "stays.",
+    )
 
 
 @strawberry.enum(description="Where a served value comes from; the first one present wins.")

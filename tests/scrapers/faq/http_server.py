@@ -55,12 +55,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(site: Site) -> Iterator[Site]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+def serve(site: Site, host: str = "127.0.0.1") -> Iterator[Site]:
+    server = ThreadingHTTPServer((host, 0), _handler(site))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    site.base_url = f"http://{host}:{server.server_address[1]}"
     try:
         yield site
     finally:

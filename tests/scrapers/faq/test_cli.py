@@ -19,6 +19,9 @@ from tests.databases import postgres_server_url
 from tests.scrapers.faq.http_server import Response, Site
 from tests.scrapers.faq.pages import COMING_SOON, REVISION_2021, REVISION_2021_UPDATED
 
+#: The fixture site is on loopback, which the FAQ fetch refuses unless allowed.
+LOOPBACK_ALLOWED = {"FETCH_ALLOWED_NETWORKS": "127.0.0.1/32"}
+
 
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
@@ -109,7 +112,9 @@ def test_a_dry_run_shows_the_changes_and_writes_nothing(workdir: Path) -> None:
 
 def test_a_url_source_is_fetched(workdir: Path, site: Site) -> None:
     site.routes["/faq/mobilite_dd.md"] = Response(REVISION_2021.encode())
-    result = run_cli("import-faq", site.url("/faq/mobilite_dd.md"), cwd=workdir)
+    result = run_cli(
+        "import-faq", site.url("/faq/mobilite_dd.md"), cwd=workdir, env=LOOPBACK_ALLOWED
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f'{site.url("/faq/mobilite_dd.md")}: "Programmes')
 
@@ -144,9 +149,20 @@ def test_an_unusable_source_is_one_line(
 
 
 def test_an_unreachable_url_exits_4(tmp_path: Path, site: Site) -> None:
-    result = run_cli("import-faq", site.url("/nowhere.md"), cwd=tmp_path)
+    result = run_cli("import-faq", site.url("/nowhere.md"), cwd=tmp_path, env=LOOPBACK_ALLOWED)
     assert result.returncode == 4
     assert _one_error_line(result).endswith("/nowhere.md answered HTTP 404 Not Found")
+
+
+def test_a_loopback_url_is_refused_without_sending_anything(tmp_path: Path, site: Site) -> None:
+    site.routes["/faq.md"] = Response(REVISION_2021.encode())
+    result = run_cli("import-faq", site.url("/faq.md"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert _one_error_line(result) == (
+        f"mobility: error: {site.url('/faq.md')}: 127.0.0.1 is not a public address (loopback): "
+        "nothing sent"
+    )
+    assert site.requests == []
 
 
 def test_an_unmigrated_database_says_to_upgrade(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scrapers.fetch.charsets import codec_for_label
-from scrapers.fetch.decode import decode_html, prescan_meta, sanitize_text
+from scrapers.fetch.decode import decode_html, prescan_meta
+from service.text import sanitize_text
 
 TEXT = "Date limite : 15 mars \u2013 frais d\u2019inscription 0 \u20ac"
 

@@ -11,11 +11,11 @@ import httpcore
 import pytest
 import trustme
 
-from scrapers.fetch.addresses import IPAddress
 from scrapers.fetch.fetcher import Fetcher
 from scrapers.fetch.resolve import MappingResolver
 from scrapers.fetch.results import Validators
 from scrapers.fetch.transport import PinnedBackend
+from service.addresses import IPAddress
 from service.db.models.health import LinkStatus
 from tests.scrapers.conftest import LOOPBACK_POLICY, client_context, server_context
 from tests.scrapers.faults import TEST_POLICY, healthy_html, redirect

@@ -37,6 +37,22 @@ asyncio.run(main())
 """
 
 
+async def start_holder(db: TestDatabase, lease_ttl: float) -> asyncio.subprocess.Process:
+    """A process holding the run lock of ``db`` until it is killed (stdout says "held")."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLD_AND_WAIT,
+        str(lease_ttl),
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(Path.cwd()),
+            "DATABASE_URL": db.settings.database.render_as_string(hide_password=False),
+        },
+        stdout=asyncio.subprocess.PIPE,
+    )
+
+
 async def test_a_second_holder_is_refused_until_the_first_lets_go(fresh: TestDatabase) -> None:
     async with hold_run_lock(fresh.engine, 30):
         with pytest.raises(RunInProgressError, match="a sync run is already in progress") as caught:
@@ -48,19 +64,7 @@ async def test_a_second_holder_is_refused_until_the_first_lets_go(fresh: TestDat
 
 
 async def test_a_killed_holder_does_not_block_the_next_run(fresh: TestDatabase) -> None:
-    url = fresh.settings.database.render_as_string(hide_password=False)
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        HOLD_AND_WAIT,
-        "1.5",
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(Path.cwd()),
-            "DATABASE_URL": url,
-        },
-        stdout=asyncio.subprocess.PIPE,
-    )
+    child = await start_holder(fresh, 1.5)
     try:
         assert child.stdout is not None
         assert await asyncio.wait_for(child.stdout.readline(), 60) == b"held\n"

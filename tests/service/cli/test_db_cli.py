@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from service.db import migrate
 from tests.databases import postgres_server_url
 
 
@@ -122,3 +123,17 @@ def test_help_explains_every_command(tmp_path: Path) -> None:
     sub = run_cli("db", "--help", env={}, cwd=tmp_path)
     assert re.search(r"upgrade\s+Apply migrations", sub.stdout)
     assert re.search(r"current\s+Print the database's revision", sub.stdout)
+    assert re.search(r"downgrade\s+Undo migrations down to REVISION", sub.stdout)
+
+
+def test_downgrade_goes_down_and_an_unknown_revision_is_one_line(tmp_path: Path) -> None:
+    assert run_cli("db", "upgrade", env={}, cwd=tmp_path).returncode == 0
+    down = run_cli("db", "downgrade", "0003", env={}, cwd=tmp_path)
+    assert down.returncode == 0, down.stderr
+    assert down.stdout.endswith(f"downgraded {migrate.head_revision()} -> 0003\n")
+    unknown = run_cli("db", "downgrade", "nope", env={}, cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert unknown.stderr == (
+        "mobility: error: cannot downgrade to 'nope': Can't locate revision identified by 'nope' "
+        "(revisions: base, 0001, 0002, 0003, 0005, 0006, 0007, 0009)\n"
+    )

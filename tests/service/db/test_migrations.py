@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from scrapers.faq.importer import import_faq
+from scrapers.faq.source import read_seed
 from service.db import migrate
 from service.db.base import Base
-from service.db.engine import create_engine
+from service.db.engine import create_engine, create_sessionmaker
 from tests.databases import BACKENDS, empty_database
 
 
@@ -65,3 +67,54 @@ async def test_downgrade_to_base_then_upgrade_again(backend: str, tmp_path: Path
 
 def test_migrations_have_a_single_head() -> None:
     assert migrate.head_revision()
+
+
+async def _count(engine: AsyncEngine, table: str) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_synced_database_migrates_up_and_down_past_0005(
+    backend: str, tmp_path: Path
+) -> None:
+    # On SQLite, batch mode rebuilds sync_run, which link_check rows reference: with foreign keys
+    # enforced, that DROP failed on any synced database (issue 17).
+    async with empty_database(backend, tmp_path) as settings:
+        engine = create_engine(settings)
+        try:
+            await migrate.upgrade(engine, settings, "0007")
+            async with create_sessionmaker(engine)() as session:
+                await import_faq(session, read_seed().text, source_label="seed")
+                await session.commit()
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "INSERT INTO sync_run (id, started_at, finished_at, status, schools, "
+                        "links_total, links_checked, counts, errors, runner, facts) VALUES "
+                        "(1, '2026-12-01 00:00:00+00', '2026-12-01 00:01:00+00', 'OK', '[]', "
+                        "1, 1, '{}', '{}', 'host:1:abc', '{}')"
+                    )
+                )
+                await connection.execute(
+                    text(
+                        "INSERT INTO link_check (run_id, link_id, url, status, redirects, "
+                        "checked_at) SELECT 1, id, url, 'OK', '[]', '2026-12-01 00:00:30+00' "
+                        "FROM link"
+                    )
+                )
+            links = await _count(engine, "link")
+            assert links > 0
+
+            await migrate.upgrade(engine, settings)
+            assert await _count(engine, "link_check") == links
+            await migrate.downgrade(engine, settings, "0003")
+            assert await _count(engine, "link_check") == links
+            assert (await migrate.current_state(engine, settings)).current == ("0003",)
+            await migrate.downgrade(engine, settings, "base")
+            assert await _tables(engine) == set()
+            await migrate.upgrade(engine, settings)
+            assert list(await migrate.drift(engine)) == []
+        finally:
+            await engine.dispose()

@@ -185,6 +185,17 @@ async def test_invalid_input_is_a_typed_error_naming_the_argument(
             "field",
             f"'ranking' cannot be overridden; fields: {FIELDS}",
         ),
+        'importFaq(url: "http://169.254.169.254/latest/meta-data/")': (
+            "url",
+            (
+                "169.254.169.254 is not a public address (link-local, where cloud metadata "
+                "services live): give a public address"
+            ),
+        ),
+        'importFaq(url: "http://0x7f.1:8000/faq.md")': (
+            "url",
+            "127.0.0.1 is not a public address (loopback): give a public address",
+        ),
         'requestSync(schools: ["phelma", "atlantis"])': ("schools", "unknown schools: atlantis"),
         'clearOverride(slug: "atlantis", field: "city", reason: "r")': (
             "slug",

@@ -6,7 +6,7 @@ from ipaddress import ip_address, ip_network
 
 import pytest
 
-from scrapers.fetch.addresses import AddressGuard, AddressRefusedError, refusal_reason
+from service.addresses import AddressGuard, AddressRefusedError, refusal_reason
 
 
 @pytest.mark.parametrize(
