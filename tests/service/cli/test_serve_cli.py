@@ -83,3 +83,23 @@ def test_the_access_log_line_is_json_and_carries_the_request_id(
     assert line["level"] == "INFO"
     assert "color_message" not in line  # uvicorn's copy of the message with colour codes
     assert "GET /healthz HTTP/1.1" in str(line["message"])
+
+
+def test_serve_runs_on_uvloop_with_the_httptools_parser(catalogue_file: Path) -> None:
+    import uvloop
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from service.cli.serve import uvicorn_config
+    from service.web.app import create_app
+
+    settings = settings_for(URL.create("sqlite+aiosqlite", database=str(catalogue_file)))
+    config = uvicorn_config(create_app(settings), settings)
+    config.load()  # what uvicorn.Server does before it listens
+    assert config.http_protocol_class is HttpToolsProtocol
+    loop_factory = config.get_loop_factory()
+    assert loop_factory is not None
+    loop = loop_factory()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
