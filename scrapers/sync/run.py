@@ -38,6 +38,7 @@ from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Vi
 from service.config import Settings
 from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import LinkStatus, SyncRunStatus
+from service.db.statistics import SYNCED_TABLES, analyze_tables
 
 log = logging.getLogger(__name__)
 
@@ -334,5 +335,7 @@ async def run_sync(
             await announce_sync_run(
                 session, settings.webhook_urls, run_id, changes_after=changes_before
             )
+        async with sessions() as session:
+            await analyze_tables(session, SYNCED_TABLES)
     report.seconds = loop.time() - started
     return report

@@ -226,3 +226,11 @@ def test_import_against_postgres_twice(tmp_path: Path) -> None:
             check=True,
             capture_output=True,
         )
+
+
+def test_an_import_leaves_planner_statistics_behind(workdir: Path) -> None:
+    imported = run_cli("import-faq", cwd=workdir)
+    assert imported.returncode == 0, imported.stderr
+    with sqlite3.connect(workdir / "var" / "mobility.sqlite3") as connection:
+        analyzed = {table for (table,) in connection.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"school", "programme", "school_programme", "offer", "link"} <= analyzed
