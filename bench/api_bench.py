@@ -119,12 +119,13 @@ def serving(settings: Settings, *, cache_bytes: int) -> Iterator[tuple[str, int]
     process = subprocess.Popen(["taskset", "-c", "0", *command], env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(1200):  # two minutes: a loaded machine starts slowly
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)  # also after a 503: not ready yet
         else:
             raise RuntimeError("the server did not become ready")
         yield url, process.pid

@@ -93,7 +93,13 @@ class Settings(BaseSettings):
     )
     database_name: str | None = None
     data_dir: Path = Field(default=Path("var"), description="Where the embedded database lives.")
-    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_pool_size: int = Field(
+        default=16,
+        ge=1,
+        le=100,
+        description="Database connections a process keeps open: at least the requests it serves "
+        "at once (each holds one). Beyond it as many again are opened and closed per use.",
+    )
     db_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     db_connect_timeout: float = Field(
         default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."

@@ -13,6 +13,7 @@ from scrapers.faq.source import read_source
 from service.cli.context import CliState, pass_state, run_async
 from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker
+from service.db.statistics import IMPORTED_TABLES, analyze_tables
 
 SEED_ALREADY_IMPORTED = (
     "the catalogue already holds an imported FAQ page; the packaged seed is only imported into "
@@ -75,6 +76,7 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
                 else:
                     await announce_import(session, settings.webhook_urls, report)
                     await session.commit()
+                    await analyze_tables(session, IMPORTED_TABLES)
                 return report
         finally:
             await engine.dispose()

@@ -32,6 +32,7 @@ from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import JobContext, JobOutcome
 from service.config import Settings
 from service.db.models import FaqRevision, RunStatus
+from service.db.statistics import IMPORTED_TABLES, analyze_tables
 from service.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class FaqImportJob:
                 return JobOutcome(RunStatus.FAILED, f"{document.label}: {exc}")
             await announce_import(session, self._settings.webhook_urls, report, now=now)
             await session.commit()
+            await analyze_tables(session, IMPORTED_TABLES)
             revision_id = await session.scalar(
                 select(FaqRevision.id).where(FaqRevision.content_hash == report.content_hash)
             )

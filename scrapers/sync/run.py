@@ -41,6 +41,7 @@ from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Vi
 from service.config import Settings
 from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import LinkStatus, SyncRunStatus
+from service.db.statistics import SYNCED_TABLES, analyze_tables
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +365,8 @@ async def run_sync(
             await announce_sync_run(
                 session, settings.webhook_urls, run_id, changes_after=changes_before
             )
+        async with sessions() as session:
+            await analyze_tables(session, SYNCED_TABLES)
     report.seconds = loop.time() - started
     if status is not SyncRunStatus.OK:
         log.warning("sync run %s: %s%s", run_id, status.value, f": {error}" if error else "")

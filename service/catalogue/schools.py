@@ -21,7 +21,8 @@ from service.db.models import Offer, OfferKind, School, school_programme
 
 #: Name, short name, city, country and website as served: an admin override wins.
 _SERVED = served_school()
-_COUNTRY = _SERVED.column("country_code")
+#: The same value as the served country_code, from the indexed column its triggers maintain.
+_COUNTRY = School.served_country_code
 _COLUMNS = (
     School.id,
     School.slug,
@@ -130,6 +131,16 @@ def _criteria_filters(criteria: SchoolCriteria) -> list[ColumnElement[bool]]:
     return filters
 
 
+def school_page_query(
+    session: AsyncSession, criteria: SchoolCriteria, *, limit: int, after_slug: str | None
+) -> Select[*tuple[Any, ...]]:
+    """The statement of :func:`page_schools` (apart, so that its plan can be examined)."""
+    query = _select(session).where(*_criteria_filters(criteria)).limit(limit)
+    if after_slug is not None:
+        query = query.where(binary_order(session, School.slug) > after_slug)
+    return query
+
+
 async def page_schools(
     session: AsyncSession, criteria: SchoolCriteria, *, limit: int, after_slug: str | None
 ) -> list[SchoolRecord]:
@@ -137,9 +148,7 @@ async def page_schools(
 
     Keyset pagination in SQL: the page costs the same wherever it is in the list.
     """
-    query = _select(session).where(*_criteria_filters(criteria)).limit(limit)
-    if after_slug is not None:
-        query = query.where(binary_order(session, School.slug) > after_slug)
+    query = school_page_query(session, criteria, limit=limit, after_slug=after_slug)
     return [_record(row) for row in await session.execute(query)]
 
 
@@ -181,10 +190,14 @@ async def page_schools_in_order(
     return cut_page([_record(row) for row in rows], request)
 
 
+def count_query(criteria: SchoolCriteria) -> Select[*tuple[Any, ...]]:
+    """The statement of :func:`count_schools`."""
+    return _from_schools(func.count()).where(*_criteria_filters(criteria))
+
+
 async def count_schools(session: AsyncSession, criteria: SchoolCriteria) -> int:
     """How many schools match ``criteria``."""
-    query = _from_schools(func.count()).where(*_criteria_filters(criteria))
-    return int(await session.scalar(query) or 0)
+    return int(await session.scalar(count_query(criteria)) or 0)
 
 
 async def schools_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> dict[str, SchoolRecord]:

@@ -4,6 +4,7 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout, so that API rea
 refused with "database is locked" while a sync writes. pysqlite's own transaction handling is
 switched off and SQLAlchemy emits ``BEGIN`` itself: that is SQLAlchemy's documented recipe for
 correct SAVEPOINT and transaction behaviour on SQLite. Postgres connections are pre-pinged.
+Both keep ``DB_POOL_SIZE`` connections open (decision 0085).
 
 A SQLite transaction that reads before it writes fails at its first write ("database is locked",
 without waiting) when another connection committed a write in between: its snapshot is too old
@@ -64,14 +65,16 @@ def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) 
     """Create the async engine for ``settings`` (or an explicit ``url``); does not connect."""
     url = url or settings.database
     options: dict[str, Any] = {"echo": settings.db_echo, **kwargs}
+    if "poolclass" not in options and url.database not in (None, "", ":memory:"):
+        # The pool keeps DB_POOL_SIZE connections; overflow ones are closed when returned, so a
+        # pool smaller than the requests served at once reopens connections under steady load.
+        options.setdefault("pool_size", settings.db_pool_size)
+        options.setdefault("max_overflow", settings.db_pool_size)
     if url.get_backend_name() == "sqlite":
         _prepare_sqlite_file(url)
         engine = create_async_engine(url, **options)
         _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    if "poolclass" not in options:
-        options.setdefault("pool_size", settings.db_pool_size)
-        options.setdefault("max_overflow", settings.db_pool_size)
     options.setdefault("pool_pre_ping", True)
     options.setdefault("connect_args", {"timeout": settings.db_connect_timeout})
     return create_async_engine(url, **options)

@@ -125,6 +125,9 @@ class School(TimestampMixin, Base):
     country_code: Mapped[str] = mapped_column(ForeignKey("country.code"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
     website: Mapped[str | None] = mapped_column(String(2048))
+    #: coalesce(admin override, country_code), kept by database triggers (migration 0008) so that
+    #: a country filter reads an index. Never written by the application.
+    served_country_code: Mapped[str | None] = mapped_column(String(2), index=True)
     #: Listed as a partner by the curated page (parents are schools, not partners).
     is_partner: Mapped[bool] = mapped_column(default=False)
     retired_at: Mapped[datetime | None]

@@ -267,3 +267,11 @@ def test_a_reimport_lists_what_was_added_changed_and_retired(workdir: Path) -> N
         line.split()[0] for line in details if line.split()[0] in {"added", "changed", "retired"}
     ]
     assert kinds == ["added"] * len(added) + [kind for kind in kinds if kind != "added"]
+
+
+def test_an_import_leaves_planner_statistics_behind(workdir: Path) -> None:
+    imported = run_cli("import-faq", cwd=workdir)
+    assert imported.returncode == 0, imported.stderr
+    with sqlite3.connect(workdir / "var" / "mobility.sqlite3") as connection:
+        analyzed = {table for (table,) in connection.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"school", "programme", "school_programme", "offer", "link"} <= analyzed

@@ -142,3 +142,23 @@ def test_serve_compresses_large_answers_and_revalidates_to_304(server: str) -> N
     assert zipped.headers["cache-control"] == "public, max-age=30"
     assert (again.status_code, again.content) == (304, b"")
     assert again.headers["etag"] == plain.headers["etag"]
+
+
+def test_serve_runs_on_uvloop_with_the_httptools_parser(catalogue_file: Path) -> None:
+    import uvloop
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from service.cli.serve import uvicorn_config
+    from service.web.app import create_app
+
+    settings = settings_for(URL.create("sqlite+aiosqlite", database=str(catalogue_file)))
+    config = uvicorn_config(create_app(settings), settings)
+    config.load()  # what uvicorn.Server does before it listens
+    assert config.http_protocol_class is HttpToolsProtocol
+    loop_factory = config.get_loop_factory()
+    assert loop_factory is not None
+    loop = loop_factory()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
