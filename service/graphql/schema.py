@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 
 from service.config import Settings
 from service.graphql.cost_extension import CatalogueBoundsCache, build_query_cost
+from service.graphql.error_codes import ErrorCodes
 from service.graphql.errors import MaskUnexpectedErrors, is_unexpected
 from service.graphql.limits import DocumentParser, build_operation_limits_rule
 from service.graphql.mutation import Mutation
@@ -119,6 +120,8 @@ def build_schema(settings: Settings) -> CatalogueSchema:
         # once, so that the validation cache (keyed by rule classes) keeps hitting.
         extensions=[
             _cached_parse(parser),
+            # Before the validation extensions: its checks run after theirs, on their errors.
+            ErrorCodes,
             query_cost,
             lambda: AddValidationRules(list(rules)),
             lambda: _CachedValidation(maxsize=VALIDATION_CACHE_SIZE),

@@ -129,3 +129,18 @@ async def test_with_the_default_limits_a_burst_has_no_500_and_no_timeout(
     assert set(outcomes) <= {200, 503}, outcomes
     assert outcomes[200] >= 4
     assert all(r.headers.get("retry-after") == "1" for r in responses if r.status_code == 503)
+
+
+async def test_validation_limit_and_variable_errors_carry_codes(
+    client: httpx.AsyncClient,
+) -> None:
+    async def code_of(body: dict[str, object]) -> object:
+        response = await client.post("/graphql", json=body, headers={"Accept": GQL})
+        assert response.status_code == 400
+        return {error["extensions"]["code"] for error in response.json()["errors"]}
+
+    assert await code_of({"query": "{ nowhere }"}) == {"GRAPHQL_VALIDATION_FAILED"}
+    deep = '{ school(slug: "x") { ' + "parent { " * 20 + "slug" + " }" * 22
+    assert await code_of({"query": deep}) == {"QUERY_TOO_COMPLEX"}
+    typed = {"query": "query Q($n: Int!) { schools(first: $n) { totalCount } }"}
+    assert await code_of({**typed, "variables": {"n": "ten"}}) == {"BAD_USER_INPUT"}
