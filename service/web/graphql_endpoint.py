@@ -27,6 +27,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperation
 from service.admin.auth import AdminAuth, check_admin_token
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
+from service.db.deadline import StatementBound, bound_statements
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
 from service.graphql.context import ResponseNotes, build_context
@@ -334,7 +335,10 @@ class _Execution:
             runtime.write_session() if writes else runtime.read_session(read_only=True)
         )
         db = SerializedSession(session)
+        bound: StatementBound | None = None
         try:
+            # A runaway statement is stopped by the database itself (service.db.deadline).
+            bound = await db.run(bound_statements, endpoint.settings.request_deadline_seconds)
             # The version of this request's own snapshot: what the response is stored under.
             read_at = time.monotonic()
             version = await db.run(read_data_version)
@@ -361,6 +365,8 @@ class _Execution:
             ):
                 data = None
         finally:
+            if bound is not None:
+                bound.release()
             await db.close()
         errors = list(result.errors or ())
         if self.is_query and not errors and context.notes.cacheable:
