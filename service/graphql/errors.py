@@ -10,9 +10,11 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from service.db.deadline import is_deadline_stop
 from service.errors import UserError
 
 MASKED_MESSAGE = "Unexpected error."
+DEADLINE_MESSAGE = "The request did not finish within its deadline: the database stopped it."
 
 
 def bad_input(message: str) -> GraphQLError:
@@ -34,12 +36,16 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
+        stopped = error.original_error is not None and is_deadline_stop(error.original_error)
         return GraphQLError(
-            message=self.error_message,
+            message=DEADLINE_MESSAGE if stopped else self.error_message,
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
             path=error.path,
             original_error=None,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions={
+                "code": "DEADLINE_EXCEEDED" if stopped else "INTERNAL_SERVER_ERROR",
+                "requestId": request_id,
+            },
         )

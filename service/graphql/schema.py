@@ -18,6 +18,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from service.config import Settings
+from service.graphql.cost_extension import CatalogueBoundsCache, build_query_cost
+from service.graphql.error_codes import ErrorCodes
 from service.graphql.errors import MaskUnexpectedErrors, is_unexpected
 from service.graphql.limits import DocumentParser, build_operation_limits_rule
 from service.graphql.mutation import Mutation
@@ -78,6 +80,19 @@ def _cached_parse(parser: DocumentParser) -> type[SchemaExtension]:
     return CachedParse
 
 
+class _CachedValidation(ValidationCache):
+    """strawberry's validation cache, skipped when an earlier check already refused the document.
+
+    (strawberry's own would validate anyway: the field limit exists to avoid exactly that.)
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
+
+
 def build_schema(settings: Settings) -> CatalogueSchema:
     """The schema with the limits, caches and switches the settings ask for."""
     parser = DocumentParser(max_tokens=settings.graphql_max_tokens)
@@ -89,6 +104,11 @@ def build_schema(settings: Settings) -> CatalogueSchema:
     if not settings.introspection_enabled:
         rules = (*rules, NoSchemaIntrospectionCustomRule)
     production = settings.environment == "production"
+    query_cost = build_query_cost(
+        max_fields=settings.graphql_max_fields,
+        budget=settings.graphql_cost_budget,
+        bounds=CatalogueBoundsCache(),
+    )
     return CatalogueSchema(
         query=Query,
         mutation=Mutation,
@@ -100,8 +120,11 @@ def build_schema(settings: Settings) -> CatalogueSchema:
         # once, so that the validation cache (keyed by rule classes) keeps hitting.
         extensions=[
             _cached_parse(parser),
+            # Before the validation extensions: its checks run after theirs, on their errors.
+            ErrorCodes,
+            query_cost,
             lambda: AddValidationRules(list(rules)),
-            lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
+            lambda: _CachedValidation(maxsize=VALIDATION_CACHE_SIZE),
             MaskUnexpectedErrors,
         ],
     )

@@ -27,6 +27,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperation
 from service.admin.auth import AdminAuth, check_admin_token
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
+from service.db.deadline import StatementBound, bound_statements
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
 from service.graphql.context import ResponseNotes, build_context
@@ -39,9 +40,11 @@ from service.web.graphql_response import encode_result, error_response
 from service.web.http_cache import etag_of, mark_private, mark_public, matches, not_modified
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
 from service.web.persisted_queries import PersistedOperations
+from service.web.request_bounds import check_variables
 from service.web.request_tally import RequestTally
 from service.web.response_cache import CacheKey, ResponseCache, cache_key
 from service.web.runtime import Runtime, runtime_of
+from service.web.shedding import ExecutionGate, OverloadedError
 
 logger = logging.getLogger("service.web")
 
@@ -71,9 +74,16 @@ class GraphQLEndpoint:
         self.metrics = metrics
         #: Executions under way that identical anonymous queries wait for (see _single_flight).
         self._in_flight: dict[tuple[int, CacheKey], asyncio.Future[_Executed]] = {}
+        self.gate = ExecutionGate(
+            max_concurrent=settings.graphql_max_concurrent,
+            max_queued=settings.graphql_max_queued,
+            max_wait_seconds=settings.graphql_queue_wait_seconds,
+        )
 
     async def handle(self, request: Request) -> Response:
-        """Starlette endpoint for GET and POST /graphql."""
+        """Starlette endpoint for GET, HEAD and POST /graphql."""
+        if request.method == "HEAD":
+            return await self._head(request)
         accept = request.headers.get("accept")
         if (
             self.graphiql is not None
@@ -82,6 +92,9 @@ class GraphQLEndpoint:
             and prefers_html(accept)
         ):
             return graphiql_html_response(self.graphiql)
+        return await self._measured(request, accept)
+
+    async def _measured(self, request: Request, accept: str | None) -> Response:
         started = time.perf_counter()
         tally = RequestTally()
         try:
@@ -90,6 +103,20 @@ class GraphQLEndpoint:
             if self.metrics is not None:
                 elapsed = time.perf_counter() - started
                 self.metrics.observe_graphql(tally.operation, elapsed, tally.errors)
+
+    async def _head(self, request: Request) -> Response:
+        """HEAD is GET without the body: the same status and headers (a monitor's probe).
+
+        Without a query there is nothing to execute: the GraphiQL page's headers when it is
+        served, else 405 naming the methods that do something.
+        """
+        if "query" not in request.query_params:
+            if self.graphiql is None:
+                return Response(status_code=405, headers={"Allow": "GET, POST"})
+            full = graphiql_html_response(self.graphiql)
+        else:
+            full = await self._measured(request, request.headers.get("accept"))
+        return Response(b"", status_code=full.status_code, headers=dict(full.headers))
 
     async def _handle(self, request: Request, accept: str | None, tally: RequestTally) -> Response:
         request_id = request_id_of(request)
@@ -104,6 +131,11 @@ class GraphQLEndpoint:
             async with asyncio.timeout_at(deadline) as reading:
                 params = await read_params(request, max_body_bytes=self.settings.max_body_bytes)
             params = self.persisted.resolve(params)
+            check_variables(
+                params.variables,
+                max_depth=self.settings.graphql_max_variables_depth,
+                max_values=self.settings.graphql_max_variable_values,
+            )
         except ProtocolError as problem:
             tally.refused(problem.status)
             return error_response(
@@ -159,6 +191,7 @@ class GraphQLEndpoint:
             document = self.schema.parser.parse(params.query)
         except GraphQLError as error:
             tally.parse_failed(error)
+            error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
             return encode_result(None, [error], media_type, request_error=True)
         operation = get_operation_ast(document, params.operation_name)
         if operation is None:
@@ -168,9 +201,20 @@ class GraphQLEndpoint:
                 if params.operation_name
                 else "The document has several operations: say which in `operationName`."
             )
-            return encode_result(None, [GraphQLError(message)], media_type, request_error=True)
+            unknown = GraphQLError(message, extensions={"code": "OPERATION_RESOLUTION_FAILURE"})
+            return encode_result(None, [unknown], media_type, request_error=True)
         if operation.name is not None:
             tally.operation = operation.name.value
+        if operation.operation is OperationType.SUBSCRIPTION:
+            # The schema has no subscriptions, and HTTP requests cannot carry one anyway.
+            tally.refused(400)
+            return error_response(
+                400,
+                "Subscriptions are not served: this API answers queries and mutations only "
+                "(poll `changes` for what changed).",
+                media_type,
+                code="SUBSCRIPTIONS_NOT_SUPPORTED",
+            )
         is_query = operation.operation is OperationType.QUERY
         if request.method != "POST" and not is_query:
             tally.refused(405)
@@ -183,6 +227,16 @@ class GraphQLEndpoint:
         try:
             return await self._execute(
                 request, params, media_type, request_id, tally, is_query=is_query
+            )
+        except OverloadedError:
+            tally.refused(503)
+            return error_response(
+                503,
+                "The server is busy; retry in a moment.",
+                media_type,
+                code="OVERLOADED",
+                request_id=request_id,
+                headers={"Retry-After": str(self.settings.graphql_retry_after_seconds)},
             )
         except (DBAPIError, OSError) as exc:
             logger.error("request %s: database failure", request_id, exc_info=exc)
@@ -208,7 +262,14 @@ class GraphQLEndpoint:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
         admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
-        run = _Execution(self, runtime, request, params, request_id, admin, key, is_query=is_query)
+        execution = _Execution(
+            self, runtime, request, params, request_id, admin, key, is_query=is_query
+        )
+
+        async def run() -> _Executed:
+            async with self.gate.admit():
+                return await execution()
+
         anonymous = "authorization" not in request.headers
         max_age = self.settings.http_cache_max_age_seconds
         if is_query and (self.response_cache.max_bytes or anonymous):
@@ -304,7 +365,10 @@ class _Execution:
             runtime.write_session() if writes else runtime.read_session(read_only=True)
         )
         db = SerializedSession(session)
+        bound: StatementBound | None = None
         try:
+            # A runaway statement is stopped by the database itself (service.db.deadline).
+            bound = await db.run(bound_statements, endpoint.settings.request_deadline_seconds)
             # The version of this request's own snapshot: what the response is stored under.
             read_at = time.monotonic()
             version = await db.run(read_data_version)
@@ -331,6 +395,8 @@ class _Execution:
             ):
                 data = None
         finally:
+            if bound is not None:
+                bound.release()
             await db.close()
         errors = list(result.errors or ())
         if self.is_query and not errors and context.notes.cacheable:

@@ -22,7 +22,9 @@ MAX_PAGE_SIZE = 100
 
 @pytest.fixture(scope="session")
 def schema() -> CatalogueSchema:
-    return build_schema(Settings(_env_file=None))
+    # These tests pin answers and statement counts up to 10,000 schools, far over the default
+    # cost budget; the budget itself is tested in test_cost.py and web/test_query_cost.py.
+    return build_schema(Settings(_env_file=None, graphql_cost_budget=100_000_000))
 
 
 @pytest.fixture

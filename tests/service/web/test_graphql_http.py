@@ -64,6 +64,7 @@ async def test_a_mutation_over_post_is_validated_like_anything_else(
             {
                 "message": "Cannot query field 'retire' on type 'Mutation'.",
                 "locations": [{"line": 1, "column": 12}],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
             }
         ]
     }

@@ -34,8 +34,9 @@ async def test_a_query_deeper_than_the_limit_but_parseable(client: httpx.AsyncCl
     assert _messages(response) == ["The operation nests fields 32 deep; at most 15 are allowed."]
 
 
-async def test_a_thousand_aliases(client: httpx.AsyncClient) -> None:
-    query = "{ " + " ".join(f"a{n}: __typename" for n in range(1_000)) + " }"
+async def test_a_hundred_aliases(client: httpx.AsyncClient) -> None:
+    # (A thousand are refused by the field limit first: web/test_query_cost.py.)
+    query = "{ " + " ".join(f"a{n}: __typename" for n in range(100)) + " }"
     response = await _post(client, query)
     assert response.status_code == 400
     assert _messages(response) == ["The document has more than 30 aliases."]
