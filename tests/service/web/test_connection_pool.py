@@ -59,7 +59,10 @@ async def _backend_pids(database: TestDatabase) -> set[int]:
 
 async def test_steady_load_reuses_the_pools_connections(served_database: TestDatabase) -> None:
     # Every request executes (no response cache), so every request checks a connection out.
-    settings = served_database.settings.model_copy(update={"response_cache_bytes": 0})
+    # Shedding is off the table: every client gets an execution slot (GRAPHQL_MAX_CONCURRENT).
+    settings = served_database.settings.model_copy(
+        update={"response_cache_bytes": 0, "graphql_max_concurrent": CONCURRENCY}
+    )
     assert settings.db_pool_size >= CONCURRENCY + 1  # the requests, and the data-version read
     postgres = served_database.backend == "postgres"
     async with _served(settings) as (client, engine):
