@@ -33,6 +33,19 @@ class ChangeEntry:
     source_url: str | None
 
 
+def _entry(row: SchoolFactChange) -> ChangeEntry:
+    return ChangeEntry(
+        id=row.id,
+        school_id=row.school_id,
+        field=row.field,
+        key=row.key,
+        old=row.old_value,
+        new=row.new_value,
+        changed_at=row.changed_at,
+        source_url=row.source_url,
+    )
+
+
 async def load_changes(
     session: AsyncSession,
     *,
@@ -59,16 +72,17 @@ async def load_changes(
     query = query.order_by(SchoolFactChange.changed_at, SchoolFactChange.id).limit(
         max(0, min(limit, MAX_CHANGES))
     )
-    return [
-        ChangeEntry(
-            id=row.id,
-            school_id=row.school_id,
-            field=row.field,
-            key=row.key,
-            old=row.old_value,
-            new=row.new_value,
-            changed_at=row.changed_at,
-            source_url=row.source_url,
-        )
-        for row in await session.scalars(query)
-    ]
+    return [_entry(row) for row in await session.scalars(query)]
+
+
+async def load_latest_changes(
+    session: AsyncSession, *, school_ids: Sequence[int] | None = None, limit: int
+) -> list[ChangeEntry]:
+    """The ``limit`` most recent changes, newest first (a feed's window on the history)."""
+    query = select(SchoolFactChange)
+    if school_ids is not None:
+        query = query.where(SchoolFactChange.school_id.in_(list(school_ids)))
+    query = query.order_by(SchoolFactChange.changed_at.desc(), SchoolFactChange.id.desc()).limit(
+        max(0, min(limit, MAX_CHANGES))
+    )
+    return [_entry(row) for row in await session.scalars(query)]

@@ -15,6 +15,7 @@ from service.config import Settings
 from service.graphql.schema import build_schema
 from service.observability.metrics import Metrics
 from service.observability.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
+from service.web.feeds.routes import feed_routes
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
@@ -25,7 +26,7 @@ from service.web.runtime import build_lifespan
 
 def create_app(settings: Settings) -> Starlette:
     """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz,
-    /metrics."""
+    /metrics, and the feeds /calendar.ics and /changes.atom."""
     graphiql = build_graphiql(settings.graphiql_assets_dir) if settings.graphiql_enabled else None
     metrics = Metrics() if settings.metrics_enabled else None
     endpoint = GraphQLEndpoint(
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
+        *feed_routes(),
     ]
     if metrics is not None:
         routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))
