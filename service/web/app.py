@@ -22,11 +22,12 @@ from service.web.health import build_readyz, healthz
 from service.web.metrics_route import build_metrics_route
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
+from service.web.status.page import status_routes
 
 
 def create_app(settings: Settings) -> Starlette:
     """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz,
-    /metrics, and the feeds /calendar.ics and /changes.atom."""
+    /metrics, the feeds /calendar.ics and /changes.atom, and the /status page."""
     graphiql = build_graphiql(settings.graphiql_assets_dir) if settings.graphiql_enabled else None
     metrics = Metrics() if settings.metrics_enabled else None
     endpoint = GraphQLEndpoint(
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
         *feed_routes(),
+        *status_routes(),
     ]
     if metrics is not None:
         routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))
