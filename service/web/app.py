@@ -55,7 +55,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
         *feed_routes(),
-        *status_routes(),
+        *status_routes(settings),
     ]
     if metrics is not None:
         routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))

@@ -14,7 +14,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from service.config import Settings
 from service.web.runtime import runtime_of
+from service.web.status.admin_forms import build_admin_routes
+from service.web.status.admin_session import read_session
 from service.web.status.overview import load_status_overview
 
 CSS_PATH = "/status/status.css"
@@ -29,8 +32,16 @@ _HEADERS = {
 }
 
 
-def status_routes() -> list[Route]:
-    """The routes of the status page and its stylesheet."""
+#: What the page says after an admin form (the redirect names one of these).
+NOTICES = {
+    "logged-in": "Logged in.",
+    "logged-out": "Logged out.",
+    "queued": "Queued: the scheduler will run it.",
+}
+
+
+def status_routes(settings: Settings) -> list[Route]:
+    """The routes of the status page, its stylesheet and its admin forms."""
     templates = Jinja2Templates(directory=str(resources.files("service.web").joinpath("templates")))
     stylesheet = resources.files("service.web.status").joinpath("status.css").read_bytes()
 
@@ -40,7 +51,12 @@ def status_routes() -> list[Route]:
         return templates.TemplateResponse(
             request,
             "status.html",
-            {"overview": overview},
+            {
+                "overview": overview,
+                "admin_enabled": settings.admin_token is not None,
+                "admin": read_session(request, settings.admin_token),
+                "notice": NOTICES.get(request.query_params.get("notice", "")),
+            },
             headers={**_HEADERS, "Cache-Control": "no-cache"},
         )
 
@@ -54,4 +70,5 @@ def status_routes() -> list[Route]:
     return [
         Route("/status", status, methods=["GET"]),
         Route(CSS_PATH, css, methods=["GET"]),
+        *build_admin_routes(settings),
     ]
