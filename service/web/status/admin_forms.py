@@ -1,9 +1,9 @@
-"""The /status admin forms: log in and out, queue a sync, queue an FAQ import.
+"""The /status admin forms: log in and out, queue a sync or an FAQ import, resolve a finding.
 
 Every post is refused unless the browser says it comes from this site (``is_same_origin``); the
 actions also need a valid session cookie and its CSRF token. They run the same functions as the
-GraphQL mutations (``service.admin.job_requests``), which write the admin log, in one write
-session this edge commits.
+GraphQL mutations (``service.admin.job_requests``; ``service.admin.findings`` has no mutation
+yet), which write the admin log, in one write session this edge commits.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.admin import job_requests
+from service.admin import findings, job_requests
 from service.admin.auth import check_admin_token
 from service.admin.validation import InvalidInput
 from service.config import Settings
@@ -81,7 +81,9 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         end_session(response)
         return response
 
-    def action(run: _Action, arguments: Callable[[dict[str, str]], dict[str, Any]]) -> Any:
+    def action(
+        run: _Action, arguments: Callable[[dict[str, str]], dict[str, Any]], notice: str
+    ) -> Any:
         async def endpoint(request: Request) -> Response:
             if not is_same_origin(request):
                 return _refused("cross-site form posts are refused")
@@ -96,7 +98,7 @@ def build_admin_routes(settings: Settings) -> list[Route]:
                 await db.commit()
             if isinstance(result, InvalidInput):
                 return _refused(f"{result.field}: {result.message}", 400)
-            return _back("queued")
+            return _back(notice)
 
         return endpoint
 
@@ -107,17 +109,28 @@ def build_admin_routes(settings: Settings) -> list[Route]:
     def import_arguments(form: dict[str, str]) -> dict[str, Any]:
         return {"url": form.get("url") or None, "reason": form.get("reason") or None}
 
+    def resolve_arguments(form: dict[str, str]) -> dict[str, Any]:
+        number = form.get("finding", "")
+        # Not a number: no finding has it, and the admin function says so in the log.
+        finding_id = int(number) if number.isdigit() and len(number) < 12 else 0
+        return {"finding_id": finding_id, "reason": form.get("reason") or None}
+
     return [
         Route("/status/login", login, methods=["POST"]),
         Route("/status/logout", logout, methods=["POST"]),
         Route(
             "/status/request-sync",
-            action(job_requests.request_sync, sync_arguments),
+            action(job_requests.request_sync, sync_arguments, "queued"),
             methods=["POST"],
         ),
         Route(
             "/status/import-faq",
-            action(job_requests.request_faq_import, import_arguments),
+            action(job_requests.request_faq_import, import_arguments, "queued"),
+            methods=["POST"],
+        ),
+        Route(
+            "/status/resolve-finding",
+            action(findings.resolve_finding, resolve_arguments, "resolved"),
             methods=["POST"],
         ),
     ]

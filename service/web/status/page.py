@@ -37,6 +37,7 @@ NOTICES = {
     "logged-in": "Logged in.",
     "logged-out": "Logged out.",
     "queued": "Queued: the scheduler will run it.",
+    "resolved": "Finding resolved.",
 }
 
 

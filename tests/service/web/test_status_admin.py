@@ -140,3 +140,46 @@ async def test_without_an_admin_token_the_page_has_no_admin_forms(
     )
     assert page.select("#admin") == []
     assert login.status_code == 403
+
+
+async def test_an_admin_resolves_a_finding_from_the_page(fresh_database: TestDatabase) -> None:
+    settings = fresh_database.settings.model_copy(update={"admin_token": SecretStr(TOKEN)})
+    async with serve(settings) as client:
+        csrf = await _log_in(client)
+        before = BeautifulSoup((await client.get("/status")).text, "html.parser")
+        finding = before.select_one("#findings form.resolve input[name=finding]")
+        assert finding is not None
+        resolved = await client.post(
+            "/status/resolve-finding",
+            content=f"csrf={csrf}&finding={finding['value']}&reason=heading+fixed",
+            headers={**SAME_SITE, **FORM},
+        )
+        unknown = await client.post(
+            "/status/resolve-finding",
+            content=f"csrf={csrf}&finding=999999",
+            headers={**SAME_SITE, **FORM},
+        )
+        after = BeautifulSoup((await client.get("/status?notice=resolved")).text, "html.parser")
+    assert "Finalde" in before.select_one("#findings").get_text()  # type: ignore[union-attr]
+    assert resolved.status_code == 303
+    assert (unknown.status_code, unknown.text) == (400, "finding: there is no finding 999999")
+    findings = after.select_one("#findings")
+    assert findings is not None
+    assert "Finalde" not in findings.get_text()
+    notice = after.select_one(".notice")
+    assert notice is not None
+    assert notice.get_text() == "Finding resolved."
+    async with create_sessionmaker(fresh_database.engine)() as session:
+        log = [
+            (a.action, a.target, a.reason, a.outcome.value)
+            for a in await session.scalars(select(AdminAction).order_by(AdminAction.id))
+        ]
+    assert log == [
+        (
+            "resolve_finding",
+            f"finding {finding['value']} (country_name_corrected)",
+            "heading fixed",
+            "applied",
+        ),
+        ("resolve_finding", "finding 999999", None, "rejected"),
+    ]
