@@ -145,3 +145,15 @@ async def count_schools(session: AsyncSession, criteria: SchoolCriteria) -> int:
     """How many schools match ``criteria``."""
     query = _from_schools(func.count()).where(*_criteria_filters(criteria))
     return int(await session.scalar(query) or 0)
+
+
+async def all_schools(
+    session: AsyncSession, criteria: SchoolCriteria, *, batch: int = 500
+) -> list[SchoolRecord]:
+    """Every school matching ``criteria``, by slug, read ``batch`` at a time (pages, feeds)."""
+    found: list[SchoolRecord] = []
+    after: str | None = None
+    while page := await page_schools(session, criteria, limit=batch, after_slug=after):
+        found += page
+        after = page[-1].slug
+    return found

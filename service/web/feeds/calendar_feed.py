@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.records import SchoolRecord
 from service.catalogue.school_info import InfoValue, load_school_info
-from service.catalogue.schools import SchoolCriteria, page_schools
+from service.catalogue.schools import SchoolCriteria, all_schools
 from service.graphql.types.enums import DeadlineKind, Semester
 from service.graphql.types.info_values import Deadline
 
@@ -47,12 +47,8 @@ async def _schools(session: AsyncSession, wanted: CalendarFilter) -> list[School
         country_codes=None if wanted.country is None else [wanted.country],
         home_track=wanted.home_track,
     )
-    found: list[SchoolRecord] = []
-    after: str | None = None
-    while page := await page_schools(session, criteria, limit=_BATCH, after_slug=after):
-        found += [s for s in page if wanted.school is None or s.slug == wanted.school]
-        after = page[-1].slug
-    return found
+    found = await all_schools(session, criteria, batch=_BATCH)
+    return [s for s in found if wanted.school is None or s.slug == wanted.school]
 
 
 def _event_date(text: str | None, anchor: datetime) -> tuple[date, bool] | None:

@@ -18,7 +18,7 @@ from service.catalogue.link_health import list_sync_runs, load_link_checks, load
 from service.catalogue.links import links_by_schools
 from service.catalogue.records import FindingRecord, SchoolRecord
 from service.catalogue.school_info import InfoValue, load_school_info
-from service.catalogue.schools import SchoolCriteria, page_schools
+from service.catalogue.schools import SchoolCriteria, all_schools
 from service.db.models import FindingSeverity, SyncRun
 
 #: Checks drawn per link: about two weeks of nightly syncs.
@@ -86,15 +86,6 @@ class StatusOverview:
         return self.runs[-1].run if self.runs else None
 
 
-async def _partners(session: AsyncSession) -> list[SchoolRecord]:
-    found: list[SchoolRecord] = []
-    after: str | None = None
-    while page := await page_schools(session, SchoolCriteria(), limit=_BATCH, after_slug=after):
-        found += page
-        after = page[-1].slug
-    return found
-
-
 def _review_reasons(value: InfoValue) -> tuple[str, ...]:
     if value.source != "scraped":
         return ()
@@ -153,7 +144,7 @@ async def _school_rows(
 
 async def load_status_overview(session: AsyncSession) -> StatusOverview:
     """Everything ``/status`` shows, read in ``session``'s snapshot."""
-    schools = await _partners(session)
+    schools = await all_schools(session, SchoolCriteria(), batch=_BATCH)
     findings = await list_findings(session, FindingCriteria())
     rows: list[SchoolRow] = []
     review: list[ReviewItem] = []
