@@ -1,9 +1,11 @@
-"""The /status admin forms: log in and out, queue a sync or an FAQ import, resolve a finding.
+"""The /status admin forms: log in and out, queue a sync or an FAQ import, resolve a finding,
+accept a scraped value.
 
 Every post is refused unless the browser says it comes from this site (``is_same_origin``); the
 actions also need a valid session cookie and its CSRF token. They run the same functions as the
-GraphQL mutations (``service.admin.job_requests``; ``service.admin.findings`` has no mutation
-yet), which write the admin log, in one write session this edge commits.
+GraphQL mutations (``service.admin.job_requests``; ``service.admin.findings`` and
+``service.admin.acceptance`` have no mutation yet), which write the admin log, in one write
+session this edge commits.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.admin import findings, job_requests
+from service.admin import acceptance, findings, job_requests
 from service.admin.auth import check_admin_token
 from service.admin.validation import InvalidInput
 from service.config import Settings
@@ -115,6 +117,15 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         finding_id = int(number) if number.isdigit() and len(number) < 12 else 0
         return {"finding_id": finding_id, "reason": form.get("reason") or None}
 
+    def accept_arguments(form: dict[str, str]) -> dict[str, Any]:
+        return {
+            "slug": form.get("school", ""),
+            "field": form.get("field", ""),
+            "key": form.get("key", ""),
+            "reason": form.get("reason") or "checked on the partner's page",
+            "webhook_urls": settings.webhook_urls,
+        }
+
     return [
         Route("/status/login", login, methods=["POST"]),
         Route("/status/logout", logout, methods=["POST"]),
@@ -131,6 +142,11 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         Route(
             "/status/resolve-finding",
             action(findings.resolve_finding, resolve_arguments, "resolved"),
+            methods=["POST"],
+        ),
+        Route(
+            "/status/accept-value",
+            action(acceptance.accept_scraped_value, accept_arguments, "accepted"),
             methods=["POST"],
         ),
     ]

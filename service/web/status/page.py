@@ -40,6 +40,7 @@ NOTICES = {
     "logged-out": "Logged out.",
     "queued": "Queued: the scheduler will run it.",
     "resolved": "Finding resolved.",
+    "accepted": "Value accepted: it is served as an override now.",
 }
 
 

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from service.admin.auth import token_fingerprint
 from service.db.engine import create_sessionmaker
-from service.db.models import AdminAction, JobKind, JobRequest
+from service.db.models import AdminAction, JobKind, JobRequest, School
 from service.web.status.admin_session import COOKIE
 from tests.databases import TestDatabase
-from tests.service.web.admin_api import TOKEN
+from tests.factories import make_school_fact
+from tests.service.web.admin_api import TOKEN, post
 from tests.service.web.conftest import ClientFactory, serve
 
 SAME_SITE = {"Origin": "http://api.test", "Sec-Fetch-Site": "same-origin"}
@@ -183,3 +184,53 @@ async def test_an_admin_resolves_a_finding_from_the_page(fresh_database: TestDat
         ),
         ("resolve_finding", "finding 999999", None, "rejected"),
     ]
+
+
+async def test_an_admin_accepts_a_low_confidence_value_which_is_then_served_as_an_override(
+    fresh_database: TestDatabase,
+) -> None:
+    async with create_sessionmaker(fresh_database.engine)() as session:
+        aalto = (
+            await session.scalars(select(School).where(School.slug == "aalto-university"))
+        ).one()
+        await make_school_fact(
+            session,
+            school=aalto,
+            field="deadline",
+            key="application/autumn",
+            value={"kind": "application", "semester": "autumn", "date": "2027-04-15"},
+            confidence=0.4,
+        )
+        await session.commit()
+    settings = fresh_database.settings.model_copy(update={"admin_token": SecretStr(TOKEN)})
+    async with serve(settings) as client:
+        csrf = await _log_in(client)
+        before = BeautifulSoup((await client.get("/status")).text, "html.parser")
+        accepted = await client.post(
+            "/status/accept-value",
+            content=f"csrf={csrf}&school=aalto-university&field=deadline"
+            "&key=application%2Fautumn&reason=confirmed+by+e-mail",
+            headers={**SAME_SITE, **FORM},
+        )
+        missing = await client.post(
+            "/status/accept-value",
+            content=f"csrf={csrf}&school=aalto-university&field=deadline&key=nomination%2Fany",
+            headers={**SAME_SITE, **FORM},
+        )
+        after = BeautifulSoup((await client.get("/status")).text, "html.parser")
+        served = await post(
+            client,
+            '{ school(slug: "aalto-university") { info { deadlines { date source } } } }',
+        )
+    assert len(before.select("ul.review form[action='/status/accept-value']")) == 1
+    assert accepted.status_code == 303
+    assert (missing.status_code, missing.text) == (
+        400,
+        "field: no scraped deadline 'nomination/any' for aalto-university",
+    )
+    assert [" ".join(li.get_text().split()) for li in after.select("ul.review li")] == [
+        "nothing waits for review"
+    ]
+    assert served == {
+        "school": {"info": {"deadlines": [{"date": "2027-04-15", "source": "OVERRIDE"}]}}
+    }
