@@ -99,14 +99,21 @@ async def _ensure_country(session: AsyncSession, code: str) -> None:
         await session.flush()
 
 
-async def _upsert(
-    session: AsyncSession, *, school_id: int, field: str, value: dict[str, object], **rest: Any
+async def upsert_override(
+    session: AsyncSession,
+    *,
+    school_id: int,
+    field: str,
+    value: dict[str, object],
+    key: str = "",
+    **rest: Any,
 ) -> None:
+    """Write the override of ``field``/``key``, replacing the one there (no admin log here)."""
     # One statement whatever is there already: two admins correcting the same field at once
     # both succeed (the later one wins) instead of one of them hitting the unique key.
     module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = module.insert(SchoolOverride).values(
-        school_id=school_id, field=field, key="", value=value, **rest
+        school_id=school_id, field=field, key=key, value=value, **rest
     )
     await session.execute(
         statement.on_conflict_do_update(
@@ -152,7 +159,7 @@ async def override_school_field(
     previous = _text_of(target, await _current(session, school.id, target))
     if target.storage == "country_code":
         await _ensure_country(session, checked.value)
-    await _upsert(
+    await upsert_override(
         session,
         school_id=school.id,
         field=target.storage,

@@ -119,3 +119,16 @@ async def count_changes(
     """How many changes were recorded at or after ``since``."""
     query = select(func.count()).select_from(_matching(since, school_ids).subquery())
     return int(await session.scalar(query) or 0)
+
+
+async def load_latest_changes(
+    session: AsyncSession, *, school_ids: Sequence[int] | None = None, limit: int
+) -> list[ChangeEntry]:
+    """The ``limit`` most recent changes, newest first (a feed's window on the history)."""
+    query = select(SchoolFactChange)
+    if school_ids is not None:
+        query = query.where(SchoolFactChange.school_id.in_(list(school_ids)))
+    query = query.order_by(SchoolFactChange.changed_at.desc(), SchoolFactChange.id.desc()).limit(
+        max(0, min(limit, MAX_CHANGES))
+    )
+    return [_entry(row) for row in await session.scalars(query)]

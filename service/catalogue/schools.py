@@ -204,3 +204,15 @@ async def schools_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> dict[
     """Schools by slug, retired or not (``node`` fetches any school an id was given for)."""
     query = _from_schools(*_COLUMNS).where(member_of(session, School.slug, slugs))
     return {row.slug: _record(row) for row in await session.execute(query)}
+
+
+async def all_schools(
+    session: AsyncSession, criteria: SchoolCriteria, *, batch: int = 500
+) -> list[SchoolRecord]:
+    """Every school matching ``criteria``, by slug, read ``batch`` at a time (pages, feeds)."""
+    found: list[SchoolRecord] = []
+    after: str | None = None
+    while page := await page_schools(session, criteria, limit=batch, after_slug=after):
+        found += page
+        after = page[-1].slug
+    return found

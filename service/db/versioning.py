@@ -85,3 +85,13 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 async def read_data_version(session: AsyncSession) -> int:
     """The current data version (0 on a freshly migrated database)."""
     return (await session.scalar(select(DataVersion.version).where(DataVersion.id == 1))) or 0
+
+
+async def read_data_stamp(session: AsyncSession) -> tuple[int, datetime | None]:
+    """The current data version and when it last changed (feeds' ``ETag`` and ``Last-Modified``)."""
+    row = (
+        await session.execute(
+            select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)
+        )
+    ).first()
+    return (0, None) if row is None else (row.version, row.changed_at)

@@ -24,6 +24,8 @@ class AdminActionKind(enum.StrEnum):
     CLEAR_OVERRIDE = "clear_override"
     RETIRE_SCHOOL = "retire_school"
     RESTORE_SCHOOL = "restore_school"
+    RESOLVE_FINDING = "resolve_finding"
+    ACCEPT_SCRAPED_VALUE = "accept_scraped_value"
 
 
 async def record_admin_action(

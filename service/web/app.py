@@ -17,6 +17,7 @@ from service.observability.metrics import Metrics
 from service.observability.request_id import RequestIdMiddleware
 from service.web.compression import CompressionMiddleware
 from service.web.cors import CorsMiddleware
+from service.web.feeds.routes import feed_routes
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import build_readyz, healthz
@@ -24,11 +25,12 @@ from service.web.metrics_route import build_metrics_route
 from service.web.persisted_queries import build_persisted_operations
 from service.web.response_cache import ResponseCache
 from service.web.runtime import build_lifespan
+from service.web.status.page import status_routes
 
 
 def create_app(settings: Settings) -> Starlette:
     """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz,
-    /metrics."""
+    /metrics, the feeds /calendar.ics and /changes.atom, and the /status page."""
     graphiql = build_graphiql(settings.graphiql_assets_dir) if settings.graphiql_enabled else None
     metrics = Metrics() if settings.metrics_enabled else None
     endpoint = GraphQLEndpoint(
@@ -57,6 +59,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
+        *feed_routes(),
+        *status_routes(settings),
     ]
     if metrics is not None:
         routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))

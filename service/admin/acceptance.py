@@ -1,0 +1,90 @@
+"""An admin accepts a scraped value waiting for review: it becomes an override of the same value.
+
+A low-confidence or stale value on ``/status`` is "checked by a human" once accepted: the value
+the page gave is stored in ``school_override`` under the fact's own field and key, so it is
+served as an override (decision 0040) and leaves the review list, and later scrapes of that key
+no longer replace it. Logged and announced like every override (``record_catalogue_change``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.admin.audit import record_catalogue_change, record_rejected
+from service.admin.overrides import upsert_override
+from service.admin.validation import InvalidInput, check_reason, check_school_slug
+from service.db.models import SchoolFact
+from service.db.types import utcnow
+from service.operations.admin_log import AdminActionKind
+
+
+@dataclass(frozen=True, slots=True)
+class ValueAccepted:
+    slug: str
+    field: str
+    key: str
+    value: dict[str, object]
+
+
+async def accept_scraped_value(
+    session: AsyncSession,
+    *,
+    actor: str,
+    slug: str,
+    field: str,
+    key: str,
+    reason: str,
+    webhook_urls: Sequence[str] = (),
+) -> ValueAccepted | InvalidInput:
+    """Store school ``slug``'s scraped ``field``/``key`` value as the admin's own."""
+
+    async def rejected(invalid: InvalidInput) -> InvalidInput:
+        return await record_rejected(
+            session,
+            actor=actor,
+            action=AdminActionKind.ACCEPT_SCRAPED_VALUE,
+            target=slug,
+            invalid=invalid,
+            reason=reason,
+            arguments={"slug": slug, "field": field, "key": key},
+        )
+
+    school = await check_school_slug(session, slug)
+    if isinstance(school, InvalidInput):
+        return await rejected(school)
+    fact = await session.scalar(
+        select(SchoolFact).where(
+            SchoolFact.school_id == school.id, SchoolFact.field == field, SchoolFact.key == key
+        )
+    )
+    if fact is None:
+        return await rejected(InvalidInput("field", f"no scraped {field} {key!r} for {slug}"))
+    cleaned_reason = check_reason(reason)
+    if isinstance(cleaned_reason, InvalidInput):
+        return await rejected(cleaned_reason)
+    value = dict(fact.value)
+    await upsert_override(
+        session,
+        school_id=school.id,
+        field=field,
+        key=key,
+        value=value,
+        reason=cleaned_reason,
+        created_by=actor,
+        created_at=utcnow(),
+    )
+    await record_catalogue_change(
+        session,
+        actor=actor,
+        action=AdminActionKind.ACCEPT_SCRAPED_VALUE,
+        school_slug=school.slug,
+        reason=cleaned_reason,
+        change_name="override_set",
+        change={"field": field, "key": key, "value": value, "source_url": fact.source_url},
+        webhook_urls=webhook_urls,
+    )
+    return ValueAccepted(school.slug, field, key, value)

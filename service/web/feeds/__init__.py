@@ -1,0 +1,1 @@
+"""Feeds people subscribe to: deadlines as iCalendar, catalogue changes as Atom."""

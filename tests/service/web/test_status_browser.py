@@ -1,0 +1,113 @@
+"""/status in a real headless Chromium, with the network cut off, against `mobility serve`.
+
+An admin on a fresh clone: migrate, import the packaged seed, serve with ADMIN_TOKEN, open
+/status, log in, see the seed's findings, resolve one, and look at the page.
+"""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import headless_chromium
+from tests.processes import MOBILITY, process_env, serving
+from tests.service.web.admin_api import TOKEN
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def served_seed_with_admin(tmp_path: Path) -> Iterator[str]:
+    """`mobility serve` on the seed catalogue, with the admin token configured."""
+    env = process_env(DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}", ADMIN_TOKEN=TOKEN)
+    for step in (["db", "upgrade"], ["import-faq"]):
+        subprocess.run([*MOBILITY, *step], env=env, cwd=tmp_path, check=True, capture_output=True)
+    with serving(env, tmp_path, ready_path="/readyz") as base:
+        yield base
+
+
+def _distinct_pixels(png: bytes) -> int:
+    """How many distinct RGB(A) values an 8-bit PNG screenshot holds (unfiltered rows)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat, width, channels = 8, b"", 0, 4
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        data = png[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            width, _, depth, colour = struct.unpack(">IIBB", data[:10])
+            assert depth == 8
+            channels = {2: 3, 6: 4}[colour]
+        elif kind == b"IDAT":
+            idat += data
+        position += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows: list[bytearray] = []
+    previous = bytearray(stride)
+    for start in range(0, len(raw), stride + 1):
+        row_filter, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if row_filter == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif row_filter == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif row_filter == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif row_filter == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                predictor = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + predictor) & 0xFF
+        rows.append(line)
+        previous = line
+    return len(
+        {bytes(row[i : i + channels]) for row in rows[::8] for i in range(0, stride, channels)}
+    )
+
+
+async def test_an_admin_resolves_a_seed_finding_on_the_status_page_offline(
+    served_seed_with_admin: str, tmp_path: Path
+) -> None:
+    async with headless_chromium() as browser:
+        page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        failures: list[str] = []
+        page.on("requestfailed", lambda request: failures.append(request.url))
+
+        await page.goto(f"{served_seed_with_admin}/status")
+        await page.fill("input[name=token]", TOKEN)
+        await page.click("form[action='/status/login'] button")
+        await page.wait_for_selector(".notice")
+        notice_after_login = await page.locator(".notice").inner_text()
+        open_before = await page.locator("#findings form.resolve").count()
+        first = page.locator("#findings li").filter(has=page.locator("form.resolve")).first
+        message = (await first.inner_text()).split("\n")[0]
+        await first.locator("input[name=reason]").fill("checked by hand")
+        await first.locator("button").click()
+        await page.wait_for_selector(".notice >> text=Finding resolved.")
+        open_after = await page.locator("#findings form.resolve").count()
+        findings_text = await page.locator("#findings").inner_text()
+        screenshot = await page.screenshot(full_page=True)
+        (tmp_path / "status.png").write_bytes(screenshot)
+
+    assert notice_after_login == "Logged in."
+    assert open_before >= 1
+    assert open_after == open_before - 1
+    assert message.strip()
+    assert findings_text.count(message) == 0
+    # A blank page is one or two colours; the status page has text, dots, bars and borders.
+    assert _distinct_pixels(screenshot) > 20
+    assert failures == []
+    hosts = {urlsplit(url).hostname or "" for url in requested if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}, f"the page reached beyond this machine: {sorted(hosts)}"
