@@ -201,6 +201,9 @@ def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
     name = root[0].node.name.value
     query_type = planner.schema.query_type
     assert query_type is not None
+    if name != "schools" and name not in ROOTS:
+        # Introspection (__schema, __type) and every root field not listed here.
+        raise NotCompilableError(name)
     bind = planner.binder(query_type.fields[name], root[0].node)
     if name == "schools":
         return plan_schools(planner, root, bind)

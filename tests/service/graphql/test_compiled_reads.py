@@ -139,6 +139,8 @@ async def test_fields_it_does_not_know_go_through_the_resolvers(
         "{ countries { schools { links { url } } } }",
         '{ search(text: "aalto") { kind } }',
         "mutation { __typename }",
+        "{ __schema { queryType { name } } }",
+        '{ __type(name: "School") { name } countries { code } }',
         "{ countries { code } findings { kind } }",
         "{ countries { population } }",
         "{ schools(first: 100000) { totalCount } }",
