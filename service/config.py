@@ -352,6 +352,11 @@ class Settings(BaseSettings):
         description="How stale the data version behind cached responses may be; 0: read it "
         "for every request.",
     )
+    compiled_reads: bool = Field(
+        default=True,
+        description="Answer catalogue queries with one SQL statement per root field "
+        "(service.graphql.compiler); false: every query through the resolvers.",
+    )
     response_cache_bytes: int = Field(
         default=32 * 1024 * 1024,
         ge=0,

@@ -65,6 +65,11 @@ def _from_schools(*columns: Any) -> Select[*tuple[Any, ...]]:
     return _SERVED.join(select(*columns).select_from(School))
 
 
+def served_school_rows() -> Select[*tuple[Any, ...]]:
+    """SQL: every school with its served columns (named like ``SchoolRecord``'s fields)."""
+    return _from_schools(*_COLUMNS)
+
+
 def _select(session: AsyncSession) -> Select[*tuple[Any, ...]]:
     return _from_schools(*_COLUMNS).order_by(binary_order(session, School.slug))
 

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
 
+from graphql import DocumentNode, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
@@ -41,6 +44,39 @@ class CatalogueBoundsCache:
                 self._version, self._bounds = version, bounds
             return bounds
         return self._bounds
+
+
+@dataclass(frozen=True, slots=True)
+class CostLimits:
+    """The limits of one schema: field selections, estimated resolutions, the bounds they use."""
+
+    max_fields: int
+    budget: int
+    bounds: CatalogueBoundsCache
+
+    async def allows(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        db: SerializedSession,
+        *,
+        data_version: int,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        max_page_size: int,
+    ) -> bool:
+        """Whether the operation is within both limits (False: the extension refuses it)."""
+        if refuse_many_fields(document, self.max_fields) is not None:
+            return False
+        estimate = estimate_cost(
+            schema,
+            document,
+            variables=variables,
+            operation_name=operation_name,
+            bounds=await self.bounds.get(db, data_version),
+            max_page_size=max_page_size,
+        )
+        return estimate is not None and refuse_over_budget(estimate, self.budget) is None
 
 
 def build_query_cost(

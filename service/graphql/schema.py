@@ -18,7 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from service.config import Settings
-from service.graphql.cost_extension import CatalogueBoundsCache, build_query_cost
+from service.graphql.cost_extension import CatalogueBoundsCache, CostLimits, build_query_cost
 from service.graphql.error_codes import ErrorCodes
 from service.graphql.errors import MaskUnexpectedErrors, is_unexpected
 from service.graphql.limits import DocumentParser, build_operation_limits_rule
@@ -40,12 +40,16 @@ class CatalogueSchema(strawberry.Schema):
         parser: DocumentParser,
         limit_rules: tuple[type[ASTValidationRule], ...],
         hide_suggestions: bool,
+        cost: CostLimits,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.parser = parser
         self.limit_rules = limit_rules
         self.hide_suggestions = hide_suggestions
+        #: The cost limits the QueryCost extension applies; the compiled read path applies the
+        #: same ones (service.graphql.compiler.run), with the same catalogue bounds.
+        self.cost = cost
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -104,10 +108,13 @@ def build_schema(settings: Settings) -> CatalogueSchema:
     if not settings.introspection_enabled:
         rules = (*rules, NoSchemaIntrospectionCustomRule)
     production = settings.environment == "production"
-    query_cost = build_query_cost(
+    cost = CostLimits(
         max_fields=settings.graphql_max_fields,
         budget=settings.graphql_cost_budget,
         bounds=CatalogueBoundsCache(),
+    )
+    query_cost = build_query_cost(
+        max_fields=cost.max_fields, budget=cost.budget, bounds=cost.bounds
     )
     return CatalogueSchema(
         query=Query,
@@ -115,6 +122,7 @@ def build_schema(settings: Settings) -> CatalogueSchema:
         parser=parser,
         limit_rules=rules,
         hide_suggestions=production,
+        cost=cost,
         config=StrawberryConfig(disable_field_suggestions=production),
         # Classes or factories, built per request; the rule classes inside are built above,
         # once, so that the validation cache (keyed by rule classes) keeps hitting.

@@ -30,6 +30,7 @@ from service.config import Settings
 from service.db.deadline import StatementBound, bound_statements
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
+from service.graphql.compiler import ReadCompiler
 from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
 from service.observability.metrics import ErrorKind, Metrics
@@ -72,6 +73,8 @@ class GraphQLEndpoint:
         #: The page browsers get; None when GraphiQL is switched off.
         self.graphiql = graphiql
         self.metrics = metrics
+        #: Answers the catalogue queries it covers in SQL; None: the resolvers answer all.
+        self.compiler = ReadCompiler(schema) if settings.compiled_reads else None
         #: Executions under way that identical anonymous queries wait for (see _single_flight).
         self._in_flight: dict[tuple[int, CacheKey], asyncio.Future[_Executed]] = {}
         self.gate = ExecutionGate(
@@ -382,28 +385,42 @@ class _Execution:
                 admin=self.admin,
                 webhook_urls=endpoint.settings.webhook_urls,
             )
-            result = await endpoint.schema.execute(
-                self.params.query,
-                variable_values=self.params.variables,
-                context_value=context,
-                operation_name=self.params.operation_name,
-                allowed_operation_types=_ALLOWED.get(self.request.method, _QUERIES_ONLY),
-            )
-            data = result.data
-            if writes and not await _commit_or_roll_back(
-                db, runtime, result.errors, self.request_id
-            ):
-                data = None
+            compiled: dict[str, Any] | None = None
+            data: dict[str, Any] | None
+            if self.is_query and endpoint.compiler is not None:
+                compiled = await endpoint.compiler.execute(
+                    db,
+                    self.params.query,
+                    self.params.variables,
+                    self.params.operation_name,
+                    max_page_size=endpoint.settings.max_page_size,
+                    data_version=version,
+                )
+            if compiled is not None:
+                # One statement per root field built the JSON; its values are spliced as is.
+                data, errors, extensions = compiled, [], None
+            else:
+                result = await endpoint.schema.execute(
+                    self.params.query,
+                    variable_values=self.params.variables,
+                    context_value=context,
+                    operation_name=self.params.operation_name,
+                    allowed_operation_types=_ALLOWED.get(self.request.method, _QUERIES_ONLY),
+                )
+                data, errors, extensions = result.data, list(result.errors or ()), result.extensions
+                if writes and not await _commit_or_roll_back(
+                    db, runtime, result.errors, self.request_id
+                ):
+                    data = None
         finally:
             if bound is not None:
                 bound.release()
             await db.close()
-        errors = list(result.errors or ())
         if self.is_query and not errors and context.notes.cacheable:
             # A successful answer is the same bytes whatever the response media type.
-            body = encode_result(data, None, JSON, extensions=result.extensions).body
+            body = encode_result(data, None, JSON, extensions=extensions).body
             endpoint.response_cache.put(version, self.key, bytes(body))
-        return _Executed(data, errors, result.extensions, context.notes, self.is_query, version)
+        return _Executed(data, errors, extensions, context.notes, self.is_query, version)
 
 
 async def _commit_or_roll_back(

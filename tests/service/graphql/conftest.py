@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import ExecutionResult
@@ -13,6 +14,7 @@ from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
+from service.graphql.compiler import ReadCompiler
 from service.graphql.context import build_context
 from service.graphql.schema import CatalogueSchema, build_schema
 
@@ -27,13 +29,15 @@ def schema() -> CatalogueSchema:
     return build_schema(Settings(_env_file=None, graphql_cost_budget=100_000_000))
 
 
-@pytest.fixture
-def execute(session: AsyncSession, schema: CatalogueSchema) -> Execute:
-    """``await execute(query, variables)``: the result, on the test's session."""
+@pytest.fixture(scope="session")
+def compiler(schema: CatalogueSchema) -> ReadCompiler:
+    return ReadCompiler(schema)
+
+
+def _resolver(session: AsyncSession, schema: CatalogueSchema) -> Callable[..., Any]:
     search_indexes = SearchIndexCache()
 
-    async def run(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
-        version = await read_data_version(session)
+    async def run(query: str, variables: dict[str, Any] | None, version: int) -> ExecutionResult:
         context = build_context(
             request_id="test-request",
             db=SerializedSession(session),
@@ -42,6 +46,44 @@ def execute(session: AsyncSession, schema: CatalogueSchema) -> Execute:
             search_indexes=search_indexes,
         )
         return await schema.execute(query, variable_values=variables, context_value=context)
+
+    return run
+
+
+@pytest.fixture
+def resolve(session: AsyncSession, schema: CatalogueSchema) -> Execute:
+    """``await resolve(query, variables)``: the result through the resolvers only."""
+    resolver = _resolver(session, schema)
+
+    async def run(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
+        result: ExecutionResult = await resolver(query, variables, await read_data_version(session))
+        return result
+
+    return run
+
+
+@pytest.fixture
+def execute(session: AsyncSession, schema: CatalogueSchema, compiler: ReadCompiler) -> Execute:
+    """``await execute(query, variables)``: the result as the endpoint gives it, on the test's
+    session: compiled when the compiler covers the operation, through the resolvers otherwise."""
+    resolver = _resolver(session, schema)
+
+    async def run(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
+        # The endpoint reads the data version first, whichever path answers.
+        version = await read_data_version(session)
+        compiled = await compiler.execute(
+            SerializedSession(session),
+            query,
+            variables,
+            None,
+            max_page_size=MAX_PAGE_SIZE,
+            data_version=version,
+        )
+        if compiled is None:
+            result: ExecutionResult = await resolver(query, variables, version)
+            return result
+        # Decoded again here only, to compare with plain values.
+        return ExecutionResult(data=orjson.loads(orjson.dumps(compiled)), errors=None)
 
     return run
 

@@ -230,13 +230,23 @@ async def test_request_ids_are_echoed_or_made_up(offline_client: httpx.AsyncClie
     assert re.fullmatch(r"[0-9a-f]{16}", made_up.headers["x-request-id"])
 
 
-async def test_responses_are_orjson_bytes(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql", json={"query": COUNTRY})
+async def test_responses_are_orjson_bytes(client_for: ClientFactory) -> None:
+    # Through the resolvers: the compiled path splices the database's JSON text, which
+    # PostgreSQL writes with spaces (docs/decisions/0081-json-built-in-the-database.md).
+    async with client_for(compiled_reads=False) as client:
+        response = await client.post("/graphql", json={"query": COUNTRY})
     assert response.content == orjson.dumps(FINLAND)
+
+
+async def test_compiled_responses_carry_the_same_data(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": COUNTRY})
+    assert orjson.loads(response.content) == FINLAND
 
 
 async def test_head_is_answered_like_get_without_a_body(client: httpx.AsyncClient) -> None:
     response = await client.head("/graphql", params={"query": COUNTRY})
     assert response.status_code == 200
     assert response.content == b""
-    assert int(response.headers["content-length"]) == len(orjson.dumps(FINLAND))
+    got = await client.get("/graphql", params={"query": COUNTRY})
+    assert orjson.loads(got.content) == FINLAND
+    assert int(response.headers["content-length"]) == len(got.content)

@@ -25,13 +25,17 @@ async def _broken(_session: AsyncSession) -> None:
 
 
 async def test_an_unexpected_error_is_masked_with_the_request_id_and_logged(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    client_for: ClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # The failure is injected into a resolver's query: the resolvers must answer.
     monkeypatch.setattr(tracks, "list_home_tracks", _broken)
     with caplog.at_level(logging.ERROR):
-        response = await client.post(
-            "/graphql", json={"query": TRACKS}, headers={"X-Request-ID": "req-42"}
-        )
+        async with client_for(compiled_reads=False) as client:
+            response = await client.post(
+                "/graphql", json={"query": TRACKS}, headers={"X-Request-ID": "req-42"}
+            )
     assert response.status_code == 200  # a field error: the operation ran
     assert "hunter2" not in response.text
     assert response.json() == {
@@ -97,7 +101,10 @@ async def test_many_concurrent_requests_share_nothing_but_the_engine(
 async def test_responses_are_cached_until_the_data_version_moves(
     fresh_database: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = fresh_database.settings.model_copy(update={"data_version_max_age_seconds": 0})
+    # compiled_reads off: the failure below is injected into a resolver's query.
+    settings = fresh_database.settings.model_copy(
+        update={"data_version_max_age_seconds": 0, "compiled_reads": False}
+    )
     async with serve(settings) as api:
         first = await api.post("/graphql", json={"query": TRACKS})
         assert first.json() == {"data": {"homeTracks": [{"code": "IEL"}, {"code": "ISEM"}]}}
@@ -136,7 +143,9 @@ async def test_cached_responses_may_lag_a_write_by_the_configured_age(
 async def test_errors_are_never_cached(
     fresh_database: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with serve(fresh_database.settings) as api:
+    # compiled_reads off: the failure is injected into a resolver's query.
+    settings = fresh_database.settings.model_copy(update={"compiled_reads": False})
+    async with serve(settings) as api:
         monkeypatch.setattr(tracks, "list_home_tracks", _broken)
         failed = await api.post("/graphql", json={"query": TRACKS})
         assert failed.json()["errors"][0]["message"] == "Unexpected error."

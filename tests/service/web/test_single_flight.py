@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from service.graphql.schema import CatalogueSchema
+from service.graphql.compiler import ReadCompiler
 from tests.service.web.conftest import ClientFactory
 
 QUERY = {"query": "{ countries { code name } }"}
@@ -17,16 +17,20 @@ QUERY = {"query": "{ countries { code name } }"}
 
 @pytest.fixture
 def executions(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Counts schema executions, each kept in flight a moment so that others can arrive."""
-    calls: list[float] = []
-    original = CatalogueSchema.execute
+    """Counts query executions, each kept in flight a moment so that others can arrive.
 
-    async def slow_execute(self: CatalogueSchema, *args: Any, **kwargs: Any) -> Any:
+    Every query starts in the compiler (which answers QUERY itself), so that is where an
+    execution is counted.
+    """
+    calls: list[float] = []
+    original = ReadCompiler.execute
+
+    async def slow_execute(self: ReadCompiler, *args: Any, **kwargs: Any) -> Any:
         calls.append(asyncio.get_running_loop().time())
         await asyncio.sleep(0.3)
         return await original(self, *args, **kwargs)
 
-    monkeypatch.setattr(CatalogueSchema, "execute", slow_execute)
+    monkeypatch.setattr(ReadCompiler, "execute", slow_execute)
     return calls
 
 

@@ -1,0 +1,106 @@
+"""The SQL the compiler writes, per backend: JSON building, casts, lists, ordering, timestamps.
+
+Everything that differs between PostgreSQL and SQLite is here, so that the plan and the
+relation table write one form. PostgreSQL builds ``json`` (not ``jsonb``: it keeps keys in
+selection order); SQLite builds JSON text, and a nested value is passed through ``json()``
+so that it is embedded as JSON, not quoted as a string (the JSON subtype does not survive a
+subquery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: PostgreSQL functions take at most 100 arguments: 50 keys per ``json_build_object``.
+MAX_OBJECT_KEYS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The SQL forms of one backend (``name`` is SQLAlchemy's dialect name)."""
+
+    name: str
+
+    @property
+    def postgres(self) -> bool:
+        return self.name == "postgresql"
+
+    def literal(self, text: str) -> str:
+        """A string constant (only names from the schema reach here, never user input)."""
+        return "'" + text.replace("'", "''") + "'"
+
+    def json_object(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """A JSON object from (key, SQL value) pairs, keys in order."""
+        function = "json_build_object" if self.postgres else "json_object"
+        body = ", ".join(f"{self.literal(key)}, {value}" for key, value in pairs)
+        return f"{function}({body})"
+
+    def embed(self, subquery: str, *, many: bool) -> str:
+        """A scalar subquery that yields JSON (or NULL), as a value of an enclosing object."""
+        # SQLite (3.40, measured) keeps the JSON subtype of an aggregate subquery's result, not
+        # of a sorted one (an object picked by ORDER BY … LIMIT 1); json() costs parser stack.
+        return f"({subquery})" if self.postgres or many else f"json(({subquery}))"
+
+    def json_array(self, element: str, source: str, order: str) -> str:
+        """SELECT: the JSON array of ``element`` over ``source`` (FROM … WHERE …), ordered."""
+        if self.postgres:
+            return f"SELECT coalesce(json_agg({element} ORDER BY {order}), '[]'::json) {source}"
+        # SQLite (3.40) has no ORDER BY inside an aggregate; it aggregates in the
+        # subquery's order.
+        return (
+            f"SELECT json_group_array(json(q.j)) "
+            f"FROM (SELECT {element} AS j {source} ORDER BY {order}) AS q"
+        )
+
+    def boolean(self, column: str) -> str:
+        """A boolean column as JSON ``true``/``false`` (SQLite stores 0/1)."""
+        if self.postgres:
+            return column
+        return (
+            f"CASE WHEN {column} IS NULL THEN NULL "
+            f"WHEN {column} THEN json('true') ELSE json('false') END"
+        )
+
+    def json_column(self, column: str) -> str:
+        """A column holding JSON (SQLAlchemy ``JSON``), embedded as JSON."""
+        return column if self.postgres else f"json({column})"
+
+    def timestamp(self, column: str) -> str:
+        """A UTC timestamp as Python's ``isoformat()`` writes it (no fraction when zero)."""
+        if self.postgres:
+            utc = f"({column} AT TIME ZONE 'UTC')"
+            return (
+                f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+                f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+                f"extract(microseconds FROM {utc})::bigint % 1000000 = 0 THEN '' ELSE "
+                f"to_char({utc}, '.US') END || '+00:00' END"
+            )
+        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff" (naive UTC) on SQLite.
+        return (
+            f"CASE WHEN {column} IS NULL THEN NULL ELSE substr({column}, 1, 10) || 'T' || "
+            f"CASE WHEN substr({column}, 21, 6) IN ('', '000000') THEN substr({column}, 12, 8) "
+            f"ELSE substr({column}, 12, 15) END || '+00:00' END"
+        )
+
+    def binary(self, column: str) -> str:
+        """``column`` ordered byte by byte (see service.catalogue.id_sets.binary_order)."""
+        return f'{column} COLLATE "C"' if self.postgres else column
+
+    def param(self, name: str, sql_type: str) -> str:
+        """A bound parameter with its type spelled out (asyncpg infers types from casts)."""
+        return f"CAST(:{name} AS {sql_type})"
+
+    @property
+    def json_type(self) -> str:
+        """The type a JSON parameter is cast to."""
+        return "json" if self.postgres else "TEXT"
+
+    def in_list(self, column: str, values: str) -> str:
+        """``column`` is one of the strings of ``values``, a JSON array parameter."""
+        if self.postgres:
+            return f"{column} IN (SELECT json_array_elements_text({values}))"
+        return f"{column} IN (SELECT value FROM json_each({values}))"
+
+    def true(self) -> str:
+        return "true" if self.postgres else "1"

@@ -1,0 +1,141 @@
+"""Planning: a validated selection becomes SQL that builds the JSON of each root field.
+
+Fields are collected with graphql-core's own ``collect_subfields`` (fragments, inline
+fragments, aliases, ``@skip``/``@include``), so the response keys and their order are the
+ones graphql-core's execution gives. Arguments never enter the SQL text: each becomes a bound
+parameter whose value is computed, per request, from graphql-core's coercion of that field's
+arguments (``Slot``). A field the relation table does not know raises ``NotCompilableError``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+)
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
+from graphql.execution.values import VariableValues, get_argument_values
+
+from service.graphql.compiler.dialect import MAX_OBJECT_KEYS, Dialect
+from service.graphql.compiler.relations import FIELDS, Bind, Relation, Row, Scalar, source
+
+
+class NotCompilableError(Exception):
+    """This selection (or these argument values) is answered by the resolvers instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A bound parameter: ``value`` of the coerced arguments of ``field_def`` at ``node``."""
+
+    name: str
+    field_def: GraphQLField
+    node: FieldNode
+    value: Callable[[Mapping[str, Any]], Any]
+
+    def compute(self, variables: VariableValues) -> Any:
+        return self.value(get_argument_values(self.field_def, self.node, variables))
+
+
+@dataclass(slots=True)
+class Planner:
+    """Writes the SQL of one operation; collects its parameter slots."""
+
+    dialect: Dialect
+    schema: GraphQLSchema
+    fragments: dict[str, FragmentDetails]
+    variables: VariableValues
+    operation: OperationDefinitionNode
+    slots: list[Slot] = field(default_factory=list)
+    _aliases: itertools.count[int] = field(default_factory=itertools.count)
+
+    def alias(self, prefix: str = "t") -> str:
+        return f"{prefix}{next(self._aliases)}"
+
+    def binder(self, field_def: GraphQLField, node: FieldNode) -> Bind:
+        def bind(value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
+            name = f"p{len(self.slots)}"
+            self.slots.append(Slot(name, field_def, node, value))
+            return self.dialect.param(name, sql_type)
+
+        return bind
+
+    def subfields(
+        self, type_name: str, details: list[FieldDetails]
+    ) -> tuple[GraphQLObjectType, dict[str, list[FieldDetails]]]:
+        object_type = self.schema.get_type(type_name)
+        assert isinstance(object_type, GraphQLObjectType)
+        collected = collect_subfields(
+            self.schema, self.fragments, self.variables, self.operation, object_type, details
+        )
+        if collected.new_defer_usages:
+            raise NotCompilableError("@defer")
+        return object_type, dict(collected.grouped_field_set)
+
+    def object_sql(self, type_name: str, row: Row, details: list[FieldDetails]) -> str:
+        """The JSON object of ``row`` for the selection in ``details``."""
+        object_type, grouped = self.subfields(type_name, details)
+        entries = FIELDS.get(type_name, {})
+        pairs: list[tuple[str, str]] = []
+        for key, field_details in grouped.items():
+            node = field_details[0].node
+            name = node.name.value
+            if name == "__typename":
+                pairs.append((key, self.dialect.literal(type_name)))
+                continue
+            entry = entries.get(name)
+            if entry is None:
+                raise NotCompilableError(f"{type_name}.{name}")
+            bind = self.binder(object_type.fields[name], node)
+            if isinstance(entry, Scalar):
+                pairs.append((key, entry.sql(self.dialect, row, bind)))
+            else:
+                select = self.relation_sql(entry, row, field_details, bind)
+                pairs.append((key, self.dialect.embed(select, many=entry.many)))
+        if not pairs or len(pairs) > MAX_OBJECT_KEYS:
+            raise NotCompilableError("object size")
+        return self.dialect.json_object(pairs)
+
+    def relation_sql(
+        self, relation: Relation, parent: Row, details: list[FieldDetails], bind: Bind
+    ) -> str:
+        """A SELECT yielding the relation's JSON: an array, or one object (NULL: none)."""
+        alias = self.alias()
+        child = Row(alias, relation.carry(parent, Row(alias)))
+        element = self.object_sql(relation.target, child, details)
+        rows = (
+            f"FROM {source(self.dialect, relation.target)} AS {alias} "
+            f"{relation.where(self.dialect, parent, child, bind)}"
+        )
+        order = relation.order(self.dialect, child)
+        if relation.many:
+            return self.dialect.json_array(element, rows, order)
+        return f"SELECT {element} {rows} ORDER BY {order} LIMIT 1"
+
+    def list_sql(
+        self, type_name: str, details: list[FieldDetails], where: Callable[[Row], str], order: str
+    ) -> str:
+        """A SELECT yielding the JSON array of ``type_name`` rows (root lists)."""
+        row = Row(self.alias())
+        element = self.object_sql(type_name, row, details)
+        rows = f"FROM {source(self.dialect, type_name)} AS {row.alias} {where(row)}"
+        return self.dialect.json_array(element, rows, order.format(row=row.alias))
+
+    def one_sql(
+        self, type_name: str, details: list[FieldDetails], where: Callable[[Row], str]
+    ) -> str:
+        """A SELECT yielding one ``type_name`` object, or NULL (root single objects)."""
+        row = Row(self.alias())
+        element = self.object_sql(type_name, row, details)
+        return (
+            f"SELECT {element} FROM {source(self.dialect, type_name)} AS {row.alias} "
+            f"{where(row)} LIMIT 1"
+        )

@@ -1,0 +1,288 @@
+"""The catalogue graph as one table: for each GraphQL type, how each field is read in SQL.
+
+A scalar field is an SQL expression over the row (``Scalar``); a relation (``Relation``) names
+its target type, the join and filter that reach the target rows from the parent row, their
+order, and what the child carries down (a programme reached from a school shows that school's
+offers only). A field absent from this table is not compilable: the root field above it then
+runs through the resolvers (correct, only slower). Teaching the compiler a new field is one
+entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from service.catalogue.schools import served_school_rows
+from service.graphql.compiler.dialect import Dialect
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a type in the statement: its alias and what its parents passed down."""
+
+    alias: str
+    carried: Mapping[str, str] = field(default_factory=dict)
+
+    def col(self, name: str) -> str:
+        return f"{self.alias}.{name}"
+
+
+class Bind(Protocol):
+    """Binds a parameter whose value is computed from the field's coerced arguments."""
+
+    def __call__(self, value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A leaf field: ``sql(dialect, row, bind)`` is its JSON value."""
+
+    sql: Callable[[Dialect, Row, Bind], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """An object or list field reaching rows of ``target``.
+
+    ``where(dialect, parent, child, bind)`` gives the joins and conditions after
+    ``FROM <target source> AS child`` (starting with ``WHERE`` or ``JOIN``); ``order`` the ORDER
+    BY of a list (``many``) or the pick of one row; ``carry`` what the child rows pass down.
+    """
+
+    target: str
+    many: bool
+    where: Callable[[Dialect, Row, Row, Bind], str]
+    order: Callable[[Dialect, Row], str]
+    carry: Callable[[Row, Row], Mapping[str, str]] = lambda _parent, _child: {}
+
+
+Entry = Scalar | Relation
+
+
+def column(name: str) -> Scalar:
+    return Scalar(lambda _d, row, _b: row.col(name))
+
+
+def boolean(name: str) -> Scalar:
+    return Scalar(lambda d, row, _b: d.boolean(row.col(name)))
+
+
+def timestamp(name: str) -> Scalar:
+    return Scalar(lambda d, row, _b: d.timestamp(row.col(name)))
+
+
+def json_column(name: str) -> Scalar:
+    return Scalar(lambda d, row, _b: d.json_column(row.col(name)))
+
+
+def sqlalchemy_dialect(name: str) -> Any:
+    """SQLAlchemy's dialect object for ``name``, to compile expressions shared with the ORM."""
+    return postgresql.dialect() if name == "postgresql" else sqlite.dialect()  # type: ignore[no-untyped-call]
+
+
+@cache
+def _served_schools(dialect_name: str) -> str:
+    # The served columns (an admin override beats the curated value) as the one SQLAlchemy
+    # expression the resolvers use too (service.catalogue.served_school), compiled once.
+    compiled = served_school_rows().compile(
+        dialect=sqlalchemy_dialect(dialect_name),
+        compile_kwargs={"literal_binds": True},
+    )
+    return f"({compiled})"
+
+
+#: The name statements give the served schools (see ``with_sources``).
+SERVED_SCHOOL = "served_school"
+
+
+def source(_dialect: Dialect, type_name: str) -> str:
+    """The FROM item rows of ``type_name`` are read from."""
+    return SERVED_SCHOOL if type_name == "School" else TABLES[type_name]
+
+
+def with_sources(dialect: Dialect, statement: str) -> str:
+    """``statement`` with the served schools defined once in front, when it reads them.
+
+    A common table expression rather than a subquery at each use: SQLite's parser has a
+    fixed stack, and every nested subquery spends some of it. PostgreSQL inlines it
+    (NOT MATERIALIZED), so conditions on it still reach the school table's indexes.
+    """
+    if SERVED_SCHOOL not in statement:
+        return statement
+    hint = "NOT MATERIALIZED " if dialect.postgres else ""
+    return f"WITH {SERVED_SCHOOL} AS {hint}{_served_schools(dialect.name)} {statement}"
+
+
+TABLES = {
+    "Country": "country",
+    "Programme": "programme",
+    "Offer": "offer",
+    "HomeTrack": "home_track",
+    "SelectionRule": "selection_rule",
+}
+
+
+def _include_retired(d: Dialect, child: Row, bind: Bind) -> str:
+    flag = bind(lambda arguments: bool(arguments.get("includeRetired")), "BOOLEAN")
+    return f"({flag} OR {child.col('retired_at')} IS NULL)"
+
+
+def _offer_order(_d: Dialect, row: Row) -> str:
+    # Newest academic year first, as service.catalogue.offers orders them.
+    return f"{row.col('academic_year')} DESC, {row.col('id')}"
+
+
+def _lang_name(d: Dialect, row: Row, bind: Bind) -> str:
+    lang = bind(lambda arguments: arguments["lang"].name, "TEXT")
+    return f"CASE WHEN {lang} = 'EN' THEN {row.col('name_en')} ELSE {row.col('name_fr')} END"
+
+
+def _by_slug(d: Dialect, row: Row) -> str:
+    return d.binary(row.col("slug"))
+
+
+def _programme_order(d: Dialect, row: Row) -> str:
+    return f"{d.binary(row.col('key'))}, {row.col('id')}"
+
+
+#: type name → field name → entry. ``__typename`` is handled by the planner for every type.
+FIELDS: dict[str, dict[str, Entry]] = {
+    "Country": {
+        "code": column("code"),
+        "name": Scalar(_lang_name),
+        "schools": Relation(
+            "School",
+            many=True,
+            where=lambda d, p, c, _b: (
+                f"WHERE {c.col('country_code')} = {p.col('code')} "
+                f"AND {c.col('is_partner')} = {d.true()} AND {c.col('retired_at')} IS NULL"
+            ),
+            order=_by_slug,
+        ),
+    },
+    "School": {
+        "slug": column("slug"),
+        "name": column("name"),
+        "shortName": column("short_name"),
+        "city": column("city"),
+        "website": column("website"),
+        "isPartner": boolean("is_partner"),
+        "retiredAt": timestamp("retired_at"),
+        "country": Relation(
+            "Country",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('code')} = {p.col('country_code')}",
+            order=lambda _d, c: c.col("code"),
+        ),
+        "parent": Relation(
+            "School",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('id')} = {p.col('parent_id')}",
+            order=lambda _d, c: c.col("id"),
+        ),
+        "programmes": Relation(
+            "Programme",
+            many=True,
+            where=lambda _d, p, c, _b: (
+                f"JOIN school_programme AS {c.alias}_sp ON {c.alias}_sp.programme_id = "
+                f"{c.col('id')} WHERE {c.alias}_sp.school_id = {p.col('id')} "
+                f"AND {c.col('retired_at')} IS NULL"
+            ),
+            order=_programme_order,
+            carry=lambda p, _c: {"school_id": p.col("id")},
+        ),
+        "offers": Relation(
+            "Offer",
+            many=True,
+            where=lambda d, p, c, b: (
+                f"WHERE {c.col('school_id')} = {p.col('id')} AND {_include_retired(d, c, b)}"
+            ),
+            order=_offer_order,
+        ),
+    },
+    "Programme": {
+        "key": column("key"),
+        "name": column("name"),
+        "url": column("url"),
+        "retiredAt": timestamp("retired_at"),
+        "schools": Relation(
+            "School",
+            many=True,
+            where=lambda _d, p, c, _b: (
+                f"JOIN school_programme AS {c.alias}_sp ON {c.alias}_sp.school_id = "
+                f"{c.col('id')} WHERE {c.alias}_sp.programme_id = {p.col('id')} "
+                f"AND {c.col('retired_at')} IS NULL"
+            ),
+            order=_by_slug,
+        ),
+        # Seen from the school it was reached from: that school's offers only.
+        "offers": Relation(
+            "Offer",
+            many=True,
+            where=lambda d, p, c, b: (
+                f"WHERE {c.col('programme_id')} = {p.col('id')} "
+                f"AND {c.col('school_id')} = {p.carried['school_id']} "
+                f"AND {_include_retired(d, c, b)}"
+            ),
+            order=_offer_order,
+        ),
+    },
+    "Offer": {
+        "kind": column("kind"),
+        "places": column("places"),
+        "academicYear": column("academic_year"),
+        "retiredAt": timestamp("retired_at"),
+        "homeTracks": Relation(
+            "HomeTrack",
+            many=True,
+            where=lambda _d, p, c, _b: (
+                f"JOIN offer_home_track AS {c.alias}_oh ON {c.alias}_oh.home_track_code = "
+                f"{c.col('code')} WHERE {c.alias}_oh.offer_id = {p.col('id')}"
+            ),
+            order=lambda _d, c: c.col("code"),
+        ),
+        "school": Relation(
+            "School",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('id')} = {p.col('school_id')}",
+            order=lambda _d, c: c.col("id"),
+        ),
+        "programme": Relation(
+            "Programme",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('id')} = {p.col('programme_id')}",
+            order=lambda _d, c: c.col("id"),
+            carry=lambda p, _c: {"school_id": p.col("school_id")},
+        ),
+    },
+    "HomeTrack": {
+        "code": column("code"),
+        "name": column("name"),
+        # Its own rule, else the general one (the rule with no track).
+        "selectionRule": Relation(
+            "SelectionRule",
+            many=False,
+            where=lambda _d, p, c, _b: (
+                f"WHERE {c.col('home_track_code')} = {p.col('code')} "
+                f"OR {c.col('home_track_code')} IS NULL"
+            ),
+            order=lambda _d, c: f"{c.col('home_track_code')} IS NULL",
+        ),
+    },
+    "SelectionRule": {
+        "semesters": json_column("semesters"),
+        "criteria": json_column("criteria"),
+        "sourceText": column("source_text"),
+        "homeTrack": Relation(
+            "HomeTrack",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('code')} = {p.col('home_track_code')}",
+            order=lambda _d, c: c.col("code"),
+        ),
+    },
+}

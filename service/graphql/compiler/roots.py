@@ -1,0 +1,226 @@
+"""The root fields the compiler answers, each as one SQL statement, and their filters.
+
+A JSON root (``countries``, ``country``, ``school``, ``offers``, ``homeTracks``,
+``selectionRules``) is one statement returning one JSON text, spliced into the response as it
+is. ``schools`` is one statement returning a row per school of the page (its slug and the JSON
+of each node selection) and the total: cursors and ``pageInfo`` are a few strings built here,
+since SQLite has no base64. The filters mirror service.catalogue's criteria, with every value a
+bound parameter (``NOT given OR …``), so that one statement serves every value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import FieldNode, GraphQLField
+from graphql.execution.collect_fields import FieldDetails
+
+from service.catalogue.countries import served_countries_of_partners
+from service.graphql.compiler.plan import NotCompilableError, Planner
+from service.graphql.compiler.relations import (
+    Bind,
+    Row,
+    source,
+    sqlalchemy_dialect,
+    with_sources,
+)
+from service.graphql.types.pagination import decode_cursor, encode_cursor
+
+Arguments = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RootPlan:
+    """One root field: its statement, how rows become its value, what arguments it refuses."""
+
+    sql: str
+    field_def: GraphQLField
+    node: FieldNode
+    assemble: Callable[[Sequence[Any], Arguments], Any]
+    #: Raises NotCompilableError for argument values the resolvers answer with an error.
+    check: Callable[[Arguments, int], None] = lambda _arguments, _max_page_size: None
+
+
+def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
+    text = rows[0].j
+    return None if text is None else orjson.Fragment(text)
+
+
+def _json_root(planner: Planner, root: list[FieldDetails], select: str) -> RootPlan:
+    d = planner.dialect
+    sql = f"SELECT CAST(({select}) AS TEXT) AS j" if d.postgres else f"SELECT ({select}) AS j"
+    sql = with_sources(d, sql)
+    field_def = planner.schema.query_type.fields[root[0].node.name.value]  # type: ignore[union-attr]
+    return RootPlan(sql, field_def, root[0].node, _json_value)
+
+
+def _json_list(values: list[str] | None) -> str:
+    return orjson.dumps(values or []).decode()
+
+
+def _filter(arguments: Arguments) -> Mapping[str, Any]:
+    return arguments.get("filter") or {}
+
+
+def _compiled_literal(planner: Planner, statement: Any) -> str:
+    dialect = sqlalchemy_dialect(planner.dialect.name)
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _countries(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    d = planner.dialect
+    codes = _filter_list(planner, bind, "codes", upper=True)
+    given = bind(lambda a: _filter(a).get("codes") is not None, "BOOLEAN")
+    with_partners = bind(lambda a: bool(_filter(a).get("withPartners")), "BOOLEAN")
+    partners = _compiled_literal(planner, served_countries_of_partners())
+
+    def where(row: Row) -> str:
+        return (
+            f"WHERE (NOT {given} OR {d.in_list(row.col('code'), codes)}) "
+            f"AND (NOT {with_partners} OR {row.col('code')} IN ({partners}))"
+        )
+
+    return _json_root(planner, root, planner.list_sql("Country", root, where, "{row}.code"))
+
+
+def _filter_list(planner: Planner, bind: Bind, name: str, *, upper: bool = False) -> str:
+    """A parameter: the filter's list ``name`` as a JSON array (empty when not given)."""
+
+    def value(arguments: Arguments) -> str:
+        values = _filter(arguments).get(name)
+        if values is None:
+            return _json_list(None)
+        return _json_list([_enum_name(v).upper() if upper else _enum_name(v) for v in values])
+
+    return bind(value, planner.dialect.json_type)
+
+
+def _enum_name(value: Any) -> str:
+    return value if isinstance(value, str) else str(value.name)
+
+
+def _country(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    code = bind(lambda a: str(a["code"]).strip().upper(), "TEXT")
+    select = planner.one_sql("Country", root, lambda row: f"WHERE {row.col('code')} = {code}")
+    return _json_root(planner, root, select)
+
+
+def _school(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    slug = bind(lambda a: a["slug"], "TEXT")
+    select = planner.one_sql("School", root, lambda row: f"WHERE {row.col('slug')} = {slug}")
+    return _json_root(planner, root, select)
+
+
+def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: str) -> RootPlan:
+    return _json_root(planner, root, planner.list_sql(type_name, root, lambda _row: "", order))
+
+
+def _open_to(offer: str, track: str) -> str:
+    """SQL: the offer is open to every track, or reserved to ``track`` among others."""
+    return (
+        f"(NOT EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id) "
+        f"OR EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id "
+        f"AND oh.home_track_code = {track}))"
+    )
+
+
+def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    d = planner.dialect
+    retired = bind(lambda a: bool(_filter(a).get("includeRetired")), "BOOLEAN")
+    kinds_given = bind(lambda a: _filter(a).get("kinds") is not None, "BOOLEAN")
+    kinds = _filter_list(planner, bind, "kinds")
+    year = bind(lambda a: _filter(a).get("academicYear"), "TEXT")
+    country = bind(lambda a: _upper(_filter(a).get("countryCode")), "TEXT")
+    track = bind(lambda a: _upper(_filter(a).get("homeTrack")), "TEXT")
+    places = bind(
+        lambda a: {None: "any", True: "yes", False: "no"}[_filter(a).get("hasPlaces")], "TEXT"
+    )
+    schools = source(d, "School")
+
+    def where(row: Row) -> str:
+        o = row.alias
+        return (
+            f"WHERE ({retired} OR {o}.retired_at IS NULL) "
+            f"AND (NOT {kinds_given} OR {d.in_list(f'{o}.kind', kinds)}) "
+            f"AND ({year} IS NULL OR {o}.academic_year = {year}) "
+            f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
+            f"AND ({country} IS NULL OR os.country_code = {country}) "
+            f"AND ({retired} OR os.retired_at IS NULL)) "
+            f"AND ({track} IS NULL OR {_open_to(o, track)}) "
+            f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "
+            f"OR ({places} = 'no' AND {o}.places = 0))"
+        )
+
+    order = "{row}.academic_year DESC, {row}.id"
+    return _json_root(planner, root, planner.list_sql("Offer", root, where, order))
+
+
+def _upper(value: str | None) -> str | None:
+    return None if value is None else value.upper()
+
+
+def _home_tracks(planner: Planner, root: list[FieldDetails], _bind: Bind) -> RootPlan:
+    return _ordered(planner, root, "HomeTrack", "{row}.code")
+
+
+def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    track = bind(
+        lambda a: _upper(None if a.get("homeTrack") is None else a["homeTrack"].strip()), "TEXT"
+    )
+
+    def where(row: Row) -> str:
+        # With a track: only the rule in force for it, its own, else the general one.
+        return (
+            f"WHERE {track} IS NULL OR {row.col('id')} = (SELECT r.id FROM selection_rule AS r "
+            f"WHERE r.home_track_code = {track} OR r.home_track_code IS NULL "
+            "ORDER BY r.home_track_code IS NULL LIMIT 1)"
+        )
+
+    # The general rule (no track) first, then one per track.
+    order = "{row}.home_track_code IS NOT NULL, {row}.home_track_code"
+    return _json_root(planner, root, planner.list_sql("SelectionRule", root, where, order))
+
+
+ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
+    "countries": _countries,
+    "country": _country,
+    "school": _school,
+    "offers": _offers,
+    "homeTracks": _home_tracks,
+    "selectionRules": _selection_rules,
+}
+
+
+def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
+    """The plan of one root field; NotCompilableError when any field below it is unknown."""
+    from service.graphql.compiler.connection import plan_schools
+
+    name = root[0].node.name.value
+    query_type = planner.schema.query_type
+    assert query_type is not None
+    if name != "schools" and name not in ROOTS:
+        # Introspection (__schema, __type) and every root field not listed here.
+        raise NotCompilableError(name)
+    bind = planner.binder(query_type.fields[name], root[0].node)
+    if name == "schools":
+        return plan_schools(planner, root, bind)
+    build = ROOTS.get(name)
+    if build is None:
+        raise NotCompilableError(name)
+    return build(planner, root, bind)
+
+
+def decode_after(arguments: Arguments) -> str | None:
+    after = arguments.get("after")
+    if after is None:
+        return None
+    try:
+        return decode_cursor(after)
+    except Exception as error:  # a readable GraphQL error: let the resolver give it
+        raise NotCompilableError("cursor") from error
+
+
+__all__ = ["ROOTS", "RootPlan", "decode_after", "encode_cursor", "plan_root"]

@@ -1,0 +1,263 @@
+"""Running compiled operations: plan cache, variable coercion, one statement per root field.
+
+``ReadCompiler.execute`` answers a query operation whose root fields are all compilable, or
+returns None so that the caller executes it through the resolvers (mutations, admin fields,
+anything the relation table does not know, invalid documents, and argument values the
+resolvers answer with an error: their messages stay theirs). The answer's values are
+``orjson.Fragment``s of the JSON the database built: encoding the response copies them in
+without decoding them.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    VariableNode,
+    Visitor,
+    get_operation_ast,
+    specified_rules,
+    validate,
+    visit,
+)
+from graphql.execution.collect_fields import FragmentDetails, collect_fields
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.db.serialized import SerializedSession
+from service.graphql.compiler.dialect import Dialect
+from service.graphql.compiler.plan import NotCompilableError, Planner, Slot
+from service.graphql.compiler.roots import RootPlan, plan_root
+from service.graphql.schema import CatalogueSchema
+
+PLAN_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, slots=True)
+class OperationPlan:
+    """The root fields of one operation (by response key) and the parameters they bind."""
+
+    roots: dict[str, RootPlan]
+    slots: tuple[Slot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """What a document yields once: its operation, fragments and directive variables."""
+
+    parsed: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDetails]
+    #: Variables that @skip/@include read: the plan depends on their values.
+    directive_variables: tuple[str, ...]
+
+
+class _DirectiveVariables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
+        for argument in node.arguments or ():
+            if isinstance(argument.value, VariableNode):
+                self.names.add(argument.value.name.value)
+
+
+class ReadCompiler:
+    """Compiles and runs read-only catalogue operations for one schema."""
+
+    def __init__(self, schema: CatalogueSchema, *, cache_size: int = PLAN_CACHE_SIZE) -> None:
+        self.schema = schema
+        self._graphql: GraphQLSchema = schema._schema
+        self._rules = (*specified_rules, *schema.limit_rules)
+        self._documents: OrderedDict[tuple[str, str | None], _Document | None] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], OperationPlan | None] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def execute(
+        self,
+        db: SerializedSession,
+        query: str,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        *,
+        max_page_size: int,
+        data_version: int,
+    ) -> dict[str, Any] | None:
+        """The response data, or None: execute this operation through the resolvers."""
+        document = self._document(query, operation_name)
+        if document is None:
+            return None
+        # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
+        if not await self.schema.cost.allows(
+            self._graphql,
+            document.parsed,
+            db,
+            data_version=data_version,
+            variables=dict(variables or {}),
+            operation_name=operation_name,
+            max_page_size=max_page_size,
+        ):
+            return None
+        coerced = get_variable_values(
+            self._graphql, document.operation.variable_definitions or (), dict(variables or {})
+        )
+        if isinstance(coerced, list):
+            return None
+        dialect = Dialect(await db.run(_dialect_name))
+        plan = self._plan(query, operation_name, document, coerced, dialect)
+        if plan is None:
+            return None
+        try:
+            params = {slot.name: slot.compute(coerced) for slot in plan.slots}
+            arguments = {
+                key: get_argument_values(root.field_def, root.node, coerced)
+                for key, root in plan.roots.items()
+            }
+            for key, root in plan.roots.items():
+                _check_filter_keys(root.node.name.value, arguments[key])
+                root.check(arguments[key], max_page_size)
+        except NotCompilableError:
+            return None
+        data: dict[str, Any] = {}
+        for key, root in plan.roots.items():
+            try:
+                rows = await db.run(_fetch, root.sql, params)
+            except OperationalError as error:
+                if "parser stack overflow" not in str(error):
+                    raise
+                # SQLite's parser has a fixed stack: a selection nested deeper than it can
+                # parse goes through the resolvers from now on (nothing ran: no state to undo).
+                self._plans[self._plan_key(query, operation_name, document, coerced, dialect)] = (
+                    None
+                )
+                return None
+            data[key] = root.assemble(rows, arguments[key])
+        return data
+
+    def _document(self, query: str, operation_name: str | None) -> _Document | None:
+        key = (query, operation_name)
+        if key in self._documents:
+            self._documents.move_to_end(key)
+            return self._documents[key]
+        try:
+            parsed = self.schema.parser.parse(query)
+        except GraphQLError:
+            parsed = None
+        found = None if parsed is None else self._read_document(parsed, operation_name)
+        _remember(self._documents, key, found, self._cache_size)
+        return found
+
+    def _read_document(
+        self, document: DocumentNode, operation_name: str | None
+    ) -> _Document | None:
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        if validate(self._graphql, document, self._rules):
+            return None
+        fragments = {
+            definition.name.value: FragmentDetails(definition)
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        if any(details.definition.variable_definitions for details in fragments.values()):
+            return None
+        names = _DirectiveVariables()
+        visit(document, names)
+        return _Document(document, operation, fragments, tuple(sorted(names.names)))
+
+    def _plan(
+        self,
+        query: str,
+        operation_name: str | None,
+        document: _Document,
+        variables: VariableValues,
+        dialect: Dialect,
+    ) -> OperationPlan | None:
+        key = self._plan_key(query, operation_name, document, variables, dialect)
+        if key in self._plans:
+            self._plans.move_to_end(key)
+            return self._plans[key]
+        try:
+            plan: OperationPlan | None = self._build(document, variables, dialect)
+        except NotCompilableError:
+            plan = None
+        _remember(self._plans, key, plan, self._cache_size)
+        return plan
+
+    def _plan_key(
+        self,
+        query: str,
+        operation_name: str | None,
+        document: _Document,
+        variables: VariableValues,
+        dialect: Dialect,
+    ) -> tuple[Any, ...]:
+        directives = tuple(variables.coerced.get(name) for name in document.directive_variables)
+        return (query, operation_name, dialect.name, directives)
+
+    def _build(
+        self, document: _Document, variables: VariableValues, dialect: Dialect
+    ) -> OperationPlan:
+        query_type = self._graphql.query_type
+        assert query_type is not None
+        planner = Planner(dialect, self._graphql, document.fragments, variables, document.operation)
+        collected = collect_fields(
+            self._graphql, document.fragments, variables, query_type, document.operation
+        )
+        if collected.new_defer_usages or not collected.grouped_field_set:
+            raise NotCompilableError("@defer or nothing selected")
+        roots: dict[str, RootPlan] = {}
+        for key, details in collected.grouped_field_set.items():
+            if details[0].node.name.value == "__typename":
+                raise NotCompilableError("__typename at the root")
+            roots[key] = plan_root(planner, details)
+        return OperationPlan(roots, tuple(planner.slots))
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
+
+
+async def _dialect_name(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+async def _fetch(session: AsyncSession, sql: str, params: dict[str, Any]) -> list[Any]:
+    return list(await session.execute(text(sql), params))
+
+
+#: The filter fields each root's SQL applies. A filter field the schema has and this table does
+#: not (one added on the resolvers' path) sends the operation to the resolvers: never ignored.
+COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
+    "countries": frozenset({"codes", "withPartners"}),
+    "schools": frozenset(
+        {"countryCodes", "partnersOnly", "includeRetired", "homeTrack", "offerKinds"}
+    ),
+    "offers": frozenset(
+        {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
+    ),
+}
+
+
+def _check_filter_keys(root_name: str, arguments: Mapping[str, Any]) -> None:
+    given = arguments.get("filter") or {}
+    known = COMPILED_FILTER_KEYS.get(root_name, frozenset())
+    unknown = [name for name, value in given.items() if value is not None and name not in known]
+    if unknown:
+        raise NotCompilableError(f"{root_name}(filter: {', '.join(sorted(unknown))})")
