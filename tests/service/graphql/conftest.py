@@ -28,6 +28,11 @@ def schema() -> CatalogueSchema:
 @pytest.fixture
 def execute(session: AsyncSession, schema: CatalogueSchema) -> Execute:
     """``await execute(query, variables)``: the result, on the test's session."""
+    return executor(session, schema)
+
+
+def executor(session: AsyncSession, schema: CatalogueSchema) -> Execute:
+    """``await execute(query, variables)``: the result, on ``session`` (bench/ runs it too)."""
     search_indexes = SearchIndexCache()
 
     async def run(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
