@@ -1,28 +1,20 @@
-"""``mobility db``: upgrade and current, as a user runs them (a real process)."""
+"""``mobility db``: upgrade and current, as a user runs them (in process: tests/in_process.py)."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.databases import postgres_server_url
+from tests.in_process import run_main
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli.main", *args],
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_main(*args, env=env, cwd=cwd)
 
 
 def test_upgrade_creates_the_default_sqlite_file_and_twice_is_a_no_op(tmp_path: Path) -> None:
