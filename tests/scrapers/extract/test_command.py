@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from scrapers.extract.command import decode_page
 from service.errors import UserError
+from tests.in_process import run_main
 from tests.scrapers.extract.fixture_pages import PAGES, page_urls
 
 
 def _mobility(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli.main", *args],
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd())},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_main(*args, cwd=cwd)
 
 
 def test_extract_prints_what_the_adapter_of_the_url_finds(tmp_path: Path) -> None:

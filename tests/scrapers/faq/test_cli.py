@@ -7,7 +7,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from scrapers.faq import apply as apply_module
 from scrapers.faq.cli import SEED_ALREADY_IMPORTED
 from service.cli.main import main
 from tests.databases import postgres_server_url
+from tests.in_process import run_main
 from tests.scrapers.faq.http_server import Response, Site
 from tests.scrapers.faq.pages import COMING_SOON, REVISION_2021, REVISION_2021_UPDATED
 
@@ -26,15 +26,7 @@ LOOPBACK_ALLOWED = {"FETCH_ALLOWED_NETWORKS": "127.0.0.1/32"}
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli.main", *args],
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **(env or {})},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_main(*args, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")

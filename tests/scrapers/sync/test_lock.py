@@ -9,9 +9,11 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.engine import Connection
 
 from scrapers.sync.lock import LEASE_NAME, RunInProgressError, hold_run_lock
 from service.db.engine import create_sessionmaker
@@ -104,10 +106,23 @@ async def test_an_expired_lease_is_taken_over(lite: TestDatabase) -> None:
 
 
 async def test_a_live_lease_is_renewed_past_its_ttl(lite: TestDatabase) -> None:
-    async with hold_run_lock(lite.engine, 0.3) as lock:
-        await asyncio.sleep(0.9)
+    renewed = asyncio.Event()
+
+    def note_renewal(_conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("UPDATE sync_lease SET expires_at") and cursor.rowcount == 1:
+            renewed.set()
+
+    event.listen(lite.engine.sync_engine, "after_cursor_execute", note_renewal)
+    async with hold_run_lock(lite.engine, 0.6) as lock:
+        async with create_sessionmaker(lite.engine)() as session:
+            first_expiry = await session.scalar(select(SyncLease.expires_at))
+        assert first_expiry is not None
+        # Wait on the renewals themselves until the first expiry is past.
+        while utcnow() <= first_expiry:
+            await asyncio.wait_for(renewed.wait(), 30)
+            renewed.clear()
         with pytest.raises(RunInProgressError):
-            async with hold_run_lock(lite.engine, 0.3):
+            async with hold_run_lock(lite.engine, 0.6):
                 pass
         assert not lock.lost.is_set()
 

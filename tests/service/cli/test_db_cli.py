@@ -1,29 +1,21 @@
-"""``mobility db``: upgrade and current, as a user runs them (a real process)."""
+"""``mobility db``: upgrade and current, as a user runs them (in process: tests/in_process.py)."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from service.db import migrate
 from tests.databases import postgres_server_url
+from tests.in_process import run_main
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli.main", *args],
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_main(*args, env=env, cwd=cwd)
 
 
 def test_upgrade_creates_the_default_sqlite_file_and_twice_is_a_no_op(tmp_path: Path) -> None:
@@ -135,5 +127,5 @@ def test_downgrade_goes_down_and_an_unknown_revision_is_one_line(tmp_path: Path)
     assert unknown.returncode == 2
     assert unknown.stderr == (
         "mobility: error: cannot downgrade to 'nope': Can't locate revision identified by 'nope' "
-        "(revisions: base, 0001, 0002, 0003, 0005, 0006, 0007, 0009)\n"
+        "(revisions: base, 0001, 0002, 0003, 0005, 0006, 0007, 0008, 0009, 0010)\n"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -32,6 +33,15 @@ def _stderr(tmp_path: Path) -> str:
     return (tmp_path / "up.log").read_text(encoding="utf-8")
 
 
+def _wait_for_log(tmp_path: Path, pattern: str, seconds: float = 60) -> None:
+    """Until the log holds a line matching ``pattern``: the wait ends on the line itself."""
+    deadline = time.monotonic() + seconds
+    while re.search(pattern, _stderr(tmp_path)) is None:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no log line matched {pattern!r}: {_stderr(tmp_path)}")
+        time.sleep(0.05)  # the poll interval of the log file, not a guess at how long it takes
+
+
 def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
     env = process_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}", PORT=str(free_port()), **extra
@@ -57,7 +67,7 @@ def test_one_interrupt_stops_the_api_and_the_scheduler(tmp_path: Path) -> None:
     process, _ = _start(tmp_path, FETCH_CONTACT_URL="https://it.example.org/crawler")
     children = _children(process.pid)
     assert len(children) == 2  # mobility serve, mobility schedule
-    time.sleep(1.0)  # let the scheduler settle into its loop
+    _wait_for_log(tmp_path, r"scheduler \S+ started")  # it logs once it handles signals
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
     assert "SIGINT, stopping" in _stderr(tmp_path)

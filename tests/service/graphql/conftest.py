@@ -66,7 +66,16 @@ def resolve(session: AsyncSession, schema: CatalogueSchema) -> Execute:
 def execute(session: AsyncSession, schema: CatalogueSchema, compiler: ReadCompiler) -> Execute:
     """``await execute(query, variables)``: the result as the endpoint gives it, on the test's
     session: compiled when the compiler covers the operation, through the resolvers otherwise."""
+    return executor(session, schema, compiler)
+
+
+def executor(
+    session: AsyncSession, schema: CatalogueSchema, compiler: ReadCompiler | None = None
+) -> Execute:
+    """``await execute(query, variables)`` on ``session``, as the endpoint answers it (bench/
+    runs it too)."""
     resolver = _resolver(session, schema)
+    compiler = compiler or ReadCompiler(schema)
 
     async def run(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
         # The endpoint reads the data version first, whichever path answers.
