@@ -87,15 +87,17 @@ def summarize_sync(report: SyncReport, backed_off: Mapping[str, datetime]) -> st
 
 
 def outcome_status(report: SyncReport) -> RunStatus:
-    """INTERRUPTED when stopped; FAILED when nothing was recorded or the run lost its lock;
-    SUCCEEDED otherwise.
+    """INTERRUPTED when stopped; FAILED when nothing was recorded, too few partner sites were
+    reached (DEGRADED) or the run lost its lock; SUCCEEDED otherwise.
 
     A PARTIAL run (links deferred, a school not recorded) succeeded as a run: what failed is
-    counted against those schools, and said in the summary.
+    counted against those schools, and said in the summary. A DEGRADED run is not a success:
+    counted as one, it would move ``mobility_last_success_timestamp_seconds`` and silence the
+    "no successful sync" alert while the machine cannot reach the partners.
     """
     if report.stopped:
         return RunStatus.INTERRUPTED
-    if report.status in (SyncRunStatus.FAILED, SyncRunStatus.ABORTED):
+    if report.status in (SyncRunStatus.FAILED, SyncRunStatus.DEGRADED, SyncRunStatus.ABORTED):
         return RunStatus.FAILED
     return RunStatus.SUCCEEDED
 

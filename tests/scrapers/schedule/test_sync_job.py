@@ -6,13 +6,15 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher, MappingResolver
 from scrapers.schedule.jobs import JobContext, QueuedRequest
-from scrapers.schedule.sync_job import SyncJob
+from scrapers.schedule.sync_job import SyncJob, outcome_status
 from scrapers.sync.lock import hold_run_lock
+from scrapers.sync.run import SyncReport
 from service.config import Settings
 from service.db.models import JobKind, LinkCheck, RunStatus, SyncRun, SyncRunStatus
 from service.operations.school_backoff import list_school_backoffs
@@ -208,3 +210,19 @@ async def test_a_run_that_reaches_no_site_fails_and_backs_off_no_school(
 
 def _online_job(db: TestDatabase, settings: Settings) -> SyncJob:
     return SyncJob(db.engine, settings, clock=FakeClock(MONDAY), open_fetcher=loopback_fetcher)
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (SyncRunStatus.OK, RunStatus.SUCCEEDED),
+        (SyncRunStatus.PARTIAL, RunStatus.SUCCEEDED),
+        (SyncRunStatus.DEGRADED, RunStatus.FAILED),
+        (SyncRunStatus.FAILED, RunStatus.FAILED),
+        (SyncRunStatus.ABORTED, RunStatus.FAILED),
+    ],
+)
+def test_only_a_run_that_reached_enough_sites_is_a_successful_job(
+    status: SyncRunStatus, outcome: RunStatus
+) -> None:
+    assert outcome_status(SyncReport(status=status, schools=[])) is outcome
