@@ -194,6 +194,22 @@ def test_apollo_normalises_every_entity_and_keeps_each_schools_offers(
     assert report["warnings"] == []
 
 
+def test_apollos_persisted_queries_link_registers_the_hash_once_then_sends_it_alone(
+    served: str,
+) -> None:
+    report = _report("apollo_persisted.mjs", served)
+    # Hash alone: PERSISTED_QUERY_NOT_FOUND (404, as Apollo Server answers); then hash + query.
+    assert report["firstClient"] == [
+        {"status": 404, "hasQuery": False, "hasHash": True},
+        {"status": 200, "hasQuery": True, "hasHash": True},
+    ]
+    # Another client: the server knows the hash, so the query text never travels again.
+    assert report["secondClient"] == [{"status": 200, "hasQuery": False, "hasHash": True}]
+    assert report["sameAnswer"] is True
+    assert report["countries"]
+    assert report["warnings"] == []
+
+
 def test_urql_graphcache_answers_from_its_cache_without_a_warning(served: str) -> None:
     report = _report("urql.mjs", served, str(SDL_PATH))
     assert report["catalogueError"] is None
