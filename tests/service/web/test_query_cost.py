@@ -44,7 +44,11 @@ async def test_the_depth_ten_cycle_is_refused_with_its_estimate(client_for: Clie
 
 
 async def test_an_operation_within_the_budget_runs(client_for: ClientFactory) -> None:
-    async with client_for(graphql_cost_budget=14516, response_cache_bytes=0) as client:
+    # The deadline is not what this test is about: the query must run to its end, however
+    # slow the machine, while /healthz is probed.
+    async with client_for(
+        graphql_cost_budget=14516, response_cache_bytes=0, request_deadline_seconds=120
+    ) as client:
         response = await _post(client, CYCLE)
     assert response.status_code == 200
     assert len(response.json()["data"]["countries"]) == 3
@@ -79,7 +83,11 @@ async def test_healthz_answers_while_the_heaviest_allowed_query_runs(
     client_for: ClientFactory,
 ) -> None:
     # The cycle with a budget exactly its estimate: the most work this catalogue allows it.
-    async with client_for(graphql_cost_budget=14516, response_cache_bytes=0) as client:
+    # The deadline is not what this test is about: the query must run to its end, however
+    # slow the machine, while /healthz is probed.
+    async with client_for(
+        graphql_cost_budget=14516, response_cache_bytes=0, request_deadline_seconds=120
+    ) as client:
         heavy = asyncio.ensure_future(_post(client, CYCLE))
         waits: list[float] = []
         while not heavy.done():
