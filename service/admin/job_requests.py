@@ -17,9 +17,11 @@ from service.admin.validation import (
     InvalidInput,
     check_public_url,
     check_reason,
+    check_resolved_host,
     check_school_slugs,
 )
 from service.db.models import AdminOutcome, JobKind, JobRequest
+from service.name_resolution import Resolver, resolve_with_system
 from service.operations.admin_log import AdminActionKind
 from service.operations.job_queue import enqueue_job
 
@@ -96,10 +98,21 @@ async def request_sync(
 
 
 async def request_faq_import(
-    session: AsyncSession, *, actor: str, url: str | None = None, reason: str | None = None
+    session: AsyncSession,
+    *,
+    actor: str,
+    url: str | None = None,
+    reason: str | None = None,
+    resolver: Resolver = resolve_with_system,
 ) -> JobQueued | InvalidInput:
-    """Queue an import of the FAQ page at ``url`` (absent: the configured source)."""
+    """Queue an import of the FAQ page at ``url`` (absent: the configured source).
+
+    The URL's host is resolved with ``resolver`` and refused when a name points at a non-public
+    address; the job's fetch judges the addresses again, at every hop.
+    """
     checked = None if url is None else check_public_url(url)
+    if isinstance(checked, str):
+        checked = await check_resolved_host(checked, resolver=resolver)
     cleaned_reason = _optional_reason(reason)
     if isinstance(checked, InvalidInput):
         invalid = checked

@@ -21,6 +21,7 @@ from service.admin import acceptance, findings, job_requests, overrides
 from service.admin.auth import check_admin_token
 from service.admin.validation import InvalidInput
 from service.config import Settings
+from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of
 from service.web.status.admin_session import (
     csrf_matches,
@@ -58,8 +59,11 @@ def _back(notice: str) -> Response:
     return RedirectResponse(f"/status?notice={notice}#admin", status_code=303)
 
 
-def build_admin_routes(settings: Settings) -> list[Route]:
-    """The routes of the admin forms of ``settings``' application."""
+def build_admin_routes(
+    settings: Settings, *, resolver: Resolver = resolve_with_system
+) -> list[Route]:
+    """The routes of the admin forms of ``settings``' application (``resolver``: see
+    ``service.admin.job_requests.request_faq_import``)."""
     token = settings.admin_token
 
     async def login(request: Request) -> Response:
@@ -108,7 +112,11 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         return {"schools": schools, "reason": form.get("reason") or None}
 
     def import_arguments(form: dict[str, str]) -> dict[str, Any]:
-        return {"url": form.get("url") or None, "reason": form.get("reason") or None}
+        return {
+            "url": form.get("url") or None,
+            "reason": form.get("reason") or None,
+            "resolver": resolver,
+        }
 
     def resolve_arguments(form: dict[str, str]) -> dict[str, Any]:
         number = form.get("finding", "")
