@@ -7,7 +7,8 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Tag
 
 from scrapers.extract.dom import base_url, class_tokens
-from scrapers.extract.facts import ExtractedFact, FactValue, clip_snippet
+from scrapers.extract.facts import ExtractedFact, clip_snippet
+from service.catalogue.fact_values import FactValue, Link, Name, PageLanguage, PageText
 from service.catalogue.fields import FactField
 from service.text import collapse_spaces
 
@@ -68,33 +69,35 @@ def parse_metadata(soup: BeautifulSoup, url: str) -> list[ExtractedFact]:
     title = collapse_spaces(title_tag.get_text(" ")) if isinstance(title_tag, Tag) else ""
     title = title or _meta(soup, prop="og:title") or ""
     if title:
-        facts.append(_fact(FactField.TITLE, {"text": title}, url, title, 1.0))
+        facts.append(_fact(FactField.TITLE, PageText(title), url, title, 1.0))
     for description, confidence in (
         (_meta(soup, name="description"), 0.8),
         (_meta(soup, prop="og:description"), 0.7),
     ):
         if description and len(description) >= _MIN_DESCRIPTION:
             facts.append(
-                _fact(FactField.DESCRIPTION, {"text": description}, url, description, confidence)
+                _fact(FactField.DESCRIPTION, PageText(description), url, description, confidence)
             )
             break
     language = _language(soup)
     if language:
-        facts.append(_fact(FactField.LANGUAGE, {"code": language}, url, f'lang="{language}"', 0.9))
+        facts.append(
+            _fact(FactField.LANGUAGE, PageLanguage(language), url, f'lang="{language}"', 0.9)
+        )
     canonical = soup.find("link", rel="canonical", href=True)
     canonical_url = str(canonical["href"]) if isinstance(canonical, Tag) else None
     canonical_url = canonical_url or _meta(soup, prop="og:url")
     if canonical_url:
         absolute = urljoin(base, canonical_url)
-        facts.append(_fact(FactField.CANONICAL_URL, {"url": absolute}, url, canonical_url, 0.9))
+        facts.append(_fact(FactField.CANONICAL_URL, Link(absolute), url, canonical_url, 0.9))
     site_name = _meta(soup, prop="og:site_name")
     if site_name:
-        facts.append(_fact(FactField.NAME, {"name": site_name}, url, site_name, 0.6))
+        facts.append(_fact(FactField.NAME, Name(site_name), url, site_name, 0.6))
     image = _meta(soup, prop="og:image")
     logo = _logo_image(soup)
     if logo is not None:
         source = urljoin(base, str(logo["src"]))
-        facts.append(_fact(FactField.LOGO, {"url": source}, url, str(logo), 0.6))
+        facts.append(_fact(FactField.LOGO, Link(source), url, str(logo), 0.6))
     elif image:
-        facts.append(_fact(FactField.LOGO, {"url": urljoin(base, image)}, url, image, 0.5))
+        facts.append(_fact(FactField.LOGO, Link(urljoin(base, image)), url, image, 0.5))
     return facts
