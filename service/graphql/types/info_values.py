@@ -54,6 +54,7 @@ def _provenance(value: InfoValue) -> dict[str, Any]:
         "last_good_at": value.last_good_at,
         "stale": value.stale,
         "confidence": value.confidence,
+        "needs_review": value.needs_review,
         "extractor": value.extractor,
         "snippet": value.snippet or None,
         "override_reason": value.override_reason or None,
@@ -85,6 +86,10 @@ class SourcedValue:
     )
     confidence: float | None = strawberry.field(
         description="The extractor's confidence, from 0 to 1 (scraped values)."
+    )
+    needs_review: bool = strawberry.field(
+        description="A scraped value whose confidence is under the review threshold (0.8): "
+        "shown as unsure until a person confirms it; false for overrides and curated values."
     )
     extractor: str | None = strawberry.field(
         description='What read it, with its version: "generic/deadlines v1" (scraped values).'
