@@ -43,6 +43,7 @@ from scrapers.reconcile.outcome import (
     pages_of,
 )
 from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_value, mark_stale
+from service.catalogue.fact_values import Address, FactValue, read_stored
 from service.catalogue.fields import FactField
 from service.db.models import FindingSeverity, SchoolFact
 
@@ -98,24 +99,25 @@ def _contradiction(key: FactKey, scraped: object, catalogue: object, source: str
 
 
 def _contradictions(
-    context: SchoolContext, values: Mapping[FactKey, Mapping[str, object]]
+    context: SchoolContext, values: Mapping[FactKey, FactValue | None]
 ) -> list[Observation]:
     """The scraped values (read or confirmed this run) that disagree with what is served."""
     found = []
     for key, value in values.items():
         override = context.overrides.get(key)
-        if override is not None and override.value != dict(value):
-            found.append(_contradiction(key, dict(value), override.value, "override"))
+        stored = None if value is None else value.to_json()
+        if override is not None and stored is not None and override.value != stored:
+            found.append(_contradiction(key, stored, override.value, "override"))
     address = values.get((FactField.ADDRESS.value, ""))
-    if address is not None:
+    if isinstance(address, Address):
         school = context.school
         city, city_source = _effective(context, "city", school.city)
-        locality = address.get("locality")
-        if city and isinstance(locality, str) and not names_match(city, locality):
+        locality = address.locality
+        if city and locality and not names_match(city, locality):
             found.append(_contradiction(("city", ""), locality, city, city_source))
         country, country_source = _effective(context, "country_code", school.country_code)
-        code = address.get("country_code")
-        if country and isinstance(code, str) and code != country:
+        code = address.country_code
+        if country and code and code != country:
             found.append(_contradiction(("country_code", ""), code, country, country_source))
     return found
 
@@ -201,7 +203,9 @@ async def reconcile_school(
         observations.append(
             Observation(LAYOUT_CHANGED, (url, *names), message, {"url": url, "fields": names})
         )
-    current: dict[FactKey, Mapping[str, object]] = {key: row.value for key, row in kept.items()}
+    current: dict[FactKey, FactValue | None] = {
+        key: read_stored(row.field, row.key, row.value) for key, row in kept.items()
+    }
     current |= {key: candidate.fact.value for key, candidate in candidates.items()}
     observations += _contradictions(context, current)
 

@@ -60,7 +60,7 @@ def apply_candidate(
 ) -> None:
     """Store one candidate value: new, replacing, or confirming the stored one."""
     fact, page = candidate.fact, candidate.page
-    value: dict[str, object] = dict(fact.value)
+    value: dict[str, object] = dict(fact.value.to_json())
     provenance = {
         "source_url": fact.source_url,
         "extractor": fact.extractor,

@@ -17,6 +17,15 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.catalogue.fact_values import (
+    Address,
+    CuratedText,
+    FactValue,
+    Name,
+    needs_review,
+    read_stored,
+    read_value,
+)
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD, CURATED_FIELDS, FactField
 from service.catalogue.id_sets import member_of
 from service.db.models import School, SchoolFact, SchoolOverride
@@ -31,13 +40,15 @@ _NOT_INFO = frozenset((*CURATED_FIELDS, ADMIN_RETIREMENT_FIELD))
 class InfoValue:
     """One value as served: where it comes from and how fresh it is.
 
-    Scraped values carry their provenance (page, fetch time, extractor, snippet, confidence)
-    and freshness (``last_good_at``, ``stale``); overrides carry who set them and why.
+    ``value`` is typed by the field (``service.catalogue.fact_values``; a curated field is a
+    ``CuratedText``). Scraped values carry their provenance (page, fetch time, extractor,
+    snippet, confidence) and freshness (``last_good_at``, ``stale``); overrides carry who set
+    them and why.
     """
 
     field: str
     key: str
-    value: dict[str, object]
+    value: FactValue
     source: Source
     source_url: str | None = None
     fetched_at: datetime | None = None
@@ -49,6 +60,11 @@ class InfoValue:
     overridden_by: str | None = None
     override_reason: str | None = None
     overridden_at: datetime | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        """A scraped value less confident than the review threshold: served, but flagged."""
+        return self.source == "scraped" and needs_review(self.confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +109,11 @@ class SchoolInfo:
         return self.one(FactField.DESCRIPTION)
 
 
-def _scraped(fact: SchoolFact) -> InfoValue:
+def _scraped(fact: SchoolFact, value: FactValue) -> InfoValue:
     return InfoValue(
         field=fact.field,
         key=fact.key,
-        value=fact.value,
+        value=value,
         source="scraped",
         source_url=fact.source_url,
         fetched_at=fact.fetched_at,
@@ -109,11 +125,11 @@ def _scraped(fact: SchoolFact) -> InfoValue:
     )
 
 
-def _overridden(override: SchoolOverride) -> InfoValue:
+def _overridden(override: SchoolOverride, value: FactValue) -> InfoValue:
     return InfoValue(
         field=override.field,
         key=override.key,
-        value=override.value,
+        value=value,
         source="override",
         overridden_by=override.created_by,
         override_reason=override.reason,
@@ -123,15 +139,19 @@ def _overridden(override: SchoolOverride) -> InfoValue:
 
 def _scraped_identity(facts: dict[tuple[str, str], SchoolFact], name: str) -> InfoValue | None:
     """The scraped value standing for a curated field (name from JSON-LD, city from address)."""
-    source, part = {
-        "name": (FactField.NAME, "name"),
-        "city": (FactField.ADDRESS, "locality"),
-        "country_code": (FactField.ADDRESS, "country_code"),
-    }.get(name, (None, ""))
-    fact = facts.get((source.value, "")) if source else None
-    if fact is None or fact.value.get(part) is None:
+    source = {"name": FactField.NAME, "city": FactField.ADDRESS, "country_code": FactField.ADDRESS}
+    fact = facts.get((source[name].value, "")) if name in source else None
+    if fact is None:
         return None
-    return replace(_scraped(fact), field=name, value={"value": fact.value[part]})
+    value = read_value(source[name], fact.key, fact.value)
+    text = None
+    if isinstance(value, Name):
+        text = value.name
+    elif isinstance(value, Address):
+        text = value.country_code if name == "country_code" else value.locality
+    if text is None:
+        return None
+    return replace(_scraped(fact, CuratedText(text)), field=name)
 
 
 def _identity(
@@ -144,10 +164,10 @@ def _identity(
         override = overrides.get((name, ""))
         curated = getattr(school, name) if school is not None else None
         if override is not None:
-            resolved.append(_overridden(override))
+            resolved.append(_overridden(override, CuratedText.from_json(override.value)))
         elif curated is not None:
             resolved.append(
-                InfoValue(field=name, key="", value={"value": curated}, source="curated")
+                InfoValue(field=name, key="", value=CuratedText(str(curated)), source="curated")
             )
         elif (scraped := _scraped_identity(facts, name)) is not None:
             resolved.append(scraped)
@@ -162,12 +182,17 @@ def _values(
         if fact.field == FactField.NAME.value:
             continue  # served as the name's scraped fallback, under identity
         override = overrides.get(key)
-        served.append(_overridden(override) if override is not None else _scraped(fact))
-    served += [
-        _overridden(override)
-        for key, override in overrides.items()
-        if key not in facts and override.field not in _NOT_INFO
-    ]
+        row: SchoolFact | SchoolOverride = fact if override is None else override
+        value = read_stored(row.field, row.key, row.value)
+        if value is None:
+            continue  # a field this version does not know: nothing reads it
+        served.append(_scraped(fact, value) if override is None else _overridden(override, value))
+    for key, override in overrides.items():
+        if key in facts or override.field in _NOT_INFO:
+            continue
+        value = read_stored(override.field, override.key, override.value)
+        if value is not None:
+            served.append(_overridden(override, value))
     return tuple(served)
 
 

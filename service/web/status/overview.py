@@ -42,8 +42,6 @@ from service.db.models import FindingSeverity, SyncRun
 TIMELINE_CHECKS = 14
 #: Sync runs in the chart.
 CHART_RUNS = 20
-#: Below this confidence a scraped value is listed for review.
-REVIEW_CONFIDENCE = 0.7
 #: The sync's finding for a scraped value that disagrees with the FAQ page
 #: (``scrapers.reconcile.findings.CONTRADICTS_CATALOGUE``; ``service`` never imports scrapers).
 CONFLICT_KIND = "scraped_contradicts_catalogue"
@@ -125,7 +123,8 @@ def _review_reasons(value: InfoValue) -> tuple[str, ...]:
     reasons = []
     if value.stale:
         reasons.append("stale")
-    if value.confidence is not None and value.confidence < REVIEW_CONFIDENCE:
+    # The threshold the API flags values with (``needsReview``): one notion of "unsure".
+    if value.needs_review:
         reasons.append(f"low confidence ({value.confidence:.2f})")
     return tuple(reasons)
 
