@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.catalogue.fact_values import REVIEW_THRESHOLD
 from service.catalogue.findings import (
     FindingCriteria,
     count_findings,
@@ -175,7 +176,7 @@ async def _review_items(
     session: AsyncSession,
 ) -> tuple[list[tuple[int, InfoValue, tuple[str, ...]]], int]:
     """The first values to review, as served (school id, value, reasons), and how many wait."""
-    keys = await page_values_to_review(session, below_confidence=REVIEW_CONFIDENCE, limit=LISTED)
+    keys = await page_values_to_review(session, below_confidence=REVIEW_THRESHOLD, limit=LISTED)
     school_ids = list(dict.fromkeys(key.school_id for key in keys))
     infos = {info.school_id: info for info in await load_school_info(session, school_ids)}
     items = []
@@ -184,7 +185,7 @@ async def _review_items(
             same = (value.field, value.key) == (key.field, key.key)
             if same and (reasons := _review_reasons(value)):
                 items.append((key.school_id, value, reasons))
-    total = await count_values_to_review(session, below_confidence=REVIEW_CONFIDENCE)
+    total = await count_values_to_review(session, below_confidence=REVIEW_THRESHOLD)
     return items, total
 
 
