@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.extract.facts import PageExtraction
-from scrapers.reconcile.context import FactKey, SchoolContext, load_context
+from scrapers.reconcile.context import FactKey, PartnerSites, SchoolContext, load_context
 from scrapers.reconcile.findings import (
     CONTRADICTS_CATALOGUE,
     FETCH_FAILED,
@@ -141,10 +141,19 @@ def _kept(context: SchoolContext, unchanged: Mapping[str, datetime]) -> dict[Fac
 
 
 async def reconcile_school(
-    session: AsyncSession, school_id: int, outcome: Outcome, *, now: datetime
+    session: AsyncSession,
+    school_id: int,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    partners: PartnerSites | None = None,
 ) -> ReconcileReport:
-    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown."""
-    context = await load_context(session, school_id)
+    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown.
+
+    ``partners``: the run's :func:`~scrapers.reconcile.context.load_partner_sites`, read once
+    for all its schools (read here when not given).
+    """
+    context = await load_context(session, school_id, partners)
     report = ReconcileReport(school_id=school_id)
     observations: list[Observation] = []
     readable: list[PageExtraction] = []

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
+from scrapers.reconcile.context import load_partner_sites
 from scrapers.sync.conditional import load_request_state
 from scrapers.sync.events import announce_sync_run, last_change_id
-from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
+from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
 from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import LEASE_LOST, RunLock, hold_run_lock
 from scrapers.sync.plan import PlannedSchool, distinct_links, load_plan
@@ -132,9 +133,11 @@ class _Recorder:
         run_id: int | None,
         handler: SchoolHandler,
         dead_after: int,
+        scope: RunScope,
         lock: RunLock | None = None,
     ) -> None:
         self._sessions = sessions
+        self._scope = scope
         self._lock = lock
         self._run_id = run_id
         self._handler = handler
@@ -198,7 +201,7 @@ class _Recorder:
     ) -> None:
         try:
             async with session.begin_nested():
-                report.facts = await apply(session)
+                report.facts = await apply(session, self._scope)
         except Exception as exc:  # rolled back to the savepoint: the link health stays
             log.exception("applying the pages of %s failed", school.slug)
             report.error = f"pages not applied: {type(exc).__name__}: {exc}"
@@ -208,7 +211,7 @@ class _Recorder:
     ) -> None:
         async with self._sessions() as session:
             try:
-                report.facts = await apply(session)
+                report.facts = await apply(session, self._scope)
                 report.findings = report.facts.findings
             except Exception as exc:
                 log.exception("applying the pages of %s failed", school.slug)
@@ -274,6 +277,8 @@ async def run_sync(
     sessions = create_sessionmaker(intend_writes(engine))
     async with sessions() as session:
         plan = await load_plan(session, slugs)
+        # What every school's reconciliation needs of the others, read once for the run.
+        scope = RunScope(partner_sites=await load_partner_sites(session))
     if exclude:
         plan = [school for school in plan if school.slug not in exclude]
 
@@ -288,7 +293,7 @@ async def run_sync(
     if dry_run:
         async with sessions() as session:
             known = await load_request_state(session, urls, refetch=refetch)
-        dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs)
+        dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs, scope)
         reports = await visit(known).run(plan, dry)
         reach = measure_reach(reports)
         dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
@@ -309,7 +314,7 @@ async def run_sync(
             changes_before = await last_change_id(session)
         run_id = run.id
         recorder: Recorder = _Recorder(
-            sessions, run_id, handler, settings.sync_dead_link_runs, lock
+            sessions, run_id, handler, settings.sync_dead_link_runs, scope, lock
         )
         if on_school is not None:
             recorder = _then(recorder, on_school)
