@@ -42,7 +42,7 @@ from scrapers.reconcile.outcome import (
     ReconcileReport,
     pages_of,
 )
-from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_value, mark_stale
+from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_values, mark_stale
 from service.catalogue.fields import FactField
 from service.db.models import FindingSeverity, SchoolFact
 
@@ -187,8 +187,11 @@ async def reconcile_school(
     for key, candidate in candidates.items():
         apply_candidate(session, context, key, candidate, report, now)
     kept = {key: row for key, row in kept.items() if key not in candidates}
+    by_page: dict[str, list[SchoolFact]] = defaultdict(list)
     for row in kept.values():
-        confirm_value(row, unchanged[row.source_url], report)
+        by_page[row.source_url].append(row)
+    for url, rows in by_page.items():
+        await confirm_values(session, rows, unchanged[url], report)
 
     readable_urls = {page.url for page in readable}
     found_fields = {field for field, _ in yielded}

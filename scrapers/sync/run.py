@@ -6,7 +6,8 @@
    visited: read its pages with the school handler (:mod:`.handler`; by default extraction,
    :mod:`.school_facts`), then record its link health (:mod:`.health`) and apply its pages
    (reconciliation) in one transaction of its own.
-4. Close the run record: OK, PARTIAL (deferred links or schools not recorded), DEGRADED (too
+4. Close the run record (and move the data version once if the run changed anything, decision
+   0125): OK, PARTIAL (deferred links or schools not recorded), DEGRADED (too
    few partner sites reached) or FAILED (nothing recorded, no site reached), with the links per
    status, the links reached, what was done to the facts and the fetcher's statistics
    (:mod:`.reach`, :mod:`scrapers.fetch.stats`).
@@ -43,6 +44,12 @@ from service.config import Settings
 from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import LinkStatus, SyncRunStatus
 from service.db.statistics import SYNCED_TABLES, analyze_tables
+from service.db.versioning import (
+    DeferredVersion,
+    bump_data_version,
+    bump_deferred_version,
+    deferred_version_info,
+)
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +282,10 @@ async def run_sync(
     # Each school's transaction reads before it writes while the run's lease is renewed on
     # SQLite: it takes the write lock as it begins, rather than fail at its first write.
     sessions = create_sessionmaker(intend_writes(engine))
+    # One run, one data version move at most: its transactions note their changes, and the
+    # run's closing transaction moves the version once if any did (decision 0125).
+    deferred = DeferredVersion()
+    sessions.configure(info=deferred_version_info(deferred))
     async with sessions() as session:
         plan = await load_plan(session, slugs)
         # What every school's reconciliation needs of the others, read once for the run.
@@ -308,7 +319,9 @@ async def run_sync(
         engine, settings.sync_lease_ttl, check_seconds=settings.sync_lock_check_seconds
     ) as lock:
         async with sessions() as session, session.begin():
-            await close_interrupted_runs(session)
+            if await close_interrupted_runs(session):
+                # A killed run never moved the version for what it committed.
+                await bump_data_version(session)
             known = await load_request_state(session, urls, refetch=refetch)
             run = await open_run(session, schools=slugs, runner=lock.holder)
             changes_before = await last_change_id(session)
@@ -343,6 +356,7 @@ async def run_sync(
                     error=INTERRUPTED,
                     stats=_stats(fetcher, loop.time() - started),
                 )
+                await bump_deferred_version(session, deferred)
                 await announce_sync_run(
                     session, settings.webhook_urls, run_id, changes_after=changes_before
                 )
@@ -367,6 +381,7 @@ async def run_sync(
                 facts=report.facts_record(),
                 error=error,
             )
+            await bump_deferred_version(session, deferred)
             await announce_sync_run(
                 session, settings.webhook_urls, run_id, changes_after=changes_before
             )

@@ -135,20 +135,28 @@ async def _data_version(db: TestDatabase) -> int:
         return await read_data_version(session)
 
 
-async def test_every_run_moves_the_data_version_a_dry_run_does_not(
+async def test_a_run_moves_the_data_version_once_if_it_changed_something(
     fresh: TestDatabase, web: FixtureServer
 ) -> None:
-    # The API caches whole answers on the data version and serves link health and runs.
+    # The API caches whole answers on the data version (decision 0125).
     await seed(fresh.engine, two_schools(web))
     seeded = await _data_version(fresh)
     await sync_once(fresh, HOSTS, dry_run=True)
     assert await _data_version(fresh) == seeded
+    # Checks, link states and the run record are the visit log: nothing of the catalogue.
     await sync_once(fresh, HOSTS)
-    first = await _data_version(fresh)
-    assert first > seeded
-    # Unchanged pages still get a new check time, which the API serves.
+    assert await _data_version(fresh) == seeded
+    # Both sites down for two runs: two dead-link findings, in two schools' transactions.
+    for host in ("aalto.test", "esisar.test"):
+        web.site(host).route("/", Page(b"gone", 404))
     await sync_once(fresh, HOSTS)
-    assert await _data_version(fresh) > first
+    assert await _data_version(fresh) == seeded
+    report = await sync_once(fresh, HOSTS)
+    assert report.findings == 2
+    assert await _data_version(fresh) == seeded + 1
+    # The findings now say "failed 3 runs in a row": a change, once for the run.
+    await sync_once(fresh, HOSTS)
+    assert await _data_version(fresh) == seeded + 2
 
 
 async def test_a_handler_failing_to_read_keeps_the_link_health_and_the_other_schools(
