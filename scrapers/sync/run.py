@@ -35,7 +35,7 @@ from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
 from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import LEASE_LOST, RunLock, hold_run_lock
-from scrapers.sync.plan import PlannedSchool, distinct_links, load_plan
+from scrapers.sync.plan import NO_LINKS, PlannedSchool, distinct_links, load_plan, unlinked
 from scrapers.sync.reach import Reach, count_statuses, done_reports, measure_reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
 from scrapers.sync.school_facts import read_school_facts
@@ -292,6 +292,9 @@ async def run_sync(
         scope = RunScope(partner_sites=await load_partner_sites(session))
     if exclude:
         plan = [school for school in plan if school.slug not in exclude]
+    # A partner with no link is not visited, but it is in the run's table and record.
+    plan, unvisited = unlinked(plan)
+    skipped = [SchoolReport(s.slug, s.name, 0, skipped=NO_LINKS) for s in unvisited]
 
     def visit(known: Mapping[str, KnownUrl]) -> Visit:
         # A school spends most of its visit waiting for its host's delay, so it takes many
@@ -308,7 +311,8 @@ async def run_sync(
         reports = await visit(known).run(plan, dry)
         reach = measure_reach(reports)
         dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
-        report = SyncReport(dry_status, reports, dry_run=True, error=reason, reach=reach)
+        schools = _with_skipped(reports, skipped)
+        report = SyncReport(dry_status, schools, dry_run=True, error=reason, reach=reach)
         report.links_total = distinct_links(plan)
         report.counts = count_statuses(done_reports(reports, dry_run=True))
         report.seconds = loop.time() - started
@@ -361,7 +365,7 @@ async def run_sync(
                     session, settings.webhook_urls, run_id, changes_after=changes_before
                 )
             raise
-        report = SyncReport(status, reports, run_id=run_id, error=error)
+        report = SyncReport(status, _with_skipped(reports, skipped), run_id=run_id, error=error)
         report.stopped = stopped
         report.reach = measure_reach(reports)
         report.links_total = distinct_links(plan)
@@ -378,6 +382,7 @@ async def run_sync(
                 stats=report.stats,
                 counts={status.value: n for status, n in report.counts.items()},
                 errors={r.slug: r.error for r in reports if r.error},
+                skipped={r.slug: r.skipped for r in skipped if r.skipped},
                 facts=report.facts_record(),
                 error=error,
             )
@@ -391,6 +396,13 @@ async def run_sync(
     if status is not SyncRunStatus.OK:
         log.warning("sync run %s: %s%s", run_id, status.value, f": {error}" if error else "")
     return report
+
+
+def _with_skipped(
+    reports: Sequence[SchoolReport], skipped: Sequence[SchoolReport]
+) -> list[SchoolReport]:
+    """Every school of the plan, visited or skipped, by slug."""
+    return sorted([*reports, *skipped], key=lambda report: report.slug)
 
 
 def _stats(fetcher: Fetcher, seconds: float) -> dict[str, object]:

@@ -63,6 +63,8 @@ class SchoolReport:
     seconds: float = 0.0
     #: Why the school's results were not (all) recorded.
     error: str | None = None
+    #: Why the run did not visit the school at all ("no links"); it counts for nothing else.
+    skipped: str | None = None
     recorded: bool = False
     #: What applying its pages did to the school's facts; None when they were not applied.
     facts: FactCounts | None = None

@@ -118,6 +118,8 @@ class SyncRun(Base):
     counts: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: School slug → the error that kept its results from being recorded.
     errors: Mapped[dict[str, object]] = mapped_column(default=dict)
+    #: Partner school slug → why the run did not visit it ("no links").
+    skipped: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: What the run did to the scraped facts, summed over the schools it recorded (values
     #: ``changed``, ``confirmed``, ``marked_stale``), and the ``findings`` it raised about their
     #: links and pages (new or reopened).

@@ -13,6 +13,7 @@ import scrapers.sync.run as sync_run
 from scrapers.fetch import MappingResolver
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import record_school
+from scrapers.sync.report import format_summary
 from scrapers.sync.runs import INTERRUPTED
 from service.db.engine import create_sessionmaker
 from service.db.models import (
@@ -306,3 +307,35 @@ async def test_a_run_killed_earlier_is_closed_as_interrupted_by_the_next(
         new = await session.get_one(SyncRun, report.run_id)
     assert (old.status, old.error) == (SyncRunStatus.FAILED, INTERRUPTED)
     assert new.status is SyncRunStatus.OK
+
+
+async def test_a_partner_with_no_link_is_in_the_runs_table_and_record_as_skipped(
+    fresh: TestDatabase, web: FixtureServer
+) -> None:
+    await seed(fresh.engine, {**two_schools(web), "ensim": []})
+    report = await sync_once(fresh, HOSTS)
+    assert report.status is SyncRunStatus.OK
+    assert [(s.slug, s.skipped) for s in report.schools] == [
+        ("aalto", None),
+        ("ensim", "no links"),
+        ("esisar", None),
+    ]
+    assert (report.links_total, report.links_checked) == (2, 2)
+    table = format_summary(report).splitlines()
+    assert [line.split()[0] for line in table[1:4]] == ["aalto", "ensim", "esisar"]
+    assert table[2].split() == [
+        "ensim",
+        "0/0",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "skipped:",
+        "no",
+        "links",
+    ]
+    async with create_sessionmaker(fresh.engine)() as session:
+        run = await session.get_one(SyncRun, report.run_id)
+    assert (run.skipped, run.errors) == ({"ensim": "no links"}, {})

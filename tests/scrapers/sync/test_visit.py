@@ -82,7 +82,7 @@ async def test_no_probe_when_it_cannot_or_need_not_help(
 
 async def test_a_pages_outcome_is_let_go_once_every_school_needing_it_is_recorded() -> None:
     shared, own_a, own_b = "https://a.test/shared", "https://a.test/a", "https://b.test/b"
-    fetcher = ScriptedFetcher({url: LinkStatus.OK for url in (shared, own_a, own_b)})
+    fetcher = ScriptedFetcher(dict.fromkeys((shared, own_a, own_b), LinkStatus.OK))
     plan = [
         PlannedSchool(
             1,
