@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.extract.facts import PageExtraction
-from scrapers.reconcile.context import FactKey, SchoolContext, load_context
+from scrapers.reconcile.context import FactKey, PartnerSites, SchoolContext, load_context
 from scrapers.reconcile.findings import (
     CONTRADICTS_CATALOGUE,
     FETCH_FAILED,
@@ -42,7 +42,7 @@ from scrapers.reconcile.outcome import (
     ReconcileReport,
     pages_of,
 )
-from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_value, mark_stale
+from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_values, mark_stale
 from service.catalogue.fact_values import Address, FactValue, read_stored
 from service.catalogue.fields import FactField
 from service.db.models import FindingSeverity, SchoolFact
@@ -143,10 +143,19 @@ def _kept(context: SchoolContext, unchanged: Mapping[str, datetime]) -> dict[Fac
 
 
 async def reconcile_school(
-    session: AsyncSession, school_id: int, outcome: Outcome, *, now: datetime
+    session: AsyncSession,
+    school_id: int,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    partners: PartnerSites | None = None,
 ) -> ReconcileReport:
-    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown."""
-    context = await load_context(session, school_id)
+    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown.
+
+    ``partners``: the run's :func:`~scrapers.reconcile.context.load_partner_sites`, read once
+    for all its schools (read here when not given).
+    """
+    context = await load_context(session, school_id, partners)
     report = ReconcileReport(school_id=school_id)
     observations: list[Observation] = []
     readable: list[PageExtraction] = []
@@ -180,8 +189,11 @@ async def reconcile_school(
     for key, candidate in candidates.items():
         apply_candidate(session, context, key, candidate, report, now)
     kept = {key: row for key, row in kept.items() if key not in candidates}
+    by_page: dict[str, list[SchoolFact]] = defaultdict(list)
     for row in kept.values():
-        confirm_value(row, unchanged[row.source_url], report)
+        by_page[row.source_url].append(row)
+    for url, rows in by_page.items():
+        await confirm_values(session, rows, unchanged[url], report)
 
     readable_urls = {page.url for page in readable}
     found_fields = {field for field, _ in yielded}

@@ -47,6 +47,7 @@ from service.web.request_tally import RequestTally
 from service.web.response_cache import CacheKey, ResponseCache, cache_key
 from service.web.runtime import Runtime, runtime_of
 from service.web.shedding import ExecutionGate, OverloadedError
+from service.web.volatile import reads_visit_log
 
 logger = logging.getLogger("service.web")
 
@@ -269,8 +270,10 @@ class GraphQLEndpoint:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
         admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        # Sync runs and link checks move without the data version: never from the cache.
+        cacheable = is_query and not reads_visit_log(params.query)
         execution = _Execution(
-            self, runtime, request, params, request_id, admin, key, is_query=is_query
+            self, runtime, request, params, request_id, admin, key, is_query, cacheable
         )
 
         async def run() -> _Executed:
@@ -279,7 +282,7 @@ class GraphQLEndpoint:
 
         anonymous = "authorization" not in request.headers
         max_age = self.settings.http_cache_max_age_seconds
-        if is_query and (self.response_cache.max_bytes or anonymous):
+        if cacheable and (self.response_cache.max_bytes or anonymous):
             recent = await runtime.versions.current()
             etag = etag_of(recent, key)
             # Only GET revalidates (RFC 9110 §13.1.2); POST answers carry the ETag all the same.
@@ -363,6 +366,8 @@ class _Execution:
     admin: AdminAuth
     key: CacheKey
     is_query: bool
+    #: A query whose answer may be kept under the data version (:mod:`service.web.volatile`).
+    cacheable: bool
 
     async def __call__(self) -> _Executed:
         endpoint, runtime = self.endpoint, self.runtime
@@ -390,6 +395,7 @@ class _Execution:
                 webhook_urls=endpoint.settings.webhook_urls,
                 resolver=endpoint.resolver,
             )
+            context.notes.cacheable = self.cacheable
             compiled: dict[str, Any] | None = None
             data: dict[str, Any] | None
             if self.is_query and endpoint.compiler is not None:

@@ -5,6 +5,11 @@ at it; ``LinkCheck`` is the history, one row per link per run; ``SyncRun`` recor
 its counts and per-school errors. ``SyncLease`` is the SQLite stand-in for PostgreSQL's advisory
 lock (two runs never overlap); it is bookkeeping, invisible to the API, so it does not bump the
 data version.
+
+Runs, their checks and the URLs' states are the log of the visits, not the catalogue: every
+run moves them, so they do not bump the data version either, and the API never answers a query
+that reads them from its version-keyed cache (``service.web.volatile``;
+``docs/decisions/0125-one-data-version-per-sync-run.md``).
 """
 
 from __future__ import annotations
@@ -95,6 +100,7 @@ class SyncRun(Base):
     """One run of ``mobility sync``."""
 
     __tablename__ = "sync_run"
+    __versioned__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -112,6 +118,8 @@ class SyncRun(Base):
     counts: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: School slug → the error that kept its results from being recorded.
     errors: Mapped[dict[str, object]] = mapped_column(default=dict)
+    #: Partner school slug → why the run did not visit it ("no links").
+    skipped: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: What the run did to the scraped facts, summed over the schools it recorded (values
     #: ``changed``, ``confirmed``, ``marked_stale``), and the ``findings`` it raised about their
     #: links and pages (new or reopened).
@@ -129,6 +137,7 @@ class LinkCheck(Base):
     """The visit of one link during one run (history; never updated)."""
 
     __tablename__ = "link_check"
+    __versioned__ = False
     __table_args__ = (UniqueConstraint("run_id", "link_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,6 +161,7 @@ class UrlHealth(Base):
     """The current health of one URL, whatever links point at it."""
 
     __tablename__ = "url_health"
+    __versioned__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
