@@ -77,6 +77,15 @@ DOCUMENTS: list[tuple[str, dict[str, Any] | None]] = [
         '{ selectionRules { semesters criteria homeTrack { code } } isem: selectionRules(homeTrack: " isem ") { semesters } }',
         None,
     ),
+    # Conditions read from variables, on both paths (the resolvers' prefetch reads them too).
+    (
+        "query Q($on: Boolean!) { countries { code schools @include(if: $on) { slug } name @skip(if: $on) } }",
+        {"on": True},
+    ),
+    (
+        "query Q($on: Boolean!) { countries { code schools @include(if: $on) { slug } name @skip(if: $on) } }",
+        {"on": False},
+    ),
     (
         """query Q { a: countries { ...C } b: countries { code @skip(if: true) name } }
         fragment C on Country { code ... on Country { n: name } schools { ...S } }
