@@ -18,14 +18,13 @@ import orjson
 from graphql.execution.collect_fields import FieldDetails
 
 from service.graphql.compiler.plan import NotCompilableError, Planner
-from service.graphql.compiler.relations import Bind, Row, source, with_sources
+from service.graphql.compiler.relations import Bind, Row, open_to, source, with_sources
 from service.graphql.compiler.roots import (
     Arguments,
     RootPlan,
     _enum_name,
     _filter,
     _filter_list,
-    _open_to,
     _upper,
     decode_after,
     encode_cursor,
@@ -69,7 +68,7 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
             f"AND ({retired} OR {s}.retired_at IS NULL) "
             f"AND (({track} IS NULL AND NOT {kinds_given}) OR EXISTS (SELECT 1 FROM offer AS so "
             f"WHERE so.school_id = {s}.id AND so.retired_at IS NULL "
-            f"AND ({track} IS NULL OR {_open_to('so', track)}) "
+            f"AND ({track} IS NULL OR {open_to('so', track)}) "
             f"AND (NOT {kinds_given} OR {d.in_list('so.kind', kinds)})))"
         )
 

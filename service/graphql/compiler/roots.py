@@ -23,6 +23,7 @@ from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
     Bind,
     Row,
+    open_to,
     source,
     sqlalchemy_dialect,
     with_sources,
@@ -118,15 +119,6 @@ def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: 
     return _json_root(planner, root, planner.list_sql(type_name, root, lambda _row: "", order))
 
 
-def _open_to(offer: str, track: str) -> str:
-    """SQL: the offer is open to every track, or reserved to ``track`` among others."""
-    return (
-        f"(NOT EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id) "
-        f"OR EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id "
-        f"AND oh.home_track_code = {track}))"
-    )
-
-
 def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     d = planner.dialect
     retired = bind(lambda a: bool(_filter(a).get("includeRetired")), "BOOLEAN")
@@ -149,7 +141,7 @@ def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
             f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
             f"AND ({country} IS NULL OR os.country_code = {country}) "
             f"AND ({retired} OR os.retired_at IS NULL)) "
-            f"AND ({track} IS NULL OR {_open_to(o, track)}) "
+            f"AND ({track} IS NULL OR {open_to(o, track)}) "
             f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "
             f"OR ({places} = 'no' AND {o}.places = 0))"
         )
