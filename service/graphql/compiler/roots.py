@@ -176,7 +176,34 @@ def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> 
     return _json_root(planner, root, planner.list_sql("SelectionRule", root, where, order))
 
 
+def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    d = planner.dialect
+    school_given = bind(lambda a: _filter(a).get("school") is not None, "BOOLEAN")
+    school = bind(lambda a: _filter(a).get("school"), "TEXT")
+    origin = bind(lambda a: _filter(a).get("origin"), "TEXT")
+    kinds_given = bind(lambda a: _filter(a).get("kinds") is not None, "BOOLEAN")
+    kinds = _filter_list(planner, bind, "kinds")
+    severities_given = bind(lambda a: _filter(a).get("severities") is not None, "BOOLEAN")
+    severities = _filter_list(planner, bind, "severities")
+    resolved = bind(lambda a: bool(_filter(a).get("includeResolved")), "BOOLEAN")
+
+    def where(row: Row) -> str:
+        # As service.catalogue.findings.list_findings; an unknown school slug finds nothing.
+        return (
+            f"WHERE (NOT {school_given} OR {row.col('school_id')} = "
+            f"(SELECT fs.id FROM school AS fs WHERE fs.slug = {school})) "
+            f"AND ({origin} IS NULL OR {row.col('origin')} = {origin}) "
+            f"AND (NOT {kinds_given} OR {d.in_list(row.col('kind'), kinds)}) "
+            f"AND (NOT {severities_given} OR {d.in_list(row.col('severity'), severities)}) "
+            f"AND ({resolved} OR {row.col('resolved_at')} IS NULL)"
+        )
+
+    order = "{row}.first_seen_at DESC, {row}.id DESC"
+    return _json_root(planner, root, planner.list_sql("Finding", root, where, order))
+
+
 ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
+    "findings": _findings,
     "countries": _countries,
     "country": _country,
     "school": _school,

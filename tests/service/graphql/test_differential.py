@@ -311,6 +311,12 @@ COVERED = [
     """{ countries { id schools { id offers(includeRetired: true) { id programme { id } } } }
        homeTracks { id selectionRule { id homeTrack { id } } }
        offers { id matchedOnUnknown school { id links { checks(last: 50) { id } } } } }""",
+    """{ findings { id kind detail school { id } }
+       mine: findings(filter: { school: "phelma", includeResolved: true }) { id resolvedAt }
+       none: findings(filter: { school: "nowhere" }) { id }
+       some: findings(filter: { severities: [INFO, WARNING], origin: "import",
+         kinds: ["link_to_other_school", "country_name_corrected"], includeResolved: true }) {
+         id severity } }""",
 ]
 
 
