@@ -352,6 +352,8 @@ TYPES = frozenset(
         "Link",
         "LinkHealth",
         "LinkCheck",
+        "LinkCheckConnection",
+        "LinkCheckEdge",
         "RedirectHop",
         "Finding",
         "SchoolConnection",
