@@ -6,11 +6,12 @@ catalogue types, which import ``Link``: ``Link`` names this type lazily.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import strawberry
 
-from service.catalogue.keyset import PageRequest
+from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import page_request
 from service.graphql.types.connection import (
@@ -30,16 +31,21 @@ class LinkCheckConnection(Connection[LinkCheck]):
     pass
 
 
-async def page_checks(
+def page_checks(
     info: GraphQLInfo,
     link_id: int,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
-) -> LinkCheckConnection:
+) -> asyncio.Future[LinkCheckConnection]:
     """One page of the link's checks: batched over the links of the request (one statement
-    per distinct page request, one for the counts asked)."""
+    per distinct page request, one for the counts asked).
+
+    Arguments are checked at once (their errors raised here); the page comes as a future, not
+    a coroutine: when a sibling's error ends a list early, graphql-core drops the items left,
+    and a dropped future, unlike a coroutine never awaited, is no error.
+    """
     limit, from_end = page_request(info, first, last)
     request = PageRequest(
         limit=limit,
@@ -47,7 +53,6 @@ async def page_checks(
         before=None if before is None else decode_time_cursor(_CHECK, before, "before"),
         from_end=from_end,
     )
-    page = await info.context.loaders.check_page_of_link.load((link_id, request))
 
     async def count(info: GraphQLInfo) -> int:
         return await info.context.loaders.check_count_of_link.load(link_id)
@@ -55,5 +60,20 @@ async def page_checks(
     def cursor(row: Any) -> str:
         return encode_time_cursor(_CHECK, row.checked_at, row.id)
 
-    built = build_connection(page, LinkCheck.from_row, cursor, count)
-    return LinkCheckConnection(count=count, edges=built.edges, page_info=built.page_info)
+    # DataLoader.load gives a future already (ensure_future returns it as it is).
+    page = asyncio.ensure_future(info.context.loaders.check_page_of_link.load((link_id, request)))
+    connection: asyncio.Future[LinkCheckConnection] = page.get_loop().create_future()
+
+    def built(done: asyncio.Future[Page]) -> None:
+        if done.cancelled():
+            connection.cancel()
+        elif (error := done.exception()) is not None:
+            connection.set_exception(error)
+        else:
+            edges = build_connection(done.result(), LinkCheck.from_row, cursor, count)
+            connection.set_result(
+                LinkCheckConnection(count=count, edges=edges.edges, page_info=edges.page_info)
+            )
+
+    page.add_done_callback(built)
+    return connection

@@ -121,7 +121,7 @@ class Link(Node):
         return relation_value(self, info, "checks", last)
 
     @strawberry.field(description="Its visits by sync runs, newest first, a page at a time.")
-    async def checks_connection(
+    def checks_connection(
         self,
         info: GraphQLInfo,
         first: Annotated[
@@ -145,7 +145,8 @@ class Link(Node):
         # Imported here: connections import the catalogue types, which import this module.
         from service.graphql.types.link_checks import page_checks
 
-        return await page_checks(info, self.id, first, after, last, before)
+        # A future of the connection (see page_checks), which graphql-core awaits.
+        return page_checks(info, self.id, first, after, last, before)  # type: ignore[return-value]
 
     @classmethod
     def from_record(cls, record: LinkRecord) -> Link:
