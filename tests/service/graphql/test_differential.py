@@ -50,7 +50,7 @@ from service.db.models import LinkStatus
 from service.db.serialized import SerializedSession
 from service.graphql.compiler import ReadCompiler
 from service.graphql.schema import CatalogueSchema
-from service.graphql.types.pagination import encode_cursor
+from service.graphql.types.pagination import encode_cursor, encode_position
 from tests.databases import BACKENDS, migrated_database
 from tests.factories import (
     make_finding,
@@ -164,6 +164,11 @@ async def _build(session: AsyncSession) -> dict[str, str]:
     )
     offer = (await _offer_ids(session))[0]
     return {
+        "@@name-cursor@@": ORDERED_CURSORS[0],
+        "@@country-cursor@@": ORDERED_CURSORS[1],
+        "@@slug-cursor@@": encode_cursor("aalto-university"),
+        "@@slug-end@@": encode_cursor("telecom-saint-etienne"),
+        "@@phelma-cursor@@": encode_cursor("phelma"),
         "@@offer@@": f"Offer:{offer}",
         "@@link@@": f"Link:{page.id}",
         "@@check@@": f"LinkCheck:{checks[0].id}",
@@ -311,6 +316,18 @@ COVERED = [
     """{ countries { id schools { id offers(includeRetired: true) { id programme { id } } } }
        homeTracks { id selectionRule { id homeTrack { id } } }
        offers { id matchedOnUnknown school { id links { checks(last: 50) { id } } } } }""",
+    """{ a: schools(orderBy: NAME, first: 3) { totalCount edges { cursor node { name } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       b: schools(orderBy: COUNTRY, last: 2) { edges { cursor node { slug } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       c: schools(last: 2, before: "@@phelma-cursor@@", filter: { partnersOnly: false }) {
+         nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       d: schools(orderBy: NAME, first: 2, after: "@@name-cursor@@") { nodes { name }
+         pageInfo { hasNextPage hasPreviousPage } }
+       e: schools(orderBy: COUNTRY, last: 1, before: "@@country-cursor@@") { nodes { slug }
+         pageInfo { hasNextPage hasPreviousPage } }
+       f: schools(orderBy: SLUG, first: 1, after: "@@slug-cursor@@", before: "@@slug-end@@") {
+         nodes { slug } pageInfo { hasNextPage hasPreviousPage } } }""",
     """{ findings { id kind detail school { id } }
        mine: findings(filter: { school: "phelma", includeResolved: true }) { id resolvedAt }
        none: findings(filter: { school: "nowhere" }) { id }
@@ -324,6 +341,7 @@ COVERED = [
 async def test_the_compiler_answers_the_fields_it_covers_itself(
     catalogue: Catalogue, schema: CatalogueSchema, compiler: ReadCompiler, query: str
 ) -> None:
+    query = _substituted(query, catalogue)
     async with AsyncSession(catalogue.engine) as session:
         compiled = await compiler.execute(
             SerializedSession(session), query, None, None, max_page_size=100, data_version=0
@@ -393,6 +411,11 @@ IDS = [
     "Nothing:1",
     "Offer:x",
 ]
+#: Cursors of pages by name and by country (``SchoolOrder``), at Phelma.
+ORDERED_CURSORS = [
+    encode_position("school-by-name:", ("Phelma", "phelma")),
+    encode_position("school-by-country:", ("FR", "phelma")),
+]
 #: Values per argument or input field name, in their JSON form (enums by name).
 POOLS: dict[str, list[Any]] = {
     "slug": SLUGS,
@@ -408,8 +431,8 @@ POOLS: dict[str, list[Any]] = {
     "language": ["en", "fr"],
     "first": [0, 1, 2, 20, 101, -1],
     "last": [0, 1, 2, 10, 50, 51, -1],
-    "after": [encode_cursor("ense3"), encode_cursor("phelma"), "garbage"],
-    "before": [encode_cursor("phelma"), "garbage"],
+    "after": [encode_cursor("ense3"), encode_cursor("phelma"), *ORDERED_CURSORS, "garbage"],
+    "before": [encode_cursor("phelma"), *ORDERED_CURSORS, "garbage"],
     "id": IDS,
     "ids": IDS,
     "deadlineOnOrAfter": ["2020-01-01", "2030-06-30"],
