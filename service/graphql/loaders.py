@@ -17,7 +17,14 @@ from strawberry.dataloader import DataLoader
 
 from service.catalogue import countries, links, offers, programmes, schools, tracks
 from service.catalogue.findings import load_findings_by_school
-from service.catalogue.link_health import load_link_checks, load_link_health, load_sync_runs
+from service.catalogue.keyset import Page, PageRequest
+from service.catalogue.link_health import (
+    count_link_checks,
+    load_link_checks,
+    load_link_health,
+    load_sync_runs,
+    page_link_checks,
+)
 from service.catalogue.records import (
     CountryRecord,
     FindingRecord,
@@ -155,6 +162,8 @@ class Loaders:
     selection_rule_of_track: DataLoader[str, SelectionRuleRecord | None]
     health_of_link: DataLoader[int, UrlHealth | None]
     checks_of_link: DataLoader[ChecksKey, list[LinkCheck]]
+    check_page_of_link: DataLoader[tuple[int, PageRequest], Page]
+    check_count_of_link: DataLoader[int, int]
     sync_run: DataLoader[int, SyncRun | None]
     info_of_school: DataLoader[int, SchoolInfo]
     findings_of_school: DataLoader[FindingsKey, list[FindingRecord]]
@@ -178,6 +187,8 @@ def build_loaders(db: SerializedSession) -> Loaders:
         selection_rule_of_track=_rule_for_track(db),
         health_of_link=_in_key_order(db, load_link_health),
         checks_of_link=_per_arguments(db, _latest_checks),
+        check_page_of_link=_per_arguments(db, page_link_checks),
+        check_count_of_link=_in_key_order(db, count_link_checks),
         sync_run=_in_key_order(db, load_sync_runs),
         info_of_school=_in_key_order(db, load_school_info),
         findings_of_school=_per_arguments(db, _findings_of_schools),

@@ -25,7 +25,6 @@ from graphql import (
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
-    get_directive_values,
     value_from_ast_untyped,
 )
 from strawberry.dataloader import DataLoader
@@ -118,12 +117,26 @@ class _Field:
     selection_sets: list[SelectionSetNode]
 
 
-def _included(node: FieldNode | FragmentSpreadNode | InlineFragmentNode, variables: Any) -> bool:
-    skip = get_directive_values(GraphQLSkipDirective, node, variables)
-    if skip is not None and skip.get("if") is True:
-        return False
-    include = get_directive_values(GraphQLIncludeDirective, node, variables)
-    return include is None or include.get("if") is not False
+def _included(
+    node: FieldNode | FragmentSpreadNode | InlineFragmentNode, variables: dict[str, Any]
+) -> bool:
+    # ``variables`` is the coerced dict Strawberry's info gives, not the ``VariableValues``
+    # graphql-core's ``get_directive_values`` reads: the directives' `if` is read here.
+    for directive in node.directives or ():
+        name = directive.name.value
+        if name not in (GraphQLSkipDirective.name, GraphQLIncludeDirective.name):
+            continue
+        condition = next(
+            (
+                value_from_ast_untyped(argument.value, variables)
+                for argument in directive.arguments or ()
+                if argument.name.value == "if"
+            ),
+            None,
+        )
+        if condition is (name == GraphQLSkipDirective.name):
+            return False
+    return True
 
 
 def _fields(

@@ -252,6 +252,7 @@ COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
     "offers": frozenset(
         {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
     ),
+    "findings": frozenset({"school", "origin", "kinds", "severities", "includeResolved"}),
 }
 
 
