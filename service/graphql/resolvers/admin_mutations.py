@@ -3,7 +3,8 @@
 Each resolver checks the token (nothing is read or written without it), then runs one admin
 action of :mod:`service.admin` in the request's transaction, which the HTTP layer commits when
 the operation ran without errors. Input errors come back as ``InvalidInput``, not as GraphQL
-errors, so that a client handles them like any other outcome.
+errors, so that a client handles them like any other outcome: the action's edge
+(``service.admin.audit.admin_action``) has logged the rejection already.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 accept a scraped value.
 
 Every post is refused unless the browser says it comes from this site (``is_same_origin``); the
-actions also need a valid session cookie and its CSRF token. They run the same functions as the
-GraphQL mutations (``service.admin.job_requests``; ``service.admin.findings`` and
-``service.admin.acceptance`` have no mutation yet), which write the admin log, in one write
-session this edge commits.
+actions also need a valid session cookie and its CSRF token. They run the same admin actions as
+the GraphQL mutations, behind the same edge (``service.admin.audit.admin_action``: a rejected
+input is logged and comes back as ``InvalidInput``, answered here with a 400), in one write
+session this endpoint commits.
 """
 
 from __future__ import annotations
