@@ -23,6 +23,7 @@ from service.operations.admin_log import AdminActionKind
 
 @dataclass(frozen=True, slots=True)
 class ValueAccepted:
+    school_id: int
     slug: str
     field: str
     key: str
@@ -63,4 +64,4 @@ async def accept_scraped_value(
         change={"field": field, "key": key, "value": value, "source_url": fact.source_url},
         webhook_urls=webhook_urls,
     )
-    return ValueAccepted(school.slug, field, key, value)
+    return ValueAccepted(school.id, school.slug, field, key, value)

@@ -14,29 +14,39 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin import job_requests, overrides, retirement
+from service.admin import acceptance, findings, job_requests, overrides, retirement
+from service.admin.audit import admin_action
+from service.admin.findings import FindingResolved as FindingResolvedRecord
 from service.admin.validation import InvalidInput as InvalidInputRecord
+from service.admin.validation import InvalidInputError
 from service.graphql.context import GraphQLInfo
+from service.graphql.global_id import parse_global_id, parse_int_key
 from service.graphql.loaders import Loaders
 from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.admin_access import admin_actor
 from service.graphql.types.admin import (
+    AcceptScrapedValueResult,
     AdminRefused,
     ClearOverrideResult,
     FaqImportRequested,
+    FindingResolved,
     ImportFaqResult,
     InvalidInput,
     OverrideCleared,
     OverrideSchoolFieldResult,
     RequestSyncResult,
+    ResolveFindingResult,
     RestoreSchoolResult,
     RetireSchoolResult,
     SchoolFieldOverridden,
     SchoolRestored,
     SchoolRetired,
+    ScrapedValueAccepted,
     SyncRequested,
 )
+from service.operations.admin_log import AdminActionKind
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -165,6 +175,72 @@ async def resolve_restore_school(
         retirement.restore_school,
         SchoolRestored.from_result,
         slug=slug,
+        reason=reason,
+        webhook_urls=info.context.webhook_urls,
+    )
+
+
+def _finding_number(finding: str) -> int | None:
+    """The number in a finding's global id (``Finding:12``); None when it is not one."""
+    parsed = parse_global_id(finding)
+    if parsed is None or parsed.type_name != "Finding":
+        return None
+    return parse_int_key(parsed.parts)
+
+
+@admin_action(
+    AdminActionKind.RESOLVE_FINDING,
+    target=lambda arguments: f"finding {str(arguments['finding'])[:80]}",
+)
+async def _refuse_finding_id(
+    session: AsyncSession, *, actor: str, finding: str, reason: str | None
+) -> FindingResolvedRecord:
+    """An id that names no finding: refused and logged like any other rejected input."""
+    raise InvalidInputError("finding", f"{finding[:80]!r} is not a finding's id")
+
+
+async def resolve_resolve_finding(
+    info: GraphQLInfo,
+    finding: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description='The finding\'s id, as `Finding.id` gives it: "Finding:12".'
+        ),
+    ],
+    reason: Annotated[str | None, _OPTIONAL_REASON] = None,
+) -> ResolveFindingResult:
+    number = _finding_number(finding)
+    if number is None:
+        return await _run(
+            info, _refuse_finding_id, FindingResolved.from_result, finding=finding, reason=reason
+        )
+    return await _run(
+        info,
+        findings.resolve_finding,
+        FindingResolved.from_result,
+        finding_id=number,
+        reason=reason,
+    )
+
+
+async def resolve_accept_scraped_value(
+    info: GraphQLInfo,
+    slug: Annotated[str, _SLUG],
+    field: Annotated[
+        str, strawberry.argument(description='The scraped fact\'s field: "deadline".')
+    ],
+    key: Annotated[
+        str, strawberry.argument(description='The scraped fact\'s key: "application/autumn".')
+    ],
+    reason: Annotated[str, _REASON],
+) -> AcceptScrapedValueResult:
+    return await _run(
+        info,
+        acceptance.accept_scraped_value,
+        ScrapedValueAccepted.from_result,
+        slug=slug,
+        field=field,
+        key=key,
         reason=reason,
         webhook_urls=info.context.webhook_urls,
     )

@@ -1,11 +1,12 @@
 """The /status admin forms: log in and out, queue a sync or an FAQ import, resolve a finding,
-accept a scraped value.
+accept a scraped value, set or clear an override of a school's field.
 
 Every post is refused unless the browser says it comes from this site (``is_same_origin``); the
 actions also need a valid session cookie and its CSRF token. They run the same admin actions as
-the GraphQL mutations, behind the same edge (``service.admin.audit.admin_action``: a rejected
-input is logged and comes back as ``InvalidInput``, answered here with a 400), in one write
-session this endpoint commits.
+the GraphQL mutations (``service.admin.job_requests``, ``findings``, ``acceptance``,
+``overrides``), behind the same edge (``service.admin.audit.admin_action``: a rejected input is
+logged and comes back as ``InvalidInput``, answered here with a 400), in one write session this
+endpoint commits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.admin import acceptance, findings, job_requests
+from service.admin import acceptance, findings, job_requests, overrides
 from service.admin.auth import check_admin_token
 from service.admin.validation import InvalidInput
 from service.config import Settings
@@ -126,6 +127,19 @@ def build_admin_routes(settings: Settings) -> list[Route]:
             "webhook_urls": settings.webhook_urls,
         }
 
+    def override_arguments(form: dict[str, str]) -> dict[str, Any]:
+        return {**clear_arguments(form), "value": form.get("value", "")}
+
+    def clear_arguments(form: dict[str, str]) -> dict[str, Any]:
+        # The reason is required, as in the mutations: an empty one is the admin function's
+        # to refuse (and log), not this form's.
+        return {
+            "slug": form.get("school", "").strip(),
+            "field": form.get("field", ""),
+            "reason": form.get("reason", ""),
+            "webhook_urls": settings.webhook_urls,
+        }
+
     return [
         Route("/status/login", login, methods=["POST"]),
         Route("/status/logout", logout, methods=["POST"]),
@@ -147,6 +161,16 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         Route(
             "/status/accept-value",
             action(acceptance.accept_scraped_value, accept_arguments, "accepted"),
+            methods=["POST"],
+        ),
+        Route(
+            "/status/override-field",
+            action(overrides.override_school_field, override_arguments, "overridden"),
+            methods=["POST"],
+        ),
+        Route(
+            "/status/clear-override",
+            action(overrides.clear_override, clear_arguments, "cleared"),
             methods=["POST"],
         ),
     ]

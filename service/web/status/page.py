@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from service.admin.overrides import OVERRIDABLE_FIELDS
 from service.config import Settings
 from service.web.runtime import runtime_of
 from service.web.status.admin_forms import build_admin_routes
@@ -41,6 +42,8 @@ NOTICES = {
     "queued": "Queued: the scheduler will run it.",
     "resolved": "Finding resolved.",
     "accepted": "Value accepted: it is served as an override now.",
+    "overridden": "Override set: the value is served now.",
+    "cleared": "Override cleared: the curated (or scraped) value is served again.",
 }
 
 
@@ -60,6 +63,7 @@ def status_routes(settings: Settings) -> list[Route]:
                 "admin_enabled": settings.admin_token is not None,
                 "admin": read_session(request, settings.admin_token),
                 "notice": NOTICES.get(request.query_params.get("notice", "")),
+                "overridable_fields": list(OVERRIDABLE_FIELDS),
             },
             headers={**_HEADERS, "Cache-Control": "no-cache"},
         )
