@@ -16,11 +16,20 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin import acceptance, findings, job_requests, overrides, retirement
-from service.admin.audit import admin_action
-from service.admin.findings import FindingResolved as FindingResolvedRecord
-from service.admin.validation import InvalidInput as InvalidInputRecord
-from service.admin.validation import InvalidInputError
+from service.admin import FindingResolved as FindingResolvedRecord
+from service.admin import InvalidInput as InvalidInputRecord
+from service.admin import (
+    InvalidInputError,
+    accept_scraped_value,
+    admin_action,
+    clear_override,
+    override_school_field,
+    request_faq_import,
+    request_sync,
+    resolve_finding,
+    restore_school,
+    retire_school,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import parse_global_id, parse_int_key
 from service.graphql.loaders import Loaders
@@ -92,7 +101,7 @@ async def resolve_request_sync(
 ) -> RequestSyncResult:
     return await _run(
         info,
-        job_requests.request_sync,
+        request_sync,
         SyncRequested.from_result,
         schools=schools or [],
         reason=reason,
@@ -111,7 +120,7 @@ async def resolve_import_faq(
 ) -> ImportFaqResult:
     return await _run(
         info,
-        job_requests.request_faq_import,
+        request_faq_import,
         FaqImportRequested.from_result,
         url=url,
         reason=reason,
@@ -127,7 +136,7 @@ async def resolve_override_school_field(
 ) -> OverrideSchoolFieldResult:
     return await _run(
         info,
-        overrides.override_school_field,
+        override_school_field,
         SchoolFieldOverridden.from_result,
         slug=slug,
         field=field,
@@ -145,7 +154,7 @@ async def resolve_clear_override(
 ) -> ClearOverrideResult:
     return await _run(
         info,
-        overrides.clear_override,
+        clear_override,
         OverrideCleared.from_result,
         slug=slug,
         field=field,
@@ -159,7 +168,7 @@ async def resolve_retire_school(
 ) -> RetireSchoolResult:
     return await _run(
         info,
-        retirement.retire_school,
+        retire_school,
         SchoolRetired.from_result,
         slug=slug,
         reason=reason,
@@ -172,7 +181,7 @@ async def resolve_restore_school(
 ) -> RestoreSchoolResult:
     return await _run(
         info,
-        retirement.restore_school,
+        restore_school,
         SchoolRestored.from_result,
         slug=slug,
         reason=reason,
@@ -216,7 +225,7 @@ async def resolve_resolve_finding(
         )
     return await _run(
         info,
-        findings.resolve_finding,
+        resolve_finding,
         FindingResolved.from_result,
         finding_id=number,
         reason=reason,
@@ -236,7 +245,7 @@ async def resolve_accept_scraped_value(
 ) -> AcceptScrapedValueResult:
     return await _run(
         info,
-        acceptance.accept_scraped_value,
+        accept_scraped_value,
         ScrapedValueAccepted.from_result,
         slug=slug,
         field=field,
