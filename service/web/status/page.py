@@ -53,8 +53,10 @@ def status_routes(settings: Settings) -> list[Route]:
     stylesheet = resources.files("service.web.status").joinpath("status.css").read_bytes()
 
     async def status(request: Request) -> Response:
+        number = request.query_params.get("page", "1")
+        page = int(number) if number.isascii() and number.isdigit() and len(number) < 7 else 1
         async with await runtime_of(request).read_session(read_only=True) as session:
-            overview = await load_status_overview(session)
+            overview = await load_status_overview(session, page=page)
         return templates.TemplateResponse(
             request,
             "status.html",
