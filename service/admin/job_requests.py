@@ -14,8 +14,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.audit import admin_action, record_applied
-from service.admin.validation import check_optional_reason, check_public_url, check_school_slugs
+from service.admin.validation import (
+    check_optional_reason,
+    check_public_url,
+    check_resolved_host,
+    check_school_slugs,
+)
 from service.db.models import AdminOutcome, JobKind, JobRequest
+from service.name_resolution import Resolver, resolve_with_system
 from service.operations.admin_log import AdminActionKind
 from service.operations.job_queue import enqueue_job
 
@@ -78,12 +84,27 @@ async def request_sync(
     )
 
 
-@admin_action(AdminActionKind.IMPORT_FAQ, target=_url_target)
+@admin_action(
+    AdminActionKind.IMPORT_FAQ,
+    target=_url_target,
+    echo=lambda arguments: {"url": arguments.get("url")},
+)
 async def request_faq_import(
-    session: AsyncSession, *, actor: str, url: str | None = None, reason: str | None = None
+    session: AsyncSession,
+    *,
+    actor: str,
+    url: str | None = None,
+    reason: str | None = None,
+    resolver: Resolver = resolve_with_system,
 ) -> JobQueued:
-    """Queue an import of the FAQ page at ``url`` (absent: the configured source)."""
+    """Queue an import of the FAQ page at ``url`` (absent: the configured source).
+
+    The URL's host is resolved with ``resolver`` and refused when a name points at a non-public
+    address; the job's fetch judges the addresses again, at every hop.
+    """
     checked = None if url is None else check_public_url(url)
+    if checked is not None:
+        checked = await check_resolved_host(checked, resolver=resolver)
     cleaned_reason = check_optional_reason(reason)
     return await _queue(
         session,

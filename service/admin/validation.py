@@ -8,17 +8,21 @@ the ``InvalidInput`` member of the action's result union. Nothing here writes.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.addresses import AddressGuard, AddressRefusedError, normalize_address
 from service.countries import is_country_code
 from service.db.models import School
-from service.host_literals import refuse_non_public_host
+from service.host_literals import literal_address, refuse_non_public_host
 from service.http_urls import parse_http_url
+from service.name_resolution import ResolutionError, Resolver
 from service.text import collapse_spaces
 
 R = TypeVar("R")
@@ -67,6 +71,38 @@ def check_public_url(value: str, *, field: str = "url") -> str:
     if refusal is not None:
         raise InvalidInputError(field, refusal)
     return checked
+
+
+#: How long the admin API waits for a name to resolve before leaving it to the fetch-time guard.
+RESOLVE_TIMEOUT_SECONDS = 5.0
+
+
+async def check_resolved_host(url: str, *, resolver: Resolver, field: str = "url") -> str:
+    """``url`` (checked by :func:`check_public_url`) unless its host name resolves to an address
+    the fetcher's :class:`~service.addresses.AddressGuard` refuses.
+
+    A name that does not resolve now, or not in time, is accepted: the job's fetch resolves it
+    again and judges every address and every redirect, so this check only refuses early what the
+    fetch would refuse anyway (a name pointing at 10.0.0.5), it does not replace that guard.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    if literal_address(host) is not None:
+        return url  # an IP literal: judged without DNS by check_public_url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        async with asyncio.timeout(RESOLVE_TIMEOUT_SECONDS):
+            answer = await resolver(host, port)
+        AddressGuard().check_all(answer)
+    except (ResolutionError, TimeoutError, ValueError):
+        return url
+    except AddressRefusedError as refused:
+        raise InvalidInputError(
+            field,
+            f"{host} resolves to {normalize_address(refused.address)}, not a public address "
+            f"({refused.reason}): give a public address",
+        ) from None
+    return url
 
 
 def check_reason(value: str | None, *, field: str = "reason") -> str:

@@ -11,6 +11,7 @@ from service.admin import AdminAuth, AdminAuthOutcome
 from service.catalogue.search_index import SearchIndexCache
 from service.db.serialized import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders
+from service.name_resolution import Resolver, resolve_with_system
 
 
 @dataclass(slots=True)
@@ -41,6 +42,8 @@ class GraphQLContext:
     admin: AdminAuth
     #: Where ``catalogue.changed`` events go (WEBHOOK_URLS).
     webhook_urls: tuple[str, ...] = ()
+    #: Resolves an FAQ URL's host for ``importFaq`` (a fake one in tests).
+    resolver: Resolver = resolve_with_system
     notes: ResponseNotes = field(default_factory=ResponseNotes)
 
 
@@ -56,6 +59,7 @@ def build_context(
     search_indexes: SearchIndexCache,
     admin: AdminAuth | None = None,
     webhook_urls: Sequence[str] = (),
+    resolver: Resolver = resolve_with_system,
 ) -> GraphQLContext:
     """A context with fresh loaders on ``db``."""
     return GraphQLContext(
@@ -67,4 +71,5 @@ def build_context(
         search_indexes=search_indexes,
         admin=admin or AdminAuth(AdminAuthOutcome.DISABLED),
         webhook_urls=tuple(webhook_urls),
+        resolver=resolver,
     )

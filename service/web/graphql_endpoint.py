@@ -33,6 +33,7 @@ from service.db.versioning import read_data_version
 from service.graphql.compiler import ReadCompiler
 from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
+from service.name_resolution import Resolver, resolve_with_system
 from service.observability.metrics import ErrorKind, Metrics
 from service.observability.request_id import request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
@@ -63,8 +64,11 @@ class GraphQLEndpoint:
         persisted: PersistedOperations,
         graphiql: GraphiQLPage | None = None,
         metrics: Metrics | None = None,
+        resolver: Resolver = resolve_with_system,
     ) -> None:
         self.settings = settings
+        #: Resolves host names for the admin API (``importFaq``'s URL).
+        self.resolver = resolver
         self.schema = schema
         self.response_cache = response_cache
         self.search_indexes = search_indexes
@@ -384,6 +388,7 @@ class _Execution:
                 search_indexes=endpoint.search_indexes,
                 admin=self.admin,
                 webhook_urls=endpoint.settings.webhook_urls,
+                resolver=endpoint.resolver,
             )
             compiled: dict[str, Any] | None = None
             data: dict[str, Any] | None

@@ -124,6 +124,7 @@ async def resolve_import_faq(
         FaqImportRequested.from_result,
         url=url,
         reason=reason,
+        resolver=info.context.resolver,
     )
 
 

@@ -30,6 +30,7 @@ from service.admin import (
     resolve_finding,
 )
 from service.config import Settings
+from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of
 from service.web.status.admin_session import (
     csrf_matches,
@@ -67,8 +68,11 @@ def _back(notice: str) -> Response:
     return RedirectResponse(f"/status?notice={notice}#admin", status_code=303)
 
 
-def build_admin_routes(settings: Settings) -> list[Route]:
-    """The routes of the admin forms of ``settings``' application."""
+def build_admin_routes(
+    settings: Settings, *, resolver: Resolver = resolve_with_system
+) -> list[Route]:
+    """The routes of the admin forms of ``settings``' application (``resolver``: see
+    ``service.admin.job_requests.request_faq_import``)."""
     token = settings.admin_token
 
     async def login(request: Request) -> Response:
@@ -117,7 +121,11 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         return {"schools": schools, "reason": form.get("reason") or None}
 
     def import_arguments(form: dict[str, str]) -> dict[str, Any]:
-        return {"url": form.get("url") or None, "reason": form.get("reason") or None}
+        return {
+            "url": form.get("url") or None,
+            "reason": form.get("reason") or None,
+            "resolver": resolver,
+        }
 
     def resolve_arguments(form: dict[str, str]) -> dict[str, Any]:
         number = form.get("finding", "")

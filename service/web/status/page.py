@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from service.admin import OVERRIDABLE_FIELDS
 from service.config import Settings
+from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of
 from service.web.status.admin_forms import build_admin_routes
 from service.web.status.admin_session import read_session
@@ -47,7 +48,7 @@ NOTICES = {
 }
 
 
-def status_routes(settings: Settings) -> list[Route]:
+def status_routes(settings: Settings, *, resolver: Resolver = resolve_with_system) -> list[Route]:
     """The routes of the status page, its stylesheet and its admin forms."""
     templates = Jinja2Templates(directory=str(resources.files("service.web").joinpath("templates")))
     stylesheet = resources.files("service.web.status").joinpath("status.css").read_bytes()
@@ -80,5 +81,5 @@ def status_routes(settings: Settings) -> list[Route]:
     return [
         Route("/status", status, methods=["GET"]),
         Route(CSS_PATH, css, methods=["GET"]),
-        *build_admin_routes(settings),
+        *build_admin_routes(settings, resolver=resolver),
     ]
