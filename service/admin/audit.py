@@ -31,8 +31,8 @@ logger = logging.getLogger("service.admin")
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: Keyword arguments of an action that are not the caller's input (or are logged apart).
-_NOT_ECHOED = frozenset({"actor", "reason", "webhook_urls"})
+#: Keyword arguments of an action that are not the caller's input (logged apart, or collaborators).
+_NOT_ECHOED = frozenset({"actor", "reason", "webhook_urls", "resolver"})
 
 #: Longest text kept from one rejected argument (the log shows what was sent, not all of it).
 _MAX_ECHO = 200
@@ -155,8 +155,8 @@ def admin_action(
 
     The action is called ``action(session, *, actor=…, reason=…, **arguments)``. ``target``
     names what a rejected attempt was aimed at from those keyword arguments, and ``echo`` picks
-    the arguments the log shows (by default all but ``actor``, ``reason`` and
-    ``webhook_urls``). What the action logs when it succeeds is its own business.
+    the arguments the log shows (by default all but ``actor``, ``reason``, ``webhook_urls`` and
+    ``resolver``). What the action logs when it succeeds is its own business.
     """
 
     def decorate(
