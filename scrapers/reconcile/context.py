@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scrapers.findings import SYNC_ORIGIN as SYNC_ORIGIN
 from scrapers.reconcile.identity import host_of
 from service.db.models import Finding, Link, School, SchoolFact, SchoolOverride
-
-SYNC_ORIGIN = "sync"
 
 FactKey = tuple[str, str]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import strawberry
 
-from service.admin.auth import AdminAuth, AdminAuthOutcome
+from service.admin import AdminAuth, AdminAuthOutcome
 from service.catalogue.search_index import SearchIndexCache
 from service.db.serialized import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders

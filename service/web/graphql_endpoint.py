@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
-from service.admin.auth import AdminAuth, check_admin_token
+from service.admin import AdminAuth, check_admin_token
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.db.deadline import StatementBound, bound_statements

@@ -18,12 +18,11 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base
 from service.db.models.catalogue import Link
-from service.db.types import utcnow
+from service.db.types import string_enum, utcnow
 
 
 class LinkStatus(enum.StrEnum):
@@ -84,18 +83,6 @@ class SyncRunStatus(enum.StrEnum):
     ABORTED = "ABORTED"
 
 
-def _enum(enum_class: type[enum.StrEnum], name: str) -> SAEnum:
-    # VARCHAR + CHECK rather than a native ENUM, like the catalogue's enums.
-    return SAEnum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class SyncRun(Base):
     """One run of ``mobility sync``."""
 
@@ -106,7 +93,7 @@ class SyncRun(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
     status: Mapped[SyncRunStatus] = mapped_column(
-        _enum(SyncRunStatus, "sync_run_status"), default=SyncRunStatus.RUNNING
+        string_enum(SyncRunStatus, "sync_run_status"), default=SyncRunStatus.RUNNING
     )
     #: Slugs the run was limited to (``--school``); empty for the whole catalogue.
     schools: Mapped[list[str]] = mapped_column(default=list)
@@ -144,7 +131,7 @@ class LinkCheck(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("sync_run.id"))
     link_id: Mapped[int] = mapped_column(ForeignKey("link.id"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
-    status: Mapped[LinkStatus] = mapped_column(_enum(LinkStatus, "link_status"))
+    status: Mapped[LinkStatus] = mapped_column(string_enum(LinkStatus, "link_status"))
     http_status: Mapped[int | None]
     final_url: Mapped[str | None] = mapped_column(String(2048))
     #: Each hop as ``{"url": …, "status": 301}``, from the link's URL to the last redirect.
@@ -165,7 +152,7 @@ class UrlHealth(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    status: Mapped[LinkStatus] = mapped_column(_enum(LinkStatus, "link_status"))
+    status: Mapped[LinkStatus] = mapped_column(string_enum(LinkStatus, "link_status"))
     http_status: Mapped[int | None]
     final_url: Mapped[str | None] = mapped_column(String(2048))
     redirects: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)

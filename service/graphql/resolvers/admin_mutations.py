@@ -3,7 +3,8 @@
 Each resolver checks the token (nothing is read or written without it), then runs one admin
 action of :mod:`service.admin` in the request's transaction, which the HTTP layer commits when
 the operation ran without errors. Input errors come back as ``InvalidInput``, not as GraphQL
-errors, so that a client handles them like any other outcome.
+errors, so that a client handles them like any other outcome: the action's edge
+(``service.admin.audit.admin_action``) has logged the rejection already.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin import acceptance, findings, job_requests, overrides, retirement
-from service.admin.audit import record_rejected
-from service.admin.validation import InvalidInput as InvalidInputRecord
+from service.admin import FindingResolved as FindingResolvedRecord
+from service.admin import InvalidInput as InvalidInputRecord
+from service.admin import (
+    InvalidInputError,
+    accept_scraped_value,
+    admin_action,
+    clear_override,
+    override_school_field,
+    request_faq_import,
+    request_sync,
+    resolve_finding,
+    restore_school,
+    retire_school,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import parse_global_id, parse_int_key
 from service.graphql.loaders import Loaders
@@ -89,7 +101,7 @@ async def resolve_request_sync(
 ) -> RequestSyncResult:
     return await _run(
         info,
-        job_requests.request_sync,
+        request_sync,
         SyncRequested.from_result,
         schools=schools or [],
         reason=reason,
@@ -108,7 +120,7 @@ async def resolve_import_faq(
 ) -> ImportFaqResult:
     return await _run(
         info,
-        job_requests.request_faq_import,
+        request_faq_import,
         FaqImportRequested.from_result,
         url=url,
         reason=reason,
@@ -125,7 +137,7 @@ async def resolve_override_school_field(
 ) -> OverrideSchoolFieldResult:
     return await _run(
         info,
-        overrides.override_school_field,
+        override_school_field,
         SchoolFieldOverridden.from_result,
         slug=slug,
         field=field,
@@ -143,7 +155,7 @@ async def resolve_clear_override(
 ) -> ClearOverrideResult:
     return await _run(
         info,
-        overrides.clear_override,
+        clear_override,
         OverrideCleared.from_result,
         slug=slug,
         field=field,
@@ -157,7 +169,7 @@ async def resolve_retire_school(
 ) -> RetireSchoolResult:
     return await _run(
         info,
-        retirement.retire_school,
+        retire_school,
         SchoolRetired.from_result,
         slug=slug,
         reason=reason,
@@ -170,7 +182,7 @@ async def resolve_restore_school(
 ) -> RestoreSchoolResult:
     return await _run(
         info,
-        retirement.restore_school,
+        restore_school,
         SchoolRestored.from_result,
         slug=slug,
         reason=reason,
@@ -186,19 +198,15 @@ def _finding_number(finding: str) -> int | None:
     return parse_int_key(parsed.parts)
 
 
+@admin_action(
+    AdminActionKind.RESOLVE_FINDING,
+    target=lambda arguments: f"finding {str(arguments['finding'])[:80]}",
+)
 async def _refuse_finding_id(
     session: AsyncSession, *, actor: str, finding: str, reason: str | None
-) -> InvalidInputRecord:
-    """Log the attempt on an id that names no finding, like any other rejected input."""
-    return await record_rejected(
-        session,
-        actor=actor,
-        action=AdminActionKind.RESOLVE_FINDING,
-        target=f"finding {finding[:80]}",
-        invalid=InvalidInputRecord("finding", f"{finding[:80]!r} is not a finding's id"),
-        reason=reason,
-        arguments={"finding": finding},
-    )
+) -> FindingResolvedRecord:
+    """An id that names no finding: refused and logged like any other rejected input."""
+    raise InvalidInputError("finding", f"{finding[:80]!r} is not a finding's id")
 
 
 async def resolve_resolve_finding(
@@ -218,7 +226,7 @@ async def resolve_resolve_finding(
         )
     return await _run(
         info,
-        findings.resolve_finding,
+        resolve_finding,
         FindingResolved.from_result,
         finding_id=number,
         reason=reason,
@@ -238,7 +246,7 @@ async def resolve_accept_scraped_value(
 ) -> AcceptScrapedValueResult:
     return await _run(
         info,
-        acceptance.accept_scraped_value,
+        accept_scraped_value,
         ScrapedValueAccepted.from_result,
         slug=slug,
         field=field,

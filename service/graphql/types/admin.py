@@ -15,15 +15,12 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from service.admin.acceptance import ValueAccepted
-from service.admin.auth import AdminAuth
-from service.admin.findings import FindingResolved as ResolvedRecord
-from service.admin.job_requests import JobQueued
-from service.admin.overrides import OverrideApplied
-from service.admin.overrides import OverrideCleared as ClearedRecord
-from service.admin.retirement import SchoolRestored as RestoredRecord
-from service.admin.retirement import SchoolRetired as RetiredRecord
-from service.admin.validation import InvalidInput as InvalidInputRecord
+from service.admin import AdminAuth, JobQueued, OverrideApplied, ValueAccepted
+from service.admin import FindingResolved as ResolvedRecord
+from service.admin import InvalidInput as InvalidInputRecord
+from service.admin import OverrideCleared as ClearedRecord
+from service.admin import SchoolRestored as RestoredRecord
+from service.admin import SchoolRetired as RetiredRecord
 from service.catalogue.records import FindingRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.prefetch import (

@@ -2,9 +2,11 @@
 accept a scraped value, set or clear an override of a school's field.
 
 Every post is refused unless the browser says it comes from this site (``is_same_origin``); the
-actions also need a valid session cookie and its CSRF token. They run the same functions as the
-GraphQL mutations (``service.admin.job_requests``, ``findings``, ``acceptance``, ``overrides``),
-which validate the input and write the admin log, in one write session this edge commits.
+actions also need a valid session cookie and its CSRF token. They run the same admin actions as
+the GraphQL mutations (``service.admin.job_requests``, ``findings``, ``acceptance``,
+``overrides``), behind the same edge (``service.admin.audit.admin_action``: a rejected input is
+logged and comes back as ``InvalidInput``, answered here with a 400), in one write session this
+endpoint commits.
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.admin import acceptance, findings, job_requests, overrides
-from service.admin.auth import check_admin_token
-from service.admin.validation import InvalidInput
+from service.admin import (
+    InvalidInput,
+    accept_scraped_value,
+    check_admin_token,
+    clear_override,
+    override_school_field,
+    request_faq_import,
+    request_sync,
+    resolve_finding,
+)
 from service.config import Settings
 from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of
@@ -151,32 +160,32 @@ def build_admin_routes(
         Route("/status/logout", logout, methods=["POST"]),
         Route(
             "/status/request-sync",
-            action(job_requests.request_sync, sync_arguments, "queued"),
+            action(request_sync, sync_arguments, "queued"),
             methods=["POST"],
         ),
         Route(
             "/status/import-faq",
-            action(job_requests.request_faq_import, import_arguments, "queued"),
+            action(request_faq_import, import_arguments, "queued"),
             methods=["POST"],
         ),
         Route(
             "/status/resolve-finding",
-            action(findings.resolve_finding, resolve_arguments, "resolved"),
+            action(resolve_finding, resolve_arguments, "resolved"),
             methods=["POST"],
         ),
         Route(
             "/status/accept-value",
-            action(acceptance.accept_scraped_value, accept_arguments, "accepted"),
+            action(accept_scraped_value, accept_arguments, "accepted"),
             methods=["POST"],
         ),
         Route(
             "/status/override-field",
-            action(overrides.override_school_field, override_arguments, "overridden"),
+            action(override_school_field, override_arguments, "overridden"),
             methods=["POST"],
         ),
         Route(
             "/status/clear-override",
-            action(overrides.clear_override, clear_arguments, "cleared"),
+            action(clear_override, clear_arguments, "cleared"),
             methods=["POST"],
         ),
     ]

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from service.admin.overrides import OVERRIDABLE_FIELDS
+from service.admin import OVERRIDABLE_FIELDS
 from service.config import Settings
 from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from scrapers.fetch import Fetcher, MappingResolver
-from scrapers.sync.cli import EXIT_ABORTED
+from scrapers.sync.command import EXIT_ABORTED
 from scrapers.sync.lock import ADVISORY_KEY, LEASE_LOST, hold_run_lock, holder_is_gone
 from scrapers.sync.lock import LOCK_CONNECTION_LOST as CONNECTION_LOST
 from scrapers.sync.plan import PlannedSchool
