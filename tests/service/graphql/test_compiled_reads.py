@@ -251,3 +251,33 @@ async def test_random_selections_answer_like_the_resolvers(
         assert session.get_bind().dialect.name == "sqlite", query
         return
     assert orjson.loads(orjson.dumps(compiled)) == resolved.data, query
+
+
+async def test_the_cost_decision_is_kept_per_page_size_and_data_version(
+    session: AsyncSession,
+) -> None:
+    await build_sample_catalogue(session)
+    # The estimate is 2 + 3 x first (schools, nodes; each node's slug, country, code), so a
+    # budget of 17 lets `first: 5` (17) through and refuses `first: 6` (20).
+    compiler = ReadCompiler(build_schema(Settings(_env_file=None, graphql_cost_budget=17)))
+    query = "query Q($n: Int) { schools(first: $n) { nodes { slug country { code } } } }"
+
+    async def run(n: int, version: int = 0) -> Any:
+        return await compiler.execute(
+            SerializedSession(session),
+            query,
+            {"n": n},
+            None,
+            max_page_size=MAX_PAGE_SIZE,
+            data_version=version,
+        )
+
+    allowed = await run(5)
+    assert allowed is not None
+    answer = orjson.loads(orjson.dumps(allowed))
+    assert len(answer["schools"]["nodes"]) == 5
+    # Same document, another page size: estimated again, and over the budget (None: the
+    # resolvers' path answers QUERY_TOO_COMPLEX).
+    assert await run(6) is None
+    assert orjson.loads(orjson.dumps(await run(5))) == answer
+    assert await run(6, version=1) is None
