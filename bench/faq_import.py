@@ -48,24 +48,36 @@ def listen_writes(engine: AsyncEngine, writes: Counter[str]) -> None:
 
 
 @asynccontextmanager
-async def bench_database(postgres_server: str | None) -> AsyncIterator[Settings]:
-    """Settings for a brand-new database, removed afterwards."""
+async def bench_database(
+    postgres_server: str | None, *, name: str | None = None
+) -> AsyncIterator[Settings]:
+    """Settings for a brand-new database, removed afterwards.
+
+    With ``name`` (PostgreSQL only) the database of that name is used instead, created if it
+    is missing and kept afterwards, so that several runs share one loaded catalogue.
+    """
     if postgres_server is None:
         with tempfile.TemporaryDirectory() as directory:
             url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
             yield Settings(database_url=url, _env_file=None)
         return
     server = Settings(database_url=postgres_server, _env_file=None)
-    name = f"mobility_bench_{os.getpid()}"
+    keep = name is not None
+    name = name or f"mobility_bench_{os.getpid()}"
     admin = create_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = await connection.scalar(
+            text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         url = server.database.set(database=name).render_as_string(hide_password=False)
         yield Settings(database_url=url, _env_file=None)
     finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            async with admin.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
 
 

@@ -175,6 +175,13 @@ class Settings(BaseSettings):
         "at once (each holds one). Beyond it as many again are opened and closed per use.",
     )
     db_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    db_ping_after_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="A pooled PostgreSQL connection idle this long is pinged before use (0: "
+        "before every use). Under steady load connections are reused sooner, and skip the ping.",
+    )
     db_connect_timeout: float = Field(
         default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."
     )

@@ -292,3 +292,33 @@ async def test_a_schools_plan_answers_its_own_order_and_hands_others_to_the_reso
     # The plan's ORDER BY is by name, from the start: another order or direction is not its.
     assert await compiled({"order": "SLUG"}) is None
     assert await compiled({"order": "NAME", "last": 2}) is None
+
+
+async def test_the_cost_decision_is_kept_per_page_size_and_data_version(
+    session: AsyncSession,
+) -> None:
+    await build_sample_catalogue(session)
+    # The estimate is 2 + 3 x first (schools, nodes; each node's slug, country, code), so a
+    # budget of 17 lets `first: 5` (17) through and refuses `first: 6` (20).
+    compiler = ReadCompiler(build_schema(Settings(_env_file=None, graphql_cost_budget=17)))
+    query = "query Q($n: Int) { schools(first: $n) { nodes { slug country { code } } } }"
+
+    async def run(n: int, version: int = 0) -> Any:
+        return await compiler.execute(
+            SerializedSession(session),
+            query,
+            {"n": n},
+            None,
+            max_page_size=MAX_PAGE_SIZE,
+            data_version=version,
+        )
+
+    allowed = await run(5)
+    assert allowed is not None
+    answer = orjson.loads(orjson.dumps(allowed))
+    assert len(answer["schools"]["nodes"]) == 5
+    # Same document, another page size: estimated again, and over the budget (None: the
+    # resolvers' path answers QUERY_TOO_COMPLEX).
+    assert await run(6) is None
+    assert orjson.loads(orjson.dumps(await run(5))) == answer
+    assert await run(6, version=1) is None
