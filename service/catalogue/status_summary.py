@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from service.catalogue.fields import FactField
 from service.catalogue.id_sets import binary_order
@@ -32,20 +33,28 @@ from service.db.models import (
 )
 
 
-def _has_failing_link() -> ColumnElement[bool]:
-    """SQL, correlated to ``school``: one of its current links (own or of a current programme)
-    was last found in another state than OK, as the page's "failing" mark says."""
-    failing = and_(UrlHealth.url == Link.url, UrlHealth.status != LinkStatus.OK)
-    own = exists().where(Link.school_id == School.id, Link.retired_at.is_(None), failing)
-    taught = exists().where(
-        school_programme.c.school_id == School.id,
-        Programme.id == school_programme.c.programme_id,
-        Programme.retired_at.is_(None),
-        Link.programme_id == Programme.id,
-        Link.retired_at.is_(None),
-        failing,
+def _failing_schools() -> Subquery:
+    """The ids of the schools one of whose current links (own, or of a current programme) was
+    last found in another state than OK, as the page's "failing" mark says.
+
+    A join and a ``UNION``, not a correlated ``EXISTS`` per school: on a freshly loaded
+    PostgreSQL without statistics the correlated form ran a minute at 10,000 schools, while
+    hash joins do not depend on the planner's guesses.
+    """
+    failing = (UrlHealth.url == Link.url) & (UrlHealth.status != LinkStatus.OK)
+    own = (
+        select(Link.school_id.label("school_id"))
+        .join(UrlHealth, failing)
+        .where(Link.school_id.is_not(None), Link.retired_at.is_(None))
     )
-    return or_(own, taught)
+    taught = (
+        select(school_programme.c.school_id.label("school_id"))
+        .join(Programme, Programme.id == school_programme.c.programme_id)
+        .join(Link, Link.programme_id == Programme.id)
+        .join(UrlHealth, failing)
+        .where(Programme.retired_at.is_(None), Link.retired_at.is_(None))
+    )
+    return union(own, taught).subquery("failing_school")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +66,14 @@ class SchoolCounts:
 
 async def count_partner_schools(session: AsyncSession) -> SchoolCounts:
     """How many current partners there are, and how many have a failing link."""
-    failing = func.count(case((_has_failing_link(), 1)))
-    row = (await session.execute(select(func.count(), failing).where(is_current_partner()))).one()
+    failing = _failing_schools()
+    query = (
+        select(func.count(), func.count(failing.c.school_id))
+        .select_from(School)
+        .outerjoin(failing, failing.c.school_id == School.id)
+        .where(is_current_partner())
+    )
+    row = (await session.execute(query)).one()
     return SchoolCounts(partners=int(row[0]), failing=int(row[1]))
 
 
@@ -66,9 +81,11 @@ async def page_partners_failing_first(
     session: AsyncSession, *, limit: int, offset: int
 ) -> list[SchoolRecord]:
     """Current partners, those with a failing link first, then by slug: one page of them."""
-    failing_last = case((_has_failing_link(), 0), else_=1)
+    failing = _failing_schools()
+    failing_last = case((failing.c.school_id.is_not(None), 0), else_=1)
     query = (
         served_school_rows()
+        .outerjoin(failing, failing.c.school_id == School.id)
         .where(is_current_partner())
         .order_by(failing_last, binary_order(session, School.slug))
         .limit(limit)
