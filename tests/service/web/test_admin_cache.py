@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from service.graphql.resolvers import admin_mutations
 from service.config import Settings
+from service.graphql.resolvers import admin_mutations
 from tests.databases import TestDatabase
 from tests.service.web.admin_api import BEARER, MUTATIONS, QUERIES, TOKEN, post, table_rows
 from tests.service.web.conftest import ClientFactory, serve
