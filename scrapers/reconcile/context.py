@@ -8,11 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.reconcile.identity import host_of
+from service.catalogue.fields import CURATED_FIELDS
+from service.catalogue.precedence import Source
+from service.catalogue.served_school import served_school
 from service.db.models import Finding, Link, School, SchoolFact, SchoolOverride
 
 SYNC_ORIGIN = "sync"
 
 FactKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ServedValue:
+    """A school field as the API serves it, and the source it comes from (None: no value)."""
+
+    value: str | None
+    source: Source | None
 
 
 @dataclass(slots=True)
@@ -27,6 +38,8 @@ class SchoolContext:
     link_ids: dict[str, int]
     facts: dict[FactKey, SchoolFact]
     overrides: dict[FactKey, SchoolOverride]
+    #: The school's own fields as served (override > curated), decided by the API's SQL.
+    served: dict[str, ServedValue]
     #: This school's sync findings (open or resolved), by fingerprint.
     findings: dict[str, Finding]
 
@@ -71,6 +84,24 @@ async def load_context(session: AsyncSession, school_id: int) -> SchoolContext:
     overrides = await session.scalars(
         select(SchoolOverride).where(SchoolOverride.school_id == school.id)
     )
+    overridden = served_school(School)
+    served = (
+        (
+            await session.execute(
+                overridden.join(
+                    select(
+                        *(overridden.label(name) for name in CURATED_FIELDS),
+                        *(
+                            overridden.source(name).label(f"{name}_source")
+                            for name in CURATED_FIELDS
+                        ),
+                    ).select_from(School)
+                ).where(School.id == school.id)
+            )
+        )
+        .mappings()
+        .one()
+    )
     findings = await session.scalars(
         select(Finding).where(Finding.school_id == school.id, Finding.origin == SYNC_ORIGIN)
     )
@@ -81,5 +112,8 @@ async def load_context(session: AsyncSession, school_id: int) -> SchoolContext:
         link_ids={row.url: row.id for row in own_links},
         facts={(fact.field, fact.key): fact for fact in facts},
         overrides={(o.field, o.key): o for o in overrides},
+        served={
+            name: ServedValue(served[name], served[f"{name}_source"]) for name in CURATED_FIELDS
+        },
         findings={finding.fingerprint: finding for finding in findings},
     )
