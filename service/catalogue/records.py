@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any, TypeVar
 
 from service.db.models import FindingSeverity, LinkRole, OfferKind
+
+R = TypeVar("R")
+
+
+def record_from(cls: type[R], row: Mapping[Any, Any]) -> R:
+    """A record of ``cls`` from a row's columns of the same names (extra columns ignored).
+
+    By name, never by position: a select list that changes order cannot shift values into the
+    wrong fields. A JSON list read for a tuple field becomes a tuple.
+    """
+    values: dict[str, Any] = {}
+    for item in fields(cls):  # type: ignore[arg-type]
+        if item.name not in row:
+            continue  # a field with a default; a missing required one fails in cls()
+        value = row[item.name]
+        if isinstance(value, list) and str(item.type).startswith("tuple"):
+            value = tuple(value)
+        values[item.name] = value
+    return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)

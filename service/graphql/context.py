@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -11,6 +12,9 @@ from service.admin.auth import AdminAuth, AdminAuthOutcome
 from service.catalogue.search_index import SearchIndexCache
 from service.db.serialized import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders
+
+if TYPE_CHECKING:
+    from service.graphql.relation_loaders import RelationLoaders
 
 
 @dataclass(slots=True)
@@ -33,6 +37,8 @@ class GraphQLContext:
     request_id: str
     db: SerializedSession
     loaders: Loaders
+    #: The relations of the catalogue table (compiler/relations.py), batched per field.
+    relations: RelationLoaders
     #: The catalogue's data version when the request started (search index, response cache).
     data_version: int
     max_page_size: int
@@ -58,10 +64,15 @@ def build_context(
     webhook_urls: Sequence[str] = (),
 ) -> GraphQLContext:
     """A context with fresh loaders on ``db``."""
+    # Imported here: the relation table's package (the compiler) imports the GraphQL types,
+    # which import this module.
+    from service.graphql.relation_loaders import RelationLoaders
+
     return GraphQLContext(
         request_id=request_id,
         db=db,
         loaders=build_loaders(db),
+        relations=RelationLoaders(db),
         data_version=data_version,
         max_page_size=max_page_size,
         search_indexes=search_indexes,

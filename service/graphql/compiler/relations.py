@@ -126,6 +126,16 @@ TABLES = {
     "SelectionRule": "selection_rule",
 }
 
+#: The column a row of each type is found by (the resolvers' loaders key their parents on it).
+KEYS = {
+    "Country": "code",
+    "School": "id",
+    "Programme": "id",
+    "Offer": "id",
+    "HomeTrack": "code",
+    "SelectionRule": "id",
+}
+
 
 def _include_retired(d: Dialect, child: Row, bind: Bind) -> str:
     flag = bind(lambda arguments: bool(arguments.get("includeRetired")), "BOOLEAN")

@@ -18,7 +18,6 @@ from service.admin import job_requests, overrides, retirement
 from service.admin.validation import InvalidInput as InvalidInputRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.loaders import Loaders
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.admin_access import admin_actor
 from service.graphql.types.admin import (
     AdminRefused,
@@ -68,7 +67,7 @@ async def _run(
         info.context.notes.invalid_input = True
         return InvalidInput.from_record(result)
     _forget_loaded(info.context.loaders)
-    return await prefetch(info, convert(result))
+    return convert(result)
 
 
 async def resolve_request_sync(
