@@ -214,6 +214,11 @@ class RelationLoaders:
         default_factory=dict
     )
     _by_key: dict[str, DataLoader[Hashable, RowMapping | None]] = field(default_factory=dict)
+    #: (type, field, arguments as asked) → its loader and whether the field is a list.
+    _asked: dict[
+        tuple[str, str, tuple[tuple[str, Any], ...]],
+        tuple[DataLoader[Parent, list[Child]], bool],
+    ] = field(default_factory=dict)
 
     async def related(
         self,
@@ -223,9 +228,21 @@ class RelationLoaders:
         arguments: Mapping[str, Any] | None = None,
     ) -> list[Child]:
         """The rows ``type_name.field_name`` reaches from ``parent`` (GraphQL ``arguments``)."""
+        asked = (type_name, field_name, tuple(sorted((arguments or {}).items())))
+        found = self._asked.get(asked)
+        if found is None:
+            found = self._asked[asked] = self._loader(type_name, field_name, arguments or {})
+        loader, many = found
+        children = await loader.load(parent)
+        return children if many else children[:1]
+
+    def _loader(
+        self, type_name: str, field_name: str, arguments: Mapping[str, Any]
+    ) -> tuple[DataLoader[Parent, list[Child]], bool]:
         relation = FIELDS[type_name][field_name]
         assert isinstance(relation, Relation)
-        bound = _bound(relation, arguments or {})
+        # Arguments that bind the same values (or none) share one loader, so one batch.
+        bound = _bound(relation, arguments)
         slot = (type_name, field_name, bound)
         loader = self._related.get(slot)
         if loader is None:
@@ -234,8 +251,7 @@ class RelationLoaders:
                 return await self.db.run(_fetch_related, type_name, field_name, bound, parents)
 
             loader = self._related[slot] = DataLoader(load)
-        children = await loader.load(parent)
-        return children if relation.many else children[:1]
+        return loader, relation.many
 
     async def by_key(self, type_name: str, key: Hashable) -> RowMapping | None:
         """The row of ``type_name`` whose key column (``KEYS``) is ``key``, or None."""

@@ -8,7 +8,7 @@ findings, not in the table yet, load through ``service.graphql.loaders``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,14 +33,14 @@ if TYPE_CHECKING:
     from service.graphql.types.curation import Finding
 
 
-async def _related(
+def _related(
     info: GraphQLInfo,
     type_name: str,
     field_name: str,
     parent: Parent,
     arguments: Mapping[str, Any] | None = None,
-) -> list[Child]:
-    return await info.context.relations.related(type_name, field_name, parent, arguments)
+) -> Awaitable[list[Child]]:
+    return info.context.relations.related(type_name, field_name, parent, arguments)
 
 
 _INCLUDE_RETIRED = strawberry.argument(description="Also list offers no longer given.")
