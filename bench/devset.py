@@ -27,6 +27,13 @@ from pathlib import Path
 
 from scrapers.extract.facts import ExtractedFact
 from scrapers.extract.pipeline import extract_page
+from service.catalogue.fact_values import (
+    Credits,
+    Deadline,
+    Duration,
+    EmailContact,
+    LanguageRequirement,
+)
 from service.catalogue.fields import FactField
 
 DEVSET = Path(__file__).resolve().parents[1] / "tests/scrapers/extract/devset/labels.json"
@@ -76,19 +83,17 @@ class DevsetScore:
 
 def identity_of(fact: ExtractedFact) -> Identity | None:
     """The fact as the labels write it (``None`` for a field that is not measured)."""
-    value = fact.value
-    if fact.field is FactField.DEADLINE:
-        return ("deadline", value["kind"], value["semester"], value["date"])
-    if fact.field is FactField.LANGUAGE_REQUIREMENT:
-        level = value["level"] or f"{value['test']} {value['score']}"
-        return ("language_requirement", value["language"], level)
-    if fact.field is FactField.CREDITS:
-        return ("credits", value["per"], value["min"], value["max"], value["typical"])
-    if fact.field is FactField.DURATION:
-        options = value["options"]
-        return ("duration", *(options if isinstance(options, list) else [str(options)]))
-    if fact.field is FactField.EMAIL:
-        return ("email", value["email"])
+    match fact.value:
+        case Deadline(kind=kind, semester=semester, date=date):
+            return ("deadline", kind, semester, date)
+        case LanguageRequirement(language=language, level=level, test=test, score=score):
+            return ("language_requirement", language, level or f"{test} {score}")
+        case Credits(per=per, minimum=low, maximum=high, typical=typical):
+            return ("credits", per, low, high, typical)
+        case Duration(options=options):
+            return ("duration", *options)
+        case EmailContact(email=email) if fact.field is FactField.EMAIL:
+            return ("email", email)
     return None
 
 

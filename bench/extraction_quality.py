@@ -55,7 +55,7 @@ def _comparable(fact_field: FactField, key: str, value: object) -> Comparable:
 
 def _extracted(facts: Iterable[ExtractedFact], fact_field: FactField) -> set[Comparable]:
     return {
-        _comparable(fact_field, fact.key, dict(fact.value))
+        _comparable(fact_field, fact.key, fact.value.to_json())
         for fact in facts
         if fact.field is fact_field
     }

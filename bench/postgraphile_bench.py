@@ -25,7 +25,9 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -39,7 +41,7 @@ from sqlalchemy.engine import URL
 from bench.api_bench import COUNTRY_PAGE, _free_port, load_catalogue, serving
 from bench.faq_import import bench_database
 from bench.generate_catalogue import COUNTRIES
-from bench.loadgen import cpu_seconds, run_wrk
+from bench.loadgen import cpu_seconds, peak_rss_mib, run_wrk
 from service.config import Settings
 from service.db.engine import create_engine, create_sessionmaker
 from service.db.statistics import IMPORTED_TABLES, analyze_tables
@@ -191,6 +193,36 @@ def postgraphile(binary: Path, database: URL) -> Iterator[tuple[str, int]]:
         process.wait(timeout=30)
 
 
+@contextmanager
+def reference(database: URL) -> Iterator[str]:
+    """bench.reference_server (one hand-written statement) on core 0; yields its URL."""
+    port = _free_port()
+    dsn = database.set(drivername="postgresql").render_as_string(hide_password=False)
+    command = [sys.executable, "-m", "bench.reference_server", "--dsn", dsn, "--port", str(port)]
+    process = subprocess.Popen(["taskset", "-c", "0", *command], stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.post(f"{base}/graphql", json={}, timeout=30)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the reference server did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _ours_tree(answer: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        c["code"]: sorted(_ours_school(s) for s in c["schools"])
+        for c in answer["data"]["countries"]
+    }
+
+
 def post(url: str, body: dict[str, object]) -> tuple[dict[str, Any], float]:
     started = time.perf_counter()
     response = httpx.post(f"{url}/graphql", json=body, timeout=120)
@@ -215,6 +247,17 @@ async def backend_pids(settings: Settings) -> set[int]:
 
 
 async def prepare(settings: Settings, schools: int, seed: int) -> None:
+    """Load and analyze the catalogue, unless the database (``--database``) holds it already."""
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            loaded = await connection.scalar(text("SELECT to_regclass('school') IS NOT NULL"))
+            if loaded:
+                loaded = await connection.scalar(text("SELECT EXISTS (SELECT FROM school)"))
+    finally:
+        await engine.dispose()
+    if loaded:
+        return
     await load_catalogue(settings, schools, seed)
     engine = create_engine(settings)
     try:
@@ -237,23 +280,71 @@ def check_answers(ours: str, pg: str) -> None:
     print("country page: same schools, programmes, offers and tracks on both", flush=True)
 
 
-def time_full_tree(ours: str, pg: str, repeats: int) -> None:
+def time_full_tree(ours: str, pg: str, one_statement: str, repeats: int) -> None:
     if repeats == 0:
         return
-    timings: dict[str, list[float]] = {"ours (cache off)": [], "postgraphile": []}
+    timings: dict[str, list[float]] = {
+        "ours (cache off)": [],
+        "postgraphile": [],
+        "one hand-written statement": [],
+    }
     for _ in range(repeats):
         try:
             mine, ours_s = post(ours, {"query": FULL_TREE})
             theirs, pg_s = post(pg, {"query": PG_FULL_TREE})
+            reference_answer, reference_s = post(one_statement, {"query": FULL_TREE})
         except httpx.HTTPStatusError as exc:  # past the request deadline on a loaded machine
             print(f"full tree: {exc.request.url} answered {exc.response.status_code}")
             return
         timings["ours (cache off)"].append(ours_s)
         timings["postgraphile"].append(pg_s)
+        timings["one hand-written statement"].append(reference_s)
     left, right = normalise_full_tree(mine, theirs)
     print(f"full tree: answers {'identical' if left == right else 'DIFFER'} after normalising")
+    same = _ours_tree(mine) == _ours_tree(reference_answer)
+    print(f"full tree: ours and the one statement {'identical' if same else 'DIFFER'}")
     for name, values in timings.items():
-        print(f"full tree, {name}: median {statistics.median(values):.2f} s over {repeats}")
+        print(f"full tree, {name}: median {statistics.median(values):.3f} s over {repeats}")
+    ratios = [
+        a / b
+        for a, b in zip(
+            timings["ours (cache off)"], timings["one hand-written statement"], strict=True
+        )
+    ]
+    print(
+        "full tree, ours / one statement: per repeat "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + f"; median {statistics.median(ratios):.2f} (target <= 1.3)"
+    )
+
+
+def healthz_under_full_tree(ours: str) -> None:
+    """/healthz latencies while the heaviest query the server allows (the full tree) runs."""
+    done = threading.Event()
+    elapsed: list[float] = []
+
+    def heavy() -> None:
+        try:
+            elapsed.append(post(ours, {"query": FULL_TREE})[1])
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=heavy)
+    worker.start()
+    latencies: list[float] = []
+    with httpx.Client(timeout=30) as client:
+        while not done.is_set():
+            started = time.perf_counter()
+            client.get(f"{ours}/healthz").raise_for_status()
+            latencies.append((time.perf_counter() - started) * 1000)
+            done.wait(0.005)
+    worker.join()
+    if latencies:
+        print(
+            f"/healthz during the full tree ({elapsed[0]:.2f} s): {len(latencies)} probes, "
+            f"median {statistics.median(latencies):.1f} ms, max {max(latencies):.1f} ms "
+            "(target < 50 ms)"
+        )
 
 
 def main() -> None:
@@ -264,6 +355,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--full-tree-repeats", type=int, default=3)
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="a database on the server to load once and keep (default: a fresh one, dropped)",
+    )
     parser.add_argument(
         "--npm-dir", type=Path, default=None, help="reuse an install of postgraphile@4"
     )
@@ -279,7 +375,7 @@ def main() -> None:
 
 
 async def _run(arguments: argparse.Namespace, binary: Path) -> None:
-    async with bench_database(arguments.postgres_server) as settings:
+    async with bench_database(arguments.postgres_server, name=arguments.database) as settings:
         started = time.perf_counter()
         await prepare(settings, arguments.schools, arguments.seed)
         print(
@@ -290,9 +386,11 @@ async def _run(arguments: argparse.Namespace, binary: Path) -> None:
             serving(settings, cache_bytes=0) as (cold, cold_pid),
             serving(settings, cache_bytes=32 * 1024 * 1024) as (warm, warm_pid),
             postgraphile(binary, settings.database) as (pg, pg_pid),
+            reference(settings.database) as one_statement,
         ):
             check_answers(cold, pg)
-            time_full_tree(cold, pg, arguments.full_tree_repeats)
+            time_full_tree(cold, pg, one_statement, arguments.full_tree_repeats)
+            healthz_under_full_tree(cold)
             servers: dict[str, tuple[str, int, list[dict[str, object]]]] = {
                 "ours, cache off": (
                     cold,
@@ -347,6 +445,12 @@ async def _run(arguments: argparse.Namespace, binary: Path) -> None:
                     f"{name} / postgraphile req/s: per round "
                     + ", ".join(f"{r:.2f}" for r in ratios)
                     + f"; median {statistics.median(ratios):.2f}"
+                )
+            for name, pid in (("cache off", cold_pid), ("cache on", warm_pid)):
+                print(
+                    f"peak RSS, ours {name}, after the full tree and "
+                    f"{arguments.rounds} x {arguments.seconds} s of country pages: "
+                    f"{peak_rss_mib(pid):.0f} MiB"
                 )
 
 

@@ -182,12 +182,14 @@ async def main(args: argparse.Namespace) -> None:
             resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
             bound = politeness_bound(args.sites, args.pages, args.latency, policy)
             handler = check_links_only if args.links_only else read_school_facts
-            cold = await measure("cold (all 200)", settings, policy, resolver, handler)
-            warm = await measure("unchanged re-run (all 304)", settings, policy, resolver, handler)
+            runs = [await measure("cold (all 200)", settings, policy, resolver, handler)]
+            if not args.cold_only:
+                unchanged = "unchanged re-run (all 304)"
+                runs.append(await measure(unchanged, settings, policy, resolver, handler))
     finally:
         server.terminate()
         server.join()
-    print_results(args, bound, baseline, [cold, warm])
+    print_results(args, bound, baseline, runs)
 
 
 def print_results(
@@ -230,6 +232,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--links-only", action="store_true", help="check links without reading the pages"
     )
+    parser.add_argument("--cold-only", action="store_true", help="no unchanged re-run")
     return parser.parse_args()
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from croniter import croniter
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -59,6 +59,77 @@ def parse_database_url(raw: str) -> URL:
     return url
 
 
+class FetchSettings(BaseModel):
+    """The fetcher's politeness and safety limits (``scrapers.fetch.FetchPolicy`` is built from
+    them); each field is read from ``FETCH_<NAME>``. Its defaults are the fetcher's defaults."""
+
+    contact_url: str | None = Field(
+        default=None,
+        description="Page or mailto: address naming who runs the crawler; sent in the "
+        "User-Agent. Required to fetch anything.",
+    )
+    concurrency: int = Field(
+        default=8, ge=1, le=256, description="Requests in flight at once, all hosts together."
+    )
+    host_delay: float = Field(
+        default=1.0, ge=0, le=300, description="Minimum seconds between two requests to a host."
+    )
+    crawl_delay_cap: float = Field(
+        default=30.0, ge=0, le=3600, description="Largest robots.txt Crawl-delay honoured (s)."
+    )
+    page_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Total deadline for one page, all hops (s)."
+    )
+    max_body_bytes: int = Field(
+        default=5_000_000,
+        ge=1_024,
+        le=100_000_000,
+        description="Largest page body kept, after decompression (bytes).",
+    )
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    retries: int = Field(
+        default=2, ge=0, le=10, description="Retries after a connection error, 408, 429 or 5xx."
+    )
+    backoff_base: float = Field(
+        default=1.0, ge=0, le=60, description="First retry waits about this long, then doubles."
+    )
+    retry_after_cap: float = Field(
+        default=120.0,
+        ge=0,
+        le=86_400,
+        description="Longest Retry-After waited for (s); beyond it the URL waits for the next run.",
+    )
+    allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated networks the address guard lets through although they are "
+        "not public (tests on loopback). Empty in production.",
+    )
+
+    @field_validator("contact_url")
+    @classmethod
+    def _check_contact_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme == "mailto" and "@" in parts.path:
+            return value
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return value
+        raise ValueError("must be an http(s) URL or a mailto: address")
+
+    @field_validator("allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            try:
+                return [ip_network(item) for item in items]
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -67,6 +138,9 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        # FETCH_CONCURRENCY is ``fetch.concurrency``: a room's variables keep their flat names.
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
     )
 
     environment: Literal["development", "production"] = Field(
@@ -101,6 +175,13 @@ class Settings(BaseSettings):
         "at once (each holds one). Beyond it as many again are opened and closed per use.",
     )
     db_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    db_ping_after_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="A pooled PostgreSQL connection idle this long is pinged before use (0: "
+        "before every use). Under steady load connections are reused sooner, and skip the ping.",
+    )
     db_connect_timeout: float = Field(
         default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."
     )
@@ -196,47 +277,10 @@ class Settings(BaseSettings):
         description="Most partner schools a FAQ page may name; more is refused, nothing imported.",
     )
 
-    # Fetching partner websites (scrapers/fetch): politeness and safety limits.
-    fetch_contact_url: str | None = Field(
-        default=None,
-        description="Page or mailto: address naming who runs the crawler; sent in the "
-        "User-Agent. Required to fetch anything.",
-    )
-    fetch_concurrency: int = Field(
-        default=8, ge=1, le=256, description="Requests in flight at once, all hosts together."
-    )
-    fetch_host_delay: float = Field(
-        default=1.0, ge=0, le=300, description="Minimum seconds between two requests to a host."
-    )
-    fetch_crawl_delay_cap: float = Field(
-        default=30.0, ge=0, le=3600, description="Largest robots.txt Crawl-delay honoured (s)."
-    )
-    fetch_page_timeout: float = Field(
-        default=30.0, gt=0, le=600, description="Total deadline for one page, all hops (s)."
-    )
-    fetch_max_body_bytes: int = Field(
-        default=5_000_000,
-        ge=1_024,
-        le=100_000_000,
-        description="Largest page body kept, after decompression (bytes).",
-    )
-    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
-    fetch_retries: int = Field(
-        default=2, ge=0, le=10, description="Retries after a connection error, 408, 429 or 5xx."
-    )
-    fetch_backoff_base: float = Field(
-        default=1.0, ge=0, le=60, description="First retry waits about this long, then doubles."
-    )
-    fetch_retry_after_cap: float = Field(
-        default=120.0,
-        ge=0,
-        le=86_400,
-        description="Longest Retry-After waited for (s); beyond it the URL waits for the next run.",
-    )
-    fetch_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
-        default_factory=list,
-        description="Comma-separated networks the address guard lets through although they are "
-        "not public (tests on loopback). Empty in production.",
+    # Fetching partner websites (scrapers/fetch): FETCH_<name> for each field of FetchSettings.
+    fetch: FetchSettings = Field(
+        default_factory=FetchSettings,
+        description="Politeness and safety limits of the fetcher (FETCH_* variables).",
     )
     sync_dead_link_runs: int = Field(
         default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
@@ -407,7 +451,7 @@ class Settings(BaseSettings):
     @classmethod
     def _read_secret_files(cls, values: object) -> object:
         if isinstance(values, dict):
-            return with_secret_files(values)
+            return _fold_rooms(with_secret_files(values))
         return values
 
     @field_validator("cors_origins", "cors_allow_headers", mode="before")
@@ -475,30 +519,6 @@ class Settings(BaseSettings):
             return self.environment == "production"
         return self.log_format == "json"
 
-    @field_validator("fetch_contact_url")
-    @classmethod
-    def _check_contact_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        parts = urlsplit(value)
-        if parts.scheme == "mailto" and "@" in parts.path:
-            return value
-        if parts.scheme in ("http", "https") and parts.hostname:
-            return value
-        raise ValueError("must be an http(s) URL or a mailto: address")
-
-    @field_validator("fetch_allowed_networks", mode="before")
-    @classmethod
-    def _split_networks(cls, value: object) -> object:
-        if isinstance(value, str):
-            items = [item.strip() for item in value.split(",") if item.strip()]
-            try:
-                return [ip_network(item) for item in items]
-            except ValueError as exc:
-                raise ValueError(str(exc)) from None
-        return value
-
     @property
     def database(self) -> URL:
         """The SQLAlchemy URL with its async driver (the password stays inside the URL object)."""
@@ -521,14 +541,48 @@ class Settings(BaseSettings):
         return self.database.render_as_string(hide_password=True)
 
 
+#: Settings grouped by room: the field of ``Settings`` and its model (variables ``<ROOM>_<NAME>``).
+ROOMS: dict[str, type[BaseModel]] = {"fetch": FetchSettings}
+
+
+def _fold_rooms(values: dict[str, Any]) -> dict[str, Any]:
+    """Move flat ``fetch_concurrency=…`` arguments into their room (they win over the room's)."""
+    for room, model in ROOMS.items():
+        flat = {
+            name: values.pop(f"{room}_{name}")
+            for name in model.model_fields
+            if f"{room}_{name}" in values
+        }
+        if flat:
+            nested = values.get(room) or {}
+            if isinstance(nested, BaseModel):
+                nested = nested.model_dump()
+            values[room] = {**nested, **flat}
+    return values
+
+
+def setting_variables() -> set[str]:
+    """Every environment variable the settings read, as the docs name them."""
+    names = {name.upper() for name in Settings.model_fields if name not in ROOMS}
+    for room, model in ROOMS.items():
+        names |= {f"{room}_{name}".upper() for name in model.model_fields}
+    return names
+
+
+def _variable(location: tuple[int | str, ...]) -> str:
+    parts = [str(part) for part in location]
+    if len(parts) > 1 and parts[0] in ROOMS:  # ("fetch", "retries") is FETCH_RETRIES
+        parts[:2] = [f"{parts[0]}_{parts[1]}"]
+    return ".".join(parts).upper() or "settings"
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning validation errors into one readable :class:`ConfigError`."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']).upper() or 'settings'}: "
-            f"{str(err['msg']).removeprefix('Value error, ')}"
+            f"{_variable(err['loc'])}: {str(err['msg']).removeprefix('Value error, ')}"
             for err in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from None

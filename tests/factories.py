@@ -283,8 +283,10 @@ async def make_sync_run(
     error: str | None = None,
     links_reached: int = 0,
     stats: Mapping[str, object] | None = None,
+    skipped: Mapping[str, str] | None = None,
 ) -> SyncRun:
     run = SyncRun(
+        skipped=dict(skipped or {}),
         links_reached=links_reached,
         stats=dict(stats or {}),
         started_at=started_at,

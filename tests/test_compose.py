@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from service.config import Settings
+from service.config import setting_variables
 from service.secret_files import SECRET_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def _services() -> dict[str, dict[str, Any]]:
 
 
 def _settings_variables() -> set[str]:
-    return {name.upper() for name in Settings.model_fields}
+    return setting_variables()
 
 
 def test_the_file_follows_the_compose_specification() -> None:

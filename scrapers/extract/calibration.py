@@ -42,4 +42,5 @@ def calibrate(fact: ExtractedFact) -> ExtractedFact:
     counts = MEASURED.get((fact.extractor, fact.rule))
     if counts is None:
         return fact
-    return replace(fact, confidence=confidence_of(*counts))
+    confidence = confidence_of(*counts)
+    return fact if fact.confidence == confidence else replace(fact, confidence=confidence)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from scrapers.extract.blocks import TextBlock
 from scrapers.extract.cues import Surroundings, TextCues, resolve
-from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet
+from scrapers.extract.facts import ExtractedFact, clip_snippet
 from scrapers.extract.textmatch import fold_aligned
 from scrapers.extract.vocabulary import (
     BOTH_OPTIONS,
@@ -27,6 +27,7 @@ from scrapers.extract.vocabulary import (
     TYPICAL,
     YEAR_OPTION,
 )
+from service.catalogue.fact_values import Credits, Duration
 from service.catalogue.fields import FactField
 
 EXTRACTOR = "generic/credits"
@@ -80,12 +81,12 @@ def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
                     snippets[per.label].append(sentence)
     facts = []
     for unit, bounds in merged.items():
-        value: dict[str, JsonScalar] = {
-            "per": unit,
-            "min": bounds.get(MINIMUM),
-            "max": bounds.get(MAXIMUM),
-            "typical": bounds.get(TYPICAL),
-        }
+        value = Credits(
+            per=unit,
+            minimum=bounds.get(MINIMUM),
+            maximum=bounds.get(MAXIMUM),
+            typical=bounds.get(TYPICAL),
+        )
         snippet = clip_snippet(" … ".join(snippets[unit]))
         facts.append(
             ExtractedFact(FactField.CREDITS, unit, value, url, snippet, EXTRACTOR, VERSION, 0.85)
@@ -120,7 +121,7 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
             options |= found
     if not options:
         return []
-    value: dict[str, JsonScalar | list[str]] = {"options": sorted(options)}
+    value = Duration(options=tuple(sorted(options)))
     snippet = clip_snippet(" … ".join(snippets))
     return [
         ExtractedFact(FactField.DURATION, "", value, url, snippet, DURATION_EXTRACTOR, VERSION, 0.8)

@@ -45,6 +45,7 @@ from scrapers.extract.vocabulary import (
     WINTER,
     YEAR,
 )
+from service.catalogue.fact_values import Deadline
 from service.catalogue.fields import FactField
 
 EXTRACTOR = "generic/deadlines"
@@ -189,12 +190,12 @@ def parse_deadlines(
                 period = AUTUMN
             if period == WINTER:
                 period = winter
-            value = {
-                "kind": kind.label,
-                "semester": period,
-                "date": date.date.iso(),
-                "opens": date.opens.iso() if date.opens else None,
-            }
+            value = Deadline(
+                kind=kind.label,
+                semester=period,
+                date=date.date.iso(),
+                opens=date.opens.iso() if date.opens else None,
+            )
             key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
             if key is None:
                 continue

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
@@ -27,6 +26,7 @@ _NOT_TEXT = (
     "textarea",
     "input",
 )
+_NOT_TEXT_NAMES = frozenset(_NOT_TEXT)
 _COOKIE = re.compile(
     r"cookie|consent|gdpr|rgpd|tarteaucitron|didomi|onetrust|cookiebot|axeptio|cmplz|klaro"
     r"|^cc[-_](?:window|banner)",
@@ -89,14 +89,17 @@ def remove_noise(
     ``also`` names more elements to remove in the same pass over the tree
     (``scrapers.extract.reduce``): one walk instead of two keeps a 60 KB page's cost as it was.
     """
-    for tag in soup.find_all(_NOT_TEXT):
-        tag.decompose()
     for selector in extra_selectors:
         for tag in soup.select(selector):
             tag.decompose()
-    # Collect first, then remove: decomposing while iterating skips siblings.
+    # Collect first, then remove: decomposing while iterating skips siblings. One walk of
+    # ``descendants`` for everything: each ``find_all`` was a walk of its own, through bs4's
+    # filter machinery.
     noisy = [
-        tag for tag in soup.find_all(True) if _is_noise(tag) or (also is not None and also(tag))
+        tag
+        for tag in soup.descendants
+        if isinstance(tag, Tag)
+        and (tag.name in _NOT_TEXT_NAMES or _is_noise(tag) or (also is not None and also(tag)))
     ]
     for tag in noisy:
         if not tag.decomposed:
@@ -110,11 +113,3 @@ def select_main(soup: BeautifulSoup, selectors: tuple[str, ...] = MAIN_SELECTORS
             if len(candidate.get_text(" ", strip=True)) >= _MAIN_MIN_TEXT:
                 return candidate
     return soup.body or soup
-
-
-def base_url(soup: BeautifulSoup, url: str) -> str:
-    """The URL relative links resolve against: ``<base href>`` or the page's own URL."""
-    base = soup.find("base", href=True)
-    if isinstance(base, Tag):
-        return urljoin(url, str(base["href"]))
-    return url

@@ -87,13 +87,24 @@ def decode_cfemail(encoded: str) -> str | None:
 
 def reveal_cloudflare_emails(soup: BeautifulSoup) -> None:
     """Replace Cloudflare-protected addresses in ``soup`` by the addresses themselves."""
-    for tag in soup.select("[data-cfemail]"):
+    # One walk for both forms (a CSS selection and a ``find_all`` were two walks of a 60 KB
+    # page); collected first, replaced after, so the walk never sees a changed tree.
+    protected: list[Tag] = []
+    anchors: list[Tag] = []
+    for tag in soup.descendants:
+        if not isinstance(tag, Tag):
+            continue
+        if tag.get("data-cfemail") is not None:
+            protected.append(tag)
+        if tag.name == "a" and _CLOUDFLARE_PATH in str(tag.get("href", "")):
+            anchors.append(tag)
+    for tag in protected:
         decoded = decode_cfemail(str(tag["data-cfemail"]))
         if decoded is not None:
             tag.replace_with(NavigableString(decoded))
-    for anchor in soup.find_all("a", href=True):
+    for anchor in anchors:
         href = str(anchor["href"])
-        if _CLOUDFLARE_PATH in href and "#" in href and isinstance(anchor, Tag):
+        if "#" in href:
             decoded = decode_cfemail(href.rsplit("#", 1)[1])
             if decoded is not None:
                 anchor["href"] = f"mailto:{decoded}"

@@ -6,14 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from service.catalogue.fact_values import FactValue, Link, PageText, needs_review
 from service.catalogue.fields import FactField
-
-JsonScalar = str | int | float | bool | None
-#: A fact's value: a JSON object whose shape depends on the field (``service.catalogue.fields``).
-FactValue = Mapping[str, JsonScalar | list[str]]
-
-#: Values less confident than this are served with their confidence and flagged for review.
-REVIEW_THRESHOLD = 0.8
 
 #: Longest snippet kept with a fact: enough to show a reader where the value came from.
 SNIPPET_LIMIT = 300
@@ -31,6 +25,7 @@ def clip_snippet(text: str) -> str:
 class ExtractedFact:
     """One value read from one page, with where and how it was read.
 
+    ``value`` is the typed value of the field (``service.catalogue.fact_values``);
     ``key`` identifies the item within a multi-valued field (``""`` for single-valued fields).
     ``rule`` names how the extractor decided (for deadlines, where the kind was found:
     ``clause``, ``headers``, ``heading``, …); ``confidence`` is that rule's measured precision on
@@ -51,7 +46,7 @@ class ExtractedFact:
     @property
     def needs_review(self) -> bool:
         """Whether the value is served flagged for review (confidence under the threshold)."""
-        return self.confidence < REVIEW_THRESHOLD
+        return needs_review(self.confidence)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
@@ -67,7 +62,7 @@ def ranked_key(found: Mapping[str, ExtractedFact], base: str, value: FactValue) 
     """
     key, rank = base, 1
     while key in found:
-        if dict(found[key].value) == dict(value):
+        if found[key].value == value:
             return None
         rank += 1
         key = f"{base}/{rank}"
@@ -97,10 +92,14 @@ class PageExtraction:
         """The facts of one field, in page order."""
         return [fact for fact in self.facts if fact.field is fact_field]
 
-    def first_text(self, fact_field: FactField, name: str) -> str | None:
-        """``value[name]`` of the first fact of ``fact_field``, when it is a string."""
-        for fact in self.of(fact_field):
-            text = fact.value.get(name)
-            if isinstance(text, str):
-                return text
-        return None
+    @property
+    def title(self) -> str | None:
+        """The page's title, when it has one."""
+        found = next((f.value for f in self.of(FactField.TITLE)), None)
+        return found.text if isinstance(found, PageText) else None
+
+    @property
+    def canonical_url(self) -> str | None:
+        """The URL the page names as its canonical address, when it names one."""
+        found = next((f.value for f in self.of(FactField.CANONICAL_URL)), None)
+        return found.url if isinstance(found, Link) else None

@@ -14,7 +14,8 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from scrapers.extract.facts import ExtractedFact, FactValue, clip_snippet
+from scrapers.extract.facts import ExtractedFact, clip_snippet
+from service.catalogue.fact_values import Address, EmailContact, FactValue, Link, Name
 from service.catalogue.fields import FactField
 from service.countries import country_names, is_country_code
 from service.text import collapse_spaces, fold
@@ -69,25 +70,19 @@ def country_code_of(name: str) -> str | None:
     return None
 
 
-def _address(value: object) -> FactValue | None:
+def _address(value: object) -> Address | None:
     if isinstance(value, str):
-        return {
-            "street": None,
-            "postal_code": None,
-            "locality": collapse_spaces(value),
-            "country_code": None,
-            "country": None,
-        }
+        return Address(locality=collapse_spaces(value))
     if not isinstance(value, dict):
         return None
     country = _text(value.get("addressCountry"))
-    return {
-        "street": _text(value.get("streetAddress")),
-        "postal_code": _text(value.get("postalCode")),
-        "locality": _text(value.get("addressLocality")),
-        "country_code": country_code_of(country) if country else None,
-        "country": country,
-    }
+    return Address(
+        street=_text(value.get("streetAddress")),
+        postal_code=_text(value.get("postalCode")),
+        locality=_text(value.get("addressLocality")),
+        country_code=country_code_of(country) if country else None,
+        country=country,
+    )
 
 
 def _organization(blocks: list[object]) -> tuple[dict[str, object], float] | None:
@@ -135,19 +130,19 @@ def parse_json_ld(blocks: list[object], url: str) -> list[ExtractedFact]:
 
     name = _text(node.get("name"))
     if name:
-        add(FactField.NAME, {"name": name})
+        add(FactField.NAME, Name(name))
     address = _address(node.get("address"))
     if address:
         add(FactField.ADDRESS, address)
     logo = _text(node.get("logo"))
     if logo:
-        add(FactField.LOGO, {"url": urljoin(url, logo)})
+        add(FactField.LOGO, Link(urljoin(url, logo)))
     same_as = node.get("sameAs", [])
     for link in same_as if isinstance(same_as, list) else [same_as]:
         if isinstance(link, str) and link.startswith(("http://", "https://")):
-            add(FactField.SAME_AS, {"url": link}, key=link)
+            add(FactField.SAME_AS, Link(link), key=link)
     email = _text(node.get("email"))
     if email and "@" in email:
         address_text = email.removeprefix("mailto:").lower()
-        add(FactField.EMAIL, {"email": address_text, "label": None}, key=address_text, weight=0.9)
+        add(FactField.EMAIL, EmailContact(address_text), key=address_text, weight=0.9)
     return facts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from babel import Locale
@@ -26,9 +26,10 @@ from scrapers.extract.cues import (
     surroundings_of,
 )
 from scrapers.extract.dates import LANGUAGES
-from scrapers.extract.facts import ExtractedFact, JsonScalar, clip_snippet, ranked_key
+from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
 from scrapers.extract.textmatch import compile_cues, fold_aligned
 from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
+from service.catalogue.fact_values import LanguageRequirement
 from service.catalogue.fields import FactField
 
 EXTRACTOR = "generic/languages"
@@ -109,27 +110,19 @@ def _requirements(folded: str) -> list[_Requirement]:
     return sorted(found, key=lambda requirement: requirement.span)
 
 
-def _value(requirement: _Requirement, language: str) -> tuple[str, dict[str, JsonScalar]] | None:
+def _value(requirement: _Requirement, language: str) -> tuple[str, LanguageRequirement] | None:
     """(key part naming the test, value without status) or ``None`` for an impossible score."""
     if requirement.test == "cefr":
-        return "cefr", {
-            "language": language,
-            "level": requirement.level,
-            "test": None,
-            "score": None,
-        }
+        return "cefr", LanguageRequirement(language=language, level=requirement.level)
     assert requirement.score is not None
     named = _test_name(requirement.test, requirement.variant, requirement.score)
     if named is None:
         return None
     display, slug = named
     score = requirement.score
-    return slug, {
-        "language": language,
-        "level": None,
-        "test": display,
-        "score": int(score) if score.is_integer() else score,
-    }
+    return slug, LanguageRequirement(
+        language=language, test=display, score=int(score) if score.is_integer() else score
+    )
 
 
 #: Where a language was found in the sentence before the level's: "Courses are taught in
@@ -182,10 +175,10 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
             described = _value(requirement, language.label) if language else None
             if language is None or described is None:
                 continue
-            slug, value = described
+            slug, unsure = described
             status = resolve(cues, span, STATUS_CUES, around, shared=True)
             status_label = status.label if status else "unspecified"
-            value["required"] = None if status is None else status.label == REQUIRED
+            value = replace(unsure, required=None if status is None else status.label == REQUIRED)
             # A second level for the same language and test ("B1 for courses in French, B2 for
             # the master's") is kept under a ranked key (decision 0045).
             key = ranked_key(found, f"{language.label}/{slug}/{status_label}", value)

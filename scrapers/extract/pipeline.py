@@ -25,6 +25,7 @@ from scrapers.extract.metadata import parse_metadata
 from scrapers.extract.reduce import is_furniture
 from scrapers.extract.vocabulary import AUTUMN, SPRING
 from scrapers.sites.registry import adapter_for
+from service.catalogue.fact_values import Address, PageLanguage
 from service.catalogue.fields import FactField
 
 #: Countries whose universities call the autumn semester the winter semester.
@@ -40,14 +41,14 @@ GENERIC_PARSERS: dict[Concern, BlockParser] = {
 
 
 def _page_context(url: str, facts: list[ExtractedFact]) -> PageContext:
-    language = next((str(f.value["code"]) for f in facts if f.field is FactField.LANGUAGE), None)
+    language = next((f.value.code for f in facts if isinstance(f.value, PageLanguage)), None)
     region = country_of_host(urlsplit(url).hostname)
     if region is None:
         region = next(
             (
-                str(f.value["country_code"])
+                f.value.country_code
                 for f in facts
-                if f.field is FactField.ADDRESS and f.value.get("country_code")
+                if isinstance(f.value, Address) and f.value.country_code
             ),
             None,
         )

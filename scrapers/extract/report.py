@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from scrapers.extract.facts import ExtractedFact, PageExtraction
+from service.catalogue.fact_values import (
+    Address,
+    Credits,
+    CuratedText,
+    Deadline,
+    Duration,
+    EmailContact,
+    FactValue,
+    LanguageRequirement,
+    Link,
+    Name,
+    PageLanguage,
+    PageText,
+    PhoneContact,
+)
 from service.catalogue.fields import FactField
 
 #: The order fields are printed in: what a student needs first, page identity last.
@@ -30,30 +43,38 @@ def _labelled(main: object, label: object) -> str:
     return f"{main} ({label})" if label else str(main)
 
 
-def render_value(field: FactField, value: Mapping[str, object]) -> str:
+def render_value(value: FactValue) -> str:
     """One line for a fact's value."""
-    if field is FactField.DEADLINE:
-        opens = f", opens {value['opens']}" if value.get("opens") else ""
-        return f"{value['date']}{opens}"
-    if field is FactField.LANGUAGE_REQUIREMENT:
-        what = value["level"] or f"{value['test']} {value['score']}"
-        required = value["required"]
-        status = "required" if required is True else "recommended" if required is False else ""
-        return " ".join(part for part in (str(value["language"]), str(what), status) if part)
-    if field is FactField.CREDITS:
-        bounds = [f"{name} {value[name]}" for name in ("min", "max", "typical") if value[name]]
-        return f"{', '.join(bounds)} ECTS per {value['per']}"
-    if field is FactField.DURATION:
-        options = value["options"]
-        return " or ".join(str(o) for o in options) if isinstance(options, list) else str(options)
-    if field is FactField.EMAIL:
-        return _labelled(value["email"], value.get("label"))
-    if field is FactField.PHONE:
-        return _labelled(value["phone"], value.get("label"))
-    if field is FactField.ADDRESS:
-        parts = ("street", "postal_code", "locality", "country_code")
-        return ", ".join(str(value[part]) for part in parts if value.get(part))
-    return str(next(iter(value.values()), ""))
+    match value:
+        case Deadline(date=date, opens=opens):
+            return f"{date}" + (f", opens {opens}" if opens else "")
+        case LanguageRequirement(language=language, level=level, test=test, score=score):
+            what = level or f"{test} {score}"
+            required = value.required
+            status = "required" if required is True else "recommended" if required is False else ""
+            return " ".join(part for part in (str(language), what, status) if part)
+        case Credits(minimum=low, maximum=high, typical=typical, per=per):
+            named = (("min", low), ("max", high), ("typical", typical))
+            return f"{', '.join(f'{name} {n}' for name, n in named if n)} ECTS per {per}"
+        case Duration(options=options):
+            return " or ".join(options)
+        case EmailContact(email=email, label=label):
+            return _labelled(email, label)
+        case PhoneContact(phone=phone, label=label):
+            return _labelled(phone, label)
+        case Address():
+            parts = (value.street, value.postal_code, value.locality, value.country_code)
+            return ", ".join(part for part in parts if part)
+        case PageText(text=text):
+            return text or ""
+        case Name(name=name):
+            return name or ""
+        case Link(url=url):
+            return url or ""
+        case PageLanguage(code=code):
+            return code or ""
+        case CuratedText(value=text):
+            return text or ""
 
 
 def _fact_lines(fact: ExtractedFact) -> list[str]:
@@ -61,7 +82,7 @@ def _fact_lines(fact: ExtractedFact) -> list[str]:
         f"{fact.key}: " if fact.key and fact.field not in (FactField.EMAIL, FactField.PHONE) else ""
     )
     return [
-        f"    {key}{render_value(fact.field, fact.value)}",
+        f"    {key}{render_value(fact.value)}",
         (
             f"      from {fact.extractor} v{fact.extractor_version}{_rule(fact)},"
             f" confidence {fact.confidence:.2f}{_review(fact)}: “{fact.snippet}”"
@@ -121,7 +142,7 @@ def extraction_as_json(extraction: PageExtraction) -> dict[str, object]:
             {
                 "field": fact.field.value,
                 "key": fact.key,
-                "value": dict(fact.value),
+                "value": fact.value.to_json(),
                 "source_url": fact.source_url,
                 "snippet": fact.snippet,
                 "extractor": fact.extractor,
@@ -136,11 +157,12 @@ def extraction_as_json(extraction: PageExtraction) -> dict[str, object]:
             {
                 "field": fact.field.value,
                 "key": fact.key,
-                "value": dict(fact.value),
+                "value": fact.value.to_json(),
                 "snippet": fact.snippet,
                 "extractor": fact.extractor,
                 "rule": fact.rule,
                 "confidence": fact.confidence,
+                "needs_review": fact.needs_review,
                 "kept": any(fact is chosen for chosen in extraction.facts),
             }
             for fact in extraction.candidates

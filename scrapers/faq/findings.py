@@ -2,19 +2,20 @@
 
 A finding is identified by its kind and its subject (the misspelt heading, the school and URL,
 the unread text), never by its line, so observing it again in a later revision is the same
-finding.
+finding (:func:`scrapers.findings.fingerprint`, origin ``import``). The import's plan observes,
+reopens and settles them as one more table it diffs against the last revision.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from scrapers import findings
 from service.db.models import FindingSeverity
 
 #: ``Finding.origin`` of the import's findings.
-ORIGIN = "import"
+ORIGIN = findings.IMPORT_ORIGIN
 
 #: Finding kinds, with the severity each is reported at.
 SEVERITIES: dict[str, FindingSeverity] = {
@@ -50,9 +51,8 @@ LinkKey = tuple[str, str | None, str | None]
 
 
 def fingerprint(kind: str, subject: str) -> str:
-    """The stable identity of an observation: SHA-256 hex of its kind and subject, prefixed with
-    the import's origin so that a sync's findings can never collide with the import's."""
-    return hashlib.sha256(f"{ORIGIN}\x1f{kind}\x1f{subject}".encode()).hexdigest()
+    """The stable identity of an import observation (its origin keeps it apart from a sync's)."""
+    return findings.fingerprint(ORIGIN, kind, (subject,))
 
 
 @dataclass(frozen=True, slots=True)

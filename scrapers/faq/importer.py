@@ -66,7 +66,9 @@ async def import_faq(
     page = parse_page(document.text, label)
     _check_cap(label, len(page.items), max_items, "list items", "FAQ_MAX_ITEMS")
     snapshot = await load_snapshot(session, digest)
-    catalogue = interpret_page(page, known_parents=snapshot.parent_names)
+    catalogue = interpret_page(
+        page, known_parents=snapshot.parent_names, corrections=snapshot.name_corrections
+    )
     partners = len(catalogue.partner_slugs)
     _check_cap(label, partners, max_schools, "partner schools", "FAQ_MAX_SCHOOLS")
     regression = detect_regression(catalogue, snapshot, digest, forced=force)

@@ -8,7 +8,7 @@ or cannot be read becomes a finding: nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from scrapers.faq.catalogue import Catalogue, OfferKey, OfferSpec, ProgrammeSpec
 from scrapers.faq.countries import CountryResolver
@@ -38,11 +38,16 @@ def _check_year(year: str, line: int | None) -> str:
 
 class _Interpreter:
     def __init__(
-        self, page: ParsedPage, resolver: CountryResolver, known_parents: Iterable[str]
+        self,
+        page: ParsedPage,
+        resolver: CountryResolver,
+        known_parents: Iterable[str],
+        corrections: Mapping[str, str],
     ) -> None:
         self.page = page
         self.resolver = resolver
         self.known_parents = list(known_parents)
+        self.corrections = corrections
         self.folded_parents = {fold(name) for name in self.known_parents}
         self.findings = FindingLog()
         self.catalogue = Catalogue(meta=page.meta)
@@ -90,7 +95,7 @@ class _Interpreter:
                 for name in parents:
                     written.append(name)
                     lines.setdefault(name, mention.item.line)
-        names = resolve_names(written, self.known_parents)
+        names = resolve_names(written, self.known_parents, self.corrections)
         for correction in names.corrections:
             self.findings.note(
                 "name_corrected",
@@ -221,10 +226,16 @@ def interpret_page(
     *,
     resolver: CountryResolver | None = None,
     known_parents: Iterable[str] = (),
+    corrections: Mapping[str, str] | None = None,
 ) -> Catalogue:
     """The catalogue the page describes, with its findings.
 
     ``known_parents`` are names of parent institutions already in the catalogue: they are
-    recognized in link texts and win when a page misspells them.
+    recognized in link texts and win when a page misspells them. ``corrections`` are the
+    misspellings the last import corrected (written → read as): they are read the same way
+    again while their reading is still a name, so importing a page twice reads it once.
     """
-    return _Interpreter(page, resolver or CountryResolver(), known_parents).run()
+    interpreter = _Interpreter(
+        page, resolver or CountryResolver(), known_parents, corrections or {}
+    )
+    return interpreter.run()

@@ -72,6 +72,22 @@ class Snapshot:
         parents = {row.values["parent_slug"] for row in self.schools.values()}
         return [str(row.values["name"]) for slug, row in self.schools.items() if slug in parents]
 
+    @property
+    def name_corrections(self) -> dict[str, str]:
+        """The misspelt names the open ``name_corrected`` findings say were read as another."""
+        corrections: dict[str, str] = {}
+        for row in self.findings.values():
+            detail = row.values["detail"]
+            if (
+                row.values["kind"] == "name_corrected"
+                and not row.retired
+                and isinstance(detail, dict)
+            ):
+                written, read_as = detail.get("written"), detail.get("read_as")
+                if isinstance(written, str) and isinstance(read_as, str):
+                    corrections[written] = read_as
+        return corrections
+
     def school_ids(self) -> dict[str, int]:
         return {slug: row.id for slug, row in self.schools.items()}
 

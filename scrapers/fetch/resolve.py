@@ -5,49 +5,22 @@ with the :class:`~service.addresses.AddressGuard`, and remembers the verdict. Th
 (:mod:`scrapers.fetch.transport`) dials only addresses pinned here, so a second DNS answer (DNS
 rebinding) can never swap the validated address for another.
 
-The resolver is injectable: production uses the system resolver (``getaddrinfo``); tests and the
+The resolver is injectable: production uses the system resolver (``getaddrinfo``,
+:mod:`service.name_resolution`, shared with the admin API); tests and the
 benchmark map fixture host names such as ``aalto.test`` to loopback with :class:`MappingResolver`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Mapping, Sequence
 from ipaddress import ip_address
-from typing import Protocol
 
 from scrapers.fetch.targets import Target
 from service.addresses import AddressGuard, AddressRefusedError, IPAddress
+from service.name_resolution import ResolutionError, Resolver, resolve_with_system
 
-
-class ResolutionError(Exception):
-    """The name does not resolve (NXDOMAIN, no address, resolver failure)."""
-
-
-class Resolver(Protocol):
-    """Turns a host name into the addresses it has."""
-
-    async def __call__(self, host: str, port: int) -> Sequence[IPAddress]: ...
-
-
-async def resolve_with_system(host: str, port: int) -> Sequence[IPAddress]:
-    """The system resolver (``getaddrinfo``), TCP answers only, in the order given."""
-    loop = asyncio.get_running_loop()
-    try:
-        answers = await loop.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
-        )
-    except socket.gaierror as exc:
-        raise ResolutionError(f"{host} does not resolve: {exc.strerror}") from None
-    except UnicodeError:
-        raise ResolutionError(f"{host} is not a valid host name") from None
-    addresses: list[IPAddress] = []
-    for *_, sockaddr in answers:
-        address = ip_address(sockaddr[0])
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
+__all__ = ["AddressBook", "MappingResolver", "ResolutionError", "Resolver", "resolve_with_system"]
 
 
 class MappingResolver:

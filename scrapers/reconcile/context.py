@@ -1,21 +1,95 @@
-"""Everything reconciliation reads about one school before it writes, in a few queries."""
+"""Everything reconciliation reads about one school before it writes, in a few queries.
+
+What one school needs of the rest of the catalogue (which hosts belong to other partners) is read
+once per run (:func:`load_partner_sites`), not once per school: a school's own reads are by its
+key, so a run's cost grows with its schools, not with their square.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scrapers.findings import SYNC_ORIGIN as SYNC_ORIGIN
 from scrapers.reconcile.identity import host_of
 from service.catalogue.fields import CURATED_FIELDS
 from service.catalogue.precedence import Source
 from service.catalogue.served_school import served_school
 from service.db.models import Finding, Link, School, SchoolFact, SchoolOverride
 
-SYNC_ORIGIN = "sync"
-
 FactKey = tuple[str, str]
+
+#: A partner as the host index knows it: (school id, slug).
+_Owner = tuple[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSites:
+    """The host of every active partner's website and active links, read once per run.
+
+    A host may belong to several partners (two schools sharing a site); its owners are kept in
+    order, websites first (by school id), then links (by link id), and the first owner outside
+    the asking school's family answers for it.
+    """
+
+    owners: Mapping[str, tuple[_Owner, ...]]
+
+    def others_than(self, family: Collection[int]) -> Mapping[str, str]:
+        """Host → the slug of a partner outside ``family`` whose website or link it hosts."""
+        return _OtherPartnerHosts(self.owners, frozenset(family))
+
+
+class _OtherPartnerHosts(Mapping[str, str]):
+    """A view of :class:`PartnerSites` without one family: a lookup costs O(owners of a host)."""
+
+    __slots__ = ("_family", "_owners")
+
+    def __init__(self, owners: Mapping[str, tuple[_Owner, ...]], family: frozenset[int]) -> None:
+        self._owners = owners
+        self._family = family
+
+    def __getitem__(self, host: str) -> str:
+        for school_id, slug in self._owners.get(host, ()):
+            if school_id not in self._family:
+                return slug
+        raise KeyError(host)
+
+    def __iter__(self) -> Iterator[str]:
+        return (host for host in self._owners if host in self)
+
+    def __contains__(self, host: object) -> bool:
+        owners = self._owners.get(host, ()) if isinstance(host, str) else ()
+        return any(school_id not in self._family for school_id, _ in owners)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+async def load_partner_sites(session: AsyncSession) -> PartnerSites:
+    """Read the hosts of every active partner's website and active links (two statements)."""
+    active = (School.is_partner.is_(True), School.retired_at.is_(None))
+    websites = await session.execute(
+        select(School.id, School.slug, School.website).where(*active).order_by(School.id)
+    )
+    owners: dict[str, list[_Owner]] = {}
+    for school_id, slug, website in websites:
+        if website:
+            owners.setdefault(host_of(website), []).append((school_id, slug))
+    links = await session.execute(
+        select(Link.url, School.id, School.slug)
+        .join(School, School.id == Link.school_id)
+        .where(*active, Link.retired_at.is_(None))
+        .order_by(Link.id)
+    )
+    for url, school_id, slug in links:
+        known = owners.setdefault(host_of(url), [])
+        if (school_id, slug) not in known:
+            known.append((school_id, slug))
+    owners.pop("", None)
+    return PartnerSites({host: tuple(found) for host, found in owners.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +108,7 @@ class SchoolContext:
     #: The school's names and its parent's: a page titled with any of them is about it.
     names: list[str]
     #: Host of another partner's website or link → that partner's slug.
-    other_partner_hosts: dict[str, str]
+    other_partner_hosts: Mapping[str, str]
     link_ids: dict[str, int]
     facts: dict[FactKey, SchoolFact]
     overrides: dict[FactKey, SchoolOverride]
@@ -44,8 +118,14 @@ class SchoolContext:
     findings: dict[str, Finding]
 
 
-async def load_context(session: AsyncSession, school_id: int) -> SchoolContext:
-    """Read one school's context; raises ``LookupError`` for an unknown school."""
+async def load_context(
+    session: AsyncSession, school_id: int, partners: PartnerSites | None = None
+) -> SchoolContext:
+    """Read one school's context; raises ``LookupError`` for an unknown school.
+
+    ``partners`` is the run's :class:`PartnerSites`; without it they are read here, which is
+    right for one school and wrong for many (each would read the whole catalogue's sites).
+    """
     school = await session.get(School, school_id)
     if school is None:
         raise LookupError(f"no school with id {school_id}")
@@ -62,23 +142,8 @@ async def load_context(session: AsyncSession, school_id: int) -> SchoolContext:
             select(Link.url, Link.id).where(Link.school_id == school.id, Link.retired_at.is_(None))
         )
     ).all()
-
-    partners = (
-        await session.execute(
-            select(School.id, School.slug, School.website).where(
-                School.is_partner.is_(True), School.retired_at.is_(None), School.id.not_in(family)
-            )
-        )
-    ).all()
-    slugs = {partner_id: slug for partner_id, slug, _ in partners}
-    other_hosts = {host_of(website): slug for _, slug, website in partners if website}
-    partner_links = await session.execute(
-        select(Link.url, Link.school_id).where(Link.school_id.in_(slugs), Link.retired_at.is_(None))
-    )
-    for url, owner in partner_links:
-        if owner is not None:
-            other_hosts.setdefault(host_of(url), slugs[owner])
-    other_hosts.pop("", None)
+    if partners is None:
+        partners = await load_partner_sites(session)
 
     facts = await session.scalars(select(SchoolFact).where(SchoolFact.school_id == school.id))
     overrides = await session.scalars(
@@ -108,7 +173,7 @@ async def load_context(session: AsyncSession, school_id: int) -> SchoolContext:
     return SchoolContext(
         school=school,
         names=names,
-        other_partner_hosts=other_hosts,
+        other_partner_hosts=partners.others_than(family),
         link_ids={row.url: row.id for row in own_links},
         facts={(fact.field, fact.key): fact for fact in facts},
         overrides={(o.field, o.key): o for o in overrides},

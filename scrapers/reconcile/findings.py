@@ -1,22 +1,23 @@
-"""Findings from a sync: recorded once per fingerprint, resolved when no longer observed.
+"""Findings from reconciling a school's pages: their kinds, and when one is settled.
 
-The fingerprint hashes the origin, the kind, the school and the subject (a page URL, a field),
-so observing the same thing on every sync adds no row. A finding that is no longer observed
-where it could have been (its page was fetched, its field was read) is resolved; observed again
-later, it is reopened.
+A reconcile finding's subject is the school's id and the observation's own parts (a page URL, a
+field); :mod:`scrapers.findings` fingerprints, observes and settles it, so observing the same
+thing on every sync adds no row. A finding that is no longer observed where it could have been
+(its page was fetched, its field was read) is settled; observed again later, it is reopened.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.reconcile.context import SYNC_ORIGIN, SchoolContext
-from service.db.models import Finding, FindingSeverity
+from scrapers.findings import SYNC_ORIGIN, Observed, observe, settle
+from scrapers.findings import fingerprint as finding_fingerprint
+from scrapers.reconcile.context import SchoolContext
+from service.db.models import FindingSeverity
 
 FETCH_FAILED = "fetch_failed"
 LAYOUT_CHANGED = "layout_changed"
@@ -43,9 +44,8 @@ PAGE_KINDS = frozenset(
 
 
 def fingerprint(school_id: int, kind: str, subject: Iterable[str]) -> str:
-    """The stable identity of an observation."""
-    text = "\x1f".join([SYNC_ORIGIN, kind, str(school_id), *subject])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The fingerprint of a reconcile finding about school ``school_id``."""
+    return finding_fingerprint(SYNC_ORIGIN, kind, [str(school_id), *subject])
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def record_findings(
     observations: Iterable[Observation],
     now: datetime,
 ) -> tuple[set[str], list[str]]:
-    """Add new findings and reopen resolved ones; returns (fingerprints seen, kinds written)."""
+    """Observe each finding once; returns (fingerprints seen, kinds new or reopened)."""
     seen: set[str] = set()
     written: list[str] = []
     for observation in observations:
@@ -78,24 +78,23 @@ def record_findings(
         if key in seen:
             continue
         seen.add(key)
-        known = context.findings.get(key)
-        if known is None:
-            finding = Finding(
-                fingerprint=key,
-                kind=observation.kind,
-                origin=SYNC_ORIGIN,
+        finding, news = observe(
+            session,
+            context.findings.get(key),
+            key=key,
+            origin=SYNC_ORIGIN,
+            kind=observation.kind,
+            observed=Observed(
                 severity=observation.severity,
                 message=observation.message,
                 detail=observation.detail,
                 school_id=context.school.id,
                 link_id=observation.link_id,
-                first_seen_at=now,
-            )
-            session.add(finding)
-            context.findings[key] = finding
-            written.append(observation.kind)
-        elif known.resolved_at is not None:
-            known.resolved_at = None
+            ),
+            now=now,
+        )
+        context.findings[key] = finding
+        if news:
             written.append(observation.kind)
     return seen, written
 
@@ -120,6 +119,5 @@ def resolve_findings(
         url, fact_field = finding.detail.get("url"), finding.detail.get("field")
         urls = readable_urls if finding.kind == LAYOUT_CHANGED else checked_urls
         if url in urls or (fact_field is not None and fact_field in checked_fields):
-            finding.resolved_at = now
-            resolved += 1
+            resolved += settle(finding, now)
     return resolved

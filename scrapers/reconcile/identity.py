@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapers.extract.facts import PageExtraction
 from scrapers.extract.textmatch import compile_cues
+from service.catalogue.fact_values import Name
 from service.catalogue.fields import FactField
 from service.text import fold
 
@@ -55,10 +56,14 @@ def names_match(one: str, other: str) -> bool:
 def page_names(page: PageExtraction) -> list[str]:
     """What the page calls itself: its title, each part of its title, its organisation name."""
     names: list[str] = []
-    title = page.first_text(FactField.TITLE, "text")
+    title = page.title
     if title:
         names += [title, *(part for part in _TITLE_SEPARATORS.split(title) if part.strip())]
-    names += [str(f.value["name"]) for f in page.of(FactField.NAME) if f.value.get("name")]
+    names += [
+        fact.value.name
+        for fact in page.of(FactField.NAME)
+        if isinstance(fact.value, Name) and fact.value.name
+    ]
     return names
 
 
@@ -82,12 +87,12 @@ def _is_root(url: str) -> bool:
 def soft_404(page: PageExtraction) -> str | None:
     """Why the page is a soft 404, or ``None``."""
     requested = page.requested_url or page.url
-    canonical = page.first_text(FactField.CANONICAL_URL, "url")
+    canonical = page.canonical_url
     if not _is_root(requested):
         for landed in (page.url, canonical):
             if landed and _is_root(landed) and host_of(landed) == host_of(requested):
                 return f"{requested} lands on the homepage {landed}"
-    title = page.first_text(FactField.TITLE, "text")
+    title = page.title
     if title and _NOT_FOUND.search(fold(title)):
         return f"the page says it was not found: {title!r}"
     return None

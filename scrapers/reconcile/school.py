@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.extract.facts import PageExtraction
-from scrapers.reconcile.context import FactKey, SchoolContext, load_context
+from scrapers.reconcile.context import FactKey, PartnerSites, SchoolContext, load_context
 from scrapers.reconcile.findings import (
     CONTRADICTS_CATALOGUE,
     FETCH_FAILED,
@@ -42,7 +42,8 @@ from scrapers.reconcile.outcome import (
     ReconcileReport,
     pages_of,
 )
-from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_value, mark_stale
+from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_values, mark_stale
+from service.catalogue.fact_values import Address, FactValue, read_stored
 from service.catalogue.fields import FactField
 from service.db.models import FindingSeverity, SchoolFact
 
@@ -91,29 +92,25 @@ def _contradiction(key: FactKey, scraped: object, catalogue: object, source: str
 
 
 def _contradictions(
-    context: SchoolContext, values: Mapping[FactKey, Mapping[str, object]]
+    context: SchoolContext, values: Mapping[FactKey, FactValue | None]
 ) -> list[Observation]:
     """The scraped values (read or confirmed this run) that disagree with what is served."""
     found = []
     for key, value in values.items():
         override = context.overrides.get(key)
-        if override is not None and override.value != dict(value):
-            found.append(_contradiction(key, dict(value), override.value, "override"))
+        stored = None if value is None else value.to_json()
+        if override is not None and stored is not None and override.value != stored:
+            found.append(_contradiction(key, stored, override.value, "override"))
     address = values.get((FactField.ADDRESS.value, ""))
-    if address is not None:
+    if isinstance(address, Address):
         # What the catalogue serves, as the API decides it (service.catalogue.precedence).
         city = context.served["city"]
-        locality = address.get("locality")
-        if (
-            city.value
-            and city.source
-            and isinstance(locality, str)
-            and not names_match(city.value, locality)
-        ):
+        locality = address.locality
+        if city.value and city.source and locality and not names_match(city.value, locality):
             found.append(_contradiction(("city", ""), locality, city.value, city.source))
         country = context.served["country_code"]
-        code = address.get("country_code")
-        if country.value and country.source and isinstance(code, str) and code != country.value:
+        code = address.country_code
+        if country.value and country.source and code and code != country.value:
             found.append(_contradiction(("country_code", ""), code, country.value, country.source))
     return found
 
@@ -139,10 +136,19 @@ def _kept(context: SchoolContext, unchanged: Mapping[str, datetime]) -> dict[Fac
 
 
 async def reconcile_school(
-    session: AsyncSession, school_id: int, outcome: Outcome, *, now: datetime
+    session: AsyncSession,
+    school_id: int,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    partners: PartnerSites | None = None,
 ) -> ReconcileReport:
-    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown."""
-    context = await load_context(session, school_id)
+    """Apply one school's sync outcome; never commits. Raises ``LookupError`` if unknown.
+
+    ``partners``: the run's :func:`~scrapers.reconcile.context.load_partner_sites`, read once
+    for all its schools (read here when not given).
+    """
+    context = await load_context(session, school_id, partners)
     report = ReconcileReport(school_id=school_id)
     observations: list[Observation] = []
     readable: list[PageExtraction] = []
@@ -176,8 +182,11 @@ async def reconcile_school(
     for key, candidate in candidates.items():
         apply_candidate(session, context, key, candidate, report, now)
     kept = {key: row for key, row in kept.items() if key not in candidates}
+    by_page: dict[str, list[SchoolFact]] = defaultdict(list)
     for row in kept.values():
-        confirm_value(row, unchanged[row.source_url], report)
+        by_page[row.source_url].append(row)
+    for url, rows in by_page.items():
+        await confirm_values(session, rows, unchanged[url], report)
 
     readable_urls = {page.url for page in readable}
     found_fields = {field for field, _ in yielded}
@@ -199,7 +208,9 @@ async def reconcile_school(
         observations.append(
             Observation(LAYOUT_CHANGED, (url, *names), message, {"url": url, "fields": names})
         )
-    current: dict[FactKey, Mapping[str, object]] = {key: row.value for key, row in kept.items()}
+    current: dict[FactKey, FactValue | None] = {
+        key: read_stored(row.field, row.key, row.value) for key, row in kept.items()
+    }
     current |= {key: candidate.fact.value for key, candidate in candidates.items()}
     observations += _contradictions(context, current)
 

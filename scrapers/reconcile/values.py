@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from scrapers.extract.facts import ExtractedFact, PageExtraction
 from scrapers.reconcile.context import FactKey, SchoolContext
@@ -60,7 +62,7 @@ def apply_candidate(
 ) -> None:
     """Store one candidate value: new, replacing, or confirming the stored one."""
     fact, page = candidate.fact, candidate.page
-    value: dict[str, object] = dict(fact.value)
+    value: dict[str, object] = dict(fact.value.to_json())
     provenance = {
         "source_url": fact.source_url,
         "extractor": fact.extractor,
@@ -109,15 +111,32 @@ def apply_candidate(
         report.confirmed += 1
 
 
-def confirm_value(row: SchoolFact, checked_at: datetime, report: ReconcileReport) -> None:
-    """A value its unchanged page still gives: confirmed as of ``checked_at``, nothing else moves.
+async def confirm_values(
+    session: AsyncSession,
+    rows: Iterable[SchoolFact],
+    checked_at: datetime,
+    report: ReconcileReport,
+) -> None:
+    """Values their unchanged page still gives: confirmed as of ``checked_at``, nothing else moves.
 
-    Its value, provenance and ``fetched_at`` (when it was read) stay; only ``last_good_at`` (when
-    a fetch last confirmed it) advances.
+    Their value, provenance and ``fetched_at`` (when they were read) stay; only ``last_good_at``
+    (when a fetch last confirmed them) advances, in one statement for the page however many
+    values it gave.
     """
-    if checked_at > row.last_good_at:
-        row.last_good_at = checked_at
-        report.confirmed += 1
+    behind = [row for row in rows if checked_at > row.last_good_at]
+    if not behind:
+        return
+    statement = (
+        update(SchoolFact)
+        .where(SchoolFact.id.in_([row.id for row in behind]))
+        .values(last_good_at=checked_at)
+        .execution_options(synchronize_session=False)
+    )
+    # On the connection: a freshness stamp, not a change of what is served (no version bump).
+    await (await session.connection()).execute(statement)
+    for row in behind:
+        set_committed_value(row, "last_good_at", checked_at)
+    report.confirmed += len(behind)
 
 
 def mark_stale(

@@ -73,8 +73,8 @@ class FaqImportJob:
                 source,
                 max_bytes=self._settings.faq_max_bytes,
                 time_limit=self._settings.faq_fetch_timeout,
-                allowed_networks=self._settings.fetch_allowed_networks,
-                contact_url=self._settings.fetch_contact_url,
+                allowed_networks=self._settings.fetch.allowed_networks,
+                contact_url=self._settings.fetch.contact_url,
             )
         except UserError as exc:  # missing file, not UTF-8, unreachable URL
             return JobOutcome(RunStatus.FAILED, str(exc))

@@ -5,10 +5,11 @@ A handler works in two steps, so that slow work holds no transaction open:
 1. ``handler(school, results)`` is called with the fetch result of each of the school's URLs
    (pages fetched in full, 304s and failures alike), outside any transaction and with no
    database: this is where pages are parsed. It returns the second step.
-2. That step, ``apply(session)``, runs inside the school's transaction, after its link health
+2. That step, ``apply(session, scope)``, runs inside the school's transaction, after its link health
    is recorded, in a savepoint of its own. If it raises, what it wrote is rolled back, the error
    is recorded against the school (the run ends PARTIAL), and the link health is still committed.
    It never commits, and returns what it did to the school's facts, for the summary.
+   ``scope`` holds what the run read once for all its schools (:class:`RunScope`).
 
 In a dry run the same two steps run and the transaction is rolled back, so the summary says
 what would change.
@@ -23,6 +24,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import FetchResult
+from scrapers.reconcile.context import PartnerSites
 from scrapers.sync.plan import PlannedSchool
 
 
@@ -55,8 +57,16 @@ class FactCounts:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class RunScope:
+    """What a run reads once, before its first school, for every school's second step."""
+
+    #: Every active partner's hosts, to tell a page on another partner's site.
+    partner_sites: PartnerSites
+
+
 #: The second step: applies what the first read, inside the school's transaction.
-ApplySchool = Callable[[AsyncSession], Awaitable[FactCounts]]
+ApplySchool = Callable[[AsyncSession, RunScope], Awaitable[FactCounts]]
 
 
 class SchoolHandler(Protocol):
@@ -67,7 +77,7 @@ class SchoolHandler(Protocol):
     ) -> ApplySchool: ...
 
 
-async def _no_facts(session: AsyncSession) -> FactCounts:
+async def _no_facts(session: AsyncSession, scope: RunScope) -> FactCounts:
     return FactCounts()
 
 

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import FetchResult, Validators
-from scrapers.sync.findings import (
-    DEAD_LINK,
-    HTTPS_AVAILABLE,
-    link_fingerprint,
-    load_findings,
-    raise_finding,
-    settle_finding,
-)
+from scrapers.findings import SYNC_ORIGIN, Observed, load_findings, observe, settle
+from scrapers.sync.findings import DEAD_LINK, HTTPS_AVAILABLE, link_fingerprint
 from scrapers.sync.plan import PlannedLink, PlannedSchool
 from service.db.models import Finding, FindingSeverity, LinkCheck, LinkStatus, UrlHealth
+from service.db.types import utcnow
 
 #: Statuses that show the URL answers (a PDF answers, it is just not parsed).
 _ALIVE = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED, LinkStatus.UNSUPPORTED_CONTENT})
@@ -143,9 +139,25 @@ async def record_school(
     return await _record_findings(session, school.id, links, states, dead_after)
 
 
-def _is_raised(existing: Finding | None) -> bool:
-    """Whether raising a finding over ``existing`` is news (new, or reopened)."""
-    return existing is None or existing.resolved_at is not None
+def _observe(
+    session: AsyncSession,
+    existing: dict[str, Finding],
+    key: str,
+    kind: str,
+    observed: Observed,
+    now: datetime,
+) -> bool:
+    finding, news = observe(
+        session,
+        existing.get(key),
+        key=key,
+        origin=SYNC_ORIGIN,
+        kind=kind,
+        observed=observed,
+        now=now,
+    )
+    existing[key] = finding
+    return news
 
 
 async def _record_findings(
@@ -161,6 +173,7 @@ async def _record_findings(
         for kind in (DEAD_LINK, HTTPS_AVAILABLE)
     }
     existing = await load_findings(session, list(fingerprints.values()))
+    now = utcnow()
     raised = 0
     for link in links:
         health = states.get(link.url)
@@ -168,12 +181,7 @@ async def _record_findings(
             continue
         dead = fingerprints[(DEAD_LINK, link.id)]
         if health.status.is_failure and health.consecutive_failures >= dead_after:
-            raised += _is_raised(existing.get(dead))
-            raise_finding(
-                session,
-                existing.get(dead),
-                fingerprint=dead,
-                kind=DEAD_LINK,
+            observed = Observed(
                 severity=FindingSeverity.WARNING,
                 message=f"{link.url} has failed {health.consecutive_failures} runs in a row "
                 f"({health.status.value}: {health.error})",
@@ -187,21 +195,18 @@ async def _record_findings(
                 school_id=school_id,
                 link_id=link.id,
             )
+            raised += _observe(session, existing, dead, DEAD_LINK, observed, now)
         elif health.status in _ALIVE:
-            settle_finding(existing.get(dead))
+            settle(existing.get(dead), now)
         upgrade = fingerprints[(HTTPS_AVAILABLE, link.id)]
         if health.https_url and link.url.startswith("http://"):
-            raised += _is_raised(existing.get(upgrade))
-            raise_finding(
-                session,
-                existing.get(upgrade),
-                fingerprint=upgrade,
-                kind=HTTPS_AVAILABLE,
+            observed = Observed(
                 severity=FindingSeverity.INFO,
                 message=f"{link.url} is also served over https: {health.https_url}",
                 detail={"url": link.url, "https_url": health.https_url},
                 school_id=school_id,
                 link_id=link.id,
             )
+            raised += _observe(session, existing, upgrade, HTTPS_AVAILABLE, observed, now)
     await session.flush()
     return raised

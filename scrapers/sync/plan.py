@@ -60,14 +60,23 @@ async def _check_slugs(session: AsyncSession, slugs: Sequence[str]) -> None:
         )
 
 
+#: Why a partner school with no active link, own or taught, is not visited.
+NO_LINKS = "no links"
+
+
 async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[PlannedSchool]:
     """The schools to visit (all active ones, or ``slugs``) with their active links.
 
+    A partner school with no active link is in the plan with none (:func:`unlinked` tells it
+    apart): the run does not visit it, and records it as skipped (:data:`NO_LINKS`). Other
+    schools without links (a parent institution, a former partner) are left out.
     Raises :class:`~service.errors.UserError` for an unknown or retired slug.
     """
     if slugs:
         await _check_slugs(session, slugs)
-    query = select(School.id, School.slug, School.name).where(School.retired_at.is_(None))
+    query = select(School.id, School.slug, School.name, School.is_partner).where(
+        School.retired_at.is_(None)
+    )
     if slugs:
         query = query.where(School.slug.in_(slugs))
     schools = (await session.execute(query.order_by(School.slug))).all()
@@ -101,5 +110,10 @@ async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[Pl
     return [
         PlannedSchool(school.id, school.slug, school.name, tuple(links[school.id].values()))
         for school in schools
-        if links[school.id]
+        if links[school.id] or school.is_partner
     ]
+
+
+def unlinked(plan: Sequence[PlannedSchool]) -> tuple[list[PlannedSchool], list[PlannedSchool]]:
+    """The plan's schools with links (to visit), and those without (to record as skipped)."""
+    return [s for s in plan if s.links], [s for s in plan if not s.links]

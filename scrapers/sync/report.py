@@ -45,12 +45,18 @@ def format_summary(report: SyncReport) -> str:
     """A table per school, a total line, the fetcher's statistics, the run's verdict.
 
     Every school of the plan has a row, a programme's links under each school sharing it (the
-    total counts them once). Per school: links checked, links whose site answered, time, what
-    was done to its facts (values changed, confirmed, marked stale), the findings raised about
-    its links and pages, and the link statuses found.
+    total counts them once); a partner with no link has one too, "skipped: no links". Per
+    school: links checked, links whose site answered, time, what was done to its facts (values
+    changed, confirmed, marked stale), the findings raised about its links and pages, and the
+    link statuses found.
     """
     rows: list[tuple[str, ...]] = [_HEADER]
     for school in report.schools:
+        if school.skipped:
+            rows.append(
+                (school.slug, "0/0", "-", "-", "-", "-", "-", "-", f"skipped: {school.skipped}")
+            )
+            continue
         done = school.recorded or report.dry_run
         checked = school.checked if done else 0
         statuses = format_counts(school.counts) or "-"

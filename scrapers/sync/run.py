@@ -6,7 +6,8 @@
    visited: read its pages with the school handler (:mod:`.handler`; by default extraction,
    :mod:`.school_facts`), then record its link health (:mod:`.health`) and apply its pages
    (reconciliation) in one transaction of its own.
-4. Close the run record: OK, PARTIAL (deferred links or schools not recorded), DEGRADED (too
+4. Close the run record (and move the data version once if the run changed anything, decision
+   0125): OK, PARTIAL (deferred links or schools not recorded), DEGRADED (too
    few partner sites reached) or FAILED (nothing recorded, no site reached), with the links per
    status, the links reached, what was done to the facts and the fetcher's statistics
    (:mod:`.reach`, :mod:`scrapers.fetch.stats`).
@@ -28,12 +29,13 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
+from scrapers.reconcile.context import load_partner_sites
 from scrapers.sync.conditional import load_request_state
 from scrapers.sync.events import announce_sync_run, last_change_id
-from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
+from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
 from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import LEASE_LOST, RunLock, hold_run_lock
-from scrapers.sync.plan import PlannedSchool, distinct_links, load_plan
+from scrapers.sync.plan import NO_LINKS, PlannedSchool, distinct_links, load_plan, unlinked
 from scrapers.sync.reach import Reach, count_statuses, done_reports, measure_reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
 from scrapers.sync.school_facts import read_school_facts
@@ -42,6 +44,12 @@ from service.config import Settings
 from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import LinkStatus, SyncRunStatus
 from service.db.statistics import SYNCED_TABLES, analyze_tables
+from service.db.versioning import (
+    DeferredVersion,
+    bump_data_version,
+    bump_deferred_version,
+    deferred_version_info,
+)
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +140,11 @@ class _Recorder:
         run_id: int | None,
         handler: SchoolHandler,
         dead_after: int,
+        scope: RunScope,
         lock: RunLock | None = None,
     ) -> None:
         self._sessions = sessions
+        self._scope = scope
         self._lock = lock
         self._run_id = run_id
         self._handler = handler
@@ -198,7 +208,7 @@ class _Recorder:
     ) -> None:
         try:
             async with session.begin_nested():
-                report.facts = await apply(session)
+                report.facts = await apply(session, self._scope)
         except Exception as exc:  # rolled back to the savepoint: the link health stays
             log.exception("applying the pages of %s failed", school.slug)
             report.error = f"pages not applied: {type(exc).__name__}: {exc}"
@@ -208,7 +218,7 @@ class _Recorder:
     ) -> None:
         async with self._sessions() as session:
             try:
-                report.facts = await apply(session)
+                report.facts = await apply(session, self._scope)
                 report.findings = report.facts.findings
             except Exception as exc:
                 log.exception("applying the pages of %s failed", school.slug)
@@ -272,10 +282,19 @@ async def run_sync(
     # Each school's transaction reads before it writes while the run's lease is renewed on
     # SQLite: it takes the write lock as it begins, rather than fail at its first write.
     sessions = create_sessionmaker(intend_writes(engine))
+    # One run, one data version move at most: its transactions note their changes, and the
+    # run's closing transaction moves the version once if any did (decision 0125).
+    deferred = DeferredVersion()
+    sessions.configure(info=deferred_version_info(deferred))
     async with sessions() as session:
         plan = await load_plan(session, slugs)
+        # What every school's reconciliation needs of the others, read once for the run.
+        scope = RunScope(partner_sites=await load_partner_sites(session))
     if exclude:
         plan = [school for school in plan if school.slug not in exclude]
+    # A partner with no link is not visited, but it is in the run's table and record.
+    plan, unvisited = unlinked(plan)
+    skipped = [SchoolReport(s.slug, s.name, 0, skipped=NO_LINKS) for s in unvisited]
 
     def visit(known: Mapping[str, KnownUrl]) -> Visit:
         # A school spends most of its visit waiting for its host's delay, so it takes many
@@ -288,11 +307,12 @@ async def run_sync(
     if dry_run:
         async with sessions() as session:
             known = await load_request_state(session, urls, refetch=refetch)
-        dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs)
+        dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs, scope)
         reports = await visit(known).run(plan, dry)
         reach = measure_reach(reports)
         dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
-        report = SyncReport(dry_status, reports, dry_run=True, error=reason, reach=reach)
+        schools = _with_skipped(reports, skipped)
+        report = SyncReport(dry_status, schools, dry_run=True, error=reason, reach=reach)
         report.links_total = distinct_links(plan)
         report.counts = count_statuses(done_reports(reports, dry_run=True))
         report.seconds = loop.time() - started
@@ -303,13 +323,15 @@ async def run_sync(
         engine, settings.sync_lease_ttl, check_seconds=settings.sync_lock_check_seconds
     ) as lock:
         async with sessions() as session, session.begin():
-            await close_interrupted_runs(session)
+            if await close_interrupted_runs(session):
+                # A killed run never moved the version for what it committed.
+                await bump_data_version(session)
             known = await load_request_state(session, urls, refetch=refetch)
             run = await open_run(session, schools=slugs, runner=lock.holder)
             changes_before = await last_change_id(session)
         run_id = run.id
         recorder: Recorder = _Recorder(
-            sessions, run_id, handler, settings.sync_dead_link_runs, lock
+            sessions, run_id, handler, settings.sync_dead_link_runs, scope, lock
         )
         if on_school is not None:
             recorder = _then(recorder, on_school)
@@ -338,11 +360,12 @@ async def run_sync(
                     error=INTERRUPTED,
                     stats=_stats(fetcher, loop.time() - started),
                 )
+                await bump_deferred_version(session, deferred)
                 await announce_sync_run(
                     session, settings.webhook_urls, run_id, changes_after=changes_before
                 )
             raise
-        report = SyncReport(status, reports, run_id=run_id, error=error)
+        report = SyncReport(status, _with_skipped(reports, skipped), run_id=run_id, error=error)
         report.stopped = stopped
         report.reach = measure_reach(reports)
         report.links_total = distinct_links(plan)
@@ -359,9 +382,11 @@ async def run_sync(
                 stats=report.stats,
                 counts={status.value: n for status, n in report.counts.items()},
                 errors={r.slug: r.error for r in reports if r.error},
+                skipped={r.slug: r.skipped for r in skipped if r.skipped},
                 facts=report.facts_record(),
                 error=error,
             )
+            await bump_deferred_version(session, deferred)
             await announce_sync_run(
                 session, settings.webhook_urls, run_id, changes_after=changes_before
             )
@@ -371,6 +396,13 @@ async def run_sync(
     if status is not SyncRunStatus.OK:
         log.warning("sync run %s: %s%s", run_id, status.value, f": {error}" if error else "")
     return report
+
+
+def _with_skipped(
+    reports: Sequence[SchoolReport], skipped: Sequence[SchoolReport]
+) -> list[SchoolReport]:
+    """Every school of the plan, visited or skipped, by slug."""
+    return sorted([*reports, *skipped], key=lambda report: report.slug)
 
 
 def _stats(fetcher: Fetcher, seconds: float) -> dict[str, object]:

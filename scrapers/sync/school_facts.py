@@ -30,7 +30,7 @@ from scrapers.extract.pipeline import extract_page
 from scrapers.fetch import FetchResult
 from scrapers.reconcile.outcome import FetchFailure, PageOutcome, PageUnchanged
 from scrapers.reconcile.school import reconcile_school
-from scrapers.sync.handler import ApplySchool, FactCounts
+from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
 from scrapers.sync.plan import PlannedSchool
 from service.db.models import LinkStatus
 from service.db.types import utcnow
@@ -66,8 +66,10 @@ async def read_school_facts(
     """Extract the school's pages now; reconcile them when the returned step is applied."""
     outcomes = await asyncio.to_thread(_page_outcomes, [results[url] for url in school.urls])
 
-    async def apply(session: AsyncSession) -> FactCounts:
-        report = await reconcile_school(session, school.id, outcomes, now=utcnow())
+    async def apply(session: AsyncSession, scope: RunScope) -> FactCounts:
+        report = await reconcile_school(
+            session, school.id, outcomes, now=utcnow(), partners=scope.partner_sites
+        )
         return FactCounts(
             changed=len(report.changes),
             confirmed=report.confirmed,

@@ -3,6 +3,8 @@
 Schools are fetched concurrently (the fetcher keeps every host polite) and recorded one at a time
 as they complete, each in a transaction of its own, through a bounded queue so that fetched pages
 never pile up faster than they are written. A URL shared by several schools is fetched once.
+Its outcome (the page's text included) is let go as soon as the last school of the plan that
+needs it is recorded, so a run holds the pages of the schools in flight, not of every school.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class SchoolReport:
     seconds: float = 0.0
     #: Why the school's results were not (all) recorded.
     error: str | None = None
+    #: Why the run did not visit the school at all ("no links"); it counts for nothing else.
+    skipped: str | None = None
     recorded: bool = False
     #: What applying its pages did to the school's facts; None when they were not applied.
     facts: FactCounts | None = None
@@ -172,6 +176,20 @@ class Visit:
         self._slots = asyncio.Semaphore(schools_in_flight)
         self._queue_size = schools_in_flight
         self._urls: dict[str, asyncio.Task[UrlOutcome]] = {}
+        #: Schools of the plan not yet recorded that need each URL.
+        self._waiting: Counter[str] = Counter()
+
+    @property
+    def held_urls(self) -> set[str]:
+        """The URLs whose outcome the visit still holds (some school still needs them)."""
+        return set(self._urls)
+
+    def _release(self, school: PlannedSchool) -> None:
+        for url in school.urls:
+            self._waiting[url] -= 1
+            if self._waiting[url] <= 0:
+                del self._waiting[url]
+                self._urls.pop(url, None)
 
     async def _visit_url(self, url: str) -> UrlOutcome:
         known = self._known.get(url)
@@ -222,6 +240,7 @@ class Visit:
         are those of the recorded schools only.
         """
         self._progress.start(sum(len(school.links) for school in plan))
+        self._waiting = Counter(url for school in plan for url in school.urls)
         queue: asyncio.Queue[_Visited] = asyncio.Queue(maxsize=self._queue_size)
         visits = [asyncio.create_task(self._visit_school(school, queue)) for school in plan]
         reports: list[SchoolReport] = []
@@ -238,6 +257,8 @@ class Visit:
                 else:
                     report.error = f"visit failed: {outcomes}"
                     await record(school, None, report)
+                del outcomes, visited
+                self._release(school)
                 reports.append(report)
         finally:
             for task in (*visits, *self._urls.values()):

@@ -14,22 +14,23 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_catalogue_change, record_rejected
-from service.admin.overrides import upsert_override
-from service.admin.validation import InvalidInput, check_reason, check_school_slug
+from service.admin.audit import admin_action, slug_target
+from service.admin.overrides import set_override
+from service.admin.validation import InvalidInputError, check_reason, check_school_slug
 from service.db.models import SchoolFact
-from service.db.types import utcnow
 from service.operations.admin_log import AdminActionKind
 
 
 @dataclass(frozen=True, slots=True)
 class ValueAccepted:
+    school_id: int
     slug: str
     field: str
     key: str
     value: dict[str, object]
 
 
+@admin_action(AdminActionKind.ACCEPT_SCRAPED_VALUE, target=slug_target)
 async def accept_scraped_value(
     session: AsyncSession,
     *,
@@ -39,52 +40,28 @@ async def accept_scraped_value(
     key: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> ValueAccepted | InvalidInput:
+) -> ValueAccepted:
     """Store school ``slug``'s scraped ``field``/``key`` value as the admin's own."""
-
-    async def rejected(invalid: InvalidInput) -> InvalidInput:
-        return await record_rejected(
-            session,
-            actor=actor,
-            action=AdminActionKind.ACCEPT_SCRAPED_VALUE,
-            target=slug,
-            invalid=invalid,
-            reason=reason,
-            arguments={"slug": slug, "field": field, "key": key},
-        )
-
     school = await check_school_slug(session, slug)
-    if isinstance(school, InvalidInput):
-        return await rejected(school)
     fact = await session.scalar(
         select(SchoolFact).where(
             SchoolFact.school_id == school.id, SchoolFact.field == field, SchoolFact.key == key
         )
     )
     if fact is None:
-        return await rejected(InvalidInput("field", f"no scraped {field} {key!r} for {slug}"))
+        raise InvalidInputError("field", f"no scraped {field} {key!r} for {slug}")
     cleaned_reason = check_reason(reason)
-    if isinstance(cleaned_reason, InvalidInput):
-        return await rejected(cleaned_reason)
     value = dict(fact.value)
-    await upsert_override(
+    await set_override(
         session,
-        school_id=school.id,
+        actor=actor,
+        action=AdminActionKind.ACCEPT_SCRAPED_VALUE,
+        school=school,
         field=field,
         key=key,
         value=value,
         reason=cleaned_reason,
-        created_by=actor,
-        created_at=utcnow(),
-    )
-    await record_catalogue_change(
-        session,
-        actor=actor,
-        action=AdminActionKind.ACCEPT_SCRAPED_VALUE,
-        school_slug=school.slug,
-        reason=cleaned_reason,
-        change_name="override_set",
         change={"field": field, "key": key, "value": value, "source_url": fact.source_url},
         webhook_urls=webhook_urls,
     )
-    return ValueAccepted(school.slug, field, key, value)
+    return ValueAccepted(school.id, school.slug, field, key, value)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_applied, record_rejected
-from service.admin.validation import InvalidInput, check_reason
+from service.admin.audit import admin_action, record_applied
+from service.admin.validation import InvalidInputError, check_optional_reason
 from service.db.models import Finding
 from service.db.types import utcnow
 from service.operations.admin_log import AdminActionKind
@@ -24,27 +24,19 @@ class FindingResolved:
     changed: bool
 
 
+@admin_action(
+    AdminActionKind.RESOLVE_FINDING,
+    target=lambda arguments: f"finding {arguments['finding_id']}",
+    echo=lambda arguments: {"finding": arguments["finding_id"]},
+)
 async def resolve_finding(
     session: AsyncSession, *, actor: str, finding_id: int, reason: str | None = None
-) -> FindingResolved | InvalidInput:
+) -> FindingResolved:
     """Mark finding ``finding_id`` resolved now, with ``reason`` in the admin log."""
     finding = await session.get(Finding, finding_id)
-    cleaned = None if reason is None or not reason.strip() else check_reason(reason)
-    if finding is None or isinstance(cleaned, InvalidInput):
-        invalid = (
-            cleaned
-            if finding is not None and isinstance(cleaned, InvalidInput)
-            else InvalidInput("finding", f"there is no finding {finding_id}")
-        )
-        return await record_rejected(
-            session,
-            actor=actor,
-            action=AdminActionKind.RESOLVE_FINDING,
-            target=f"finding {finding_id}",
-            invalid=invalid,
-            reason=reason,
-            arguments={"finding": finding_id},
-        )
+    if finding is None:
+        raise InvalidInputError("finding", f"there is no finding {finding_id}")
+    cleaned = check_optional_reason(reason)
     if finding.resolved_at is not None:
         return FindingResolved(finding, changed=False)
     finding.resolved_at = utcnow()

@@ -7,19 +7,21 @@ transaction. Asking again for the same thing while it waits returns the waiting 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_applied, record_rejected
+from service.admin.audit import admin_action, record_applied
 from service.admin.validation import (
-    InvalidInput,
+    check_optional_reason,
     check_public_url,
-    check_reason,
+    check_resolved_host,
     check_school_slugs,
 )
 from service.db.models import AdminOutcome, JobKind, JobRequest
+from service.name_resolution import Resolver, resolve_with_system
 from service.operations.admin_log import AdminActionKind
 from service.operations.job_queue import enqueue_job
 
@@ -29,10 +31,6 @@ class JobQueued:
     request: JobRequest
     #: False when an identical request was already waiting (it is the one returned).
     created: bool
-
-
-def _optional_reason(reason: str | None) -> str | InvalidInput | None:
-    return None if reason is None or not reason.strip() else check_reason(reason)
 
 
 async def _queue(
@@ -64,63 +62,56 @@ async def _queue(
     return JobQueued(queued.request, queued.created)
 
 
+def _url_target(arguments: Mapping[str, Any]) -> str:
+    return str(arguments.get("url") or "the configured source")[:300]
+
+
+@admin_action(AdminActionKind.REQUEST_SYNC, target=lambda _: "schools")
 async def request_sync(
     session: AsyncSession, *, actor: str, schools: Sequence[str], reason: str | None = None
-) -> JobQueued | InvalidInput:
+) -> JobQueued:
     """Queue a sync of ``schools`` (slugs; empty: every school)."""
     checked = await check_school_slugs(session, schools)
-    cleaned_reason = _optional_reason(reason)
-    if isinstance(checked, InvalidInput):
-        invalid = checked
-    elif isinstance(cleaned_reason, InvalidInput):
-        invalid = cleaned_reason
-    else:
-        return await _queue(
-            session,
-            actor=actor,
-            action=AdminActionKind.REQUEST_SYNC,
-            kind=JobKind.SYNC,
-            target=", ".join(checked) if checked else "all schools",
-            reason=cleaned_reason,
-            schools=checked,
-        )
-    return await record_rejected(
+    cleaned_reason = check_optional_reason(reason)
+    return await _queue(
         session,
         actor=actor,
         action=AdminActionKind.REQUEST_SYNC,
-        target="schools",
-        invalid=invalid,
-        reason=reason,
-        arguments={"schools": list(schools)},
+        kind=JobKind.SYNC,
+        target=", ".join(checked) if checked else "all schools",
+        reason=cleaned_reason,
+        schools=checked,
     )
 
 
+@admin_action(
+    AdminActionKind.IMPORT_FAQ,
+    target=_url_target,
+    echo=lambda arguments: {"url": arguments.get("url")},
+)
 async def request_faq_import(
-    session: AsyncSession, *, actor: str, url: str | None = None, reason: str | None = None
-) -> JobQueued | InvalidInput:
-    """Queue an import of the FAQ page at ``url`` (absent: the configured source)."""
+    session: AsyncSession,
+    *,
+    actor: str,
+    url: str | None = None,
+    reason: str | None = None,
+    resolver: Resolver = resolve_with_system,
+) -> JobQueued:
+    """Queue an import of the FAQ page at ``url`` (absent: the configured source).
+
+    The URL's host is resolved with ``resolver`` and refused when a name points at a non-public
+    address; the job's fetch judges the addresses again, at every hop.
+    """
     checked = None if url is None else check_public_url(url)
-    cleaned_reason = _optional_reason(reason)
-    if isinstance(checked, InvalidInput):
-        invalid = checked
-    elif isinstance(cleaned_reason, InvalidInput):
-        invalid = cleaned_reason
-    else:
-        return await _queue(
-            session,
-            actor=actor,
-            action=AdminActionKind.IMPORT_FAQ,
-            kind=JobKind.IMPORT_FAQ,
-            target=checked or "the configured source",
-            reason=cleaned_reason,
-            url=checked,
-        )
-    return await record_rejected(
+    if checked is not None:
+        checked = await check_resolved_host(checked, resolver=resolver)
+    cleaned_reason = check_optional_reason(reason)
+    return await _queue(
         session,
         actor=actor,
         action=AdminActionKind.IMPORT_FAQ,
-        target=(url or "the configured source")[:300],
-        invalid=invalid,
-        reason=reason,
-        arguments={"url": url},
+        kind=JobKind.IMPORT_FAQ,
+        target=checked or "the configured source",
+        reason=cleaned_reason,
+        url=checked,
     )

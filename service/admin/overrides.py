@@ -16,18 +16,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_catalogue_change, record_rejected
+from service.admin.audit import admin_action, record_catalogue_change, slug_target
 from service.admin.validation import (
     SCHOOL_FIELD_RULES,
     SCRAPED_FIELD_RULES,
     FieldRule,
-    InvalidInput,
+    InvalidInputError,
+    check_overridable,
     check_override,
     check_reason,
     check_school_slug,
 )
 from service.countries import country_name
-from service.db.models import Country, SchoolOverride
+from service.db.models import Country, School, SchoolOverride
 from service.db.types import utcnow
 from service.operations.admin_log import AdminActionKind
 
@@ -123,6 +124,43 @@ async def upsert_override(
     )
 
 
+async def set_override(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: AdminActionKind,
+    school: School,
+    field: str,
+    value: dict[str, object],
+    reason: str,
+    change: Mapping[str, object],
+    webhook_urls: Sequence[str],
+    key: str = "",
+) -> None:
+    """Store an admin's checked value, log it and announce it (``override_set``)."""
+    await upsert_override(
+        session,
+        school_id=school.id,
+        field=field,
+        key=key,
+        value=value,
+        reason=reason,
+        created_by=actor,
+        created_at=utcnow(),
+    )
+    await record_catalogue_change(
+        session,
+        actor=actor,
+        action=action,
+        school_slug=school.slug,
+        reason=reason,
+        change_name="override_set",
+        change=change,
+        webhook_urls=webhook_urls,
+    )
+
+
+@admin_action(AdminActionKind.OVERRIDE_SCHOOL_FIELD, target=slug_target)
 async def override_school_field(
     session: AsyncSession,
     *,
@@ -132,56 +170,30 @@ async def override_school_field(
     value: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> OverrideApplied | InvalidInput:
+) -> OverrideApplied:
     """Set ``field`` of the school ``slug`` to ``value`` (checked and cleaned first)."""
-
-    async def rejected(invalid: InvalidInput) -> InvalidInput:
-        return await record_rejected(
-            session,
-            actor=actor,
-            action=AdminActionKind.OVERRIDE_SCHOOL_FIELD,
-            target=slug,
-            invalid=invalid,
-            reason=reason,
-            arguments={"slug": slug, "field": field, "value": value},
-        )
-
     school = await check_school_slug(session, slug)
-    if isinstance(school, InvalidInput):
-        return await rejected(school)
     checked = check_override(field, value, _RULES)
-    if isinstance(checked, InvalidInput):
-        return await rejected(checked)
     cleaned_reason = check_reason(reason)
-    if isinstance(cleaned_reason, InvalidInput):
-        return await rejected(cleaned_reason)
     target = OVERRIDABLE_FIELDS[checked.field]
     previous = _text_of(target, await _current(session, school.id, target))
     if target.storage == "country_code":
         await _ensure_country(session, checked.value)
-    await upsert_override(
-        session,
-        school_id=school.id,
-        field=target.storage,
-        value={target.shape: checked.value},
-        reason=cleaned_reason,
-        created_by=actor,
-        created_at=utcnow(),
-    )
-    change = {"field": target.name, "value": checked.value, "previous": previous}
-    await record_catalogue_change(
+    await set_override(
         session,
         actor=actor,
         action=AdminActionKind.OVERRIDE_SCHOOL_FIELD,
-        school_slug=school.slug,
+        school=school,
+        field=target.storage,
+        value={target.shape: checked.value},
         reason=cleaned_reason,
-        change_name="override_set",
-        change=change,
+        change={"field": target.name, "value": checked.value, "previous": previous},
         webhook_urls=webhook_urls,
     )
     return OverrideApplied(school.id, school.slug, target.name, checked.value, previous)
 
 
+@admin_action(AdminActionKind.CLEAR_OVERRIDE, target=slug_target)
 async def clear_override(
     session: AsyncSession,
     *,
@@ -190,35 +202,14 @@ async def clear_override(
     field: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> OverrideCleared | InvalidInput:
+) -> OverrideCleared:
     """Remove the override of ``field``: the curated (or scraped) value is served again."""
-
-    async def rejected(invalid: InvalidInput) -> InvalidInput:
-        return await record_rejected(
-            session,
-            actor=actor,
-            action=AdminActionKind.CLEAR_OVERRIDE,
-            target=slug,
-            invalid=invalid,
-            reason=reason,
-            arguments={"slug": slug, "field": field},
-        )
-
     school = await check_school_slug(session, slug)
-    if isinstance(school, InvalidInput):
-        return await rejected(school)
-    target = OVERRIDABLE_FIELDS.get(field)
-    if target is None:
-        known = ", ".join(sorted(OVERRIDABLE_FIELDS))
-        return await rejected(
-            InvalidInput("field", f"{field[:64]!r} cannot be overridden; fields: {known}")
-        )
+    target = check_overridable(field, OVERRIDABLE_FIELDS)
     cleaned_reason = check_reason(reason)
-    if isinstance(cleaned_reason, InvalidInput):
-        return await rejected(cleaned_reason)
     previous = _text_of(target, await _current(session, school.id, target))
     if previous is None:
-        return await rejected(InvalidInput("field", f"{school.slug} has no override of {field}"))
+        raise InvalidInputError("field", f"{school.slug} has no override of {field}")
     await session.execute(
         delete(SchoolOverride).where(
             SchoolOverride.school_id == school.id,

@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import record_catalogue_change, record_rejected
-from service.admin.validation import InvalidInput, check_reason, check_school_slug
+from service.admin.audit import admin_action, record_catalogue_change, slug_target
+from service.admin.validation import InvalidInputError, check_reason, check_school_slug
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
-from service.db.models import School, SchoolOverride
+from service.db.models import SchoolOverride
 from service.db.types import utcnow
 from service.operations.admin_log import AdminActionKind
 
@@ -54,28 +54,7 @@ async def is_retired_by_admin(session: AsyncSession, school_id: int) -> bool:
     return found is not None
 
 
-async def _checked(
-    session: AsyncSession, action: AdminActionKind, *, actor: str, slug: str, reason: str
-) -> tuple[School, str] | InvalidInput:
-    school = await check_school_slug(session, slug)
-    cleaned = check_reason(reason)
-    if isinstance(school, InvalidInput):
-        invalid = school
-    elif isinstance(cleaned, InvalidInput):
-        invalid = cleaned
-    else:
-        return school, cleaned
-    return await record_rejected(
-        session,
-        actor=actor,
-        action=action,
-        target=slug,
-        invalid=invalid,
-        reason=reason,
-        arguments={"slug": slug},
-    )
-
-
+@admin_action(AdminActionKind.RETIRE_SCHOOL, target=slug_target)
 async def retire_school(
     session: AsyncSession,
     *,
@@ -83,23 +62,12 @@ async def retire_school(
     slug: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> SchoolRetired | InvalidInput:
+) -> SchoolRetired:
     """Retire the school ``slug``; it stays retired whatever the next imports say."""
-    action = AdminActionKind.RETIRE_SCHOOL
-    checked = await _checked(session, action, actor=actor, slug=slug, reason=reason)
-    if isinstance(checked, InvalidInput):
-        return checked
-    school, cleaned_reason = checked
+    school = await check_school_slug(session, slug)
+    cleaned_reason = check_reason(reason)
     if await is_retired_by_admin(session, school.id):
-        return await record_rejected(
-            session,
-            actor=actor,
-            action=action,
-            target=school.slug,
-            invalid=InvalidInput("slug", f"{school.slug} is already retired by an admin"),
-            reason=reason,
-            arguments={"slug": slug},
-        )
+        raise InvalidInputError("slug", f"{school.slug} is already retired by an admin")
     now = utcnow()
     already_retired = school.retired_at is not None
     session.add(
@@ -122,7 +90,7 @@ async def retire_school(
     await record_catalogue_change(
         session,
         actor=actor,
-        action=action,
+        action=AdminActionKind.RETIRE_SCHOOL,
         school_slug=school.slug,
         reason=cleaned_reason,
         change_name="school_retired",
@@ -132,6 +100,7 @@ async def retire_school(
     return SchoolRetired(school.id, school.slug, retired_at, already_retired)
 
 
+@admin_action(AdminActionKind.RESTORE_SCHOOL, target=slug_target)
 async def restore_school(
     session: AsyncSession,
     *,
@@ -139,13 +108,10 @@ async def restore_school(
     slug: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> SchoolRestored | InvalidInput:
+) -> SchoolRestored:
     """Take back an admin's retirement of the school ``slug``."""
-    action = AdminActionKind.RESTORE_SCHOOL
-    checked = await _checked(session, action, actor=actor, slug=slug, reason=reason)
-    if isinstance(checked, InvalidInput):
-        return checked
-    school, cleaned_reason = checked
+    school = await check_school_slug(session, slug)
+    cleaned_reason = check_reason(reason)
     retired_at = school.retired_at
     problem = None
     if retired_at is None:
@@ -156,15 +122,7 @@ async def restore_school(
             "import would retire it again: list it on the page instead"
         )
     if problem is not None:
-        return await record_rejected(
-            session,
-            actor=actor,
-            action=action,
-            target=school.slug,
-            invalid=InvalidInput("slug", problem),
-            reason=reason,
-            arguments={"slug": slug},
-        )
+        raise InvalidInputError("slug", problem)
     assert retired_at is not None
     await session.execute(
         delete(SchoolOverride).where(
@@ -179,7 +137,7 @@ async def restore_school(
     await record_catalogue_change(
         session,
         actor=actor,
-        action=action,
+        action=AdminActionKind.RESTORE_SCHOOL,
         school_slug=school.slug,
         reason=cleaned_reason,
         change_name="school_restored",

@@ -7,6 +7,7 @@ which is what a cost bound needs: cheap, and never an underestimate of the store
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,9 @@ def _largest_group(table: object, *columns: _ColumnExpressionArgument[Any]) -> C
     return select(func.coalesce(func.max(groups.c.size), literal(0))).scalar_subquery()
 
 
+@functools.cache
 def _bounds_query() -> Select[*tuple[int, ...]]:
+    # Built once: constructing these sixteen subqueries took ~25 ms, per data version.
     return select(
         _count(Country).label("countries"),
         _count(School).label("schools"),

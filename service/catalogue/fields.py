@@ -10,6 +10,8 @@ changed date is an update of the same deadline rather than a new one (see
   ``en/toefl_ibt/required``);
 - ``credits``: ``"semester"`` or ``"year"``;
 - ``email`` and ``phone``: the address itself (lower case) and the E.164 number.
+
+Each field's value is typed in ``service.catalogue.fact_values`` (decision 0140).
 """
 
 from __future__ import annotations

@@ -63,10 +63,15 @@ def _filtered(
     return query
 
 
-async def list_findings(session: AsyncSession, criteria: FindingCriteria) -> list[FindingRecord]:
-    """Findings of both origins (``import``, ``sync``) matching ``criteria``, newest first."""
-    query = _filtered(session, _select(), criteria).order_by(
-        Finding.first_seen_at.desc(), Finding.id.desc()
+async def list_findings(
+    session: AsyncSession, criteria: FindingCriteria, *, limit: int | None = None
+) -> list[FindingRecord]:
+    """Findings of both origins (``import``, ``sync``) matching ``criteria``, newest first
+    (the ``limit`` newest when given)."""
+    query = (
+        _filtered(session, _select(), criteria)
+        .order_by(Finding.first_seen_at.desc(), Finding.id.desc())
+        .limit(limit)
     )
     return [_record(row) for row in await session.execute(query)]
 

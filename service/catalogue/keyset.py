@@ -51,21 +51,32 @@ def _beyond(order: Order, position: Position, *, forward: bool) -> ColumnElement
     return or_(*clauses)
 
 
+def page_conditions(order: Order, request: PageRequest) -> list[ColumnElement[bool]]:
+    """SQL: the row lies between the request's ``after`` and ``before``."""
+    conditions = []
+    if request.after is not None:
+        conditions.append(_beyond(order, request.after, forward=True))
+    if request.before is not None:
+        conditions.append(_beyond(order, request.before, forward=False))
+    return conditions
+
+
+def page_terms(order: Order, request: PageRequest) -> list[Any]:
+    """The ORDER BY terms reading the page: from its ``before`` end with ``from_end``."""
+    reverse = request.from_end
+    return [
+        column.desc() if descending != reverse else column.asc()
+        for column, descending in zip(order.columns, order.descending, strict=True)
+    ]
+
+
 def page_query(query: Select[Any], order: Order, request: PageRequest) -> Select[Any]:
     """``query`` narrowed to the page's rows, ``limit + 1`` of them, in reading order.
 
     With ``from_end`` the rows come nearest-``before`` first: reverse them (``in_order``).
     """
-    if request.after is not None:
-        query = query.where(_beyond(order, request.after, forward=True))
-    if request.before is not None:
-        query = query.where(_beyond(order, request.before, forward=False))
-    reverse = request.from_end
-    terms = [
-        column.desc() if descending != reverse else column.asc()
-        for column, descending in zip(order.columns, order.descending, strict=True)
-    ]
-    return query.order_by(None).order_by(*terms).limit(request.limit + 1)
+    query = query.where(*page_conditions(order, request))
+    return query.order_by(None).order_by(*page_terms(order, request)).limit(request.limit + 1)
 
 
 @dataclass(frozen=True, slots=True)

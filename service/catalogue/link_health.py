@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
-from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
+from service.catalogue.keyset import (
+    Order,
+    Page,
+    PageRequest,
+    cut_page,
+    page_conditions,
+    page_query,
+    page_terms,
+)
 from service.db.models import Link, LinkCheck, SyncRun, UrlHealth
 
 
@@ -60,6 +68,50 @@ async def load_link_checks(
     for check in rows:
         by_link[check.link_id].append(check)
     return [by_link[link_id] for link_id in link_ids]
+
+
+#: A link's checks, newest first, as `load_link_checks`.
+LINK_CHECK_ORDER = Order(columns=[LinkCheck.checked_at, LinkCheck.id], descending=[True, True])
+
+
+async def page_link_checks(
+    session: AsyncSession, link_ids: Sequence[int], request: PageRequest
+) -> list[Page]:
+    """One page of each link's checks, newest first, in ``link_ids`` order (one statement)."""
+    if not link_ids:
+        return []
+    rank = (
+        func.row_number()
+        .over(partition_by=LinkCheck.link_id, order_by=page_terms(LINK_CHECK_ORDER, request))
+        .label("rank")
+    )
+    ranked = (
+        select(LinkCheck.id, rank)
+        .where(member_of(session, LinkCheck.link_id, set(link_ids)))
+        .where(*page_conditions(LINK_CHECK_ORDER, request))
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(LinkCheck)
+        .join(ranked, ranked.c.id == LinkCheck.id)
+        .where(ranked.c.rank <= request.limit + 1)
+        .order_by(LinkCheck.link_id, ranked.c.rank)
+    )
+    by_link: dict[int, list[LinkCheck]] = {link_id: [] for link_id in link_ids}
+    for check in rows:
+        by_link[check.link_id].append(check)
+    return [cut_page(by_link[link_id], request) for link_id in link_ids]
+
+
+async def count_link_checks(session: AsyncSession, link_ids: Sequence[int]) -> list[int]:
+    """How many checks each link has, in ``link_ids`` order."""
+    rows = await session.execute(
+        select(LinkCheck.link_id, func.count())
+        .where(member_of(session, LinkCheck.link_id, set(link_ids)))
+        .group_by(LinkCheck.link_id)
+    )
+    counts: dict[int, int] = {link_id: int(count) for link_id, count in rows.all()}
+    return [counts.get(link_id, 0) for link_id in link_ids]
 
 
 async def list_sync_runs(session: AsyncSession, *, last: int = 20) -> list[SyncRun]:

@@ -15,7 +15,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.school_info import InfoValue, SchoolInfo, load_school_info
+from service.catalogue.fact_values import Deadline, LanguageRequirement
+from service.catalogue.school_info import SchoolInfo, load_school_info
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 #: A deadline or requirement for "any" semester (or none named) holds for every semester.
@@ -52,26 +53,25 @@ class Verdict:
     unknown: tuple[RequirementFact, ...] = ()
 
 
-def _text(value: InfoValue, name: str, key_index: int) -> str:
-    found = value.value.get(name)
-    if isinstance(found, str) and found:
-        return found.lower()
-    parts = value.key.split("/")
-    return parts[key_index].lower() if key_index < len(parts) else ""
+def _low(text: str | None) -> str:
+    return (text or "").lower()
 
 
 def _languages(info: SchoolInfo, levels: Mapping[str, str]) -> bool | None:
     """True/False when every language given is decided, None when one is not."""
     unknown = False
+    requirements = [
+        value.value
+        for value in info.language_requirements
+        if isinstance(value.value, LanguageRequirement)
+    ]
     for language, most in levels.items():
         asked = [
-            value
-            for value in info.language_requirements
-            if _text(value, "language", 0) == language.lower()
-            and value.value.get("required") is not False
-            and _text(value, "status", 2) != "recommended"
+            requirement
+            for requirement in requirements
+            if _low(requirement.language) == language.lower() and requirement.required is not False
         ]
-        cefr = [str(value.value.get("level", "")).upper() for value in asked]
+        cefr = [(requirement.level or "").upper() for requirement in asked]
         known = [level for level in cefr if level in CEFR_LEVELS]
         if any(CEFR_LEVELS.index(level) > CEFR_LEVELS.index(most) for level in known):
             return False
@@ -80,21 +80,25 @@ def _languages(info: SchoolInfo, levels: Mapping[str, str]) -> bool | None:
     return None if unknown else True
 
 
-def _deadlines(info: SchoolInfo, semester: str | None) -> list[InfoValue]:
+def _all_deadlines(info: SchoolInfo) -> list[Deadline]:
+    return [value.value for value in info.deadlines if isinstance(value.value, Deadline)]
+
+
+def _deadlines(info: SchoolInfo, semester: str | None) -> list[Deadline]:
     return [
-        value
-        for value in info.deadlines
-        if _text(value, "kind", 0) == "application"
-        and (semester is None or _text(value, "semester", 1) in _ANY_SEMESTER | {semester, "year"})
+        deadline
+        for deadline in _all_deadlines(info)
+        if _low(deadline.kind) == "application"
+        and (semester is None or _low(deadline.semester) in _ANY_SEMESTER | {semester, "year"})
     ]
 
 
 def _deadline(info: SchoolInfo, earliest: date, semester: str | None) -> bool | None:
     dated: list[date] = []
     undated = False
-    for value in _deadlines(info, semester):
+    for deadline in _deadlines(info, semester):
         try:
-            dated.append(date.fromisoformat(str(value.value.get("date", ""))))
+            dated.append(date.fromisoformat(deadline.date or ""))
         except ValueError:
             undated = True  # "--04-15": the page gives no year
     if any(day >= earliest for day in dated):
@@ -103,7 +107,7 @@ def _deadline(info: SchoolInfo, earliest: date, semester: str | None) -> bool | 
 
 
 def _semester(info: SchoolInfo, semester: str) -> bool | None:
-    terms = {_text(value, "semester", 1) for value in info.deadlines}
+    terms = {_low(deadline.semester) for deadline in _all_deadlines(info)}
     if not terms:
         return None
     return bool(terms & (_ANY_SEMESTER | {semester, "year"}))

@@ -20,6 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.selectable import Subquery
 
+from service.catalogue.fact_values import (
+    Address,
+    CuratedText,
+    FactValue,
+    Name,
+    needs_review,
+    read_stored,
+    read_value,
+)
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD, CURATED_FIELDS, FactField
 from service.catalogue.id_sets import member_of
 from service.catalogue.precedence import Candidates, Source, served_source, served_stale
@@ -34,13 +43,15 @@ _NOT_INFO = frozenset((*CURATED_FIELDS, ADMIN_RETIREMENT_FIELD))
 class InfoValue:
     """One value as served: where it comes from and how fresh it is.
 
-    Scraped values carry their provenance (page, fetch time, extractor, snippet, confidence)
-    and freshness (``last_good_at``, ``stale``); overrides carry who set them and why.
+    ``value`` is typed by the field (``service.catalogue.fact_values``; a curated field is a
+    ``CuratedText``). Scraped values carry their provenance (page, fetch time, extractor,
+    snippet, confidence) and freshness (``last_good_at``, ``stale``); overrides carry who set
+    them and why.
     """
 
     field: str
     key: str
-    value: dict[str, object]
+    value: FactValue
     source: Source
     source_url: str | None = None
     fetched_at: datetime | None = None
@@ -52,6 +63,11 @@ class InfoValue:
     overridden_by: str | None = None
     override_reason: str | None = None
     overridden_at: datetime | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        """A scraped value less confident than the review threshold: served, but flagged."""
+        return self.source == "scraped" and needs_review(self.confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +112,11 @@ class SchoolInfo:
         return self.one(FactField.DESCRIPTION)
 
 
-def _scraped(fact: SchoolFact) -> InfoValue:
+def _scraped(fact: SchoolFact, value: FactValue) -> InfoValue:
     return InfoValue(
         field=fact.field,
         key=fact.key,
-        value=fact.value,
+        value=value,
         source="scraped",
         source_url=fact.source_url,
         fetched_at=fact.fetched_at,
@@ -112,11 +128,11 @@ def _scraped(fact: SchoolFact) -> InfoValue:
     )
 
 
-def _overridden(override: SchoolOverride) -> InfoValue:
+def _overridden(override: SchoolOverride, value: FactValue) -> InfoValue:
     return InfoValue(
         field=override.field,
         key=override.key,
-        value=override.value,
+        value=value,
         source="override",
         overridden_by=override.created_by,
         override_reason=override.reason,
@@ -170,6 +186,23 @@ def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[
     )
 
 
+def _scraped_identity(facts: dict[tuple[str, str], SchoolFact], name: str) -> InfoValue | None:
+    """The scraped value standing for a curated field (name from JSON-LD, city from address)."""
+    source = {"name": FactField.NAME, "city": FactField.ADDRESS, "country_code": FactField.ADDRESS}
+    fact = facts.get((source[name].value, "")) if name in source else None
+    if fact is None:
+        return None
+    value = read_value(source[name], fact.key, fact.value)
+    text = None
+    if isinstance(value, Name):
+        text = value.name
+    elif isinstance(value, Address):
+        text = value.country_code if name == "country_code" else value.locality
+    if text is None:
+        return None
+    return replace(_scraped(fact, CuratedText(text)), field=name)
+
+
 def _identity(
     row: RowMapping,
     facts: dict[tuple[str, str], SchoolFact],
@@ -180,15 +213,13 @@ def _identity(
     for name in CURATED_FIELDS:
         source: Source | None = row[name]
         if source == "override":
-            resolved.append(_overridden(overrides[(name, "")]))
+            override = overrides[(name, "")]
+            resolved.append(_overridden(override, CuratedText.from_json(override.value)))
         elif source == "curated":
-            value = {"value": getattr(school, name)}
-            resolved.append(InfoValue(field=name, key="", value=value, source="curated"))
-        elif source == "scraped":
-            fact, part = _SCRAPED_IDENTITY[name]
-            scraped = facts[(fact.value, "")]
-            value = {"value": scraped.value[part]}
-            resolved.append(replace(_scraped(scraped), field=name, value=value))
+            curated = CuratedText(str(getattr(school, name)))
+            resolved.append(InfoValue(field=name, key="", value=curated, source="curated"))
+        elif source == "scraped" and (scraped := _scraped_identity(facts, name)) is not None:
+            resolved.append(scraped)
     return tuple(resolved)
 
 
@@ -225,15 +256,22 @@ def _values(
             continue  # served as the name's scraped fallback, under identity
         decided = sources[key]
         if decided["source"] == "override":
-            served.append(_overridden(overrides[key]))
-        else:
-            served.append(replace(_scraped(fact), stale=bool(decided["stale"])))
+            override = overrides[key]
+            value = read_stored(override.field, override.key, override.value)
+            if value is not None:
+                served.append(_overridden(override, value))
+            continue
+        value = read_stored(fact.field, fact.key, fact.value)
+        if value is None:
+            continue  # a field this version does not know: nothing reads it
+        served.append(replace(_scraped(fact, value), stale=bool(decided["stale"])))
     # An override with no scraped value beside it: the only candidate.
-    served += [
-        _overridden(override)
-        for key, override in overrides.items()
-        if key not in facts and override.field not in _NOT_INFO
-    ]
+    for key, override in overrides.items():
+        if key in facts or override.field in _NOT_INFO:
+            continue
+        value = read_stored(override.field, override.key, override.value)
+        if value is not None:
+            served.append(_overridden(override, value))
     return tuple(served)
 
 

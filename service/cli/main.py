@@ -20,10 +20,10 @@ from service.errors import UserError
 #: Commands that live in ``scrapers`` (or load heavy modules), imported only when invoked.
 LAZY_COMMANDS: dict[str, str] = {
     "extract": "scrapers.extract.command:extract_command",
-    "import-faq": "scrapers.faq.cli:import_faq_command",
+    "import-faq": "scrapers.faq.command:import_faq_command",
     "schedule": "scrapers.schedule.command:schedule_command",
-    "sync": "scrapers.sync.cli:sync_command",
-    "try": "scrapers.sync.cli:try_command",
+    "sync": "scrapers.sync.command:sync_command",
+    "try": "scrapers.sync.command:try_command",
 }
 
 

@@ -83,7 +83,7 @@ def up_command(state: CliState, host: str | None, port: int | None) -> None:
     signal.signal(signal.SIGINT, children.request_stop)
     signal.signal(signal.SIGTERM, children.request_stop)
     children.processes["api"] = subprocess.Popen(_command(state, *serve), start_new_session=True)  # noqa: S603
-    if settings.fetch_contact_url:
+    if settings.fetch.contact_url:
         children.processes["scheduler"] = subprocess.Popen(  # noqa: S603
             _command(state, "schedule"), start_new_session=True
         )

@@ -3,8 +3,10 @@
 SQLite runs in WAL mode with foreign keys on and a busy timeout, so that API readers are not
 refused with "database is locked" while a sync writes. pysqlite's own transaction handling is
 switched off and SQLAlchemy emits ``BEGIN`` itself: that is SQLAlchemy's documented recipe for
-correct SAVEPOINT and transaction behaviour on SQLite. Postgres connections are pre-pinged.
-Both keep ``DB_POOL_SIZE`` connections open (decision 0085).
+correct SAVEPOINT and transaction behaviour on SQLite. A PostgreSQL connection idle for
+``DB_PING_AFTER_IDLE_SECONDS`` is pinged before use (SQLAlchemy's ``pool_pre_ping`` pinged at
+every checkout: three round trips per request, decision 0112). Both keep ``DB_POOL_SIZE``
+connections open (decision 0085).
 
 A SQLite transaction that reads before it writes fails at its first write ("database is locked",
 without waiting) when another connection committed a write in between: its snapshot is too old
@@ -15,11 +17,13 @@ whose run renews its lease meanwhile) use :func:`intend_writes`, which begins th
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -75,9 +79,35 @@ def create_engine(settings: Settings, *, url: URL | None = None, **kwargs: Any) 
         engine = create_async_engine(url, **options)
         _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    options.setdefault("pool_pre_ping", True)
     options.setdefault("connect_args", {"timeout": settings.db_connect_timeout})
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    _ping_after_idle(engine, settings.db_ping_after_idle_seconds)
+    return engine
+
+
+_CHECKED_IN_AT = "mobility_checked_in_at"
+
+
+def _ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a pooled connection before use when it sat idle ``idle_seconds`` or more.
+
+    A failed ping raises ``DisconnectionError``: the pool drops that connection and checks out
+    (or opens) another, as ``pool_pre_ping`` does.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        since = record.info.get(_CHECKED_IN_AT)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # new (it was just connected), or in recent use
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise DisconnectionError(f"the pooled connection is gone: {error!r}") from error
 
 
 def intend_writes(engine: AsyncEngine) -> AsyncEngine:

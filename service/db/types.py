@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+
+def string_enum(enum_class: type[enum.StrEnum], name: str, *, length: int = 32) -> SAEnum:
+    """An enum column stored as its values: a VARCHAR with a CHECK constraint.
+
+    Not a native PostgreSQL ENUM, so that adding a value later is an ordinary migration on both
+    backends.
+    """
+    return SAEnum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def utcnow() -> datetime:

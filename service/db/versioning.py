@@ -5,15 +5,23 @@ when an import, a sync or an admin writes. Every such write goes through an ORM 
 ``service.db.engine.create_sessionmaker``; this module makes those sessions bump
 ``data_version.version`` once per transaction that writes anything, so readers can key caches on
 one cheap ``SELECT``. Models that change often without changing what the API serves (a lock
-lease, a queue heartbeat) opt out with ``__versioned__ = False``.
+lease, a queue heartbeat) opt out with ``__versioned__ = False``; a model whose freshness stamps
+move on every visit (when a value was last confirmed, when a URL was last checked) names them in
+``__unversioned__`` (``SchoolFact.last_good_at``), and an update of those alone moves nothing.
+
+A sync run is one change however many transactions it commits: its sessions carry a
+:class:`DeferredVersion` (:func:`deferred_version_info`), which notes that something changed
+instead of bumping, and the run bumps once as it closes (:func:`bump_deferred_version`),
+only when something did change (``docs/decisions/0125-one-data-version-per-sync-run.md``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Update, event, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.orm.session import ORMExecuteState
@@ -22,6 +30,19 @@ from service.db.base import Base
 from service.db.types import utcnow
 
 _BUMPED = "data_version_bumped"
+_DEFERRED = "data_version_deferred"
+
+
+@dataclass(slots=True)
+class DeferredVersion:
+    """Shared by the sessions of one sync run: whether any of them wrote a versioned change."""
+
+    changed: bool = False
+
+
+def deferred_version_info(deferred: DeferredVersion) -> dict[str, object]:
+    """The ``info`` of sessions whose changes move the data version once, later, together."""
+    return {_DEFERRED: deferred}
 
 
 class DataVersion(Base):
@@ -40,25 +61,56 @@ def _is_versioned(obj: object) -> bool:
 
 
 def _bump(session: Session) -> None:
+    deferred = session.info.get(_DEFERRED)
+    if isinstance(deferred, DeferredVersion):
+        deferred.changed = True
+        return
     if session.info.get(_BUMPED):
         return
     session.info[_BUMPED] = True
-    session.connection().execute(
+    session.connection().execute(_bump_statement())
+
+
+def _bump_statement() -> Update:
+    return (
         update(DataVersion)
         .where(DataVersion.id == 1)
         .values(version=DataVersion.version + 1, changed_at=utcnow())
     )
 
 
+async def bump_data_version(session: AsyncSession) -> None:
+    """Move the data version now, in the session's transaction (whatever its ``info`` says)."""
+    await session.execute(_bump_statement())
+
+
+async def bump_deferred_version(session: AsyncSession, deferred: DeferredVersion) -> bool:
+    """Move the data version once for a run's deferred changes, if there were any."""
+    if deferred.changed:
+        await bump_data_version(session)
+        deferred.changed = False
+        return True
+    return False
+
+
 class VersionedSession(Session):
     """The sync session class behind every ``AsyncSession`` the application makes."""
+
+
+def _changes_what_is_served(obj: object) -> bool:
+    """A dirty object has a changed attribute that is not one of its freshness stamps."""
+    stamps: frozenset[str] = getattr(type(obj), "__unversioned__", frozenset())
+    state = inspect(obj)
+    return any(
+        attribute.key not in stamps and attribute.history.has_changes() for attribute in state.attrs
+    )
 
 
 def _flush_writes(session: Session) -> bool:
     if any(_is_versioned(obj) for obj in (*session.new, *session.deleted)):
         return True
     # `dirty` also holds objects whose attributes were set to the values they had.
-    return any(_is_versioned(obj) and session.is_modified(obj) for obj in session.dirty)
+    return any(_is_versioned(obj) and _changes_what_is_served(obj) for obj in session.dirty)
 
 
 @event.listens_for(VersionedSession, "before_flush")

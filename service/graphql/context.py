@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
-from service.admin.auth import AdminAuth, AdminAuthOutcome
+from service.admin import AdminAuth, AdminAuthOutcome
 from service.catalogue.search_index import SearchIndexCache
 from service.db.serialized import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders
+from service.name_resolution import Resolver, resolve_with_system
 
 if TYPE_CHECKING:
     from service.graphql.relation_loaders import RelationLoaders
@@ -47,6 +48,8 @@ class GraphQLContext:
     admin: AdminAuth
     #: Where ``catalogue.changed`` events go (WEBHOOK_URLS).
     webhook_urls: tuple[str, ...] = ()
+    #: Resolves an FAQ URL's host for ``importFaq`` (a fake one in tests).
+    resolver: Resolver = resolve_with_system
     notes: ResponseNotes = field(default_factory=ResponseNotes)
 
 
@@ -62,6 +65,7 @@ def build_context(
     search_indexes: SearchIndexCache,
     admin: AdminAuth | None = None,
     webhook_urls: Sequence[str] = (),
+    resolver: Resolver = resolve_with_system,
 ) -> GraphQLContext:
     """A context with fresh loaders on ``db``."""
     # Imported here: the relation table's package (the compiler) imports the GraphQL types,
@@ -78,4 +82,5 @@ def build_context(
         search_indexes=search_indexes,
         admin=admin or AdminAuth(AdminAuthOutcome.DISABLED),
         webhook_urls=tuple(webhook_urls),
+        resolver=resolver,
     )

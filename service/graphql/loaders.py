@@ -18,7 +18,14 @@ from strawberry.dataloader import DataLoader
 
 from service.catalogue import links
 from service.catalogue.findings import load_findings_by_school
-from service.catalogue.link_health import load_link_checks, load_link_health, load_sync_runs
+from service.catalogue.keyset import Page, PageRequest
+from service.catalogue.link_health import (
+    count_link_checks,
+    load_link_checks,
+    load_link_health,
+    load_sync_runs,
+    page_link_checks,
+)
 from service.catalogue.records import FindingRecord, LinkRecord
 from service.catalogue.school_info import SchoolInfo, load_school_info
 from service.db.models import LinkCheck, SyncRun, UrlHealth
@@ -40,7 +47,7 @@ def _list_each(
     fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Mapping[K, list[V]]]],
 ) -> DataLoader[K, list[V]]:
     async def load(keys: list[K]) -> list[list[V]]:
-        found = await db.run(fetch, keys)
+        found = await db.run_to_end(fetch, keys)
         return [found.get(key, []) for key in keys]
 
     return DataLoader(load)
@@ -52,7 +59,7 @@ def _in_key_order(
     """A loader over a batch function that already answers one value per key, in order."""
 
     async def load(keys: list[K]) -> list[V]:
-        return list(await db.run(fetch, keys))
+        return list(await db.run_to_end(fetch, keys))
 
     return DataLoader(load)
 
@@ -68,7 +75,7 @@ def _per_arguments(
         # One statement per distinct argument value: the count depends on the query only.
         for arguments in dict.fromkeys(arguments for _, arguments in keys):
             ids = [owner for owner, other in keys if other == arguments]
-            values = await db.run(fetch, ids, arguments)
+            values = await db.run_to_end(fetch, ids, arguments)
             found.update(
                 ((owner, arguments), value) for owner, value in zip(ids, values, strict=True)
             )
@@ -100,6 +107,8 @@ class Loaders:
     links_of_programme: DataLoader[int, list[LinkRecord]]
     health_of_link: DataLoader[int, UrlHealth | None]
     checks_of_link: DataLoader[ChecksKey, list[LinkCheck]]
+    check_page_of_link: DataLoader[tuple[int, PageRequest], Page]
+    check_count_of_link: DataLoader[int, int]
     sync_run: DataLoader[int, SyncRun | None]
     info_of_school: DataLoader[int, SchoolInfo]
     findings_of_school: DataLoader[FindingsKey, list[FindingRecord]]
@@ -112,6 +121,8 @@ def build_loaders(db: SerializedSession) -> Loaders:
         links_of_programme=_list_each(db, links.links_by_programmes),
         health_of_link=_in_key_order(db, load_link_health),
         checks_of_link=_per_arguments(db, _latest_checks),
+        check_page_of_link=_per_arguments(db, page_link_checks),
+        check_count_of_link=_in_key_order(db, count_link_checks),
         sync_run=_in_key_order(db, load_sync_runs),
         info_of_school=_in_key_order(db, load_school_info),
         findings_of_school=_per_arguments(db, _findings_of_schools),

@@ -10,18 +10,22 @@ from __future__ import annotations
 import strawberry
 
 from service.graphql.resolvers.admin_mutations import (
+    resolve_accept_scraped_value,
     resolve_clear_override,
     resolve_import_faq,
     resolve_override_school_field,
     resolve_request_sync,
+    resolve_resolve_finding,
     resolve_restore_school,
     resolve_retire_school,
 )
 from service.graphql.types.admin import (
+    AcceptScrapedValueResult,
     ClearOverrideResult,
     ImportFaqResult,
     OverrideSchoolFieldResult,
     RequestSyncResult,
+    ResolveFindingResult,
     RestoreSchoolResult,
     RetireSchoolResult,
 )
@@ -58,4 +62,14 @@ class Mutation:
     restore_school: RestoreSchoolResult = strawberry.field(
         resolver=resolve_restore_school,
         description="Take back an admin's retirement of a school.",
+    )
+    resolve_finding: ResolveFindingResult = strawberry.field(
+        resolver=resolve_resolve_finding,
+        description="Mark a finding resolved (seen and handled); the next import or sync "
+        "that observes the same thing opens it again.",
+    )
+    accept_scraped_value: AcceptScrapedValueResult = strawberry.field(
+        resolver=resolve_accept_scraped_value,
+        description="Accept a scraped value waiting for review: it is stored as an override "
+        "of the same value, served as such, and later scrapes no longer replace it.",
     )

@@ -248,7 +248,9 @@ class RelationLoaders:
         if loader is None:
 
             async def load(parents: list[Parent]) -> list[list[Child]]:
-                return await self.db.run(_fetch_related, type_name, field_name, bound, parents)
+                return await self.db.run_to_end(
+                    _fetch_related, type_name, field_name, bound, parents
+                )
 
             loader = self._related[slot] = DataLoader(load)
         return loader, relation.many
@@ -259,7 +261,7 @@ class RelationLoaders:
         if loader is None:
 
             async def load(keys: list[Hashable]) -> list[RowMapping | None]:
-                return await self.db.run(_fetch_by_keys, type_name, keys)
+                return await self.db.run_to_end(_fetch_by_keys, type_name, keys)
 
             loader = self._by_key[type_name] = DataLoader(load)
         return await loader.load(key)

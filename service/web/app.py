@@ -12,6 +12,7 @@ from starlette.routing import Route
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
+from service.name_resolution import Resolver, resolve_with_system
 from service.observability.access_log import AccessLogMiddleware
 from service.observability.metrics import Metrics
 from service.observability.request_id import RequestIdMiddleware
@@ -28,9 +29,11 @@ from service.web.runtime import build_lifespan
 from service.web.status.page import status_routes
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) -> Starlette:
     """The application: /graphql (GraphQL and GraphiQL), GraphiQL's files, /healthz, /readyz,
-    /metrics, the feeds /calendar.ics and /changes.atom, and the /status page."""
+    /metrics, the feeds /calendar.ics and /changes.atom, and the /status page.
+
+    ``resolver`` resolves the host of an FAQ URL an admin asks to import (tests pass a fake)."""
     graphiql = build_graphiql(settings.graphiql_assets_dir) if settings.graphiql_enabled else None
     metrics = Metrics() if settings.metrics_enabled else None
     endpoint = GraphQLEndpoint(
@@ -41,6 +44,7 @@ def create_app(settings: Settings) -> Starlette:
         persisted=build_persisted_operations(settings),
         graphiql=graphiql,
         metrics=metrics,
+        resolver=resolver,
     )
     middleware = [
         Middleware(RequestIdMiddleware),
@@ -60,7 +64,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
         *feed_routes(),
-        *status_routes(settings),
+        *status_routes(settings, resolver=resolver),
     ]
     if metrics is not None:
         routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
-from service.admin.auth import AdminAuth, check_admin_token
+from service.admin import AdminAuth, check_admin_token
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.db.deadline import StatementBound, bound_statements
@@ -33,6 +33,7 @@ from service.db.versioning import read_data_version
 from service.graphql.compiler import ReadCompiler
 from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
+from service.name_resolution import Resolver, resolve_with_system
 from service.observability.metrics import ErrorKind, Metrics
 from service.observability.request_id import request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
@@ -46,6 +47,7 @@ from service.web.request_tally import RequestTally
 from service.web.response_cache import CacheKey, ResponseCache, cache_key
 from service.web.runtime import Runtime, runtime_of
 from service.web.shedding import ExecutionGate, OverloadedError
+from service.web.volatile import reads_visit_log
 
 logger = logging.getLogger("service.web")
 
@@ -63,8 +65,11 @@ class GraphQLEndpoint:
         persisted: PersistedOperations,
         graphiql: GraphiQLPage | None = None,
         metrics: Metrics | None = None,
+        resolver: Resolver = resolve_with_system,
     ) -> None:
         self.settings = settings
+        #: Resolves host names for the admin API (``importFaq``'s URL).
+        self.resolver = resolver
         self.schema = schema
         self.response_cache = response_cache
         self.search_indexes = search_indexes
@@ -265,8 +270,10 @@ class GraphQLEndpoint:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
         admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        # Sync runs and link checks move without the data version: never from the cache.
+        cacheable = is_query and not reads_visit_log(params.query)
         execution = _Execution(
-            self, runtime, request, params, request_id, admin, key, is_query=is_query
+            self, runtime, request, params, request_id, admin, key, is_query, cacheable
         )
 
         async def run() -> _Executed:
@@ -275,7 +282,7 @@ class GraphQLEndpoint:
 
         anonymous = "authorization" not in request.headers
         max_age = self.settings.http_cache_max_age_seconds
-        if is_query and (self.response_cache.max_bytes or anonymous):
+        if cacheable and (self.response_cache.max_bytes or anonymous):
             recent = await runtime.versions.current()
             etag = etag_of(recent, key)
             # Only GET revalidates (RFC 9110 §13.1.2); POST answers carry the ETag all the same.
@@ -359,6 +366,8 @@ class _Execution:
     admin: AdminAuth
     key: CacheKey
     is_query: bool
+    #: A query whose answer may be kept under the data version (:mod:`service.web.volatile`).
+    cacheable: bool
 
     async def __call__(self) -> _Executed:
         endpoint, runtime = self.endpoint, self.runtime
@@ -384,7 +393,9 @@ class _Execution:
                 search_indexes=endpoint.search_indexes,
                 admin=self.admin,
                 webhook_urls=endpoint.settings.webhook_urls,
+                resolver=endpoint.resolver,
             )
+            context.notes.cacheable = self.cacheable
             compiled: dict[str, Any] | None = None
             data: dict[str, Any] | None
             if self.is_query and endpoint.compiler is not None:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import configure_mappers
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from service.catalogue.bounds import read_catalogue_bounds
 from service.config import Settings
 from service.db.engine import WRITE_INTENT, create_engine, create_sessionmaker
 from service.db.versioning import read_data_version
 from service.web.data_version import DataVersionClock
+
+logger = logging.getLogger("service.web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,8 @@ def build_lifespan(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Mapper configuration is a one-off ~0.1-0.3 s: done here, not in the first request.
+        configure_mappers()
         engine = create_engine(settings)
         sessions = create_sessionmaker(engine)
 
@@ -76,15 +86,33 @@ def build_lifespan(
             async with sessions() as session:
                 return await read_data_version(session)
 
+        # In the background: a server whose database is down still starts (and says so).
+        warming = asyncio.create_task(_warm_up(sessions))
         versions = DataVersionClock(read_version, max_age=settings.data_version_max_age_seconds)
         app.state.runtime = Runtime(engine=engine, sessions=sessions, versions=versions)
         try:
             yield
         finally:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
             await versions.wait_idle()
             await engine.dispose()
 
     return lifespan
+
+
+async def _warm_up(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Run once the statements every GraphQL request needs first, so that SQLAlchemy compiles
+    them here: the catalogue bounds' statement alone took ~0.25 s to compile, which the first
+    request after startup paid (a refused depth-10 cycle answered in 0.4-0.5 s instead of
+    20 ms). A database that is down or not migrated is no error here: requests will say so."""
+    try:
+        async with sessions() as session:
+            await read_data_version(session)
+            await read_catalogue_bounds(session)
+    except (DBAPIError, OSError) as error:
+        logger.info("warm-up skipped: the database is not readable yet (%s)", type(error).__name__)
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
 
-from service.config import Settings, load_settings, parse_database_url
+from service.config import Settings, load_settings, parse_database_url, setting_variables
 from service.errors import ConfigError
 
 
@@ -74,9 +75,44 @@ def test_settings_read_a_dotenv_file(tmp_path: Path) -> None:
 
 
 def test_fetch_allowed_networks_is_empty_by_default_and_read_comma_separated() -> None:
-    assert Settings(_env_file=None).fetch_allowed_networks == []
+    assert Settings(_env_file=None).fetch.allowed_networks == []
     settings = load_settings(fetch_allowed_networks="127.0.0.1/32, ::1/128", _env_file=None)
-    assert [str(net) for net in settings.fetch_allowed_networks] == ["127.0.0.1/32", "::1/128"]
+    assert [str(net) for net in settings.fetch.allowed_networks] == ["127.0.0.1/32", "::1/128"]
+
+
+def test_every_fetch_variable_is_read_into_the_fetch_room(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    values = {
+        "FETCH_CONTACT_URL": "mailto:crawler@ensias.example",
+        "FETCH_CONCURRENCY": "3",
+        "FETCH_HOST_DELAY": "2.5",
+        "FETCH_CRAWL_DELAY_CAP": "12",
+        "FETCH_PAGE_TIMEOUT": "9",
+        "FETCH_MAX_BODY_BYTES": "4096",
+        "FETCH_MAX_REDIRECTS": "1",
+        "FETCH_RETRIES": "0",
+        "FETCH_BACKOFF_BASE": "0.5",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    env_file = tmp_path / ".env"
+    env_file.write_text("FETCH_RETRY_AFTER_CAP=60\nFETCH_ALLOWED_NETWORKS=10.0.0.0/8\n")
+    fetch = load_settings(_env_file=env_file, fetch_concurrency=4).fetch
+    assert fetch.model_dump() == {
+        "contact_url": "mailto:crawler@ensias.example",
+        "concurrency": 4,  # an argument wins over the environment, as for any setting
+        "host_delay": 2.5,
+        "crawl_delay_cap": 12.0,
+        "page_timeout": 9.0,
+        "max_body_bytes": 4096,
+        "max_redirects": 1,
+        "retries": 0,
+        "backoff_base": 0.5,
+        "retry_after_cap": 60.0,
+        "allowed_networks": [IPv4Network("10.0.0.0/8")],
+    }
+    assert {f"FETCH_{name}".upper() for name in fetch.model_dump()} <= setting_variables()
 
 
 def test_a_bad_allowed_network_is_one_readable_line() -> None:
@@ -100,7 +136,7 @@ def test_a_bad_allowed_network_is_one_readable_line() -> None:
 )
 def test_the_contact_url_must_be_reachable_by_a_human(raw: str, accepted: bool) -> None:
     if accepted:
-        assert load_settings(fetch_contact_url=raw, _env_file=None).fetch_contact_url == raw
+        assert load_settings(fetch_contact_url=raw, _env_file=None).fetch.contact_url == raw
     else:
         with pytest.raises(ConfigError, match="FETCH_CONTACT_URL: must be an http"):
             load_settings(fetch_contact_url=raw, _env_file=None)

@@ -19,10 +19,10 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base, TimestampMixin
+from service.db.types import string_enum
 
 
 class OfferKind(enum.StrEnum):
@@ -41,19 +41,6 @@ class LinkRole(enum.StrEnum):
     EXCHANGE_PAGE = "EXCHANGE_PAGE"
     PROGRAMME_PAGE = "PROGRAMME_PAGE"
     OTHER = "OTHER"
-
-
-def _enum(enum_class: type[enum.StrEnum], name: str) -> SAEnum:
-    # A VARCHAR with a CHECK constraint rather than a native Postgres ENUM: adding a value later
-    # is then an ordinary migration on both backends.
-    return SAEnum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 def _digits_only(expression: str) -> str:
@@ -204,7 +191,7 @@ class Offer(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)
-    kind: Mapped[OfferKind | None] = mapped_column(_enum(OfferKind, "offer_kind"))
+    kind: Mapped[OfferKind | None] = mapped_column(string_enum(OfferKind, "offer_kind"))
     places: Mapped[int | None]
     academic_year: Mapped[str] = mapped_column(String(9))
     scope: Mapped[str] = mapped_column(String(200), default="")
@@ -258,7 +245,7 @@ class Link(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))
-    role: Mapped[LinkRole] = mapped_column(_enum(LinkRole, "link_role"))
+    role: Mapped[LinkRole] = mapped_column(string_enum(LinkRole, "link_role"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)
     retired_at: Mapped[datetime | None]

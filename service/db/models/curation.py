@@ -11,12 +11,11 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base
 from service.db.models.catalogue import Link, School
-from service.db.types import utcnow
+from service.db.types import string_enum, utcnow
 
 
 class FaqRevision(Base):
@@ -56,14 +55,7 @@ class Finding(Base):
     kind: Mapped[str] = mapped_column(String(64), index=True)
     origin: Mapped[str] = mapped_column(String(16), index=True)  # "import" | "sync"
     severity: Mapped[FindingSeverity] = mapped_column(
-        SAEnum(
-            FindingSeverity,
-            name="finding_severity",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda members: [member.value for member in members],
-        )
+        string_enum(FindingSeverity, "finding_severity", length=16)
     )
     message: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, object]] = mapped_column(default=dict)

@@ -5,6 +5,11 @@ at it; ``LinkCheck`` is the history, one row per link per run; ``SyncRun`` recor
 its counts and per-school errors. ``SyncLease`` is the SQLite stand-in for PostgreSQL's advisory
 lock (two runs never overlap); it is bookkeeping, invisible to the API, so it does not bump the
 data version.
+
+Runs, their checks and the URLs' states are the log of the visits, not the catalogue: every
+run moves them, so they do not bump the data version either, and the API never answers a query
+that reads them from its version-keyed cache (``service.web.volatile``;
+``docs/decisions/0125-one-data-version-per-sync-run.md``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,11 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base
 from service.db.models.catalogue import Link
-from service.db.types import utcnow
+from service.db.types import string_enum, utcnow
 
 
 class LinkStatus(enum.StrEnum):
@@ -79,28 +83,17 @@ class SyncRunStatus(enum.StrEnum):
     ABORTED = "ABORTED"
 
 
-def _enum(enum_class: type[enum.StrEnum], name: str) -> SAEnum:
-    # VARCHAR + CHECK rather than a native ENUM, like the catalogue's enums.
-    return SAEnum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class SyncRun(Base):
     """One run of ``mobility sync``."""
 
     __tablename__ = "sync_run"
+    __versioned__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
     status: Mapped[SyncRunStatus] = mapped_column(
-        _enum(SyncRunStatus, "sync_run_status"), default=SyncRunStatus.RUNNING
+        string_enum(SyncRunStatus, "sync_run_status"), default=SyncRunStatus.RUNNING
     )
     #: Slugs the run was limited to (``--school``); empty for the whole catalogue.
     schools: Mapped[list[str]] = mapped_column(default=list)
@@ -112,6 +105,8 @@ class SyncRun(Base):
     counts: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: School slug → the error that kept its results from being recorded.
     errors: Mapped[dict[str, object]] = mapped_column(default=dict)
+    #: Partner school slug → why the run did not visit it ("no links").
+    skipped: Mapped[dict[str, object]] = mapped_column(default=dict)
     #: What the run did to the scraped facts, summed over the schools it recorded (values
     #: ``changed``, ``confirmed``, ``marked_stale``), and the ``findings`` it raised about their
     #: links and pages (new or reopened).
@@ -129,13 +124,14 @@ class LinkCheck(Base):
     """The visit of one link during one run (history; never updated)."""
 
     __tablename__ = "link_check"
+    __versioned__ = False
     __table_args__ = (UniqueConstraint("run_id", "link_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("sync_run.id"))
     link_id: Mapped[int] = mapped_column(ForeignKey("link.id"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
-    status: Mapped[LinkStatus] = mapped_column(_enum(LinkStatus, "link_status"))
+    status: Mapped[LinkStatus] = mapped_column(string_enum(LinkStatus, "link_status"))
     http_status: Mapped[int | None]
     final_url: Mapped[str | None] = mapped_column(String(2048))
     #: Each hop as ``{"url": …, "status": 301}``, from the link's URL to the last redirect.
@@ -152,10 +148,11 @@ class UrlHealth(Base):
     """The current health of one URL, whatever links point at it."""
 
     __tablename__ = "url_health"
+    __versioned__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    status: Mapped[LinkStatus] = mapped_column(_enum(LinkStatus, "link_status"))
+    status: Mapped[LinkStatus] = mapped_column(string_enum(LinkStatus, "link_status"))
     http_status: Mapped[int | None]
     final_url: Mapped[str | None] = mapped_column(String(2048))
     redirects: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)

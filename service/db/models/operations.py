@@ -10,25 +10,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base
-from service.db.types import utcnow
-
-
-def _enum(enum_class: type[enum.StrEnum], name: str) -> SAEnum:
-    # VARCHAR + CHECK rather than a native Postgres ENUM (as in catalogue.py): adding a value
-    # later is an ordinary migration on both backends.
-    return SAEnum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-    )
+from service.db.types import string_enum, utcnow
 
 
 class AdminOutcome(enum.StrEnum):
@@ -52,7 +38,9 @@ class AdminAction(Base):
     target: Mapped[str] = mapped_column(String(300))
     reason: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, object]] = mapped_column(default=dict)
-    outcome: Mapped[AdminOutcome] = mapped_column(_enum(AdminOutcome, "admin_outcome"))
+    outcome: Mapped[AdminOutcome] = mapped_column(
+        string_enum(AdminOutcome, "admin_outcome", length=16)
+    )
 
 
 class JobKind(enum.StrEnum):
@@ -81,13 +69,13 @@ class JobRequest(Base):
     __table_args__ = (Index("ix_job_request_status_requested_at", "status", "requested_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[JobKind] = mapped_column(_enum(JobKind, "job_kind"))
+    kind: Mapped[JobKind] = mapped_column(string_enum(JobKind, "job_kind", length=16))
     #: School slugs a sync is limited to; empty: every school.
     schools: Mapped[list[str]] = mapped_column(default=list)
     #: The page an FAQ import reads; absent: the configured source.
     url: Mapped[str | None] = mapped_column(String(2048))
     dedupe_key: Mapped[str] = mapped_column(String(64), index=True)
-    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus, "job_status"))
+    status: Mapped[JobStatus] = mapped_column(string_enum(JobStatus, "job_status", length=16))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     requested_by: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
@@ -121,7 +109,9 @@ class WebhookDelivery(Base):
     url: Mapped[str] = mapped_column(String(2048))
     body: Mapped[str] = mapped_column(Text)
     body_sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus, "delivery_status"))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        string_enum(DeliveryStatus, "delivery_status", length=16)
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -166,7 +156,9 @@ class SchedulerState(Base):
     job: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_started_at: Mapped[datetime | None]
     last_finished_at: Mapped[datetime | None]
-    last_status: Mapped[RunStatus | None] = mapped_column(_enum(RunStatus, "run_status"))
+    last_status: Mapped[RunStatus | None] = mapped_column(
+        string_enum(RunStatus, "run_status", length=16)
+    )
     last_summary: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[datetime | None]
     next_run_at: Mapped[datetime | None]

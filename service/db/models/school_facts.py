@@ -29,9 +29,13 @@ class SchoolFact(Base):
     current value was read. ``last_good_at`` is the last fetch that confirmed it; ``stale`` is set
     when the latest sync could not confirm it (failed fetch, or the page no longer yields it), and
     the value is kept: unseen means stale, not deleted.
+
+    A confirmation only moves ``last_good_at``, which does not move the data version
+    (``docs/decisions/0125-one-data-version-per-sync-run.md``).
     """
 
     __tablename__ = "school_fact"
+    __unversioned__ = frozenset({"last_good_at"})
     __table_args__ = (
         UniqueConstraint("school_id", "field", "key"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),

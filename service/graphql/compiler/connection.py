@@ -1,12 +1,12 @@
 """``schools``: the page of the school connection as one statement, its envelope in Python.
 
-The statement returns one row per school of the page, and one more when a next page exists
-(keyset pagination on the byte-ordered slug, as service.catalogue.schools pages), with the
-JSON of each node selection in its own column and ``totalCount`` beside it (the page is left
-joined to the count, so an empty page still carries it). Cursors are base64 of the slug
-(service.graphql.types.pagination), which SQLite cannot write; the envelope (edges, cursors,
-``pageInfo``) is a few strings per row, the nodes' JSON is spliced as it came.
-"""
+The statement returns one row per school of the page, and one more when rows exist past its
+far end (keyset pagination in the order asked, byte by byte, as service.catalogue.schools
+pages: the order's column, then the slug; read from the end for ``last``), with the JSON of
+each node selection in its own column and ``totalCount`` beside it (the page is left joined to
+the count, so an empty page still carries it). Cursors are base64 (service.graphql.types.
+pagination), which SQLite cannot write; the envelope (edges, cursors, ``pageInfo``) is a few
+strings per row, the nodes' JSON is spliced as it came."""
 
 from __future__ import annotations
 
@@ -16,21 +16,23 @@ from typing import Any
 
 import orjson
 from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.values import get_argument_values
 
+from service.catalogue.keyset import Position
+from service.catalogue.schools import SchoolOrder
 from service.graphql.compiler.plan import NotCompilableError, Planner
-from service.graphql.compiler.relations import Bind, Row, source, with_sources
+from service.graphql.compiler.relations import Bind, Row, open_to, source, with_sources
 from service.graphql.compiler.roots import (
     Arguments,
     RootPlan,
     _enum_name,
     _filter,
     _filter_list,
-    _open_to,
     _upper,
-    decode_after,
     encode_cursor,
 )
 from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE
+from service.graphql.types.pagination import decode_school_cursor, encode_position
 
 #: Builds one response value of the envelope from (rows of the page, root arguments).
 Part = Callable[[Sequence[Any], Arguments, int], Any]
@@ -69,15 +71,22 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
             f"AND ({retired} OR {s}.retired_at IS NULL) "
             f"AND (({track} IS NULL AND NOT {kinds_given}) OR EXISTS (SELECT 1 FROM offer AS so "
             f"WHERE so.school_id = {s}.id AND so.retired_at IS NULL "
-            f"AND ({track} IS NULL OR {_open_to('so', track)}) "
+            f"AND ({track} IS NULL OR {open_to('so', track)}) "
             f"AND (NOT {kinds_given} OR {d.in_list('so.kind', kinds)})))"
         )
 
     return where
 
 
-def _page(rows: Sequence[Any], limit: int) -> Sequence[Any]:
-    return [row for row in rows[:limit] if row.slug is not None]
+def _page(rows: Sequence[Any], arguments: Arguments, limit: int) -> Sequence[Any]:
+    # Read from the end (``last``): the rows came nearest-``before`` first.
+    page = [row for row in rows if row.slug is not None][:limit]
+    return page[::-1] if _shape(arguments).from_end else page
+
+
+def _more(rows: Sequence[Any], limit: int) -> bool:
+    """Rows exist past the page's far end (the statement reads one more)."""
+    return len([row for row in rows if row.slug is not None]) > limit
 
 
 def _fragment_of(column: str) -> Callable[[Any], orjson.Fragment]:
@@ -85,41 +94,61 @@ def _fragment_of(column: str) -> Callable[[Any], orjson.Fragment]:
 
 
 def _nodes(column: str) -> Part:
-    return lambda rows, _a, limit: [orjson.Fragment(getattr(r, column)) for r in _page(rows, limit)]
+    return lambda rows, arguments, limit: [
+        orjson.Fragment(getattr(r, column)) for r in _page(rows, arguments, limit)
+    ]
 
 
-def _edges(planner: Planner, columns: _Columns, details: list[FieldDetails]) -> Part:
+def _edges(planner: Planner, columns: _Columns, details: list[FieldDetails], shape: _Shape) -> Part:
     _type, grouped = planner.subfields("SchoolEdge", details)
     parts: list[tuple[str, Callable[[Any], Any]]] = []
     for key, field_details in grouped.items():
         name = field_details[0].node.name.value
         if name == "cursor":
-            parts.append((key, lambda row: encode_cursor(row.slug)))
+            parts.append((key, _cursor_of(shape)))
         elif name == "node":
             parts.append((key, _fragment_of(columns.add(field_details))))
         elif name == "__typename":
             parts.append((key, lambda _row: "SchoolEdge"))
         else:
             raise NotCompilableError(f"SchoolEdge.{name}")
-    return lambda rows, _a, limit: [
-        {key: value(row) for key, value in parts} for row in _page(rows, limit)
+    return lambda rows, arguments, limit: [
+        {key: value(row) for key, value in parts} for row in _page(rows, arguments, limit)
     ]
 
 
-def _page_info(planner: Planner, details: list[FieldDetails]) -> Part:
+def _page_info(planner: Planner, details: list[FieldDetails], shape: _Shape) -> Part:
     _type, grouped = planner.subfields("PageInfo", details)
+    cursor = _cursor_of(shape)
+
+    # As service.catalogue.keyset.cut_page: past the far end, the statement's extra row; past
+    # the near end, whether the client came from a cursor there.
+    def has_next(rows: Sequence[Any], arguments: Arguments, limit: int) -> bool:
+        if shape.from_end:
+            return arguments.get("before") is not None
+        return _more(rows, limit)
+
+    def has_previous(rows: Sequence[Any], arguments: Arguments, limit: int) -> bool:
+        if shape.from_end:
+            return _more(rows, limit)
+        return arguments.get("after") is not None
+
+    def end(rows: Sequence[Any], arguments: Arguments, limit: int, index: int) -> str | None:
+        page = _page(rows, arguments, limit)
+        return cursor(page[index]) if page else None
+
     parts: list[tuple[str, Part]] = []
     for key, field_details in grouped.items():
         name = field_details[0].node.name.value
         part: Part
         if name == "hasNextPage":
-            part = lambda rows, _a, limit: len([r for r in rows if r.slug is not None]) > limit  # noqa: E731
+            part = has_next
         elif name == "hasPreviousPage":
-            part = lambda _rows, arguments, _limit: arguments.get("after") is not None  # noqa: E731
+            part = has_previous
         elif name == "startCursor":
-            part = lambda rows, _a, limit: _cursor(_page(rows, limit)[:1])  # noqa: E731
+            part = lambda rows, arguments, limit: end(rows, arguments, limit, 0)  # noqa: E731
         elif name == "endCursor":
-            part = lambda rows, _a, limit: _cursor(_page(rows, limit)[-1:])  # noqa: E731
+            part = lambda rows, arguments, limit: end(rows, arguments, limit, -1)  # noqa: E731
         elif name == "__typename":
             part = lambda _rows, _a, _limit: "PageInfo"  # noqa: E731
         else:
@@ -128,30 +157,90 @@ def _page_info(planner: Planner, details: list[FieldDetails]) -> Part:
     return lambda rows, arguments, limit: {key: part(rows, arguments, limit) for key, part in parts}
 
 
-def _cursor(rows: Sequence[Any]) -> str | None:
-    return encode_cursor(rows[0].slug) if rows else None
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the statement's text depends on: the order, and which end the page is read from."""
+
+    order: SchoolOrder
+    from_end: bool
+
+
+def _shape(arguments: Arguments) -> _Shape:
+    order = arguments.get("orderBy")
+    name = "SLUG" if order is None else str(getattr(order, "name", order))
+    return _Shape(SchoolOrder[name], arguments.get("last") is not None)
 
 
 def _page_size(arguments: Arguments) -> int:
-    """``first`` (20 when absent); paging backwards or another order is the resolvers' job."""
-    if arguments.get("last") is not None or arguments.get("before") is not None:
-        raise NotCompilableError("last/before")
-    order = arguments.get("orderBy")
-    if order is not None and getattr(order, "name", order) != "SLUG":
-        raise NotCompilableError("orderBy")
-    first = arguments.get("first")
+    """``first`` or ``last`` (20 when neither); both given is the resolvers' error."""
+    first, last = arguments.get("first"), arguments.get("last")
+    if first is not None and last is not None:
+        raise NotCompilableError("first and last")
+    if last is not None:
+        return int(last)
     return DEFAULT_PAGE_SIZE if first is None else int(first)
 
 
-def _check(arguments: Arguments, max_page_size: int) -> None:
-    if not 0 <= _page_size(arguments) <= max_page_size:
-        raise NotCompilableError("first")
-    decode_after(arguments)
+def _position(arguments: Arguments, argument: str) -> Position | None:
+    cursor = arguments.get(argument)
+    if cursor is None:
+        return None
+    try:
+        return decode_school_cursor(cursor, _shape(arguments).order, argument)
+    except Exception as error:  # a readable GraphQL error: let the resolver give it
+        raise NotCompilableError("cursor") from error
+
+
+def _given(argument: str) -> Callable[[Arguments], bool]:
+    return lambda arguments: arguments.get(argument) is not None
+
+
+def _component(argument: str, index: int) -> Callable[[Arguments], Any]:
+    def value(arguments: Arguments) -> Any:
+        position = _position(arguments, argument)
+        return None if position is None else position[index]
+
+    return value
+
+
+def _checker(shape: _Shape) -> Callable[[Arguments, int], None]:
+    def check(arguments: Arguments, max_page_size: int) -> None:
+        # The plan was written for one order and direction (the document's, or its
+        # variables' the first time): another one is answered by the resolvers.
+        if _shape(arguments) != shape:
+            raise NotCompilableError("another order or direction than the plan's")
+        if not 0 <= _page_size(arguments) <= max_page_size:
+            raise NotCompilableError("first")
+        _position(arguments, "after")
+        _position(arguments, "before")
+
+    return check
+
+
+def _cursor_of(shape: _Shape) -> Callable[[Any], str]:
+    if shape.order is SchoolOrder.SLUG:
+        return lambda row: encode_cursor(row.slug)
+    prefix = f"school-by-{shape.order.value}:"
+    return lambda row: encode_position(prefix, (row.k0, row.slug))
+
+
+def _beyond(d: Any, keys: list[str], values: list[str], *, forward: bool) -> str:
+    """SQL: the row's keys come after ``values`` (before them when not ``forward``)."""
+    sign = ">" if forward else "<"
+    clauses = []
+    for index, key in enumerate(keys):
+        equal = [f"{keys[i]} = {values[i]}" for i in range(index)]
+        clauses.append(" AND ".join([*equal, f"{key} {sign} {values[index]}"]))
+    return "(" + " OR ".join(f"({clause})" for clause in clauses) + ")"
 
 
 def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     """The plan of ``schools``: filters, keyset page, node columns, total on request."""
     d = planner.dialect
+    query_type = planner.schema.query_type
+    assert query_type is not None
+    field_def = query_type.fields["schools"]
+    shape = _shape(get_argument_values(field_def, root[0].node, planner.variables))
     row = Row(planner.alias("s"))
     columns = _Columns(planner, row)
     _type, grouped = planner.subfields("SchoolConnection", root)
@@ -160,11 +249,11 @@ def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> Root
     for key, field_details in grouped.items():
         name = field_details[0].node.name.value
         if name == "edges":
-            parts.append((key, _edges(planner, columns, field_details)))
+            parts.append((key, _edges(planner, columns, field_details, shape)))
         elif name == "nodes":
             parts.append((key, _nodes(columns.add(field_details))))
         elif name == "pageInfo":
-            parts.append((key, _page_info(planner, field_details)))
+            parts.append((key, _page_info(planner, field_details, shape)))
         elif name == "totalCount":
             counted = True
             parts.append((key, lambda rows, _a, _limit: int(rows[0].total)))
@@ -173,30 +262,43 @@ def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> Root
         else:
             raise NotCompilableError(f"SchoolConnection.{name}")
     where = _filters(planner, bind)
-    after = bind(lambda a: decode_after(a), "TEXT")
     limit = bind(lambda a: _page_size(a) + 1, "INTEGER")
     schools = source(d, "School")
     total = f"(SELECT count(*) FROM {schools} AS sc WHERE {where('sc')})" if counted else "NULL"
-    selected = ", ".join([f"{row.col('slug')} AS slug", *columns.sql])
+    # The keyset (service.catalogue.schools.school_order): the order's column, then the slug,
+    # byte by byte; the served name for NAME.
+    lead = {SchoolOrder.SLUG: None, SchoolOrder.NAME: "name", SchoolOrder.COUNTRY: "country_code"}
+    lead_column = lead[shape.order]
+    names = ([] if lead_column is None else [lead_column]) + ["slug"]
+    keys = [d.binary(row.col(name)) for name in names]
+    selected = [f"{row.col('slug')} AS slug", *columns.sql]
+    if lead_column is not None:
+        selected.insert(0, f"{row.col(lead_column)} AS k0")
+    conditions = [where(row.alias)]
+    for argument, forward in (("after", True), ("before", False)):
+        given = bind(_given(argument), "BOOLEAN")
+        values = [bind(_component(argument, index), "TEXT") for index in range(len(names))]
+        conditions.append(f"(NOT {given} OR {_beyond(d, keys, values, forward=forward)})")
+    direction = " DESC" if shape.from_end else ""
+    order = ", ".join(key + direction for key in keys)
+    outer = ", ".join(
+        d.binary(f"p.{name if name == 'slug' else 'k0'}") + direction for name in names
+    )
     page = (
-        f"SELECT {selected} "
-        f"FROM {schools} AS {row.alias} WHERE {where(row.alias)} "
-        f"AND ({after} IS NULL OR {d.binary(row.col('slug'))} > {after}) "
-        f"ORDER BY {d.binary(row.col('slug'))} LIMIT {limit}"
+        f"SELECT {', '.join(selected)} FROM {schools} AS {row.alias} "
+        f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT {limit}"
     )
     sql = (
         f"SELECT t.total AS total, p.* FROM (SELECT {total} AS total) AS t "
-        f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {d.binary('p.slug')}"
+        f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
     )
     sql = with_sources(d, sql)
-    query_type = planner.schema.query_type
-    assert query_type is not None
 
     def assemble(rows: Sequence[Any], arguments: Arguments) -> Any:
-        first = _page_size(arguments)
-        return {key: part(rows, arguments, first) for key, part in parts}
+        size = _page_size(arguments)
+        return {key: part(rows, arguments, size) for key, part in parts}
 
-    return RootPlan(sql, query_type.fields["schools"], root[0].node, assemble, _check)
+    return RootPlan(sql, field_def, root[0].node, assemble, _checker(shape))
 
 
 __all__ = ["_enum_name", "plan_schools"]

@@ -104,3 +104,30 @@ class Dialect:
 
     def true(self) -> str:
         return "true" if self.postgres else "1"
+
+    def empty_array(self) -> str:
+        """An empty JSON array."""
+        return "json_build_array()" if self.postgres else "json_array()"
+
+    def concat(self, *parts: str) -> str:
+        """Text concatenation (integers are written in decimal on both backends)."""
+        return " || ".join(f"CAST({part} AS TEXT)" for part in parts)
+
+    def elements(self, column: str, alias: str) -> str:
+        """A FROM item: the elements of the JSON array ``column``, as ``alias.value`` (JSON)
+        in the order of ``alias.key``."""
+        if self.postgres:
+            return f"json_array_elements({column}) WITH ORDINALITY AS {alias}(value, key)"
+        return f"json_each({column}) AS {alias}"
+
+    def member_text(self, value: str, key: str) -> str:
+        """The text member ``key`` of the JSON object ``value``."""
+        if self.postgres:
+            return f"({value} ->> {self.literal(key)})"
+        return f"json_extract({value}, {self.literal('$.' + key)})"
+
+    def member_integer(self, value: str, key: str) -> str:
+        """The integer member ``key`` of the JSON object ``value``."""
+        if self.postgres:
+            return f"CAST({value} ->> {self.literal(key)} AS INTEGER)"
+        return f"json_extract({value}, {self.literal('$.' + key)})"

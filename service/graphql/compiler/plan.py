@@ -111,10 +111,12 @@ class Planner:
         alias = self.alias()
         child = Row(alias, relation.carry(parent, Row(alias)))
         element = self.object_sql(relation.target, child, details)
-        rows = (
-            f"FROM {source(self.dialect, relation.target)} AS {alias} "
-            f"{relation.where(self.dialect, parent, child, bind)}"
+        from_item = (
+            f"{source(self.dialect, relation.target)} AS {alias}"
+            if relation.source is None
+            else relation.source(self.dialect, parent, alias)
         )
+        rows = f"FROM {from_item} {relation.where(self.dialect, parent, child, bind)}"
         order = relation.order(self.dialect, child)
         if relation.many:
             return self.dialect.json_array(element, rows, order)

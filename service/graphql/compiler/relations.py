@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
 
+import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.catalogue.schools import served_school_rows
 from service.graphql.compiler.dialect import Dialect
+from service.graphql.types.reference import MAX_LINK_CHECKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,9 @@ class Relation:
     where: Callable[[Dialect, Row, Row, Bind], str]
     order: Callable[[Dialect, Row], str]
     carry: Callable[[Row, Row], Mapping[str, str]] = lambda _parent, _child: {}
+    #: The FROM item (alias included) when the rows are not a table's: the elements of a
+    #: JSON column of the parent (``source(dialect, parent, alias)``).
+    source: Callable[[Dialect, Row, str], str] | None = None
 
 
 Entry = Scalar | Relation
@@ -124,6 +129,133 @@ TABLES = {
     "Offer": "offer",
     "HomeTrack": "home_track",
     "SelectionRule": "selection_rule",
+    "Link": "link",
+    "LinkHealth": "url_health",
+    "LinkCheck": "link_check",
+    "Finding": "finding",
+}
+
+
+def global_id(type_name: str, *columns: str) -> Scalar:
+    """The ``id`` the resolvers give (service.graphql.global_id): ``Type:key``."""
+
+    def sql(d: Dialect, row: Row, _b: Bind) -> str:
+        parts = [d.literal(type_name)]
+        for name in columns:
+            parts += [d.literal(":"), row.col(name)]
+        return d.concat(*parts)
+
+    return Scalar(sql)
+
+
+def _programme_id(d: Dialect, row: Row, _b: Bind) -> str:
+    # Reached from a school (School.programmes, Offer.programme): that school's programme.
+    school = row.carried.get("school_id")
+    if school is None:
+        return d.concat(d.literal("Programme:"), row.col("key"))
+    slug = f"(SELECT ps.slug FROM school AS ps WHERE ps.id = {school})"
+    return d.concat(d.literal("Programme:"), slug, d.literal(":"), row.col("key"))
+
+
+def open_to(offer: str, track: str) -> str:
+    """SQL: the offer is open to every track, or reserved to ``track`` among others."""
+    return (
+        f"(NOT EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id) "
+        f"OR EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id "
+        f"AND oh.home_track_code = {track}))"
+    )
+
+
+def _eligible_for(d: Dialect, row: Row, bind: Bind) -> str:
+    track = bind(lambda arguments: str(arguments["homeTrack"]).strip().upper(), "TEXT")
+    return d.boolean(open_to(row.alias, track))
+
+
+def _no_facts(d: Dialect, _row: Row, _b: Bind) -> str:
+    # Only offers filtered on a student's facts (languageAtMost, deadlineOnOrAfter, semester)
+    # can have matched on unknown ones, and those filters are answered by the resolvers.
+    return d.empty_array()
+
+
+def _redirects(d: Dialect, parent: Row, alias: str) -> str:
+    return d.elements(parent.col("redirects"), alias)
+
+
+def _checks_limit(arguments: Mapping[str, Any]) -> int:
+    # Out of range: the resolver's readable error (the plan falls back).
+    from service.graphql.compiler.plan import NotCompilableError
+
+    last = arguments["last"]
+    if not 0 <= last <= MAX_LINK_CHECKS:
+        raise NotCompilableError("Link.checks(last)")
+    return int(last)
+
+
+def _latest_checks(_d: Dialect, p: Row, c: Row, bind: Bind) -> str:
+    last = bind(_checks_limit, "INTEGER")
+    return (
+        f"WHERE {c.col('id')} IN (SELECT lc.id FROM link_check AS lc "
+        f"WHERE lc.link_id = {p.col('id')} ORDER BY lc.checked_at DESC, lc.id DESC "
+        f"LIMIT {last})"
+    )
+
+
+def _school_links(_d: Dialect, p: Row, c: Row, _b: Bind) -> str:
+    # Its own links and those of its current programmes (service.catalogue.links); a link has
+    # exactly one owner, so none comes twice.
+    return (
+        f"WHERE {c.col('retired_at')} IS NULL AND ({c.col('school_id')} = {p.col('id')} "
+        f"OR {c.col('programme_id')} IN (SELECT lsp.programme_id FROM school_programme AS lsp "
+        f"JOIN programme AS lpr ON lpr.id = lsp.programme_id "
+        f"WHERE lsp.school_id = {p.col('id')} AND lpr.retired_at IS NULL))"
+    )
+
+
+def _school_findings(d: Dialect, p: Row, c: Row, bind: Bind) -> str:
+    given = bind(lambda arguments: arguments.get("kinds") is not None, "BOOLEAN")
+    kinds = bind(lambda arguments: _json_texts(arguments.get("kinds")), d.json_type)
+    resolved = bind(lambda arguments: bool(arguments.get("includeResolved")), "BOOLEAN")
+    return (
+        f"WHERE {c.col('school_id')} = {p.col('id')} "
+        f"AND (NOT {given} OR {d.in_list(c.col('kind'), kinds)}) "
+        f"AND ({resolved} OR {c.col('resolved_at')} IS NULL)"
+    )
+
+
+def _json_texts(values: Any) -> str:
+    return orjson.dumps(list(values or [])).decode()
+
+
+def _by_id(_d: Dialect, row: Row) -> str:
+    return row.col("id")
+
+
+def _latest_first(_d: Dialect, row: Row) -> str:
+    return f"{row.col('checked_at')} DESC, {row.col('id')} DESC"
+
+
+def _newest_first(_d: Dialect, row: Row) -> str:
+    return f"{row.col('first_seen_at')} DESC, {row.col('id')} DESC"
+
+
+_HOP: dict[str, Entry] = {
+    "url": Scalar(lambda d, row, _b: d.member_text(row.col("value"), "url")),
+    "status": Scalar(lambda d, row, _b: d.member_integer(row.col("value"), "status")),
+}
+_VISIT: dict[str, Entry] = {
+    "status": column("status"),
+    "httpStatus": column("http_status"),
+    "finalUrl": column("final_url"),
+    "redirects": Relation(
+        "RedirectHop",
+        many=True,
+        where=lambda _d, _p, _c, _b: "",
+        order=lambda _d, c: c.col("key"),
+        source=_redirects,
+    ),
+    "responseTimeMs": column("response_ms"),
+    "error": column("error"),
+    "checkedAt": timestamp("checked_at"),
 }
 
 #: The column a row of each type is found by (the resolvers' loaders key their parents on it).
@@ -163,6 +295,7 @@ def _programme_order(d: Dialect, row: Row) -> str:
 #: type name → field name → entry. ``__typename`` is handled by the planner for every type.
 FIELDS: dict[str, dict[str, Entry]] = {
     "Country": {
+        "id": global_id("Country", "code"),
         "code": column("code"),
         "name": Scalar(_lang_name),
         "schools": Relation(
@@ -176,6 +309,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
     },
     "School": {
+        "id": global_id("School", "slug"),
         "slug": column("slug"),
         "name": column("name"),
         "shortName": column("short_name"),
@@ -214,8 +348,11 @@ FIELDS: dict[str, dict[str, Entry]] = {
             ),
             order=_offer_order,
         ),
+        "links": Relation("Link", many=True, where=_school_links, order=_by_id),
+        "findings": Relation("Finding", many=True, where=_school_findings, order=_newest_first),
     },
     "Programme": {
+        "id": Scalar(_programme_id),
         "key": column("key"),
         "name": column("name"),
         "url": column("url"),
@@ -241,12 +378,23 @@ FIELDS: dict[str, dict[str, Entry]] = {
             ),
             order=_offer_order,
         ),
+        "links": Relation(
+            "Link",
+            many=True,
+            where=lambda _d, p, c, _b: (
+                f"WHERE {c.col('programme_id')} = {p.col('id')} AND {c.col('retired_at')} IS NULL"
+            ),
+            order=_by_id,
+        ),
     },
     "Offer": {
+        "id": global_id("Offer", "id"),
         "kind": column("kind"),
         "places": column("places"),
         "academicYear": column("academic_year"),
         "retiredAt": timestamp("retired_at"),
+        "matchedOnUnknown": Scalar(_no_facts),
+        "eligibleFor": Scalar(_eligible_for),
         "homeTracks": Relation(
             "HomeTrack",
             many=True,
@@ -271,6 +419,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
     },
     "HomeTrack": {
+        "id": global_id("HomeTrack", "code"),
         "code": column("code"),
         "name": column("name"),
         # Its own rule, else the general one (the rule with no track).
@@ -285,6 +434,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
     },
     "SelectionRule": {
+        "id": global_id("SelectionRule", "id"),
         "semesters": json_column("semesters"),
         "criteria": json_column("criteria"),
         "sourceText": column("source_text"),
@@ -293,6 +443,45 @@ FIELDS: dict[str, dict[str, Entry]] = {
             many=False,
             where=lambda _d, p, c, _b: f"WHERE {c.col('code')} = {p.col('home_track_code')}",
             order=lambda _d, c: c.col("code"),
+        ),
+    },
+    "Link": {
+        "id": global_id("Link", "id"),
+        "url": column("url"),
+        "role": column("role"),
+        "health": Relation(
+            "LinkHealth",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('url')} = {p.col('url')}",
+            order=_by_id,
+        ),
+        "checks": Relation("LinkCheck", many=True, where=_latest_checks, order=_latest_first),
+    },
+    "LinkHealth": {
+        "id": global_id("LinkHealth", "id"),
+        **_VISIT,
+        "contentType": column("content_type"),
+        "lastOkAt": timestamp("last_ok_at"),
+        "consecutiveFailures": column("consecutive_failures"),
+        "httpsUrl": column("https_url"),
+    },
+    "LinkCheck": {"id": global_id("LinkCheck", "id"), **_VISIT},
+    "RedirectHop": _HOP,
+    "Finding": {
+        "id": global_id("Finding", "id"),
+        "kind": column("kind"),
+        "origin": column("origin"),
+        "severity": column("severity"),
+        "message": column("message"),
+        "detail": json_column("detail"),
+        "sourceLine": column("source_line"),
+        "firstSeenAt": timestamp("first_seen_at"),
+        "resolvedAt": timestamp("resolved_at"),
+        "school": Relation(
+            "School",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('id')} = {p.col('school_id')}",
+            order=_by_id,
         ),
     },
 }

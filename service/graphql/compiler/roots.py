@@ -23,6 +23,7 @@ from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
     Bind,
     Row,
+    open_to,
     source,
     sqlalchemy_dialect,
     with_sources,
@@ -118,15 +119,6 @@ def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: 
     return _json_root(planner, root, planner.list_sql(type_name, root, lambda _row: "", order))
 
 
-def _open_to(offer: str, track: str) -> str:
-    """SQL: the offer is open to every track, or reserved to ``track`` among others."""
-    return (
-        f"(NOT EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id) "
-        f"OR EXISTS (SELECT 1 FROM offer_home_track AS oh WHERE oh.offer_id = {offer}.id "
-        f"AND oh.home_track_code = {track}))"
-    )
-
-
 def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     d = planner.dialect
     retired = bind(lambda a: bool(_filter(a).get("includeRetired")), "BOOLEAN")
@@ -149,7 +141,7 @@ def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
             f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
             f"AND ({country} IS NULL OR os.country_code = {country}) "
             f"AND ({retired} OR os.retired_at IS NULL)) "
-            f"AND ({track} IS NULL OR {_open_to(o, track)}) "
+            f"AND ({track} IS NULL OR {open_to(o, track)}) "
             f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "
             f"OR ({places} = 'no' AND {o}.places = 0))"
         )
@@ -184,7 +176,34 @@ def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> 
     return _json_root(planner, root, planner.list_sql("SelectionRule", root, where, order))
 
 
+def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    d = planner.dialect
+    school_given = bind(lambda a: _filter(a).get("school") is not None, "BOOLEAN")
+    school = bind(lambda a: _filter(a).get("school"), "TEXT")
+    origin = bind(lambda a: _filter(a).get("origin"), "TEXT")
+    kinds_given = bind(lambda a: _filter(a).get("kinds") is not None, "BOOLEAN")
+    kinds = _filter_list(planner, bind, "kinds")
+    severities_given = bind(lambda a: _filter(a).get("severities") is not None, "BOOLEAN")
+    severities = _filter_list(planner, bind, "severities")
+    resolved = bind(lambda a: bool(_filter(a).get("includeResolved")), "BOOLEAN")
+
+    def where(row: Row) -> str:
+        # As service.catalogue.findings.list_findings; an unknown school slug finds nothing.
+        return (
+            f"WHERE (NOT {school_given} OR {row.col('school_id')} = "
+            f"(SELECT fs.id FROM school AS fs WHERE fs.slug = {school})) "
+            f"AND ({origin} IS NULL OR {row.col('origin')} = {origin}) "
+            f"AND (NOT {kinds_given} OR {d.in_list(row.col('kind'), kinds)}) "
+            f"AND (NOT {severities_given} OR {d.in_list(row.col('severity'), severities)}) "
+            f"AND ({resolved} OR {row.col('resolved_at')} IS NULL)"
+        )
+
+    order = "{row}.first_seen_at DESC, {row}.id DESC"
+    return _json_root(planner, root, planner.list_sql("Finding", root, where, order))
+
+
 ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
+    "findings": _findings,
     "countries": _countries,
     "country": _country,
     "school": _school,

@@ -6,6 +6,13 @@ anything the relation table does not know, invalid documents, and argument value
 resolvers answer with an error: their messages stay theirs). The answer's values are
 ``orjson.Fragment``s of the JSON the database built: encoding the response copies them in
 without decoding them.
+
+What does not depend on variable values is done once per (document, operation) and kept:
+the parsed and validated document, the cost decision (per data version and the values of the
+variables it reads: page sizes and directives), the plan and its statements compiled to the
+driver's own parameter style. A repeat request coerces its variables, binds them and sends
+each root's statement as the driver takes it (no SQLAlchemy compilation per request). See
+docs/decisions/0111-per-document-work-once.md.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     DirectiveNode,
     DocumentNode,
     FragmentDefinitionNode,
@@ -33,6 +41,7 @@ from graphql import (
 from graphql.execution.collect_fields import FragmentDetails, collect_fields
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from sqlalchemy import text
+from sqlalchemy.engine.interfaces import Dialect as SQLAlchemyDialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,9 +49,18 @@ from service.db.serialized import SerializedSession
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import NotCompilableError, Planner, Slot
 from service.graphql.compiler.roots import RootPlan, plan_root
+from service.graphql.cost import refuse_many_fields
 from service.graphql.schema import CatalogueSchema
 
 PLAN_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A root's SQL in the driver's own parameter style, and the order of its parameters."""
+
+    sql: str
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +69,8 @@ class OperationPlan:
 
     roots: dict[str, RootPlan]
     slots: tuple[Slot, ...]
+    #: Each root's statement, compiled once (by response key).
+    statements: dict[str, Statement]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +82,28 @@ class _Document:
     fragments: dict[str, FragmentDetails]
     #: Variables that @skip/@include read: the plan depends on their values.
     directive_variables: tuple[str, ...]
+    #: Variables the cost estimate reads (directives and page sizes): its cache key.
+    cost_variables: tuple[str, ...]
+
+
+#: The arguments whose values the cost estimate reads (service.graphql.cost's page sizes).
+_COST_ARGUMENTS = frozenset({"first", "last"})
 
 
 class _DirectiveVariables(Visitor):
     def __init__(self) -> None:
         super().__init__()
         self.names: set[str] = set()
+        self.page_sizes: set[str] = set()
 
     def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
         for argument in node.arguments or ():
             if isinstance(argument.value, VariableNode):
                 self.names.add(argument.value.name.value)
+
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        if node.name.value in _COST_ARGUMENTS and isinstance(node.value, VariableNode):
+            self.page_sizes.add(node.value.name.value)
 
 
 class ReadCompiler:
@@ -84,6 +115,9 @@ class ReadCompiler:
         self._rules = (*specified_rules, *schema.limit_rules)
         self._documents: OrderedDict[tuple[str, str | None], _Document | None] = OrderedDict()
         self._plans: OrderedDict[tuple[Any, ...], OperationPlan | None] = OrderedDict()
+        #: Whether an operation is within the cost limits, per document, data version and the
+        #: values of the variables the estimate reads.
+        self._allowed: OrderedDict[tuple[Any, ...], bool] = OrderedDict()
         self._cache_size = cache_size
 
     async def execute(
@@ -100,30 +134,31 @@ class ReadCompiler:
         document = self._document(query, operation_name)
         if document is None:
             return None
-        # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
-        if not await self.schema.cost.allows(
-            self._graphql,
-            document.parsed,
-            db,
-            data_version=data_version,
-            variables=dict(variables or {}),
-            operation_name=operation_name,
-            max_page_size=max_page_size,
-        ):
-            return None
+        given = dict(variables or {})
         coerced = get_variable_values(
-            self._graphql, document.operation.variable_definitions or (), dict(variables or {})
+            self._graphql, document.operation.variable_definitions or (), given
         )
         if isinstance(coerced, list):
             return None
-        dialect = Dialect(await db.run(_dialect_name))
-        plan = self._plan(query, operation_name, document, coerced, dialect)
+        # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
+        if not await self._allows(
+            db, query, operation_name, document, given, coerced, data_version, max_page_size
+        ):
+            return None
+        driver = await db.run(_driver_dialect)
+        dialect = Dialect(driver.name)
+        plan = self._plan(query, operation_name, document, coerced, dialect, driver)
         if plan is None:
             return None
         try:
-            params = {slot.name: slot.compute(coerced) for slot in plan.slots}
+            # Several slots read the arguments of one field: coerce each field's once.
+            at: dict[int, dict[str, Any]] = {}
+            params = {
+                slot.name: slot.value(_arguments_at(at, slot.field_def, slot.node, coerced))
+                for slot in plan.slots
+            }
             arguments = {
-                key: get_argument_values(root.field_def, root.node, coerced)
+                key: _arguments_at(at, root.field_def, root.node, coerced)
                 for key, root in plan.roots.items()
             }
             for key, root in plan.roots.items():
@@ -134,7 +169,7 @@ class ReadCompiler:
         data: dict[str, Any] = {}
         for key, root in plan.roots.items():
             try:
-                rows = await db.run(_fetch, root.sql, params)
+                rows = await db.run(_fetch, plan.statements[key], params)
             except OperationalError as error:
                 if "parser stack overflow" not in str(error):
                     raise
@@ -146,6 +181,40 @@ class ReadCompiler:
                 return None
             data[key] = root.assemble(rows, arguments[key])
         return data
+
+    async def _allows(
+        self,
+        db: SerializedSession,
+        query: str,
+        operation_name: str | None,
+        document: _Document,
+        given: dict[str, Any],
+        coerced: VariableValues,
+        data_version: int,
+        max_page_size: int,
+    ) -> bool:
+        """The cost limits' decision, estimated once per document, data version and the
+        values the estimate reads (the bounds it uses change only with the data version)."""
+        key = (
+            query,
+            operation_name,
+            data_version,
+            max_page_size,
+            tuple(coerced.coerced.get(name) for name in document.cost_variables),
+        )
+        allowed = self._allowed.get(key)
+        if allowed is None:
+            allowed = await self.schema.cost.allows(
+                self._graphql,
+                document.parsed,
+                db,
+                data_version=data_version,
+                variables=given,
+                operation_name=operation_name,
+                max_page_size=max_page_size,
+            )
+            _remember(self._allowed, key, allowed, self._cache_size)
+        return allowed
 
     def _document(self, query: str, operation_name: str | None) -> _Document | None:
         key = (query, operation_name)
@@ -166,6 +235,10 @@ class ReadCompiler:
         operation = get_operation_ast(document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return None
+        # Too many fields: the resolvers' path refuses it before validation, whose cost grows
+        # faster than the document (550 conflicting fields took seconds to validate here).
+        if refuse_many_fields(document, self.schema.cost.max_fields) is not None:
+            return None
         if validate(self._graphql, document, self._rules):
             return None
         fragments = {
@@ -177,7 +250,13 @@ class ReadCompiler:
             return None
         names = _DirectiveVariables()
         visit(document, names)
-        return _Document(document, operation, fragments, tuple(sorted(names.names)))
+        return _Document(
+            document,
+            operation,
+            fragments,
+            tuple(sorted(names.names)),
+            tuple(sorted(names.names | names.page_sizes)),
+        )
 
     def _plan(
         self,
@@ -186,13 +265,14 @@ class ReadCompiler:
         document: _Document,
         variables: VariableValues,
         dialect: Dialect,
+        driver: SQLAlchemyDialect,
     ) -> OperationPlan | None:
         key = self._plan_key(query, operation_name, document, variables, dialect)
         if key in self._plans:
             self._plans.move_to_end(key)
             return self._plans[key]
         try:
-            plan: OperationPlan | None = self._build(document, variables, dialect)
+            plan: OperationPlan | None = self._build(document, variables, dialect, driver)
         except NotCompilableError:
             plan = None
         _remember(self._plans, key, plan, self._cache_size)
@@ -210,7 +290,11 @@ class ReadCompiler:
         return (query, operation_name, dialect.name, directives)
 
     def _build(
-        self, document: _Document, variables: VariableValues, dialect: Dialect
+        self,
+        document: _Document,
+        variables: VariableValues,
+        dialect: Dialect,
+        driver: SQLAlchemyDialect,
     ) -> OperationPlan:
         query_type = self._graphql.query_type
         assert query_type is not None
@@ -225,7 +309,8 @@ class ReadCompiler:
             if details[0].node.name.value == "__typename":
                 raise NotCompilableError("__typename at the root")
             roots[key] = plan_root(planner, details)
-        return OperationPlan(roots, tuple(planner.slots))
+        statements = {key: _compile(driver, root.sql) for key, root in roots.items()}
+        return OperationPlan(roots, tuple(planner.slots), statements)
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
@@ -234,12 +319,34 @@ def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> 
         cache.popitem(last=False)
 
 
-async def _dialect_name(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
+async def _driver_dialect(session: AsyncSession) -> SQLAlchemyDialect:
+    return session.get_bind().dialect
 
 
-async def _fetch(session: AsyncSession, sql: str, params: dict[str, Any]) -> list[Any]:
-    return list(await session.execute(text(sql), params))
+def _arguments_at(
+    memo: dict[int, dict[str, Any]], field_def: Any, node: Any, variables: VariableValues
+) -> dict[str, Any]:
+    found = memo.get(id(node))
+    if found is None:
+        found = memo[id(node)] = get_argument_values(field_def, node, variables)
+    return found
+
+
+def _compile(dialect: SQLAlchemyDialect, sql: str) -> Statement:
+    """``sql`` as the driver takes it: ``$1``… (asyncpg) or ``?`` (sqlite3), compiled once."""
+    compiled = text(sql).compile(dialect=dialect)
+    return Statement(compiled.string, tuple(compiled.positiontup or ()))
+
+
+async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, Any]) -> list[Any]:
+    """The statement's rows: sent as the driver takes it, with no SQL compilation per request.
+
+    Through the connection (not the raw driver) so that its events fire (statement counts,
+    tracing) and driver errors arrive as SQLAlchemy's, like every other statement's.
+    """
+    connection = await session.connection()
+    values = tuple(params[name] for name in statement.names)
+    return list(await connection.exec_driver_sql(statement.sql, values))
 
 
 #: The filter fields each root's SQL applies. A filter field the schema has and this table does
@@ -252,6 +359,7 @@ COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
     "offers": frozenset(
         {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
     ),
+    "findings": frozenset({"school", "origin", "kinds", "severities", "includeResolved"}),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from service.admin.auth import AdminAuthOutcome
+from service.admin import AdminAuthOutcome
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.admin import AdminRefused
 

@@ -3,7 +3,8 @@
 Each resolver checks the token (nothing is read or written without it), then runs one admin
 action of :mod:`service.admin` in the request's transaction, which the HTTP layer commits when
 the operation ran without errors. Input errors come back as ``InvalidInput``, not as GraphQL
-errors, so that a client handles them like any other outcome.
+errors, so that a client handles them like any other outcome: the action's edge
+(``service.admin.audit.admin_action``) has logged the rejection already.
 """
 
 from __future__ import annotations
@@ -13,28 +14,47 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin import job_requests, overrides, retirement
-from service.admin.validation import InvalidInput as InvalidInputRecord
+from service.admin import FindingResolved as FindingResolvedRecord
+from service.admin import InvalidInput as InvalidInputRecord
+from service.admin import (
+    InvalidInputError,
+    accept_scraped_value,
+    admin_action,
+    clear_override,
+    override_school_field,
+    request_faq_import,
+    request_sync,
+    resolve_finding,
+    restore_school,
+    retire_school,
+)
 from service.graphql.context import GraphQLInfo
+from service.graphql.global_id import parse_global_id, parse_int_key
 from service.graphql.loaders import Loaders
 from service.graphql.resolvers.admin_access import admin_actor
 from service.graphql.types.admin import (
+    AcceptScrapedValueResult,
     AdminRefused,
     ClearOverrideResult,
     FaqImportRequested,
+    FindingResolved,
     ImportFaqResult,
     InvalidInput,
     OverrideCleared,
     OverrideSchoolFieldResult,
     RequestSyncResult,
+    ResolveFindingResult,
     RestoreSchoolResult,
     RetireSchoolResult,
     SchoolFieldOverridden,
     SchoolRestored,
     SchoolRetired,
+    ScrapedValueAccepted,
     SyncRequested,
 )
+from service.operations.admin_log import AdminActionKind
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -80,7 +100,7 @@ async def resolve_request_sync(
 ) -> RequestSyncResult:
     return await _run(
         info,
-        job_requests.request_sync,
+        request_sync,
         SyncRequested.from_result,
         schools=schools or [],
         reason=reason,
@@ -99,10 +119,11 @@ async def resolve_import_faq(
 ) -> ImportFaqResult:
     return await _run(
         info,
-        job_requests.request_faq_import,
+        request_faq_import,
         FaqImportRequested.from_result,
         url=url,
         reason=reason,
+        resolver=info.context.resolver,
     )
 
 
@@ -115,7 +136,7 @@ async def resolve_override_school_field(
 ) -> OverrideSchoolFieldResult:
     return await _run(
         info,
-        overrides.override_school_field,
+        override_school_field,
         SchoolFieldOverridden.from_result,
         slug=slug,
         field=field,
@@ -133,7 +154,7 @@ async def resolve_clear_override(
 ) -> ClearOverrideResult:
     return await _run(
         info,
-        overrides.clear_override,
+        clear_override,
         OverrideCleared.from_result,
         slug=slug,
         field=field,
@@ -147,7 +168,7 @@ async def resolve_retire_school(
 ) -> RetireSchoolResult:
     return await _run(
         info,
-        retirement.retire_school,
+        retire_school,
         SchoolRetired.from_result,
         slug=slug,
         reason=reason,
@@ -160,9 +181,75 @@ async def resolve_restore_school(
 ) -> RestoreSchoolResult:
     return await _run(
         info,
-        retirement.restore_school,
+        restore_school,
         SchoolRestored.from_result,
         slug=slug,
+        reason=reason,
+        webhook_urls=info.context.webhook_urls,
+    )
+
+
+def _finding_number(finding: str) -> int | None:
+    """The number in a finding's global id (``Finding:12``); None when it is not one."""
+    parsed = parse_global_id(finding)
+    if parsed is None or parsed.type_name != "Finding":
+        return None
+    return parse_int_key(parsed.parts)
+
+
+@admin_action(
+    AdminActionKind.RESOLVE_FINDING,
+    target=lambda arguments: f"finding {str(arguments['finding'])[:80]}",
+)
+async def _refuse_finding_id(
+    session: AsyncSession, *, actor: str, finding: str, reason: str | None
+) -> FindingResolvedRecord:
+    """An id that names no finding: refused and logged like any other rejected input."""
+    raise InvalidInputError("finding", f"{finding[:80]!r} is not a finding's id")
+
+
+async def resolve_resolve_finding(
+    info: GraphQLInfo,
+    finding: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description='The finding\'s id, as `Finding.id` gives it: "Finding:12".'
+        ),
+    ],
+    reason: Annotated[str | None, _OPTIONAL_REASON] = None,
+) -> ResolveFindingResult:
+    number = _finding_number(finding)
+    if number is None:
+        return await _run(
+            info, _refuse_finding_id, FindingResolved.from_result, finding=finding, reason=reason
+        )
+    return await _run(
+        info,
+        resolve_finding,
+        FindingResolved.from_result,
+        finding_id=number,
+        reason=reason,
+    )
+
+
+async def resolve_accept_scraped_value(
+    info: GraphQLInfo,
+    slug: Annotated[str, _SLUG],
+    field: Annotated[
+        str, strawberry.argument(description='The scraped fact\'s field: "deadline".')
+    ],
+    key: Annotated[
+        str, strawberry.argument(description='The scraped fact\'s key: "application/autumn".')
+    ],
+    reason: Annotated[str, _REASON],
+) -> AcceptScrapedValueResult:
+    return await _run(
+        info,
+        accept_scraped_value,
+        ScrapedValueAccepted.from_result,
+        slug=slug,
+        field=field,
+        key=key,
         reason=reason,
         webhook_urls=info.context.webhook_urls,
     )

@@ -12,16 +12,18 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.scalars import JSON
 
-from service.admin.auth import AdminAuth
-from service.admin.job_requests import JobQueued
-from service.admin.overrides import OverrideApplied
-from service.admin.overrides import OverrideCleared as ClearedRecord
-from service.admin.retirement import SchoolRestored as RestoredRecord
-from service.admin.retirement import SchoolRetired as RetiredRecord
-from service.admin.validation import InvalidInput as InvalidInputRecord
+from service.admin import AdminAuth, JobQueued, OverrideApplied, ValueAccepted
+from service.admin import FindingResolved as ResolvedRecord
+from service.admin import InvalidInput as InvalidInputRecord
+from service.admin import OverrideCleared as ClearedRecord
+from service.admin import SchoolRestored as RestoredRecord
+from service.admin import SchoolRetired as RetiredRecord
+from service.catalogue.records import FindingRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.catalogue import School, existing_school
+from service.graphql.types.curation import Finding
 from service.graphql.types.operations import (
     AdminActionList,
     JobRequest,
@@ -161,6 +163,55 @@ class SchoolRestored:
         return cls(school_id=restored.school_id, retired_at=restored.retired_at)
 
 
+@strawberry.type(description="The finding is resolved: it leaves the open lists until seen again.")
+class FindingResolved:
+    finding: Finding = strawberry.field(description="The finding, as now stored.")
+    changed: bool = strawberry.field(
+        description="False when it was resolved already: nothing changed, nothing was logged."
+    )
+
+    @classmethod
+    def from_result(cls, resolved: ResolvedRecord) -> FindingResolved:
+        row = resolved.finding
+        record = FindingRecord(
+            id=row.id,
+            kind=row.kind,
+            origin=row.origin,
+            severity=row.severity,
+            message=row.message,
+            detail=dict(row.detail),
+            school_id=row.school_id,
+            source_line=row.source_line,
+            first_seen_at=row.first_seen_at,
+            resolved_at=row.resolved_at,
+            link_id=row.link_id,
+        )
+        return cls(finding=Finding.from_record(record), changed=resolved.changed)
+
+
+@strawberry.type(
+    description="The scraped value is accepted: it is stored as an override and served as such."
+)
+class ScrapedValueAccepted:
+    school_id: strawberry.Private[int]
+    field: str = strawberry.field(description='The fact\'s field: "deadline".')
+    key: str = strawberry.field(description='The fact\'s key: "application/autumn".')
+    value: JSON = strawberry.field(description="The value now served, as the page gave it.")
+
+    @strawberry.field(description="The school, as now served.")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
+
+    @classmethod
+    def from_result(cls, accepted: ValueAccepted) -> ScrapedValueAccepted:
+        return cls(
+            school_id=accepted.school_id,
+            field=accepted.field,
+            key=accepted.key,
+            value=JSON(accepted.value),
+        )
+
+
 RequestSyncResult = Annotated[
     SyncRequested | AdminRefused | InvalidInput,
     strawberry.union("RequestSyncResult", description="What `requestSync` answers."),
@@ -186,6 +237,14 @@ RetireSchoolResult = Annotated[
 RestoreSchoolResult = Annotated[
     SchoolRestored | AdminRefused | InvalidInput,
     strawberry.union("RestoreSchoolResult", description="What `restoreSchool` answers."),
+]
+ResolveFindingResult = Annotated[
+    FindingResolved | AdminRefused | InvalidInput,
+    strawberry.union("ResolveFindingResult", description="What `resolveFinding` answers."),
+]
+AcceptScrapedValueResult = Annotated[
+    ScrapedValueAccepted | AdminRefused | InvalidInput,
+    strawberry.union("AcceptScrapedValueResult", description="What `acceptScrapedValue` answers."),
 ]
 AdminActionsResult = Annotated[
     AdminActionList | AdminRefused,

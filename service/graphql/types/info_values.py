@@ -10,12 +10,12 @@ in another shape (as an administrator's override might), is null rather than an 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 
+from service.catalogue import fact_values
 from service.catalogue.school_info import InfoValue
 from service.graphql.types.enums import (
     CefrLevel,
@@ -28,27 +28,14 @@ from service.graphql.types.enums import (
 )
 
 E = TypeVar("E", bound=enum.Enum)
+V = TypeVar("V", bound=fact_values.FactValue)
 
 
-def _text(value: InfoValue, name: str) -> str | None:
-    found = value.value.get(name)
-    return found if isinstance(found, str) and found else None
-
-
-def _int(value: InfoValue, name: str) -> int | None:
-    found = value.value.get(name)
-    return found if isinstance(found, int) and not isinstance(found, bool) else None
-
-
-def _number(value: InfoValue, name: str) -> float | None:
-    found = value.value.get(name)
-    return float(found) if isinstance(found, int | float) and not isinstance(found, bool) else None
-
-
-def _key_part(value: InfoValue, index: int) -> str | None:
-    """Part ``index`` of a multi-valued fact's key ("application/autumn"): what the item is."""
-    parts = value.key.split("/")
-    return parts[index] if index < len(parts) and parts[index] else None
+def _typed(value: InfoValue, kind: type[V]) -> V:
+    """The value as ``kind``; an empty one (every part null) if it is of another type."""
+    if isinstance(value.value, kind):
+        return value.value
+    return cast(V, kind.from_json({}, value.key))
 
 
 def _member(enum_class: type[E], text: str | None) -> E | None:
@@ -67,6 +54,7 @@ def _provenance(value: InfoValue) -> dict[str, Any]:
         "last_good_at": value.last_good_at,
         "stale": value.stale,
         "confidence": value.confidence,
+        "needs_review": value.needs_review,
         "extractor": value.extractor,
         "snippet": value.snippet or None,
         "override_reason": value.override_reason or None,
@@ -99,6 +87,10 @@ class SourcedValue:
     confidence: float | None = strawberry.field(
         description="The extractor's confidence, from 0 to 1 (scraped values)."
     )
+    needs_review: bool = strawberry.field(
+        description="A scraped value whose confidence is under the review threshold (0.8): "
+        "shown as unsure until a person confirms it; false for overrides and curated values."
+    )
     extractor: str | None = strawberry.field(
         description='What read it, with its version: "generic/deadlines v1" (scraped values).'
     )
@@ -126,14 +118,13 @@ class Deadline(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Deadline:
+        deadline = _typed(value, fact_values.Deadline)
         return cls(
             **_provenance(value),
-            # The key names the deadline (docs/decisions/0041): it speaks for a value that
-            # does not say, as an override written by hand may not.
-            kind=_member(DeadlineKind, _text(value, "kind") or _key_part(value, 0)),
-            semester=_member(Semester, _text(value, "semester") or _key_part(value, 1)),
-            date=_text(value, "date"),
-            opens=_text(value, "opens"),
+            kind=_member(DeadlineKind, deadline.kind),
+            semester=_member(Semester, deadline.semester),
+            date=deadline.date,
+            opens=deadline.opens,
         )
 
 
@@ -157,16 +148,15 @@ class LanguageRequirement(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> LanguageRequirement:
-        required = value.value.get("required")
-        if not isinstance(required, bool):
-            required = {"required": True, "recommended": False}.get(_key_part(value, 2) or "")
+        requirement = _typed(value, fact_values.LanguageRequirement)
+        score = requirement.score
         return cls(
             **_provenance(value),
-            language=_text(value, "language") or _key_part(value, 0),
-            level=_member(CefrLevel, _text(value, "level")),
-            test=_member(LanguageTest, _text(value, "test")),
-            minimum_score=_number(value, "score"),
-            required=required,
+            language=requirement.language,
+            level=_member(CefrLevel, requirement.level),
+            test=_member(LanguageTest, requirement.test),
+            minimum_score=None if score is None else float(score),
+            required=requirement.required,
         )
 
 
@@ -179,12 +169,13 @@ class Credits(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Credits:
+        credits = _typed(value, fact_values.Credits)
         return cls(
             **_provenance(value),
-            period=_member(CreditPeriod, _text(value, "per") or value.key),
-            minimum=_int(value, "min"),
-            maximum=_int(value, "max"),
-            typical=_int(value, "typical"),
+            period=_member(CreditPeriod, credits.per),
+            minimum=credits.minimum,
+            maximum=credits.maximum,
+            typical=credits.typical,
         )
 
 
@@ -194,13 +185,10 @@ class Duration(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Duration:
-        options = value.value.get("options")
-        texts = (
-            [text for text in options if isinstance(text, str)] if isinstance(options, list) else []
-        )
+        options = _typed(value, fact_values.Duration).options
         return cls(
             **_provenance(value),
-            options=[member for text in texts if (member := _member(StayLength, text))],
+            options=[member for text in options if (member := _member(StayLength, text))],
         )
 
 
@@ -213,7 +201,8 @@ class EmailContact(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> EmailContact:
-        return cls(**_provenance(value), email=_text(value, "email"), label=_text(value, "label"))
+        email = _typed(value, fact_values.EmailContact)
+        return cls(**_provenance(value), email=email.email, label=email.label)
 
 
 @strawberry.type(description="A telephone number given for exchange students.")
@@ -223,7 +212,8 @@ class PhoneContact(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> PhoneContact:
-        return cls(**_provenance(value), number=_text(value, "phone"), label=_text(value, "label"))
+        phone = _typed(value, fact_values.PhoneContact)
+        return cls(**_provenance(value), number=phone.phone, label=phone.label)
 
 
 @strawberry.type(description="A single text value: a name, a city, a description, an address.")
@@ -231,9 +221,17 @@ class InfoText(SourcedValue):
     value: str | None = strawberry.field(description="The text.")
 
     @classmethod
-    def reading(cls, name: str) -> Callable[[InfoValue], InfoText]:
-        """A builder reading the value's part ``name``."""
-        return lambda value: cls(**_provenance(value), value=_text(value, name))
+    def from_value(cls, value: InfoValue) -> InfoText:
+        text = None
+        match value.value:
+            case (
+                fact_values.CuratedText(value=found)
+                | fact_values.PageText(text=found)
+                | fact_values.Link(url=found)
+                | fact_values.Name(name=found)
+            ):
+                text = found
+        return cls(**_provenance(value), value=text)
 
 
 @strawberry.type(description="A postal address, as the partner's pages give it.")
@@ -245,10 +243,11 @@ class Address(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Address:
+        address = _typed(value, fact_values.Address)
         return cls(
             **_provenance(value),
-            street=_text(value, "street"),
-            postal_code=_text(value, "postal_code"),
-            locality=_text(value, "locality"),
-            country_code=_text(value, "country_code"),
+            street=address.street,
+            postal_code=address.postal_code,
+            locality=address.locality,
+            country_code=address.country_code,
         )

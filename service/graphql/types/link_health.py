@@ -123,6 +123,9 @@ class SyncRun(Node):
     errors: list[SchoolError] = strawberry.field(
         description="Schools whose results could not be recorded, by slug."
     )
+    skipped: list[SchoolError] = strawberry.field(
+        description='Partner schools it did not visit, by slug, and why ("no links").'
+    )
     error: str | None = strawberry.field(
         description="What ended the run early (interrupted, lost its lease), or why it is "
         'FAILED or DEGRADED ("0 of 16 partner sites reached: is this machine online? …").'
@@ -155,6 +158,10 @@ class SyncRun(Node):
             errors=[
                 SchoolError(slug=slug, message=str(message))
                 for slug, message in sorted(row.errors.items())
+            ],
+            skipped=[
+                SchoolError(slug=slug, message=str(message))
+                for slug, message in sorted(row.skipped.items())
             ],
             error=row.error,
             stats=SyncRunStats.from_record(row.stats),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -20,6 +20,9 @@ from service.graphql.relation_rows import Parent
 from service.graphql.types.enums import LinkRole
 from service.graphql.types.link_health import LinkCheck, LinkHealth
 from service.graphql.types.node import Node
+
+if TYPE_CHECKING:
+    from service.graphql.types.link_checks import LinkCheckConnection
 
 #: Most checks ``Link.checks`` gives (the history keeps one per link per run).
 MAX_LINK_CHECKS = 50
@@ -107,7 +110,11 @@ class Link(Node):
         row = await info.context.loaders.health_of_link.load(self.id)
         return None if row is None else LinkHealth.from_row(row)
 
-    @strawberry.field(description="Its latest visits by sync runs, newest first.")
+    @strawberry.field(
+        description="Its latest visits by sync runs, newest first.",
+        deprecation_reason="Use `checksConnection`: the same visits, paged both ways and "
+        "counted. `checks` is removed in the next release.",
+    )
     async def checks(
         self,
         info: GraphQLInfo,
@@ -120,6 +127,34 @@ class Link(Node):
             raise bad_input(f"`last` must be between 0 and {MAX_LINK_CHECKS}.")
         rows = await info.context.loaders.checks_of_link.load((self.id, last))
         return [LinkCheck.from_row(row) for row in rows]
+
+    @strawberry.field(description="Its visits by sync runs, newest first, a page at a time.")
+    def checks_connection(
+        self,
+        info: GraphQLInfo,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Page size from the start (or from `after`), from 0 to the "
+                "server's maximum; 20 when neither `first` nor `last` is given."
+            ),
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this cursor (`endCursor`).")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(description="Page size from the end (or from `before`)."),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this cursor (`startCursor`).")
+        ] = None,
+    ) -> Annotated[LinkCheckConnection, strawberry.lazy("service.graphql.types.link_checks")]:
+        # Imported here: connections import the catalogue types, which import this module.
+        from service.graphql.types.link_checks import page_checks
+
+        # A future of the connection (see page_checks), which graphql-core awaits.
+        return page_checks(info, self.id, first, after, last, before)  # type: ignore[return-value]
 
     @classmethod
     def from_record(cls, record: LinkRecord) -> Link:

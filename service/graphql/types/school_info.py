@@ -73,14 +73,14 @@ class SchoolInfo:
 
     @classmethod
     def from_record(cls, record: SchoolInfoRecord) -> SchoolInfo:
-        identity = InfoText.reading("value")
+        identity = InfoText.from_value
         return cls(
             name=_one(record.identity_of("name"), identity),
             city=_one(record.identity_of("city"), identity),
             country_code=_one(record.identity_of("country_code"), identity),
             website=_one(record.identity_of("website"), identity),
-            description=_one(record.description, InfoText.reading("text")),
-            logo=_one(record.one(FactField.LOGO), InfoText.reading("url")),
+            description=_one(record.description, InfoText.from_value),
+            logo=_one(record.one(FactField.LOGO), InfoText.from_value),
             address=_one(record.one(FactField.ADDRESS), Address.from_value),
             deadlines=[Deadline.from_value(value) for value in record.deadlines],
             language_requirements=[

@@ -1,11 +1,12 @@
 """The /status admin forms: log in and out, queue a sync or an FAQ import, resolve a finding,
-accept a scraped value.
+accept a scraped value, set or clear an override of a school's field.
 
 Every post is refused unless the browser says it comes from this site (``is_same_origin``); the
-actions also need a valid session cookie and its CSRF token. They run the same functions as the
-GraphQL mutations (``service.admin.job_requests``; ``service.admin.findings`` and
-``service.admin.acceptance`` have no mutation yet), which write the admin log, in one write
-session this edge commits.
+actions also need a valid session cookie and its CSRF token. They run the same admin actions as
+the GraphQL mutations (``service.admin.job_requests``, ``findings``, ``acceptance``,
+``overrides``), behind the same edge (``service.admin.audit.admin_action``: a rejected input is
+logged and comes back as ``InvalidInput``, answered here with a 400), in one write session this
+endpoint commits.
 """
 
 from __future__ import annotations
@@ -18,10 +19,18 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service.admin import acceptance, findings, job_requests
-from service.admin.auth import check_admin_token
-from service.admin.validation import InvalidInput
+from service.admin import (
+    InvalidInput,
+    accept_scraped_value,
+    check_admin_token,
+    clear_override,
+    override_school_field,
+    request_faq_import,
+    request_sync,
+    resolve_finding,
+)
 from service.config import Settings
+from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of
 from service.web.status.admin_session import (
     csrf_matches,
@@ -59,8 +68,11 @@ def _back(notice: str) -> Response:
     return RedirectResponse(f"/status?notice={notice}#admin", status_code=303)
 
 
-def build_admin_routes(settings: Settings) -> list[Route]:
-    """The routes of the admin forms of ``settings``' application."""
+def build_admin_routes(
+    settings: Settings, *, resolver: Resolver = resolve_with_system
+) -> list[Route]:
+    """The routes of the admin forms of ``settings``' application (``resolver``: see
+    ``service.admin.job_requests.request_faq_import``)."""
     token = settings.admin_token
 
     async def login(request: Request) -> Response:
@@ -109,7 +121,11 @@ def build_admin_routes(settings: Settings) -> list[Route]:
         return {"schools": schools, "reason": form.get("reason") or None}
 
     def import_arguments(form: dict[str, str]) -> dict[str, Any]:
-        return {"url": form.get("url") or None, "reason": form.get("reason") or None}
+        return {
+            "url": form.get("url") or None,
+            "reason": form.get("reason") or None,
+            "resolver": resolver,
+        }
 
     def resolve_arguments(form: dict[str, str]) -> dict[str, Any]:
         number = form.get("finding", "")
@@ -126,27 +142,50 @@ def build_admin_routes(settings: Settings) -> list[Route]:
             "webhook_urls": settings.webhook_urls,
         }
 
+    def override_arguments(form: dict[str, str]) -> dict[str, Any]:
+        return {**clear_arguments(form), "value": form.get("value", "")}
+
+    def clear_arguments(form: dict[str, str]) -> dict[str, Any]:
+        # The reason is required, as in the mutations: an empty one is the admin function's
+        # to refuse (and log), not this form's.
+        return {
+            "slug": form.get("school", "").strip(),
+            "field": form.get("field", ""),
+            "reason": form.get("reason", ""),
+            "webhook_urls": settings.webhook_urls,
+        }
+
     return [
         Route("/status/login", login, methods=["POST"]),
         Route("/status/logout", logout, methods=["POST"]),
         Route(
             "/status/request-sync",
-            action(job_requests.request_sync, sync_arguments, "queued"),
+            action(request_sync, sync_arguments, "queued"),
             methods=["POST"],
         ),
         Route(
             "/status/import-faq",
-            action(job_requests.request_faq_import, import_arguments, "queued"),
+            action(request_faq_import, import_arguments, "queued"),
             methods=["POST"],
         ),
         Route(
             "/status/resolve-finding",
-            action(findings.resolve_finding, resolve_arguments, "resolved"),
+            action(resolve_finding, resolve_arguments, "resolved"),
             methods=["POST"],
         ),
         Route(
             "/status/accept-value",
-            action(acceptance.accept_scraped_value, accept_arguments, "accepted"),
+            action(accept_scraped_value, accept_arguments, "accepted"),
+            methods=["POST"],
+        ),
+        Route(
+            "/status/override-field",
+            action(override_school_field, override_arguments, "overridden"),
+            methods=["POST"],
+        ),
+        Route(
+            "/status/clear-override",
+            action(clear_override, clear_arguments, "cleared"),
             methods=["POST"],
         ),
     ]

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.admin.auth import token_fingerprint
+from service.admin import token_fingerprint
 
 COOKIE = "status_session"
 #: A session lasts a working day.

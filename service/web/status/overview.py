@@ -1,38 +1,58 @@
 """What ``/status`` shows, gathered from the catalogue's query modules in one snapshot.
 
-No SQL here: schools, links, link health and checks, findings, sync runs and school info come from
-``service.catalogue``. This module only shapes them for the template (which school's links are
-failing, which scraped values a human should look at).
+No SQL here: counts, one page of schools with their links, link health and checks, the newest
+findings, sync runs and one page of values to review come from ``service.catalogue``. Every
+read is bounded (a page, a count or the newest few), so the page costs the same number of
+statements at 16 schools and at 10,000 (decision 0145). This module only shapes them for the
+template (which school's links are failing, why a scraped value is listed for review).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.findings import FindingCriteria, list_findings
+from service.catalogue.fact_values import REVIEW_THRESHOLD
+from service.catalogue.findings import (
+    FindingCriteria,
+    count_findings,
+    list_findings,
+    load_findings_by_school,
+)
 from service.catalogue.link_health import list_sync_runs, load_link_checks, load_link_health
 from service.catalogue.links import links_by_schools
 from service.catalogue.records import FindingRecord, SchoolRecord
 from service.catalogue.school_info import InfoValue, load_school_info
-from service.catalogue.schools import SchoolCriteria, all_schools
+from service.catalogue.schools import schools_by_ids
+from service.catalogue.status_summary import (
+    SchoolCounts,
+    count_links_by_status,
+    count_open_findings_by_severity,
+    count_partner_schools,
+    count_values_to_review,
+    page_partners_failing_first,
+    page_values_to_review,
+)
 from service.db.models import FindingSeverity, SyncRun
 
 #: Checks drawn per link: about two weeks of nightly syncs.
 TIMELINE_CHECKS = 14
 #: Sync runs in the chart.
 CHART_RUNS = 20
-#: Below this confidence a scraped value is listed for review.
-REVIEW_CONFIDENCE = 0.7
 #: The sync's finding for a scraped value that disagrees with the FAQ page
 #: (``scrapers.reconcile.findings.CONTRADICTS_CATALOGUE``; ``service`` never imports scrapers).
 CONFLICT_KIND = "scraped_contradicts_catalogue"
 #: Link findings shown beside the school rather than only in the findings list.
-LINK_FINDING_KINDS = frozenset({"dead_link", "https_available", "bad_link"})
-_BATCH = 500
+LINK_FINDING_KINDS = ("bad_link", "dead_link", "https_available")
+#: Schools per page of the table, those with a failing link first.
+SCHOOLS_PER_PAGE = 50
+#: Findings listed per severity (the newest), conflicts listed, values to review listed.
+LISTED = 50
+_SEVERITIES = (FindingSeverity.ERROR, FindingSeverity.WARNING, FindingSeverity.INFO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +94,23 @@ class RunBar:
 
 @dataclass(frozen=True, slots=True)
 class StatusOverview:
+    #: One page of the partners, those with a failing link first.
     schools: tuple[SchoolRow, ...]
+    school_counts: SchoolCounts
+    #: This page's number (from 1) and how many pages the partners fill.
+    page: int
+    pages: int
+    #: Current links by their URL's last status ("never checked" for none).
+    links_by_status: dict[str, int]
     runs: tuple[RunBar, ...]
+    #: The newest open findings of each severity, and how many are open.
     findings: dict[FindingSeverity, tuple[FindingRecord, ...]]
+    finding_counts: dict[FindingSeverity, int]
     conflicts: tuple[FindingRecord, ...]
+    conflict_count: int
     review: tuple[ReviewItem, ...]
+    review_count: int
+    #: Names of the schools the listed findings are about.
     school_names: dict[int, str]
 
     @property
@@ -92,7 +124,8 @@ def _review_reasons(value: InfoValue) -> tuple[str, ...]:
     reasons = []
     if value.stale:
         reasons.append("stale")
-    if value.confidence is not None and value.confidence < REVIEW_CONFIDENCE:
+    # The threshold the API flags values with (``needsReview``): one notion of "unsure".
+    if value.needs_review:
         reasons.append(f"low confidence ({value.confidence:.2f})")
     return tuple(reasons)
 
@@ -110,17 +143,17 @@ def _run_bars(runs: Sequence[SyncRun]) -> tuple[RunBar, ...]:
     return tuple(reversed(bars))  # oldest first, left to right
 
 
-async def _school_rows(
-    session: AsyncSession, schools: Sequence[SchoolRecord], findings: Sequence[FindingRecord]
-) -> list[SchoolRow]:
-    links = await links_by_schools(session, [school.id for school in schools])
+async def _school_rows(session: AsyncSession, schools: Sequence[SchoolRecord]) -> list[SchoolRow]:
+    ids = [school.id for school in schools]
+    links = await links_by_schools(session, ids)
+    link_findings = await load_findings_by_school(session, ids, kinds=LINK_FINDING_KINDS)
     link_ids = [link.id for school in schools for link in links.get(school.id, [])]
     health = dict(zip(link_ids, await load_link_health(session, link_ids), strict=True))
     checks = dict(
         zip(link_ids, await load_link_checks(session, link_ids, last=TIMELINE_CHECKS), strict=True)
     )
     rows = []
-    for school in schools:
+    for school, own in zip(schools, link_findings, strict=True):
         link_rows = []
         for link in links.get(school.id, []):
             state = health[link.id]
@@ -135,36 +168,68 @@ async def _school_rows(
                     checks=tuple((check.status.value, check.checked_at) for check in recent),
                 )
             )
-        own = tuple(
-            f for f in findings if f.school_id == school.id and f.kind in LINK_FINDING_KINDS
-        )
-        rows.append(SchoolRow(school=school, links=tuple(link_rows), link_findings=own))
+        rows.append(SchoolRow(school=school, links=tuple(link_rows), link_findings=tuple(own)))
     return rows
 
 
-async def load_status_overview(session: AsyncSession) -> StatusOverview:
-    """Everything ``/status`` shows, read in ``session``'s snapshot."""
-    schools = await all_schools(session, SchoolCriteria(), batch=_BATCH)
-    findings = await list_findings(session, FindingCriteria())
-    rows: list[SchoolRow] = []
-    review: list[ReviewItem] = []
-    for start in range(0, len(schools), _BATCH):
-        batch = schools[start : start + _BATCH]
-        rows += await _school_rows(session, batch, findings)
-        infos = await load_school_info(session, [school.id for school in batch])
-        for school, info in zip(batch, infos, strict=True):
-            for value in info.values:
-                if reasons := _review_reasons(value):
-                    review.append(ReviewItem(school=school, value=value, reasons=reasons))
-    by_severity = {
-        severity: tuple(f for f in findings if f.severity is severity)
-        for severity in (FindingSeverity.ERROR, FindingSeverity.WARNING, FindingSeverity.INFO)
+async def _review_items(
+    session: AsyncSession,
+) -> tuple[list[tuple[int, InfoValue, tuple[str, ...]]], int]:
+    """The first values to review, as served (school id, value, reasons), and how many wait."""
+    keys = await page_values_to_review(session, below_confidence=REVIEW_THRESHOLD, limit=LISTED)
+    school_ids = list(dict.fromkeys(key.school_id for key in keys))
+    infos = {info.school_id: info for info in await load_school_info(session, school_ids)}
+    items = []
+    for key in keys:
+        for value in infos[key.school_id].values:
+            same = (value.field, value.key) == (key.field, key.key)
+            if same and (reasons := _review_reasons(value)):
+                items.append((key.school_id, value, reasons))
+    total = await count_values_to_review(session, below_confidence=REVIEW_THRESHOLD)
+    return items, total
+
+
+async def load_status_overview(session: AsyncSession, *, page: int = 1) -> StatusOverview:
+    """What ``/status`` shows, page ``page`` of the schools, read in ``session``'s snapshot."""
+    counts = await count_partner_schools(session)
+    pages = max(1, math.ceil(counts.partners / SCHOOLS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    schools = await page_partners_failing_first(
+        session, limit=SCHOOLS_PER_PAGE, offset=(page - 1) * SCHOOLS_PER_PAGE
+    )
+    links = await count_links_by_status(session)
+    findings = {
+        severity: tuple(
+            await list_findings(session, FindingCriteria(severities=[severity]), limit=LISTED)
+        )
+        for severity in _SEVERITIES
     }
+    conflict_criteria = FindingCriteria(kinds=[CONFLICT_KIND])
+    conflicts = tuple(await list_findings(session, conflict_criteria, limit=LISTED))
+    review, review_count = await _review_items(session)
+    named = {f.school_id for f in (*conflicts, *(f for fs in findings.values() for f in fs))}
+    records = await schools_by_ids(
+        session, [i for i in {*named, *(school_id for school_id, _, _ in review)} if i is not None]
+    )
+    finding_counts = await count_open_findings_by_severity(session)
     return StatusOverview(
-        schools=tuple(rows),
+        schools=tuple(await _school_rows(session, schools)),
+        school_counts=counts,
+        page=page,
+        pages=pages,
+        links_by_status={
+            ("never checked" if status is None else status.value): count
+            for status, count in sorted(links.items(), key=lambda item: item[0] or "~")
+        },
         runs=_run_bars(await list_sync_runs(session, last=CHART_RUNS)),
-        findings=by_severity,
-        conflicts=tuple(f for f in findings if f.kind == CONFLICT_KIND),
-        review=tuple(review),
-        school_names={school.id: school.name for school in schools},
+        findings=findings,
+        finding_counts={severity: finding_counts.get(severity, 0) for severity in _SEVERITIES},
+        conflicts=conflicts,
+        conflict_count=await count_findings(session, conflict_criteria),
+        review=tuple(
+            ReviewItem(school=records[school_id], value=value, reasons=reasons)
+            for school_id, value, reasons in review
+        ),
+        review_count=review_count,
+        school_names={school_id: record.name for school_id, record in records.items()},
     )

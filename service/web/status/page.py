@@ -14,7 +14,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from service.admin import OVERRIDABLE_FIELDS
 from service.config import Settings
+from service.name_resolution import Resolver, resolve_with_system
 from service.web.runtime import runtime_of
 from service.web.status.admin_forms import build_admin_routes
 from service.web.status.admin_session import read_session
@@ -41,17 +43,21 @@ NOTICES = {
     "queued": "Queued: the scheduler will run it.",
     "resolved": "Finding resolved.",
     "accepted": "Value accepted: it is served as an override now.",
+    "overridden": "Override set: the value is served now.",
+    "cleared": "Override cleared: the curated (or scraped) value is served again.",
 }
 
 
-def status_routes(settings: Settings) -> list[Route]:
+def status_routes(settings: Settings, *, resolver: Resolver = resolve_with_system) -> list[Route]:
     """The routes of the status page, its stylesheet and its admin forms."""
     templates = Jinja2Templates(directory=str(resources.files("service.web").joinpath("templates")))
     stylesheet = resources.files("service.web.status").joinpath("status.css").read_bytes()
 
     async def status(request: Request) -> Response:
+        number = request.query_params.get("page", "1")
+        page = int(number) if number.isascii() and number.isdigit() and len(number) < 7 else 1
         async with await runtime_of(request).read_session(read_only=True) as session:
-            overview = await load_status_overview(session)
+            overview = await load_status_overview(session, page=page)
         return templates.TemplateResponse(
             request,
             "status.html",
@@ -60,6 +66,7 @@ def status_routes(settings: Settings) -> list[Route]:
                 "admin_enabled": settings.admin_token is not None,
                 "admin": read_session(request, settings.admin_token),
                 "notice": NOTICES.get(request.query_params.get("notice", "")),
+                "overridable_fields": list(OVERRIDABLE_FIELDS),
             },
             headers={**_HEADERS, "Cache-Control": "no-cache"},
         )
@@ -74,5 +81,5 @@ def status_routes(settings: Settings) -> list[Route]:
     return [
         Route("/status", status, methods=["GET"]),
         Route(CSS_PATH, css, methods=["GET"]),
-        *build_admin_routes(settings),
+        *build_admin_routes(settings, resolver=resolver),
     ]

@@ -47,7 +47,7 @@ def extract_fixture(
 
 def values(extraction: PageExtraction, field: FactField) -> dict[str, dict[str, object]]:
     """Key → value of every fact of ``field``."""
-    return {fact.key: dict(fact.value) for fact in extraction.of(field)}
+    return {fact.key: dict(fact.value.to_json()) for fact in extraction.of(field)}
 
 
 def only(extraction: PageExtraction, field: FactField) -> ExtractedFact:

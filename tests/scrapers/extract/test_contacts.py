@@ -11,7 +11,7 @@ from tests.scrapers.extract.blocks_of import blocks_of
 
 def _contacts(body: str, region: str | None = "FR") -> dict[str, dict[str, object]]:
     facts = parse_contacts(blocks_of(body), "https://x.example/", region=region)
-    return {fact.key: dict(fact.value) for fact in facts}
+    return {fact.key: dict(fact.value.to_json()) for fact in facts}
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,10 @@ URL = "https://x.example/"
 
 
 def _credits(body: str) -> dict[str, dict[str, object]]:
-    return {f.key: dict(f.value) for f in parse_credits(blocks_of(f"<main>{body}</main>"), URL)}
+    return {
+        f.key: dict(f.value.to_json())
+        for f in parse_credits(blocks_of(f"<main>{body}</main>"), URL)
+    }
 
 
 def _per_semester(
@@ -96,7 +99,7 @@ def test_duration_options_are_read_where_a_stay_is_the_subject(
     body: str, options: list[str]
 ) -> None:
     (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
-    assert fact.value == {"options": options}
+    assert fact.value.to_json() == {"options": options}
 
 
 def test_a_semester_mentioned_outside_a_stay_is_not_a_duration() -> None:

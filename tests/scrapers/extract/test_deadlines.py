@@ -6,6 +6,7 @@ import pytest
 
 from scrapers.extract.deadlines import parse_deadlines
 from scrapers.extract.vocabulary import AUTUMN, SPRING
+from service.catalogue.fact_values import Deadline
 from tests.scrapers.extract.blocks_of import blocks_of
 
 URL = "https://partner.example/exchange"
@@ -13,7 +14,13 @@ URL = "https://partner.example/exchange"
 
 def _deadlines(body: str, *, winter: str = AUTUMN) -> dict[str, tuple[str, str | None]]:
     facts = parse_deadlines(blocks_of(f"<main>{body}</main>"), URL, winter=winter)
-    return {fact.key: (str(fact.value["date"]), fact.value["opens"]) for fact in facts}  # type: ignore[misc]
+    deadlines = {fact.key: fact.value for fact in facts}
+    assert all(isinstance(value, Deadline) for value in deadlines.values())
+    return {
+        key: (str(value.date), value.opens)
+        for key, value in deadlines.items()
+        if isinstance(value, Deadline)
+    }
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ CONTENT = (
 def _deadlines_and_emails(html: str) -> tuple[list[tuple[str, object]], list[str]]:
     extraction = extract_page(html, URL, FETCHED)
     deadlines: list[tuple[str, object]] = [
-        (f.key, f.value["date"]) for f in extraction.of(FactField.DEADLINE)
+        (f.key, f.value.to_json()["date"]) for f in extraction.of(FactField.DEADLINE)
     ]
     return deadlines, [f.key for f in extraction.of(FactField.EMAIL)]
 

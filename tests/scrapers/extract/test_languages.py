@@ -10,7 +10,7 @@ from tests.scrapers.extract.blocks_of import blocks_of
 
 def _requirements(body: str) -> dict[str, dict[str, object]]:
     facts = parse_language_requirements(blocks_of(f"<main>{body}</main>"), "https://x.example/")
-    return {fact.key: dict(fact.value) for fact in facts}
+    return {fact.key: dict(fact.value.to_json()) for fact in facts}
 
 
 def _cefr(language: str, level: str, required: bool | None) -> dict[str, object]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scrapers.extract.report import extraction_as_json, format_extraction, render_value
-from service.catalogue.fields import FactField
+from service.catalogue.fact_values import Deadline, LanguageRequirement
 from tests.scrapers.extract.fixture_pages import extract_fixture
 
 
@@ -52,17 +52,11 @@ def test_a_page_with_nothing_about_the_school_says_so() -> None:
 
 def test_values_read_as_sentences() -> None:
     assert (
-        render_value(
-            FactField.LANGUAGE_REQUIREMENT,
-            {"language": "en", "level": None, "test": "TOEFL iBT", "score": 90, "required": None},
-        )
+        render_value(LanguageRequirement(language="en", test="TOEFL iBT", score=90))
         == "en TOEFL iBT 90"
     )
     assert (
-        render_value(
-            FactField.DEADLINE,
-            {"kind": "application", "semester": None, "date": "2025-04-15", "opens": "2025-03-01"},
-        )
+        render_value(Deadline("application", None, "2025-04-15", opens="2025-03-01"))
         == "2025-04-15, opens 2025-03-01"
     )
 

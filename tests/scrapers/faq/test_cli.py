@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.faq import apply as apply_module
-from scrapers.faq.cli import SEED_ALREADY_IMPORTED
+from scrapers.faq.command import SEED_ALREADY_IMPORTED
 from service.cli.main import main
 from tests.databases import postgres_server_url
 from tests.in_process import run_main

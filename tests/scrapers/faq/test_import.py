@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench.generate_catalogue import generate_schools, render_faq
 from scrapers.faq import apply as apply_module
 from scrapers.faq.importer import content_hash, import_faq
 from scrapers.faq.report import ImportReport
@@ -37,6 +38,7 @@ from tests.scrapers.faq.pages import (
     drop_counts,
     faq_page,
 )
+from tests.service.catalogue.statements import counting_statements
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SICOM = "filiere-signal-image-communication-multimedia-sicom@ense3+phelma"
@@ -376,3 +378,21 @@ async def test_a_reserved_offer_keeps_its_tracks_consistent_with_its_scope(
         select(offer_home_track.c.home_track_code).where(offer_home_track.c.offer_id == offer.id)
     )
     assert list(codes) == ["IEL"]
+
+
+async def test_a_second_import_of_a_page_with_misspelt_parents_writes_nothing(
+    session: AsyncSession,
+) -> None:
+    # 200 generated schools: enough misspelt group names for a kept name to be closer to a
+    # misspelling than the one the first import read it as, once both are known.
+    page = render_faq(generate_schools(200, 42), 42)
+    first = await _import(session, page)
+    assert first.changed
+    assert any(f.kind == "name_corrected" for f in first.findings)
+    version = await read_data_version(session)
+    async with counting_statements(session) as sent:
+        again = await _import(session, page)
+    assert not again.changed
+    writes = [s for s in sent if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+    assert await read_data_version(session) == version

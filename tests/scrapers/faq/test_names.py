@@ -39,3 +39,23 @@ def test_equally_used_look_alikes_are_kept_and_reported() -> None:
 def test_case_and_accent_variants_are_one_name() -> None:
     names = resolve_names(["Toulouse INP", "toulouse inp", "Toulouse INP"])
     assert names.canonical == {"Toulouse INP": "Toulouse INP", "toulouse inp": "Toulouse INP"}
+
+
+def test_a_correction_is_made_again_once_the_names_it_kept_are_known() -> None:
+    written = ["Groupe Riri INP"] * 20 + ["Groupe Borri INP"] * 14 + ["Groupe Bortar INP"] * 10
+    first = resolve_names(written)
+    assert first.corrections == [NameCorrection("Groupe Borri INP", "Groupe Riri INP")]
+    # After the first import both kept names are known; "Bortar" is the closer of the two.
+    known = sorted(set(first.canonical.values()))
+    assert resolve_names(written, known).corrections == [
+        NameCorrection("Groupe Borri INP", "Groupe Bortar INP")
+    ]
+    previous = {c.written: c.read_as for c in first.corrections}
+    again = resolve_names(written, known, previous)
+    assert (again.canonical, again.corrections) == (first.canonical, first.corrections)
+
+
+def test_a_previous_correction_whose_reading_is_gone_is_judged_afresh() -> None:
+    written = ["Groupe Bortar INP"] * 10 + ["Groupe Borri INP"] * 14
+    again = resolve_names(written, previous={"Groupe Borri INP": "Groupe Riri INP"})
+    assert again.corrections == [NameCorrection("Groupe Bortar INP", "Groupe Borri INP")]

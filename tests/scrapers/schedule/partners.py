@@ -65,7 +65,7 @@ async def import_partners(sessions: async_sessionmaker[AsyncSession], urls: dict
 def job_settings(db: TestDatabase, **overrides: object) -> Settings:
     """The test database's settings for the scheduler: a contact URL, no jitter, fast leases."""
     values: dict[str, object] = {
-        "fetch_contact_url": CONTACT,
+        "fetch": db.settings.fetch.model_copy(update={"contact_url": CONTACT}),
         "schedule_jitter_seconds": 0,
         "scheduler_poll_seconds": 10.0,
         "sync_lease_ttl": 30.0,

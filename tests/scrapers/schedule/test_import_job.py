@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scrapers.faq.importer import content_hash
 from scrapers.schedule.import_job import SEED_KEPT, FaqImportJob
 from scrapers.schedule.jobs import JobContext, QueuedRequest
-from service.config import Settings
+from service.config import FetchSettings, Settings
 from service.db.models import FaqRevision, JobKind, Offer, RunStatus, WebhookDelivery
 from service.db.versioning import read_data_version
 from tests.databases import TestDatabase
@@ -24,6 +24,7 @@ from tests.scrapers.faq.http_server import Response, Site, serve
 from tests.scrapers.faq.pages import COMING_SOON
 from tests.scrapers.schedule.fake_clock import FakeClock
 from tests.scrapers.schedule.partners import (
+    CONTACT,
     SECRET,
     count,
     job_settings,
@@ -43,7 +44,7 @@ def _settings(db: TestDatabase, **overrides: object) -> Settings:
         db,
         webhook_urls=[HOOK],
         webhook_secret=SecretStr(SECRET),
-        fetch_allowed_networks=[IPv4Network("127.0.0.1/32")],
+        fetch=FetchSettings(contact_url=CONTACT, allowed_networks=[IPv4Network("127.0.0.1/32")]),
         **overrides,
     )
 

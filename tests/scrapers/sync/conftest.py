@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from scrapers.fetch import Fetcher, FetchPolicy, FetchResult, MappingResolver
-from scrapers.sync.handler import ApplySchool, FactCounts, SchoolHandler
+from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
 from scrapers.sync.lock import RunInProgressError, hold_run_lock
 from scrapers.sync.plan import PlannedSchool
 from scrapers.sync.run import SyncReport, run_sync
@@ -74,7 +74,7 @@ class RecordingHandler:
             if page is not None:
                 self.calls.append((school.slug, url, page.text))
 
-        async def apply(session: AsyncSession) -> FactCounts:
+        async def apply(session: AsyncSession, scope: RunScope) -> FactCounts:
             if school.slug in self.fail_for:
                 raise ValueError(f"cannot read {school.slug}'s page")
             return FactCounts()

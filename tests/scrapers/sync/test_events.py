@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import Fetcher, FetchResult
-from scrapers.sync.handler import ApplySchool, FactCounts
+from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
 from scrapers.sync.lock import hold_run_lock
 from scrapers.sync.plan import PlannedSchool
 from scrapers.sync.run import SyncReport, run_sync
@@ -86,7 +86,7 @@ async def test_values_changed_by_a_run_are_announced_as_a_catalogue_change(
     async def change_a_value(
         school: PlannedSchool, results: Mapping[str, FetchResult]
     ) -> ApplySchool:
-        async def apply(session: AsyncSession) -> FactCounts:
+        async def apply(session: AsyncSession, scope: RunScope) -> FactCounts:
             if school.slug == "esisar":
                 session.add(
                     SchoolFactChange(

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from scrapers.fetch import Fetcher, MappingResolver
+from scrapers.sync.command import EXIT_ABORTED
 from scrapers.sync.lock import ADVISORY_KEY, LEASE_LOST, hold_run_lock, holder_is_gone
 from scrapers.sync.lock import LOCK_CONNECTION_LOST as CONNECTION_LOST
 from scrapers.sync.plan import PlannedSchool
@@ -24,8 +25,9 @@ from service.db.models import LinkCheck, SyncLease, SyncRun, SyncRunStatus
 from tests.databases import TestDatabase, migrated_database
 from tests.scrapers.conftest import LOOPBACK_POLICY
 from tests.scrapers.faults import healthy_html
-from tests.scrapers.fixture_server import FixtureServer
+from tests.scrapers.fixture_server import FixtureServer, Request, head
 from tests.scrapers.sync.conftest import RecordingHandler, seed, sync_settings
+from tests.scrapers.sync.test_cli import LOCAL, LOOPBACK, environment, mobility
 from tests.scrapers.sync.test_lock import start_holder
 
 pytestmark = pytest.mark.reliability
@@ -170,3 +172,43 @@ def test_a_holder_elsewhere_or_alive_is_not_gone() -> None:
     assert not holder_is_gone(f"{socket.gethostname()}:{os.getpid()}:abc123")
     assert not holder_is_gone("another-host:1:abc123")
     assert not holder_is_gone("garbage")
+
+
+async def test_a_real_sync_process_whose_lock_is_killed_exits_7_with_the_run_aborted(
+    pg: TestDatabase, web: FixtureServer, tmp_path: Path
+) -> None:
+    """`mobility sync` as an operator runs it: its lock's session is killed while a page is held
+    open, and the process itself must stop, say why, and exit with the documented code."""
+    reached, release = asyncio.Event(), asyncio.Event()
+
+    async def held_open(request: Request, writer: asyncio.StreamWriter) -> None:
+        reached.set()
+        await release.wait()
+        body = healthy_html("Held").encode()
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+        writer.write(head(200, headers) + body)
+        await writer.drain()
+
+    site = web.site(LOCAL)
+    catalogue = {}
+    for slug in SCHOOLS:
+        site.page(f"/{slug}", healthy_html(slug.title()))
+        catalogue[slug] = [web.url(LOCAL, f"/{slug}")]
+    site.route("/school3", held_open)
+    await seed(pg.engine, catalogue)
+    # A page timeout longer than the test: only the lost lock can end the held visit.
+    env = environment(pg, **LOOPBACK, FETCH_PAGE_TIMEOUT="120", SYNC_LOCK_CHECK_SECONDS="0.2")
+    process = asyncio.create_task(mobility("sync", env=env, cwd=tmp_path))
+    try:
+        await asyncio.wait_for(reached.wait(), 90)
+        await _terminate_lock_backend(pg)
+    finally:
+        release.set()
+    code, out, err = await process
+
+    assert code == EXIT_ABORTED, (out, err)
+    assert CONNECTION_LOST in out + err
+    async with create_sessionmaker(pg.engine)() as session:
+        run = (await session.scalars(select(SyncRun))).one()
+    assert (run.status, run.error) == (SyncRunStatus.ABORTED, CONNECTION_LOST)
+    assert run.finished_at is not None

@@ -54,3 +54,15 @@ async def test_a_retired_school_asked_for_is_a_user_error(session: AsyncSession)
     await session.flush()
     with pytest.raises(UserError, match="school 'closed' is retired: nothing to check"):
         await load_plan(session, ["closed"])
+
+
+async def test_a_partner_with_no_link_is_planned_with_none_a_parent_is_left_out(
+    session: AsyncSession,
+) -> None:
+    parent = await make_school(session, slug="grenoble-inp", is_partner=False)
+    phelma = await make_school(session, slug="phelma", parent=parent)
+    await make_school(session, slug="ense3", parent=parent)
+    await make_link(session, url="https://phelma.test/", school=phelma)
+    plan = await load_plan(session)
+    assert [(s.slug, len(s.links)) for s in plan] == [("ense3", 0), ("phelma", 1)]
+    assert distinct_links(plan) == 1

@@ -13,6 +13,7 @@ import scrapers.sync.run as sync_run
 from scrapers.fetch import MappingResolver
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import record_school
+from scrapers.sync.report import format_summary
 from scrapers.sync.runs import INTERRUPTED
 from service.db.engine import create_sessionmaker
 from service.db.models import (
@@ -135,20 +136,28 @@ async def _data_version(db: TestDatabase) -> int:
         return await read_data_version(session)
 
 
-async def test_every_run_moves_the_data_version_a_dry_run_does_not(
+async def test_a_run_moves_the_data_version_once_if_it_changed_something(
     fresh: TestDatabase, web: FixtureServer
 ) -> None:
-    # The API caches whole answers on the data version and serves link health and runs.
+    # The API caches whole answers on the data version (decision 0125).
     await seed(fresh.engine, two_schools(web))
     seeded = await _data_version(fresh)
     await sync_once(fresh, HOSTS, dry_run=True)
     assert await _data_version(fresh) == seeded
+    # Checks, link states and the run record are the visit log: nothing of the catalogue.
     await sync_once(fresh, HOSTS)
-    first = await _data_version(fresh)
-    assert first > seeded
-    # Unchanged pages still get a new check time, which the API serves.
+    assert await _data_version(fresh) == seeded
+    # Both sites down for two runs: two dead-link findings, in two schools' transactions.
+    for host in ("aalto.test", "esisar.test"):
+        web.site(host).route("/", Page(b"gone", 404))
     await sync_once(fresh, HOSTS)
-    assert await _data_version(fresh) > first
+    assert await _data_version(fresh) == seeded
+    report = await sync_once(fresh, HOSTS)
+    assert report.findings == 2
+    assert await _data_version(fresh) == seeded + 1
+    # The findings now say "failed 3 runs in a row": a change, once for the run.
+    await sync_once(fresh, HOSTS)
+    assert await _data_version(fresh) == seeded + 2
 
 
 async def test_a_handler_failing_to_read_keeps_the_link_health_and_the_other_schools(
@@ -298,3 +307,35 @@ async def test_a_run_killed_earlier_is_closed_as_interrupted_by_the_next(
         new = await session.get_one(SyncRun, report.run_id)
     assert (old.status, old.error) == (SyncRunStatus.FAILED, INTERRUPTED)
     assert new.status is SyncRunStatus.OK
+
+
+async def test_a_partner_with_no_link_is_in_the_runs_table_and_record_as_skipped(
+    fresh: TestDatabase, web: FixtureServer
+) -> None:
+    await seed(fresh.engine, {**two_schools(web), "ensim": []})
+    report = await sync_once(fresh, HOSTS)
+    assert report.status is SyncRunStatus.OK
+    assert [(s.slug, s.skipped) for s in report.schools] == [
+        ("aalto", None),
+        ("ensim", "no links"),
+        ("esisar", None),
+    ]
+    assert (report.links_total, report.links_checked) == (2, 2)
+    table = format_summary(report).splitlines()
+    assert [line.split()[0] for line in table[1:4]] == ["aalto", "ensim", "esisar"]
+    assert table[2].split() == [
+        "ensim",
+        "0/0",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+        "skipped:",
+        "no",
+        "links",
+    ]
+    async with create_sessionmaker(fresh.engine)() as session:
+        run = await session.get_one(SyncRun, report.run_id)
+    assert (run.skipped, run.errors) == ({"ensim": "no links"}, {})

@@ -318,7 +318,7 @@ async def test_an_admin_override_beats_the_scraped_value(runs: Runs) -> None:
             )
         )
     served = next(v for v in info.deadlines if v.key == "application/autumn")
-    assert (served.source, served.value) == ("override", OVERRIDE)
+    assert (served.source, served.value.to_json()) == ("override", OVERRIDE)
     assert finding.detail["catalogue"] == OVERRIDE
     assert finding.detail["catalogue_source"] == "override"
 
@@ -337,7 +337,7 @@ async def test_a_curated_value_the_page_disagrees_with_is_a_finding_not_an_overw
     assert aalto.city == "Helsinki"
     city = info.identity_of("city")
     assert city is not None
-    assert (city.source, city.value) == ("curated", {"value": "Helsinki"})
+    assert (city.source, city.value.to_json()) == ("curated", {"value": "Helsinki"})
     assert (finding.detail["scraped"], finding.detail["catalogue"]) == ("Espoo", "Helsinki")
     assert finding.resolved_at is None
 

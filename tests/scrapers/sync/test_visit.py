@@ -78,3 +78,42 @@ async def test_no_probe_when_it_cannot_or_need_not_help(
 ) -> None:
     outcome, asked = await visit_one(url, {url: status}, {url: known} if known else None)
     assert (outcome.https_url, asked) == (None, [url])
+
+
+async def test_a_pages_outcome_is_let_go_once_every_school_needing_it_is_recorded() -> None:
+    shared, own_a, own_b = "https://a.test/shared", "https://a.test/a", "https://b.test/b"
+    fetcher = ScriptedFetcher(dict.fromkeys((shared, own_a, own_b), LinkStatus.OK))
+    plan = [
+        PlannedSchool(
+            1,
+            "a",
+            "A",
+            (
+                PlannedLink(1, own_a, LinkRole.HOMEPAGE, "school:a"),
+                PlannedLink(3, shared, LinkRole.EXCHANGE_PAGE, "programme:p"),
+            ),
+        ),
+        PlannedSchool(
+            2,
+            "b",
+            "B",
+            (
+                PlannedLink(2, own_b, LinkRole.HOMEPAGE, "school:b"),
+                PlannedLink(3, shared, LinkRole.EXCHANGE_PAGE, "programme:p"),
+            ),
+        ),
+    ]
+    visit = Visit(cast(Fetcher, fetcher), {}, progress=NoProgress(), schools_in_flight=1)
+    held: dict[str, set[str]] = {}
+
+    async def record(
+        planned: PlannedSchool, visited: Mapping[str, UrlOutcome] | None, report: SchoolReport
+    ) -> None:
+        held[planned.slug] = visit.held_urls
+
+    await visit.run(plan, record)
+    # While B is recorded, A's own page is gone; the shared one is still B's.
+    assert {own_a, shared} <= held["a"]
+    assert held["b"] == {own_b, shared}
+    assert visit.held_urls == set()
+    assert sorted(fetcher.asked) == sorted([own_a, shared, own_b])

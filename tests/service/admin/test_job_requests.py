@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scrapers.fetch import MappingResolver
+from service.addresses import IPAddress
 from service.admin.job_requests import JobQueued, request_faq_import, request_sync
 from service.admin.validation import InvalidInput
 from service.db.models import AdminOutcome, JobKind, JobRequest, JobStatus
@@ -13,6 +15,8 @@ from service.operations.admin_log import list_admin_actions
 from tests.factories import make_school
 
 ACTOR = "token:0123456789ab"
+#: No name resolves (nothing is looked up in DNS): the fetch-time guard decides later.
+NOWHERE = MappingResolver({})
 
 
 async def _jobs(session: AsyncSession) -> int:
@@ -92,7 +96,11 @@ async def test_an_faq_import_takes_http_urls_only(session: AsyncSession) -> None
     )
     assert await _jobs(session) == 0
     queued = await request_faq_import(
-        session, actor=ACTOR, url="https://ensias.example/faq/mobilite_dd/", reason="new year"
+        session,
+        actor=ACTOR,
+        url="https://ensias.example/faq/mobilite_dd/",
+        reason="new year",
+        resolver=NOWHERE,
     )
     assert isinstance(queued, JobQueued)
     assert (queued.request.kind, queued.request.url, queued.request.schools) == (
@@ -110,3 +118,73 @@ async def test_an_faq_import_takes_http_urls_only(session: AsyncSession) -> None
     ]
     too_long = await request_faq_import(session, actor=ACTOR, reason="r" * 501)
     assert too_long == InvalidInput("reason", "the reason is longer than 500 characters")
+
+
+async def test_an_faq_url_whose_name_resolves_to_a_private_address_is_refused(
+    session: AsyncSession,
+) -> None:
+    resolver = MappingResolver(
+        {
+            "intranet.example": ["10.0.0.5"],
+            "metadata.example": ["169.254.169.254"],
+            "mixed.example": ["93.184.215.14", "127.0.0.1"],
+            "mapped.example": ["::ffff:192.168.1.1"],
+            "partner.example": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+        }
+    )
+    outcomes = {
+        url: await request_faq_import(session, actor=ACTOR, url=url, resolver=resolver)
+        for url in (
+            "https://intranet.example/faq.md",
+            "http://metadata.example/latest/",
+            "https://mixed.example:8443/faq.md",
+            "https://mapped.example/faq.md",
+            "https://partner.example/faq.md",
+            "https://unknown.example/faq.md",
+        )
+    }
+    assert outcomes["https://intranet.example/faq.md"] == InvalidInput(
+        "url",
+        "intranet.example resolves to 10.0.0.5, not a public address (private): "
+        "give a public address",
+    )
+    assert outcomes["http://metadata.example/latest/"] == InvalidInput(
+        "url",
+        "metadata.example resolves to 169.254.169.254, not a public address (link-local, where "
+        "cloud metadata services live): give a public address",
+    )
+    # One private answer among public ones is enough (the fetcher refuses the name the same way).
+    mixed = outcomes["https://mixed.example:8443/faq.md"]
+    assert isinstance(mixed, InvalidInput)
+    assert mixed.message.startswith("mixed.example resolves to 127.0.0.1, not a public address")
+    mapped = outcomes["https://mapped.example/faq.md"]
+    assert isinstance(mapped, InvalidInput)
+    assert mapped.message.startswith("mapped.example resolves to 192.168.1.1,")
+    # Public answers, and names that do not resolve now, are queued: the fetch judges them again.
+    queued = [url for url, outcome in outcomes.items() if isinstance(outcome, JobQueued)]
+    assert queued == ["https://partner.example/faq.md", "https://unknown.example/faq.md"]
+    assert await _jobs(session) == 2
+    rejected = [
+        entry.target
+        for entry in await list_admin_actions(session)
+        if entry.outcome is AdminOutcome.REJECTED
+    ]
+    assert len(rejected) == 4
+
+
+async def test_an_ip_literal_is_judged_without_asking_the_resolver(session: AsyncSession) -> None:
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[IPAddress]:
+        asked.append(host)
+        return []
+
+    refused = await request_faq_import(
+        session, actor=ACTOR, url="http://127.0.0.1:8000/faq.md", resolver=resolver
+    )
+    public = await request_faq_import(
+        session, actor=ACTOR, url="https://93.184.215.14/faq.md", resolver=resolver
+    )
+    assert isinstance(refused, InvalidInput)
+    assert isinstance(public, JobQueued)
+    assert asked == []

@@ -16,6 +16,7 @@ from service.admin.overrides import (
 )
 from service.admin.validation import InvalidInput
 from service.catalogue import schools
+from service.catalogue.fact_values import PageText
 from service.catalogue.school_info import load_school_info
 from service.catalogue.schools import SchoolCriteria
 from service.db.models import AdminOutcome, Country, School, SchoolOverride, WebhookDelivery
@@ -146,7 +147,7 @@ async def test_scraped_fields_are_overridden_in_the_scraped_value_shape(
     (info,) = await load_school_info(session, [phelma.id])
     assert info.description is not None
     assert (info.description.value, info.description.source) == (
-        {"text": "Engineering physics, electronics and materials."},
+        PageText("Engineering physics, electronics and materials."),
         "override",
     )
 

@@ -1,6 +1,8 @@
-"""Admin input checks return the cleaned value or a typed error naming the argument."""
+"""Admin input checks return the cleaned value or raise a typed rejection naming the argument."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.admin.validation import (
     MAX_SCHOOLS_PER_REQUEST,
     InvalidInput,
+    InvalidInputError,
     OverrideInput,
     check_override,
     check_reason,
@@ -17,6 +20,18 @@ from service.admin.validation import (
 )
 from service.db.models import School
 from tests.factories import make_school
+
+
+def _refusal(check: Callable[[], object]) -> InvalidInput:
+    with pytest.raises(InvalidInputError) as caught:
+        check()
+    return caught.value.invalid
+
+
+async def _refusal_of(check: Awaitable[object]) -> InvalidInput:
+    with pytest.raises(InvalidInputError) as caught:
+        await check
+    return caught.value.invalid
 
 
 def test_an_http_url_is_accepted_and_trimmed() -> None:
@@ -33,19 +48,19 @@ def test_an_http_url_is_accepted_and_trimmed() -> None:
     ],
 )
 def test_other_urls_are_typed_errors(url: str, message: str) -> None:
-    assert check_url(url) == InvalidInput("url", message)
+    assert _refusal(lambda: check_url(url)) == InvalidInput("url", message)
 
 
 def test_a_reason_is_required_collapsed_and_bounded() -> None:
     assert check_reason("  site   moved\n to https ") == "site moved to https"
-    assert check_reason(None) == InvalidInput(
+    assert _refusal(lambda: check_reason(None)) == InvalidInput(
         "reason", "give a reason: it is kept in the admin log"
     )
-    assert check_reason(" \t ") == InvalidInput(
+    assert _refusal(lambda: check_reason(" \t ")) == InvalidInput(
         "reason", "give a reason: it is kept in the admin log"
     )
     assert check_reason("x" * 500) == "x" * 500
-    assert check_reason("x" * 501) == InvalidInput(
+    assert _refusal(lambda: check_reason("x" * 501)) == InvalidInput(
         "reason", "the reason is longer than 500 characters"
     )
 
@@ -71,11 +86,14 @@ _NOT_ALPHA2 = "is not an ISO 3166-1 alpha-2 country code"
 def test_override_values_are_checked_by_field(
     field: str, value: str, expected: OverrideInput | InvalidInput
 ) -> None:
-    assert check_override(field, value) == expected
+    if isinstance(expected, InvalidInput):
+        assert _refusal(lambda: check_override(field, value)) == expected
+    else:
+        assert check_override(field, value) == expected
 
 
 def test_an_unknown_field_lists_the_known_ones() -> None:
-    assert check_override("places", "3") == InvalidInput(
+    assert _refusal(lambda: check_override("places", "3")) == InvalidInput(
         "field",
         "'places' cannot be overridden; fields: city, country_code, name, short_name, website",
     )
@@ -93,8 +111,8 @@ async def test_known_slugs_come_back_deduplicated_in_order(session: AsyncSession
 
 async def test_unknown_slugs_are_named_in_the_error(session: AsyncSession) -> None:
     await make_school(session, slug="phelma")
-    result = await check_school_slugs(session, ["phelma", *(f"ghost-{n}" for n in range(7))])
-    assert result == InvalidInput(
+    ghosts = ["phelma", *(f"ghost-{n}" for n in range(7))]
+    assert await _refusal_of(check_school_slugs(session, ghosts)) == InvalidInput(
         "schools", "unknown schools: ghost-0, ghost-1, ghost-2, ghost-3, ghost-4 and 2 more"
     )
 
@@ -103,10 +121,10 @@ async def test_too_many_or_malformed_slugs_are_refused_before_any_query(
     session: AsyncSession,
 ) -> None:
     too_many = [f"s-{n}" for n in range(MAX_SCHOOLS_PER_REQUEST + 1)]
-    assert await check_school_slugs(session, too_many) == InvalidInput(
+    assert await _refusal_of(check_school_slugs(session, too_many)) == InvalidInput(
         "schools", "at most 200 schools per request"
     )
-    assert await check_school_slugs(session, ["ok", ""]) == InvalidInput(
+    assert await _refusal_of(check_school_slugs(session, ["ok", ""])) == InvalidInput(
         "schools", "a school slug is 1 to 120 characters long"
     )
 
@@ -116,6 +134,6 @@ async def test_one_slug_resolves_to_its_school(session: AsyncSession) -> None:
     found = await check_school_slug(session, "mines-saint-etienne ")
     assert isinstance(found, School)
     assert found.id == school.id
-    assert await check_school_slug(session, "nowhere") == InvalidInput(
+    assert await _refusal_of(check_school_slug(session, "nowhere")) == InvalidInput(
         "slug", "unknown school: nowhere"
     )

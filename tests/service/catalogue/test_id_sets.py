@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.countries import list_countries
+from service.catalogue.fact_values import CuratedText
 from service.catalogue.findings import load_findings_by_school
 from service.catalogue.link_health import load_link_checks, load_link_health, load_sync_runs
 from service.catalogue.school_info import load_school_info
@@ -44,7 +45,7 @@ async def test_the_health_info_and_findings_batches_take_forty_thousand_ids(
     school_ids = [*far, school.id]
     info = await load_school_info(session, school_ids)
     named = [(i.school_id, v.value) for i in info for v in i.identity if v.field == "name"]
-    assert named == [(school.id, {"value": "Aalto University"})]
+    assert named == [(school.id, CuratedText("Aalto University"))]
     findings = await load_findings_by_school(session, school_ids)
     assert [
         (i, [f.kind for f in fs]) for i, fs in zip(school_ids, findings, strict=True) if fs

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.catalogue.fact_values import Deadline
 from service.catalogue.school_info import InfoValue, SchoolInfo, load_school_info
 from service.db.models import School
 from tests.factories import make_override, make_school, make_school_fact
@@ -52,7 +53,7 @@ async def _info(session: AsyncSession, school: School) -> SchoolInfo:
 def _served(info: SchoolInfo, name: str) -> tuple[object, str]:
     value = info.identity_of(name)
     assert value is not None
-    return value.value["value"], value.source
+    return value.value.to_json()["value"], value.source
 
 
 async def test_curated_beats_scraped_and_scraped_fills_what_curation_lacks(
@@ -67,7 +68,7 @@ async def test_curated_beats_scraped_and_scraped_fills_what_curation_lacks(
     await make_school_fact(session, school=other, field="address", value=ESPOO, stale=True)
     city = (await _info(session, other)).identity_of("city")
     assert city is not None
-    assert (city.value, city.source, city.stale, city.source_url) == (
+    assert (city.value.to_json(), city.source, city.stale, city.source_url) == (
         {"value": "Espoo"},
         "scraped",
         True,
@@ -92,14 +93,18 @@ async def test_an_override_beats_curated_and_scraped_values(session: AsyncSessio
     info = await _info(session, school)
     city = info.identity_of("city")
     assert city is not None
-    assert (city.value, city.source, city.overridden_by, city.override_reason) == (
+    assert (city.value.to_json(), city.source, city.overridden_by, city.override_reason) == (
         {"value": "Otaniemi"},
         "override",
         "ri@ensias.example",
         "campus city",
     )
     (deadline,) = info.deadlines
-    assert (deadline.value, deadline.source, deadline.source_url) == (corrected, "override", None)
+    assert (deadline.value.to_json(), deadline.source, deadline.source_url) == (
+        corrected,
+        "override",
+        None,
+    )
 
 
 async def test_scraped_values_carry_their_provenance_and_freshness(session: AsyncSession) -> None:
@@ -108,7 +113,7 @@ async def test_scraped_values_carry_their_provenance_and_freshness(session: Asyn
     assert deadline == InfoValue(
         field="deadline",
         key="application/autumn",
-        value=DEADLINE,
+        value=Deadline(kind="application", semester="autumn", date="2025-04-15"),
         source="scraped",
         source_url="https://partner.example/exchange",
         fetched_at=FETCHED,

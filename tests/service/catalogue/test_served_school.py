@@ -126,5 +126,5 @@ async def test_school_info_serves_the_short_name_and_never_the_retirement_mark(
     (info,) = await load_school_info(session, [phelma.id])
     short_name = info.identity_of("short_name")
     assert short_name is not None
-    assert (short_name.value, short_name.source) == ({"value": "PHELMA"}, "override")
+    assert (short_name.value.to_json(), short_name.source) == ({"value": "PHELMA"}, "override")
     assert info.values == ()

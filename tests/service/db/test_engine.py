@@ -6,13 +6,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from service.config import Settings
 from service.db.engine import WRITE_INTENT, create_engine, create_sessionmaker, intend_writes
-from tests.databases import settings_for
+from tests.databases import postgres_server_url, settings_for
 
 
 def _settings(path: Path) -> Settings:
@@ -71,5 +73,50 @@ async def test_a_session_can_ask_for_the_write_lock_as_it_begins(
             else:
                 await second.execute(text("INSERT INTO note VALUES ('second')"))
                 await second.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _terminate_pooled_backend(engine: AsyncEngine, pid: int) -> None:
+    # A connection of its own, outside the pool: the pooled one is the victim.
+    other = create_async_engine(engine.url, poolclass=NullPool)
+    try:
+        async with other.connect() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await other.dispose()
+
+
+async def _backend_pid(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(text("SELECT pg_backend_pid()")) or 0)
+
+
+async def test_an_idle_pooled_connection_that_died_is_replaced_before_use() -> None:
+    server = postgres_server_url()
+    engine = create_engine(settings_for(server, db_ping_after_idle_seconds=0, db_pool_size=1))
+    try:
+        first = await _backend_pid(engine)
+        await _terminate_pooled_backend(engine, first)
+        # Pinged at checkout, found dead, replaced: the statement runs on a new backend.
+        assert await _backend_pid(engine) != first
+    finally:
+        await engine.dispose()
+
+
+async def test_a_recently_used_pooled_connection_is_not_pinged() -> None:
+    server = postgres_server_url()
+    engine = create_engine(settings_for(server, db_ping_after_idle_seconds=3600))
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    try:
+        await _backend_pid(engine)
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        await _backend_pid(engine)
+        # Only the statement itself: no ping (SQLAlchemy's pre-ping would have sent three).
+        assert statements == ["SELECT pg_backend_pid()"]
     finally:
         await engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.db.models import (
     HomeTrack,
@@ -16,8 +16,14 @@ from service.db.models import (
     SyncRunStatus,
     UrlHealth,
 )
-from service.db.versioning import read_data_version
-from tests.factories import make_school
+from service.db.versioning import (
+    DeferredVersion,
+    VersionedSession,
+    bump_deferred_version,
+    deferred_version_info,
+    read_data_version,
+)
+from tests.factories import make_school, make_school_fact
 
 
 async def test_a_writing_transaction_bumps_the_version_once(session: AsyncSession) -> None:
@@ -59,18 +65,17 @@ async def test_bulk_statements_bump_too(session: AsyncSession) -> None:
     assert await read_data_version(session) == before + 1
 
 
-async def test_link_health_and_sync_runs_bump_the_lease_does_not(session: AsyncSession) -> None:
-    # The API serves link health and runs from these tables: their writes must refresh caches.
+async def test_the_visit_log_and_the_lease_do_not_bump(session: AsyncSession) -> None:
+    # The API never answers what reads runs or link health from its cache (decision 0125):
+    # every run writes them, and a run that finds nothing new must leave the caches alone.
     await session.commit()
     version = await read_data_version(session)
     checked = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
     health = UrlHealth(url="https://aalto.test/", status=LinkStatus.OK, checked_at=checked)
     session.add(health)
     await session.commit()
-    assert await read_data_version(session) == version + 1
-    health.checked_at = checked + timedelta(days=7)
+    health.status = LinkStatus.TIMEOUT
     await session.commit()
-    assert await read_data_version(session) == version + 2
     run = SyncRun(status=SyncRunStatus.RUNNING, started_at=checked)
     session.add(run)
     await session.commit()
@@ -78,10 +83,45 @@ async def test_link_health_and_sync_runs_bump_the_lease_does_not(session: AsyncS
         update(SyncRun).where(SyncRun.id == run.id).values(status=SyncRunStatus.OK)
     )
     await session.commit()
-    assert await read_data_version(session) == version + 4
     # The SQLite run lock is bookkeeping, invisible to the API.
     session.add(SyncLease(name="sync", holder="host:1", expires_at=checked))
     await session.commit()
     await session.execute(update(SyncLease).values(expires_at=checked + timedelta(seconds=30)))
     await session.commit()
-    assert await read_data_version(session) == version + 4
+    assert await read_data_version(session) == version
+
+
+async def test_a_confirmed_value_does_not_bump_a_changed_one_does(session: AsyncSession) -> None:
+    school = await make_school(session)
+    fact = await make_school_fact(session, school=school, field="deadline", value={"value": "x"})
+    await session.commit()
+    version = await read_data_version(session)
+    fact.last_good_at = fact.last_good_at + timedelta(days=1)
+    await session.commit()
+    assert await read_data_version(session) == version
+    fact.value = {"value": "y"}
+    await session.commit()
+    assert await read_data_version(session) == version + 1
+
+
+async def test_sessions_sharing_a_deferred_version_move_it_once_when_told(
+    session: AsyncSession,
+) -> None:
+    deferred = DeferredVersion()
+    # Sessions on the test's connection: their commits are savepoints, rolled back at the end.
+    sessions = async_sessionmaker(
+        bind=await session.connection(),
+        join_transaction_mode="create_savepoint",
+        sync_session_class=VersionedSession,
+        info=deferred_version_info(deferred),
+    )
+    before = await read_data_version(session)
+    for _ in range(3):
+        async with sessions() as run_session, run_session.begin():
+            await make_school(run_session)
+    assert await read_data_version(session) == before
+    async with sessions() as run_session, run_session.begin():
+        assert await bump_deferred_version(run_session, deferred)
+    async with sessions() as run_session, run_session.begin():
+        assert not await bump_deferred_version(run_session, deferred)
+    assert await read_data_version(session) == before + 1

@@ -77,6 +77,15 @@ DOCUMENTS: list[tuple[str, dict[str, Any] | None]] = [
         '{ selectionRules { semesters criteria homeTrack { code } } isem: selectionRules(homeTrack: " isem ") { semesters } }',
         None,
     ),
+    # Conditions read from variables, on both paths (the resolvers' prefetch reads them too).
+    (
+        "query Q($on: Boolean!) { countries { code schools @include(if: $on) { slug } name @skip(if: $on) } }",
+        {"on": True},
+    ),
+    (
+        "query Q($on: Boolean!) { countries { code schools @include(if: $on) { slug } name @skip(if: $on) } }",
+        {"on": False},
+    ),
     (
         """query Q { a: countries { ...C } b: countries { code @skip(if: true) name } }
         fragment C on Country { code ... on Country { n: name } schools { ...S } }
@@ -161,12 +170,13 @@ async def test_fields_it_does_not_know_go_through_the_resolvers(
 ) -> None:
     db = SerializedSession(session)
     for query in (
-        "{ countries { schools { links { url } } } }",
+        "{ countries { schools { info { city { source } } } } }",
+        "{ countries { schools { links { checks { run { number } } } } } }",
         '{ search(text: "aalto") { kind } }',
         "mutation { __typename }",
         "{ __schema { queryType { name } } }",
         '{ __type(name: "School") { name } countries { code } }',
-        "{ countries { code } findings { kind } }",
+        "{ countries { code } syncRuns { number } }",
         "{ countries { population } }",
         "{ schools(first: 100000) { totalCount } }",
         '{ schools(after: "not a cursor") { totalCount } }',
@@ -251,3 +261,64 @@ async def test_random_selections_answer_like_the_resolvers(
         assert session.get_bind().dialect.name == "sqlite", query
         return
     assert orjson.loads(orjson.dumps(compiled)) == resolved.data, query
+
+
+async def test_a_schools_plan_answers_its_own_order_and_hands_others_to_the_resolvers(
+    session: AsyncSession, compiler: ReadCompiler, resolve: Execute
+) -> None:
+    await build_sample_catalogue(session)
+    db = SerializedSession(session)
+    query = """query Q($order: SchoolOrder!, $last: Int) {
+      schools(orderBy: $order, last: $last, filter: { partnersOnly: false }) {
+        nodes { slug } pageInfo { hasNextPage hasPreviousPage } } }"""
+
+    async def compiled(variables: dict[str, Any]) -> Any:
+        data = await compiler.execute(
+            db, query, variables, None, max_page_size=MAX_PAGE_SIZE, data_version=0
+        )
+        return None if data is None else orjson.loads(orjson.dumps(data))
+
+    by_name = await compiled({"order": "NAME"})
+    assert [node["slug"] for node in by_name["schools"]["nodes"]] == [
+        "aalto-university",
+        "ense3",
+        "ensimag",
+        "grenoble-inp",
+        "phelma",
+        "telecom-saint-etienne",
+        "universite-de-sherbrooke",
+    ]
+    assert by_name == (await resolve(query, {"order": "NAME"})).data
+    # The plan's ORDER BY is by name, from the start: another order or direction is not its.
+    assert await compiled({"order": "SLUG"}) is None
+    assert await compiled({"order": "NAME", "last": 2}) is None
+
+
+async def test_the_cost_decision_is_kept_per_page_size_and_data_version(
+    session: AsyncSession,
+) -> None:
+    await build_sample_catalogue(session)
+    # The estimate is 2 + 3 x first (schools, nodes; each node's slug, country, code), so a
+    # budget of 17 lets `first: 5` (17) through and refuses `first: 6` (20).
+    compiler = ReadCompiler(build_schema(Settings(_env_file=None, graphql_cost_budget=17)))
+    query = "query Q($n: Int) { schools(first: $n) { nodes { slug country { code } } } }"
+
+    async def run(n: int, version: int = 0) -> Any:
+        return await compiler.execute(
+            SerializedSession(session),
+            query,
+            {"n": n},
+            None,
+            max_page_size=MAX_PAGE_SIZE,
+            data_version=version,
+        )
+
+    allowed = await run(5)
+    assert allowed is not None
+    answer = orjson.loads(orjson.dumps(allowed))
+    assert len(answer["schools"]["nodes"]) == 5
+    # Same document, another page size: estimated again, and over the budget (None: the
+    # resolvers' path answers QUERY_TOO_COMPLEX).
+    assert await run(6) is None
+    assert orjson.loads(orjson.dumps(await run(5))) == answer
+    assert await run(6, version=1) is None

@@ -192,6 +192,7 @@ async def test_sync_runs_newest_first_with_counts_by_status_and_school_errors(
         # Stored sorted by name; served in the order of the LinkStatus enum.
         counts={"BROKEN": 1, "DEFERRED": 1, "OK": 2, "REDIRECTED": 2},
         errors={"unical": "IntegrityError: duplicate key", "esisar": "lost connection"},
+        skipped={"ensim": "no links"},
     )
     await make_sync_run(
         session,
@@ -200,7 +201,8 @@ async def test_sync_runs_newest_first_with_counts_by_status_and_school_errors(
         error="interrupted: the process ended before the run finished",
     )
     query = """query($last: Int!) { syncRuns(last: $last) { status startedAt finishedAt schools
-        linksTotal linksChecked counts { status count } errors { slug message } error } }"""
+        linksTotal linksChecked counts { status count } errors { slug message }
+        skipped { slug message } error } }"""
     data = await data_of(execute, query, {"last": 2})
     assert data["syncRuns"] == [
         {
@@ -212,6 +214,7 @@ async def test_sync_runs_newest_first_with_counts_by_status_and_school_errors(
             "linksChecked": 0,
             "counts": [],
             "errors": [],
+            "skipped": [],
             "error": "interrupted: the process ended before the run finished",
         },
         {
@@ -231,6 +234,7 @@ async def test_sync_runs_newest_first_with_counts_by_status_and_school_errors(
                 {"slug": "esisar", "message": "lost connection"},
                 {"slug": "unical", "message": "IntegrityError: duplicate key"},
             ],
+            "skipped": [{"slug": "ensim", "message": "no links"}],
             "error": None,
         },
     ]

@@ -351,3 +351,39 @@ async def test_a_hand_written_override_is_read_through_its_key(
             {"language": "fi", "level": None, "required": True, "source": "OVERRIDE"}
         ],
     }
+
+
+async def test_values_under_the_review_threshold_are_served_flagged_with_their_confidence(
+    session: AsyncSession, execute: Execute
+) -> None:
+    school = await make_school(session, slug="aalto", name="Aalto University", country_code="FI")
+    for key, date, confidence in (
+        ("application/autumn", "2026-04-15", 0.95),
+        ("application/autumn/2", "2026-05-15", 0.62),
+    ):
+        await make_school_fact(
+            session,
+            school=school,
+            field="deadline",
+            key=key,
+            value={"kind": "application", "semester": "autumn", "date": date, "opens": None},
+            confidence=confidence,
+        )
+    await make_override(
+        session, school=school, field="description", value={"text": "Checked by hand."}
+    )
+    data = await data_of(
+        execute,
+        """{ school(slug: "aalto") { info {
+             name { value confidence needsReview }
+             description { value confidence needsReview }
+             deadlines { date confidence needsReview } } } }""",
+    )
+    assert data["school"]["info"] == {
+        "name": {"value": "Aalto University", "confidence": None, "needsReview": False},
+        "description": {"value": "Checked by hand.", "confidence": None, "needsReview": False},
+        "deadlines": [
+            {"date": "2026-04-15", "confidence": 0.95, "needsReview": False},
+            {"date": "2026-05-15", "confidence": 0.62, "needsReview": True},
+        ],
+    }

@@ -47,6 +47,16 @@ MUTATIONS: dict[str, str] = {
         __typename {_OUTCOMES}
         ... on SchoolRestored {{ school {{ slug retiredAt }} }}
     }} }}""",
+    "resolveFinding": f"""mutation {{ resolveFinding(finding: "Finding:1",
+            reason: "heading fixed") {{
+        __typename {_OUTCOMES}
+        ... on FindingResolved {{ changed finding {{ id kind resolvedAt school {{ slug }} }} }}
+    }} }}""",
+    "acceptScrapedValue": f"""mutation {{ acceptScrapedValue(slug: "aalto-university",
+            field: "deadline", key: "application/autumn", reason: "confirmed by e-mail") {{
+        __typename {_OUTCOMES}
+        ... on ScrapedValueAccepted {{ field key value school {{ slug }} }}
+    }} }}""",
 }
 
 #: Every admin query.

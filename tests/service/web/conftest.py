@@ -11,6 +11,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy.engine import URL
 
+from scrapers.fetch import MappingResolver, Resolver
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.web.app import create_app
@@ -20,10 +21,16 @@ from tests.sample_catalogue import build_sample_catalogue
 ClientFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
+#: No name resolves: an FAQ URL's host is never looked up in DNS by these tests.
+OFFLINE_RESOLVER = MappingResolver({})
+
+
 @asynccontextmanager
-async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def serve(
+    settings: Settings, *, resolver: Resolver = OFFLINE_RESOLVER
+) -> AsyncIterator[httpx.AsyncClient]:
     """A client talking to ``create_app(settings)``, lifespan included."""
-    app = create_app(settings)
+    app = create_app(settings, resolver=resolver)
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://api.test") as client,

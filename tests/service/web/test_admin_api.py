@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from scrapers.fetch import MappingResolver
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import AdminAction, JobRequest, RunStatus, School, SchoolOverride
@@ -303,3 +304,23 @@ async def test_an_admin_actions_log_line_carries_the_request_id(
         "INFO",
     )
     assert line["actor"].startswith("token:")
+
+
+async def test_import_faq_refuses_a_name_that_resolves_to_a_private_address(
+    fresh_database: TestDatabase,
+) -> None:
+    resolver = MappingResolver({"faq.intranet.example": ["10.1.2.3"]})
+    document = (
+        'mutation { importFaq(url: "https://faq.intranet.example/mobilite.md") '
+        "{ __typename ... on InvalidInput { field message } } }"
+    )
+    async with serve(_settings(fresh_database, admin_token=TOKEN), resolver=resolver) as client:
+        data = await post(client, document, BEARER)
+    assert data["importFaq"] == {
+        "__typename": "InvalidInput",
+        "field": "url",
+        "message": "faq.intranet.example resolves to 10.1.2.3, not a public address (private): "
+        "give a public address",
+    }
+    async with create_sessionmaker(fresh_database.engine)() as session:
+        assert list(await session.scalars(select(JobRequest))) == []

@@ -15,7 +15,7 @@ from graphql import get_introspection_query
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
-from service.web.compression import CompressionMiddleware, choose_encoding
+from service.web.compression import OFF_LOOP_BYTES, CompressionMiddleware, choose_encoding
 from tests.service.web.conftest import ClientFactory
 
 INTROSPECTION = {"query": get_introspection_query()}
@@ -140,3 +140,37 @@ async def test_a_brotli_stream_sends_each_chunk_as_it_comes() -> None:
     decoder = brotli.Decompressor()
     assert decoder.process(chunks[0]) == first_piece
     assert brotli.decompress(b"".join(chunks)) == first_piece + b'\n{"chunk":2}'
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+async def test_a_body_over_the_thread_threshold_is_compressed_whole(encoding: str) -> None:
+    # Compressed in a worker thread (OFF_LOOP_BYTES): the same bytes come back out.
+    body = orjson.dumps([{"slug": f"school-{n}", "n": n} for n in range(40_000)])
+    assert len(body) >= OFF_LOOP_BYTES
+    sent: list[Message] = []
+
+    async def app(_scope: Scope, _receive: Receive, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: Scope = {
+        "type": "http",
+        "method": "POST",
+        "headers": [(b"accept-encoding", encoding.encode())],
+    }
+    await CompressionMiddleware(app, min_bytes=1_024)(scope, receive, send)
+    assert dict(sent[0]["headers"])[b"content-encoding"] == encoding.encode()
+    packed = sent[1]["body"]
+    assert (gzip.decompress(packed) if encoding == "gzip" else brotli.decompress(packed)) == body

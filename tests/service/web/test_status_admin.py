@@ -87,6 +87,8 @@ async def test_actions_without_a_session_csrf_token_or_from_another_site_are_ref
     async with serve(settings) as client:
         csrf = await _log_in(client)
         good = f"csrf={csrf}&schools="
+        # One hex digit changed (a token ending in "0" must not be "changed" into itself).
+        wrong = csrf[:-1] + ("1" if csrf.endswith("0") else "0")
         refused = [
             # A logged-in browser led to post from another site: the cookie alone is not enough.
             await client.post(
@@ -104,7 +106,7 @@ async def test_actions_without_a_session_csrf_token_or_from_another_site_are_ref
             ),
             await client.post(
                 "/status/import-faq",
-                content=f"csrf={csrf[:-1]}0&url=",
+                content=f"csrf={wrong}&url=",
                 headers={**SAME_SITE, **FORM},
             ),
         ]
@@ -234,3 +236,102 @@ async def test_an_admin_accepts_a_low_confidence_value_which_is_then_served_as_a
     assert served == {
         "school": {"info": {"deadlines": [{"date": "2027-04-15", "source": "OVERRIDE"}]}}
     }
+
+
+async def test_an_admin_sets_and_clears_an_override_from_the_page_with_the_mutations_checks(
+    fresh_database: TestDatabase,
+) -> None:
+    # Version read on every request: the same query is asked before and after a write.
+    settings = fresh_database.settings.model_copy(
+        update={"admin_token": SecretStr(TOKEN), "data_version_max_age_seconds": 0}
+    )
+    city = '{ school(slug: "phelma") { city } }'
+    async with serve(settings) as client:
+        csrf = await _log_in(client)
+        page = BeautifulSoup((await client.get("/status")).text, "html.parser")
+        posts = {
+            name: await client.post(
+                path, content=f"csrf={csrf}&{body}", headers={**SAME_SITE, **FORM}
+            )
+            for name, path, body in [
+                (
+                    "bad field",
+                    "/status/override-field",
+                    "school=phelma&field=ranking&value=1&reason=r",
+                ),
+                (
+                    "no reason",
+                    "/status/override-field",
+                    "school=phelma&field=city&value=Gières&reason=",
+                ),
+                (
+                    "set",
+                    "/status/override-field",
+                    "school=phelma&field=city&value=Gi%C3%A8res+&reason=the+campus",
+                ),
+            ]
+        }
+        served = await post(client, city)
+        notice = BeautifulSoup(
+            (await client.get(posts["set"].headers["location"])).text, "html.parser"
+        )
+        cleared = await client.post(
+            "/status/clear-override",
+            content=f"csrf={csrf}&school=phelma&field=city&value=&reason=moved+back",
+            headers={**SAME_SITE, **FORM},
+        )
+        clear_again = await client.post(
+            "/status/clear-override",
+            content=f"csrf={csrf}&school=phelma&field=city&reason=again",
+            headers={**SAME_SITE, **FORM},
+        )
+        after = await post(client, city)
+        client.cookies.clear()
+        anonymous = await client.post(
+            "/status/override-field",
+            content=f"csrf={csrf}&school=phelma&field=city&value=X&reason=r",
+            headers={**SAME_SITE, **FORM},
+        )
+    form = page.select_one("form[action='/status/override-field']")
+    assert form is not None
+    assert [option.get_text() for option in form.select("select[name=field] option")] == [
+        "name",
+        "shortName",
+        "city",
+        "website",
+        "countryCode",
+        "description",
+        "logo",
+    ]
+    assert form.select_one("button[formaction='/status/clear-override']") is not None
+    assert (posts["bad field"].status_code, posts["bad field"].text) == (
+        400,
+        (
+            "field: 'ranking' cannot be overridden; fields: city, countryCode, description, logo, "
+            "name, shortName, website"
+        ),
+    )
+    assert (posts["no reason"].status_code, posts["no reason"].text) == (
+        400,
+        "reason: give a reason: it is kept in the admin log",
+    )
+    assert posts["set"].status_code == 303
+    assert served == {"school": {"city": "Gières"}}
+    assert notice.select_one(".notice").get_text() == "Override set: the value is served now."  # type: ignore[union-attr]
+    assert cleared.status_code == 303
+    assert cleared.headers["location"] == "/status?notice=cleared#admin"
+    assert clear_again.status_code == 400
+    assert after == {"school": {"city": "Grenoble"}}
+    assert anonymous.status_code == 403
+    async with create_sessionmaker(fresh_database.engine)() as session:
+        log = [
+            (a.action, a.reason, a.outcome.value)
+            for a in await session.scalars(select(AdminAction).order_by(AdminAction.id))
+        ]
+    assert log == [
+        ("override_school_field", "r", "rejected"),
+        ("override_school_field", None, "rejected"),
+        ("override_school_field", "the campus", "applied"),
+        ("clear_override", "moved back", "applied"),
+        ("clear_override", "again", "rejected"),
+    ]

@@ -49,6 +49,7 @@ async def _add_health(database: TestDatabase) -> None:
                 links_total=4,
                 links_checked=3,
                 counts={"links_ok": 2, "links_failed": 1},
+                skipped={"ensim": "no links"} if night == 2 else None,
             )
             await make_link_check(
                 session, run=run, link=link, status=link_status, checked_at=started
@@ -153,6 +154,7 @@ async def test_the_status_page_shows_health_runs_findings_and_values_to_review(
         "Links checked": "3 of 4",
         "links failed": "1",
         "links ok": "2",
+        "Schools skipped": "ensim (no links)",
     }
 
     findings = page.select_one("#findings")

@@ -48,8 +48,8 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
             source,
             max_bytes=settings.faq_max_bytes,
             time_limit=settings.faq_fetch_timeout,
-            allowed_networks=settings.fetch_allowed_networks,
-            contact_url=settings.fetch_contact_url,
+            allowed_networks=settings.fetch.allowed_networks,
+            contact_url=settings.fetch.contact_url,
         )
         engine = create_engine(settings)
         try:

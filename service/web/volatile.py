@@ -1,0 +1,33 @@
+"""Queries that read the log of sync visits: never answered from the version-keyed cache.
+
+Sync runs, link checks and link health record every visit, and a visit that finds nothing new
+must not move the catalogue's data version (``service.db.versioning``; decision 0125), or one
+unchanged sync would empty every cache. A cached answer that reads those records could then be
+older than the last run, so a document that may read them is executed every time and marked
+private. The test is on names, over the query text: a field or type name of the log anywhere in
+the document (a field, an alias's target, a fragment's type condition) counts, and a false
+positive only costs an execution.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The fields that lead to the log, and its types (reached by ``node`` through a fragment).
+_LOG_NAMES = (
+    "syncRuns",
+    "syncRunsConnection",
+    "checks",
+    "health",
+    "SyncRun",
+    "SyncRunConnection",
+    "SyncRunEdge",
+    "LinkCheck",
+    "LinkHealth",
+)
+_READS_LOG = re.compile(r"(?<![_0-9A-Za-z])(?:" + "|".join(_LOG_NAMES) + r")(?![_0-9A-Za-z])")
+
+
+def reads_visit_log(query: str) -> bool:
+    """Whether the document may read sync runs, link checks or link health."""
+    return _READS_LOG.search(query) is not None
