@@ -14,7 +14,7 @@ from service.graphql.schema import build_schema
 def test_the_frontend_page_operations_are_valid_and_named(repo_root: Path) -> None:
     page = (repo_root / "docs" / "frontend.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```graphql\n(.*?)```", page, re.DOTALL)
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     schema = build_schema(Settings(_env_file=None))._schema
     for block in blocks:
         document = parse(block)

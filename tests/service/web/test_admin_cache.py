@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from service.admin import retirement
 from service.config import Settings
+from service.graphql.resolvers import admin_mutations
 from tests.databases import TestDatabase
 from tests.service.web.admin_api import BEARER, MUTATIONS, QUERIES, TOKEN, post, table_rows
 from tests.service.web.conftest import ClientFactory, serve
@@ -67,7 +67,8 @@ async def _broken_retire(*_args: object, **_kwargs: object) -> None:
 async def test_a_mutation_failing_half_way_keeps_nothing_and_returns_no_data(
     fresh_database: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(retirement, "retire_school", _broken_retire)
+    # Where the mutation reads it (it imports the admin room's face, service.admin).
+    monkeypatch.setattr(admin_mutations, "retire_school", _broken_retire)
     before = await table_rows(fresh_database.engine)
     document = """mutation {
         sync: requestSync(schools: ["phelma"]) { __typename }
