@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.findings import SYNC_ORIGIN as SYNC_ORIGIN
 from scrapers.reconcile.identity import host_of
+from service.catalogue.fields import CURATED_FIELDS
+from service.catalogue.precedence import Source
+from service.catalogue.served_school import served_school
 from service.db.models import Finding, Link, School, SchoolFact, SchoolOverride
 
 FactKey = tuple[str, str]
@@ -89,6 +92,14 @@ async def load_partner_sites(session: AsyncSession) -> PartnerSites:
     return PartnerSites({host: tuple(found) for host, found in owners.items()})
 
 
+@dataclass(frozen=True, slots=True)
+class ServedValue:
+    """A school field as the API serves it, and the source it comes from (None: no value)."""
+
+    value: str | None
+    source: Source | None
+
+
 @dataclass(slots=True)
 class SchoolContext:
     """One school, what is stored about it, and the other partners' sites."""
@@ -101,6 +112,8 @@ class SchoolContext:
     link_ids: dict[str, int]
     facts: dict[FactKey, SchoolFact]
     overrides: dict[FactKey, SchoolOverride]
+    #: The school's own fields as served (override > curated), decided by the API's SQL.
+    served: dict[str, ServedValue]
     #: This school's sync findings (open or resolved), by fingerprint.
     findings: dict[str, Finding]
 
@@ -136,6 +149,24 @@ async def load_context(
     overrides = await session.scalars(
         select(SchoolOverride).where(SchoolOverride.school_id == school.id)
     )
+    overridden = served_school(School)
+    served = (
+        (
+            await session.execute(
+                overridden.join(
+                    select(
+                        *(overridden.label(name) for name in CURATED_FIELDS),
+                        *(
+                            overridden.source(name).label(f"{name}_source")
+                            for name in CURATED_FIELDS
+                        ),
+                    ).select_from(School)
+                ).where(School.id == school.id)
+            )
+        )
+        .mappings()
+        .one()
+    )
     findings = await session.scalars(
         select(Finding).where(Finding.school_id == school.id, Finding.origin == SYNC_ORIGIN)
     )
@@ -146,5 +177,8 @@ async def load_context(
         link_ids={row.url: row.id for row in own_links},
         facts={(fact.field, fact.key): fact for fact in facts},
         overrides={(o.field, o.key): o for o in overrides},
+        served={
+            name: ServedValue(served[name], served[f"{name}_source"]) for name in CURATED_FIELDS
+        },
         findings={finding.fingerprint: finding for finding in findings},
     )

@@ -74,13 +74,6 @@ def _judge(context: SchoolContext, page: PageExtraction) -> Observation | None:
     return Observation(IDENTITY_MISMATCH, (page.url,), reason, {"url": page.url}, link_id=link)
 
 
-def _effective(context: SchoolContext, name: str, curated: str | None) -> tuple[str | None, str]:
-    override = context.overrides.get((name, ""))
-    if override is not None and override.value.get("value") is not None:
-        return str(override.value["value"]), "override"
-    return curated, "curated"
-
-
 def _contradiction(key: FactKey, scraped: object, catalogue: object, source: str) -> Observation:
     field, item = key
     message = (
@@ -110,15 +103,15 @@ def _contradictions(
             found.append(_contradiction(key, stored, override.value, "override"))
     address = values.get((FactField.ADDRESS.value, ""))
     if isinstance(address, Address):
-        school = context.school
-        city, city_source = _effective(context, "city", school.city)
+        # What the catalogue serves, as the API decides it (service.catalogue.precedence).
+        city = context.served["city"]
         locality = address.locality
-        if city and locality and not names_match(city, locality):
-            found.append(_contradiction(("city", ""), locality, city, city_source))
-        country, country_source = _effective(context, "country_code", school.country_code)
+        if city.value and city.source and locality and not names_match(city.value, locality):
+            found.append(_contradiction(("city", ""), locality, city.value, city.source))
+        country = context.served["country_code"]
         code = address.country_code
-        if country and code and code != country:
-            found.append(_contradiction(("country_code", ""), code, country, country_source))
+        if country.value and country.source and code and code != country.value:
+            found.append(_contradiction(("country_code", ""), code, country.value, country.source))
     return found
 
 

@@ -1,15 +1,15 @@
-"""Countries: the list with its filters, and countries by code for loaders."""
+"""Countries: the list with its filters."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
-from service.catalogue.records import CountryRecord
+from service.catalogue.records import CountryRecord, record_from
 from service.catalogue.schools import is_current_partner
 from service.catalogue.served_school import served_school
 from service.db.models import Country, School
@@ -34,12 +34,4 @@ async def list_countries(
         query = query.where(member_of(session, Country.code, [code.upper() for code in codes]))
     if with_partners:
         query = query.where(Country.code.in_(served_countries_of_partners()))
-    return [CountryRecord(*row) for row in await session.execute(query)]
-
-
-async def countries_by_codes(
-    session: AsyncSession, codes: Sequence[str]
-) -> dict[str, CountryRecord]:
-    """The countries among ``codes`` (upper-case alpha-2), by code."""
-    query = select(*_COLUMNS).where(member_of(session, Country.code, codes))
-    return {row.code: CountryRecord(*row) for row in await session.execute(query)}
+    return [record_from(CountryRecord, row._mapping) for row in await session.execute(query)]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from service.catalogue.id_sets import member_of
-from service.catalogue.records import LinkRecord
+from service.catalogue.records import LinkRecord, record_from
 from service.db.models import Link, Programme, school_programme
 
 _COLUMNS = (Link.id, Link.url, Link.role, Link.school_id, Link.programme_id)
@@ -26,7 +26,7 @@ async def _links_by(
     )
     grouped: dict[int, list[LinkRecord]] = defaultdict(list)
     for row in await session.execute(query):
-        grouped[getattr(row, owner.key)].append(LinkRecord(*row))
+        grouped[getattr(row, owner.key)].append(record_from(LinkRecord, row._mapping))
     return grouped
 
 
@@ -56,8 +56,7 @@ async def links_by_schools(
     query = select(both).order_by(both.c.owner_id, literal_column("id"))
     grouped: dict[int, list[LinkRecord]] = defaultdict(list)
     for row in await session.execute(query):
-        *record, owner_id = row
-        grouped[owner_id].append(LinkRecord(*record))
+        grouped[row.owner_id].append(record_from(LinkRecord, row._mapping))
     return grouped
 
 
@@ -71,4 +70,4 @@ async def links_by_programmes(
 async def links_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, LinkRecord]:
     """Links by id, retired or not."""
     query = select(*_COLUMNS).where(member_of(session, Link.id, ids))
-    return {row.id: LinkRecord(*row) for row in await session.execute(query)}
+    return {row.id: record_from(LinkRecord, row._mapping) for row in await session.execute(query)}

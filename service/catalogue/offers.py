@@ -1,23 +1,21 @@
-"""Offers: the filtered list, offers by school or programme for loaders, and their home tracks."""
+"""Offers: the filtered list, and offers by id for ``node``."""
 
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, not_, or_, select
+from sqlalchemy import Row, Select, and_, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
-from service.catalogue.records import HomeTrackRecord, OfferRecord
+from service.catalogue.records import OfferRecord, record_from
 from service.catalogue.served_school import served
-from service.db.models import HomeTrack, Offer, OfferKind, School, offer_home_track
+from service.db.models import Offer, OfferKind, School, offer_home_track
 
 _COLUMNS = (
     Offer.id,
@@ -58,8 +56,8 @@ def offer_open_to(home_track: str) -> ColumnElement[bool]:
     return or_(not_(reserved), reserved_to_track)
 
 
-def _record(row: Sequence[Any]) -> OfferRecord:
-    return OfferRecord(*row)
+def _record(row: Row[*tuple[Any, ...]]) -> OfferRecord:
+    return record_from(OfferRecord, row._mapping)
 
 
 def _select_offers(*, include_retired: bool) -> Select[*tuple[Any, ...]]:
@@ -144,54 +142,6 @@ async def count_offers(session: AsyncSession, criteria: OfferCriteria) -> int:
     """How many offers match ``criteria``."""
     query = select(func.count()).select_from(_filtered(criteria).subquery())
     return int(await session.scalar(query) or 0)
-
-
-async def _offers_by(
-    session: AsyncSession,
-    owner: InstrumentedAttribute[Any],
-    owner_ids: Sequence[int],
-    *,
-    include_retired: bool,
-) -> dict[int, list[OfferRecord]]:
-    query = _select_offers(include_retired=include_retired).where(
-        member_of(session, owner, owner_ids)
-    )
-    grouped: dict[int, list[OfferRecord]] = defaultdict(list)
-    for row in await session.execute(query):
-        grouped[getattr(row, owner.key)].append(_record(row))
-    return grouped
-
-
-async def offers_by_schools(
-    session: AsyncSession, school_ids: Sequence[int], *, include_retired: bool
-) -> dict[int, list[OfferRecord]]:
-    """Each school's offers (current ones unless ``include_retired``), newest year first."""
-    return await _offers_by(session, Offer.school_id, school_ids, include_retired=include_retired)
-
-
-async def offers_by_programmes(
-    session: AsyncSession, programme_ids: Sequence[int], *, include_retired: bool
-) -> dict[int, list[OfferRecord]]:
-    """Each programme's offers (current ones unless ``include_retired``), newest year first."""
-    return await _offers_by(
-        session, Offer.programme_id, programme_ids, include_retired=include_retired
-    )
-
-
-async def home_tracks_by_offers(
-    session: AsyncSession, offer_ids: Sequence[int]
-) -> dict[int, list[HomeTrackRecord]]:
-    """The home tracks each offer is reserved to, by code (no entry: open to every track)."""
-    query = (
-        select(offer_home_track.c.offer_id, HomeTrack.code, HomeTrack.name)
-        .join(HomeTrack, HomeTrack.code == offer_home_track.c.home_track_code)
-        .where(member_of(session, offer_home_track.c.offer_id, offer_ids))
-        .order_by(HomeTrack.code)
-    )
-    grouped: dict[int, list[HomeTrackRecord]] = defaultdict(list)
-    for offer_id, code, name in await session.execute(query):
-        grouped[offer_id].append(HomeTrackRecord(code, name))
-    return grouped
 
 
 async def offers_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, OfferRecord]:

@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any, TypeVar
 
 from service.db.models import FindingSeverity, LinkRole, OfferKind
+
+R = TypeVar("R")
+
+
+#: Each record class's field names, and whether the field holds a tuple (JSON gives lists).
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, bool], ...]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(
+            (item.name, str(item.type).startswith("tuple")) for item in fields(cls)
+        )
+    return found
+
+
+def record_from(cls: type[R], row: Mapping[Any, Any]) -> R:
+    """A record of ``cls`` from a row's columns of the same names (extra columns ignored).
+
+    By name, never by position: a select list that changes order cannot shift values into the
+    wrong fields. A JSON list read for a tuple field becomes a tuple. A field the row lacks
+    keeps its default (a missing required one fails in ``cls()``).
+    """
+    values: dict[str, Any] = {}
+    for name, is_tuple in _fields_of(cls):
+        if name in row:
+            value = row[name]
+            values[name] = tuple(value) if is_tuple and isinstance(value, list) else value
+    return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """What the catalogue knows about schools beyond the FAQ, with each value's source and freshness.
 
 Batched by school ids, results in key order (one ``SchoolInfo`` per id, empty for an unknown
-id), so a DataLoader can call it directly. Precedence is applied here
-(``docs/decisions/0040-precedence-of-values.md``): an admin override beats the curated value,
-which beats the scraped one; scraped values are stored beside curated ones, never over them.
+id), so a DataLoader can call it directly. Precedence
+(``docs/decisions/0040-precedence-of-values.md``: an admin override beats the curated value,
+which beats the scraped one) is decided in SQL by ``service.catalogue.precedence``, the
+expression the served school columns use too; this module only builds the values it chose.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import Label
+from sqlalchemy.sql.selectable import Subquery
 
 from service.catalogue.fact_values import (
     Address,
@@ -28,9 +31,9 @@ from service.catalogue.fact_values import (
 )
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD, CURATED_FIELDS, FactField
 from service.catalogue.id_sets import member_of
+from service.catalogue.precedence import Candidates, Source, served_source, served_stale
+from service.catalogue.served_school import served_school
 from service.db.models import School, SchoolFact, SchoolOverride
-
-Source = Literal["override", "curated", "scraped"]
 
 #: Overrides that are not served as facts: identity fields, and the admin's retirement mark.
 _NOT_INFO = frozenset((*CURATED_FIELDS, ADMIN_RETIREMENT_FIELD))
@@ -137,6 +140,52 @@ def _overridden(override: SchoolOverride, value: FactValue) -> InfoValue:
     )
 
 
+#: The scraped fact standing for a curated field: (fact field, part of its value).
+_SCRAPED_IDENTITY: dict[str, tuple[FactField, str]] = {
+    "name": (FactField.NAME, "name"),
+    "city": (FactField.ADDRESS, "locality"),
+    "country_code": (FactField.ADDRESS, "country_code"),
+}
+
+
+def _scraped_identity_by_school() -> Subquery:
+    """One row per school with facts: the scraped value standing for each curated field."""
+    return (
+        select(
+            SchoolFact.school_id,
+            *(
+                func.max(
+                    case(
+                        (SchoolFact.field == fact.value, SchoolFact.value[part].as_string()),
+                    )
+                ).label(name)
+                for name, (fact, part) in _SCRAPED_IDENTITY.items()
+            ),
+        )
+        .where(SchoolFact.key == "")
+        .group_by(SchoolFact.school_id)
+        .subquery()
+    )
+
+
+def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
+    """Each school, and the source each curated field is served from (precedence in SQL)."""
+    served = served_school(School)
+    scraped = _scraped_identity_by_school()
+
+    def source(name: str) -> Label[Any]:
+        candidates = replace(
+            served.candidates(name),
+            scraped=scraped.c[name] if name in _SCRAPED_IDENTITY else None,
+        )
+        return served_source(candidates).label(name)
+
+    query = served.join(select(School, *(source(name) for name in CURATED_FIELDS)))
+    return query.outerjoin(scraped, scraped.c.school_id == School.id).where(
+        member_of(session, School.id, ids)
+    )
+
+
 def _scraped_identity(facts: dict[tuple[str, str], SchoolFact], name: str) -> InfoValue | None:
     """The scraped value standing for a curated field (name from JSON-LD, city from address)."""
     source = {"name": FactField.NAME, "city": FactField.ADDRESS, "country_code": FactField.ADDRESS}
@@ -155,38 +204,68 @@ def _scraped_identity(facts: dict[tuple[str, str], SchoolFact], name: str) -> In
 
 
 def _identity(
-    school: School | None,
+    row: RowMapping,
     facts: dict[tuple[str, str], SchoolFact],
     overrides: dict[tuple[str, str], SchoolOverride],
 ) -> tuple[InfoValue, ...]:
+    school: School = row["School"]
     resolved = []
     for name in CURATED_FIELDS:
-        override = overrides.get((name, ""))
-        curated = getattr(school, name) if school is not None else None
-        if override is not None:
+        source: Source | None = row[name]
+        if source == "override":
+            override = overrides[(name, "")]
             resolved.append(_overridden(override, CuratedText.from_json(override.value)))
-        elif curated is not None:
-            resolved.append(
-                InfoValue(field=name, key="", value=CuratedText(str(curated)), source="curated")
-            )
-        elif (scraped := _scraped_identity(facts, name)) is not None:
+        elif source == "curated":
+            curated = CuratedText(str(getattr(school, name)))
+            resolved.append(InfoValue(field=name, key="", value=curated, source="curated"))
+        elif source == "scraped" and (scraped := _scraped_identity(facts, name)) is not None:
             resolved.append(scraped)
     return tuple(resolved)
 
 
+def _facts_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
+    """Each scraped fact, and whether an override of the same field and key beats it."""
+    candidates = Candidates(
+        override=SchoolOverride.value, scraped=SchoolFact.value, scraped_stale=SchoolFact.stale
+    )
+    same_key = and_(
+        SchoolOverride.school_id == SchoolFact.school_id,
+        SchoolOverride.field == SchoolFact.field,
+        SchoolOverride.key == SchoolFact.key,
+    )
+    return (
+        select(
+            SchoolFact,
+            served_source(candidates).label("source"),
+            served_stale(candidates).label("stale"),
+        )
+        .outerjoin(SchoolOverride, same_key)
+        .where(member_of(session, SchoolFact.school_id, ids))
+        .order_by(SchoolFact.school_id, SchoolFact.field, SchoolFact.id)
+    )
+
+
 def _values(
-    facts: dict[tuple[str, str], SchoolFact], overrides: dict[tuple[str, str], SchoolOverride]
+    facts: dict[tuple[str, str], SchoolFact],
+    sources: dict[tuple[str, str], RowMapping],
+    overrides: dict[tuple[str, str], SchoolOverride],
 ) -> tuple[InfoValue, ...]:
     served = []
     for key, fact in facts.items():
         if fact.field == FactField.NAME.value:
             continue  # served as the name's scraped fallback, under identity
-        override = overrides.get(key)
-        row: SchoolFact | SchoolOverride = fact if override is None else override
-        value = read_stored(row.field, row.key, row.value)
+        decided = sources[key]
+        if decided["source"] == "override":
+            override = overrides[key]
+            value = read_stored(override.field, override.key, override.value)
+            if value is not None:
+                served.append(_overridden(override, value))
+            continue
+        value = read_stored(fact.field, fact.key, fact.value)
         if value is None:
             continue  # a field this version does not know: nothing reads it
-        served.append(_scraped(fact, value) if override is None else _overridden(override, value))
+        served.append(replace(_scraped(fact, value), stale=bool(decided["stale"])))
+    # An override with no scraped value beside it: the only candidate.
     for key, override in overrides.items():
         if key in facts or override.field in _NOT_INFO:
             continue
@@ -200,17 +279,15 @@ async def load_school_info(session: AsyncSession, school_ids: Sequence[int]) -> 
     """One :class:`SchoolInfo` per id, in the order of ``school_ids`` (three queries)."""
     ids = list(dict.fromkeys(school_ids))
     schools = {
-        s.id: s
-        for s in await session.scalars(select(School).where(member_of(session, School.id, ids)))
+        row["School"].id: row
+        for row in (await session.execute(_identity_query(session, ids))).mappings()
     }
     facts: dict[int, dict[tuple[str, str], SchoolFact]] = defaultdict(dict)
-    query = (
-        select(SchoolFact)
-        .where(member_of(session, SchoolFact.school_id, ids))
-        .order_by(SchoolFact.school_id, SchoolFact.field, SchoolFact.id)
-    )
-    for fact in await session.scalars(query):
+    sources: dict[int, dict[tuple[str, str], RowMapping]] = defaultdict(dict)
+    for row in (await session.execute(_facts_query(session, ids))).mappings():
+        fact: SchoolFact = row["SchoolFact"]
         facts[fact.school_id][(fact.field, fact.key)] = fact
+        sources[fact.school_id][(fact.field, fact.key)] = row
     overrides: dict[int, dict[tuple[str, str], SchoolOverride]] = defaultdict(dict)
     query_overrides = (
         select(SchoolOverride)
@@ -222,8 +299,10 @@ async def load_school_info(session: AsyncSession, school_ids: Sequence[int]) -> 
     return [
         SchoolInfo(
             school_id=school_id,
-            values=_values(facts[school_id], overrides[school_id]),
-            identity=_identity(schools.get(school_id), facts[school_id], overrides[school_id]),
+            values=_values(facts[school_id], sources[school_id], overrides[school_id]),
+            identity=()
+            if school_id not in schools
+            else _identity(schools[school_id], facts[school_id], overrides[school_id]),
         )
         for school_id in school_ids
     ]

@@ -1,23 +1,22 @@
-"""Schools: by id, slug, country or programme for loaders, and the keyset-paginated list."""
+"""Schools: by id or slug, and the keyset-paginated list (rows by name, served columns)."""
 
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Row, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.id_sets import binary_order, member_of
 from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
 from service.catalogue.offers import offer_open_to
-from service.catalogue.records import SchoolRecord
+from service.catalogue.records import SchoolRecord, record_from
 from service.catalogue.served_school import served_school
-from service.db.models import Offer, OfferKind, School, school_programme
+from service.db.models import Offer, OfferKind, School
 
 #: Name, short name, city, country and website as served: an admin override wins.
 _SERVED = served_school()
@@ -56,8 +55,8 @@ def is_current_partner() -> ColumnElement[bool]:
     return and_(School.is_partner.is_(True), School.retired_at.is_(None))
 
 
-def _record(row: Sequence[Any]) -> SchoolRecord:
-    return SchoolRecord(*row)
+def _record(row: Row[*tuple[Any, ...]]) -> SchoolRecord:
+    return record_from(SchoolRecord, row._mapping)
 
 
 def _from_schools(*columns: Any) -> Select[*tuple[Any, ...]]:
@@ -85,36 +84,6 @@ async def school_by_slug(session: AsyncSession, slug: str) -> SchoolRecord | Non
     query = _from_schools(*_COLUMNS).where(School.slug == slug)
     row = (await session.execute(query)).first()
     return None if row is None else _record(row)
-
-
-async def partner_schools_by_countries(
-    session: AsyncSession, codes: Sequence[str]
-) -> dict[str, list[SchoolRecord]]:
-    """Each country's current partner schools, by slug."""
-    query = _select(session).where(member_of(session, _COUNTRY, codes), is_current_partner())
-    grouped: dict[str, list[SchoolRecord]] = defaultdict(list)
-    for row in await session.execute(query):
-        grouped[row.country_code].append(_record(row))
-    return grouped
-
-
-async def schools_by_programmes(
-    session: AsyncSession, programme_ids: Sequence[int]
-) -> dict[int, list[SchoolRecord]]:
-    """The current schools teaching each programme, by slug."""
-    query = (
-        _select(session)
-        .add_columns(school_programme.c.programme_id)
-        .join(school_programme, school_programme.c.school_id == School.id)
-        .where(
-            member_of(session, school_programme.c.programme_id, programme_ids),
-            School.retired_at.is_(None),
-        )
-    )
-    grouped: dict[int, list[SchoolRecord]] = defaultdict(list)
-    for *columns, programme_id in await session.execute(query):
-        grouped[programme_id].append(_record(columns))
-    return grouped
 
 
 def _criteria_filters(criteria: SchoolCriteria) -> list[ColumnElement[bool]]:

@@ -58,25 +58,25 @@ async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
     schools = (
         select(
             School.id,
-            served(School, "name"),
-            served(School, "short_name"),
-            served(School, "city"),
-            served(parent, "name"),
+            served(School, "name").label("name"),
+            served(School, "short_name").label("short_name"),
+            served(School, "city").label("city"),
+            served(parent, "name").label("parent_name"),
         )
         .outerjoin(parent, parent.id == School.parent_id)
         .where(is_current_partner())
     )
     documents: list[SearchDocument] = []
-    for school_id, name, short_name, city, parent_name in await session.execute(schools):
+    for school in await session.execute(schools):
         for field, text in (
-            (SearchField.NAME, name),
-            (SearchField.SHORT_NAME, short_name),
-            (SearchField.CITY, city),
-            (SearchField.PARENT_NAME, parent_name),
+            (SearchField.NAME, school.name),
+            (SearchField.SHORT_NAME, school.short_name),
+            (SearchField.CITY, school.city),
+            (SearchField.PARENT_NAME, school.parent_name),
         ):
             if text:
                 documents.append(
-                    SearchDocument(SearchTarget.SCHOOL, school_id, field, text, label=name)
+                    SearchDocument(SearchTarget.SCHOOL, school.id, field, text, label=school.name)
                 )
     taught = exists().where(
         school_programme.c.programme_id == Programme.id,
@@ -85,16 +85,26 @@ async def load_search_documents(session: AsyncSession) -> list[SearchDocument]:
     )
     programmes = select(Programme.id, Programme.name).where(Programme.retired_at.is_(None), taught)
     documents.extend(
-        SearchDocument(SearchTarget.PROGRAMME, programme_id, SearchField.NAME, name, label=name)
-        for programme_id, name in await session.execute(programmes)
+        SearchDocument(
+            SearchTarget.PROGRAMME,
+            programme.id,
+            SearchField.NAME,
+            programme.name,
+            label=programme.name,
+        )
+        for programme in await session.execute(programmes)
     )
     countries = select(Country.code, Country.name_fr, Country.name_en).where(
         Country.code.in_(served_countries_of_partners())
     )
-    for code, name_fr, name_en in await session.execute(countries):
+    for country in await session.execute(countries):
         for field, text in (
-            (SearchField.COUNTRY_NAME_FR, name_fr),
-            (SearchField.COUNTRY_NAME_EN, name_en),
+            (SearchField.COUNTRY_NAME_FR, country.name_fr),
+            (SearchField.COUNTRY_NAME_EN, country.name_en),
         ):
-            documents.append(SearchDocument(SearchTarget.COUNTRY, code, field, text, label=name_fr))
+            documents.append(
+                SearchDocument(
+                    SearchTarget.COUNTRY, country.code, field, text, label=country.name_fr
+                )
+            )
     return documents

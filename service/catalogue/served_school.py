@@ -2,7 +2,8 @@
 
 The FAQ importer writes the curated columns of ``school``; an admin's correction lives in
 ``school_override`` (field, key ``""``, value ``{"value": …}``) and wins when reading
-(docs/decisions/0040-precedence-of-values.md, 0076). Every query that shows or filters on a
+(docs/decisions/0040-precedence-of-values.md, 0076), by the one precedence expression of
+``service.catalogue.precedence``. Every query that shows or filters on a
 school's name, short name, city, website or country goes through this module, so that a
 corrected country moves the school to that country's list and a corrected name is what search
 finds. Two forms, same answer:
@@ -25,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement, Label
 from sqlalchemy.sql.selectable import Subquery
 
 from service.catalogue.fields import CURATED_FIELDS
+from service.catalogue.precedence import Candidates, served_source, served_value
 from service.db.models import School, SchoolOverride
 
 SchoolEntity = type[School] | AliasedClass[School]
@@ -63,9 +65,16 @@ class ServedSchool:
     entity: SchoolEntity
     overrides: Subquery
 
-    def column(self, name: str) -> ColumnElement[Any]:
+    def candidates(self, name: str) -> Candidates:
         _check(name)
-        return func.coalesce(self.overrides.c[name], getattr(self.entity, name))
+        return Candidates(override=self.overrides.c[name], curated=getattr(self.entity, name))
+
+    def column(self, name: str) -> ColumnElement[Any]:
+        return served_value(self.candidates(name))
+
+    def source(self, name: str) -> ColumnElement[Any]:
+        """Where :meth:`column` comes from: ``"override"``, ``"curated"`` or NULL."""
+        return served_source(self.candidates(name))
 
     def label(self, name: str) -> Label[Any]:
         """:meth:`column`, named like the column (for a select list read by attribute)."""
@@ -92,4 +101,4 @@ def served(entity: SchoolEntity, column: str) -> ColumnElement[Any]:
         )
         .scalar_subquery()
     )
-    return func.coalesce(override, getattr(entity, column))
+    return served_value(Candidates(override=override, curated=getattr(entity, column)))

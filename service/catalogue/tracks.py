@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.id_sets import member_of
-from service.catalogue.records import HomeTrackRecord, SelectionRuleRecord
+from service.catalogue.records import HomeTrackRecord, SelectionRuleRecord, record_from
 from service.db.models import HomeTrack, SelectionRule
 
 
 async def list_home_tracks(session: AsyncSession) -> list[HomeTrackRecord]:
     """Every home track, by code."""
     rows = await session.execute(select(HomeTrack.code, HomeTrack.name).order_by(HomeTrack.code))
-    return [HomeTrackRecord(*row) for row in rows]
-
-
-async def home_tracks_by_codes(
-    session: AsyncSession, codes: Sequence[str]
-) -> dict[str, HomeTrackRecord]:
-    """The home tracks among ``codes``, by code."""
-    query = select(HomeTrack.code, HomeTrack.name).where(member_of(session, HomeTrack.code, codes))
-    return {row.code: HomeTrackRecord(*row) for row in await session.execute(query)}
+    return [record_from(HomeTrackRecord, row._mapping) for row in rows]
 
 
 async def list_selection_rules(session: AsyncSession) -> list[SelectionRuleRecord]:

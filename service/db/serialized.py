@@ -43,6 +43,29 @@ class SerializedSession:
                 raise SessionClosedError("the request is over; its session is closed")
             return await query(self._session, *args, **kwargs)
 
+    async def run_to_end(
+        self,
+        query: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """:meth:`run`, except that a cancellation waits for the statement to end first.
+
+        A DataLoader cancels its batch once every caller has gone (graphql-core drops the rest
+        of a list after a non-null error). Cancelling a statement in flight leaves the driver's
+        connection unusable (aiosqlite: "no active connection"), so the statement is run in a
+        task of its own, shielded; on cancellation it is awaited to its end (the lock, and so
+        :meth:`close`, waits for it too), then the cancellation goes on.
+        """
+        task = asyncio.ensure_future(self.run(query, *args, **kwargs))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            await asyncio.wait((task,))
+            if not task.cancelled():
+                task.exception()  # retrieved: nobody is waiting for its answer any more
+            raise
+
     async def close(self) -> None:
         """Refuse further queries, wait for the running one, then close the session.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -12,6 +13,9 @@ from service.catalogue.search_index import SearchIndexCache
 from service.db.serialized import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders
 from service.name_resolution import Resolver, resolve_with_system
+
+if TYPE_CHECKING:
+    from service.graphql.relation_loaders import RelationLoaders
 
 
 @dataclass(slots=True)
@@ -34,6 +38,8 @@ class GraphQLContext:
     request_id: str
     db: SerializedSession
     loaders: Loaders
+    #: The relations of the catalogue table (compiler/relations.py), batched per field.
+    relations: RelationLoaders
     #: The catalogue's data version when the request started (search index, response cache).
     data_version: int
     max_page_size: int
@@ -62,10 +68,15 @@ def build_context(
     resolver: Resolver = resolve_with_system,
 ) -> GraphQLContext:
     """A context with fresh loaders on ``db``."""
+    # Imported here: the relation table's package (the compiler) imports the GraphQL types,
+    # which import this module.
+    from service.graphql.relation_loaders import RelationLoaders
+
     return GraphQLContext(
         request_id=request_id,
         db=db,
         loaders=build_loaders(db),
+        relations=RelationLoaders(db),
         data_version=data_version,
         max_page_size=max_page_size,
         search_indexes=search_indexes,

@@ -258,6 +258,16 @@ _VISIT: dict[str, Entry] = {
     "checkedAt": timestamp("checked_at"),
 }
 
+#: The column a row of each type is found by (the resolvers' loaders key their parents on it).
+KEYS = {
+    "Country": "code",
+    "School": "id",
+    "Programme": "id",
+    "Offer": "id",
+    "HomeTrack": "code",
+    "SelectionRule": "id",
+}
+
 
 def _include_retired(d: Dialect, child: Row, bind: Bind) -> str:
     flag = bind(lambda arguments: bool(arguments.get("includeRetired")), "BOOLEAN")

@@ -33,7 +33,6 @@ from service.admin import (
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import parse_global_id, parse_int_key
 from service.graphql.loaders import Loaders
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.admin_access import admin_actor
 from service.graphql.types.admin import (
     AcceptScrapedValueResult,
@@ -88,7 +87,7 @@ async def _run(
         info.context.notes.invalid_input = True
         return InvalidInput.from_record(result)
     _forget_loaded(info.context.loaders)
-    return await prefetch(info, convert(result))
+    return convert(result)
 
 
 async def resolve_request_sync(

@@ -8,7 +8,6 @@ import strawberry
 
 from service.db.models import JobStatus as DbJobStatus
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.admin_access import admin_actor
 from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE, check_page_size
 from service.graphql.types.admin import (
@@ -77,8 +76,7 @@ async def resolve_scheduler_state(info: GraphQLInfo) -> SchedulerStateResult:
         return actor
     jobs = await info.context.db.run(read_scheduler_states)
     backoffs = await info.context.db.run(list_school_backoffs)
-    status = SchedulerStatus(
+    return SchedulerStatus(
         jobs=[ScheduledJob.from_model(row) for row in jobs],
         backoffs=[SchoolBackoff.from_model(backoff) for _slug, backoff in backoffs],
     )
-    return await prefetch(info, status)

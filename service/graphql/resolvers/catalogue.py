@@ -16,7 +16,6 @@ from service.catalogue.offers import OfferCriteria, OfferOrder
 from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
-from service.graphql.prefetch import prefetch
 from service.graphql.types.catalogue import Country, Offer, School
 from service.graphql.types.enums import OfferFact, OfferOrderField, SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
@@ -55,15 +54,15 @@ async def resolve_countries(
     records = await info.context.db.run(
         country_queries.list_countries, codes=filter.codes, with_partners=filter.with_partners
     )
-    return await prefetch(info, [Country.from_record(record) for record in records])
+    return [Country.from_record(record) for record in records]
 
 
 async def resolve_country(
     info: GraphQLInfo,
     code: Annotated[str, strawberry.argument(description='ISO 3166-1 alpha-2 code: "FI".')],
 ) -> Country | None:
-    record = await info.context.loaders.country.load(code.strip().upper())
-    return None if record is None else await prefetch(info, Country.from_record(record))
+    row = await info.context.relations.by_key("Country", code.strip().upper())
+    return None if row is None else Country.from_row(row)
 
 
 #: Relay's paging arguments, as every connection field takes them.
@@ -122,12 +121,11 @@ async def resolve_schools(
         SchoolEdge(cursor=encode_school_cursor(record, order), node=School.from_record(record))
         for record in page.rows
     ]
-    connection = SchoolConnection(
+    return SchoolConnection(
         criteria=criteria,
         edges=edges,
         page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
-    return await prefetch(info, connection)
 
 
 async def resolve_school(
@@ -135,7 +133,7 @@ async def resolve_school(
     slug: Annotated[str, strawberry.argument(description='The school\'s slug: "ensimag".')],
 ) -> School | None:
     record = await info.context.db.run(school_queries.school_by_slug, slug)
-    return None if record is None else await prefetch(info, School.from_record(record))
+    return None if record is None else School.from_record(record)
 
 
 async def narrow_offers(
@@ -168,11 +166,10 @@ async def resolve_offers(
 ) -> list[Offer]:
     criteria, unknown = await narrow_offers(info, filter)
     records = await info.context.db.run(offer_queries.list_offers, criteria)
-    offers = [
+    return [
         Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ()))
         for record in records
     ]
-    return await prefetch(info, offers)
 
 
 async def resolve_offers_connection(
@@ -205,9 +202,8 @@ async def resolve_offers_connection(
         )
         for record in page.rows
     ]
-    connection = OfferConnection(
+    return OfferConnection(
         criteria=criteria,
         edges=edges,
         page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
-    return await prefetch(info, connection)

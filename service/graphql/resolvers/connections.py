@@ -11,7 +11,6 @@ from service.catalogue import findings, link_health
 from service.catalogue import schools as school_queries
 from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
 from service.graphql.types.connection import (
     Connection,
@@ -68,7 +67,7 @@ async def resolve_findings_connection(
     def cursor(record: Any) -> str:
         return encode_time_cursor(_FINDING, record.first_seen_at, record.id)
 
-    return await prefetch(info, build_connection(page, Finding.from_record, cursor, count))
+    return build_connection(page, Finding.from_record, cursor, count)
 
 
 async def resolve_sync_runs_connection(
@@ -87,4 +86,4 @@ async def resolve_sync_runs_connection(
     def cursor(row: Any) -> str:
         return encode_time_cursor(_SYNC_RUN, row.started_at, row.id)
 
-    return await prefetch(info, build_connection(page, SyncRun.from_row, cursor, count))
+    return build_connection(page, SyncRun.from_row, cursor, count)

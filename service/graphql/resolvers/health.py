@@ -8,7 +8,6 @@ import strawberry
 
 from service.catalogue.link_health import list_sync_runs
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.catalogue import check_page_size
 from service.graphql.types.link_health import SyncRun
 
@@ -23,4 +22,4 @@ async def resolve_sync_runs(
 ) -> list[SyncRun]:
     limit = check_page_size(info, last, argument="last")
     rows = await info.context.db.run(list_sync_runs, last=limit)
-    return await prefetch(info, [SyncRun.from_row(row) for row in rows])
+    return [SyncRun.from_row(row) for row in rows]

@@ -12,7 +12,6 @@ from service.catalogue.changes import MAX_CHANGES, page_changes
 from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
 from service.graphql.types.enums import ChangeOrder
 from service.graphql.types.history import (
@@ -76,10 +75,9 @@ async def resolve_changes(
         for entry in page.rows
         for change in [Change.from_entry(entry)]
     ]
-    connection = ChangeConnection(
+    return ChangeConnection(
         since=since,
         school_ids=school_ids,
         edges=edges,
         page_info=page_info_of(page, [edge.cursor for edge in edges]),
     )
-    return await prefetch(info, connection)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
+from sqlalchemy import RowMapping
 
 from service.catalogue import (
     changes,
@@ -27,7 +27,6 @@ from service.catalogue import (
 )
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import GlobalId, parse_global_id, parse_int_key
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.catalogue import check_page_size
 from service.graphql.types.catalogue import Country, Offer, Programme, School
 from service.graphql.types.curation import Finding
@@ -35,8 +34,6 @@ from service.graphql.types.history import Change
 from service.graphql.types.link_health import LinkCheck, LinkHealth, SyncRun
 from service.graphql.types.node import Node
 from service.graphql.types.reference import HomeTrack, Link, SelectionRule
-
-R = TypeVar("R")
 
 #: Fetches the objects of one type for a batch of parsed key parts, one answer per key.
 Fetch = Callable[[GraphQLInfo, Sequence[tuple[str, ...]]], Awaitable[list[Any]]]
@@ -47,22 +44,23 @@ def _single(parts: tuple[str, ...]) -> str | None:
 
 
 async def _load_each(
-    loader: DataLoader[str, R | None], keys: Sequence[tuple[str, ...]]
-) -> list[R | None]:
+    info: GraphQLInfo, type_name: str, keys: Sequence[tuple[str, ...]]
+) -> list[RowMapping | None]:
     """One loader batch for the single-part keys; None for the others."""
     codes = [_single(parts) for parts in keys]
-    loaded = iter(await asyncio.gather(*(loader.load(code) for code in codes if code)))
+    load = info.context.relations.by_key
+    loaded = iter(await asyncio.gather(*(load(type_name, code) for code in codes if code)))
     return [next(loaded) if code else None for code in codes]
 
 
 async def _countries(info: GraphQLInfo, keys: Sequence[tuple[str, ...]]) -> list[Any]:
-    records = await _load_each(info.context.loaders.country, keys)
-    return [None if record is None else Country.from_record(record) for record in records]
+    rows = await _load_each(info, "Country", keys)
+    return [None if row is None else Country.from_row(row) for row in rows]
 
 
 async def _home_tracks(info: GraphQLInfo, keys: Sequence[tuple[str, ...]]) -> list[Any]:
-    records = await _load_each(info.context.loaders.home_track, keys)
-    return [None if record is None else HomeTrack.from_record(record) for record in records]
+    rows = await _load_each(info, "HomeTrack", keys)
+    return [None if row is None else HomeTrack.from_row(row) for row in rows]
 
 
 async def _schools(info: GraphQLInfo, keys: Sequence[tuple[str, ...]]) -> list[Any]:
@@ -143,8 +141,6 @@ async def fetch_nodes(info: GraphQLInfo, ids: Sequence[str]) -> list[Node | None
     for type_name, where in positions.items():
         keys = [parsed[position].parts for position in where]  # type: ignore[union-attr]
         objects = await _FETCHERS[type_name](info, keys)
-        # The look-ahead walk takes one type per list: prefetch each type's objects apart.
-        await prefetch(info, [obj for obj in objects if obj is not None])
         for position, obj in zip(where, objects, strict=True):
             answers[position] = obj
     return answers

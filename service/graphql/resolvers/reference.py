@@ -10,7 +10,6 @@ import strawberry
 from service.catalogue import findings, tracks
 from service.catalogue import schools as school_queries
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import prefetch
 from service.graphql.types.curation import Finding
 from service.graphql.types.inputs import FindingFilter
 from service.graphql.types.reference import HomeTrack, SelectionRule
@@ -18,7 +17,7 @@ from service.graphql.types.reference import HomeTrack, SelectionRule
 
 async def resolve_home_tracks(info: GraphQLInfo) -> list[HomeTrack]:
     records = await info.context.db.run(tracks.list_home_tracks)
-    return await prefetch(info, [HomeTrack.from_record(record) for record in records])
+    return [HomeTrack.from_record(record) for record in records]
 
 
 async def resolve_selection_rules(
@@ -30,14 +29,14 @@ async def resolve_selection_rules(
         ),
     ] = None,
 ) -> list[SelectionRule]:
-    if home_track is None:
-        records = await info.context.db.run(tracks.list_selection_rules)
-        rules = [SelectionRule.from_record(record) for record in records]
-    else:
+    records = await info.context.db.run(tracks.list_selection_rules)
+    if home_track is not None:
+        # The track may be unknown to the catalogue: its own rule, else the general one.
         code = home_track.strip().upper()
-        record = await info.context.loaders.selection_rule_of_track.load(code)
-        rules = [] if record is None else [SelectionRule.from_record(record)]
-    return await prefetch(info, rules)
+        rules = {record.home_track_code: record for record in records}
+        chosen = rules.get(code, rules.get(None))
+        records = [] if chosen is None else [chosen]
+    return [SelectionRule.from_record(record) for record in records]
 
 
 async def resolve_findings(
@@ -54,4 +53,4 @@ async def resolve_findings(
             return []
         criteria = dataclasses.replace(criteria, school_ids=[school.id])
     records = await info.context.db.run(findings.list_findings, criteria)
-    return await prefetch(info, [Finding.from_record(record) for record in records])
+    return [Finding.from_record(record) for record in records]

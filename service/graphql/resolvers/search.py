@@ -9,7 +9,6 @@ import strawberry
 from service.catalogue.search_documents import load_search_documents
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
-from service.graphql.prefetch import prefetch
 from service.graphql.resolvers.catalogue import check_page_size
 from service.graphql.types.search import SearchHit
 
@@ -36,5 +35,4 @@ async def resolve_search(
     index = await context.search_indexes.index_for(
         context.data_version, lambda: context.db.run(load_search_documents)
     )
-    hits = [SearchHit.from_record(hit) for hit in index.search(text, limit=limit)]
-    return await prefetch(info, hits)
+    return [SearchHit.from_record(hit) for hit in index.search(text, limit=limit)]

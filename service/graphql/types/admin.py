@@ -7,7 +7,6 @@ accepted (admin access disabled, no token, a wrong one) and means nothing was re
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from datetime import datetime
 from typing import Annotated
@@ -23,15 +22,7 @@ from service.admin import SchoolRestored as RestoredRecord
 from service.admin import SchoolRetired as RetiredRecord
 from service.catalogue.records import FindingRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    Through,
-    build_one,
-    register_relations,
-    relation_value,
-)
-from service.graphql.types.catalogue import School
+from service.graphql.types.catalogue import School, existing_school
 from service.graphql.types.curation import Finding
 from service.graphql.types.operations import (
     AdminActionList,
@@ -104,11 +95,10 @@ class SchoolFieldOverridden:
     field: str = strawberry.field(description='The field, as the API names it: "city".')
     value: str = strawberry.field(description="The value now served (cleaned).")
     previous: str | None = strawberry.field(description="The override it replaced, if any.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(description="The school, as now served.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_result(cls, applied: OverrideApplied) -> SchoolFieldOverridden:
@@ -125,11 +115,10 @@ class OverrideCleared:
     school_id: strawberry.Private[int]
     field: str = strawberry.field(description="The field, as the API names it.")
     previous: str = strawberry.field(description="The override removed.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(description="The school, as now served.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_result(cls, cleared: ClearedRecord) -> OverrideCleared:
@@ -146,11 +135,10 @@ class SchoolRetired:
     already_retired: bool = strawberry.field(
         description="True when the FAQ page had already dropped it (its date is kept)."
     )
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(description="The school.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_result(cls, retired: RetiredRecord) -> SchoolRetired:
@@ -165,11 +153,10 @@ class SchoolRetired:
 class SchoolRestored:
     school_id: strawberry.Private[int]
     retired_at: datetime = strawberry.field(description="When it had been retired.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(description="The school.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_result(cls, restored: RestoredRecord) -> SchoolRestored:
@@ -210,11 +197,10 @@ class ScrapedValueAccepted:
     field: str = strawberry.field(description='The fact\'s field: "deadline".')
     key: str = strawberry.field(description='The fact\'s key: "application/autumn".')
     value: JSON = strawberry.field(description="The value now served, as the page gave it.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(description="The school, as now served.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_result(cls, accepted: ValueAccepted) -> ScrapedValueAccepted:
@@ -272,18 +258,3 @@ SchedulerStateResult = Annotated[
     SchedulerStatus | AdminRefused,
     strawberry.union("SchedulerStateResult", description="What `schedulerState` answers."),
 ]
-
-_SCHOOL = Relation(
-    loader=lambda loaders: loaders.school,
-    key=lambda result, _: result.school_id,
-    build=build_one(School.from_record),
-)
-for _payload in (
-    SchoolFieldOverridden,
-    OverrideCleared,
-    SchoolRetired,
-    SchoolRestored,
-    ScrapedValueAccepted,
-):
-    register_relations(_payload, {"school": _SCHOOL})
-register_relations(FindingResolved, {"finding": Through(lambda resolved: resolved.finding)})

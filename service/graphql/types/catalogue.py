@@ -1,29 +1,29 @@
 """The nested catalogue: country → school → programme → offer.
 
-Relation fields (a school's programmes, an offer's school, …) read what the root resolver
-prefetched (service.graphql.prefetch); their loading is declared at the end of this module.
+Relation fields (a school's programmes, an offer's school, …) are the entries of the catalogue
+table (service.graphql.compiler.relations): each names its entry and loads through the
+request's ``RelationLoaders``, which write the statement from it. Links, school info and
+findings, not in the table yet, load through ``service.graphql.loaders``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Hashable, Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from service.catalogue.records import CountryRecord, OfferRecord, ProgrammeRecord, SchoolRecord
+from service.catalogue.records import (
+    CountryRecord,
+    OfferRecord,
+    ProgrammeRecord,
+    SchoolRecord,
+    record_from,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import format_global_id
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    build_many,
-    build_one,
-    register_relations,
-    relation_value,
-)
+from service.graphql.relation_rows import Child, Parent
 from service.graphql.types.enums import Lang, OfferFact, OfferKind
 from service.graphql.types.node import Node
 from service.graphql.types.reference import HomeTrack, Link
@@ -31,6 +31,17 @@ from service.graphql.types.school_info import SchoolInfo
 
 if TYPE_CHECKING:
     from service.graphql.types.curation import Finding
+
+
+def _related(
+    info: GraphQLInfo,
+    type_name: str,
+    field_name: str,
+    parent: Parent,
+    arguments: Mapping[str, Any] | None = None,
+) -> Awaitable[list[Child]]:
+    return info.context.relations.related(type_name, field_name, parent, arguments)
+
 
 _INCLUDE_RETIRED = strawberry.argument(description="Also list offers no longer given.")
 
@@ -40,7 +51,6 @@ class Country(Node):
     code: str = strawberry.field(description='ISO 3166-1 alpha-2 code, upper case: "FI".')
     name_fr: strawberry.Private[str]
     name_en: strawberry.Private[str]
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
@@ -56,12 +66,19 @@ class Country(Node):
         description="Its current partner schools, by slug. Parent institutions are not "
         "partners: reach them through `School.parent`."
     )
-    def schools(self, info: GraphQLInfo) -> list[School]:
-        return relation_value(self, info, "schools")
+    async def schools(self, info: GraphQLInfo) -> list[School]:
+        return [
+            School.from_row(child.row)
+            for child in await _related(info, "Country", "schools", Parent(self.code))
+        ]
 
     @classmethod
     def from_record(cls, record: CountryRecord) -> Country:
         return cls(code=record.code, name_fr=record.name_fr, name_en=record.name_en)
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Country:
+        return cls.from_record(record_from(CountryRecord, row))
 
 
 @strawberry.type(description="A partner school, or the parent institution of one.")
@@ -80,47 +97,52 @@ class School(Node):
     retired_at: datetime | None = strawberry.field(
         description="When the curated page stopped listing it; null while it is listed."
     )
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(format_global_id("School", self.slug))
 
     @strawberry.field(description="The country it is in.")
-    def country(self, info: GraphQLInfo) -> Country:
-        return relation_value(self, info, "country")
+    async def country(self, info: GraphQLInfo) -> Country:
+        (child,) = await _related(info, "School", "country", Parent(self.id))
+        return Country.from_row(child.row)
 
     @strawberry.field(description="The institution it belongs to (Grenoble INP for Phelma).")
-    def parent(self, info: GraphQLInfo) -> School | None:
-        return relation_value(self, info, "parent")
+    async def parent(self, info: GraphQLInfo) -> School | None:
+        found = await _related(info, "School", "parent", Parent(self.id))
+        return School.from_row(found[0].row) if found else None
 
     @strawberry.field(description="Its current programmes, by key.")
-    def programmes(self, info: GraphQLInfo) -> list[Programme]:
-        return relation_value(self, info, "programmes")
+    async def programmes(self, info: GraphQLInfo) -> list[Programme]:
+        children = await _related(info, "School", "programmes", Parent(self.id))
+        return [Programme.from_child(child, seen_from_slug=self.slug) for child in children]
 
     @strawberry.field(description="Its offers, newest academic year first.")
-    def offers(
+    async def offers(
         self, info: GraphQLInfo, include_retired: Annotated[bool, _INCLUDE_RETIRED] = False
     ) -> list[Offer]:
-        return relation_value(self, info, "offers", include_retired)
+        arguments = {"includeRetired": include_retired}
+        children = await _related(info, "School", "offers", Parent(self.id), arguments)
+        return [Offer.from_row(child.row) for child in children]
 
     @strawberry.field(
         description="The pages the curated catalogue gives for it, its programmes' pages "
         "included (a programme shared by several schools shows its pages under each)."
     )
-    def links(self, info: GraphQLInfo) -> list[Link]:
-        return relation_value(self, info, "links")
+    async def links(self, info: GraphQLInfo) -> list[Link]:
+        return [
+            Link.from_record(r) for r in await info.context.loaders.links_of_school.load(self.id)
+        ]
 
     @strawberry.field(
         description="What is known about it beyond its offers (deadlines, language "
         "requirements, credits, contacts, …), each value with its source and freshness."
     )
-    def info(self, info: GraphQLInfo) -> SchoolInfo:
-        return relation_value(self, info, "info")
+    async def info(self, info: GraphQLInfo) -> SchoolInfo:
+        return SchoolInfo.from_record(await info.context.loaders.info_of_school.load(self.id))
 
-    # Loaded as declared beside `Finding` (types/curation.py), which imports this module.
     @strawberry.field(description="Data-quality findings about it, from imports and syncs.")
-    def findings(
+    async def findings(
         self,
         info: GraphQLInfo,
         kinds: Annotated[
@@ -130,8 +152,16 @@ class School(Node):
             bool, strawberry.argument(description="Also list findings that were resolved.")
         ] = False,
     ) -> list[Annotated[Finding, strawberry.lazy("service.graphql.types.curation")]]:
+        # Imported here: types/curation.py imports this module.
+        from service.graphql.types.curation import Finding
+
         arguments = (None if kinds is None else tuple(kinds), include_resolved)
-        return relation_value(self, info, "findings", arguments)
+        records = await info.context.loaders.findings_of_school.load((self.id, arguments))
+        return [Finding.from_record(record) for record in records]
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> School:
+        return cls.from_record(record_from(SchoolRecord, row))
 
     @classmethod
     def from_record(cls, record: SchoolRecord) -> School:
@@ -169,7 +199,6 @@ class Programme(Node):
     )
     #: The slug of ``seen_from_school``, when the builder knew it (else loaded for ``id``).
     seen_from_slug: strawberry.Private[str | None] = None
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(
         name="id",
@@ -177,29 +206,54 @@ class Programme(Node):
         "school's programme (its offers are the school's only), so it has its own id: the "
         "joint programme seen from Ense3 and from Phelma are two nodes.",
     )
-    def global_id(self, info: GraphQLInfo) -> strawberry.ID:
+    async def global_id(self, info: GraphQLInfo) -> strawberry.ID:
         if self.seen_from_school is None:
             return strawberry.ID(format_global_id("Programme", self.key))
-        if self.seen_from_slug is not None:
-            return strawberry.ID(format_global_id("Programme", self.seen_from_slug, self.key))
-        return relation_value(self, info, "id")
+        slug = self.seen_from_slug
+        if slug is None:  # reached through `Offer.programme`: its school's slug
+            school = await info.context.relations.by_key("School", self.seen_from_school)
+            assert school is not None  # an offer's school exists (foreign key)
+            slug = school["slug"]
+        return strawberry.ID(format_global_id("Programme", slug, self.key))
+
+    def parent(self) -> Parent:
+        """As a parent of its relations: its id, and the school it is seen from."""
+        if self.seen_from_school is None:
+            return Parent(self.id)
+        return Parent(self.id, (("school_id", self.seen_from_school),))
 
     @strawberry.field(description="The current schools teaching it (two for a joint programme).")
-    def schools(self, info: GraphQLInfo) -> list[School]:
-        return relation_value(self, info, "schools")
+    async def schools(self, info: GraphQLInfo) -> list[School]:
+        children = await _related(info, "Programme", "schools", self.parent())
+        return [School.from_row(child.row) for child in children]
 
     @strawberry.field(
         description="Its offers, newest academic year first. Reached through "
         "`School.programmes` or `Offer.programme`, only that school's offers."
     )
-    def offers(
+    async def offers(
         self, info: GraphQLInfo, include_retired: Annotated[bool, _INCLUDE_RETIRED] = False
     ) -> list[Offer]:
-        return relation_value(self, info, "offers", include_retired)
+        arguments = {"includeRetired": include_retired}
+        children = await _related(info, "Programme", "offers", self.parent(), arguments)
+        return [Offer.from_row(child.row) for child in children]
 
     @strawberry.field(description="The pages the curated catalogue gives for it.")
-    def links(self, info: GraphQLInfo) -> list[Link]:
-        return relation_value(self, info, "links")
+    async def links(self, info: GraphQLInfo) -> list[Link]:
+        records = await info.context.loaders.links_of_programme.load(self.id)
+        return [Link.from_record(record) for record in records]
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Programme:
+        """A programme seen from no school (found by its key): all its offers."""
+        return cls.from_record(record_from(ProgrammeRecord, row))
+
+    @classmethod
+    def from_child(cls, child: Child, *, seen_from_slug: str | None = None) -> Programme:
+        """A related row, seen from the school it carries (if any)."""
+        school = dict(child.carried).get("school_id")
+        record = record_from(ProgrammeRecord, child.row)
+        return cls.from_record(record, seen_from_school=school, seen_from_slug=seen_from_slug)
 
     @classmethod
     def from_record(
@@ -240,7 +294,6 @@ class Offer(Node):
     )
     #: The filter's criteria this offer matched only because its school's fact is unknown.
     unknown_facts: strawberry.Private[tuple[OfferFact, ...]] = ()
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
@@ -259,26 +312,36 @@ class Offer(Node):
         description="Whether a student of this home track can take it: it is open to every "
         "track, or reserved to this one among others."
     )
-    def eligible_for(
+    async def eligible_for(
         self,
         info: GraphQLInfo,
         home_track: Annotated[str, strawberry.argument(description='A track code: "ISEM".')],
     ) -> bool:
-        return relation_value(self, info, "eligibleFor", home_track.strip().upper())
+        # Open to every track (no reservation), or reserved to this one among others.
+        code = home_track.strip().upper()
+        tracks = await _related(info, "Offer", "homeTracks", Parent(self.id))
+        return not tracks or any(track.row["code"] == code for track in tracks)
 
     @strawberry.field(
         description="The home tracks it is reserved to; empty when it is open to every track."
     )
-    def home_tracks(self, info: GraphQLInfo) -> list[HomeTrack]:
-        return relation_value(self, info, "homeTracks")
+    async def home_tracks(self, info: GraphQLInfo) -> list[HomeTrack]:
+        children = await _related(info, "Offer", "homeTracks", Parent(self.id))
+        return [HomeTrack.from_row(child.row) for child in children]
 
     @strawberry.field(description="The school giving the places.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        (child,) = await _related(info, "Offer", "school", Parent(self.id))
+        return School.from_row(child.row)
 
     @strawberry.field(description="The programme followed there, when the offer names one.")
-    def programme(self, info: GraphQLInfo) -> Programme | None:
-        return relation_value(self, info, "programme")
+    async def programme(self, info: GraphQLInfo) -> Programme | None:
+        found = await _related(info, "Offer", "programme", Parent(self.id))
+        return Programme.from_child(found[0]) if found else None
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Offer:
+        return cls.from_record(record_from(OfferRecord, row))
 
     @classmethod
     def from_record(
@@ -296,140 +359,16 @@ class Offer(Node):
         )
 
 
-def _include_retired(arguments: Mapping[str, Any]) -> Hashable:
-    return arguments.get("includeRetired") is True
+async def school_of(info: GraphQLInfo, school_id: int | None) -> School | None:
+    """The school with id ``school_id`` as served (batched with every other one asked)."""
+    if school_id is None:
+        return None
+    row = await info.context.relations.by_key("School", school_id)
+    return None if row is None else School.from_row(row)
 
 
-def _programme_offers(
-    programme: Programme, records: list[OfferRecord], _arguments: Hashable
-) -> list[Offer]:
-    school = programme.seen_from_school
-    return [
-        Offer.from_record(record)
-        for record in records
-        if school is None or record.school_id == school
-    ]
-
-
-register_relations(
-    Country,
-    {
-        "schools": Relation(
-            loader=lambda loaders: loaders.partner_schools_of_country,
-            key=lambda country, _: country.code,
-            build=build_many(School.from_record),
-        )
-    },
-)
-register_relations(
-    School,
-    {
-        "country": Relation(
-            loader=lambda loaders: loaders.country,
-            key=lambda school, _: school.country_code,
-            build=build_one(Country.from_record),
-        ),
-        "parent": Relation(
-            loader=lambda loaders: loaders.school,
-            key=lambda school, _: school.parent_id,
-            build=build_one(School.from_record),
-        ),
-        "programmes": Relation(
-            loader=lambda loaders: loaders.programmes_of_school,
-            key=lambda school, _: school.id,
-            build=lambda school, records, _: [
-                Programme.from_record(
-                    record, seen_from_school=school.id, seen_from_slug=school.slug
-                )
-                for record in records
-            ],
-        ),
-        "offers": Relation(
-            loader=lambda loaders: loaders.offers_of_school,
-            key=lambda school, include_retired: (school.id, include_retired),
-            build=build_many(Offer.from_record),
-            argument_key=_include_retired,
-        ),
-        "links": Relation(
-            loader=lambda loaders: loaders.links_of_school,
-            key=lambda school, _: school.id,
-            build=build_many(Link.from_record),
-        ),
-        "info": Relation(
-            loader=lambda loaders: loaders.info_of_school,
-            key=lambda school, _: school.id,
-            build=lambda _school, record, _: SchoolInfo.from_record(record),
-        ),
-    },
-)
-register_relations(
-    Programme,
-    {
-        # Only for a programme reached through `Offer.programme`: its school's slug.
-        "id": Relation(
-            loader=lambda loaders: loaders.school,
-            key=lambda programme, _: (
-                None if programme.seen_from_slug is not None else programme.seen_from_school
-            ),
-            build=lambda programme, record, _: strawberry.ID(
-                format_global_id("Programme", record.slug, programme.key)
-            ),
-        ),
-        "schools": Relation(
-            loader=lambda loaders: loaders.schools_of_programme,
-            key=lambda programme, _: programme.id,
-            build=build_many(School.from_record),
-        ),
-        "offers": Relation(
-            loader=lambda loaders: loaders.offers_of_programme,
-            key=lambda programme, include_retired: (programme.id, include_retired),
-            build=_programme_offers,
-            argument_key=_include_retired,
-        ),
-        "links": Relation(
-            loader=lambda loaders: loaders.links_of_programme,
-            key=lambda programme, _: programme.id,
-            build=build_many(Link.from_record),
-        ),
-    },
-)
-
-
-def _track_argument(arguments: Mapping[str, Any]) -> Hashable:
-    track = arguments.get("homeTrack")
-    return track.strip().upper() if isinstance(track, str) else None
-
-
-register_relations(
-    Offer,
-    {
-        "eligibleFor": Relation(
-            loader=lambda loaders: loaders.home_tracks_of_offer,
-            key=lambda offer, _: offer.id,
-            # Open to every track (no reservation), or reserved to this one among others.
-            build=lambda _offer, records, track: (
-                not records or any(record.code == track for record in records)
-            ),
-            argument_key=_track_argument,
-        ),
-        "homeTracks": Relation(
-            loader=lambda loaders: loaders.home_tracks_of_offer,
-            key=lambda offer, _: offer.id,
-            build=build_many(HomeTrack.from_record),
-        ),
-        "school": Relation(
-            loader=lambda loaders: loaders.school,
-            key=lambda offer, _: offer.school_id,
-            build=build_one(School.from_record),
-        ),
-        "programme": Relation(
-            loader=lambda loaders: loaders.programme,
-            key=lambda offer, _: offer.programme_id,
-            build=lambda offer, record, _: (
-                None
-                if record is None
-                else Programme.from_record(record, seen_from_school=offer.school_id)
-            ),
-        ),
-    },
-)
+async def existing_school(info: GraphQLInfo, school_id: int) -> School:
+    """:func:`school_of` for a row whose ``school_id`` is a foreign key: the school exists."""
+    school = await school_of(info, school_id)
+    assert school is not None, f"no school {school_id}"
+    return school

@@ -17,7 +17,6 @@ import strawberry
 from service.catalogue.keyset import Page, Position
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
-from service.graphql.prefetch import Through, register_relations
 from service.graphql.types.pagination import (
     PageInfo,
     decode_position,
@@ -77,13 +76,3 @@ def decode_time_cursor(prefix: str, cursor: str, argument: str) -> Position:
     except ValueError:
         raise bad_input(f"`{argument}` is not a cursor given by this API.") from None
     return (at, row_id)
-
-
-register_relations(
-    Connection,
-    {
-        "edges": Through(lambda connection: connection.edges),
-        "nodes": Through(lambda connection: [edge.node for edge in connection.edges]),
-    },
-)
-register_relations(Edge, {"node": Through(lambda edge: edge.node)})

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Hashable, Mapping
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,15 +10,7 @@ from strawberry.scalars import JSON
 from service.catalogue.records import FindingRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import format_global_id
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    build_many,
-    build_one,
-    register_relations,
-    relation_value,
-)
-from service.graphql.types.catalogue import School
+from service.graphql.types.catalogue import School, school_of
 from service.graphql.types.enums import FindingSeverity
 from service.graphql.types.node import Node
 
@@ -46,15 +35,13 @@ class Finding(Node):
         description="When it was resolved; null while open."
     )
 
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
-
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(format_global_id("Finding", self.id))
 
     @strawberry.field(description="The school it is about, when it is about one.")
-    def school(self, info: GraphQLInfo) -> School | None:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School | None:
+        return await school_of(info, self.school_id)
 
     @classmethod
     def from_record(cls, record: FindingRecord) -> Finding:
@@ -70,33 +57,3 @@ class Finding(Node):
             first_seen_at=record.first_seen_at,
             resolved_at=record.resolved_at,
         )
-
-
-def _school_findings_arguments(arguments: Mapping[str, Any]) -> Hashable:
-    kinds = arguments.get("kinds")
-    if isinstance(kinds, str):  # GraphQL reads a single value given for a list as a list of one
-        kinds = [kinds]
-    return (None if kinds is None else tuple(kinds), arguments.get("includeResolved") is True)
-
-
-register_relations(
-    School,
-    {
-        "findings": Relation(
-            loader=lambda loaders: loaders.findings_of_school,
-            key=lambda school, arguments: (school.id, arguments),
-            build=build_many(Finding.from_record),
-            argument_key=_school_findings_arguments,
-        )
-    },
-)
-register_relations(
-    Finding,
-    {
-        "school": Relation(
-            loader=lambda loaders: loaders.school,
-            key=lambda finding, _: finding.school_id,
-            build=build_one(School.from_record),
-        )
-    },
-)

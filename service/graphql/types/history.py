@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 import strawberry
@@ -12,15 +11,7 @@ from service.catalogue.changes import ChangeEntry, ChangePosition, count_changes
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.global_id import format_global_id
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    Through,
-    build_one,
-    register_relations,
-    relation_value,
-)
-from service.graphql.types.catalogue import School
+from service.graphql.types.catalogue import School, existing_school
 from service.graphql.types.node import Node
 from service.graphql.types.pagination import PageInfo, decode_opaque, encode_opaque
 
@@ -69,15 +60,14 @@ class Change(Node):
     )
     changed_at: datetime = strawberry.field(description="When the sync recorded it.")
     source_url: str | None = strawberry.field(description="The page the new value was read from.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(format_global_id("Change", self.position[1]))
 
     @strawberry.field(description="The school whose value changed.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_entry(cls, entry: ChangeEntry) -> Change:
@@ -123,23 +113,3 @@ class ChangeConnection:
         return await info.context.db.run(
             count_changes, since=self.since, school_ids=self.school_ids
         )
-
-
-register_relations(
-    Change,
-    {
-        "school": Relation(
-            loader=lambda loaders: loaders.school,
-            key=lambda change, _: change.school_id,
-            build=build_one(School.from_record),
-        )
-    },
-)
-register_relations(
-    ChangeConnection,
-    {
-        "edges": Through(lambda connection: connection.edges),
-        "nodes": Through(lambda connection: [edge.node for edge in connection.edges]),
-    },
-)
-register_relations(ChangeEdge, {"node": Through(lambda edge: edge.node)})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -11,13 +10,6 @@ import strawberry
 from service.db import models as db
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import format_global_id
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    build_one,
-    register_relations,
-    relation_value,
-)
 from service.graphql.types.enums import LinkStatus, SyncRunStatus
 from service.graphql.types.node import Node
 from service.graphql.types.sync_stats import SyncRunStats
@@ -189,15 +181,16 @@ class LinkCheck(Node):
     response_time_ms: int | None = strawberry.field(description="How long it took, in ms.")
     error: str | None = strawberry.field(description="What went wrong, in one line; null if OK.")
     checked_at: datetime = strawberry.field(description="When it was visited.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(format_global_id("LinkCheck", self.id))
 
     @strawberry.field(description="The run that made the visit.")
-    def run(self, info: GraphQLInfo) -> SyncRun:
-        return relation_value(self, info, "run")
+    async def run(self, info: GraphQLInfo) -> SyncRun:
+        row = await info.context.loaders.sync_run.load(self.run_id)
+        assert row is not None, f"no run {self.run_id}"  # a foreign key
+        return SyncRun.from_row(row)
 
     @classmethod
     def from_row(cls, row: db.LinkCheck) -> LinkCheck:
@@ -212,15 +205,3 @@ class LinkCheck(Node):
             error=row.error,
             checked_at=row.checked_at,
         )
-
-
-register_relations(
-    LinkCheck,
-    {
-        "run": Relation(
-            loader=lambda loaders: loaders.sync_run,
-            key=lambda check, _: check.run_id,
-            build=build_one(SyncRun.from_row),
-        )
-    },
-)

@@ -8,7 +8,6 @@ from service.catalogue.keyset import Position
 from service.catalogue.offers import OfferCriteria, OfferOrder, count_offers, offer_position
 from service.catalogue.records import OfferRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import Through, register_relations
 from service.graphql.types.catalogue import Offer
 from service.graphql.types.pagination import PageInfo, decode_position, encode_position
 
@@ -45,13 +44,3 @@ class OfferConnection:
     @strawberry.field(description="How many offers match the filter, over all pages.")
     async def total_count(self, info: GraphQLInfo) -> int:
         return await info.context.db.run(count_offers, self.criteria)
-
-
-register_relations(
-    OfferConnection,
-    {
-        "edges": Through(lambda connection: connection.edges),
-        "nodes": Through(lambda connection: [edge.node for edge in connection.edges]),
-    },
-)
-register_relations(OfferEdge, {"node": Through(lambda edge: edge.node)})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from datetime import datetime
 
@@ -11,15 +10,7 @@ from strawberry.scalars import JSON
 
 from service.db import models
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    Through,
-    build_one,
-    register_relations,
-    relation_value,
-)
-from service.graphql.types.catalogue import School
+from service.graphql.types.catalogue import School, existing_school
 
 
 @strawberry.enum(description="What a queued request asks the scheduler to do.")
@@ -154,11 +145,10 @@ class SchoolBackoff:
     next_attempt_at: datetime = strawberry.field(
         description="Scheduled syncs leave it alone until then (an admin's request does not)."
     )
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(description="The school.")
-    def school(self, info: GraphQLInfo) -> School:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School:
+        return await existing_school(info, self.school_id)
 
     @classmethod
     def from_model(cls, row: models.SchoolBackoff) -> SchoolBackoff:
@@ -189,16 +179,3 @@ class SchedulerStatus:
     backoffs: list[SchoolBackoff] = strawberry.field(
         description="Schools with failures on record, the next attempt soonest first."
     )
-
-
-register_relations(SchedulerStatus, {"backoffs": Through(lambda status: status.backoffs)})
-register_relations(
-    SchoolBackoff,
-    {
-        "school": Relation(
-            loader=lambda loaders: loaders.school,
-            key=lambda backoff, _: backoff.school_id,
-            build=build_one(School.from_record),
-        )
-    },
-)

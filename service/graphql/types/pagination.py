@@ -13,7 +13,6 @@ from service.catalogue.records import SchoolRecord
 from service.catalogue.schools import SchoolCriteria, SchoolOrder, count_schools, school_position
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
-from service.graphql.prefetch import Through, register_relations
 from service.graphql.types.catalogue import School
 
 _CURSOR_PREFIX = "school:"
@@ -126,13 +125,3 @@ class SchoolConnection:
     @strawberry.field(description="How many schools match the filter, over all pages.")
     async def total_count(self, info: GraphQLInfo) -> int:
         return await info.context.db.run(count_schools, self.criteria)
-
-
-register_relations(
-    SchoolConnection,
-    {
-        "edges": Through(lambda connection: connection.edges),
-        "nodes": Through(lambda connection: [edge.node for edge in connection.edges]),
-    },
-)
-register_relations(SchoolEdge, {"node": Through(lambda edge: edge.node)})

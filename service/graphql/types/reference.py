@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from service.catalogue.records import HomeTrackRecord, LinkRecord, SelectionRuleRecord
+from service.catalogue.records import (
+    HomeTrackRecord,
+    LinkRecord,
+    SelectionRuleRecord,
+    record_from,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.global_id import format_global_id
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    build_many,
-    build_one,
-    register_relations,
-    relation_value,
-)
+from service.graphql.relation_rows import Parent
 from service.graphql.types.enums import LinkRole
 from service.graphql.types.link_health import LinkCheck, LinkHealth
 from service.graphql.types.node import Node
@@ -36,7 +33,6 @@ DEFAULT_LINK_CHECKS = 10
 class HomeTrack(Node):
     code: str = strawberry.field(description='Upper-case code: "ISEM".')
     name: str | None = strawberry.field(description="Full name, when known.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
@@ -45,12 +41,19 @@ class HomeTrack(Node):
     @strawberry.field(
         description="The selection rule in force for this track: its own, else the general one."
     )
-    def selection_rule(self, info: GraphQLInfo) -> SelectionRule | None:
-        return relation_value(self, info, "selectionRule")
+    async def selection_rule(self, info: GraphQLInfo) -> SelectionRule | None:
+        found = await info.context.relations.related(
+            "HomeTrack", "selectionRule", Parent(self.code)
+        )
+        return SelectionRule.from_row(found[0].row) if found else None
 
     @classmethod
     def from_record(cls, record: HomeTrackRecord) -> HomeTrack:
         return cls(code=record.code, name=record.name)
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> HomeTrack:
+        return cls.from_record(record_from(HomeTrackRecord, row))
 
 
 @strawberry.type(description="How students are selected, for every track or for one.")
@@ -64,15 +67,19 @@ class SelectionRule(Node):
         description='What is assessed besides grades, e.g. ["grades", "motivation"].'
     )
     source_text: str = strawberry.field(description="The sentence of the source it was read from.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(format_global_id("SelectionRule", self.id))
 
     @strawberry.field(description="The track this rule is specific to; null: every track.")
-    def home_track(self, info: GraphQLInfo) -> HomeTrack | None:
-        return relation_value(self, info, "homeTrack")
+    async def home_track(self, info: GraphQLInfo) -> HomeTrack | None:
+        found = await info.context.relations.related("SelectionRule", "homeTrack", Parent(self.id))
+        return HomeTrack.from_row(found[0].row) if found else None
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> SelectionRule:
+        return cls.from_record(record_from(SelectionRuleRecord, row))
 
     @classmethod
     def from_record(cls, record: SelectionRuleRecord) -> SelectionRule:
@@ -90,7 +97,6 @@ class Link(Node):
     id: strawberry.Private[int]
     url: str = strawberry.field(description="The address, as curated.")
     role: LinkRole = strawberry.field(description="What the page is for.")
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
 
     @strawberry.field(name="id", description="Stable, opaque global id.")
     def global_id(self) -> strawberry.ID:
@@ -100,15 +106,16 @@ class Link(Node):
         description="The current state of its address, from the latest sync; null until a "
         "sync has checked it."
     )
-    def health(self, info: GraphQLInfo) -> LinkHealth | None:
-        return relation_value(self, info, "health")
+    async def health(self, info: GraphQLInfo) -> LinkHealth | None:
+        row = await info.context.loaders.health_of_link.load(self.id)
+        return None if row is None else LinkHealth.from_row(row)
 
     @strawberry.field(
         description="Its latest visits by sync runs, newest first.",
         deprecation_reason="Use `checksConnection`: the same visits, paged both ways and "
         "counted. `checks` is removed in the next release.",
     )
-    def checks(
+    async def checks(
         self,
         info: GraphQLInfo,
         last: Annotated[
@@ -118,7 +125,8 @@ class Link(Node):
     ) -> list[LinkCheck]:
         if not 0 <= last <= MAX_LINK_CHECKS:
             raise bad_input(f"`last` must be between 0 and {MAX_LINK_CHECKS}.")
-        return relation_value(self, info, "checks", last)
+        rows = await info.context.loaders.checks_of_link.load((self.id, last))
+        return [LinkCheck.from_row(row) for row in rows]
 
     @strawberry.field(description="Its visits by sync runs, newest first, a page at a time.")
     def checks_connection(
@@ -151,48 +159,3 @@ class Link(Node):
     @classmethod
     def from_record(cls, record: LinkRecord) -> Link:
         return cls(id=record.id, url=record.url, role=LinkRole[record.role.name])
-
-
-def _last_checks(arguments: Mapping[str, Any]) -> Hashable:
-    # Clamped like the resolver checks it, so an out-of-range request loads nothing extra.
-    last = arguments.get("last")
-    last = DEFAULT_LINK_CHECKS if not isinstance(last, int) else last
-    return max(0, min(last, MAX_LINK_CHECKS))
-
-
-register_relations(
-    Link,
-    {
-        "health": Relation(
-            loader=lambda loaders: loaders.health_of_link,
-            key=lambda link, _: link.id,
-            build=build_one(LinkHealth.from_row),
-        ),
-        "checks": Relation(
-            loader=lambda loaders: loaders.checks_of_link,
-            key=lambda link, last: (link.id, last),
-            build=build_many(LinkCheck.from_row),
-            argument_key=_last_checks,
-        ),
-    },
-)
-register_relations(
-    HomeTrack,
-    {
-        "selectionRule": Relation(
-            loader=lambda loaders: loaders.selection_rule_of_track,
-            key=lambda track, _: track.code,
-            build=build_one(SelectionRule.from_record),
-        )
-    },
-)
-register_relations(
-    SelectionRule,
-    {
-        "homeTrack": Relation(
-            loader=lambda loaders: loaders.home_track,
-            key=lambda rule, _: rule.home_track_code,
-            build=build_one(HomeTrack.from_record),
-        )
-    },
-)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import strawberry
 
 from service.catalogue.search_index import SearchHitRecord
 from service.graphql.context import GraphQLInfo
-from service.graphql.prefetch import (
-    Prefetched,
-    Relation,
-    build_one,
-    register_relations,
-    relation_value,
-)
 from service.graphql.types.catalogue import Country, Programme, School
 from service.graphql.types.enums import SearchField, SearchHitKind
+
+T = TypeVar("T")
 
 
 @strawberry.type(description="One search result; exactly one of country, school, programme is set.")
@@ -30,19 +25,29 @@ class SearchHit:
         description="How well it matched, in (0, 1]; 1 is the whole text, exactly."
     )
 
-    prefetched: strawberry.Private[Prefetched] = dataclasses.field(default_factory=dict)
-
     @strawberry.field(description="The country, for a COUNTRY hit.")
-    def country(self, info: GraphQLInfo) -> Country | None:
-        return relation_value(self, info, "country")
+    async def country(self, info: GraphQLInfo) -> Country | None:
+        return await self._target(info, SearchHitKind.COUNTRY, "Country", Country.from_row)
 
     @strawberry.field(description="The school, for a SCHOOL hit.")
-    def school(self, info: GraphQLInfo) -> School | None:
-        return relation_value(self, info, "school")
+    async def school(self, info: GraphQLInfo) -> School | None:
+        return await self._target(info, SearchHitKind.SCHOOL, "School", School.from_row)
 
     @strawberry.field(description="The programme, for a PROGRAMME hit.")
-    def programme(self, info: GraphQLInfo) -> Programme | None:
-        return relation_value(self, info, "programme")
+    async def programme(self, info: GraphQLInfo) -> Programme | None:
+        return await self._target(info, SearchHitKind.PROGRAMME, "Programme", Programme.from_row)
+
+    async def _target(
+        self,
+        info: GraphQLInfo,
+        kind: SearchHitKind,
+        type_name: str,
+        build: Callable[[Mapping[Any, Any]], T],
+    ) -> T | None:
+        if self.kind is not kind:
+            return None
+        row = await info.context.relations.by_key(type_name, self.key)
+        return None if row is None else build(row)
 
     @classmethod
     def from_record(cls, record: SearchHitRecord) -> SearchHit:
@@ -53,29 +58,3 @@ class SearchHit:
             text=record.text,
             score=record.score,
         )
-
-
-def _key_if(kind: SearchHitKind) -> Any:
-    return lambda hit, _: hit.key if hit.kind is kind else None
-
-
-register_relations(
-    SearchHit,
-    {
-        "country": Relation(
-            loader=lambda loaders: loaders.country,
-            key=_key_if(SearchHitKind.COUNTRY),
-            build=build_one(Country.from_record),
-        ),
-        "school": Relation(
-            loader=lambda loaders: loaders.school,
-            key=_key_if(SearchHitKind.SCHOOL),
-            build=build_one(School.from_record),
-        ),
-        "programme": Relation(
-            loader=lambda loaders: loaders.programme,
-            key=_key_if(SearchHitKind.PROGRAMME),
-            build=build_one(Programme.from_record),
-        ),
-    },
-)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.countries import countries_by_codes
+from service.catalogue.countries import list_countries
 from service.catalogue.fact_values import CuratedText
 from service.catalogue.findings import load_findings_by_school
 from service.catalogue.link_health import load_link_checks, load_link_health, load_sync_runs
@@ -54,9 +54,9 @@ async def test_the_health_info_and_findings_batches_take_forty_thousand_ids(
 
 async def test_string_keys_work_the_same(session: AsyncSession) -> None:
     await build_synthetic_catalogue(session, 16)
-    found = await countries_by_codes(session, ["FI", "ZZ", "FR"])
-    assert sorted(found) == ["FI", "FR"]
-    assert found["FI"].name_en == "Finland"
+    found = await list_countries(session, codes=["FI", "ZZ", "FR"])
+    assert [country.code for country in found] == ["FI", "FR"]
+    assert found[0].name_en == "Finland"
 
 
 async def test_slugs_sort_byte_by_byte_whatever_the_collation(session: AsyncSession) -> None:

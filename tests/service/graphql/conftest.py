@@ -34,13 +34,16 @@ def compiler(schema: CatalogueSchema) -> ReadCompiler:
     return ReadCompiler(schema)
 
 
-def _resolver(session: AsyncSession, schema: CatalogueSchema) -> Callable[..., Any]:
+def _resolver(
+    session: AsyncSession, schema: CatalogueSchema, db: SerializedSession | None = None
+) -> Callable[..., Any]:
     search_indexes = SearchIndexCache()
+    serialized = db or SerializedSession(session)
 
     async def run(query: str, variables: dict[str, Any] | None, version: int) -> ExecutionResult:
         context = build_context(
             request_id="test-request",
-            db=SerializedSession(session),
+            db=serialized,
             data_version=version,
             max_page_size=MAX_PAGE_SIZE,
             search_indexes=search_indexes,
@@ -70,18 +73,22 @@ def execute(session: AsyncSession, schema: CatalogueSchema, compiler: ReadCompil
 
 
 def executor(
-    session: AsyncSession, schema: CatalogueSchema, compiler: ReadCompiler | None = None
+    session: AsyncSession,
+    schema: CatalogueSchema,
+    compiler: ReadCompiler | None = None,
+    db: SerializedSession | None = None,
 ) -> Execute:
     """``await execute(query, variables)`` on ``session``, as the endpoint answers it (bench/
-    runs it too)."""
-    resolver = _resolver(session, schema)
+    runs it too). Pass ``db`` to close it as the endpoint does (waiting for loader batches)."""
+    db = db or SerializedSession(session)
+    resolver = _resolver(session, schema, db)
     compiler = compiler or ReadCompiler(schema)
 
     async def run(query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
         # The endpoint reads the data version first, whichever path answers.
         version = await read_data_version(session)
         compiled = await compiler.execute(
-            SerializedSession(session),
+            db,
             query,
             variables,
             None,

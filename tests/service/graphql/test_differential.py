@@ -207,21 +207,24 @@ async def _compare(
     variables: dict[str, Any] | None,
 ) -> None:
     session = AsyncSession(catalogue.engine, expire_on_commit=False)
+    db = SerializedSession(session)
     try:
-        compiled = await executor(session, schema, compiler)(query, variables)
+        compiled = await executor(session, schema, compiler, db)(query, variables)
     finally:
-        await _close(session)
+        await _close(session, db)
     session = AsyncSession(catalogue.engine, expire_on_commit=False)
+    db = SerializedSession(session)
     try:
-        resolved = await _resolver(session, schema)(query, variables, 0)
+        resolved = await _resolver(session, schema, db)(query, variables, 0)
     finally:
-        await _close(session)
+        await _close(session, db)
     assert _answer(compiled) == _answer(resolved), (query, variables)
 
 
-async def _close(session: AsyncSession) -> None:
+async def _close(session: AsyncSession, db: SerializedSession) -> None:
+    """Close as the endpoint does: after the statements of abandoned loader batches end."""
     try:
-        await session.close()
+        await db.close()
     except DBAPIError:
         # Its connection was closed under it by a cancelled statement: drop it from the pool.
         await session.invalidate()

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.graphql import prefetch
 from tests.catalogues import build_synthetic_catalogue
 from tests.service.graphql.conftest import Execute, data_of
 from tests.sync_results import add_synthetic_sync_results
@@ -141,17 +140,3 @@ async def test_every_relation_costs_the_same_statements_at_every_size(
     assert sum(len(school["offers"]) for school in schools) == catalogue.offers
     assert sum(school["parent"] is not None for school in schools) == catalogue.parents
     assert len(statements) == EVERY_RELATION_STATEMENTS, statements
-
-
-async def test_every_relation_is_prefetched_by_the_root_resolver(
-    session: AsyncSession, execute: Execute, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    await build_synthetic_catalogue(session, 16)
-    await add_synthetic_sync_results(session, 16)
-
-    def refuse(*_args: object) -> None:
-        raise AssertionError("a relation was loaded one object at a time")
-
-    monkeypatch.setattr(prefetch, "_load_one", refuse)
-    data = await data_of(execute, EVERY_RELATION)
-    assert len(data["countries"]) == 16
