@@ -29,7 +29,7 @@ async def work_on_partitions(settings: Settings, policy: FetchPolicy, concurrenc
     engine = create_engine(settings)
     try:
         async with Fetcher(policy) as fetcher:
-            app = create_job_app(settings, pool_size=concurrency + 2)
+            app = create_job_app(settings, pool_size=concurrency + 4)
             runner = PartitionRunner(engine, fetcher, settings)
             async with app.open_async():
                 await run_worker(
