@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from ipaddress import ip_network
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -33,7 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bench.sync_sites import seed, site_host
-from scrapers.fetch import Fetcher, FetchPolicy
+from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.run import run_sync
 from service.config import Settings
 from service.db.engine import create_engine
@@ -159,8 +160,16 @@ async def main(args: argparse.Namespace) -> None:
             "LOG_LEVEL": "WARNING",
         }
         policy = FetchPolicy.from_settings(
-            settings.model_copy(update={"fetch_contact_url": "https://mobility.example/bench"})
+            settings.model_copy(
+                update={
+                    "fetch_contact_url": "https://mobility.example/bench",
+                    "fetch_allowed_networks": [ip_network("127.0.0.1/32")],
+                    "fetch_concurrency": args.concurrency,
+                    "fetch_host_delay": args.host_delay,
+                }
+            )
         )
+        resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
         engine = create_engine(settings)
         with tempfile.TemporaryDirectory() as directory:
             for _ in range(args.rounds):
@@ -170,7 +179,7 @@ async def main(args: argparse.Namespace) -> None:
                     # 0 workers: the coordinator works on every partition itself, in one process.
                     local = args.partitions if count == 0 else 0
                     round_settings = settings.model_copy(update={"sync_local_partitions": local})
-                    async with Fetcher(policy) as fetcher:
+                    async with Fetcher(policy, resolver=resolver) as fetcher:
                         report = await run_sync(engine, fetcher, settings=round_settings)
                     seconds = time.perf_counter() - started
                     stop_workers(processes)
