@@ -91,7 +91,28 @@ async def _sync_partition(context: JobContext, partition_id: int) -> None:
     runner = context.additional_context[RUNNER_KEY]
     assert isinstance(runner, PartitionRunner)
     assert context.job.id is not None
-    await runner.run(partition_id, holder=f"{runner_name()}:job{context.job.id}")
+    holder = f"{runner_name()}:job{context.job.id}"
+    try:
+        await runner.run(partition_id, holder=holder)
+    except asyncio.CancelledError:
+        # The worker is stopping (SIGTERM): its job ends aborted, so the partition, if still
+        # ours, goes back to the queue as a new job at once rather than waiting to look stalled.
+        if await _give_back(runner.engine, partition_id, holder):
+            await context.app.configure_task(TASK_NAME, queue=JOB_QUEUE).defer_async(
+                partition_id=partition_id
+            )
+        raise
+
+
+async def _give_back(engine: AsyncEngine, partition_id: int, holder: str) -> bool:
+    async with create_sessionmaker(engine)() as session, session.begin():
+        given = await session.scalars(
+            update(SyncPartition)
+            .where(SyncPartition.id == partition_id, SyncPartition.holder == holder)
+            .values(status=PartitionStatus.QUEUED.value, holder=None)
+            .returning(SyncPartition.id)
+        )
+        return given.first() is not None
 
 
 async def run_worker(
