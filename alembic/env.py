@@ -18,6 +18,7 @@ import service.db.models  # noqa: F401  (registers every table on Base.metadata)
 from service.config import Settings, load_settings
 from service.db.base import Base
 from service.db.engine import create_engine
+from service.db.migrate import owned_by_models
 from service.db.types import UTCDateTime
 
 config = context.config
@@ -44,6 +45,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=owned_by_models,
     )
 
 

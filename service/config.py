@@ -299,6 +299,46 @@ class Settings(BaseSettings):
         description="PostgreSQL: seconds between two probes of the sync's lock connection "
         "(it is also probed before every school transaction).",
     )
+    sync_partitions: int = Field(
+        default=12,
+        ge=1,
+        le=1_000,
+        description="PostgreSQL: host partitions a sync run is split into, each a job any "
+        "`mobility worker` (or the run itself) can claim (decision 0130).",
+    )
+    sync_partition_min_schools: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="PostgreSQL: fewest schools per partition (a small run is not cut into "
+        "partitions whose bookkeeping would outweigh their work).",
+    )
+    sync_local_partitions: int = Field(
+        default=12,
+        ge=0,
+        le=1_000,
+        description="PostgreSQL: partitions the process that starts a run works on at once "
+        "itself; 0 leaves them all to `mobility worker` processes.",
+    )
+    sync_worker_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=1_000,
+        description="Partitions one `mobility worker` works on at once.",
+    )
+    sync_worker_heartbeat_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="Seconds between two heartbeats of a worker (procrastinate's worker table).",
+    )
+    sync_worker_stalled_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=3_600,
+        description="Seconds without a heartbeat after which a worker is taken for dead and its "
+        "partitions are given to another (keep it several heartbeats long).",
+    )
 
     # The HTTP server and the GraphQL API (service.web, service.graphql).
     host: str = Field(default="127.0.0.1", description="Interface `mobility serve` listens on.")

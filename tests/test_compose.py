@@ -120,7 +120,7 @@ def test_one_image_is_built_once_and_run_by_every_application_service() -> None:
     assert services["migrate"]["build"]["dockerfile"] == "Dockerfile"
     image = services["migrate"]["image"]
     assert image.startswith("mobility-catalog:")
-    for name in ("api", "scheduler"):
+    for name in ("api", "scheduler", "worker"):
         assert (services[name]["image"], services[name]["pull_policy"]) == (image, "never")
 
 
@@ -128,7 +128,7 @@ def test_migrations_run_once_before_the_api_and_the_scheduler() -> None:
     services = _services()
     assert services["migrate"]["command"] == ["mobility", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
-    for name in ("api", "scheduler"):
+    for name in ("api", "scheduler", "worker"):
         assert services[name]["depends_on"] == {
             "migrate": {"condition": "service_completed_successfully"}
         }
@@ -195,6 +195,14 @@ def test_the_scheduler_stops_gracefully_and_reaches_out_through_its_own_network(
     assert scheduler["stop_signal"] == "SIGTERM"
     assert scheduler["stop_grace_period"] == "2m"
     assert set(scheduler["networks"]) == {"internal", "egress"}
+
+
+def test_workers_scale_by_replicas_and_reach_the_partner_sites() -> None:
+    worker = _services()["worker"]
+    assert worker["command"] == ["mobility", "worker"]
+    assert worker["deploy"]["replicas"] == 2
+    assert set(worker["networks"]) == {"internal", "egress"}
+    assert "ports" not in worker
 
 
 def test_the_monitoring_profile_mounts_the_shipped_rules_and_dashboard() -> None:

@@ -60,6 +60,10 @@ SCHOOLS_PER_SLOT = 32
 #: Told about each school once the run is done with it (recorded or not).
 SchoolDone = Callable[[PlannedSchool, SchoolReport], Awaitable[None]]
 
+#: Last statements of a school's transaction (a partition's fence, :mod:`.partitioned`): the
+#: school, its report, and the findings its links raised.
+SchoolFence = Callable[[AsyncSession, PlannedSchool, SchoolReport, int], Awaitable[None]]
+
 
 def stopped_error(done: int, total: int) -> str:
     """The run record's error when a stop request ended the run between two schools."""
@@ -142,10 +146,12 @@ class _Recorder:
         dead_after: int,
         scope: RunScope,
         lock: RunLock | None = None,
+        fence: SchoolFence | None = None,
     ) -> None:
         self._sessions = sessions
         self._scope = scope
         self._lock = lock
+        self._fence = fence
         self._run_id = run_id
         self._handler = handler
         self._dead_after = dead_after
@@ -182,6 +188,11 @@ class _Recorder:
                 )
                 if apply is not None:
                     await self._apply(session, school, apply, report)
+                if self._fence is not None:
+                    facts = report.facts.findings if report.facts else 0
+                    await self._fence(session, school, report, link_findings + facts)
+        except _LeaseLostError:
+            raise
         except Exception as exc:  # this school only: the others are recorded regardless
             log.exception("recording %s failed", school.slug)
             report.error = f"not recorded: {type(exc).__name__}: {exc}"
@@ -338,7 +349,25 @@ async def run_sync(
         error: str | None = None
         stopped = False
         try:
-            visiting = visit(known).run(plan, recorder, stop=stop)
+            if engine.dialect.name == "postgresql":
+                # Host partitions claimed by procrastinate workers (decision 0130).
+                from scrapers.sync.partitioned import visit_partitions
+
+                visiting = visit_partitions(
+                    engine,
+                    fetcher,
+                    settings=settings,
+                    plan=plan,
+                    run_id=run_id,
+                    handler=handler,
+                    refetch=refetch,
+                    progress=progress or NoProgress(),
+                    stop=stop,
+                    on_school=on_school,
+                    run_lock=lock,
+                )
+            else:
+                visiting = visit(known).run(plan, recorder, stop=stop)
             reports = await _until_lost(lock, asyncio.create_task(visiting))
             status, error = measure_reach(reports).judge(judge_run(reports, dry_run=False))
             # Only a stop request ends a visit before the end of the plan.

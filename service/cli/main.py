@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "schedule": "scrapers.schedule.command:schedule_command",
     "sync": "scrapers.sync.command:sync_command",
     "try": "scrapers.sync.command:try_command",
+    "worker": "scrapers.sync.worker:worker_command",
 }
 
 

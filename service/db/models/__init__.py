@@ -34,6 +34,7 @@ from service.db.models.operations import (
     SchoolBackoff,
     WebhookDelivery,
 )
+from service.db.models.partitions import PartitionStatus, SyncPartition, SyncPartitionSchool
 from service.db.models.school_facts import SchoolFact, SchoolFactChange, SchoolOverride
 from service.db.versioning import DataVersion
 
@@ -56,6 +57,7 @@ __all__ = [
     "LinkStatus",
     "Offer",
     "OfferKind",
+    "PartitionStatus",
     "Programme",
     "RunStatus",
     "SchedulerState",
@@ -66,6 +68,8 @@ __all__ = [
     "SchoolOverride",
     "SelectionRule",
     "SyncLease",
+    "SyncPartition",
+    "SyncPartitionSchool",
     "SyncRun",
     "SyncRunStatus",
     "UrlHealth",

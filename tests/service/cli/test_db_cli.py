@@ -108,6 +108,7 @@ def test_help_explains_every_command(tmp_path: Path) -> None:
         ("import-faq", "Import the FAQ page"),
         ("sync", "Check every active link"),
         ("try", "Fetch URL through the sync's fetcher"),
+        ("worker", "Work on the host partitions of sync runs"),
         ("serve", "Serve /graphql"),
         ("export-schema", "Write the GraphQL schema"),
     ]:
@@ -127,5 +128,6 @@ def test_downgrade_goes_down_and_an_unknown_revision_is_one_line(tmp_path: Path)
     assert unknown.returncode == 2
     assert unknown.stderr == (
         "mobility: error: cannot downgrade to 'nope': Can't locate revision identified by 'nope' "
-        "(revisions: base, 0001, 0002, 0003, 0005, 0006, 0007, 0008, 0009, 0010, 0014)\n"
+        "(revisions: base, 0001, 0002, 0003, 0005, 0006, 0007, 0008, 0009, 0010, 0014, 0015)
+"
     )

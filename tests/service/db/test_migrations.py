@@ -31,8 +31,42 @@ async def test_upgrade_from_empty_to_head_matches_the_models(backend: str, tmp_p
             await migrate.upgrade(engine, settings)
             state = await migrate.current_state(engine, settings)
             assert state.at_head
-            assert await _tables(engine) == set(Base.metadata.tables)
+            assert await _tables(engine) == set(Base.metadata.tables) | _job_engine(backend)
             assert list(await migrate.drift(engine)) == []
+        finally:
+            await engine.dispose()
+
+
+def _job_engine(backend: str) -> set[str]:
+    """PostgreSQL also gets procrastinate's tables (migration 0015, decision 0130)."""
+    if backend != "postgres":
+        return set()
+    return {f"procrastinate_{name}" for name in ("jobs", "workers", "events", "periodic_defers")}
+
+
+async def test_the_job_schema_is_procrastinates_own(tmp_path: Path) -> None:
+    """The schema migration 0015 applies is the installed package's: its queries run on it."""
+    from procrastinate.schema import SchemaManager
+
+    async with empty_database("postgres", tmp_path) as settings:
+        engine = create_engine(settings)
+        try:
+            await migrate.upgrade(engine, settings)
+            async with engine.connect() as connection:
+                functions = set(
+                    await connection.scalars(
+                        text("SELECT proname FROM pg_proc WHERE proname LIKE 'procrastinate%'")
+                    )
+                )
+            shipped = SchemaManager.get_schema()
+            assert functions
+            assert all(f"FUNCTION {name}(" in shipped for name in functions)
+            await migrate.downgrade(engine, settings, "0010")
+            async with engine.connect() as connection:
+                left = await connection.scalar(
+                    text("SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%'")
+                )
+            assert left == 0
         finally:
             await engine.dispose()
 
