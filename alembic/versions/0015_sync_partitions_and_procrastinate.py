@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("holder", sa.String(length=255), nullable=False),
         sa.Column("report", sa.JSON(), nullable=False),
+        sa.Column("changed", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["partition_id"],
             ["sync_partition.id"],

@@ -57,6 +57,7 @@ from service.config import Settings
 from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import LinkStatus, PartitionStatus, SyncPartition, SyncPartitionSchool
 from service.db.types import utcnow
+from service.db.versioning import DeferredVersion, changed_here, deferred_here_info
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +230,8 @@ class _Fence:
                 school_id=school_id,
                 holder=self._holder,
                 report=report_as_json(report),
+                # Read after the SELECT above, which flushed the school's own writes.
+                changed=changed_here(session),
             )
         )
         await session.flush()
@@ -287,6 +290,7 @@ class PartitionRunner:
 
     async def run(self, partition_id: int, *, holder: str) -> None:
         sessions = create_sessionmaker(intend_writes(self.engine))
+        sessions.configure(info=deferred_here_info())
         claimed = await _claim(sessions, partition_id, holder)
         if claimed is None:
             return  # done, or revoked: the run it belonged to is over
@@ -411,13 +415,18 @@ class _Follower:
     told_locally: set[int] = field(default_factory=set)
     reports: dict[int, SchoolReport] = field(default_factory=dict)
     last_id: int = 0
+    #: Whether a committed school changed what the API serves.
+    changed: bool = False
 
     async def read(self, *, everything: bool = False) -> None:
         """Reports committed since the last read (ids are taken before commit, so the final
         read, ``everything``, also catches the late committers of smaller ids)."""
         query = (
             select(
-                SyncPartitionSchool.id, SyncPartitionSchool.school_id, SyncPartitionSchool.report
+                SyncPartitionSchool.id,
+                SyncPartitionSchool.school_id,
+                SyncPartitionSchool.report,
+                SyncPartitionSchool.changed,
             )
             .join(SyncPartition, SyncPartition.id == SyncPartitionSchool.partition_id)
             .where(SyncPartition.run_id == self.run_id)
@@ -427,8 +436,9 @@ class _Follower:
             query = query.where(SyncPartitionSchool.id > self.last_id)
         async with self.sessions() as session:
             rows = (await session.execute(query)).all()
-        for row_id, school_id, data in rows:
+        for row_id, school_id, data, changed in rows:
             self.last_id = max(self.last_id, row_id)
+            self.changed = self.changed or changed
             if school_id in self.reports or school_id not in self.by_id:
                 continue
             report = report_from_json(data)
@@ -504,6 +514,7 @@ async def visit_partitions(
     stop: asyncio.Event | None,
     on_school: SchoolDone | None,
     run_lock: RunLock,
+    deferred: DeferredVersion,
 ) -> list[SchoolReport]:
     """Visit ``plan`` as host partitions through procrastinate; the reports in plan order.
 
@@ -575,6 +586,8 @@ async def visit_partitions(
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
     await follower.read(everything=True)
+    if follower.changed:
+        deferred.changed = True  # the run moves the data version once, as it closes
     if stop is None or not stop.is_set():
         await _report_unvisited(sessions, run_id, plan, follower.reports)
     return [follower.reports[s.id] for s in plan if s.id in follower.reports]

@@ -365,6 +365,7 @@ async def run_sync(
                     stop=stop,
                     on_school=on_school,
                     run_lock=lock,
+                    deferred=deferred,
                 )
             else:
                 visiting = visit(known).run(plan, recorder, stop=stop)

@@ -31,6 +31,8 @@ from service.db.types import utcnow
 
 _BUMPED = "data_version_bumped"
 _DEFERRED = "data_version_deferred"
+_DEFER_HERE = "data_version_deferred_here"
+_CHANGED_HERE = "data_version_changed_here"
 
 
 @dataclass(slots=True)
@@ -43,6 +45,21 @@ class DeferredVersion:
 def deferred_version_info(deferred: DeferredVersion) -> dict[str, object]:
     """The ``info`` of sessions whose changes move the data version once, later, together."""
     return {_DEFERRED: deferred}
+
+
+def deferred_here_info() -> dict[str, object]:
+    """The ``info`` of sessions that note a change in their own transaction instead of bumping.
+
+    For writers in other processes than the run's (host partitions, decision 0130): each
+    school's transaction tells, with :func:`changed_here`, whether it changed something; the
+    run reads that from what they committed and moves the version once.
+    """
+    return {_DEFER_HERE: True}
+
+
+def changed_here(session: AsyncSession) -> bool:
+    """Whether this session's transaction wrote a versioned change (:func:`deferred_here_info`)."""
+    return bool(session.info.get(_CHANGED_HERE))
 
 
 class DataVersion(Base):
@@ -64,6 +81,9 @@ def _bump(session: Session) -> None:
     deferred = session.info.get(_DEFERRED)
     if isinstance(deferred, DeferredVersion):
         deferred.changed = True
+        return
+    if session.info.get(_DEFER_HERE):
+        session.info[_CHANGED_HERE] = True
         return
     if session.info.get(_BUMPED):
         return
@@ -132,6 +152,7 @@ def _on_orm_execute(state: ORMExecuteState) -> None:
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_BUMPED, None)
+        session.info.pop(_CHANGED_HERE, None)
 
 
 async def read_data_version(session: AsyncSession) -> int:

@@ -67,3 +67,6 @@ class SyncPartitionSchool(Base):
     #: Who wrote it (the holder of that attempt).
     holder: Mapped[str] = mapped_column(String(255))
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Whether the school's transaction changed what the API serves (the run moves the data
+    #: version once for all of them, decision 0125).
+    changed: Mapped[bool] = mapped_column(default=False)
