@@ -38,20 +38,8 @@ from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.run import run_sync
 from service.config import Settings
 from service.db.engine import create_engine
+from tests.processes import LOOPBACK_WRAPPER
 from tests.scrapers.fixture_server import FixtureServer, Request, head
-
-WRAPPER = """
-import socket, sys
-real = socket.getaddrinfo
-def loopback(host, *args, **kwargs):
-    if isinstance(host, str) and host.endswith(".test"):
-        return real("127.0.0.1", *args, **kwargs)
-    return real(host, *args, **kwargs)
-socket.getaddrinfo = loopback
-from service.cli.main import main
-sys.argv[0] = "mobility"
-main()
-"""
 
 
 async def _serve(
@@ -96,7 +84,7 @@ def start_workers(
     count: int, env: dict[str, str], directory: Path
 ) -> list[subprocess.Popen[bytes]]:
     wrapper = directory / "worker.py"
-    wrapper.write_text(WRAPPER, encoding="utf-8")
+    wrapper.write_text(LOOPBACK_WRAPPER, encoding="utf-8")
     return [
         subprocess.Popen(
             [sys.executable, str(wrapper), "worker"],

@@ -21,6 +21,21 @@ MOBILITY = [sys.executable, "-m", "service.cli.main"]
 #: Runs the `mobility` CLI with a resolver that fails every name but loopback, as an offline
 #: machine's does: partner sites fail DNS and nothing leaves the machine (the database and the
 #: fixture servers are reached on loopback).
+#: Runs the `mobility` CLI with a resolver that sends the fixture hosts (``*.test``) to loopback
+#: (the host-partition workers of the tests and of bench/sync_workers.py).
+LOOPBACK_WRAPPER = """
+import socket, sys
+real = socket.getaddrinfo
+def loopback(host, *args, **kwargs):
+    if isinstance(host, str) and host.endswith(".test"):
+        return real("127.0.0.1", *args, **kwargs)
+    return real(host, *args, **kwargs)
+socket.getaddrinfo = loopback
+from service.cli.main import main
+sys.argv[0] = "mobility"
+main()
+"""
+
 OFFLINE_WRAPPER = """
 import socket, sys
 real = socket.getaddrinfo

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
-from service.catalogue.records import FindingRecord
+from service.catalogue.records import FindingRecord, record_from
 from service.db.models import Finding, FindingSeverity
 
 
@@ -43,8 +43,8 @@ def _select() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _record(row: Sequence[Any]) -> FindingRecord:
-    return FindingRecord(*row)
+def _record(row: Row[Any]) -> FindingRecord:
+    return record_from(FindingRecord, row._mapping)
 
 
 def _filtered(

@@ -29,7 +29,7 @@ from scrapers.sync.visit import SchoolReport
 from service.db.engine import create_sessionmaker
 from service.db.models import LinkCheck, SyncPartition, SyncPartitionSchool, SyncRunStatus
 from tests.databases import TestDatabase, migrated_database
-from tests.processes import process_env
+from tests.processes import LOOPBACK_WRAPPER, process_env
 from tests.scrapers.conftest import LOOPBACK_POLICY
 from tests.scrapers.faults import healthy_html
 from tests.scrapers.fixture_server import FixtureServer, Request, head
@@ -40,20 +40,6 @@ pytestmark = pytest.mark.reliability
 SCHOOLS = 24
 HOST_DELAY = 0.2
 TRAP = "school00"
-
-#: A worker whose resolver sends the fixture hosts (``*.test``) to loopback.
-WORKER_WRAPPER = """
-import socket, sys
-real = socket.getaddrinfo
-def loopback(host, *args, **kwargs):
-    if isinstance(host, str) and host.endswith(".test"):
-        return real("127.0.0.1", *args, **kwargs)
-    return real(host, *args, **kwargs)
-socket.getaddrinfo = loopback
-from service.cli.main import main
-sys.argv[0] = "mobility"
-main()
-"""
 
 
 class HostWatch:
@@ -119,7 +105,7 @@ def workers(
     db: TestDatabase, directory: Path, count: int
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
     wrapper = directory / "worker.py"
-    wrapper.write_text(WORKER_WRAPPER, encoding="utf-8")
+    wrapper.write_text(LOOPBACK_WRAPPER, encoding="utf-8")
     env = process_env(
         DATABASE_URL=db.settings.database.render_as_string(hide_password=False),
         FETCH_CONTACT_URL="https://mobility.example/crawler",
