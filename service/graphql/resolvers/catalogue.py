@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
@@ -10,7 +11,7 @@ import strawberry
 from service.catalogue import countries as country_queries
 from service.catalogue import offers as offer_queries
 from service.catalogue import schools as school_queries
-from service.catalogue.keyset import PageRequest
+from service.catalogue.keyset import PageRequest, Position
 from service.catalogue.offer_requirements import Requirements, assess_schools
 from service.catalogue.offers import OfferCriteria, OfferOrder
 from service.catalogue.schools import SchoolOrder
@@ -93,6 +94,24 @@ def page_request(info: GraphQLInfo, first: int | None, last: int | None) -> tupl
     return check_page_size(info, DEFAULT_PAGE_SIZE if first is None else first), False
 
 
+def relay_page(
+    info: GraphQLInfo,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    decode: Callable[[str, str], Position],
+) -> PageRequest:
+    """The keyset page Relay's four arguments ask for; ``decode(cursor, argument name)``."""
+    limit, from_end = page_request(info, first, last)
+    return PageRequest(
+        limit=limit,
+        after=None if after is None else decode(after, "after"),
+        before=None if before is None else decode(before, "before"),
+        from_end=from_end,
+    )
+
+
 async def resolve_schools(
     info: GraphQLInfo,
     filter: Annotated[
@@ -107,13 +126,14 @@ async def resolve_schools(
         SchoolOrderField, strawberry.argument(description="The order of the pages.")
     ] = SchoolOrderField.SLUG,
 ) -> SchoolConnection:
-    limit, from_end = page_request(info, first, last)
     order = SchoolOrder[order_by.name]
-    request = PageRequest(
-        limit=limit,
-        after=None if after is None else decode_school_cursor(after, order, "after"),
-        before=None if before is None else decode_school_cursor(before, order, "before"),
-        from_end=from_end,
+    request = relay_page(
+        info,
+        first,
+        after,
+        last,
+        before,
+        lambda text, arg: decode_school_cursor(text, order, arg),
     )
     criteria = (filter or SchoolFilter()).to_criteria()
     page = await info.context.db.run(school_queries.page_schools_in_order, criteria, order, request)
@@ -185,13 +205,14 @@ async def resolve_offers_connection(
         OfferOrderField, strawberry.argument(description="The order of the pages.")
     ] = OfferOrderField.ACADEMIC_YEAR,
 ) -> OfferConnection:
-    limit, from_end = page_request(info, first, last)
     order = OfferOrder[order_by.name]
-    request = PageRequest(
-        limit=limit,
-        after=None if after is None else decode_offer_cursor(after, order, "after"),
-        before=None if before is None else decode_offer_cursor(before, order, "before"),
-        from_end=from_end,
+    request = relay_page(
+        info,
+        first,
+        after,
+        last,
+        before,
+        lambda text, arg: decode_offer_cursor(text, order, arg),
     )
     criteria, unknown = await narrow_offers(info, filter)
     page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)

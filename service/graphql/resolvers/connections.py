@@ -11,7 +11,7 @@ from service.catalogue import findings, link_health
 from service.catalogue import schools as school_queries
 from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
-from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
+from service.graphql.resolvers.catalogue import After, Before, First, Last, relay_page
 from service.graphql.types.connection import (
     Connection,
     build_connection,
@@ -34,12 +34,13 @@ def _request(
     last: int | None,
     before: str | None,
 ) -> PageRequest:
-    limit, from_end = page_request(info, first, last)
-    return PageRequest(
-        limit=limit,
-        after=None if after is None else decode_time_cursor(prefix, after, "after"),
-        before=None if before is None else decode_time_cursor(prefix, before, "before"),
-        from_end=from_end,
+    return relay_page(
+        info,
+        first,
+        after,
+        last,
+        before,
+        lambda text, arg: decode_time_cursor(prefix, text, arg),
     )
 
 

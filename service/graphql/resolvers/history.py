@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated
 
@@ -9,10 +10,10 @@ import strawberry
 
 from service.catalogue import schools as school_queries
 from service.catalogue.changes import MAX_CHANGES, page_changes
-from service.catalogue.keyset import Page, PageRequest
+from service.catalogue.keyset import Page
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
-from service.graphql.resolvers.catalogue import After, Before, First, Last, page_request
+from service.graphql.resolvers.catalogue import After, Before, First, Last, relay_page
 from service.graphql.types.enums import ChangeOrder
 from service.graphql.types.history import (
     Change,
@@ -45,16 +46,11 @@ async def resolve_changes(
         ChangeOrder, strawberry.argument(description="Oldest first (default) or newest first.")
     ] = ChangeOrder.OLDEST_FIRST,
 ) -> ChangeConnection:
-    limit, from_end = page_request(info, first, last)
+    request = relay_page(info, first, after, last, before, decode_change_cursor)
     if since.tzinfo is None:
         raise bad_input('`since` needs a time zone offset: "2026-03-01T00:00:00Z".')
-    request = PageRequest(
-        # The history is long: a page never exceeds what load_changes would give at once.
-        limit=min(limit, MAX_CHANGES - 1),
-        after=None if after is None else decode_change_cursor(after, "after"),
-        before=None if before is None else decode_change_cursor(before, "before"),
-        from_end=from_end,
-    )
+    # The history is long: a page never exceeds what load_changes would give at once.
+    request = dataclasses.replace(request, limit=min(request.limit, MAX_CHANGES - 1))
     school_ids = None
     if school is not None:
         record = await info.context.db.run(school_queries.school_by_slug, school)

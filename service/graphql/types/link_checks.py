@@ -11,9 +11,9 @@ from typing import Any
 
 import strawberry
 
-from service.catalogue.keyset import Page, PageRequest
+from service.catalogue.keyset import Page
 from service.graphql.context import GraphQLInfo
-from service.graphql.resolvers.catalogue import page_request
+from service.graphql.resolvers.catalogue import relay_page
 from service.graphql.types.connection import (
     Connection,
     build_connection,
@@ -46,12 +46,13 @@ def page_checks(
     a coroutine: when a sibling's error ends a list early, graphql-core drops the items left,
     and a dropped future, unlike a coroutine never awaited, is no error.
     """
-    limit, from_end = page_request(info, first, last)
-    request = PageRequest(
-        limit=limit,
-        after=None if after is None else decode_time_cursor(_CHECK, after, "after"),
-        before=None if before is None else decode_time_cursor(_CHECK, before, "before"),
-        from_end=from_end,
+    request = relay_page(
+        info,
+        first,
+        after,
+        last,
+        before,
+        lambda text, arg: decode_time_cursor(_CHECK, text, arg),
     )
 
     async def count(info: GraphQLInfo) -> int:
