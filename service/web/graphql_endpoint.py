@@ -392,7 +392,7 @@ class _Execution:
                 max_page_size=endpoint.settings.max_page_size,
                 search_indexes=endpoint.search_indexes,
                 admin=self.admin,
-                webhook_urls=endpoint.settings.webhook_urls,
+                webhook_urls=endpoint.settings.webhook.urls,
                 resolver=endpoint.resolver,
             )
             context.notes.cacheable = self.cacheable
