@@ -9,11 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from croniter import croniter
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -72,6 +81,25 @@ def _long_enough(value: SecretStr | None) -> SecretStr | None:
     if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
         raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters long")
     return value
+
+
+#: A secret setting: blank is absent, and a short one is refused.
+Secret = Annotated[
+    SecretStr | None, BeforeValidator(_blank_is_absent), AfterValidator(_long_enough)
+]
+
+
+class _Room(BaseModel):
+    """Settings read from ``<ROOM>_<NAME>``; a secret of the room may come from its ``*_FILE``."""
+
+    room: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, values: object) -> object:
+        if isinstance(values, dict):
+            return with_secret_files(values, room=cls.room)
+        return values
 
 
 class FetchSettings(BaseModel):
@@ -145,15 +173,17 @@ class FetchSettings(BaseModel):
         return value
 
 
-class WebhookSettings(BaseModel):
+class WebhookSettings(_Room):
     """Where event webhooks go and how they are delivered (``scrapers.webhooks``); each field is
     read from ``WEBHOOK_<NAME>``."""
+
+    room: ClassVar[str] = "webhook"
 
     urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="http(s) URLs that receive event webhooks, separated by commas or spaces.",
     )
-    secret: SecretStr | None = Field(
+    secret: Secret = Field(
         default=None,
         description="Key of the HMAC-SHA256 webhook signature; required when WEBHOOK_URLS is set.",
     )
@@ -171,13 +201,6 @@ class WebhookSettings(BaseModel):
         default=3_600.0, gt=0, description="Longest delay between two attempts."
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _read_secret_file(cls, values: object) -> object:
-        if isinstance(values, dict):
-            return with_secret_files(values, room="webhook")
-        return values
-
     @field_validator("urls", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:
@@ -190,21 +213,23 @@ class WebhookSettings(BaseModel):
     def _check_urls(cls, value: list[str]) -> list[str]:
         return [parse_http_url(url) for url in value]
 
-    @field_validator("secret", mode="before")
-    @classmethod
-    def _blank_secret_is_absent(cls, value: object) -> object:
-        return _blank_is_absent(value)
-
-    @field_validator("secret")
-    @classmethod
-    def _check_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
-        return _long_enough(value)
-
     @model_validator(mode="after")
     def _check_signed(self) -> WebhookSettings:
         if self.urls and self.secret is None:
             raise ValueError("WEBHOOK_URLS is set but WEBHOOK_SECRET is not (webhooks are signed)")
         return self
+
+
+class AdminSettings(_Room):
+    """Who may use the admin mutations and forms (``service.admin``); read from ``ADMIN_<NAME>``."""
+
+    room: ClassVar[str] = "admin"
+
+    token: Secret = Field(
+        default=None,
+        description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
+    )
+    token_file: Path | None = Field(default=None, description="A file holding ADMIN_TOKEN.")
 
 
 class Settings(BaseSettings):
@@ -275,11 +300,6 @@ class Settings(BaseSettings):
     )
 
     # Operations: the admin token, the scheduler, webhooks (docs/operations/).
-    admin_token: SecretStr | None = Field(
-        default=None,
-        description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
-    )
-    admin_token_file: Path | None = Field(default=None, description="A file holding ADMIN_TOKEN.")
     faq_source: str | None = Field(
         default=None,
         description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
@@ -340,6 +360,10 @@ class Settings(BaseSettings):
     webhook: WebhookSettings = Field(
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
+    )
+    admin: AdminSettings = Field(
+        default_factory=AdminSettings,
+        description="The admin token (ADMIN_* variables).",
     )
     sync_dead_link_runs: int = Field(
         default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
@@ -568,15 +592,10 @@ class Settings(BaseSettings):
             return value
         return None
 
-    @field_validator("admin_token", "database_password", mode="before")
+    @field_validator("database_password", mode="before")
     @classmethod
     def _blank_secret_is_absent(cls, value: object) -> object:
         return _blank_is_absent(value)
-
-    @field_validator("admin_token")
-    @classmethod
-    def _check_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
-        return _long_enough(value)
 
     @field_validator("faq_schedule", "sync_schedule")
     @classmethod
@@ -641,7 +660,11 @@ class Settings(BaseSettings):
 
 
 #: Settings grouped by room: the field of ``Settings`` and its model (variables ``<ROOM>_<NAME>``).
-ROOMS: dict[str, type[BaseModel]] = {"fetch": FetchSettings, "webhook": WebhookSettings}
+ROOMS: dict[str, type[BaseModel]] = {
+    "fetch": FetchSettings,
+    "webhook": WebhookSettings,
+    "admin": AdminSettings,
+}
 
 
 def _fold_rooms(values: dict[str, Any]) -> dict[str, Any]:

@@ -269,7 +269,7 @@ class GraphQLEndpoint:
     ) -> Response:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
-        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        admin = check_admin_token(self.settings.admin.token, request.headers.get("authorization"))
         # Sync runs and link checks move without the data version: never from the cache.
         cacheable = is_query and not reads_visit_log(params.query)
         execution = _Execution(

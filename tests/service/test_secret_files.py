@@ -30,15 +30,15 @@ def test_secrets_are_read_from_their_files_and_a_variable_set_directly_wins(
     token = _secret(tmp_path, "admin_token", "token-from-a-file-0123")
     hook = _secret(tmp_path, "webhook_secret", "secret-from-a-file-0123")
     settings = load_settings(admin_token_file=token, webhook_secret_file=hook, _env_file=None)
-    assert settings.admin_token is not None
+    assert settings.admin.token is not None
     assert settings.webhook.secret is not None
-    assert settings.admin_token.get_secret_value() == "token-from-a-file-0123"
+    assert settings.admin.token.get_secret_value() == "token-from-a-file-0123"
     assert settings.webhook.secret.get_secret_value() == "secret-from-a-file-0123"
     direct = load_settings(
         admin_token="token-set-directly-0123", admin_token_file=token, _env_file=None
     )
-    assert direct.admin_token is not None
-    assert direct.admin_token.get_secret_value() == "token-set-directly-0123"
+    assert direct.admin.token is not None
+    assert direct.admin.token.get_secret_value() == "token-set-directly-0123"
 
 
 def test_a_room_secret_is_read_from_its_file_named_in_the_environment(

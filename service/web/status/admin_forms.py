@@ -73,7 +73,7 @@ def build_admin_routes(
 ) -> list[Route]:
     """The routes of the admin forms of ``settings``' application (``resolver``: see
     ``service.admin.job_requests.request_faq_import``)."""
-    token = settings.admin_token
+    token = settings.admin.token
 
     async def login(request: Request) -> Response:
         if token is None:
