@@ -227,6 +227,31 @@ class SchedulerSettings(BaseModel):
     )
 
 
+class CorsSettings(BaseModel):
+    """Which browser origins may call the API (``service.web``); read from ``CORS_<NAME>``."""
+
+    origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser, comma-separated; "
+        "empty: no CORS headers.",
+    )
+    allow_headers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Request headers browsers may send cross-origin, comma-separated; empty: "
+        "any header a preflight asks for.",
+    )
+    max_age_seconds: int = Field(
+        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
+    )
+
+    @field_validator("origins", "allow_headers", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -348,6 +373,10 @@ class Settings(BaseSettings):
     webhook: WebhookSettings = Field(
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
+    )
+    cors: CorsSettings = Field(
+        default_factory=CorsSettings,
+        description="Cross-origin requests from browsers (CORS_* variables).",
     )
     scheduler: SchedulerSettings = Field(
         default_factory=SchedulerSettings,
@@ -499,11 +528,6 @@ class Settings(BaseSettings):
     max_page_size: int = Field(
         default=100, ge=1, le=10_000, description="Largest `first` a paginated field accepts."
     )
-    cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Origins allowed to call the API from a browser, comma-separated; "
-        "empty: no CORS headers.",
-    )
     data_version_max_age_seconds: float = Field(
         default=0.5,
         ge=0,
@@ -548,14 +572,6 @@ class Settings(BaseSettings):
         le=100_000_000,
         description="Smallest response body compressed (gzip, or brotli when installed).",
     )
-    cors_allow_headers: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Request headers browsers may send cross-origin, comma-separated; empty: "
-        "any header a preflight asks for.",
-    )
-    cors_max_age_seconds: int = Field(
-        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
-    )
 
     metrics_enabled: bool = Field(
         default=True,
@@ -572,13 +588,6 @@ class Settings(BaseSettings):
             if isinstance(values.get(room), dict):
                 values[room] = with_secret_files(values[room], room=room)
         return values
-
-    @field_validator("cors_origins", "cors_allow_headers", mode="before")
-    @classmethod
-    def _split_commas(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
-        return value
 
     @field_validator("database_url")
     @classmethod
