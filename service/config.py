@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from croniter import croniter
@@ -89,19 +89,6 @@ Secret = Annotated[
 ]
 
 
-class _Room(BaseModel):
-    """Settings read from ``<ROOM>_<NAME>``; a secret of the room may come from its ``*_FILE``."""
-
-    room: ClassVar[str]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_secret_files(cls, values: object) -> object:
-        if isinstance(values, dict):
-            return with_secret_files(values, room=cls.room)
-        return values
-
-
 class FetchSettings(BaseModel):
     """The fetcher's politeness and safety limits (``scrapers.fetch.FetchPolicy`` is built from
     them); each field is read from ``FETCH_<NAME>``. Its defaults are the fetcher's defaults."""
@@ -173,11 +160,9 @@ class FetchSettings(BaseModel):
         return value
 
 
-class WebhookSettings(_Room):
+class WebhookSettings(BaseModel):
     """Where event webhooks go and how they are delivered (``scrapers.webhooks``); each field is
     read from ``WEBHOOK_<NAME>``."""
-
-    room: ClassVar[str] = "webhook"
 
     urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -220,16 +205,51 @@ class WebhookSettings(_Room):
         return self
 
 
-class AdminSettings(_Room):
+class AdminSettings(BaseModel):
     """Who may use the admin mutations and forms (``service.admin``); read from ``ADMIN_<NAME>``."""
-
-    room: ClassVar[str] = "admin"
 
     token: Secret = Field(
         default=None,
         description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
     )
     token_file: Path | None = Field(default=None, description="A file holding ADMIN_TOKEN.")
+
+
+class SchedulerSettings(BaseModel):
+    """How ``mobility scheduler`` runs (``scrapers.schedule``); read from ``SCHEDULER_<NAME>``."""
+
+    heartbeat_file: Path | None = Field(
+        default=None,
+        description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
+    )
+    poll_seconds: float = Field(
+        default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
+    )
+
+
+class CorsSettings(BaseModel):
+    """Which browser origins may call the API (``service.web``); read from ``CORS_<NAME>``."""
+
+    origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser, comma-separated; "
+        "empty: no CORS headers.",
+    )
+    allow_headers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Request headers browsers may send cross-origin, comma-separated; empty: "
+        "any header a preflight asks for.",
+    )
+    max_age_seconds: int = Field(
+        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
+    )
+
+    @field_validator("origins", "allow_headers", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
 
 class Settings(BaseSettings):
@@ -313,13 +333,6 @@ class Settings(BaseSettings):
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
     )
-    scheduler_heartbeat_file: Path | None = Field(
-        default=None,
-        description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
-    )
-    scheduler_poll_seconds: float = Field(
-        default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
-    )
     school_backoff_after_failures: int = Field(
         default=3, ge=1, le=100, description="Consecutive failures before a school is backed off."
     )
@@ -360,6 +373,14 @@ class Settings(BaseSettings):
     webhook: WebhookSettings = Field(
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
+    )
+    cors: CorsSettings = Field(
+        default_factory=CorsSettings,
+        description="Cross-origin requests from browsers (CORS_* variables).",
+    )
+    scheduler: SchedulerSettings = Field(
+        default_factory=SchedulerSettings,
+        description="The scheduler process (SCHEDULER_* variables).",
     )
     admin: AdminSettings = Field(
         default_factory=AdminSettings,
@@ -507,11 +528,6 @@ class Settings(BaseSettings):
     max_page_size: int = Field(
         default=100, ge=1, le=10_000, description="Largest `first` a paginated field accepts."
     )
-    cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Origins allowed to call the API from a browser, comma-separated; "
-        "empty: no CORS headers.",
-    )
     data_version_max_age_seconds: float = Field(
         default=0.5,
         ge=0,
@@ -556,14 +572,6 @@ class Settings(BaseSettings):
         le=100_000_000,
         description="Smallest response body compressed (gzip, or brotli when installed).",
     )
-    cors_allow_headers: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Request headers browsers may send cross-origin, comma-separated; empty: "
-        "any header a preflight asks for.",
-    )
-    cors_max_age_seconds: int = Field(
-        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
-    )
 
     metrics_enabled: bool = Field(
         default=True,
@@ -573,16 +581,13 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, values: object) -> object:
-        if isinstance(values, dict):
-            return _fold_rooms(with_secret_files(values))
+        if not isinstance(values, dict):
+            return values
+        values = _fold_rooms(with_secret_files(values))
+        for room in ROOMS:  # the environment hands a room its variables already nested
+            if isinstance(values.get(room), dict):
+                values[room] = with_secret_files(values[room], room=room)
         return values
-
-    @field_validator("cors_origins", "cors_allow_headers", mode="before")
-    @classmethod
-    def _split_commas(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
-        return value
 
     @field_validator("database_url")
     @classmethod
@@ -661,9 +666,9 @@ class Settings(BaseSettings):
 
 #: Settings grouped by room: the field of ``Settings`` and its model (variables ``<ROOM>_<NAME>``).
 ROOMS: dict[str, type[BaseModel]] = {
-    "fetch": FetchSettings,
-    "webhook": WebhookSettings,
-    "admin": AdminSettings,
+    name: field.annotation
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
 }
 
 

@@ -68,7 +68,7 @@ async def assemble_scheduler(
                 settings, import_faq=import_faq, sync=sync, rng=rng
             ),
             handlers={JobKind.IMPORT_FAQ: import_faq, JobKind.SYNC: sync},
-            poll_interval=timedelta(seconds=settings.scheduler_poll_seconds),
+            poll_interval=timedelta(seconds=settings.scheduler.poll_seconds),
             worker=worker or worker_name(),
             tick_tasks=ticks,
         )

@@ -153,8 +153,8 @@ def test_http_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CORS_ALLOW_HEADERS", "Authorization,sentry-trace ,")
     monkeypatch.setenv("TRUSTED_DOCUMENTS_FILE", "/srv/trusted.json")
     settings = Settings(_env_file=None)
-    assert settings.cors_origins == ["https://a.example", "http://localhost:5173"]
-    assert settings.cors_allow_headers == ["Authorization", "sentry-trace"]
+    assert settings.cors.origins == ["https://a.example", "http://localhost:5173"]
+    assert settings.cors.allow_headers == ["Authorization", "sentry-trace"]
     assert settings.trusted_documents_file == Path("/srv/trusted.json")
     assert (settings.http_cache_max_age_seconds, settings.compression_min_bytes) == (30, 1_024)
     assert settings.persisted_queries_bytes == 4 * 1024 * 1024
