@@ -226,10 +226,13 @@ ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
 def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
     """The plan of one root field; NotCompilableError when any field below it is unknown."""
     from service.graphql.compiler.connection import plan_offers_connection, plan_schools
+    from service.graphql.compiler.nodes import plan_node, plan_nodes
 
     connections = {
         "schools": plan_schools,
         "offersConnection": plan_offers_connection,
+        "node": plan_node,
+        "nodes": plan_nodes,
     }
     name = root[0].node.name.value
     query_type = planner.schema.query_type

@@ -388,6 +388,22 @@ COVERED = [
        f: offersConnection(first: 0, filter: { countryCode: "zz" }) { totalCount nodes { id }
          pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
        g: offersConnection(orderBy: DEADLINE) { edges { cursor node { school { slug } } } } }""",
+    """{ a: node(id: "School:phelma") { id __typename ... on School { slug country { id } } }
+       b: nodes(ids: ["Country:FI", "HomeTrack:ISEM", "Programme:sicom-phelma-ense3",
+         "Programme:phelma:sicom-phelma-ense3", "Programme:ense3:sicom-phelma-ense3",
+         "Programme:aalto-university:sicom-phelma-ense3", "@@offer@@", "@@link@@", "@@check@@",
+         "@@finding@@", "School:", "Nothing:1", "Offer:x", "Offer:1:2", "Country:fi",
+         "SelectionRule:1", "LinkHealth:1", "Offer:99999"]) {
+         id __typename ...F
+         ... on Programme { key offers { id school { slug } } }
+         ... on Offer { places programme { id } }
+         ... on Link { url health { status } checks(last: 1) { id } }
+         ... on LinkCheck { status } ... on LinkHealth { finalUrl }
+         ... on Finding { kind school { slug } } ... on Country { code }
+         ... on SelectionRule { semesters } }
+       c: node(id: "nope") { id }
+       d: nodes(ids: []) { id } }
+    fragment F on Node { ... on HomeTrack { code selectionRule { id } } }""",
 ]
 
 
@@ -396,12 +412,33 @@ async def test_the_compiler_answers_the_fields_it_covers_itself(
     catalogue: Catalogue, schema: CatalogueSchema, compiler: ReadCompiler, query: str
 ) -> None:
     query = _substituted(query, catalogue)
+    assert await _compiled(catalogue, compiler, query) is not None
+    await _compare(catalogue, schema, compiler, query, None)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ node(id: "@@run@@") { id } }',
+        '{ nodes(ids: ["School:phelma", "@@run@@"]) { id } }',
+        # A selection the relation table cannot compile for the id's type.
+        '{ node(id: "School:phelma") { ... on School { info { __typename } } } }',
+    ],
+)
+async def test_node_ids_the_compiler_does_not_read_go_to_the_resolvers(
+    catalogue: Catalogue, schema: CatalogueSchema, compiler: ReadCompiler, query: str
+) -> None:
+    query = _substituted(query, catalogue)
+    assert await _compiled(catalogue, compiler, query) is None
+    await _compare(catalogue, schema, compiler, query, None)
+
+
+async def _compiled(catalogue: Catalogue, compiler: ReadCompiler, query: str) -> Any:
+    """The compiler's own answer (None: it hands the operation to the resolvers)."""
     async with AsyncSession(catalogue.engine) as session:
-        compiled = await compiler.execute(
+        return await compiler.execute(
             SerializedSession(session), query, None, None, max_page_size=100, data_version=0
         )
-    assert compiled is not None
-    await _compare(catalogue, schema, compiler, query, None)
 
 
 def _substituted(text: str, catalogue: Catalogue) -> str:
