@@ -7,43 +7,47 @@ FAQ's lists.
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
-
 from scrapers.faq.read.front_matter import parse_timestamp
 from scrapers.faq.read.page import RevisionMeta
 from scrapers.faq.read.sections import classify_heading
+from scrapers.faq.read.tree import Element, text_of
 from service.text import collapse_spaces
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def _text(tag: Tag) -> str:
-    return collapse_spaces(tag.get_text(" "))
+def _first(root: Element, tag: str, attribute: str, value: str | None = None) -> Element | None:
+    """The first ``tag`` element with ``attribute`` (equal to ``value``, when given)."""
+    for element in root.iter(tag):
+        found = element.get(attribute)
+        if found is not None and (value is None or found == value):
+            return element
+    return None
 
 
-def read_html_meta(soup: BeautifulSoup) -> RevisionMeta:
+def read_html_meta(root: Element) -> RevisionMeta:
     """Title, date and author from the page's head (Open Graph, article metadata, ``<time>``)."""
 
     def meta(*names: str) -> str | None:
         for name in names:
-            tag = soup.find("meta", attrs={"property": name}) or soup.find(
-                "meta", attrs={"name": name}
-            )
-            content = tag.get("content") if isinstance(tag, Tag) else None
-            if isinstance(content, str) and content.strip():
+            tag = _first(root, "meta", "property", name)
+            if tag is None:
+                tag = _first(root, "meta", "name", name)
+            content = tag.get("content") if tag is not None else None
+            if content is not None and content.strip():
                 return collapse_spaces(content)
         return None
 
     title = meta("og:title")
     if title is None:
-        heading = soup.find("h1") or soup.find("title")
-        title = _text(heading) if isinstance(heading, Tag) else None
+        heading = next(root.iter("h1"), None)
+        if heading is None:
+            heading = next(root.iter("title"), None)
+        title = text_of(heading) if heading is not None else None
     published = meta("article:published_time", "date")
     if published is None:
-        time_tag = soup.find("time", attrs={"datetime": True})
-        value = time_tag.get("datetime") if isinstance(time_tag, Tag) else None
-        published = value if isinstance(value, str) else None
+        time_tag = _first(root, "time", "datetime")
+        published = time_tag.get("datetime") if time_tag is not None else None
     return RevisionMeta(
         title=title or None,
         published_at=parse_timestamp(published),
@@ -51,19 +55,15 @@ def read_html_meta(soup: BeautifulSoup) -> RevisionMeta:
     )
 
 
-def content_root(soup: BeautifulSoup) -> Tag:
+def content_root(document: Element) -> Element:
     """The smallest element holding every section heading: a published page's article, without
     the site's related-posts lists or sidebars around it."""
-    root: Tag = soup.body if soup.body is not None else soup
-    headings = [
-        tag
-        for tag in root.find_all(_HEADINGS)
-        if isinstance(tag, Tag) and classify_heading(_text(tag)) is not None
-    ]
+    root = next(document.iter("body"), document)
+    headings = [tag for tag in root.iter(*_HEADINGS) if classify_heading(text_of(tag)) is not None]
     if not headings:
         return root
-    common = [parent for parent in headings[0].parents if isinstance(parent, Tag)]
+    common = list(headings[0].iterancestors())
     for heading in headings[1:]:
-        ancestors = {id(parent) for parent in heading.parents}
-        common = [parent for parent in common if id(parent) in ancestors]
+        ancestors = set(heading.iterancestors())
+        common = [parent for parent in common if parent in ancestors]
     return common[0] if common else root

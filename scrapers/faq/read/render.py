@@ -1,10 +1,12 @@
 """Turn any FAQ source into HTML, the one format the walk reads.
 
-Markdown goes through markdown-it-py in CommonMark mode: Hugo renders the page with Goldmark, a
+Markdown goes through cmark (``cmarkgfm``, GitHub's fork of the CommonMark reference
+implementation, in plain CommonMark mode, raw HTML kept): Hugo renders the page with Goldmark, a
 CommonMark implementation, so nesting, lazy continuation lines and list interruption are read
-the way the published page shows them. Each block element is tagged with the line it starts on
-in the source file (``data-source-line``), so findings can point at the page's own lines.
-HTML sources are returned unchanged (BeautifulSoup knows their lines).
+the way the published page shows them. cmark tags each block element with its position in the
+body (``data-sourcepos="line:column-line:column"``); :attr:`RenderedPage.line_offset` turns
+those lines into the page's own, so findings point at the file's lines. HTML sources are
+returned unchanged (the HTML parser knows their lines).
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
+import cmarkgfm
+from cmarkgfm.cmark import Options
 
 from scrapers.faq.read.front_matter import read_meta, split_front_matter
 from scrapers.faq.read.page import RevisionMeta
 
-LINE_ATTRIBUTE = "data-source-line"
+#: The attribute cmark writes on block elements: ``"3:1-4:12"``.
+POSITION_ATTRIBUTE = "data-sourcepos"
 _HTML_START = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml)\b", re.IGNORECASE)
+#: Positions on blocks; raw HTML rendered as written (CommonMark's default, and Goldmark's
+#: ``unsafe`` setting that Hugo sites use for such pages).
+_OPTIONS = Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,8 @@ class RenderedPage:
     html: str
     #: Front-matter metadata; None for HTML sources (the walk reads their head instead).
     meta: RevisionMeta | None
+    #: Added to a ``data-sourcepos`` line to give the source file's line (markdown only).
+    line_offset: int = 0
 
 
 def is_html(text: str) -> bool:
@@ -34,16 +42,9 @@ def is_html(text: str) -> bool:
     return _HTML_START.match(text[:1024]) is not None
 
 
-def _markdown(first_line: int) -> MarkdownIt:
-    renderer = MarkdownIt("commonmark")
-
-    def tag_source_lines(state: StateCore) -> None:
-        for token in state.tokens:
-            if token.map is not None and token.nesting == 1:
-                token.attrSet(LINE_ATTRIBUTE, str(token.map[0] + first_line))
-
-    renderer.core.ruler.push("source_lines", tag_source_lines)
-    return renderer
+def render_markdown(body: str) -> str:
+    """``body`` (markdown without front matter) as HTML, block elements tagged with lines."""
+    return str(cmarkgfm.markdown_to_html(body, options=_OPTIONS))
 
 
 def render_page(text: str) -> RenderedPage:
@@ -52,4 +53,6 @@ def render_page(text: str) -> RenderedPage:
         return RenderedPage(html=text, meta=None)
     split = split_front_matter(text)
     meta = read_meta(split.front_matter) if split.front_matter is not None else RevisionMeta()
-    return RenderedPage(html=_markdown(split.body_line).render(split.body), meta=meta)
+    return RenderedPage(
+        html=render_markdown(split.body), meta=meta, line_offset=split.body_line - 1
+    )

@@ -1,4 +1,4 @@
-"""One BeautifulSoup walk over the page's HTML, producing a :class:`ParsedPage`.
+"""One walk over the page's HTML tree (lxml), producing a :class:`ParsedPage`.
 
 The walk follows the document in order: headings open sections ("Pour qui ?", "Mobilités en
 commun", "Mobilités fléchées") and set the context (track, country, academic year) that list
@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Tag
-
 from scrapers.faq.errors import SourceError
 from scrapers.faq.read.counts import looks_like_count
 from scrapers.faq.read.depth import check_depth
 from scrapers.faq.read.page import PageItem, PageNote, ParsedPage, RevisionMeta, Section
 from scrapers.faq.read.published import content_root, read_html_meta
-from scrapers.faq.read.render import LINE_ATTRIBUTE, RenderedPage, render_page
+from scrapers.faq.read.render import POSITION_ATTRIBUTE, RenderedPage, render_page
 from scrapers.faq.read.sections import classify_heading, read_academic_year, read_track
+from scrapers.faq.read.tree import (
+    Element,
+    children,
+    is_element,
+    parse_html,
+    text_of,
+)
 from service.text import collapse_spaces
 
 _SKIPPED = frozenset(
@@ -31,17 +35,6 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LISTS = frozenset({"ul", "ol"})
 _CONTAINERS = frozenset({"html", "body", "main", "article", "section", "div", "span"})
 _MOBILITY = (Section.OPEN, Section.RESERVED)
-
-
-def _line(tag: Tag) -> int | None:
-    value = tag.get(LINE_ATTRIBUTE)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return tag.sourceline
-
-
-def _text(tag: Tag) -> str:
-    return collapse_spaces(tag.get_text(" "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +59,28 @@ class _ItemText:
     extra_urls: tuple[str, ...] = ()
 
 
-def _split_item(parts: list[Tag | NavigableString]) -> _ItemText:
+def _split_item(parts: list[Element | str]) -> _ItemText:
     split = _ItemText(lead=[], link_text=[], tail=[])
     extra: list[str] = []
 
-    def visit(node: Tag | NavigableString) -> None:
-        if isinstance(node, NavigableString):
-            if type(node) is NavigableString:  # not a comment, CDATA or doctype
-                (split.lead if split.url is None else split.tail).append(str(node))
+    def visit(node: Element | str) -> None:
+        if isinstance(node, str):
+            (split.lead if split.url is None else split.tail).append(node)
             return
-        if node.name == "br":
+        if not isinstance(node.tag, str):  # a comment
+            return
+        if node.tag == "br":
             (split.lead if split.url is None else split.tail).append("\n")
             return
-        href = node.get("href") if node.name == "a" else None
-        if isinstance(href, str) and href.strip():
+        href = node.get("href") if node.tag == "a" else None
+        if href is not None and href.strip():
             if split.url is None:
                 split.url = href.strip()
-                split.link_text.append(node.get_text(" "))
+                split.link_text.append(" ".join(node.itertext()))
                 return
             extra.append(href.strip())
-        for child in node.children:
-            if isinstance(child, Tag | NavigableString):
-                visit(child)
+        for child in children(node):
+            visit(child)
 
     for part in parts:
         visit(part)
@@ -97,32 +90,43 @@ def _split_item(parts: list[Tag | NavigableString]) -> _ItemText:
 
 
 class _Walker:
-    def __init__(self, meta: RevisionMeta) -> None:
+    def __init__(self, meta: RevisionMeta, line_offset: int | None) -> None:
         self.page = ParsedPage(meta=meta)
+        #: Markdown: block lines come from cmark's positions; None: the parser's own lines.
+        self.line_offset = line_offset
         self.context: _Context | None = None
         self.unknown_heading: tuple[str, int | None] | None = None
         self.year: str | None = None
 
     # Document level -------------------------------------------------------------------------
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                text = collapse_spaces(str(child)) if type(child) is NavigableString else ""
+    def line(self, element: Element) -> int | None:
+        if self.line_offset is not None:
+            position = element.get(POSITION_ATTRIBUTE)
+            if position is not None:
+                line, _, _ = position.partition(":")
+                if line.isdigit():
+                    return int(line) + self.line_offset
+        return element.sourceline
+
+    def walk(self, node: Element) -> None:
+        for child in children(node):
+            if isinstance(child, str):
+                text = collapse_spaces(child)
                 if text:
                     self.on_paragraph(text, node.sourceline)
-            elif isinstance(child, Tag) and child.name not in _SKIPPED:
-                if child.name in _HEADINGS:
+            elif is_element(child) and child.tag not in _SKIPPED:
+                if child.tag in _HEADINGS:
                     self.on_heading(child)
-                elif child.name in _LISTS:
+                elif child.tag in _LISTS:
                     self.on_list(child)
-                elif child.name in _CONTAINERS:
+                elif child.tag in _CONTAINERS:
                     self.walk(child)
                 else:
-                    self.on_paragraph(_text(child), _line(child))
+                    self.on_paragraph(text_of(child), self.line(child))
 
-    def on_heading(self, tag: Tag) -> None:
-        text, line = _text(tag), _line(tag)
+    def on_heading(self, tag: Element) -> None:
+        text, line = text_of(tag), self.line(tag)
         section = classify_heading(text)
         if section is not None:
             self.page.recognized = True
@@ -132,9 +136,9 @@ class _Walker:
                 self.page.rules_text = []
             return
         context = self.context
-        if context is not None and context.section in _MOBILITY and tag.name not in ("h1", "h2"):
+        if context is not None and context.section in _MOBILITY and tag.tag not in ("h1", "h2"):
             self.context = self._refine(context, text, line) or context
-        elif context is not None and tag.name in ("h1", "h2"):
+        elif context is not None and tag.tag in ("h1", "h2"):
             self.context = None
             self.unknown_heading = (text, line)
 
@@ -162,43 +166,43 @@ class _Walker:
         # Reported unless the interpreter resolves it to a country: "Coming soon" must not vanish.
         self.page.notes.append(PageNote(kind="paragraph", line=line, text=text))
 
-    def on_list(self, tag: Tag) -> None:
+    def on_list(self, tag: Element) -> None:
         context = self.context
         if context is None:
             if self.unknown_heading is not None:
                 heading, _ = self.unknown_heading
-                links = len(tag.find_all("a", href=True))
+                links = sum(1 for link in tag.iter("a") if link.get("href") is not None)
                 self.page.notes.append(
                     PageNote(
                         kind="unknown_section",
-                        line=_line(tag),
+                        line=self.line(tag),
                         text=f"{heading} ({links} links)",
                     )
                 )
             return
         if context.section is Section.RULES:
             assert self.page.rules_text is not None
-            for item in tag.find_all("li"):
-                self.page.rules_text.append((_line(item), _text(item)))
+            for item in tag.iter("li"):
+                self.page.rules_text.append((self.line(item), text_of(item)))
             return
         self.walk_list(tag, context)
 
     # List level -----------------------------------------------------------------------------
 
-    def walk_list(self, tag: Tag, context: _Context) -> None:
-        for item in tag.find_all("li", recursive=False):
+    def walk_list(self, tag: Element, context: _Context) -> None:
+        for item in tag.iterchildren("li"):
             self.walk_item(item, context)
 
-    def walk_item(self, item: Tag, context: _Context) -> None:
-        own: list[Tag | NavigableString] = []
-        nested: list[Tag] = []
-        for child in item.children:
-            if isinstance(child, Tag) and child.name in _LISTS:
+    def walk_item(self, item: Element, context: _Context) -> None:
+        own: list[Element | str] = []
+        nested: list[Element] = []
+        for child in children(item):
+            if not isinstance(child, str) and child.tag in _LISTS:
                 nested.append(child)
-            elif isinstance(child, Tag | NavigableString):
+            else:
                 own.append(child)
         split = _split_item(own)
-        line = _line(item)
+        line = self.line(item)
         if split.url is not None:
             self.on_link_item(split, nested, line, context)
             return
@@ -213,22 +217,24 @@ class _Walker:
             self.page.items.append(self._item(context, line, link_text=text, url=None))
 
     def on_link_item(
-        self, split: _ItemText, nested: list[Tag], line: int | None, context: _Context
+        self, split: _ItemText, nested: list[Element], line: int | None, context: _Context
     ) -> None:
         tail = [collapse_spaces("".join(split.tail))]
         for sub_list in nested:
-            fragments = list(sub_list.find_all("li", recursive=False))
-            texts = [_text(li) for li in fragments]
+            fragments = list(sub_list.iterchildren("li"))
+            texts = [text_of(li) for li in fragments]
             # A count wrapped onto a line starting with "+" becomes a nested list in CommonMark.
             if (
                 texts
-                and all(not li.find(["a", "ul", "ol"]) for li in fragments)
+                and all(next(li.iter("a", "ul", "ol"), li) is li for li in fragments)
                 and all(looks_like_count(text) for text in texts)
             ):
                 tail.extend(f"+ {text}" for text in texts)
                 continue
             for li, text in zip(fragments, texts, strict=True):
-                self.page.notes.append(PageNote(kind="unparsed_item", line=_line(li), text=text))
+                self.page.notes.append(
+                    PageNote(kind="unparsed_item", line=self.line(li), text=text)
+                )
         self.page.items.append(
             self._item(
                 context,
@@ -283,11 +289,17 @@ class _Walker:
 
 def walk_page(rendered: RenderedPage, label: str = "<text>") -> ParsedPage:
     """Walk the rendered page once, in document order; refuse a page nested too deep to walk."""
-    soup = BeautifulSoup(rendered.html, "html.parser")
-    check_depth(soup, label)
-    walker = _Walker(rendered.meta if rendered.meta is not None else read_html_meta(soup))
+    root = parse_html(rendered.html)
+    markdown = rendered.meta is not None
+    if root is None:
+        return ParsedPage(meta=rendered.meta or RevisionMeta())
+    check_depth(root, label)
+    walker = _Walker(
+        rendered.meta if rendered.meta is not None else read_html_meta(root),
+        rendered.line_offset if markdown else None,
+    )
     # Rendered markdown is all content; a published page has its site around the content.
-    walker.walk(soup if rendered.meta is not None else content_root(soup))
+    walker.walk(root if markdown else content_root(root))
     title = walker.page.meta.title
     if title is not None and any(word in title.casefold() for word in ("mobilit", "diplôm")):
         walker.page.recognized = True
