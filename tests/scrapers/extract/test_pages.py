@@ -53,7 +53,7 @@ def test_every_fact_says_where_it_came_from() -> None:
         "1",
         "lead_in",
     )
-    assert deadline.confidence == 0.83
+    assert deadline.confidence == 0.9
 
 
 def test_an_italian_page_in_prose_with_json_ld_and_a_sidebar_of_other_deadlines() -> None:
