@@ -46,10 +46,10 @@ class DeliveryPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryPolicy:
         return cls(
-            timeout=settings.webhook_timeout_seconds,
-            max_attempts=settings.webhook_max_attempts,
-            backoff=timedelta(seconds=settings.webhook_backoff_seconds),
-            backoff_cap=timedelta(seconds=settings.webhook_backoff_cap_seconds),
+            timeout=settings.webhook.timeout_seconds,
+            max_attempts=settings.webhook.max_attempts,
+            backoff=timedelta(seconds=settings.webhook.backoff_seconds),
+            backoff_cap=timedelta(seconds=settings.webhook.backoff_cap_seconds),
         )
 
     @property

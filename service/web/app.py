@@ -53,9 +53,9 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
         # Always installed: with CORS off a preflight still gets a deliberate 403 (not a 405).
         Middleware(
             CorsMiddleware,
-            origins=settings.cors_origins,
-            allow_headers=settings.cors_allow_headers,
-            max_age=settings.cors_max_age_seconds,
+            origins=settings.cors.origins,
+            allow_headers=settings.cors.allow_headers,
+            max_age=settings.cors.max_age_seconds,
         ),
         Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
     ]

@@ -269,7 +269,7 @@ class GraphQLEndpoint:
     ) -> Response:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
-        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        admin = check_admin_token(self.settings.admin.token, request.headers.get("authorization"))
         # Sync runs and link checks move without the data version: never from the cache.
         cacheable = is_query and not reads_visit_log(params.query)
         execution = _Execution(
@@ -392,7 +392,7 @@ class _Execution:
                 max_page_size=endpoint.settings.max_page_size,
                 search_indexes=endpoint.search_indexes,
                 admin=self.admin,
-                webhook_urls=endpoint.settings.webhook_urls,
+                webhook_urls=endpoint.settings.webhook.urls,
                 resolver=endpoint.resolver,
             )
             context.notes.cacheable = self.cacheable

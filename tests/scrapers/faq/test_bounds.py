@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.errors import SourceError
 from scrapers.faq.importer import import_faq
-from scrapers.faq.source import read_seed
+from scrapers.faq.read.source import read_seed
 from service.db.models import Finding, School
 from service.text import sanitize_text
 

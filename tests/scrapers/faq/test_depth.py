@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from scrapers.faq.depth import MAX_DEPTH, measure_depth
 from scrapers.faq.errors import SourceError
-from scrapers.faq.walk import parse_page
+from scrapers.faq.read.depth import MAX_DEPTH, measure_depth
+from scrapers.faq.read.walk import parse_page
 from tests.scrapers.faq.test_cli import _one_error_line, run_cli
 
 pytestmark = pytest.mark.reliability

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrapers.faq.catalogue import Catalogue, LinkSpec, SchoolSpec
-from scrapers.faq.findings import FindingLog, FindingSpec, LinkKey
-from scrapers.faq.links import (
+from scrapers.faq.interpret.catalogue import Catalogue, LinkSpec, SchoolSpec
+from scrapers.faq.interpret.findings import FindingLog, FindingSpec, LinkKey
+from scrapers.faq.interpret.links import (
     classify_link,
     foreign_owners,
     normalize_url,
@@ -21,7 +21,7 @@ from scrapers.faq.links import (
     url_findings,
     without_fragment,
 )
-from scrapers.faq.page import PageItem
+from scrapers.faq.read import PageItem
 from service.db.models import LinkRole
 from service.text import slugify
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from scrapers.faq.front_matter import parse_timestamp
-from scrapers.faq.page import RevisionMeta
-from scrapers.faq.sections import classify_heading
+from scrapers.faq.read.front_matter import parse_timestamp
+from scrapers.faq.read.page import RevisionMeta
+from scrapers.faq.read.sections import classify_heading
 from service.text import collapse_spaces
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

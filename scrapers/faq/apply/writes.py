@@ -15,11 +15,9 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.faq.bulk import Values, change_rows, insert_rows, update_rows
-from scrapers.faq.catalogue import Catalogue
-from scrapers.faq.findings import FindingSpec, LinkKey
-from scrapers.faq.plan import Plan, TablePlan, finding_values
-from scrapers.faq.snapshot import FINDING_ORIGIN, Snapshot
+from scrapers.faq.apply.bulk import Values, change_rows, insert_rows, update_rows
+from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey
+from scrapers.faq.plan import FINDING_ORIGIN, Plan, Snapshot, TablePlan, finding_values
 from service.countries import country_name
 from service.db.models import (
     Country,

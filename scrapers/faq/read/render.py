@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-from scrapers.faq.front_matter import read_meta, split_front_matter
-from scrapers.faq.page import RevisionMeta
+from scrapers.faq.read.front_matter import read_meta, split_front_matter
+from scrapers.faq.read.page import RevisionMeta
 
 LINE_ATTRIBUTE = "data-source-line"
 _HTML_START = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml)\b", re.IGNORECASE)

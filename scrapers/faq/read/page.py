@@ -1,7 +1,7 @@
 """The FAQ page as the structural walk sees it: typed, still in the page's own words.
 
 Nothing here is resolved yet (country headings are raw text, link texts unsplit, counts unparsed):
-:mod:`scrapers.faq.interpret` reads these records the way a careful human reads the page.
+:mod:`scrapers.faq.interpret.reader` reads these records the way a careful human reads the page.
 """
 
 from __future__ import annotations

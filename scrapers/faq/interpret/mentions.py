@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from scrapers.faq.countries import CountryResolver, country_key
-from scrapers.faq.counts import Count, parse_counts
-from scrapers.faq.findings import FindingLog
-from scrapers.faq.link_text import LinkText, parse_link_text
-from scrapers.faq.page import PageItem, PageNote, Section
-from scrapers.faq.schools import school_slug
+from scrapers.faq.interpret.countries import CountryResolver, country_key
+from scrapers.faq.interpret.findings import FindingLog
+from scrapers.faq.interpret.link_text import LinkText, parse_link_text
+from scrapers.faq.interpret.schools import school_slug
+from scrapers.faq.read import Count, PageItem, PageNote, Section, parse_counts
 from service.text import fold
 
 

@@ -1,6 +1,6 @@
 """What an import would change: a pure comparison of the page's catalogue with the snapshot.
 
-``--dry-run`` prints this plan; a real run applies it (:mod:`scrapers.faq.apply`). Rows the
+``--dry-run`` prints this plan; a real run applies it (:mod:`scrapers.faq.apply.writes`). Rows the
 page no longer lists are retired, never deleted; rows it lists again are restored, except a school
 an admin retired (decision 0077). An identical page yields an empty plan, so a re-import writes
 nothing at all.
@@ -12,10 +12,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from scrapers.faq.catalogue import Catalogue, OfferKey
-from scrapers.faq.findings import FindingSpec, LinkKey
-from scrapers.faq.replacements import replacement_findings
-from scrapers.faq.snapshot import Row, Snapshot, json_value
+from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey, OfferKey
+from scrapers.faq.plan.replacements import replacement_findings
+from scrapers.faq.plan.snapshot import Row, Snapshot, json_value
 from service.db.models import FindingSeverity
 
 K = TypeVar("K", bound=Hashable)

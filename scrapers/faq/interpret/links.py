@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from scrapers.faq.findings import FindingSpec, LinkKey
+from scrapers.faq.interpret.findings import FindingSpec, LinkKey
 from service.db.models import LinkRole
 from service.text import fold
 

@@ -13,10 +13,8 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz
 
-from scrapers.faq.catalogue import SchoolSpec
-from scrapers.faq.findings import FindingSpec
-from scrapers.faq.names import SIMILARITY
-from scrapers.faq.snapshot import Row
+from scrapers.faq.interpret import SIMILARITY, FindingSpec, SchoolSpec
+from scrapers.faq.plan.snapshot import Row
 from service.text import fold
 
 

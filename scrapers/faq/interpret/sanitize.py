@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scrapers.faq.findings import FindingLog
-from scrapers.faq.page import PageItem
+from scrapers.faq.interpret.findings import FindingLog
+from scrapers.faq.read import PageItem
 from service.text import fold, sanitize_text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scrapers.faq.page import Section
+from scrapers.faq.read.page import Section
 from service.text import collapse_spaces, fold, strip_accents
 
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\s*[/\-\u2013]\s*((?:19|20)?\d{2})\b")

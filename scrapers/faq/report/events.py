@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.plan import Plan, TablePlan
-from scrapers.faq.report import ImportReport
+from scrapers.faq.report.summary import ImportReport
 from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
 
 

@@ -1,6 +1,6 @@
 """Refuse a FAQ page whose elements nest deeper than the walk reads.
 
-The walk (:mod:`scrapers.faq.walk`) follows nested lists and containers by recursion, one Python
+The walk (:mod:`.walk`) follows nested lists and containers by recursion, one Python
 frame or two per level: that keeps it a plain reading of the page, and a real FAQ page nests a
 handful of levels. A page nested hundreds of levels deep (a broken export, or a hostile page given
 as a URL) would end in ``RecursionError``; it is measured here first, without recursion, and

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from scrapers.faq.download import fetch_url
 from scrapers.faq.errors import SourceError
+from scrapers.faq.read.download import fetch_url
 from scrapers.fetch import Resolver, resolve_with_system
 from service.addresses import IPNetwork
 
@@ -78,7 +78,7 @@ async def read_source(
 ) -> SourceDocument:
     """Read ``source``: None for the packaged seed, an http(s) URL, or a file path.
 
-    A URL goes through the guarded fetcher (:mod:`scrapers.faq.download`): only public addresses,
+    A URL goes through the guarded fetcher (:mod:`.download`): only public addresses,
     unless ``allowed_networks`` (the sync's ``FETCH_ALLOWED_NETWORKS``) lets others in.
     """
     if source is None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from scrapers.faq.catalogue import Catalogue
-from scrapers.faq.findings import FindingSpec
-from scrapers.faq.page import RevisionMeta
+from scrapers.faq.interpret import Catalogue, FindingSpec
 from scrapers.faq.plan import Change, Plan, TablePlan
+from scrapers.faq.read import RevisionMeta
 
 #: Change lines printed before "… and N more".
 MAX_CHANGE_LINES = 50

@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from scrapers.faq.countries import CountryResolver
+from scrapers.faq.interpret.countries import CountryResolver
 from service.text import collapse_spaces, fold
 
 INSTITUTION_WORDS = frozenset(

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scrapers.faq.catalogue import Catalogue, OfferKey, OfferSpec, ProgrammeSpec
-from scrapers.faq.countries import CountryResolver
-from scrapers.faq.counts import Count
 from scrapers.faq.errors import SourceError
-from scrapers.faq.findings import FindingLog
-from scrapers.faq.link_checks import LinkBook
-from scrapers.faq.link_text import NamedSchool
-from scrapers.faq.mentions import Mention, MentionReader, item_subject, item_text
-from scrapers.faq.names import resolve_names
-from scrapers.faq.page import ParsedPage
-from scrapers.faq.programmes import Node, ProgrammeGroups
-from scrapers.faq.rules import parse_rules
-from scrapers.faq.sanitize import sanitize_items
-from scrapers.faq.schools import SchoolBook, school_slug
+from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, OfferSpec, ProgrammeSpec
+from scrapers.faq.interpret.countries import CountryResolver
+from scrapers.faq.interpret.findings import FindingLog
+from scrapers.faq.interpret.link_checks import LinkBook
+from scrapers.faq.interpret.link_text import NamedSchool
+from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject, item_text
+from scrapers.faq.interpret.names import resolve_names
+from scrapers.faq.interpret.programmes import Node, ProgrammeGroups
+from scrapers.faq.interpret.rules import parse_rules
+from scrapers.faq.interpret.sanitize import sanitize_items
+from scrapers.faq.interpret.schools import SchoolBook, school_slug
+from scrapers.faq.read import Count, ParsedPage
 from service.db.models import OfferKind
 from service.text import fold, slugify
 

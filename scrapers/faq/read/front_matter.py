@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from scrapers.faq.errors import SourceError
-from scrapers.faq.page import RevisionMeta
+from scrapers.faq.read.page import RevisionMeta
 
 _DELIMITERS = {"---": "yaml", "+++": "toml"}
 

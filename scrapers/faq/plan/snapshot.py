@@ -14,8 +14,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from scrapers.faq.catalogue import OfferKey
-from scrapers.faq.findings import ORIGIN, LinkKey
+from scrapers.faq.interpret import ORIGIN, LinkKey, OfferKey
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
 from service.db.models import (
     Country,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from scrapers.faq.catalogue import RuleSpec
+from scrapers.faq.interpret.catalogue import RuleSpec
 from service.text import collapse_spaces, fold
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])")

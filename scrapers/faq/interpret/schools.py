@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from scrapers.faq.catalogue import SchoolSpec
-from scrapers.faq.findings import FindingLog, FindingSpec
-from scrapers.faq.link_text import NamedSchool
+from scrapers.faq.interpret.catalogue import SchoolSpec
+from scrapers.faq.interpret.findings import FindingLog, FindingSpec
+from scrapers.faq.interpret.link_text import NamedSchool
 from service.text import slugify
 
 SLUG_MAX_LENGTH = 120

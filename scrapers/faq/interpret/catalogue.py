@@ -1,15 +1,15 @@
 """The catalogue a page describes, keyed by natural keys (no database ids yet).
 
-:mod:`scrapers.faq.interpret` builds it from a parsed page; :mod:`scrapers.faq.plan` compares
-it with what the database holds.
+:mod:`scrapers.faq.interpret.reader` builds it from a parsed page;
+:mod:`scrapers.faq.plan.compare` compares it with what the database holds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scrapers.faq.findings import FindingSpec, LinkKey
-from scrapers.faq.page import RevisionMeta
+from scrapers.faq.interpret.findings import FindingSpec, LinkKey
+from scrapers.faq.read import RevisionMeta
 from service.db.models import LinkRole, OfferKind
 
 #: Offer natural key: (school slug, programme key, kind, academic year, scope).

@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from scrapers.faq.counts import looks_like_count
-from scrapers.faq.depth import check_depth
 from scrapers.faq.errors import SourceError
-from scrapers.faq.page import PageItem, PageNote, ParsedPage, RevisionMeta, Section
-from scrapers.faq.published import content_root, read_html_meta
-from scrapers.faq.render import LINE_ATTRIBUTE, RenderedPage, render_page
-from scrapers.faq.sections import classify_heading, read_academic_year, read_track
+from scrapers.faq.read.counts import looks_like_count
+from scrapers.faq.read.depth import check_depth
+from scrapers.faq.read.page import PageItem, PageNote, ParsedPage, RevisionMeta, Section
+from scrapers.faq.read.published import content_root, read_html_meta
+from scrapers.faq.read.render import LINE_ATTRIBUTE, RenderedPage, render_page
+from scrapers.faq.read.sections import classify_heading, read_academic_year, read_track
 from service.text import collapse_spaces
 
 _SKIPPED = frozenset(
