@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import Job, JobContext, JobOutcome, QueuedRequest, ScheduledJob
 from service.db.models import JobKind, RunStatus, SchedulerState
-from service.observability.log_context import bind_log_fields
+from service.observability import bind_log_fields
 from service.operations.job_queue import claim_next_job, finish_job, requeue_job
 from service.operations.scheduler_state import (
     read_scheduler_states,

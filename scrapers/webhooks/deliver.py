@@ -24,7 +24,7 @@ from service import __version__
 from service.config import Settings
 from service.db.models import DeliveryStatus, WebhookDelivery
 from service.db.types import utcnow
-from service.observability.log_context import bind_log_fields
+from service.observability import bind_log_fields
 from service.operations.webhook_outbox import (
     due_webhook_deliveries,
     lease_webhook_delivery,
