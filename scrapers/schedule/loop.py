@@ -35,12 +35,14 @@ from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import Job, JobContext, JobOutcome, QueuedRequest, ScheduledJob
 from service.db.models import JobKind, RunStatus, SchedulerState
 from service.observability import bind_log_fields
-from service.operations.job_queue import claim_next_job, finish_job, requeue_job
-from service.operations.scheduler_state import (
+from service.operations import (
+    claim_next_job,
+    finish_job,
     read_scheduler_states,
     record_next_run,
     record_run_finished,
     record_run_started,
+    requeue_job,
 )
 
 log = logging.getLogger(__name__)
