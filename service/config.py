@@ -252,6 +252,29 @@ class CorsSettings(BaseModel):
         return value
 
 
+class DatabasePoolSettings(BaseModel):
+    """The connection pool and its deadlines (``service.db.engine``); read from ``DB_<NAME>``."""
+
+    pool_size: int = Field(
+        default=16,
+        ge=1,
+        le=100,
+        description="Database connections a process keeps open: at least the requests it serves "
+        "at once (each holds one). Beyond it as many again are opened and closed per use.",
+    )
+    echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    ping_after_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="A pooled PostgreSQL connection idle this long is pinged before use (0: "
+        "before every use). Under steady load connections are reused sooner, and skip the ping.",
+    )
+    connect_timeout: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."
+    )
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -289,24 +312,6 @@ class Settings(BaseSettings):
     )
     database_name: str | None = None
     data_dir: Path = Field(default=Path("var"), description="Where the embedded database lives.")
-    db_pool_size: int = Field(
-        default=16,
-        ge=1,
-        le=100,
-        description="Database connections a process keeps open: at least the requests it serves "
-        "at once (each holds one). Beyond it as many again are opened and closed per use.",
-    )
-    db_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
-    db_ping_after_idle_seconds: float = Field(
-        default=1.0,
-        ge=0,
-        le=3600,
-        description="A pooled PostgreSQL connection idle this long is pinged before use (0: "
-        "before every use). Under steady load connections are reused sooner, and skip the ping.",
-    )
-    db_connect_timeout: float = Field(
-        default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."
-    )
     sqlite_busy_timeout_ms: int = Field(default=5_000, ge=0, le=600_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     graphiql_assets_dir: Path | None = Field(
@@ -373,6 +378,10 @@ class Settings(BaseSettings):
     webhook: WebhookSettings = Field(
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
+    )
+    db: DatabasePoolSettings = Field(
+        default_factory=DatabasePoolSettings,
+        description="The database connection pool (DB_* variables).",
     )
     cors: CorsSettings = Field(
         default_factory=CorsSettings,

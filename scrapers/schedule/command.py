@@ -21,7 +21,7 @@ from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine
 from service.errors import UserError
-from service.observability.logs import configure_logging
+from service.observability import configure_logging
 
 
 class DatabaseNotMigratedError(UserError):

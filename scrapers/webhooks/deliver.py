@@ -24,8 +24,8 @@ from service import __version__
 from service.config import Settings
 from service.db.models import DeliveryStatus, WebhookDelivery
 from service.db.types import utcnow
-from service.observability.log_context import bind_log_fields
-from service.operations.webhook_outbox import (
+from service.observability import bind_log_fields
+from service.operations import (
     due_webhook_deliveries,
     lease_webhook_delivery,
     record_webhook_attempt,

@@ -13,9 +13,7 @@ from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability.access_log import AccessLogMiddleware
-from service.observability.metrics import Metrics
-from service.observability.request_id import RequestIdMiddleware
+from service.observability import AccessLogMiddleware, Metrics, RequestIdMiddleware
 from service.web.compression import CompressionMiddleware
 from service.web.cors import CorsMiddleware
 from service.web.feeds.routes import feed_routes

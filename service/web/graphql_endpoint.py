@@ -34,8 +34,7 @@ from service.graphql.compiler import ReadCompiler
 from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability.metrics import ErrorKind, Metrics
-from service.observability.request_id import request_id_of
+from service.observability import ErrorKind, Metrics, request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response

@@ -67,7 +67,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DB_POOL_SIZE", "7")
     settings = load_settings(_env_file=None)
     assert settings.database.host == "envhost"
-    assert settings.db_pool_size == 7
+    assert settings.db.pool_size == 7
 
 
 def test_settings_read_a_dotenv_file(tmp_path: Path) -> None:
