@@ -46,7 +46,6 @@ from service.operations import (
     record_next_run,
     record_run_finished,
     record_run_started,
-    requeue_job,
 )
 
 log = logging.getLogger(__name__)
