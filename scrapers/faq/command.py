@@ -73,7 +73,7 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
                 if dry_run:
                     await session.rollback()
                 else:
-                    await announce_import(session, settings.webhook_urls, report)
+                    await announce_import(session, settings.webhook.urls, report)
                     await session.commit()
                     await analyze_tables(session, IMPORTED_TABLES)
                 return report

@@ -96,7 +96,7 @@ class FaqImportJob:
                 )
             except UserError as exc:  # not a FAQ page, no academic year: nothing was written
                 return JobOutcome(RunStatus.FAILED, f"{document.label}: {exc}")
-            await announce_import(session, self._settings.webhook_urls, report, now=now)
+            await announce_import(session, self._settings.webhook.urls, report, now=now)
             await session.commit()
             await analyze_tables(session, IMPORTED_TABLES)
             revision_id = await session.scalar(
