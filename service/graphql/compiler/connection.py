@@ -37,7 +37,7 @@ from service.graphql.compiler.roots import (
     finding_filter,
     offer_filter,
 )
-from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE
+from service.graphql.paging import DEFAULT_PAGE_SIZE
 from service.graphql.types.connection import FINDING_CURSOR, decode_time_cursor
 from service.graphql.types.offer_connection import decode_offer_cursor, encode_offer_cursor
 from service.graphql.types.pagination import decode_school_cursor, encode_position
