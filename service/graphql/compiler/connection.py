@@ -317,6 +317,9 @@ class _Keyset:
     keys: Sequence[_Key]
     #: Which keys each side of the outer ORDER BY reads (``k0``…, or a selected name).
     outer: Sequence[str]
+    #: The names the keys are selected under, when they all are: the page is ordered by them
+    #: (each key computed once per row, not again for the ORDER BY).
+    selected_as: Sequence[str] | None = None
 
     def sql(self, where: Callable[[str], str], selected: Sequence[str], counted: bool) -> str:
         d = self.planner.dialect
@@ -336,7 +339,10 @@ class _Keyset:
         def direction(key: _Key) -> str:
             return " DESC" if key.descending != reverse else ""
 
-        order = ", ".join(key.sql + direction(key) for key in self.keys)
+        sorted_by = self.selected_as or [key.sql for key in self.keys]
+        order = ", ".join(
+            name + direction(key) for name, key in zip(sorted_by, self.keys, strict=True)
+        )
         outer = ", ".join(
             name + direction(key) for name, key in zip(self.outer, self.keys, strict=True)
         )
@@ -459,6 +465,7 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
         row,
         keys,
         [f"p.{name}" for name in names],
+        names,
     )
     sql = keyset.sql(offer_filter(planner, bind), [*selected, *columns.sql], counted)
     return _root_plan(keyset, root, parts, sql)
