@@ -22,9 +22,17 @@ from graphql.execution.values import get_argument_values
 from service.catalogue.keyset import Position
 from service.catalogue.offers import POSITION_TYPES, OfferOrder, offer_columns, offer_order
 from service.catalogue.schools import SchoolOrder
+from service.db.versioning import DATA_VERSION_SQL
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import NotCompilableError, Planner
-from service.graphql.compiler.relations import Bind, Row, open_to, source, with_sources
+from service.graphql.compiler.relations import (
+    SERVED_COUNTRY,
+    Bind,
+    Row,
+    open_to,
+    source,
+    with_sources,
+)
 from service.graphql.compiler.roots import (
     Arguments,
     RootPlan,
@@ -100,7 +108,7 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
 
     def where(s: str) -> str:
         return (
-            f"(NOT {codes_given} OR {d.in_list(f'{s}.country_code', codes)}) "
+            f"(NOT {codes_given} OR {d.in_list(f'{s}.{SERVED_COUNTRY}', codes)}) "
             f"AND (NOT {partners} OR {s}.is_partner = {d.true()}) "
             f"AND ({retired} OR {s}.retired_at IS NULL) "
             f"AND (({track} IS NULL AND NOT {kinds_given}) OR EXISTS (SELECT 1 FROM offer AS so "
@@ -352,7 +360,8 @@ class _Keyset:
             f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT {limit}"
         )
         sql = (
-            f"SELECT t.total AS total, p.* FROM (SELECT {total} AS total) AS t "
+            f"SELECT t.total AS total, t.data_version AS data_version, p.* "
+            f"FROM (SELECT {total} AS total, {DATA_VERSION_SQL} AS data_version) AS t "
             f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
         )
         return with_sources(d, sql)
@@ -382,7 +391,7 @@ def _root_plan(
         return {key: part(rows, arguments, size) for key, part in parts}
 
     checker = _checker(keyset.shape, keyset.orders, keyset.decode)
-    return RootPlan(sql, field_def, root[0].node, assemble, checker)
+    return RootPlan(sql, field_def, root[0].node, assemble, checker, carries_version=True)
 
 
 def _shape_of(planner: Planner, root: list[FieldDetails], orders: Any) -> _Shape:

@@ -19,8 +19,10 @@ from graphql import FieldNode, GraphQLField
 from graphql.execution.collect_fields import FieldDetails
 
 from service.catalogue.countries import served_countries_of_partners
+from service.db.versioning import DATA_VERSION_SQL
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
+    SERVED_COUNTRY,
     Bind,
     Row,
     open_to,
@@ -43,6 +45,8 @@ class RootPlan:
     assemble: Callable[[Sequence[Any], Arguments], Any]
     #: Raises NotCompilableError for argument values the resolvers answer with an error.
     check: Callable[[Arguments, int], None] = lambda _arguments, _max_page_size: None
+    #: Every row carries the data version of the statement's snapshot (``data_version``).
+    carries_version: bool = False
 
 
 def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
@@ -52,10 +56,10 @@ def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
 
 def _json_root(planner: Planner, root: list[FieldDetails], select: str) -> RootPlan:
     d = planner.dialect
-    sql = f"SELECT CAST(({select}) AS TEXT) AS j" if d.postgres else f"SELECT ({select}) AS j"
-    sql = with_sources(d, sql)
+    value = f"CAST(({select}) AS TEXT)" if d.postgres else f"({select})"
+    sql = with_sources(d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version")
     field_def = planner.schema.query_type.fields[root[0].node.name.value]  # type: ignore[union-attr]
-    return RootPlan(sql, field_def, root[0].node, _json_value)
+    return RootPlan(sql, field_def, root[0].node, _json_value, carries_version=True)
 
 
 def _json_list(values: list[str] | None) -> str:
@@ -139,7 +143,7 @@ def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
             f"AND (NOT {kinds_given} OR {d.in_list(f'{o}.kind', kinds)}) "
             f"AND ({year} IS NULL OR {o}.academic_year = {year}) "
             f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
-            f"AND ({country} IS NULL OR os.country_code = {country}) "
+            f"AND ({country} IS NULL OR os.{SERVED_COUNTRY} = {country}) "
             f"AND ({retired} OR os.retired_at IS NULL)) "
             f"AND ({track} IS NULL OR {open_to(o, track)}) "
             f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "
