@@ -79,23 +79,23 @@ def create_engine(
     round trip per use; :func:`serving_settings`); SQLite ignores them.
     """
     url = url or settings.database
-    options: dict[str, Any] = {"echo": settings.db_echo, **kwargs}
+    options: dict[str, Any] = {"echo": settings.db.echo, **kwargs}
     if "poolclass" not in options and url.database not in (None, "", ":memory:"):
         # The pool keeps DB_POOL_SIZE connections; overflow ones are closed when returned, so a
         # pool smaller than the requests served at once reopens connections under steady load.
-        options.setdefault("pool_size", settings.db_pool_size)
-        options.setdefault("max_overflow", settings.db_pool_size)
+        options.setdefault("pool_size", settings.db.pool_size)
+        options.setdefault("max_overflow", settings.db.pool_size)
     if url.get_backend_name() == "sqlite":
         _prepare_sqlite_file(url)
         engine = create_async_engine(url, **options)
         _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout}
+    connect_args: dict[str, Any] = {"timeout": settings.db.connect_timeout}
     if server_settings:
         connect_args["server_settings"] = dict(server_settings)
     options.setdefault("connect_args", connect_args)
     engine = create_async_engine(url, **options)
-    _ping_after_idle(engine, settings.db_ping_after_idle_seconds)
+    _ping_after_idle(engine, settings.db.ping_after_idle_seconds)
     return engine
 
 

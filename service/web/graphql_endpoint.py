@@ -34,8 +34,7 @@ from service.graphql.compiler import ReadCompiler
 from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability.metrics import ErrorKind, Metrics
-from service.observability.request_id import request_id_of
+from service.observability import ErrorKind, Metrics, request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
@@ -269,7 +268,7 @@ class GraphQLEndpoint:
     ) -> Response:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
-        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        admin = check_admin_token(self.settings.admin.token, request.headers.get("authorization"))
         # Sync runs and link checks move without the data version: never from the cache.
         cacheable = is_query and not reads_visit_log(params.query)
         execution = _Execution(
@@ -395,7 +394,7 @@ class _Execution:
                 max_page_size=endpoint.settings.max_page_size,
                 search_indexes=endpoint.search_indexes,
                 admin=self.admin,
-                webhook_urls=endpoint.settings.webhook_urls,
+                webhook_urls=endpoint.settings.webhook.urls,
                 resolver=endpoint.resolver,
             )
             context.notes.cacheable = self.cacheable

@@ -296,6 +296,17 @@ def _offer_order(_d: Dialect, row: Row) -> str:
     return f"{row.col('academic_year')} DESC, {row.col('id')}"
 
 
+def _programme_offers(d: Dialect, p: Row, c: Row, bind: Bind) -> str:
+    # Seen from the school it was reached from: that school's offers only; found by its key
+    # alone (node), it carries no school: all its offers.
+    school = p.carried.get("school_id")
+    at_school = "" if school is None else f"AND {c.col('school_id')} = {school} "
+    return (
+        f"WHERE {c.col('programme_id')} = {p.col('id')} {at_school}"
+        f"AND {_include_retired(d, c, bind)}"
+    )
+
+
 def _lang_name(d: Dialect, row: Row, bind: Bind) -> str:
     lang = bind(lambda arguments: arguments["lang"].name, "TEXT")
     return f"CASE WHEN {lang} = 'EN' THEN {row.col('name_en')} ELSE {row.col('name_fr')} END"
@@ -384,17 +395,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
             ),
             order=_by_slug,
         ),
-        # Seen from the school it was reached from: that school's offers only.
-        "offers": Relation(
-            "Offer",
-            many=True,
-            where=lambda d, p, c, b: (
-                f"WHERE {c.col('programme_id')} = {p.col('id')} "
-                f"AND {c.col('school_id')} = {p.carried['school_id']} "
-                f"AND {_include_retired(d, c, b)}"
-            ),
-            order=_offer_order,
-        ),
+        "offers": Relation("Offer", many=True, where=_programme_offers, order=_offer_order),
         "links": Relation(
             "Link",
             many=True,

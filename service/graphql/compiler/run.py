@@ -436,6 +436,11 @@ async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, 
     return list(await connection.exec_driver_sql(statement.sql, values))
 
 
+#: The offer filter's fields the compiled SQL applies (the student's facts are not yet).
+_OFFER_FILTER_KEYS = frozenset(
+    {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
+)
+
 #: The filter fields each root's SQL applies. A filter field the schema has and this table does
 #: not (one added on the resolvers' path) sends the operation to the resolvers: never ignored.
 COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
@@ -443,9 +448,8 @@ COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
     "schools": frozenset(
         {"countryCodes", "partnersOnly", "includeRetired", "homeTrack", "offerKinds"}
     ),
-    "offers": frozenset(
-        {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
-    ),
+    "offers": _OFFER_FILTER_KEYS,
+    "offersConnection": _OFFER_FILTER_KEYS,
     "findings": frozenset({"school", "origin", "kinds", "severities", "includeResolved"}),
 }
 
