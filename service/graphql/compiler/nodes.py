@@ -14,7 +14,7 @@ sends the operation to the resolvers, as does a ``nodes`` list longer than the p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -188,4 +188,4 @@ def plan_nodes(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPl
     answer, elements, alias = _answers(planner, root, bind, lambda a: list(a["ids"]))
     select = planner.dialect.json_array(answer, f"FROM {elements}", f"{alias}.key")
     plan = _json_root(planner, root, select)
-    return RootPlan(plan.sql, plan.field_def, plan.node, plan.assemble, _check_ids)
+    return replace(plan, check=_check_ids)
