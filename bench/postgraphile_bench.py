@@ -38,7 +38,14 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from bench.api_bench import COUNTRY_PAGE, _free_port, load_catalogue, serving
+from bench.api_bench import (
+    COUNTRY_PAGE,
+    SEARCH,
+    TYPED,
+    _free_port,
+    load_catalogue,
+    serving,
+)
 from bench.faq_import import bench_database
 from bench.generate_catalogue import COUNTRIES
 from bench.loadgen import cpu_seconds, peak_rss_mib, run_wrk
@@ -363,6 +370,12 @@ def main() -> None:
     parser.add_argument(
         "--npm-dir", type=Path, default=None, help="reuse an install of postgraphile@4"
     )
+    parser.add_argument(
+        "--mixed-minutes",
+        type=float,
+        default=0,
+        help="then drive both our servers this long with mixed queries, for their peak RSS",
+    )
     arguments = parser.parse_args()
     # Room for the cold full tree (the default 10 s deadline is for clients, not for a benchmark).
     os.environ.setdefault("REQUEST_DEADLINE_SECONDS", "60")
@@ -452,6 +465,42 @@ async def _run(arguments: argparse.Namespace, binary: Path) -> None:
                     f"{arguments.rounds} x {arguments.seconds} s of country pages: "
                     f"{peak_rss_mib(pid):.0f} MiB"
                 )
+            if arguments.mixed_minutes > 0:
+                mixed_load((cold, cold_pid), (warm, warm_pid), arguments.mixed_minutes)
+
+
+#: Mixed queries: country pages of three sizes, what a student types, and the full tree.
+MIXED: list[dict[str, object]] = [
+    {"query": COUNTRY_PAGE.replace("first: 20", f"first: {size}"), "variables": {"codes": [c]}}
+    for size in (5, 20, 50)
+    for c in CODES
+]
+MIXED += [{"query": SEARCH, "variables": {"text": text}} for text in TYPED]
+MIXED.append({"query": FULL_TREE})
+
+
+def mixed_load(cold: tuple[str, int], warm: tuple[str, int], minutes: float) -> None:
+    """Both our servers under MIXED at once (4 connections each), then their peak RSS."""
+    seconds = max(1, int(minutes * 60))
+    results: dict[str, Any] = {}
+
+    def drive(name: str, url: str) -> None:
+        results[name] = run_wrk(f"{url}/graphql", MIXED, connections=4, seconds=seconds, core=1)
+
+    threads = [
+        threading.Thread(target=drive, args=(name, url))
+        for name, url in (("cache off", cold[0]), ("cache on", warm[0]))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for name, pid in (("cache off", cold[1]), ("cache on", warm[1])):
+        load = results[name]
+        print(
+            f"mixed queries, ours {name}, {seconds} s: {load.requests:,} requests, "
+            f"{load.errors + load.non_2xx} errors; peak RSS {peak_rss_mib(pid):.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

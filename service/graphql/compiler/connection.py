@@ -26,10 +26,10 @@ from service.db.versioning import DATA_VERSION_SQL
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
-    SERVED_COUNTRY,
     Bind,
     Row,
     open_to,
+    served_country,
     source,
     with_sources,
 )
@@ -108,7 +108,7 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
 
     def where(s: str) -> str:
         return (
-            f"(NOT {codes_given} OR {d.in_list(f'{s}.{SERVED_COUNTRY}', codes)}) "
+            f"(NOT {codes_given} OR {d.in_list(f'{s}.{served_country(d)}', codes)}) "
             f"AND (NOT {partners} OR {s}.is_partner = {d.true()}) "
             f"AND ({retired} OR {s}.retired_at IS NULL) "
             f"AND (({track} IS NULL AND NOT {kinds_given}) OR EXISTS (SELECT 1 FROM offer AS so "

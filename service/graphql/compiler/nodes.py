@@ -13,9 +13,8 @@ sends the operation to the resolvers, as does a ``nodes`` list longer than the p
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -188,4 +187,5 @@ def plan_nodes(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPl
     """``nodes(ids:)``: each id's object or null, in the order of the ids."""
     answer, elements, alias = _answers(planner, root, bind, lambda a: list(a["ids"]))
     select = planner.dialect.json_array(answer, f"FROM {elements}", f"{alias}.key")
-    return dataclasses.replace(_json_root(planner, root, select), check=_check_ids)
+    plan = _json_root(planner, root, select)
+    return replace(plan, check=_check_ids)

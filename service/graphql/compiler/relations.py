@@ -94,9 +94,11 @@ def sqlalchemy_dialect(name: str) -> Any:
 @cache
 def _served_schools(dialect_name: str) -> str:
     # The served columns (an admin override beats the curated value) as the one SQLAlchemy
-    # expression the resolvers use too (service.catalogue.served_school), compiled once; and
-    # the indexed served country the triggers maintain, which filters read (SERVED_COUNTRY).
-    rows = served_school_rows().add_columns(School.served_country_code)
+    # expression the resolvers use too (service.catalogue.served_school), compiled once; on
+    # PostgreSQL also the indexed served country the triggers maintain (served_country).
+    rows = served_school_rows()
+    if dialect_name == "postgresql":
+        rows = rows.add_columns(School.served_country_code)
     compiled = rows.compile(
         dialect=sqlalchemy_dialect(dialect_name),
         compile_kwargs={"literal_binds": True},
@@ -107,10 +109,17 @@ def _served_schools(dialect_name: str) -> str:
 #: The name statements give the served schools (see ``with_sources``).
 SERVED_SCHOOL = "served_school"
 
-#: The served schools' column that filters on the served country read: the same value as their
-#: ``country_code``, kept by migration 0008's triggers in an indexed column (a filter on the
-#: ``coalesce`` of the override and the curated value scanned every school, page and count).
-SERVED_COUNTRY = "served_country_code"
+
+def served_country(dialect: Dialect) -> str:
+    """The served schools' column that filters on the served country read.
+
+    On PostgreSQL the indexed ``served_country_code`` (the same value as ``country_code``,
+    kept by migration 0008's triggers), which the inlined CTE lets the planner reach: a
+    filter on the ``coalesce`` of the override and the curated value scanned every school,
+    page and count. SQLite materializes the CTE, so an index under it is never used: there the
+    served ``country_code`` itself (one column less to materialize).
+    """
+    return "served_country_code" if dialect.postgres else "country_code"
 
 
 def source(_dialect: Dialect, type_name: str) -> str:
@@ -321,7 +330,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
             "School",
             many=True,
             where=lambda d, p, c, _b: (
-                f"WHERE {c.col(SERVED_COUNTRY)} = {p.col('code')} "
+                f"WHERE {c.col(served_country(d))} = {p.col('code')} "
                 f"AND {c.col('is_partner')} = {d.true()} AND {c.col('retired_at')} IS NULL"
             ),
             order=_by_slug,

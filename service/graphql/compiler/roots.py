@@ -22,10 +22,10 @@ from service.catalogue.countries import served_countries_of_partners
 from service.db.versioning import DATA_VERSION_SQL
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
-    SERVED_COUNTRY,
     Bind,
     Row,
     open_to,
+    served_country,
     source,
     sqlalchemy_dialect,
     with_sources,
@@ -143,7 +143,7 @@ def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
             f"AND (NOT {kinds_given} OR {d.in_list(f'{o}.kind', kinds)}) "
             f"AND ({year} IS NULL OR {o}.academic_year = {year}) "
             f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
-            f"AND ({country} IS NULL OR os.{SERVED_COUNTRY} = {country}) "
+            f"AND ({country} IS NULL OR os.{served_country(d)} = {country}) "
             f"AND ({retired} OR os.retired_at IS NULL)) "
             f"AND ({track} IS NULL OR {open_to(o, track)}) "
             f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "

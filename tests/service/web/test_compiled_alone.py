@@ -1,0 +1,111 @@
+"""A compiled read on PostgreSQL is one statement outside a transaction (decision 0150)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from sqlalchemy import event, text
+
+from service.web.app import create_app
+from service.web.runtime import Runtime
+from tests.databases import TestDatabase
+
+PAGE = """query Page($codes: [String!]) {
+  schools(filter: {countryCodes: $codes}, first: 2) {
+    totalCount nodes { slug name programmes { name offers { kind } } } } }"""
+TWO_ROOTS = "{ countries { code } schools(first: 1) { nodes { slug } } }"
+DEADLINE_SECONDS = 7.5
+
+
+@asynccontextmanager
+async def _served(database: TestDatabase) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    settings = database.settings.model_copy(
+        update={
+            "response_cache_bytes": 0,
+            # The version clock reads nothing during the test: every statement seen is a request's.
+            "data_version_max_age_seconds": 3600.0,
+            "request_deadline_seconds": DEADLINE_SECONDS,
+        }
+    )
+    app = create_app(settings)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://api.test") as client,
+    ):
+        runtime = app.state.runtime
+        assert isinstance(runtime, Runtime)
+        yield client, runtime
+
+
+class _Sent:
+    """The statements an engine sends, and whether each ran outside a transaction."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.statements: list[tuple[str, bool]] = []
+        event.listen(runtime.engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, connection: Any, *_args: Any) -> None:
+        statement: str = _args[1]
+        adapted = connection.connection.dbapi_connection
+        self.statements.append((statement, bool(getattr(adapted, "autocommit", False))))
+
+
+async def _post(client: httpx.AsyncClient, query: str, **variables: Any) -> httpx.Response:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    assert "errors" not in response.json()
+    return response
+
+
+async def test_a_repeated_compiled_read_is_one_statement_outside_a_transaction(
+    served_database: TestDatabase,
+) -> None:
+    async with _served(served_database) as (client, runtime):
+        first = await _post(client, PAGE, codes=["FI"])
+        sent = _Sent(runtime)
+        again = await _post(client, PAGE, codes=["FI"])
+        other = await _post(client, PAGE, codes=["CA"])
+    assert again.json() == first.json()
+    assert again.headers["etag"] == first.headers["etag"]
+    assert other.json() != first.json()
+    if served_database.backend != "postgres":
+        # SQLite answers in its session's transaction, as before.
+        assert not runtime.statement_timeout_set
+        assert not any(alone for _sql, alone in sent.statements)
+        return
+    # The page's statement alone: no timeout set, no data-version read, no BEGIN/ROLLBACK.
+    assert len(sent.statements) == 2
+    assert all(alone for _sql, alone in sent.statements)
+    assert all("data_version" in sql for sql, _alone in sent.statements)
+
+
+async def test_several_roots_share_one_snapshot_in_a_transaction(
+    served_database: TestDatabase,
+) -> None:
+    async with _served(served_database) as (client, runtime):
+        first = await _post(client, TWO_ROOTS)
+        sent = _Sent(runtime)
+        again = await _post(client, TWO_ROOTS)
+    assert again.json() == first.json()
+    assert len(sent.statements) > 2
+    assert not any(alone for _sql, alone in sent.statements)
+
+
+async def test_server_connections_stop_statements_at_the_deadline_and_plan_custom(
+    served_database: TestDatabase,
+) -> None:
+    if served_database.backend != "postgres":
+        return  # SQLite's deadline is the progress handler of each request (service.db.deadline)
+    async with (
+        _served(served_database) as (_client, runtime),
+        runtime.engine.connect() as connection,
+    ):
+        timeout = await connection.scalar(text("SELECT current_setting('statement_timeout')"))
+        mode = await connection.scalar(text("SELECT current_setting('plan_cache_mode')"))
+    assert runtime.statement_timeout_set
+    assert timeout == "7500ms"
+    assert mode == "force_custom_plan"
