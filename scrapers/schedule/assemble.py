@@ -22,7 +22,7 @@ from scrapers.schedule.import_job import FaqImportJob
 from scrapers.schedule.jobs import scheduled_jobs_from_settings
 from scrapers.schedule.loop import Scheduler, TickTask
 from scrapers.schedule.sync_job import SyncJob
-from scrapers.webhooks.deliver import DeliveryPolicy, create_webhook_client, webhook_tick
+from scrapers.webhooks import DeliveryPolicy, create_webhook_client, webhook_tick
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import JobKind
