@@ -37,7 +37,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
-from scrapers.reconcile.context import load_partner_sites
+from scrapers.reconcile import load_partner_sites
 from scrapers.sync.conditional import load_request_state
 from scrapers.sync.handler import FactCounts, RunScope, SchoolHandler
 from scrapers.sync.lock import RunLock, _watch, runner_name

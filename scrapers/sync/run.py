@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
-from scrapers.reconcile.context import load_partner_sites
+from scrapers.reconcile import load_partner_sites
 from scrapers.sync.conditional import load_request_state
 from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
