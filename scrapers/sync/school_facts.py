@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.extract.pipeline import extract_page
+from scrapers.extract import extract_page
 from scrapers.fetch import FetchResult
 from scrapers.reconcile import FetchFailure, PageOutcome, PageUnchanged, reconcile_school
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
