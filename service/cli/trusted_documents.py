@@ -34,8 +34,7 @@ def trusted_documents_command(sources: tuple[Path, ...], output: str, add_typena
     import strawberry
     from graphql import parse, validate
 
-    from service.graphql.mutation import Mutation
-    from service.graphql.query import Query
+    from service.graphql import Mutation, Query
     from service.web import add_typename as with_typename
     from service.web import collect_operations, manifest_json, read_documents
 

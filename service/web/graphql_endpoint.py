@@ -30,9 +30,7 @@ from service.config import Settings
 from service.db.deadline import StatementBound, bound_statements
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
-from service.graphql.compiler import ReadCompiler
-from service.graphql.context import ResponseNotes, build_context
-from service.graphql.schema import CatalogueSchema
+from service.graphql import CatalogueSchema, ReadCompiler, ResponseNotes, build_context
 from service.name_resolution import Resolver, resolve_with_system
 from service.observability import ErrorKind, Metrics, request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
