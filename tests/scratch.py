@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.db.base import Base
@@ -21,6 +21,12 @@ from service.db.versioning import DataVersion
 from tests.databases import BACKENDS, TestDatabase, migrated_database
 
 _KEPT = {DataVersion.__tablename__}
+#: procrastinate's tables on PostgreSQL (not in the models' metadata), emptied in this order.
+_JOB_ENGINE_TABLES = (
+    "procrastinate_periodic_defers",
+    "procrastinate_jobs",
+    "procrastinate_workers",
+)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -43,3 +49,6 @@ async def sessions(
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in _KEPT:
                 await connection.execute(delete(table))
+        if connection.dialect.name == "postgresql":
+            for name in _JOB_ENGINE_TABLES:
+                await connection.execute(text(f"DELETE FROM {name}"))

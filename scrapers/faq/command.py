@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 
 from scrapers.faq.errors import DatabaseNotMigratedError, SourceRegressionError
-from scrapers.faq.events import announce_import
 from scrapers.faq.importer import import_faq
-from scrapers.faq.report import ImportReport, format_report
-from scrapers.faq.snapshot import has_revisions
-from scrapers.faq.source import read_source
+from scrapers.faq.plan import has_revisions
+from scrapers.faq.read import read_source
+from scrapers.faq.report import ImportReport, announce_import, format_report
 from service.cli.context import CliState, pass_state, run_async
 from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker

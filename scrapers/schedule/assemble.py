@@ -21,6 +21,7 @@ from scrapers.schedule.clock import Clock
 from scrapers.schedule.import_job import FaqImportJob
 from scrapers.schedule.jobs import scheduled_jobs_from_settings
 from scrapers.schedule.loop import Scheduler, TickTask
+from scrapers.schedule.request_queue import request_queue_for
 from scrapers.schedule.sync_job import SyncJob
 from scrapers.webhooks import DeliveryPolicy, create_webhook_client, webhook_tick
 from service.config import Settings
@@ -61,6 +62,13 @@ async def assemble_scheduler(
             ticks.append(
                 webhook_tick(sessions, client, secret=secret, policy=policy, now=clock.now)
             )
+        name = worker or worker_name()
+        queue = request_queue_for(
+            sessions,
+            worker=name,
+            heartbeat_seconds=settings.sync_worker_heartbeat_seconds,
+            stalled_seconds=settings.sync_worker_stalled_seconds,
+        )
         yield Scheduler(
             sessions,
             clock=clock,
@@ -69,6 +77,7 @@ async def assemble_scheduler(
             ),
             handlers={JobKind.IMPORT_FAQ: import_faq, JobKind.SYNC: sync},
             poll_interval=timedelta(seconds=settings.scheduler.poll_seconds),
-            worker=worker or worker_name(),
+            worker=name,
             tick_tasks=ticks,
+            queue=queue,
         )

@@ -3,9 +3,12 @@
 One pass of the loop:
 
 1. runs every scheduled job whose time has come, one after the other (never two at once);
-2. claims queued admin requests one by one and runs the matching job for each;
+2. claims queued admin requests one by one and runs the matching job for each (from
+   procrastinate's queue on PostgreSQL, the ``job_request`` table on SQLite:
+   :mod:`scrapers.schedule.request_queue`);
 3. runs the tick tasks (webhook delivery);
-4. sleeps until the next planned run or the next poll, whichever is first, or until stopped.
+4. sleeps until the next planned run or the next poll, whichever is first, or until stopped, or
+   (PostgreSQL) until the queue's NOTIFY says a request was committed.
 
 Planning survives restarts: a job's next run is computed from its last recorded start, so a run
 missed while the scheduler was down happens at start-up (once, not once per missed slot), and a
@@ -25,6 +28,7 @@ loop records the job's outcome and returns. An interrupted request goes back to 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -32,17 +36,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scrapers.schedule.clock import Clock
-from scrapers.schedule.jobs import Job, JobContext, JobOutcome, QueuedRequest, ScheduledJob
+from scrapers.schedule.jobs import Job, JobContext, JobOutcome, ScheduledJob
+from scrapers.schedule.request_queue import RequestQueue, request_queue_for
+from service.config import Settings
 from service.db.models import JobKind, RunStatus, SchedulerState
 from service.observability import bind_log_fields
 from service.operations import (
-    claim_next_job,
-    finish_job,
     read_scheduler_states,
     record_next_run,
     record_run_finished,
     record_run_started,
-    requeue_job,
 )
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,13 @@ TickTask = Callable[[], Awaitable[None]]
 
 #: How soon a scheduled run that was skipped (the run lock was taken) is tried again.
 SKIPPED_RETRY = timedelta(minutes=1)
+
+
+def _default(setting: str) -> float:
+    """A setting's default, for a scheduler built without settings (tests)."""
+    value = Settings.model_fields[setting].default
+    assert isinstance(value, float)
+    return value
 
 
 def _needs_rerun(state: SchedulerState) -> bool:
@@ -73,6 +83,7 @@ class Scheduler:
         poll_interval: timedelta,
         worker: str,
         tick_tasks: Sequence[TickTask] = (),
+        queue: RequestQueue | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -83,6 +94,12 @@ class Scheduler:
         self._tick_tasks = list(tick_tasks)
         self._next: dict[JobKind, datetime] = {}
         self.stop = asyncio.Event()
+        self._queue = queue or request_queue_for(
+            sessions,
+            worker=worker,
+            heartbeat_seconds=_default("sync_worker_heartbeat_seconds"),
+            stalled_seconds=_default("sync_worker_stalled_seconds"),
+        )
 
     def request_stop(self) -> None:
         """Finish the job in flight (between two schools), record it, and leave :meth:`run`."""
@@ -95,16 +112,34 @@ class Scheduler:
     async def run(self) -> None:
         """Loop until :meth:`request_stop`; errors of one pass are logged, and the loop goes on."""
         log.info("scheduler %s started", self._worker)
-        await self._plan()
-        while not self.stop.is_set():
-            failed = not await self._pass()
-            if self.stop.is_set():
-                break
-            wake = self._clock.now() + self._poll_interval
-            if not failed:
-                wake = min([*self._next.values(), wake])
-            await self._clock.sleep_until(wake, self.stop)
+        async with self._queue.open():
+            await self._plan()
+            while not self.stop.is_set():
+                # Cleared before the pass: a request committed during it wakes the next sleep.
+                self._queue.wake.clear()
+                failed = not await self._pass()
+                if self.stop.is_set():
+                    break
+                wake = self._clock.now() + self._poll_interval
+                if not failed:
+                    wake = min([*self._next.values(), wake])
+                await self._sleep_until(wake)
         log.info("scheduler %s stopped", self._worker)
+
+    async def _sleep_until(self, deadline: datetime) -> None:
+        """Sleep until ``deadline``, a stop request, or a request committed to the queue."""
+        sleeping = asyncio.create_task(self._clock.sleep_until(deadline, self.stop))
+        woken = asyncio.create_task(self._queue.wake.wait())
+        try:
+            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            if not sleeping.done():
+                sleeping.cancel()
+            await asyncio.gather(woken, return_exceptions=True)
+        if not sleeping.cancelled():
+            with contextlib.suppress(asyncio.CancelledError):
+                await sleeping
 
     async def run_once(self) -> bool:
         """Plan, make one pass (due jobs, queued requests, tick tasks) and return.
@@ -114,8 +149,9 @@ class Scheduler:
         the pass failed.
         """
         log.info("scheduler %s started for one pass", self._worker)
-        await self._plan()
-        passed = await self._pass()
+        async with self._queue.open():
+            await self._plan()
+            passed = await self._pass()
         log.info("scheduler %s stopped", self._worker)
         return passed
 
@@ -179,12 +215,10 @@ class Scheduler:
 
     async def _serve_queue(self) -> None:
         while not self.stop.is_set():
-            async with self._sessions() as session:
-                row = await claim_next_job(session, worker=self._worker, now=self._clock.now())
-                await session.commit()
-            if row is None:
+            claimed = await self._queue.claim(self._clock.now())
+            if claimed is None:
                 return
-            request = QueuedRequest.from_row(row)
+            request = claimed.request
             handler = self._handlers.get(request.kind)
             if handler is None:
                 outcome = JobOutcome(RunStatus.FAILED, f"this scheduler cannot run {request.kind}")
@@ -192,26 +226,9 @@ class Scheduler:
                 context = JobContext(request.kind, self._clock.now(), self.stop, request)
                 with bind_log_fields(job_request=request.id):
                     outcome = await self._call(handler, context)
-            if not await self._settle(request, outcome):
-                return  # skipped: try again at the next poll, not in a tight loop
-
-    async def _settle(self, request: QueuedRequest, outcome: JobOutcome) -> bool:
-        """Record a request's outcome; ``False`` when it went back to the queue as skipped."""
-        async with self._sessions() as session:
-            if outcome.status in (RunStatus.INTERRUPTED, RunStatus.SKIPPED):
-                note = f"{outcome.status.value}: {outcome.summary}".rstrip(": ") + "; queued again"
-                await requeue_job(session, request.id, note=note)
-            else:
-                await finish_job(
-                    session,
-                    request.id,
-                    succeeded=outcome.status is RunStatus.SUCCEEDED,
-                    result=outcome.summary or None,
-                    run_id=outcome.run_id,
-                    now=self._clock.now(),
-                )
-            await session.commit()
-        return outcome.status is not RunStatus.SKIPPED
+            await self._queue.settle(claimed, outcome, self._clock.now())
+            if outcome.status is RunStatus.SKIPPED:
+                return  # waits again: try at the next poll, not in a tight loop
 
     async def _call(self, job: Job, context: JobContext) -> JobOutcome:
         with bind_log_fields(job=context.job.value):

@@ -33,7 +33,7 @@ from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.types import JSONDict
-from sqlalchemy import func, select, update
+from sqlalchemy import URL, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
@@ -72,10 +72,14 @@ FOLLOW_SECONDS = 0.2
 _OPEN = (PartitionStatus.QUEUED.value, PartitionStatus.RUNNING.value)
 
 
+def libpq_conninfo(url: URL) -> str:
+    """The libpq connection string of a PostgreSQL database URL, for procrastinate."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def job_conninfo(settings: Settings) -> str:
     """The libpq connection string of the configured PostgreSQL database, for procrastinate."""
-    url = settings.database.set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    return libpq_conninfo(settings.database)
 
 
 def create_job_app(settings: Settings, *, pool_size: int) -> App:

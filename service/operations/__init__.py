@@ -18,11 +18,13 @@ if TYPE_CHECKING:
         record_admin_action,
     )
     from service.operations.job_queue import (
+        ADMIN_QUEUE,
         claim_next_job,
         count_job_requests_by_status,
         enqueue_job,
         finish_job,
         list_job_requests,
+        mark_job_running,
         requeue_job,
     )
     from service.operations.scheduler_state import (
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ADMIN_QUEUE",
     "AdminActionKind",
     "BackoffPolicy",
     "WebhookEvent",
@@ -60,6 +63,7 @@ __all__ = [
     "list_admin_actions",
     "list_job_requests",
     "list_school_backoffs",
+    "mark_job_running",
     "read_scheduler_states",
     "record_admin_action",
     "record_next_run",

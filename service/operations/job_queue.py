@@ -1,11 +1,20 @@
-"""Requests queued through the API (a sync, an FAQ import) and picked up by the scheduler.
+"""Requests queued through the API (a sync, an FAQ import) and run by the scheduler.
 
-A request is claimed by exactly one scheduler, however many run: the claim is one
-``UPDATE … WHERE id = (SELECT … LIMIT 1) AND status = 'queued' RETURNING`` statement. PostgreSQL
-adds ``FOR UPDATE SKIP LOCKED`` to the inner select, so that two claimers take two different
-requests instead of waiting on the same row. SQLite has one writer at a time; the statement must
-open its transaction (call it first in a fresh session) so that SQLite waits for the other
-writer instead of failing on a stale snapshot.
+``job_request`` is the admin's record of a request: what was asked, by whom, how it ended, which
+run it made. What waits to run, and who runs it, depends on the database:
+
+- **PostgreSQL**: procrastinate's queue (decision 0170). :func:`enqueue_job` defers one job of
+  :data:`ADMIN_QUEUE` per new request in the caller's transaction (``procrastinate_defer_jobs_v1``,
+  so the job exists exactly when the request is committed, and its NOTIFY wakes the schedulers).
+  The job's ``queueing_lock`` is the request's dedupe key (two identical requests never both
+  wait, even when asked at the same instant: the second gets the first); a sync's ``lock`` is
+  :data:`SYNC_LOCK` (two requested syncs never run at once, whichever scheduler takes them).
+  Schedulers claim, retry and finish these jobs through procrastinate
+  (:mod:`scrapers.schedule.request_queue`).
+- **SQLite** (one process, no job engine): a request is claimed by one
+  ``UPDATE … WHERE id = (SELECT … LIMIT 1) AND status = 'queued' RETURNING`` statement. SQLite
+  has one writer at a time; the statement must open its transaction (call it first in a fresh
+  session) so that SQLite waits for the other writer instead of failing on a stale snapshot.
 """
 
 from __future__ import annotations
@@ -16,11 +25,45 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from service.db.models import JobKind, JobRequest, JobStatus
 from service.db.types import utcnow
+
+#: procrastinate's queue and task of the admin requests (PostgreSQL).
+ADMIN_QUEUE = "admin"
+ADMIN_TASK = "admin_request"
+#: The procrastinate ``lock`` of every requested sync: one runs at a time.
+SYNC_LOCK = "sync-run"
+
+_DEFER = text(
+    "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, :lock, :queueing_lock, "
+    "CAST(:args AS jsonb), NULL)::procrastinate_job_to_defer_v1])"
+)
+
+
+def admin_job_locks(kind: JobKind, dedupe_key: str) -> tuple[str | None, str]:
+    """The procrastinate ``lock`` and ``queueing_lock`` of a request's job."""
+    return (SYNC_LOCK if kind is JobKind.SYNC else None), f"request:{dedupe_key}"
+
+
+async def defer_admin_job(session: AsyncSession, request: JobRequest) -> None:
+    """Defer the procrastinate job that runs ``request`` (PostgreSQL), in the session's
+    transaction. Raises :class:`IntegrityError` when an identical request's job waits."""
+    lock, queueing_lock = admin_job_locks(request.kind, request.dedupe_key)
+    await session.execute(
+        _DEFER,
+        {
+            "queue": ADMIN_QUEUE,
+            "task": ADMIN_TASK,
+            "lock": lock,
+            "queueing_lock": queueing_lock,
+            "args": orjson.dumps({"request_id": request.id}).decode(),
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +116,26 @@ async def enqueue_job(
         requested_at=now or utcnow(),
         requested_by=requested_by,
     )
-    session.add(request)
-    await session.flush()
+    if session.get_bind().dialect.name != "postgresql":
+        session.add(request)
+        await session.flush()
+        return Enqueued(request, created=True)
+    try:
+        async with session.begin_nested():
+            session.add(request)
+            await session.flush()
+            await defer_admin_job(session, request)
+    except IntegrityError:
+        # An identical request was committed meanwhile: its job holds the queueing lock.
+        waiting = await session.scalar(
+            select(JobRequest)
+            .where(JobRequest.dedupe_key == key, JobRequest.status == JobStatus.QUEUED)
+            .order_by(JobRequest.id)
+            .limit(1)
+        )
+        if waiting is None:
+            raise
+        return Enqueued(waiting, created=False)
     return Enqueued(request, created=True)
 
 
@@ -83,7 +144,8 @@ async def claim_next_job(
 ) -> JobRequest | None:
     """Mark the oldest queued request running for ``worker`` and return it (``None``: empty).
 
-    Commit right after, before running the request, so that the claim is visible to others.
+    The SQLite queue; on PostgreSQL procrastinate claims. Commit right after, before running the
+    request, so that the claim is visible to others.
     """
     oldest = (
         select(JobRequest.id)
@@ -93,9 +155,23 @@ async def claim_next_job(
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+    return await _mark_running(session, JobRequest.id == oldest, worker=worker, now=now)
+
+
+async def mark_job_running(
+    session: AsyncSession, request_id: int, *, worker: str, now: datetime | None = None
+) -> JobRequest | None:
+    """Record that ``worker`` runs a request (procrastinate handed over its job); ``None``: the
+    request is gone or no longer waits."""
+    return await _mark_running(session, JobRequest.id == request_id, worker=worker, now=now)
+
+
+async def _mark_running(
+    session: AsyncSession, which: ColumnElement[bool], *, worker: str, now: datetime | None
+) -> JobRequest | None:
     claimed = await session.scalars(
         update(JobRequest)
-        .where(JobRequest.id == oldest, JobRequest.status == JobStatus.QUEUED)
+        .where(which, JobRequest.status == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, claimed_at=now or utcnow(), claimed_by=worker[:120])
         .returning(JobRequest),
         execution_options={"populate_existing": True},
@@ -125,13 +201,16 @@ async def finish_job(
     )
 
 
-async def requeue_job(session: AsyncSession, request_id: int, *, note: str) -> None:
-    """Put a running request back in the queue (it was interrupted or could not start)."""
-    await session.execute(
+async def requeue_job(session: AsyncSession, request_id: int, *, note: str) -> bool:
+    """Put a running request back in the queue (it was interrupted or could not start);
+    ``False``: it was not running."""
+    requeued = await session.scalars(
         update(JobRequest)
         .where(JobRequest.id == request_id, JobRequest.status == JobStatus.RUNNING)
         .values(status=JobStatus.QUEUED, claimed_at=None, claimed_by=None, result=note)
+        .returning(JobRequest.id)
     )
+    return requeued.first() is not None
 
 
 async def list_job_requests(

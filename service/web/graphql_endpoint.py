@@ -368,6 +368,9 @@ class _Execution:
 
     async def __call__(self) -> _Executed:
         endpoint, runtime = self.endpoint, self.runtime
+        alone = await self._alone()
+        if alone is not None:
+            return alone
         # Only a mutation with the admin token may write; a refused one runs read-only.
         writes = not self.is_query and self.admin.allowed
         session = await (
@@ -429,6 +432,31 @@ class _Execution:
             body = encode_result(data, None, JSON, extensions=extensions).body
             endpoint.response_cache.put(version, self.key, bytes(body))
         return _Executed(data, errors, extensions, context.notes, self.is_query, version)
+
+    async def _alone(self) -> _Executed | None:
+        """A compiled query answered by one statement outside a transaction (PostgreSQL,
+        ReadCompiler.execute_alone), or None: the session path below answers it."""
+        endpoint, runtime = self.endpoint, self.runtime
+        if not self.is_query or endpoint.compiler is None or not runtime.statement_timeout_set:
+            return None
+        read_at = time.monotonic()
+        answered = await endpoint.compiler.execute_alone(
+            runtime.engine,
+            self.params.query,
+            self.params.variables,
+            self.params.operation_name,
+            max_page_size=endpoint.settings.max_page_size,
+            recent_version=await runtime.versions.current(),
+        )
+        if answered is None:
+            return None
+        data, version = answered
+        runtime.versions.observe(version, read_at)
+        notes = ResponseNotes(cacheable=self.cacheable)
+        if self.cacheable:
+            body = encode_result(data, None, JSON).body
+            endpoint.response_cache.put(version, self.key, bytes(body))
+        return _Executed(data, [], None, notes, self.is_query, version)
 
 
 async def _commit_or_roll_back(

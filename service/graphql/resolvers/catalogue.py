@@ -218,10 +218,12 @@ async def resolve_offers_connection(
     page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)
     edges = [
         OfferEdge(
-            cursor=encode_offer_cursor(record, order),
-            node=Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ())),
+            cursor=encode_offer_cursor(paged.position, order),
+            node=Offer.from_record(
+                paged.record, unknown_facts=unknown.get(paged.record.school_id, ())
+            ),
         )
-        for record in page.rows
+        for paged in page.rows
     ]
     return OfferConnection(
         criteria=criteria,

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scrapers.faq.importer import import_faq
-from scrapers.faq.source import read_seed
+from scrapers.faq.read.source import read_seed
 from service.db import migrate
 from service.db.base import Base
 from service.db.engine import create_engine, create_sessionmaker
@@ -150,5 +150,64 @@ async def test_a_synced_database_migrates_up_and_down_past_0005(
             assert await _tables(engine) == set()
             await migrate.upgrade(engine, settings)
             assert list(await migrate.drift(engine)) == []
+        finally:
+            await engine.dispose()
+
+
+async def test_0019_moves_waiting_admin_requests_to_procrastinate_and_back(
+    tmp_path: Path,
+) -> None:
+    """Waiting requests get their jobs (a running one, of a stopped scheduler, waits again;
+    identical ones are merged into the oldest); downgrade gives the table queue them back."""
+    insert = text(
+        "INSERT INTO job_request (id, kind, schools, url, dedupe_key, status, requested_at, "
+        "requested_by) VALUES (:id, :kind, '[]', NULL, :key, :status, now(), 'token:a')"
+    )
+    rows = [
+        {"id": 1, "kind": "sync", "key": "k-sync", "status": "queued"},
+        {"id": 2, "kind": "import_faq", "key": "k-faq", "status": "running"},
+        {"id": 3, "kind": "sync", "key": "k-sync", "status": "queued"},
+        {"id": 4, "kind": "sync", "key": "k-done", "status": "done"},
+    ]
+    jobs = text(
+        "SELECT (args->>'request_id')::int, lock, queueing_lock, status::text "
+        "FROM procrastinate_jobs WHERE queue_name = 'admin' ORDER BY 1"
+    )
+    statuses = text("SELECT id, status FROM job_request ORDER BY id")
+    async with empty_database("postgres", tmp_path) as settings:
+        engine = create_engine(settings)
+        try:
+            await migrate.upgrade(engine, settings, "0015")
+            async with engine.begin() as connection:
+                await connection.execute(insert, rows)
+            await migrate.upgrade(engine, settings, "0019")
+            async with engine.connect() as connection:
+                assert (await connection.execute(jobs)).all() == [
+                    (1, "sync-run", "request:k-sync", "todo"),
+                    (2, None, "request:k-faq", "todo"),
+                ]
+                assert (await connection.execute(statuses)).all() == [
+                    (1, "queued"),
+                    (2, "queued"),
+                    (3, "failed"),
+                    (4, "done"),
+                ]
+                await connection.execute(
+                    text(
+                        "UPDATE procrastinate_jobs SET status = 'doing' "
+                        "WHERE args->>'request_id' = '2'"
+                    )
+                )
+                await connection.execute(
+                    text("UPDATE job_request SET status = 'running' WHERE id = 2")
+                )
+                await connection.commit()
+            await migrate.downgrade(engine, settings, "0015")
+            async with engine.connect() as connection:
+                assert (await connection.execute(jobs)).all() == []
+                assert (await connection.execute(statuses)).all()[:2] == [
+                    (1, "queued"),
+                    (2, "queued"),
+                ]
         finally:
             await engine.dispose()

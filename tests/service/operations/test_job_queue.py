@@ -1,4 +1,8 @@
-"""Queued requests: identical ones are merged, and each is claimed by exactly one scheduler."""
+"""Queued requests: identical ones are merged, and each is claimed by exactly one scheduler.
+
+The claims here are the SQLite queue's (the ``job_request`` table); on PostgreSQL procrastinate
+claims, tested in tests/scrapers/schedule/test_request_queue.py.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,14 @@ from service.operations.job_queue import (
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADMIN = "token:0123456789ab"
+ENGINE_CLAIMS = (
+    "PostgreSQL claims through procrastinate (tests/scrapers/schedule/test_request_queue.py)"
+)
+
+
+def _table_queue_only(bind_name: str) -> None:
+    if bind_name == "postgresql":
+        pytest.skip(ENGINE_CLAIMS)
 
 
 async def test_an_identical_waiting_request_is_returned_instead_of_a_second_one(
@@ -41,6 +53,7 @@ async def test_an_identical_waiting_request_is_returned_instead_of_a_second_one(
 
 
 async def test_once_claimed_the_same_request_can_be_queued_again(session: AsyncSession) -> None:
+    _table_queue_only(session.get_bind().dialect.name)
     url = "https://ensias.example/mobilite_dd.md"
     first = await enqueue_job(session, kind=JobKind.IMPORT_FAQ, requested_by=ADMIN, url=url)
     claimed = await claim_next_job(session, worker="scheduler-a", now=T0)
@@ -52,6 +65,7 @@ async def test_once_claimed_the_same_request_can_be_queued_again(session: AsyncS
 
 
 async def test_requests_are_claimed_oldest_first_then_none(session: AsyncSession) -> None:
+    _table_queue_only(session.get_bind().dialect.name)
     late = await enqueue_job(session, kind=JobKind.SYNC, requested_by=ADMIN, now=T0)
     early = await enqueue_job(
         session,
@@ -94,6 +108,7 @@ async def test_finish_records_the_outcome_and_the_run(session: AsyncSession) -> 
 
 
 async def test_a_requeued_request_is_claimed_again(session: AsyncSession) -> None:
+    _table_queue_only(session.get_bind().dialect.name)
     queued = await enqueue_job(session, kind=JobKind.SYNC, requested_by=ADMIN)
     await claim_next_job(session, worker="w")
     await requeue_job(session, queued.request.id, note="interrupted by shutdown")
@@ -135,6 +150,7 @@ async def _claim_one(sessions: async_sessionmaker[AsyncSession], worker: str) ->
 async def test_two_schedulers_racing_for_one_request_claim_it_once(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    _table_queue_only(sessions.kw["bind"].dialect.name)
     async with sessions() as db:
         queued = await enqueue_job(db, kind=JobKind.SYNC, requested_by=ADMIN)
         await db.commit()
@@ -145,6 +161,7 @@ async def test_two_schedulers_racing_for_one_request_claim_it_once(
 async def test_two_claim_loops_share_a_queue_without_taking_a_request_twice(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    _table_queue_only(sessions.kw["bind"].dialect.name)
     async with sessions() as db:
         ids = [
             (
