@@ -8,6 +8,7 @@ from service.faces import lazy_face
 
 if TYPE_CHECKING:
     from scrapers.sync.lock import RunInProgressError
+    from scrapers.sync.partitioned import libpq_conninfo
     from scrapers.sync.plan import PlannedSchool
     from scrapers.sync.report import format_counts
     from scrapers.sync.run import SyncReport, run_sync
@@ -19,6 +20,7 @@ __all__ = [
     "SchoolReport",
     "SyncReport",
     "format_counts",
+    "libpq_conninfo",
     "run_sync",
 ]
 
