@@ -275,6 +275,70 @@ class DatabasePoolSettings(BaseModel):
     )
 
 
+class GraphqlSettings(BaseModel):
+    """What one GraphQL operation may ask and how many run at once (``service.graphql.limits``,
+    ``service.web``); read from ``GRAPHQL_<NAME>``."""
+
+    max_depth: int = Field(
+        default=15,
+        ge=1,
+        le=100,
+        description="Longest field path in an operation (the standard introspection query is 15).",
+    )
+    max_aliases: int = Field(
+        default=30, ge=0, le=10_000, description="Aliases allowed in one document."
+    )
+    max_tokens: int = Field(
+        default=5_000,
+        ge=100,
+        le=1_000_000,
+        description="Lexical tokens (and, separately, comments) allowed in one document.",
+    )
+    max_fields: int = Field(
+        default=300,
+        ge=1,
+        le=100_000,
+        description="Field selections allowed in one document, counted before validation.",
+    )
+    cost_budget: int = Field(
+        default=20_000,
+        ge=1,
+        le=100_000_000,
+        description="Most field resolutions an operation may need, estimated before it runs "
+        "from page sizes and the catalogue's counts; beyond it: QUERY_TOO_COMPLEX.",
+    )
+    max_variables_depth: int = Field(
+        default=20, ge=1, le=200, description="Deepest nesting of lists and objects in variables."
+    )
+    max_variable_values: int = Field(
+        default=2_000,
+        ge=1,
+        le=1_000_000,
+        description="Values (scalars, lists and objects) allowed in one request's variables.",
+    )
+    max_concurrent: int = Field(
+        default=4,
+        ge=1,
+        le=1_000,
+        description="Operations executed at once by one process; others wait in a short queue.",
+    )
+    max_queued: int = Field(
+        default=16,
+        ge=0,
+        le=100_000,
+        description="Operations waiting for an execution slot; beyond it: 503 at once.",
+    )
+    queue_wait_seconds: float = Field(
+        default=0.04,
+        ge=0,
+        le=60,
+        description="Longest wait for an execution slot before a 503 with Retry-After.",
+    )
+    retry_after_seconds: int = Field(
+        default=1, ge=1, le=3_600, description="Retry-After sent with a 503 under overload."
+    )
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -379,6 +443,10 @@ class Settings(BaseSettings):
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
     )
+    graphql: GraphqlSettings = Field(
+        default_factory=GraphqlSettings,
+        description="Limits of GraphQL operations (GRAPHQL_* variables).",
+    )
     db: DatabasePoolSettings = Field(
         default_factory=DatabasePoolSettings,
         description="The database connection pool (DB_* variables).",
@@ -463,64 +531,6 @@ class Settings(BaseSettings):
     )
     introspection_enabled: bool = Field(
         default=True, description="Answer introspection queries (GraphiQL and codegen need them)."
-    )
-    graphql_max_depth: int = Field(
-        default=15,
-        ge=1,
-        le=100,
-        description="Longest field path in an operation (the standard introspection query is 15).",
-    )
-    graphql_max_aliases: int = Field(
-        default=30, ge=0, le=10_000, description="Aliases allowed in one document."
-    )
-    graphql_max_tokens: int = Field(
-        default=5_000,
-        ge=100,
-        le=1_000_000,
-        description="Lexical tokens (and, separately, comments) allowed in one document.",
-    )
-    graphql_max_fields: int = Field(
-        default=300,
-        ge=1,
-        le=100_000,
-        description="Field selections allowed in one document, counted before validation.",
-    )
-    graphql_cost_budget: int = Field(
-        default=20_000,
-        ge=1,
-        le=100_000_000,
-        description="Most field resolutions an operation may need, estimated before it runs "
-        "from page sizes and the catalogue's counts; beyond it: QUERY_TOO_COMPLEX.",
-    )
-    graphql_max_variables_depth: int = Field(
-        default=20, ge=1, le=200, description="Deepest nesting of lists and objects in variables."
-    )
-    graphql_max_variable_values: int = Field(
-        default=2_000,
-        ge=1,
-        le=1_000_000,
-        description="Values (scalars, lists and objects) allowed in one request's variables.",
-    )
-    graphql_max_concurrent: int = Field(
-        default=4,
-        ge=1,
-        le=1_000,
-        description="Operations executed at once by one process; others wait in a short queue.",
-    )
-    graphql_max_queued: int = Field(
-        default=16,
-        ge=0,
-        le=100_000,
-        description="Operations waiting for an execution slot; beyond it: 503 at once.",
-    )
-    graphql_queue_wait_seconds: float = Field(
-        default=0.04,
-        ge=0,
-        le=60,
-        description="Longest wait for an execution slot before a 503 with Retry-After.",
-    )
-    graphql_retry_after_seconds: int = Field(
-        default=1, ge=1, le=3_600, description="Retry-After sent with a 503 under overload."
     )
     max_body_bytes: int = Field(
         default=100_000,

@@ -80,9 +80,9 @@ class GraphQLEndpoint:
         #: Executions under way that identical anonymous queries wait for (see _single_flight).
         self._in_flight: dict[tuple[int, CacheKey], asyncio.Future[_Executed]] = {}
         self.gate = ExecutionGate(
-            max_concurrent=settings.graphql_max_concurrent,
-            max_queued=settings.graphql_max_queued,
-            max_wait_seconds=settings.graphql_queue_wait_seconds,
+            max_concurrent=settings.graphql.max_concurrent,
+            max_queued=settings.graphql.max_queued,
+            max_wait_seconds=settings.graphql.queue_wait_seconds,
         )
 
     async def handle(self, request: Request) -> Response:
@@ -138,8 +138,8 @@ class GraphQLEndpoint:
             params = self.persisted.resolve(params)
             check_variables(
                 params.variables,
-                max_depth=self.settings.graphql_max_variables_depth,
-                max_values=self.settings.graphql_max_variable_values,
+                max_depth=self.settings.graphql.max_variables_depth,
+                max_values=self.settings.graphql.max_variable_values,
             )
         except ProtocolError as problem:
             tally.refused(problem.status)
@@ -241,7 +241,7 @@ class GraphQLEndpoint:
                 media_type,
                 code="OVERLOADED",
                 request_id=request_id,
-                headers={"Retry-After": str(self.settings.graphql_retry_after_seconds)},
+                headers={"Retry-After": str(self.settings.graphql.retry_after_seconds)},
             )
         except (DBAPIError, OSError) as exc:
             logger.error("request %s: database failure", request_id, exc_info=exc)
