@@ -83,6 +83,16 @@ def _long_enough(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _cron(value: str) -> str:
+    value = " ".join(value.split())
+    if not croniter.is_valid(value):
+        raise ValueError(f"{value!r} is not a cron expression (e.g. '0 3 * * *')")
+    return value
+
+
+#: A cron expression (UTC), spaces normalised.
+Cron = Annotated[str, AfterValidator(_cron)]
+
 #: A secret setting: blank is absent, and a short one is refused.
 Secret = Annotated[
     SecretStr | None, BeforeValidator(_blank_is_absent), AfterValidator(_long_enough)
@@ -339,6 +349,72 @@ class GraphqlSettings(BaseModel):
     )
 
 
+class SyncSettings(BaseModel):
+    """When and how ``mobility sync`` runs (``scrapers.sync``): its schedule, link health, the run
+    lock, the PostgreSQL partitions and workers; read from ``SYNC_<NAME>``."""
+
+    schedule: Cron = Field(
+        default="0 4 * * 1", description="Cron expression (UTC) of the partner-site sync."
+    )
+    dead_link_runs: int = Field(
+        default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
+    )
+    lease_ttl: float = Field(
+        default=15.0,
+        ge=1,
+        le=86_400,
+        description="SQLite: seconds after which the lease of a killed sync run expires (it is "
+        "renewed every third of it; a killed holder on the same host is noticed at once).",
+    )
+    lock_check_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="PostgreSQL: seconds between two probes of the sync's lock connection "
+        "(it is also probed before every school transaction).",
+    )
+    partitions: int = Field(
+        default=12,
+        ge=1,
+        le=1_000,
+        description="PostgreSQL: host partitions a sync run is split into, each a job any "
+        "`mobility worker` (or the run itself) can claim (decision 0130).",
+    )
+    partition_min_schools: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="PostgreSQL: fewest schools per partition (a small run is not cut into "
+        "partitions whose bookkeeping would outweigh their work).",
+    )
+    local_partitions: int = Field(
+        default=12,
+        ge=0,
+        le=1_000,
+        description="PostgreSQL: partitions the process that starts a run works on at once "
+        "itself; 0 leaves them all to `mobility worker` processes.",
+    )
+    worker_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=1_000,
+        description="Partitions one `mobility worker` works on at once.",
+    )
+    worker_heartbeat_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="Seconds between two heartbeats of a worker (procrastinate's worker table).",
+    )
+    worker_stalled_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=3_600,
+        description="Seconds without a heartbeat after which a worker is taken for dead and its "
+        "partitions are given to another (keep it several heartbeats long).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -393,11 +469,8 @@ class Settings(BaseSettings):
         default=None,
         description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
     )
-    faq_schedule: str = Field(
+    faq_schedule: Cron = Field(
         default="0 3 * * *", description="Cron expression (UTC) of the FAQ re-import."
-    )
-    sync_schedule: str = Field(
-        default="0 4 * * 1", description="Cron expression (UTC) of the partner-site sync."
     )
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
@@ -443,6 +516,10 @@ class Settings(BaseSettings):
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
     )
+    sync: SyncSettings = Field(
+        default_factory=SyncSettings,
+        description="The partner-site sync (SYNC_* variables).",
+    )
     graphql: GraphqlSettings = Field(
         default_factory=GraphqlSettings,
         description="Limits of GraphQL operations (GRAPHQL_* variables).",
@@ -462,63 +539,6 @@ class Settings(BaseSettings):
     admin: AdminSettings = Field(
         default_factory=AdminSettings,
         description="The admin token (ADMIN_* variables).",
-    )
-    sync_dead_link_runs: int = Field(
-        default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
-    )
-    sync_lease_ttl: float = Field(
-        default=15.0,
-        ge=1,
-        le=86_400,
-        description="SQLite: seconds after which the lease of a killed sync run expires (it is "
-        "renewed every third of it; a killed holder on the same host is noticed at once).",
-    )
-    sync_lock_check_seconds: float = Field(
-        default=2.0,
-        gt=0,
-        le=600,
-        description="PostgreSQL: seconds between two probes of the sync's lock connection "
-        "(it is also probed before every school transaction).",
-    )
-    sync_partitions: int = Field(
-        default=12,
-        ge=1,
-        le=1_000,
-        description="PostgreSQL: host partitions a sync run is split into, each a job any "
-        "`mobility worker` (or the run itself) can claim (decision 0130).",
-    )
-    sync_partition_min_schools: int = Field(
-        default=50,
-        ge=1,
-        le=100_000,
-        description="PostgreSQL: fewest schools per partition (a small run is not cut into "
-        "partitions whose bookkeeping would outweigh their work).",
-    )
-    sync_local_partitions: int = Field(
-        default=12,
-        ge=0,
-        le=1_000,
-        description="PostgreSQL: partitions the process that starts a run works on at once "
-        "itself; 0 leaves them all to `mobility worker` processes.",
-    )
-    sync_worker_concurrency: int = Field(
-        default=4,
-        ge=1,
-        le=1_000,
-        description="Partitions one `mobility worker` works on at once.",
-    )
-    sync_worker_heartbeat_seconds: float = Field(
-        default=2.0,
-        gt=0,
-        le=600,
-        description="Seconds between two heartbeats of a worker (procrastinate's worker table).",
-    )
-    sync_worker_stalled_seconds: float = Field(
-        default=10.0,
-        gt=0,
-        le=3_600,
-        description="Seconds without a heartbeat after which a worker is taken for dead and its "
-        "partitions are given to another (keep it several heartbeats long).",
     )
 
     # The HTTP server and the GraphQL API (service.web, service.graphql).
@@ -620,14 +640,6 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_absent(cls, value: object) -> object:
         return _blank_is_absent(value)
-
-    @field_validator("faq_schedule", "sync_schedule")
-    @classmethod
-    def _check_cron(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not croniter.is_valid(value):
-            raise ValueError(f"{value!r} is not a cron expression (e.g. '0 3 * * *')")
-        return value
 
     @model_validator(mode="after")
     def _check_backoff(self) -> Settings:

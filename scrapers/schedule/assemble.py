@@ -66,8 +66,8 @@ async def assemble_scheduler(
         queue = request_queue_for(
             sessions,
             worker=name,
-            heartbeat_seconds=settings.sync_worker_heartbeat_seconds,
-            stalled_seconds=settings.sync_worker_stalled_seconds,
+            heartbeat_seconds=settings.sync.worker_heartbeat_seconds,
+            stalled_seconds=settings.sync.worker_stalled_seconds,
         )
         yield Scheduler(
             sessions,
