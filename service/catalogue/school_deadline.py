@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -37,13 +37,35 @@ def _full_date(text: ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
-def _is_application(value: ColumnElement[Any], key: ColumnElement[Any]) -> ColumnElement[bool]:
+def _is_application(value: ColumnElement[Any], key: Value) -> ColumnElement[bool]:
     """SQL: the deadline is for applications (``Deadline.kind``: the value's, else the key's)."""
     kind = value["kind"].as_string()
     head = func.lower(key)
     return case(
         (func.coalesce(kind, "") != "", func.lower(kind) == _KIND),
         else_=or_(head == _KIND, head.like(f"{_KIND}/%")),
+    )
+
+
+def _earliest(
+    rows: Select[Any], value: ColumnElement[Any], key: Value, *conditions: Any
+) -> ColumnElement[Any]:
+    """SQL: the earliest full date among the application deadlines ``value`` (of key ``key``)
+    of ``rows`` under ``conditions``: a correlated scalar subquery, found by the school's index."""
+    day = value["date"].as_string()
+    query = rows.with_only_columns(func.min(day)).where(
+        *conditions, _is_application(value, key), _full_date(day)
+    )
+    return query.scalar_subquery()
+
+
+def _sooner(first: ColumnElement[Any], second: ColumnElement[Any]) -> ColumnElement[Any]:
+    """SQL: the earlier of two ISO dates, a NULL ignored (SQLite's two-argument min() and
+    PostgreSQL's least() disagree on NULL)."""
+    return case(
+        (first.is_(None), second),
+        (or_(second.is_(None), first <= second), first),
+        else_=second,
     )
 
 
@@ -58,32 +80,24 @@ def application_deadline(school_id: Value) -> ColumnElement[Any]:
         override.field == fact.field,
         override.key == fact.key,
     )
-    scraped = (
-        select(
-            fact.school_id.label("school_id"),
-            fact.key.label("key"),
-            served_value(Candidates(override=override.value, scraped=fact.value)).label("value"),
-        )
-        .outerjoin(override, same_key)
-        .where(fact.field == field)
+    # Each scraped value, or the override of the same key that beats it.
+    scraped = _earliest(
+        select(fact.id).outerjoin(override, same_key),
+        served_value(Candidates(override=override.value, scraped=fact.value)),
+        fact.key,
+        fact.school_id == school_id,
+        fact.field == field,
     )
     # An override with no scraped value of the same key: the only candidate.
-    alone = select(
-        override.school_id.label("school_id"),
-        override.key.label("key"),
-        served_value(Candidates(override=override.value)).label("value"),
-    ).where(override.field == field, ~exists().where(same_key))
-    served = union_all(scraped, alone).subquery("served_deadline")
-    day = served.c.value["date"].as_string()
-    return (
-        select(func.min(day))
-        .where(
-            served.c.school_id == school_id,
-            _is_application(served.c.value, served.c.key),
-            _full_date(day),
-        )
-        .scalar_subquery()
+    alone = _earliest(
+        select(override.id),
+        served_value(Candidates(override=override.value)),
+        override.key,
+        override.school_id == school_id,
+        override.field == field,
+        ~exists().where(same_key),
     )
+    return _sooner(scraped, alone)
 
 
 def deadline_order_keys(school_id: Value) -> tuple[ColumnElement[Any], ...]:

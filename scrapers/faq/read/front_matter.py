@@ -5,6 +5,7 @@ YAML (``---``) is the page's format; TOML (``+++``) is accepted too since Hugo a
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -20,24 +21,41 @@ _DELIMITERS = {"---": "yaml", "+++": "toml"}
 
 @dataclass(frozen=True, slots=True)
 class SplitPage:
-    """The front matter (None when there is none), the body, and the body's first line number."""
+    """The front matter (None when there is none) and where the markdown body starts."""
 
     front_matter: dict[str, Any] | None
-    body: str
+    text: str
+    #: Offset of the body in ``text``, and the body's first line number.
+    body_start: int
     body_line: int
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+
+#: Line ends as ``str.splitlines`` sees them.
+_LINE = re.compile(
+    r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\Z)"
+)
 
 
 def split_front_matter(text: str) -> SplitPage:
-    """Separate the front matter block from the markdown body."""
-    lines = text.splitlines(keepends=True)
-    opening = lines[0].strip() if lines else ""
+    """Separate the front matter block from the markdown body (the page is not copied: only its
+    lines up to the closing delimiter are read)."""
+    lines = _LINE.finditer(text)
+    first = next(lines)
+    opening = first.group().strip()
     if opening not in _DELIMITERS:
-        return SplitPage(front_matter=None, body=text, body_line=1)
-    for index in range(1, len(lines)):
-        if lines[index].strip() == opening:
-            raw = "".join(lines[1:index])
-            body = "".join(lines[index + 1 :])
-            return SplitPage(_load(raw, _DELIMITERS[opening]), body, body_line=index + 2)
+        return SplitPage(front_matter=None, text=text, body_start=0, body_line=1)
+    for index, line in enumerate(lines, start=1):
+        if line.start() == len(text):
+            break
+        if line.group().strip() == opening:
+            raw = text[first.end() : line.start()]
+            return SplitPage(
+                _load(raw, _DELIMITERS[opening]), text, body_start=line.end(), body_line=index + 2
+            )
     raise SourceError(f"the front matter opened with {opening!r} on line 1 is never closed")
 
 

@@ -8,7 +8,7 @@ elements are removed, their tails kept, before anything reads the tree).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
@@ -18,13 +18,25 @@ Element = etree._Element
 _INVISIBLE = ("script", "style", "template")
 
 
-def parse_html(html: str) -> Element | None:
-    """The document element of ``html`` (None for a document without any element)."""
-    parser = etree.HTMLParser(remove_pis=True, no_network=True)
-    root = etree.fromstring(html, parser) if html.strip() else None
-    if root is not None:
-        etree.strip_elements(root, *_INVISIBLE, with_tail=False)
-    return root
+def parse_html(pieces: Iterable[str | bytes]) -> tuple[Element | None, int]:
+    """The document element of the HTML given in ``pieces`` (str, or UTF-8 bytes), None for a
+    document without any element; and how many line feeds the HTML holds."""
+    parser = etree.HTMLParser(remove_pis=True, no_network=True, encoding="utf-8")
+    lines = 0
+    blank = True
+    for piece in pieces:
+        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+        lines += data.count(b"\n")
+        blank = blank and not data.strip()
+        parser.feed(data)
+    if blank:
+        return None, lines
+    try:
+        root = parser.close()
+    except etree.XMLSyntaxError:  # nothing but text that holds no element
+        return None, lines
+    etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+    return root, lines
 
 
 def is_element(node: object) -> bool:

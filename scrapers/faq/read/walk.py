@@ -90,10 +90,14 @@ def _split_item(parts: list[Element | str]) -> _ItemText:
 
 
 class _Walker:
-    def __init__(self, meta: RevisionMeta, line_offset: int | None) -> None:
+    def __init__(self, meta: RevisionMeta, *, markdown: bool) -> None:
         self.page = ParsedPage(meta=meta)
-        #: Markdown: block lines come from cmark's positions; None: the parser's own lines.
-        self.line_offset = line_offset
+        self.markdown = markdown
+        #: Markdown: what turns a cmark position of the current part into a line of the file.
+        self.line_offset = 0
+        #: Lines of the HTML of the parts walked before this one (lines of elements cmark gives
+        #: no position are the rendered HTML's, counted as if it were rendered in one piece).
+        self.html_lines = 0
         self.context: _Context | None = None
         self.unknown_heading: tuple[str, int | None] | None = None
         self.year: str | None = None
@@ -101,20 +105,24 @@ class _Walker:
     # Document level -------------------------------------------------------------------------
 
     def line(self, element: Element) -> int | None:
-        if self.line_offset is not None:
+        if self.markdown:
             position = element.get(POSITION_ATTRIBUTE)
             if position is not None:
                 line, _, _ = position.partition(":")
                 if line.isdigit():
                     return int(line) + self.line_offset
-        return element.sourceline
+        return self.html_line(element)
+
+    def html_line(self, element: Element) -> int | None:
+        line = element.sourceline
+        return line + self.html_lines if line is not None else None
 
     def walk(self, node: Element) -> None:
         for child in children(node):
             if isinstance(child, str):
                 text = collapse_spaces(child)
                 if text:
-                    self.on_paragraph(text, node.sourceline)
+                    self.on_paragraph(text, self.html_line(node))
             elif is_element(child) and child.tag not in _SKIPPED:
                 if child.tag in _HEADINGS:
                     self.on_heading(child)
@@ -288,18 +296,23 @@ class _Walker:
 
 
 def walk_page(rendered: RenderedPage, label: str = "<text>") -> ParsedPage:
-    """Walk the rendered page once, in document order; refuse a page nested too deep to walk."""
-    root = parse_html(rendered.html)
-    markdown = rendered.meta is not None
-    if root is None:
-        return ParsedPage(meta=rendered.meta or RevisionMeta())
-    check_depth(root, label)
-    walker = _Walker(
-        rendered.meta if rendered.meta is not None else read_html_meta(root),
-        rendered.line_offset if markdown else None,
-    )
-    # Rendered markdown is all content; a published page has its site around the content.
-    walker.walk(root if markdown else content_root(root))
+    """Walk the rendered page once, in document order, a part at a time (each part's HTML and
+    tree let go before the next is rendered); refuse a page nested too deep to walk."""
+    markdown = rendered.is_markdown
+    walker = _Walker(rendered.meta or RevisionMeta(), markdown=markdown)
+    for part in rendered.parts():
+        root, html_lines = parse_html(part.html())
+        if root is not None:
+            check_depth(root, label)
+            walker.line_offset = part.line_offset
+            if markdown:
+                walker.walk(root)
+            else:
+                # A published page has its site around the content, and its metadata in its head.
+                walker.page.meta = read_html_meta(root)
+                walker.walk(content_root(root))
+        walker.html_lines += html_lines
+        del root
     title = walker.page.meta.title
     if title is not None and any(word in title.casefold() for word in ("mobilit", "diplôm")):
         walker.page.recognized = True

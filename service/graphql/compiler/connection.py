@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -22,6 +23,7 @@ from service.catalogue.keyset import Position
 from service.catalogue.offers import POSITION_TYPES, OfferOrder, offer_columns, offer_order
 from service.catalogue.schools import SchoolOrder
 from service.db.versioning import DATA_VERSION_SQL
+from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
     SERVED_COUNTRY,
@@ -40,9 +42,11 @@ from service.graphql.compiler.roots import (
     _filter_list,
     _upper,
     encode_cursor,
+    finding_filter,
     offer_filter,
 )
-from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE
+from service.graphql.paging import DEFAULT_PAGE_SIZE
+from service.graphql.types.connection import FINDING_CURSOR, decode_time_cursor
 from service.graphql.types.offer_connection import decode_offer_cursor, encode_offer_cursor
 from service.graphql.types.pagination import decode_school_cursor, encode_position
 
@@ -216,11 +220,17 @@ def _envelope_parts(
 class _Shape:
     """What the statement's text depends on: the order, and which end the page is read from."""
 
-    order: SchoolOrder | OfferOrder
+    order: SchoolOrder | OfferOrder | None
     from_end: bool
 
 
-def _shape(arguments: Arguments, orders: type[SchoolOrder] | type[OfferOrder]) -> _Shape:
+#: The orders a connection's ``orderBy`` names (None: it has one order, no ``orderBy``).
+Orders = type[SchoolOrder] | type[OfferOrder] | None
+
+
+def _shape(arguments: Arguments, orders: Orders) -> _Shape:
+    if orders is None:
+        return _Shape(None, arguments.get("last") is not None)
     order = arguments.get("orderBy")
     name = next(iter(orders)).name if order is None else str(getattr(order, "name", order))
     return _Shape(orders[name], arguments.get("last") is not None)
@@ -243,7 +253,7 @@ Decode = Callable[[str, Any, str], Position]
 def _position(
     arguments: Arguments,
     argument: str,
-    orders: type[SchoolOrder] | type[OfferOrder],
+    orders: Orders,
     decode: Decode,
 ) -> Position | None:
     cursor = arguments.get(argument)
@@ -259,9 +269,7 @@ def _given(argument: str) -> Callable[[Arguments], bool]:
     return lambda arguments: arguments.get(argument) is not None
 
 
-def _checker(
-    shape: _Shape, orders: type[SchoolOrder] | type[OfferOrder], decode: Decode
-) -> Callable[[Arguments, int], None]:
+def _checker(shape: _Shape, orders: Orders, decode: Decode) -> Callable[[Arguments, int], None]:
     def check(arguments: Arguments, max_page_size: int) -> None:
         # The plan was written for one order and direction (the document's, or its
         # variables' the first time): another one is answered by the resolvers.
@@ -289,6 +297,8 @@ class _Key:
     sql: str
     descending: bool
     sql_type: str
+    #: The cursor's value as the driver takes it for this key (a time as the column stores it).
+    convert: Callable[[Any], Any] = lambda value: value
 
 
 def _beyond(keys: Sequence[_Key], values: Sequence[str], *, forward: bool) -> str:
@@ -308,13 +318,16 @@ class _Keyset:
     planner: Planner
     bind: Bind
     shape: _Shape
-    orders: type[SchoolOrder] | type[OfferOrder]
+    orders: Orders
     decode: Decode
     source: str
     row: Row
     keys: Sequence[_Key]
     #: Which keys each side of the outer ORDER BY reads (``k0``…, or a selected name).
     outer: Sequence[str]
+    #: The names the keys are selected under, when they all are: the page is ordered by them
+    #: (each key computed once per row, not again for the ORDER BY).
+    selected_as: Sequence[str] | None = None
 
     def sql(self, where: Callable[[str], str], selected: Sequence[str], counted: bool) -> str:
         d = self.planner.dialect
@@ -325,7 +338,7 @@ class _Keyset:
         for argument, forward in (("after", True), ("before", False)):
             given = self.bind(_given(argument), "BOOLEAN")
             values = [
-                self.bind(self._component(argument, index), key.sql_type)
+                self.bind(self._component(argument, index, key.convert), key.sql_type)
                 for index, key in enumerate(self.keys)
             ]
             conditions.append(f"(NOT {given} OR {_beyond(self.keys, values, forward=forward)})")
@@ -334,7 +347,10 @@ class _Keyset:
         def direction(key: _Key) -> str:
             return " DESC" if key.descending != reverse else ""
 
-        order = ", ".join(key.sql + direction(key) for key in self.keys)
+        sorted_by = self.selected_as or [key.sql for key in self.keys]
+        order = ", ".join(
+            name + direction(key) for name, key in zip(sorted_by, self.keys, strict=True)
+        )
         outer = ", ".join(
             name + direction(key) for name, key in zip(self.outer, self.keys, strict=True)
         )
@@ -350,10 +366,12 @@ class _Keyset:
         )
         return with_sources(d, sql)
 
-    def _component(self, argument: str, index: int) -> Callable[[Arguments], Any]:
+    def _component(
+        self, argument: str, index: int, convert: Callable[[Any], Any]
+    ) -> Callable[[Arguments], Any]:
         def value(arguments: Arguments) -> Any:
             position = _position(arguments, argument, self.orders, self.decode)
-            return None if position is None else position[index]
+            return None if position is None else convert(position[index])
 
         return value
 
@@ -456,9 +474,60 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
         row,
         keys,
         [f"p.{name}" for name in names],
+        names,
     )
     sql = keyset.sql(offer_filter(planner, bind), [*selected, *columns.sql], counted)
     return _root_plan(keyset, root, parts, sql)
 
 
-__all__ = ["_enum_name", "plan_offers_connection", "plan_schools"]
+def _stored_time(dialect: Dialect) -> Callable[[Any], Any]:
+    """A cursor's time as a UTCDateTime column holds it: naive UTC text on SQLite (SQLAlchemy's
+    storage format, which sorts as the times do), the aware datetime on PostgreSQL."""
+    if dialect.postgres:
+        return lambda at: at
+    # decode_time_cursor refuses a time without a zone.
+    return lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``findingsConnection``: the filter of ``findings``, newest first
+    (service.catalogue.findings.FINDING_ORDER), cursors as ``encode_time_cursor`` writes them."""
+    d = planner.dialect
+    shape = _shape_of(planner, root, None)
+    row = Row(planner.alias("f"))
+    first_seen = row.col("first_seen_at")
+    keys = [
+        _Key(first_seen, True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
+        _Key(row.col("id"), True, "INTEGER"),
+    ]
+    columns = _Columns(planner, "Finding", row)
+
+    def cursor(paged: Any) -> str:
+        # d.timestamp writes the time as Python's isoformat(): encode_time_cursor's text.
+        return encode_position(FINDING_CURSOR, (paged.k0, paged.k1))
+
+    envelope = _Envelope("Finding", "k1", cursor, shape.from_end)
+    parts, counted = _envelope_parts(planner, root, columns, envelope)
+    selected = [
+        f"{first_seen} AS o0",
+        f"{d.timestamp(first_seen)} AS k0",
+        f"{row.col('id')} AS k1",
+        *columns.sql,
+    ]
+
+    def decode(cursor: str, _order: Any, argument: str) -> Position:
+        return decode_time_cursor(FINDING_CURSOR, cursor, argument)
+
+    keyset = _Keyset(
+        planner, bind, shape, None, decode, source(d, "Finding"), row, keys, ["p.o0", "p.k1"]
+    )
+    sql = keyset.sql(finding_filter(planner, bind), selected, counted)
+    return _root_plan(keyset, root, parts, sql)
+
+
+__all__ = [
+    "_enum_name",
+    "plan_findings_connection",
+    "plan_offers_connection",
+    "plan_schools",
+]

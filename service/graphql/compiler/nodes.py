@@ -13,6 +13,7 @@ sends the operation to the resolvers, as does a ``nodes`` list longer than the p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -187,5 +188,4 @@ def plan_nodes(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPl
     """``nodes(ids:)``: each id's object or null, in the order of the ids."""
     answer, elements, alias = _answers(planner, root, bind, lambda a: list(a["ids"]))
     select = planner.dialect.json_array(answer, f"FROM {elements}", f"{alias}.key")
-    plan = _json_root(planner, root, select)
-    return RootPlan(plan.sql, plan.field_def, plan.node, plan.assemble, _check_ids)
+    return dataclasses.replace(_json_root(planner, root, select), check=_check_ids)

@@ -153,11 +153,21 @@ def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
     return where
 
 
-def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
-    where = offer_filter(planner, bind)
-    order = "{row}.academic_year DESC, {row}.id"
-    select = planner.list_sql("Offer", root, lambda row: f"WHERE {where(row.alias)}", order)
+def _filtered_list(
+    planner: Planner,
+    root: list[FieldDetails],
+    type_name: str,
+    where: Callable[[str], str],
+    order: str,
+) -> RootPlan:
+    """A root list of ``type_name`` rows passing ``where`` (over the row's alias), in ``order``."""
+    select = planner.list_sql(type_name, root, lambda row: f"WHERE {where(row.alias)}", order)
     return _json_root(planner, root, select)
+
+
+def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    order = "{row}.academic_year DESC, {row}.id"
+    return _filtered_list(planner, root, "Offer", offer_filter(planner, bind), order)
 
 
 def _upper(value: str | None) -> str | None:
@@ -186,7 +196,9 @@ def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> 
     return _json_root(planner, root, planner.list_sql("SelectionRule", root, where, order))
 
 
-def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+def finding_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
+    """SQL over the finding aliased ``f``: it passes ``filter`` (as service.catalogue.findings.
+    list_findings; an unknown school slug finds nothing)."""
     d = planner.dialect
     school_given = bind(lambda a: _filter(a).get("school") is not None, "BOOLEAN")
     school = bind(lambda a: _filter(a).get("school"), "TEXT")
@@ -197,19 +209,22 @@ def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPla
     severities = _filter_list(planner, bind, "severities")
     resolved = bind(lambda a: bool(_filter(a).get("includeResolved")), "BOOLEAN")
 
-    def where(row: Row) -> str:
-        # As service.catalogue.findings.list_findings; an unknown school slug finds nothing.
+    def where(f: str) -> str:
         return (
-            f"WHERE (NOT {school_given} OR {row.col('school_id')} = "
+            f"(NOT {school_given} OR {f}.school_id = "
             f"(SELECT fs.id FROM school AS fs WHERE fs.slug = {school})) "
-            f"AND ({origin} IS NULL OR {row.col('origin')} = {origin}) "
-            f"AND (NOT {kinds_given} OR {d.in_list(row.col('kind'), kinds)}) "
-            f"AND (NOT {severities_given} OR {d.in_list(row.col('severity'), severities)}) "
-            f"AND ({resolved} OR {row.col('resolved_at')} IS NULL)"
+            f"AND ({origin} IS NULL OR {f}.origin = {origin}) "
+            f"AND (NOT {kinds_given} OR {d.in_list(f'{f}.kind', kinds)}) "
+            f"AND (NOT {severities_given} OR {d.in_list(f'{f}.severity', severities)}) "
+            f"AND ({resolved} OR {f}.resolved_at IS NULL)"
         )
 
+    return where
+
+
+def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     order = "{row}.first_seen_at DESC, {row}.id DESC"
-    return _json_root(planner, root, planner.list_sql("Finding", root, where, order))
+    return _filtered_list(planner, root, "Finding", finding_filter(planner, bind), order)
 
 
 ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
@@ -225,12 +240,17 @@ ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
 
 def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
     """The plan of one root field; NotCompilableError when any field below it is unknown."""
-    from service.graphql.compiler.connection import plan_offers_connection, plan_schools
+    from service.graphql.compiler.connection import (
+        plan_findings_connection,
+        plan_offers_connection,
+        plan_schools,
+    )
     from service.graphql.compiler.nodes import plan_node, plan_nodes
 
     connections = {
         "schools": plan_schools,
         "offersConnection": plan_offers_connection,
+        "findingsConnection": plan_findings_connection,
         "node": plan_node,
         "nodes": plan_nodes,
     }

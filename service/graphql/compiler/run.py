@@ -441,6 +441,8 @@ _OFFER_FILTER_KEYS = frozenset(
     {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
 )
 
+_FINDING_FILTER_KEYS = frozenset({"school", "origin", "kinds", "severities", "includeResolved"})
+
 #: The filter fields each root's SQL applies. A filter field the schema has and this table does
 #: not (one added on the resolvers' path) sends the operation to the resolvers: never ignored.
 COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
@@ -450,7 +452,8 @@ COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
     ),
     "offers": _OFFER_FILTER_KEYS,
     "offersConnection": _OFFER_FILTER_KEYS,
-    "findings": frozenset({"school", "origin", "kinds", "severities", "includeResolved"}),
+    "findings": _FINDING_FILTER_KEYS,
+    "findingsConnection": _FINDING_FILTER_KEYS,
 }
 
 

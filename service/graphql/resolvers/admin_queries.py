@@ -8,8 +8,9 @@ import strawberry
 
 from service.db.models import JobStatus as DbJobStatus
 from service.graphql.context import GraphQLInfo
+from service.graphql.paging import DEFAULT_PAGE_SIZE
 from service.graphql.resolvers.admin_access import admin_actor
-from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE, check_page_size
+from service.graphql.resolvers.catalogue import check_page_size
 from service.graphql.types.admin import (
     AdminActionsResult,
     AdminRefused,

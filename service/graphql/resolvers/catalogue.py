@@ -17,6 +17,7 @@ from service.catalogue.offers import OfferCriteria, OfferOrder
 from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
+from service.graphql.paging import DEFAULT_PAGE_SIZE
 from service.graphql.types.catalogue import Country, Offer, School
 from service.graphql.types.enums import OfferFact, OfferOrderField, SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
@@ -33,8 +34,6 @@ from service.graphql.types.pagination import (
     encode_school_cursor,
     page_info_of,
 )
-
-DEFAULT_PAGE_SIZE = 20
 
 
 def check_page_size(info: GraphQLInfo, first: int, argument: str = "first") -> int:

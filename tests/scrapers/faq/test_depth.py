@@ -33,7 +33,7 @@ def _nested_page(pairs: int) -> str:
 
 
 def _tree(html: str) -> Element:
-    root = parse_html(html)
+    root, _ = parse_html([html])
     assert root is not None
     return root
 

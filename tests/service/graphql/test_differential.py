@@ -50,6 +50,7 @@ from service.db.models import LinkStatus
 from service.db.serialized import SerializedSession
 from service.graphql.compiler import ReadCompiler
 from service.graphql.schema import CatalogueSchema
+from service.graphql.types.connection import FINDING_CURSOR, encode_time_cursor
 from service.graphql.types.pagination import encode_cursor, encode_position
 from tests.databases import BACKENDS, migrated_database
 from tests.factories import (
@@ -79,6 +80,7 @@ CATALOGUE_ROOTS = frozenset(
         "homeTracks",
         "selectionRules",
         "findings",
+        "findingsConnection",
         "node",
         "nodes",
     }
@@ -158,7 +160,7 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         school=sample.phelma,
         first_seen_at=_at("2026-03-02T04:00:00.5"),
     )
-    await make_finding(
+    resolved = await make_finding(
         session,
         kind="link_to_other_school",
         school=sample.phelma,
@@ -204,6 +206,10 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         "@@link@@": f"Link:{page.id}",
         "@@check@@": f"LinkCheck:{checks[0].id}",
         "@@finding@@": f"Finding:{finding.id}",
+        "@@finding-cursor@@": encode_time_cursor(FINDING_CURSOR, finding.first_seen_at, finding.id),
+        "@@old-finding-cursor@@": encode_time_cursor(
+            FINDING_CURSOR, _at("2026-03-01T00:00:00"), resolved.id
+        ),
         "@@run@@": f"SyncRun:{runs[0].id}",
     }
 
@@ -388,6 +394,18 @@ COVERED = [
        f: offersConnection(first: 0, filter: { countryCode: "zz" }) { totalCount nodes { id }
          pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
        g: offersConnection(orderBy: DEADLINE) { edges { cursor node { school { slug } } } } }""",
+    """{ a: findingsConnection { totalCount __typename edges { cursor __typename node { id } }
+         nodes { kind firstSeenAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       b: findingsConnection(first: 1, filter: { includeResolved: true }) {
+         edges { cursor node { id kind resolvedAt } } pageInfo { hasNextPage endCursor } }
+       c: findingsConnection(after: "@@finding-cursor@@", filter: { includeResolved: true }) {
+         totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage } }
+       d: findingsConnection(last: 1, before: "@@old-finding-cursor@@",
+         filter: { includeResolved: true, school: "phelma" }) {
+         edges { cursor node { id school { slug } } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       e: findingsConnection(last: 5, filter: { school: "nowhere" }) { totalCount nodes { id }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
     """{ a: node(id: "School:phelma") { id __typename ... on School { slug country { id } } }
        b: nodes(ids: ["Country:FI", "HomeTrack:ISEM", "Programme:sicom-phelma-ense3",
          "Programme:phelma:sicom-phelma-ense3", "Programme:ense3:sicom-phelma-ense3",
@@ -469,6 +487,8 @@ TYPES = frozenset(
         "SchoolEdge",
         "OfferConnection",
         "OfferEdge",
+        "FindingConnection",
+        "FindingEdge",
         "PageInfo",
         "Node",
     }
@@ -486,6 +506,7 @@ ROOTS = (
     "homeTracks",
     "selectionRules",
     "findings",
+    "findingsConnection",
     "node",
     "nodes",
 )
@@ -510,8 +531,15 @@ ORDERED_CURSORS = [
     encode_position("school-by-name:", ("Phelma", "phelma")),
     encode_position("school-by-country:", ("FR", "phelma")),
 ]
-#: Cursors of offer pages in each order (``OfferOrder``), at Aalto's offer.
-OFFER_CURSORS = ["@@year-cursor@@", "@@places-cursor@@", "@@deadline-cursor@@"]
+#: Cursors of offer pages in each order (``OfferOrder``, at Aalto's offer) and of findings.
+CONNECTION_CURSORS = [
+    "@@year-cursor@@",
+    "@@places-cursor@@",
+    "@@deadline-cursor@@",
+    "@@finding-cursor@@",
+    "@@old-finding-cursor@@",
+    encode_position(FINDING_CURSOR, ("2026-03-01T00:00:00", 1)),  # a time without a zone
+]
 #: Values per argument or input field name, in their JSON form (enums by name).
 POOLS: dict[str, list[Any]] = {
     "slug": SLUGS,
@@ -531,10 +559,10 @@ POOLS: dict[str, list[Any]] = {
         encode_cursor("ense3"),
         encode_cursor("phelma"),
         *ORDERED_CURSORS,
-        *OFFER_CURSORS,
+        *CONNECTION_CURSORS,
         "garbage",
     ],
-    "before": [encode_cursor("phelma"), *ORDERED_CURSORS, *OFFER_CURSORS, "garbage"],
+    "before": [encode_cursor("phelma"), *ORDERED_CURSORS, *CONNECTION_CURSORS, "garbage"],
     "id": IDS,
     "ids": IDS,
     "deadlineOnOrAfter": ["2020-01-01", "2030-06-30"],
