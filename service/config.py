@@ -83,6 +83,16 @@ def _long_enough(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _cron(value: str) -> str:
+    value = " ".join(value.split())
+    if not croniter.is_valid(value):
+        raise ValueError(f"{value!r} is not a cron expression (e.g. '0 3 * * *')")
+    return value
+
+
+#: A cron expression (UTC), spaces normalised.
+Cron = Annotated[str, AfterValidator(_cron)]
+
 #: A secret setting: blank is absent, and a short one is refused.
 Secret = Annotated[
     SecretStr | None, BeforeValidator(_blank_is_absent), AfterValidator(_long_enough)
@@ -275,6 +285,136 @@ class DatabasePoolSettings(BaseModel):
     )
 
 
+class GraphqlSettings(BaseModel):
+    """What one GraphQL operation may ask and how many run at once (``service.graphql.limits``,
+    ``service.web``); read from ``GRAPHQL_<NAME>``."""
+
+    max_depth: int = Field(
+        default=15,
+        ge=1,
+        le=100,
+        description="Longest field path in an operation (the standard introspection query is 15).",
+    )
+    max_aliases: int = Field(
+        default=30, ge=0, le=10_000, description="Aliases allowed in one document."
+    )
+    max_tokens: int = Field(
+        default=5_000,
+        ge=100,
+        le=1_000_000,
+        description="Lexical tokens (and, separately, comments) allowed in one document.",
+    )
+    max_fields: int = Field(
+        default=300,
+        ge=1,
+        le=100_000,
+        description="Field selections allowed in one document, counted before validation.",
+    )
+    cost_budget: int = Field(
+        default=20_000,
+        ge=1,
+        le=100_000_000,
+        description="Most field resolutions an operation may need, estimated before it runs "
+        "from page sizes and the catalogue's counts; beyond it: QUERY_TOO_COMPLEX.",
+    )
+    max_variables_depth: int = Field(
+        default=20, ge=1, le=200, description="Deepest nesting of lists and objects in variables."
+    )
+    max_variable_values: int = Field(
+        default=2_000,
+        ge=1,
+        le=1_000_000,
+        description="Values (scalars, lists and objects) allowed in one request's variables.",
+    )
+    max_concurrent: int = Field(
+        default=4,
+        ge=1,
+        le=1_000,
+        description="Operations executed at once by one process; others wait in a short queue.",
+    )
+    max_queued: int = Field(
+        default=16,
+        ge=0,
+        le=100_000,
+        description="Operations waiting for an execution slot; beyond it: 503 at once.",
+    )
+    queue_wait_seconds: float = Field(
+        default=0.04,
+        ge=0,
+        le=60,
+        description="Longest wait for an execution slot before a 503 with Retry-After.",
+    )
+    retry_after_seconds: int = Field(
+        default=1, ge=1, le=3_600, description="Retry-After sent with a 503 under overload."
+    )
+
+
+class SyncSettings(BaseModel):
+    """When and how ``mobility sync`` runs (``scrapers.sync``): its schedule, link health, the run
+    lock, the PostgreSQL partitions and workers; read from ``SYNC_<NAME>``."""
+
+    schedule: Cron = Field(
+        default="0 4 * * 1", description="Cron expression (UTC) of the partner-site sync."
+    )
+    dead_link_runs: int = Field(
+        default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
+    )
+    lease_ttl: float = Field(
+        default=15.0,
+        ge=1,
+        le=86_400,
+        description="SQLite: seconds after which the lease of a killed sync run expires (it is "
+        "renewed every third of it; a killed holder on the same host is noticed at once).",
+    )
+    lock_check_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="PostgreSQL: seconds between two probes of the sync's lock connection "
+        "(it is also probed before every school transaction).",
+    )
+    partitions: int = Field(
+        default=12,
+        ge=1,
+        le=1_000,
+        description="PostgreSQL: host partitions a sync run is split into, each a job any "
+        "`mobility worker` (or the run itself) can claim (decision 0130).",
+    )
+    partition_min_schools: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="PostgreSQL: fewest schools per partition (a small run is not cut into "
+        "partitions whose bookkeeping would outweigh their work).",
+    )
+    local_partitions: int = Field(
+        default=12,
+        ge=0,
+        le=1_000,
+        description="PostgreSQL: partitions the process that starts a run works on at once "
+        "itself; 0 leaves them all to `mobility worker` processes.",
+    )
+    worker_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=1_000,
+        description="Partitions one `mobility worker` works on at once.",
+    )
+    worker_heartbeat_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=600,
+        description="Seconds between two heartbeats of a worker (procrastinate's worker table).",
+    )
+    worker_stalled_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=3_600,
+        description="Seconds without a heartbeat after which a worker is taken for dead and its "
+        "partitions are given to another (keep it several heartbeats long).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -329,11 +469,8 @@ class Settings(BaseSettings):
         default=None,
         description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
     )
-    faq_schedule: str = Field(
+    faq_schedule: Cron = Field(
         default="0 3 * * *", description="Cron expression (UTC) of the FAQ re-import."
-    )
-    sync_schedule: str = Field(
-        default="0 4 * * 1", description="Cron expression (UTC) of the partner-site sync."
     )
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
@@ -379,6 +516,14 @@ class Settings(BaseSettings):
         default_factory=WebhookSettings,
         description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
     )
+    sync: SyncSettings = Field(
+        default_factory=SyncSettings,
+        description="The partner-site sync (SYNC_* variables).",
+    )
+    graphql: GraphqlSettings = Field(
+        default_factory=GraphqlSettings,
+        description="Limits of GraphQL operations (GRAPHQL_* variables).",
+    )
     db: DatabasePoolSettings = Field(
         default_factory=DatabasePoolSettings,
         description="The database connection pool (DB_* variables).",
@@ -395,63 +540,6 @@ class Settings(BaseSettings):
         default_factory=AdminSettings,
         description="The admin token (ADMIN_* variables).",
     )
-    sync_dead_link_runs: int = Field(
-        default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
-    )
-    sync_lease_ttl: float = Field(
-        default=15.0,
-        ge=1,
-        le=86_400,
-        description="SQLite: seconds after which the lease of a killed sync run expires (it is "
-        "renewed every third of it; a killed holder on the same host is noticed at once).",
-    )
-    sync_lock_check_seconds: float = Field(
-        default=2.0,
-        gt=0,
-        le=600,
-        description="PostgreSQL: seconds between two probes of the sync's lock connection "
-        "(it is also probed before every school transaction).",
-    )
-    sync_partitions: int = Field(
-        default=12,
-        ge=1,
-        le=1_000,
-        description="PostgreSQL: host partitions a sync run is split into, each a job any "
-        "`mobility worker` (or the run itself) can claim (decision 0130).",
-    )
-    sync_partition_min_schools: int = Field(
-        default=50,
-        ge=1,
-        le=100_000,
-        description="PostgreSQL: fewest schools per partition (a small run is not cut into "
-        "partitions whose bookkeeping would outweigh their work).",
-    )
-    sync_local_partitions: int = Field(
-        default=12,
-        ge=0,
-        le=1_000,
-        description="PostgreSQL: partitions the process that starts a run works on at once "
-        "itself; 0 leaves them all to `mobility worker` processes.",
-    )
-    sync_worker_concurrency: int = Field(
-        default=4,
-        ge=1,
-        le=1_000,
-        description="Partitions one `mobility worker` works on at once.",
-    )
-    sync_worker_heartbeat_seconds: float = Field(
-        default=2.0,
-        gt=0,
-        le=600,
-        description="Seconds between two heartbeats of a worker (procrastinate's worker table).",
-    )
-    sync_worker_stalled_seconds: float = Field(
-        default=10.0,
-        gt=0,
-        le=3_600,
-        description="Seconds without a heartbeat after which a worker is taken for dead and its "
-        "partitions are given to another (keep it several heartbeats long).",
-    )
 
     # The HTTP server and the GraphQL API (service.web, service.graphql).
     host: str = Field(default="127.0.0.1", description="Interface `mobility serve` listens on.")
@@ -463,64 +551,6 @@ class Settings(BaseSettings):
     )
     introspection_enabled: bool = Field(
         default=True, description="Answer introspection queries (GraphiQL and codegen need them)."
-    )
-    graphql_max_depth: int = Field(
-        default=15,
-        ge=1,
-        le=100,
-        description="Longest field path in an operation (the standard introspection query is 15).",
-    )
-    graphql_max_aliases: int = Field(
-        default=30, ge=0, le=10_000, description="Aliases allowed in one document."
-    )
-    graphql_max_tokens: int = Field(
-        default=5_000,
-        ge=100,
-        le=1_000_000,
-        description="Lexical tokens (and, separately, comments) allowed in one document.",
-    )
-    graphql_max_fields: int = Field(
-        default=300,
-        ge=1,
-        le=100_000,
-        description="Field selections allowed in one document, counted before validation.",
-    )
-    graphql_cost_budget: int = Field(
-        default=20_000,
-        ge=1,
-        le=100_000_000,
-        description="Most field resolutions an operation may need, estimated before it runs "
-        "from page sizes and the catalogue's counts; beyond it: QUERY_TOO_COMPLEX.",
-    )
-    graphql_max_variables_depth: int = Field(
-        default=20, ge=1, le=200, description="Deepest nesting of lists and objects in variables."
-    )
-    graphql_max_variable_values: int = Field(
-        default=2_000,
-        ge=1,
-        le=1_000_000,
-        description="Values (scalars, lists and objects) allowed in one request's variables.",
-    )
-    graphql_max_concurrent: int = Field(
-        default=4,
-        ge=1,
-        le=1_000,
-        description="Operations executed at once by one process; others wait in a short queue.",
-    )
-    graphql_max_queued: int = Field(
-        default=16,
-        ge=0,
-        le=100_000,
-        description="Operations waiting for an execution slot; beyond it: 503 at once.",
-    )
-    graphql_queue_wait_seconds: float = Field(
-        default=0.04,
-        ge=0,
-        le=60,
-        description="Longest wait for an execution slot before a 503 with Retry-After.",
-    )
-    graphql_retry_after_seconds: int = Field(
-        default=1, ge=1, le=3_600, description="Retry-After sent with a 503 under overload."
     )
     max_body_bytes: int = Field(
         default=100_000,
@@ -610,14 +640,6 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_absent(cls, value: object) -> object:
         return _blank_is_absent(value)
-
-    @field_validator("faq_schedule", "sync_schedule")
-    @classmethod
-    def _check_cron(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not croniter.is_valid(value):
-            raise ValueError(f"{value!r} is not a cron expression (e.g. '0 3 * * *')")
-        return value
 
     @model_validator(mode="after")
     def _check_backoff(self) -> Settings:

@@ -24,7 +24,7 @@ from scrapers.extract.languages import parse_language_requirements
 from scrapers.extract.metadata import parse_metadata
 from scrapers.extract.reduce import is_furniture
 from scrapers.extract.vocabulary import AUTUMN, SPRING
-from scrapers.sites.registry import adapter_for
+from scrapers.sites import adapter_for
 from service.catalogue.fact_values import Address, PageLanguage
 from service.catalogue.fields import FactField
 

@@ -15,6 +15,8 @@ from scrapers.fetch.results import (
     Hop,
     Validators,
 )
+from scrapers.fetch.stats import format_stats
+from scrapers.fetch.targets import UnsupportedUrlError, parse_target
 from scrapers.fetch.verdict import Answer
 
 __all__ = [
@@ -28,6 +30,9 @@ __all__ = [
     "Hop",
     "MappingResolver",
     "Resolver",
+    "UnsupportedUrlError",
     "Validators",
+    "format_stats",
+    "parse_target",
     "resolve_with_system",
 ]

@@ -12,8 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
-from scrapers.extract.facts import PageExtraction
-from scrapers.extract.textmatch import compile_cues
+from scrapers.extract import PageExtraction, compile_cues
 from service.catalogue.fact_values import Name
 from service.catalogue.fields import FactField
 from service.text import fold

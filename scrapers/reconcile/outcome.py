@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scrapers.extract.facts import PageExtraction
+from scrapers.extract import PageExtraction
 
 
 @dataclass(frozen=True, slots=True)

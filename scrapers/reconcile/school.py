@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.extract.facts import PageExtraction
+from scrapers.extract import PageExtraction
 from scrapers.reconcile.context import FactKey, PartnerSites, SchoolContext, load_context
 from scrapers.reconcile.findings import (
     CONTRADICTS_CATALOGUE,

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from scrapers.extract.facts import ExtractedFact, PageExtraction
+from scrapers.extract import ExtractedFact, PageExtraction
 from scrapers.reconcile.context import FactKey, SchoolContext
 from scrapers.reconcile.outcome import ReconcileReport, ValueChange
 from service.catalogue.fields import STORED_FIELDS

@@ -23,7 +23,7 @@ from scrapers.schedule.jobs import scheduled_jobs_from_settings
 from scrapers.schedule.loop import Scheduler, TickTask
 from scrapers.schedule.request_queue import request_queue_for
 from scrapers.schedule.sync_job import SyncJob
-from scrapers.webhooks.deliver import DeliveryPolicy, create_webhook_client, webhook_tick
+from scrapers.webhooks import DeliveryPolicy, create_webhook_client, webhook_tick
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import JobKind
@@ -66,8 +66,8 @@ async def assemble_scheduler(
         queue = request_queue_for(
             sessions,
             worker=name,
-            heartbeat_seconds=settings.sync_worker_heartbeat_seconds,
-            stalled_seconds=settings.sync_worker_stalled_seconds,
+            heartbeat_seconds=settings.sync.worker_heartbeat_seconds,
+            stalled_seconds=settings.sync.worker_stalled_seconds,
         )
         yield Scheduler(
             sessions,

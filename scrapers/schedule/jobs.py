@@ -116,7 +116,7 @@ def scheduled_jobs_from_settings(
         # After the import in this list: on a fresh database both are due at once, in this order.
         ScheduledJob(
             JobKind.SYNC,
-            CronSchedule(settings.sync_schedule, jitter=jitter, rng=rng),
+            CronSchedule(settings.sync.schedule, jitter=jitter, rng=rng),
             sync,
             never_ran=_never_synced,
         ),

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import Job, JobContext, JobOutcome, ScheduledJob
 from scrapers.schedule.request_queue import RequestQueue, request_queue_for
-from service.config import Settings
+from service.config import SyncSettings
 from service.db.models import JobKind, RunStatus, SchedulerState
 from service.observability import bind_log_fields
 from service.operations import (
@@ -56,11 +56,8 @@ TickTask = Callable[[], Awaitable[None]]
 SKIPPED_RETRY = timedelta(minutes=1)
 
 
-def _default(setting: str) -> float:
-    """A setting's default, for a scheduler built without settings (tests)."""
-    value = Settings.model_fields[setting].default
-    assert isinstance(value, float)
-    return value
+#: The sync room's defaults, for a scheduler built without settings (tests).
+_SYNC_DEFAULTS = SyncSettings()
 
 
 def _needs_rerun(state: SchedulerState) -> bool:
@@ -97,8 +94,8 @@ class Scheduler:
         self._queue = queue or request_queue_for(
             sessions,
             worker=worker,
-            heartbeat_seconds=_default("sync_worker_heartbeat_seconds"),
-            stalled_seconds=_default("sync_worker_stalled_seconds"),
+            heartbeat_seconds=_SYNC_DEFAULTS.worker_heartbeat_seconds,
+            stalled_seconds=_SYNC_DEFAULTS.worker_stalled_seconds,
         )
 
     def request_stop(self) -> None:

@@ -30,7 +30,7 @@ from procrastinate.jobs import Status
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.schedule.jobs import JobOutcome, QueuedRequest
-from scrapers.sync.partitioned import libpq_conninfo
+from scrapers.sync import libpq_conninfo
 from service.db.models import RunStatus
 from service.operations import (
     ADMIN_QUEUE,

@@ -27,11 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scrapers.fetch import Fetcher, FetchPolicy
 from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import JobContext, JobOutcome
-from scrapers.sync.lock import RunInProgressError
-from scrapers.sync.plan import PlannedSchool
-from scrapers.sync.report import format_counts
-from scrapers.sync.run import SyncReport, run_sync
-from scrapers.sync.visit import SchoolReport
+from scrapers.sync import (
+    PlannedSchool,
+    RunInProgressError,
+    SchoolReport,
+    SyncReport,
+    format_counts,
+    run_sync,
+)
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import RunStatus, SyncRunStatus

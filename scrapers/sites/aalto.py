@@ -19,10 +19,14 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from scrapers.extract.adapter import Concern, PageContext, SiteAdapter
-from scrapers.extract.blocks import TextBlock
-from scrapers.extract.deadlines import parse_deadlines
-from scrapers.extract.facts import ExtractedFact
+from scrapers.extract import (
+    Concern,
+    ExtractedFact,
+    PageContext,
+    SiteAdapter,
+    TextBlock,
+    parse_deadlines,
+)
 
 NAME = "aalto"
 VERSION = "1"

@@ -16,13 +16,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from scrapers.extract.adapter import BlockParser, Concern, PageContext, SiteAdapter
-from scrapers.extract.blocks import TextBlock
-from scrapers.extract.credits import parse_credits, parse_duration
-from scrapers.extract.deadlines import parse_deadlines
-from scrapers.extract.facts import ExtractedFact
-from scrapers.extract.languages import parse_language_requirements
-from scrapers.extract.textmatch import fold_aligned
+from scrapers.extract import (
+    BlockParser,
+    Concern,
+    ExtractedFact,
+    PageContext,
+    SiteAdapter,
+    TextBlock,
+    fold_aligned,
+    parse_credits,
+    parse_deadlines,
+    parse_duration,
+    parse_language_requirements,
+)
 
 NAME = "ensimag"
 VERSION = "1"

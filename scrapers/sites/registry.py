@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.extract.adapter import GENERIC, SiteAdapter
+from scrapers.extract import GENERIC, SiteAdapter
 from scrapers.sites import aalto, ensimag
 
 ADAPTERS: tuple[SiteAdapter, ...] = (aalto.ADAPTER, ensimag.ADAPTER)

@@ -17,10 +17,8 @@ from typing import Protocol
 
 import click
 
-from scrapers.extract.pipeline import extract_page
-from scrapers.extract.report import format_extraction
-from scrapers.fetch import Fetcher, FetchPolicy, FetchResult
-from scrapers.fetch.targets import UnsupportedUrlError, parse_target
+from scrapers.extract import extract_page, format_extraction
+from scrapers.fetch import Fetcher, FetchPolicy, FetchResult, UnsupportedUrlError, parse_target
 from scrapers.sync.report import format_fetch, format_summary
 from scrapers.sync.run import SyncReport, run_sync
 from service.cli.context import CliState, pass_state, run_async

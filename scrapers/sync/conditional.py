@@ -20,8 +20,7 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.reconcile.context import SYNC_ORIGIN
-from scrapers.reconcile.findings import PAGE_KINDS
+from scrapers.reconcile import PAGE_KINDS, SYNC_ORIGIN
 from scrapers.sync.health import KnownUrl, load_known_urls
 from service.db.models import Finding
 

@@ -24,7 +24,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import FetchResult
-from scrapers.reconcile.context import PartnerSites
+from scrapers.reconcile import PartnerSites
 from scrapers.sync.plan import PlannedSchool
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from service.config import SyncSettings
 from service.db.models import SyncLease
 from service.db.types import utcnow
 from service.errors import UserError
@@ -109,7 +110,10 @@ def holder_is_gone(holder: str) -> bool:
 
 @contextlib.asynccontextmanager
 async def hold_run_lock(
-    engine: AsyncEngine, lease_ttl: float, *, check_seconds: float = 2.0
+    engine: AsyncEngine,
+    lease_ttl: float,
+    *,
+    check_seconds: float = SyncSettings().lock_check_seconds,
 ) -> AsyncIterator[RunLock]:
     """Hold the run lock for the duration of the block, or raise :class:`RunInProgressError`.
 

@@ -37,7 +37,7 @@ from sqlalchemy import URL, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
-from scrapers.reconcile.context import load_partner_sites
+from scrapers.reconcile import load_partner_sites
 from scrapers.sync.conditional import load_request_state
 from scrapers.sync.handler import FactCounts, RunScope, SchoolHandler
 from scrapers.sync.lock import RunLock, _watch, runner_name
@@ -137,8 +137,8 @@ async def run_worker(
         concurrency=concurrency,
         additional_context={RUNNER_KEY: runner},
         install_signal_handlers=signals,
-        update_heartbeat_interval=settings.sync_worker_heartbeat_seconds,
-        stalled_worker_timeout=settings.sync_worker_stalled_seconds,
+        update_heartbeat_interval=settings.sync.worker_heartbeat_seconds,
+        stalled_worker_timeout=settings.sync.worker_stalled_seconds,
         # A stopped worker abandons its partitions at once: their schools are not written and
         # the coordinator gives the jobs to another worker.
         shutdown_graceful_timeout=0,
@@ -322,7 +322,7 @@ class PartitionRunner:
                 sessions,
                 run_id,
                 self.handler,
-                self.settings.sync_dead_link_runs,
+                self.settings.sync.dead_link_runs,
                 scope,
                 lock,
                 fence=fence.in_transaction,
@@ -331,7 +331,7 @@ class PartitionRunner:
         )
         in_flight = self.fetcher.policy.concurrency * SCHOOLS_PER_SLOT
         visit = Visit(self.fetcher, known, progress=NoProgress(), schools_in_flight=in_flight)
-        watcher = asyncio.create_task(_watch(lock, self.settings.sync_lock_check_seconds))
+        watcher = asyncio.create_task(_watch(lock, self.settings.sync.lock_check_seconds))
         self.running.add(partition_id)
         self.idle.clear()
         try:
@@ -528,7 +528,7 @@ async def visit_partitions(
     sessions = create_sessionmaker(intend_writes(engine))
     # Holding the run lock proves the partitions still open belong to runs that were killed.
     await revoke_open_partitions(sessions, run_id=None)
-    count = min(settings.sync_partitions, max(1, len(plan) // settings.sync_partition_min_schools))
+    count = min(settings.sync.partitions, max(1, len(plan) // settings.sync.partition_min_schools))
     partitions = split_plan(plan, count)
     async with sessions() as session, session.begin():
         rows = [
@@ -561,19 +561,19 @@ async def visit_partitions(
     )
     by_id = {s.id: s for s in plan}
     follower = _Follower(sessions, run_id, by_id, on_school, progress, runner.claimed)
-    app = create_job_app(settings, pool_size=settings.sync_local_partitions + 2)
+    app = create_job_app(settings, pool_size=settings.sync.local_partitions + 2)
     async with app.open_async():
         deferrer = app.configure_task(TASK_NAME, queue=JOB_QUEUE)
         jobs: list[JSONDict] = [{"partition_id": pid} for pid in ids]
         await deferrer.batch_defer_async(*jobs)
         worker: asyncio.Task[None] | None = None
-        if settings.sync_local_partitions > 0:
+        if settings.sync.local_partitions > 0:
             worker = asyncio.create_task(
                 run_worker(
                     app,
                     runner,
                     settings=settings,
-                    concurrency=settings.sync_local_partitions,
+                    concurrency=settings.sync.local_partitions,
                     name=f"run-{run_id}",
                     signals=False,
                 )
@@ -635,7 +635,7 @@ async def _follow(
     local_stop: asyncio.Event,
 ) -> None:
     loop = asyncio.get_running_loop()
-    sweep_every = max(settings.sync_worker_heartbeat_seconds, 0.5)
+    sweep_every = max(settings.sync.worker_heartbeat_seconds, 0.5)
     next_sweep = loop.time() + sweep_every
     stopping = stop or asyncio.Event()
     while True:
@@ -648,7 +648,7 @@ async def _follow(
             local_stop.set()
             return
         if loop.time() >= next_sweep:
-            await give_back_stalled(app, follower.sessions, settings.sync_worker_stalled_seconds)
+            await give_back_stalled(app, follower.sessions, settings.sync.worker_stalled_seconds)
             next_sweep = loop.time() + sweep_every
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), FOLLOW_SECONDS)

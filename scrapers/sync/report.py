@@ -6,8 +6,7 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 
-from scrapers.fetch import FetchResult
-from scrapers.fetch.stats import format_stats
+from scrapers.fetch import FetchResult, format_stats
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.run import SyncReport
 from service.db.models import LinkStatus, SyncRunStatus

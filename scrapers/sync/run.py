@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.fetch import Fetcher
-from scrapers.reconcile.context import load_partner_sites
+from scrapers.reconcile import load_partner_sites
 from scrapers.sync.conditional import load_request_state
 from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
@@ -318,7 +318,7 @@ async def run_sync(
     if dry_run:
         async with sessions() as session:
             known = await load_request_state(session, urls, refetch=refetch)
-        dry = _Recorder(sessions, None, handler, settings.sync_dead_link_runs, scope)
+        dry = _Recorder(sessions, None, handler, settings.sync.dead_link_runs, scope)
         reports = await visit(known).run(plan, dry)
         reach = measure_reach(reports)
         dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
@@ -331,7 +331,7 @@ async def run_sync(
         return report
 
     async with hold_run_lock(
-        engine, settings.sync_lease_ttl, check_seconds=settings.sync_lock_check_seconds
+        engine, settings.sync.lease_ttl, check_seconds=settings.sync.lock_check_seconds
     ) as lock:
         async with sessions() as session, session.begin():
             if await close_interrupted_runs(session):
@@ -342,7 +342,7 @@ async def run_sync(
             changes_before = await last_change_id(session)
         run_id = run.id
         recorder: Recorder = _Recorder(
-            sessions, run_id, handler, settings.sync_dead_link_runs, scope, lock
+            sessions, run_id, handler, settings.sync.dead_link_runs, scope, lock
         )
         if on_school is not None:
             recorder = _then(recorder, on_school)

@@ -26,10 +26,9 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.extract.pipeline import extract_page
+from scrapers.extract import extract_page
 from scrapers.fetch import FetchResult
-from scrapers.reconcile.outcome import FetchFailure, PageOutcome, PageUnchanged
-from scrapers.reconcile.school import reconcile_school
+from scrapers.reconcile import FetchFailure, PageOutcome, PageUnchanged, reconcile_school
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
 from scrapers.sync.plan import PlannedSchool
 from service.db.models import LinkStatus

@@ -63,6 +63,6 @@ def worker_command(state: CliState, concurrency: int | None) -> None:
     policy = FetchPolicy.from_settings(settings)
     run_async(
         lambda: work_on_partitions(
-            settings, policy, concurrency or settings.sync_worker_concurrency
+            settings, policy, concurrency or settings.sync.worker_concurrency
         )
     )

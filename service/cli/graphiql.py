@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from service.cli.context import CliState, pass_state
-from service.web.graphiql_assets import ASSETS, DEFAULT_ASSETS_DIR, install_assets, load_assets
+from service.web import ASSETS, DEFAULT_ASSETS_DIR, install_assets, load_assets
 
 
 def _directory(state: CliState, directory: Path | None) -> Path:

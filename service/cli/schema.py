@@ -19,7 +19,7 @@ import click
 def export_schema_command(output: str | None) -> None:
     """Write the GraphQL schema (SDL) that frontends code against."""
     # Imported here: building the schema loads strawberry, which other commands do not need.
-    from service.graphql.sdl import SDL_PATH, schema_sdl
+    from service.graphql import SDL_PATH, schema_sdl
 
     sdl = schema_sdl()
     if output == "-":

@@ -34,7 +34,7 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from service.observability import configure_logging
-    from service.web.app import create_app
+    from service.web import create_app
 
     settings = state.settings
     updates = {name: value for name, value in (("host", host), ("port", port)) if value}

@@ -34,14 +34,14 @@ def trusted_documents_command(sources: tuple[Path, ...], output: str, add_typena
     import strawberry
     from graphql import parse, validate
 
-    from service.graphql.mutation import Mutation
-    from service.graphql.query import Query
-    from service.web import trusted_documents
+    from service.graphql import Mutation, Query
+    from service.web import add_typename as with_typename
+    from service.web import collect_operations, manifest_json, read_documents
 
-    documents = trusted_documents.read_documents(sources)
+    documents = read_documents(sources)
     if add_typename:
-        documents = [(label, trusted_documents.add_typename(doc)) for label, doc in documents]
-    operations = trusted_documents.collect_operations(documents)
+        documents = [(label, with_typename(doc)) for label, doc in documents]
+    operations = collect_operations(documents)
     if not operations:
         raise UserError("no named operation in the given .graphql files")
     schema = strawberry.Schema(query=Query, mutation=Mutation)._schema
@@ -50,7 +50,7 @@ def trusted_documents_command(sources: tuple[Path, ...], output: str, add_typena
         if errors:
             problem = errors[0].message
             raise UserError(f"{operation.name} is not valid against the schema: {problem}")
-    manifest = trusted_documents.manifest_json(operations)
+    manifest = manifest_json(operations)
     if output == "-":
         click.echo(manifest.decode("utf-8"), nl=False)
         return

@@ -99,18 +99,18 @@ class _CachedValidation(ValidationCache):
 
 def build_schema(settings: Settings) -> CatalogueSchema:
     """The schema with the limits, caches and switches the settings ask for."""
-    parser = DocumentParser(max_tokens=settings.graphql_max_tokens)
+    parser = DocumentParser(max_tokens=settings.graphql.max_tokens)
     rules: tuple[type[ASTValidationRule], ...] = (
         build_operation_limits_rule(
-            max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases
+            max_depth=settings.graphql.max_depth, max_aliases=settings.graphql.max_aliases
         ),
     )
     if not settings.introspection_enabled:
         rules = (*rules, NoSchemaIntrospectionCustomRule)
     production = settings.environment == "production"
     cost = CostLimits(
-        max_fields=settings.graphql_max_fields,
-        budget=settings.graphql_cost_budget,
+        max_fields=settings.graphql.max_fields,
+        budget=settings.graphql.cost_budget,
         bounds=CatalogueBoundsCache(),
     )
     query_cost = build_query_cost(

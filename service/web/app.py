@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
-from service.graphql.schema import build_schema
+from service.graphql import build_schema
 from service.name_resolution import Resolver, resolve_with_system
 from service.observability import AccessLogMiddleware, Metrics, RequestIdMiddleware
 from service.web.compression import CompressionMiddleware

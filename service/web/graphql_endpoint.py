@@ -30,9 +30,7 @@ from service.config import Settings
 from service.db.deadline import StatementBound, bound_statements
 from service.db.serialized import SerializedSession
 from service.db.versioning import read_data_version
-from service.graphql.compiler import ReadCompiler
-from service.graphql.context import ResponseNotes, build_context
-from service.graphql.schema import CatalogueSchema
+from service.graphql import CatalogueSchema, ReadCompiler, ResponseNotes, build_context
 from service.name_resolution import Resolver, resolve_with_system
 from service.observability import ErrorKind, Metrics, request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
@@ -82,9 +80,9 @@ class GraphQLEndpoint:
         #: Executions under way that identical anonymous queries wait for (see _single_flight).
         self._in_flight: dict[tuple[int, CacheKey], asyncio.Future[_Executed]] = {}
         self.gate = ExecutionGate(
-            max_concurrent=settings.graphql_max_concurrent,
-            max_queued=settings.graphql_max_queued,
-            max_wait_seconds=settings.graphql_queue_wait_seconds,
+            max_concurrent=settings.graphql.max_concurrent,
+            max_queued=settings.graphql.max_queued,
+            max_wait_seconds=settings.graphql.queue_wait_seconds,
         )
 
     async def handle(self, request: Request) -> Response:
@@ -140,8 +138,8 @@ class GraphQLEndpoint:
             params = self.persisted.resolve(params)
             check_variables(
                 params.variables,
-                max_depth=self.settings.graphql_max_variables_depth,
-                max_values=self.settings.graphql_max_variable_values,
+                max_depth=self.settings.graphql.max_variables_depth,
+                max_values=self.settings.graphql.max_variable_values,
             )
         except ProtocolError as problem:
             tally.refused(problem.status)
@@ -243,7 +241,7 @@ class GraphQLEndpoint:
                 media_type,
                 code="OVERLOADED",
                 request_id=request_id,
-                headers={"Retry-After": str(self.settings.graphql_retry_after_seconds)},
+                headers={"Retry-After": str(self.settings.graphql.retry_after_seconds)},
             )
         except (DBAPIError, OSError) as exc:
             logger.error("request %s: database failure", request_id, exc_info=exc)

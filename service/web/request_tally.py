@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLError
 
-from service.graphql.context import ResponseNotes
-from service.graphql.limits import LimitError
+from service.graphql import LimitError, ResponseNotes
 from service.observability import ErrorKind
 
 #: HTTP refusals before anything is executed, by status.

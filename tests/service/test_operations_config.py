@@ -14,7 +14,7 @@ def test_defaults_disable_admin_and_webhooks_and_schedule_daily_and_weekly() -> 
     assert settings.admin.token is None
     assert settings.webhook.urls == []
     assert settings.faq_schedule == "0 3 * * *"
-    assert settings.sync_schedule == "0 4 * * 1"
+    assert settings.sync.schedule == "0 4 * * 1"
     assert settings.faq_source is None
 
 

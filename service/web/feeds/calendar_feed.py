@@ -21,8 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.catalogue.records import SchoolRecord
 from service.catalogue.school_info import InfoValue, load_school_info
 from service.catalogue.schools import SchoolCriteria, all_schools
-from service.graphql.types.enums import DeadlineKind, Semester
-from service.graphql.types.info_values import Deadline
+from service.graphql import Deadline, DeadlineKind, Semester
 
 PRODID = "-//mobility-catalog//partner deadlines//EN"
 UID_DOMAIN = "mobility-catalog"

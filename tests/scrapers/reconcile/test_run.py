@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scrapers.reconcile.context import SchoolContext
 from scrapers.reconcile.findings import Observation, record_findings
-from scrapers.reconcile.run import reconcile_schools
 from service.db.models import SchoolFact
 from service.db.versioning import VersionedSession
 from tests.databases import TestDatabase
 from tests.factories import make_school
+from tests.scrapers.reconcile.many_schools import reconcile_schools
 from tests.scrapers.reconcile.pages import NOW, fetched
 
 

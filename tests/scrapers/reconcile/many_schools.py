@@ -1,4 +1,8 @@
-"""Reconcile many schools, each in its own transaction: one school's failure touches no other."""
+"""Reconcile many schools, each in its own transaction: one school's failure touches no other.
+
+Only the tests run schools this way (the sync reconciles each school in its own loop); the
+helper lives with them (issue 16).
+"""
 
 from __future__ import annotations
 
