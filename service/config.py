@@ -221,7 +221,11 @@ class Settings(BaseSettings):
         description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
     )
     scheduler_poll_seconds: float = Field(
-        default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
+        default=10.0,
+        gt=0,
+        le=3_600,
+        description="How often the scheduler looks for requests (SQLite; PostgreSQL wakes it "
+        "at once through procrastinate's NOTIFY, this is its fallback).",
     )
     school_backoff_after_failures: int = Field(
         default=3, ge=1, le=100, description="Consecutive failures before a school is backed off."
