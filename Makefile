@@ -89,8 +89,11 @@ types:
 imports:
 	$(BIN)/lint-imports
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process. Tests that must
+# share a worker say so with @pytest.mark.xdist_group (--dist loadgroup).
+TEST_WORKERS ?= auto
 tests:
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install-dev ## Run the fetcher benchmark (1,000 sites on loopback; not part of check)
 	$(BIN)/python -m bench.sync_sites

@@ -32,8 +32,7 @@ from sqlalchemy.engine import Engine
 from bench.faq_import import bench_database
 from bench.generate_catalogue import COUNTRIES, generate_schools, render_faq
 from bench.loadgen import LoadResult, cpu_seconds, peak_rss_mib, run_wrk
-from scrapers.faq.importer import import_faq
-from scrapers.faq.source import read_seed
+from scrapers.faq import import_faq, read_seed
 from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker

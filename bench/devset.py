@@ -13,7 +13,9 @@ facts), and ``labels.json``, which lists every fact a careful reader finds, type
 
 A fact counts as found when the extraction holds a fact with the same identity (the values
 above; provenance and confidence are not compared). Every third page (fixed, ``held_out`` in the
-labels) is only ever scored, never used to tune the extractors.
+labels) is only ever scored, never used to tune the extractors. The pages carry a ``batch``:
+the first 45 (batch 1, no key) and 36 more written on 2026-12-02 (batch 2) so that credits,
+durations and e-mails have at least ten held-out instances each.
 """
 
 from __future__ import annotations
@@ -106,10 +108,13 @@ def score_devset(
     labels: Path = DEVSET,
     *,
     held_out: bool | None = None,
+    batch: int | None = None,
     prepare: Callable[[str], str] | None = None,
 ) -> DevsetScore:
     """Extract every page of the set (or of one part) and compare with its labels.
 
+    ``batch`` keeps the pages of one batch only: 1 for the first 45 pages, 2 for the 36 added
+    on 2026-12-02 (their own held-out third was scored before any rule was tuned on them).
     ``prepare`` rewrites each page's HTML before extraction (another main-content extractor,
     ``bench.main_content``).
     """
@@ -117,6 +122,8 @@ def score_devset(
     score = DevsetScore()
     for page in data["pages"]:
         if held_out is not None and bool(page["held_out"]) != held_out:
+            continue
+        if batch is not None and page.get("batch", 1) != batch:
             continue
         html = (labels.parent / page["file"]).read_text(encoding="utf-8")
         if prepare is not None:

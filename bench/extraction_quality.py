@@ -118,12 +118,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{title}:")
         print(format_scores(measure(arguments.labels, held_out=subset), details=arguments.details))
         print()
-    for title, held_out in (
-        ("development set, development part (tuned on)", False),
-        ("development set, held-out third (only scored)", True),
+    for title, held_out, batch in (
+        ("development set, development part (tuned on)", False, None),
+        ("development set, held-out third (only scored)", True, None),
+        ("development set, held-out third of batch 2 (the 36 pages of 2026-12-02)", True, 2),
     ):
         print(f"{title}:")
-        print(format_devset(score_devset(arguments.devset, held_out=held_out)))
+        print(format_devset(score_devset(arguments.devset, held_out=held_out, batch=batch)))
         print()
 
 

@@ -25,8 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from bench.generate_catalogue import generate_schools, render_faq
-from scrapers.faq.importer import import_faq
-from scrapers.faq.walk import parse_page
+from scrapers.faq import import_faq, parse_page
 from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker

@@ -6,13 +6,23 @@ passed down; nothing in the package reads the environment on its own or connects
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from croniter import croniter
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -57,6 +67,26 @@ def parse_database_url(raw: str) -> URL:
     if driver.startswith("postgresql") and not url.host and not url.query.get("host"):
         raise ValueError("PostgreSQL needs a host: postgresql://user@host:5432/name")
     return url
+
+
+def _blank_is_absent(value: object) -> object:
+    """A blank secret is no secret (an empty ``ADMIN_TOKEN=`` line disables, never protects)."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _long_enough(value: SecretStr | None) -> SecretStr | None:
+    # A guessable secret is worse than none: it looks protected and is not.
+    if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+        raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters long")
+    return value
+
+
+#: A secret setting: blank is absent, and a short one is refused.
+Secret = Annotated[
+    SecretStr | None, BeforeValidator(_blank_is_absent), AfterValidator(_long_enough)
+]
 
 
 class FetchSettings(BaseModel):
@@ -130,6 +160,125 @@ class FetchSettings(BaseModel):
         return value
 
 
+class WebhookSettings(BaseModel):
+    """Where event webhooks go and how they are delivered (``scrapers.webhooks``); each field is
+    read from ``WEBHOOK_<NAME>``."""
+
+    urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="http(s) URLs that receive event webhooks, separated by commas or spaces.",
+    )
+    secret: Secret = Field(
+        default=None,
+        description="Key of the HMAC-SHA256 webhook signature; required when WEBHOOK_URLS is set.",
+    )
+    secret_file: Path | None = Field(default=None, description="A file holding WEBHOOK_SECRET.")
+    timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Deadline of one delivery attempt."
+    )
+    max_attempts: int = Field(
+        default=6, ge=1, le=50, description="Attempts before a delivery is given up."
+    )
+    backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Delay before the first retry; it doubles per attempt."
+    )
+    backoff_cap_seconds: float = Field(
+        default=3_600.0, gt=0, description="Longest delay between two attempts."
+    )
+
+    @field_validator("urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.replace(",", " ").split()
+        return value
+
+    @field_validator("urls")
+    @classmethod
+    def _check_urls(cls, value: list[str]) -> list[str]:
+        return [parse_http_url(url) for url in value]
+
+    @model_validator(mode="after")
+    def _check_signed(self) -> WebhookSettings:
+        if self.urls and self.secret is None:
+            raise ValueError("WEBHOOK_URLS is set but WEBHOOK_SECRET is not (webhooks are signed)")
+        return self
+
+
+class AdminSettings(BaseModel):
+    """Who may use the admin mutations and forms (``service.admin``); read from ``ADMIN_<NAME>``."""
+
+    token: Secret = Field(
+        default=None,
+        description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
+    )
+    token_file: Path | None = Field(default=None, description="A file holding ADMIN_TOKEN.")
+
+
+class SchedulerSettings(BaseModel):
+    """How ``mobility scheduler`` runs (``scrapers.schedule``); read from ``SCHEDULER_<NAME>``."""
+
+    heartbeat_file: Path | None = Field(
+        default=None,
+        description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
+    )
+    poll_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=3_600,
+        description="How often the scheduler looks for requests (SQLite; PostgreSQL wakes it "
+        "at once through procrastinate's NOTIFY, this is its fallback).",
+    )
+
+
+class CorsSettings(BaseModel):
+    """Which browser origins may call the API (``service.web``); read from ``CORS_<NAME>``."""
+
+    origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser, comma-separated; "
+        "empty: no CORS headers.",
+    )
+    allow_headers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Request headers browsers may send cross-origin, comma-separated; empty: "
+        "any header a preflight asks for.",
+    )
+    max_age_seconds: int = Field(
+        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
+    )
+
+    @field_validator("origins", "allow_headers", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+
+class DatabasePoolSettings(BaseModel):
+    """The connection pool and its deadlines (``service.db.engine``); read from ``DB_<NAME>``."""
+
+    pool_size: int = Field(
+        default=16,
+        ge=1,
+        le=100,
+        description="Database connections a process keeps open: at least the requests it serves "
+        "at once (each holds one). Beyond it as many again are opened and closed per use.",
+    )
+    echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    ping_after_idle_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=3600,
+        description="A pooled PostgreSQL connection idle this long is pinged before use (0: "
+        "before every use). Under steady load connections are reused sooner, and skip the ping.",
+    )
+    connect_timeout: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."
+    )
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -167,24 +316,6 @@ class Settings(BaseSettings):
     )
     database_name: str | None = None
     data_dir: Path = Field(default=Path("var"), description="Where the embedded database lives.")
-    db_pool_size: int = Field(
-        default=16,
-        ge=1,
-        le=100,
-        description="Database connections a process keeps open: at least the requests it serves "
-        "at once (each holds one). Beyond it as many again are opened and closed per use.",
-    )
-    db_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
-    db_ping_after_idle_seconds: float = Field(
-        default=1.0,
-        ge=0,
-        le=3600,
-        description="A pooled PostgreSQL connection idle this long is pinged before use (0: "
-        "before every use). Under steady load connections are reused sooner, and skip the ping.",
-    )
-    db_connect_timeout: float = Field(
-        default=10.0, gt=0, le=300, description="Seconds to wait for a database connection."
-    )
     sqlite_busy_timeout_ms: int = Field(default=5_000, ge=0, le=600_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     graphiql_assets_dir: Path | None = Field(
@@ -198,11 +329,6 @@ class Settings(BaseSettings):
     )
 
     # Operations: the admin token, the scheduler, webhooks (docs/operations/).
-    admin_token: SecretStr | None = Field(
-        default=None,
-        description="Bearer token of the admin mutations; absent: admin mutations are disabled.",
-    )
-    admin_token_file: Path | None = Field(default=None, description="A file holding ADMIN_TOKEN.")
     faq_source: str | None = Field(
         default=None,
         description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
@@ -216,17 +342,6 @@ class Settings(BaseSettings):
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
     )
-    scheduler_heartbeat_file: Path | None = Field(
-        default=None,
-        description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
-    )
-    scheduler_poll_seconds: float = Field(
-        default=10.0,
-        gt=0,
-        le=3_600,
-        description="How often the scheduler looks for requests (SQLite; PostgreSQL wakes it "
-        "at once through procrastinate's NOTIFY, this is its fallback).",
-    )
     school_backoff_after_failures: int = Field(
         default=3, ge=1, le=100, description="Consecutive failures before a school is backed off."
     )
@@ -235,29 +350,6 @@ class Settings(BaseSettings):
     )
     school_backoff_cap_seconds: int = Field(
         default=56 * 86_400, ge=1, description="Longest back-off delay."
-    )
-    webhook_urls: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="http(s) URLs that receive event webhooks, separated by commas or spaces.",
-    )
-    webhook_secret: SecretStr | None = Field(
-        default=None,
-        description="Key of the HMAC-SHA256 webhook signature; required when WEBHOOK_URLS is set.",
-    )
-    webhook_secret_file: Path | None = Field(
-        default=None, description="A file holding WEBHOOK_SECRET."
-    )
-    webhook_timeout_seconds: float = Field(
-        default=10.0, gt=0, le=120, description="Deadline of one delivery attempt."
-    )
-    webhook_max_attempts: int = Field(
-        default=6, ge=1, le=50, description="Attempts before a delivery is given up."
-    )
-    webhook_backoff_seconds: float = Field(
-        default=30.0, gt=0, description="Delay before the first retry; it doubles per attempt."
-    )
-    webhook_backoff_cap_seconds: float = Field(
-        default=3_600.0, gt=0, description="Longest delay between two attempts."
     )
     faq_fetch_timeout: float = Field(
         default=20.0,
@@ -285,6 +377,27 @@ class Settings(BaseSettings):
     fetch: FetchSettings = Field(
         default_factory=FetchSettings,
         description="Politeness and safety limits of the fetcher (FETCH_* variables).",
+    )
+    # Event webhooks (scrapers/webhooks): WEBHOOK_<name> for each field of WebhookSettings.
+    webhook: WebhookSettings = Field(
+        default_factory=WebhookSettings,
+        description="Receivers and delivery of event webhooks (WEBHOOK_* variables).",
+    )
+    db: DatabasePoolSettings = Field(
+        default_factory=DatabasePoolSettings,
+        description="The database connection pool (DB_* variables).",
+    )
+    cors: CorsSettings = Field(
+        default_factory=CorsSettings,
+        description="Cross-origin requests from browsers (CORS_* variables).",
+    )
+    scheduler: SchedulerSettings = Field(
+        default_factory=SchedulerSettings,
+        description="The scheduler process (SCHEDULER_* variables).",
+    )
+    admin: AdminSettings = Field(
+        default_factory=AdminSettings,
+        description="The admin token (ADMIN_* variables).",
     )
     sync_dead_link_runs: int = Field(
         default=3, ge=1, le=100, description="Failed runs in a row before a dead link is a finding."
@@ -428,11 +541,6 @@ class Settings(BaseSettings):
     max_page_size: int = Field(
         default=100, ge=1, le=10_000, description="Largest `first` a paginated field accepts."
     )
-    cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Origins allowed to call the API from a browser, comma-separated; "
-        "empty: no CORS headers.",
-    )
     data_version_max_age_seconds: float = Field(
         default=0.5,
         ge=0,
@@ -477,14 +585,6 @@ class Settings(BaseSettings):
         le=100_000_000,
         description="Smallest response body compressed (gzip, or brotli when installed).",
     )
-    cors_allow_headers: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Request headers browsers may send cross-origin, comma-separated; empty: "
-        "any header a preflight asks for.",
-    )
-    cors_max_age_seconds: int = Field(
-        default=600, ge=0, le=86_400, description="How long browsers may reuse a preflight."
-    )
 
     metrics_enabled: bool = Field(
         default=True,
@@ -494,16 +594,13 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, values: object) -> object:
-        if isinstance(values, dict):
-            return _fold_rooms(with_secret_files(values))
+        if not isinstance(values, dict):
+            return values
+        values = _fold_rooms(with_secret_files(values))
+        for room in ROOMS:  # the environment hands a room its variables already nested
+            if isinstance(values.get(room), dict):
+                values[room] = with_secret_files(values[room], room=room)
         return values
-
-    @field_validator("cors_origins", "cors_allow_headers", mode="before")
-    @classmethod
-    def _split_commas(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
-        return value
 
     @field_validator("database_url")
     @classmethod
@@ -513,20 +610,10 @@ class Settings(BaseSettings):
             return value
         return None
 
-    @field_validator("admin_token", "webhook_secret", "database_password", mode="before")
+    @field_validator("database_password", mode="before")
     @classmethod
     def _blank_secret_is_absent(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    @field_validator("admin_token", "webhook_secret")
-    @classmethod
-    def _check_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
-        # A guessable secret is worse than none: it looks protected and is not.
-        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
-            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters long")
-        return value
+        return _blank_is_absent(value)
 
     @field_validator("faq_schedule", "sync_schedule")
     @classmethod
@@ -536,25 +623,30 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a cron expression (e.g. '0 3 * * *')")
         return value
 
-    @field_validator("webhook_urls", mode="before")
-    @classmethod
-    def _split_urls(cls, value: object) -> object:
-        if isinstance(value, str):
-            return value.replace(",", " ").split()
-        return value
-
-    @field_validator("webhook_urls")
-    @classmethod
-    def _check_urls(cls, value: list[str]) -> list[str]:
-        return [parse_http_url(url) for url in value]
-
     @model_validator(mode="after")
-    def _check_webhooks_are_signed(self) -> Settings:
-        if self.webhook_urls and self.webhook_secret is None:
-            raise ValueError("WEBHOOK_URLS is set but WEBHOOK_SECRET is not (webhooks are signed)")
+    def _check_backoff(self) -> Settings:
         if self.school_backoff_cap_seconds < self.school_backoff_base_seconds:
             raise ValueError("SCHOOL_BACKOFF_CAP_SECONDS is below SCHOOL_BACKOFF_BASE_SECONDS")
         return self
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Settings:
+        """A copy with ``update`` applied; flat names (``webhook_urls``) go into their room.
+
+        Like pydantic's, it does not validate: give values their types (``SecretStr``).
+        """
+        values = dict(update or {})
+        for room in ROOMS:
+            flat = {
+                name.removeprefix(f"{room}_"): values.pop(name)
+                for name in list(values)
+                if name.startswith(f"{room}_")
+            }
+            if flat:
+                current = values.get(room, getattr(self, room))
+                values[room] = current.model_copy(update=flat)
+        return super().model_copy(update=values, deep=deep)
 
     @property
     def structured_logs(self) -> bool:
@@ -586,7 +678,11 @@ class Settings(BaseSettings):
 
 
 #: Settings grouped by room: the field of ``Settings`` and its model (variables ``<ROOM>_<NAME>``).
-ROOMS: dict[str, type[BaseModel]] = {"fetch": FetchSettings}
+ROOMS: dict[str, type[BaseModel]] = {
+    name: field.annotation
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+}
 
 
 def _fold_rooms(values: dict[str, Any]) -> dict[str, Any]:

@@ -41,15 +41,23 @@ def read_secret_file(name: str, path: object) -> str:
     return text.removesuffix("\n").removesuffix("\r")
 
 
-def with_secret_files(values: Mapping[str, object]) -> dict[str, object]:
-    """``values`` with every secret not set directly read from its ``*_FILE``."""
+def with_secret_files(values: Mapping[str, object], *, room: str = "") -> dict[str, object]:
+    """``values`` with every secret not set directly read from its ``*_FILE``.
+
+    ``room`` names a settings room (``webhook``): ``values`` are then its fields, and
+    ``WEBHOOK_SECRET`` is its ``secret``.
+    """
     merged = dict(values)
-    for name in SECRET_SETTINGS:
+    prefix = f"{room}_" if room else ""
+    for variable in SECRET_SETTINGS:
+        if not variable.startswith(prefix):
+            continue
+        name = variable.removeprefix(prefix)
         path = merged.get(f"{name}_file")
         given = merged.get(name)
         blank = given is None or (isinstance(given, str) and not given.strip())
         if path and blank:
-            merged[name] = read_secret_file(name, path)
+            merged[name] = read_secret_file(variable, path)
     return merged
 
 

@@ -13,6 +13,7 @@ it wants read, and one loop runs them on an explicit stack. A page of 100,000 ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -31,6 +32,14 @@ _BLOCKS = {
 }
 # fmt: on
 _SECTIONING = {"aside", "footer", "header"}
+#: An element that is the site's footer by its id or class although it is no ``<footer>``: the
+#: ``<div id="bottom">`` of an old layout, Drupal's ``region-footer``, WordPress's ``colophon``,
+#: a layout table's ``<td class="pied">`` (development set, batch 2).
+_FOOTER_TOKEN = re.compile(
+    r"^(?:[\w]+[-_])*(?:footer|pied(?:-de-page)?|colophon|bottom|site-info|piede|fusszeile)"
+    r"(?:[-_]+[\w-]*)?$",
+    re.IGNORECASE,
+)
 _SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 #: A block this short just before a list introduces it even without a colon.
 _LEAD_IN_MAX = 120
@@ -47,6 +56,8 @@ class TextBlock:
     row_header: str | None = None
     column_header: str | None = None
     in_main: bool = True
+    #: Inside the site's footer (``<footer>``, ``<div id="footer">``, ``<td class="pied">``).
+    in_footer: bool = False
     #: ``mailto:`` and ``tel:`` links inside the block.
     links: tuple[str, ...] = ()
 
@@ -168,12 +179,13 @@ class _Reader:
             elif child.name == "dl":
                 flush()
                 yield from self._definitions(child, inner)
-            elif child.name in _SECTIONING:
+            elif child.name in _SECTIONING or _is_footer_like(child):
                 flush()
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
                 outer_headings, self.headings = self.headings, []
-                yield child, replace(inner, in_main=child is self.main)
+                footer = inner.in_footer or child.name == "footer" or _is_footer_like(child)
+                yield child, replace(inner, in_main=child is self.main, in_footer=footer)
                 self.headings = outer_headings
             elif child.name in _BLOCKS or _has_block_inside(child):
                 flush()
@@ -229,14 +241,25 @@ class _Reader:
             for index, cell in enumerate(cells):
                 column = header[index] if index < len(header) else None
                 is_label = index == 0 and len(cells) > 1
+                footer = _is_footer_like(cell)
                 yield (
                     cell,
                     replace(
                         context,
                         row_header=None if is_label else row_header,
                         column_header=column or None,
+                        in_main=context.in_main and not footer,
+                        in_footer=context.in_footer or footer,
                     ),
                 )
+
+
+def _is_footer_like(element: Tag) -> bool:
+    """Whether ``element`` is the site's footer by its id or classes (``<div id="footer">``)."""
+    if element.name not in ("div", "section", "td", "p", "table"):
+        return False
+    identity = (element.get("id"), *element.get_attribute_list("class"))
+    return any(_FOOTER_TOKEN.match(str(token)) for token in identity if token)
 
 
 #: A bold cell longer than this is a value that stands out, not a column header.

@@ -1,7 +1,8 @@
 """Contact e-mails and phone numbers, each with the label the page gives it.
 
 Contacts are read from the whole page (the footer often holds the switchboard), trusted more in
-the main content. Phone numbers are parsed with libphonenumber's data (``phonenumbers``):
+the main content; the footer's e-mail addresses only when the rest of the page has none
+(decision 0180). Phone numbers are parsed with libphonenumber's data (``phonenumbers``):
 international forms anywhere, national forms (``04 76 57 45 00``) when the page's country is
 known. Fax numbers are skipped.
 """
@@ -145,4 +146,30 @@ def parse_contacts(
                 phone = PhoneContact(dialled, _label(block, text, previous))
                 keep(_fact(FactField.PHONE, dialled, phone, url, block))
         previous = block
-    return list(facts.values())
+    return _without_footer_emails(facts, blocks)
+
+
+def _without_footer_emails(
+    facts: dict[tuple[FactField, str], ExtractedFact], blocks: Sequence[TextBlock]
+) -> list[ExtractedFact]:
+    """The facts without the footer's e-mails when the rest of the page gives its own.
+
+    A footer's ``communication@``, ``info@`` or registry address is the website's, the same on
+    every page; when the content (or a sidebar's contact box) names the office's address, the
+    footer's is not a contact of this page (development set, batch 2; decision 0180). A page
+    whose only address is in its footer keeps it, at the footer's lower confidence.
+    """
+    footer = {address for b in blocks if b.in_footer for address, _ in _emails_of(b)}
+    elsewhere = {address for b in blocks if not b.in_footer for address, _ in _emails_of(b)}
+    if not elsewhere:
+        return list(facts.values())
+    return [
+        fact
+        for (field, key), fact in facts.items()
+        if field is not FactField.EMAIL or key in elsewhere or key not in footer
+    ]
+
+
+def _emails_of(block: TextBlock) -> list[tuple[str, str]]:
+    linked = [(address, href) for href in block.links if (address := email_from_link(href))]
+    return find_emails(block.text) + linked

@@ -79,7 +79,8 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         if name.endswith("kuun") or any(wide.startswith(name) for wide in english)
     }
     month_first = rf"(?P<month>{_alternation(month_first_names)})\.?(?![^\W\d_])"
-    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|°|\.)?"
+    # "1ᵉʳ avril" (superscript letters; development set, fr28) as well as "1er avril".
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\u1d49\u02b3|°|\.)?"
     year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
     return (
         re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),

@@ -132,6 +132,10 @@ def _bare_deadline(cues: TextCues, span: tuple[int, int], around: Surroundings) 
         return Found(APPLICATION, IN_BARE)
     if around.headers and BARE_DEADLINE.search(around.headers[0]):
         return Found(APPLICATION, IN_BARE)
+    # "<p><b>Deadlines</b></p><p>Semester 1 and full year: 31 March 2027<br>…": a heading
+    # that is the deadline word alone (development set, en23).
+    if around.heading and BARE_DEADLINE.fullmatch(around.heading.strip(" :")):
+        return Found(APPLICATION, IN_BARE)
     return None
 
 

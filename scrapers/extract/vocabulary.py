@@ -16,7 +16,17 @@ from scrapers.extract.textmatch import compile_cues
 NOMINATION = "nomination"
 APPLICATION = "application"
 KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (compile_cues(r"nomina\w*|nominier\w*|nominoi\w*|designation\w*|nimea\w*"), NOMINATION),
+    # "Application deadline for nominated students", "les étudiants nominés remplissent…": the
+    # students are the nominated ones, the date is their application's (development set, en17,
+    # it14).
+    (
+        compile_cues(
+            r"(?<!etudiants )(?<!studenti )(?<!students )"
+            r"nomina(?!ted (?:students?|applicants|candidates))\w*"
+            r"|nominier\w*|nominoi\w*|designation\w*|nimea\w*"
+        ),
+        NOMINATION,
+    ),
     (
         compile_cues(
             r"application\w*|apply|applying|candidat\w*|dossiers?|demandes? d'admission"
@@ -83,6 +93,8 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"autumn|fall|automne|autunno|herbst\w*|syksy\w*|syyslukukau\w*"
             r"|first semester|1st semester|premier semestre|1er semestre|primo semestre"
             r"|semestre 1|1\. semester|semester 1|semester i|1 ?° semestre|autunnal\w*"
+            # "I semestre (settembre-febbraio)", "II semestre" (development set, it15, it21).
+            r"|(?<![\w'])i semestre"
             # A semester named by the month it starts: "starting in September", "arrivée en
             # septembre" (issue 12: "starting in September/January").
             r"|(?:starting|arriving|arrival|start) in september|arrivee en septembre"
@@ -95,7 +107,7 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"spring|printemps|primavera|fruhjahr\w*|kevat\w*|kevaa\w*|kevatlukukau\w*"
             r"|second semester|2nd semester|second semestre|deuxieme semestre|2e semestre"
             r"|secondo semestre|semestre 2|2\. semester|summer semester|sommer"
-            r"|semester 2|semester ii|2 ?° semestre|primaveril\w*"
+            r"|semester 2|semester ii|2 ?° semestre|primaveril\w*|ii semestre"
             r"|(?:starting|arriving|arrival|start) in (?:january|february)"
             r"|arrivee en (?:janvier|fevrier)|arrivo (?:a|in) (?:gennaio|febbraio)"
         ),
@@ -181,10 +193,17 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
 STAY_CUES = compile_cues(
     r"exchange\w*|stay|mobility|period|duration|sejour|echange\w*|mobilite|duree|scambi?o?"
     r"|soggiorno|mobilita|durata|austausch\w*|aufenthalt\w*|mobilitat|dauer|vaihto\w*|kesto"
+    # "Accueil des étudiants Erasmus+ … pour un semestre uniquement" (development set, fr25).
+    r"|erasmus"
 )
 SEMESTER_OPTION = compile_cues(
     r"(?:one|a|1|single|un|une|uno|una|ein\w*|yksi|yhde\w*)\s+(?:\w+\s+)?"
     r"(?:semester|semestre|term|trimestre|lukukau\w*)"
+    # "We accept exchange students for the autumn semester … and the spring semester", "study
+    # with us for Semester 1 …": one term on its own (development set, en23, en25).
+    # Only after the students or the stay: "applications for the autumn semester" is a deadline.
+    r"|(?:students|us|stay) for (?:the )?(?:autumn|fall|spring) (?:semester|term)"
+    r"|(?:students|us|stay) for semester [12]"
 )
 YEAR_OPTION = compile_cues(
     r"(?:one|a|1|full|whole|entire|une|un|uno|intero|ein\w*|ganz\w*|yksi|koko)\s+(?:\w+\s+)?"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 
 from scrapers.faq.errors import DatabaseNotMigratedError, SourceRegressionError
-from scrapers.faq.events import announce_import
 from scrapers.faq.importer import import_faq
-from scrapers.faq.report import ImportReport, format_report
-from scrapers.faq.snapshot import has_revisions
-from scrapers.faq.source import read_source
+from scrapers.faq.plan import has_revisions
+from scrapers.faq.read import read_source
+from scrapers.faq.report import ImportReport, announce_import, format_report
 from service.cli.context import CliState, pass_state, run_async
 from service.db import migrate
 from service.db.engine import create_engine, create_sessionmaker
@@ -74,7 +73,7 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
                 if dry_run:
                     await session.rollback()
                 else:
-                    await announce_import(session, settings.webhook_urls, report)
+                    await announce_import(session, settings.webhook.urls, report)
                     await session.commit()
                     await analyze_tables(session, IMPORTED_TABLES)
                 return report

@@ -15,11 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scrapers.faq.apply import apply_plan
 from scrapers.faq.errors import SourceError
 from scrapers.faq.interpret import interpret_page
-from scrapers.faq.plan import Plan, detect_regression, plan_findings, plan_import
+from scrapers.faq.plan import Plan, detect_regression, load_snapshot, plan_findings, plan_import
+from scrapers.faq.read import SourceDocument, parse_page
 from scrapers.faq.report import ImportReport, PageCounts
-from scrapers.faq.snapshot import load_snapshot
-from scrapers.faq.source import SourceDocument
-from scrapers.faq.walk import parse_page
 from service.db.types import utcnow
 
 TEXT_LABEL = "<text>"
@@ -49,7 +47,7 @@ async def import_faq(
     max_items: int | None = None,
     max_schools: int | None = None,
 ) -> ImportReport:
-    """Import ``source`` (page text, or a document from :func:`~scrapers.faq.source.read_source`).
+    """Import ``source`` (page text, or a document from :func:`~scrapers.faq.read.read_source`).
 
     A page that lost most of what the catalogue holds is a source regression: unless ``force``,
     only its finding is written and the report says ``refused``. With ``dry_run`` nothing is

@@ -57,8 +57,8 @@ async def assemble_scheduler(
     policy = DeliveryPolicy.from_settings(settings)
     async with create_webhook_client(policy) as client:
         ticks: list[TickTask] = []
-        if settings.webhook_secret is not None:
-            secret = settings.webhook_secret.get_secret_value()
+        if settings.webhook.secret is not None:
+            secret = settings.webhook.secret.get_secret_value()
             ticks.append(
                 webhook_tick(sessions, client, secret=secret, policy=policy, now=clock.now)
             )
@@ -76,7 +76,7 @@ async def assemble_scheduler(
                 settings, import_faq=import_faq, sync=sync, rng=rng
             ),
             handlers={JobKind.IMPORT_FAQ: import_faq, JobKind.SYNC: sync},
-            poll_interval=timedelta(seconds=settings.scheduler_poll_seconds),
+            poll_interval=timedelta(seconds=settings.scheduler.poll_seconds),
             worker=name,
             tick_tasks=ticks,
             queue=queue,

@@ -21,7 +21,7 @@ from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine
 from service.errors import UserError
-from service.observability.logs import configure_logging
+from service.observability import configure_logging
 
 
 class DatabaseNotMigratedError(UserError):
@@ -47,7 +47,7 @@ async def _serve(settings: Settings, *, once: bool) -> int:
     try:
         async with assemble_scheduler(settings, engine, clock=SystemClock()) as scheduler:
             await _check_schema(engine, settings)
-            async with heartbeat(settings.scheduler_heartbeat_file):
+            async with heartbeat(settings.scheduler.heartbeat_file):
                 return await serve_until_signalled(scheduler, once=once)
     finally:
         await engine.dispose()
@@ -78,7 +78,7 @@ def schedule_command(state: CliState, once: bool, check_heartbeat: bool) -> None
     """
     settings = state.settings
     if check_heartbeat:
-        path = settings.scheduler_heartbeat_file
+        path = settings.scheduler.heartbeat_file
         if path is None:
             raise UserError("--check-heartbeat needs SCHEDULER_HEARTBEAT_FILE")
         if not heartbeat_is_fresh(path):

@@ -2,7 +2,7 @@
 
 The page comes from the request's URL, else ``FAQ_SOURCE`` (a file or an http(s) URL), else the
 seed packaged with the importer. The import is one transaction, with its webhook events
-(:mod:`scrapers.faq.events`); it is never forced, so a source regression is refused (and its
+(:mod:`scrapers.faq.report.events`); it is never forced, so a source regression is refused (and its
 finding recorded) exactly as ``mobility import-faq`` would refuse it.
 
 The packaged seed keeps the importer's rule (decision 0011, and 0065 for the scheduler): it is
@@ -23,11 +23,15 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scrapers.faq.events import announce_import, import_status
-from scrapers.faq.importer import import_faq
-from scrapers.faq.report import ImportReport, format_report
-from scrapers.faq.snapshot import has_revisions
-from scrapers.faq.source import read_source
+from scrapers.faq import (
+    ImportReport,
+    announce_import,
+    format_report,
+    has_revisions,
+    import_faq,
+    import_status,
+    read_source,
+)
 from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import JobContext, JobOutcome
 from service.config import Settings
@@ -92,7 +96,7 @@ class FaqImportJob:
                 )
             except UserError as exc:  # not a FAQ page, no academic year: nothing was written
                 return JobOutcome(RunStatus.FAILED, f"{document.label}: {exc}")
-            await announce_import(session, self._settings.webhook_urls, report, now=now)
+            await announce_import(session, self._settings.webhook.urls, report, now=now)
             await session.commit()
             await analyze_tables(session, IMPORTED_TABLES)
             revision_id = await session.scalar(

@@ -40,8 +40,8 @@ from scrapers.schedule.jobs import Job, JobContext, JobOutcome, ScheduledJob
 from scrapers.schedule.request_queue import RequestQueue, request_queue_for
 from service.config import Settings
 from service.db.models import JobKind, RunStatus, SchedulerState
-from service.observability.log_context import bind_log_fields
-from service.operations.scheduler_state import (
+from service.observability import bind_log_fields
+from service.operations import (
     read_scheduler_states,
     record_next_run,
     record_run_finished,

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from scrapers.schedule.jobs import JobOutcome, QueuedRequest
 from scrapers.sync.partitioned import libpq_conninfo
 from service.db.models import RunStatus
-from service.operations.job_queue import (
+from service.operations import (
     ADMIN_QUEUE,
     claim_next_job,
     finish_job,

@@ -36,11 +36,7 @@ from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import RunStatus, SyncRunStatus
 from service.errors import UserError
-from service.operations.school_backoff import (
-    BackoffPolicy,
-    list_school_backoffs,
-    record_school_outcome,
-)
+from service.operations import BackoffPolicy, list_school_backoffs, record_school_outcome
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import School, SchoolFactChange, SyncRun
-from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
+from service.operations import WebhookEvent, enqueue_webhook_event
 
 
 def _iso(moment: datetime | None) -> str | None:

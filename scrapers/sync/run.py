@@ -392,7 +392,7 @@ async def run_sync(
                 )
                 await bump_deferred_version(session, deferred)
                 await announce_sync_run(
-                    session, settings.webhook_urls, run_id, changes_after=changes_before
+                    session, settings.webhook.urls, run_id, changes_after=changes_before
                 )
             raise
         report = SyncReport(status, _with_skipped(reports, skipped), run_id=run_id, error=error)
@@ -418,7 +418,7 @@ async def run_sync(
             )
             await bump_deferred_version(session, deferred)
             await announce_sync_run(
-                session, settings.webhook_urls, run_id, changes_after=changes_before
+                session, settings.webhook.urls, run_id, changes_after=changes_before
             )
         async with sessions() as session:
             await analyze_tables(session, SYNCED_TABLES)

@@ -24,8 +24,8 @@ from service import __version__
 from service.config import Settings
 from service.db.models import DeliveryStatus, WebhookDelivery
 from service.db.types import utcnow
-from service.observability.log_context import bind_log_fields
-from service.operations.webhook_outbox import (
+from service.observability import bind_log_fields
+from service.operations import (
     due_webhook_deliveries,
     lease_webhook_delivery,
     record_webhook_attempt,
@@ -46,10 +46,10 @@ class DeliveryPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryPolicy:
         return cls(
-            timeout=settings.webhook_timeout_seconds,
-            max_attempts=settings.webhook_max_attempts,
-            backoff=timedelta(seconds=settings.webhook_backoff_seconds),
-            backoff_cap=timedelta(seconds=settings.webhook_backoff_cap_seconds),
+            timeout=settings.webhook.timeout_seconds,
+            max_attempts=settings.webhook.max_attempts,
+            backoff=timedelta(seconds=settings.webhook.backoff_seconds),
+            backoff_cap=timedelta(seconds=settings.webhook.backoff_cap_seconds),
         )
 
     @property

@@ -18,7 +18,7 @@ from service.admin.audit import admin_action, slug_target
 from service.admin.overrides import set_override
 from service.admin.validation import InvalidInputError, check_reason, check_school_slug
 from service.db.models import SchoolFact
-from service.operations.admin_log import AdminActionKind
+from service.operations import AdminActionKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.validation import MAX_REASON_LENGTH, InvalidInput, InvalidInputError
 from service.db.models import AdminOutcome
-from service.operations.admin_log import AdminActionKind, record_admin_action
-from service.operations.webhook_outbox import WebhookEvent, enqueue_webhook_event
+from service.operations import (
+    AdminActionKind,
+    WebhookEvent,
+    enqueue_webhook_event,
+    record_admin_action,
+)
 from service.text import collapse_spaces
 
 logger = logging.getLogger("service.admin")

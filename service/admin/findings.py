@@ -14,7 +14,7 @@ from service.admin.audit import admin_action, record_applied
 from service.admin.validation import InvalidInputError, check_optional_reason
 from service.db.models import Finding
 from service.db.types import utcnow
-from service.operations.admin_log import AdminActionKind
+from service.operations import AdminActionKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,7 @@ from service.admin.validation import (
 )
 from service.db.models import AdminOutcome, JobKind, JobRequest
 from service.name_resolution import Resolver, resolve_with_system
-from service.operations.admin_log import AdminActionKind
-from service.operations.job_queue import enqueue_job
+from service.operations import AdminActionKind, enqueue_job
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from service.admin.validation import (
 from service.countries import country_name
 from service.db.models import Country, School, SchoolOverride
 from service.db.types import utcnow
-from service.operations.admin_log import AdminActionKind
+from service.operations import AdminActionKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from service.admin.validation import InvalidInputError, check_reason, check_scho
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
 from service.db.models import SchoolOverride
 from service.db.types import utcnow
-from service.operations.admin_log import AdminActionKind
+from service.operations import AdminActionKind
 
 
 @dataclass(frozen=True, slots=True)

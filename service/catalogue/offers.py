@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, exists, func, not_, or_, select
+from sqlalchemy import Row, Select, and_, exists, func, literal_column, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.catalogue.id_sets import member_of
+from service.catalogue.id_sets import Column, member_of
 from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
 from service.catalogue.records import OfferRecord, record_from
+from service.catalogue.school_deadline import deadline_order_keys
 from service.catalogue.served_school import served
 from service.db.models import Offer, OfferKind, School, offer_home_track
 
@@ -111,31 +112,78 @@ class OfferOrder(enum.Enum):
 
     ACADEMIC_YEAR = "academic_year"
     PLACES = "places"
+    DEADLINE = "deadline"
 
 
-#: Unknown places sort after every known number (most places first).
-_PLACES = func.coalesce(Offer.places, -1)
+@dataclass(frozen=True, slots=True)
+class OfferColumns:
+    """The offer columns an order reads: the table's, or an alias's in SQL written as text."""
+
+    id: Column
+    school_id: Column
+    academic_year: Column
+    places: Column
 
 
-def offer_order(order: OfferOrder) -> Order:
-    """The keyset order for ``order``: newest year first, or most places first."""
-    leading = Offer.academic_year if order is OfferOrder.ACADEMIC_YEAR else _PLACES
-    return Order(columns=[leading, Offer.id], descending=[True, False])
+#: The offer table's own columns.
+OFFER_COLUMNS = OfferColumns(Offer.id, Offer.school_id, Offer.academic_year, Offer.places)
 
 
-def offer_position(record: OfferRecord, order: OfferOrder) -> Position:
-    """Where ``record`` sits in ``order`` (what its cursor holds)."""
-    if order is OfferOrder.ACADEMIC_YEAR:
-        return (record.academic_year, record.id)
-    return (-1 if record.places is None else record.places, record.id)
+def offer_columns(alias: str) -> OfferColumns:
+    """The columns of the offer row ``alias`` of a statement written as text (the compiled
+    read path compiles ``offer_order`` over them, so both paths sort by one expression)."""
+    names = ("id", "school_id", "academic_year", "places")
+    return OfferColumns(*(literal_column(f"{alias}.{name}") for name in names))
+
+
+def offer_order(order: OfferOrder, offer: OfferColumns = OFFER_COLUMNS) -> Order:
+    """The keyset order for ``order``: newest year first, most places first (unknown places
+    after every known number), or the school's application deadline soonest first (none last:
+    ``school_deadline``); then the offer id."""
+    if order is OfferOrder.DEADLINE:
+        leading = list(deadline_order_keys(offer.school_id))
+        return Order(columns=[*leading, offer.id], descending=[False] * (len(leading) + 1))
+    column = (
+        offer.academic_year
+        if order is OfferOrder.ACADEMIC_YEAR
+        else func.coalesce(offer.places, -1)
+    )
+    return Order(columns=[column, offer.id], descending=[True, False])
+
+
+#: The Python types of a position's values in each order (what a cursor must hold).
+POSITION_TYPES: dict[OfferOrder, tuple[type, ...]] = {
+    OfferOrder.ACADEMIC_YEAR: (str, int),
+    OfferOrder.PLACES: (int, int),
+    OfferOrder.DEADLINE: (int, str, int),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PagedOffer:
+    """An offer of a page, and where it sits in the page's order (what its cursor holds)."""
+
+    record: OfferRecord
+    position: Position
+
+
+def _key(index: int) -> str:
+    return f"order_key_{index}"
 
 
 async def page_offers(
     session: AsyncSession, criteria: OfferCriteria, order: OfferOrder, request: PageRequest
 ) -> Page:
-    """One page of the offers matching ``criteria``, in ``order``, either direction."""
-    rows = await session.execute(page_query(_filtered(criteria), offer_order(order), request))
-    return cut_page([_record(row) for row in rows], request)
+    """One page of the offers matching ``criteria``, in ``order``, either direction: its rows
+    are ``PagedOffer``s, their positions read by the statement itself."""
+    keyset = offer_order(order)
+    keys = [column.label(_key(index)) for index, column in enumerate(keyset.columns)]
+    query = page_query(_filtered(criteria).add_columns(*keys), keyset, request)
+    rows = [
+        PagedOffer(_record(row), tuple(row._mapping[_key(i)] for i in range(len(keys))))
+        for row in await session.execute(query)
+    ]
+    return cut_page(rows, request)
 
 
 async def count_offers(session: AsyncSession, criteria: OfferCriteria) -> int:

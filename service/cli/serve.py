@@ -33,7 +33,7 @@ def serve_command(state: CliState, host: str | None, port: int | None) -> None:
     # Imported here: the web stack is heavy, and `mobility --help` or `db` need none of it.
     import uvicorn
 
-    from service.observability.logs import configure_logging
+    from service.observability import configure_logging
     from service.web.app import create_app
 
     settings = state.settings

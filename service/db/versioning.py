@@ -155,6 +155,12 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         session.info.pop(_CHANGED_HERE, None)
 
 
+#: SQL: the current data version as a value of a select list, the same as
+#: :func:`read_data_version` reads. A statement that selects it beside its rows read both in one
+#: snapshot (the compiled read path's single statement, decision 0150).
+DATA_VERSION_SQL = "coalesce((SELECT version FROM data_version WHERE id = 1), 0)"
+
+
 async def read_data_version(session: AsyncSession) -> int:
     """The current data version (0 on a freshly migrated database)."""
     return (await session.scalar(select(DataVersion.version).where(DataVersion.id == 1))) or 0

@@ -4,8 +4,9 @@ The walk uses graphql-core's own field collection and argument coercion on the v
 document (fragments, inline fragments, aliases merged by response name, ``@skip``/``@include``
 with the request's variables, argument defaults), so it sees exactly the fields execution
 would. Every list multiplies the fields below it by the most rows it can return: its page
-size (``first``/``last``, capped at the server's maximum; a connection's page applies to its
-``nodes``/``edges``), else the catalogue's real counts (service.catalogue.bounds, read once
+size (``first``/``last``, capped at the server's maximum, the default page when a connection
+is asked without either; a connection's page applies to its ``nodes``/``edges``; the number of
+ids of ``nodes(ids:)``), else the catalogue's real counts (service.catalogue.bounds, read once
 per data version), else :data:`DEFAULT_LIST_ROWS` for small lists the counts do not cover.
 Under distinct parents a list that splits its table among them (schools among countries)
 is also capped by the table's total, so the whole catalogue tree costs what it holds, while
@@ -47,6 +48,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.executor import Executor
 
 from service.catalogue.bounds import CatalogueBounds
+from service.graphql.paging import DEFAULT_PAGE_SIZE
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
@@ -187,7 +189,7 @@ class _Walk:
             if definition.args
             else {}
         )
-        own_page = self.page_of(arguments)
+        own_page = self.page_of(definition, arguments)
         if is_list_type(get_nullable_type(definition.type)):
             rows *= own_page or page or self.counted(parent.name, name)
             total = _PARTITIONS.get((parent.name, name))
@@ -203,6 +205,8 @@ class _Walk:
         runtime_types = (
             self.schema.get_possible_types(named) if is_abstract_type(named) else [named]
         )
+        # Each object has one type: an abstract field costs what its dearest type costs.
+        before, dearest = self.total, 0
         for runtime_type in runtime_types:
             assert isinstance(runtime_type, GraphQLObjectType)
             collected = collect_subfields(
@@ -213,13 +217,23 @@ class _Walk:
                 runtime_type,
                 details,
             )
+            self.total = before
             self.fields(runtime_type, collected.grouped_field_set, rows, below, distinct)
+            dearest = max(dearest, self.total - before)
+        self.total = before + dearest
 
-    def page_of(self, arguments: Mapping[str, Any]) -> int | None:
+    def page_of(self, definition: GraphQLField, arguments: Mapping[str, Any]) -> int | None:
         for argument in _PAGE_ARGUMENTS:
             value = arguments.get(argument)
             if isinstance(value, int):
                 return max(0, min(value, self.max_page_size))
+        # ``nodes(ids:)``: one answer per id (more is the resolvers' error).
+        ids = arguments.get("ids")
+        if isinstance(ids, list):
+            return min(len(ids), self.max_page_size)
+        # A page asked without a size is the default page.
+        if all(argument in definition.args for argument in _PAGE_ARGUMENTS):
+            return min(DEFAULT_PAGE_SIZE, self.max_page_size)
         return None
 
     def counted(self, parent: str, name: str) -> int:

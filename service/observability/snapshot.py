@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.db.models import SchedulerState
-from service.operations.job_queue import count_job_requests_by_status
-from service.operations.webhook_outbox import count_webhook_deliveries_by_status
+from service.operations import count_job_requests_by_status, count_webhook_deliveries_by_status
 
 CountQuery = Callable[[AsyncSession], Awaitable[Mapping[str, int]]]
 TimesQuery = Callable[[AsyncSession], Awaitable[Mapping[str, datetime]]]

@@ -13,9 +13,7 @@ from service.catalogue.search_index import SearchIndexCache
 from service.config import Settings
 from service.graphql.schema import build_schema
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability.access_log import AccessLogMiddleware
-from service.observability.metrics import Metrics
-from service.observability.request_id import RequestIdMiddleware
+from service.observability import AccessLogMiddleware, Metrics, RequestIdMiddleware
 from service.web.compression import CompressionMiddleware
 from service.web.cors import CorsMiddleware
 from service.web.feeds.routes import feed_routes
@@ -53,9 +51,9 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
         # Always installed: with CORS off a preflight still gets a deliberate 403 (not a 405).
         Middleware(
             CorsMiddleware,
-            origins=settings.cors_origins,
-            allow_headers=settings.cors_allow_headers,
-            max_age=settings.cors_max_age_seconds,
+            origins=settings.cors.origins,
+            allow_headers=settings.cors.allow_headers,
+            max_age=settings.cors.max_age_seconds,
         ),
         Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
     ]

@@ -18,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.observability.request_id import REQUEST_ID_HEADER
+from service.observability import REQUEST_ID_HEADER
 
 logger = logging.getLogger("service.web.cors")
 

@@ -34,8 +34,7 @@ from service.graphql.compiler import ReadCompiler
 from service.graphql.context import ResponseNotes, build_context
 from service.graphql.schema import CatalogueSchema
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability.metrics import ErrorKind, Metrics
-from service.observability.request_id import request_id_of
+from service.observability import ErrorKind, Metrics, request_id_of
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
@@ -269,7 +268,7 @@ class GraphQLEndpoint:
     ) -> Response:
         runtime = runtime_of(request)
         key = cache_key(params.query, params.variables, params.operation_name)
-        admin = check_admin_token(self.settings.admin_token, request.headers.get("authorization"))
+        admin = check_admin_token(self.settings.admin.token, request.headers.get("authorization"))
         # Sync runs and link checks move without the data version: never from the cache.
         cacheable = is_query and not reads_visit_log(params.query)
         execution = _Execution(
@@ -371,6 +370,9 @@ class _Execution:
 
     async def __call__(self) -> _Executed:
         endpoint, runtime = self.endpoint, self.runtime
+        alone = await self._alone()
+        if alone is not None:
+            return alone
         # Only a mutation with the admin token may write; a refused one runs read-only.
         writes = not self.is_query and self.admin.allowed
         session = await (
@@ -392,7 +394,7 @@ class _Execution:
                 max_page_size=endpoint.settings.max_page_size,
                 search_indexes=endpoint.search_indexes,
                 admin=self.admin,
-                webhook_urls=endpoint.settings.webhook_urls,
+                webhook_urls=endpoint.settings.webhook.urls,
                 resolver=endpoint.resolver,
             )
             context.notes.cacheable = self.cacheable
@@ -432,6 +434,31 @@ class _Execution:
             body = encode_result(data, None, JSON, extensions=extensions).body
             endpoint.response_cache.put(version, self.key, bytes(body))
         return _Executed(data, errors, extensions, context.notes, self.is_query, version)
+
+    async def _alone(self) -> _Executed | None:
+        """A compiled query answered by one statement outside a transaction (PostgreSQL,
+        ReadCompiler.execute_alone), or None: the session path below answers it."""
+        endpoint, runtime = self.endpoint, self.runtime
+        if not self.is_query or endpoint.compiler is None or not runtime.statement_timeout_set:
+            return None
+        read_at = time.monotonic()
+        answered = await endpoint.compiler.execute_alone(
+            runtime.engine,
+            self.params.query,
+            self.params.variables,
+            self.params.operation_name,
+            max_page_size=endpoint.settings.max_page_size,
+            recent_version=await runtime.versions.current(),
+        )
+        if answered is None:
+            return None
+        data, version = answered
+        runtime.versions.observe(version, read_at)
+        notes = ResponseNotes(cacheable=self.cacheable)
+        if self.cacheable:
+            body = encode_result(data, None, JSON).body
+            endpoint.response_cache.put(version, self.key, bytes(body))
+        return _Executed(data, [], None, notes, self.is_query, version)
 
 
 async def _commit_or_roll_back(

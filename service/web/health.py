@@ -33,7 +33,7 @@ def build_readyz(settings: Settings) -> Callable[[Request], Awaitable[JSONRespon
         runtime = runtime_of(request)
         engine = runtime.engine
         try:
-            async with asyncio.timeout(settings.db_connect_timeout):
+            async with asyncio.timeout(settings.db.connect_timeout):
                 state = await migrate.current_state(engine, settings)
                 imported = False
                 if state.at_head:

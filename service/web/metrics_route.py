@@ -18,8 +18,7 @@ from service.catalogue.health_figures import (
     count_sync_runs_by_status,
     last_successful_runs,
 )
-from service.observability.metrics import Metrics, metrics_endpoint
-from service.observability.snapshot import SnapshotQueries, snapshot_reader
+from service.observability import Metrics, SnapshotQueries, metrics_endpoint, snapshot_reader
 from service.web.runtime import runtime_of
 
 SNAPSHOT_QUERIES = SnapshotQueries(

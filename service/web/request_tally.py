@@ -14,7 +14,7 @@ from graphql import GraphQLError
 
 from service.graphql.context import ResponseNotes
 from service.graphql.limits import LimitError
-from service.observability.metrics import ErrorKind
+from service.observability import ErrorKind
 
 #: HTTP refusals before anything is executed, by status.
 _STATUS_KINDS = {

@@ -17,7 +17,12 @@ from starlette.requests import Request
 
 from service.catalogue.bounds import read_catalogue_bounds
 from service.config import Settings
-from service.db.engine import WRITE_INTENT, create_engine, create_sessionmaker
+from service.db.engine import (
+    WRITE_INTENT,
+    create_engine,
+    create_sessionmaker,
+    serving_settings,
+)
 from service.db.versioning import read_data_version
 from service.web.data_version import DataVersionClock
 
@@ -31,6 +36,10 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     versions: DataVersionClock
+    #: Whether every connection of ``engine`` stops its statements at the request deadline by
+    #: itself (PostgreSQL's ``statement_timeout`` set as it connects): a single statement may
+    #: then run outside a transaction, with no ``SET`` of its own (decision 0150).
+    statement_timeout_set: bool = False
 
     async def read_session(self, *, read_only: bool) -> AsyncSession:
         """A session whose reads see one snapshot of the database.
@@ -79,7 +88,11 @@ def build_lifespan(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Mapper configuration is a one-off ~0.1-0.3 s: done here, not in the first request.
         configure_mappers()
-        engine = create_engine(settings)
+        # Every statement of this process runs within a request's deadline (or is shorter: the
+        # version clock's read, the warm-up, /readyz): PostgreSQL stops it there by itself.
+        engine = create_engine(
+            settings, server_settings=serving_settings(settings.request_deadline_seconds)
+        )
         sessions = create_sessionmaker(engine)
 
         async def read_version() -> int:
@@ -89,7 +102,12 @@ def build_lifespan(
         # In the background: a server whose database is down still starts (and says so).
         warming = asyncio.create_task(_warm_up(sessions))
         versions = DataVersionClock(read_version, max_age=settings.data_version_max_age_seconds)
-        app.state.runtime = Runtime(engine=engine, sessions=sessions, versions=versions)
+        app.state.runtime = Runtime(
+            engine=engine,
+            sessions=sessions,
+            versions=versions,
+            statement_timeout_set=engine.dialect.name == "postgresql",
+        )
         try:
             yield
         finally:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.faq.findings import FindingSpec
+from scrapers.faq.interpret.findings import FindingSpec
 from scrapers.findings import Observed, load_findings, observe, settle
 from scrapers.reconcile.context import load_context
 from scrapers.reconcile.findings import LAYOUT_CHANGED, Observation, record_findings

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from service.config import Settings, load_settings, parse_database_url, setting_variables
+from service.config import (
+    Settings,
+    WebhookSettings,
+    load_settings,
+    parse_database_url,
+    setting_variables,
+)
 from service.errors import ConfigError
 
 
@@ -61,7 +67,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DB_POOL_SIZE", "7")
     settings = load_settings(_env_file=None)
     assert settings.database.host == "envhost"
-    assert settings.db_pool_size == 7
+    assert settings.db.pool_size == 7
 
 
 def test_settings_read_a_dotenv_file(tmp_path: Path) -> None:
@@ -147,8 +153,16 @@ def test_http_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CORS_ALLOW_HEADERS", "Authorization,sentry-trace ,")
     monkeypatch.setenv("TRUSTED_DOCUMENTS_FILE", "/srv/trusted.json")
     settings = Settings(_env_file=None)
-    assert settings.cors_origins == ["https://a.example", "http://localhost:5173"]
-    assert settings.cors_allow_headers == ["Authorization", "sentry-trace"]
+    assert settings.cors.origins == ["https://a.example", "http://localhost:5173"]
+    assert settings.cors.allow_headers == ["Authorization", "sentry-trace"]
     assert settings.trusted_documents_file == Path("/srv/trusted.json")
     assert (settings.http_cache_max_age_seconds, settings.compression_min_bytes) == (30, 1_024)
     assert settings.persisted_queries_bytes == 4 * 1024 * 1024
+
+
+def test_a_copy_given_flat_names_changes_their_room() -> None:
+    settings = load_settings(_env_file=None)
+    copy = settings.model_copy(update={"webhook_max_attempts": 2, "fetch_retries": 0})
+    assert (copy.webhook.max_attempts, copy.fetch.retries) == (2, 0)
+    assert settings.webhook.max_attempts == WebhookSettings().max_attempts
+    assert not hasattr(copy, "webhook_max_attempts")

@@ -11,8 +11,8 @@ from service.http_urls import parse_http_url
 
 def test_defaults_disable_admin_and_webhooks_and_schedule_daily_and_weekly() -> None:
     settings = load_settings(_env_file=None)
-    assert settings.admin_token is None
-    assert settings.webhook_urls == []
+    assert settings.admin.token is None
+    assert settings.webhook.urls == []
     assert settings.faq_schedule == "0 3 * * *"
     assert settings.sync_schedule == "0 4 * * 1"
     assert settings.faq_source is None
@@ -24,7 +24,7 @@ def test_webhook_urls_are_read_from_one_variable_separated_by_commas_or_spaces(
     monkeypatch.setenv("WEBHOOK_URLS", "https://a.example/hook, http://b.example:8080/x  https://c")
     monkeypatch.setenv("WEBHOOK_SECRET", "s" * 32)
     settings = load_settings(_env_file=None)
-    assert settings.webhook_urls == [
+    assert settings.webhook.urls == [
         "https://a.example/hook",
         "http://b.example:8080/x",
         "https://c",
@@ -58,7 +58,7 @@ def test_bad_operations_settings_are_one_readable_line(
 
 
 def test_a_blank_admin_token_means_disabled_and_the_token_is_never_shown() -> None:
-    assert load_settings(_env_file=None, admin_token="  ").admin_token is None
+    assert load_settings(_env_file=None, admin_token="  ").admin.token is None
     settings = load_settings(_env_file=None, admin_token="correct-horse-battery")
     assert "correct-horse-battery" not in repr(settings)
 

@@ -30,15 +30,30 @@ def test_secrets_are_read_from_their_files_and_a_variable_set_directly_wins(
     token = _secret(tmp_path, "admin_token", "token-from-a-file-0123")
     hook = _secret(tmp_path, "webhook_secret", "secret-from-a-file-0123")
     settings = load_settings(admin_token_file=token, webhook_secret_file=hook, _env_file=None)
-    assert settings.admin_token is not None
-    assert settings.webhook_secret is not None
-    assert settings.admin_token.get_secret_value() == "token-from-a-file-0123"
-    assert settings.webhook_secret.get_secret_value() == "secret-from-a-file-0123"
+    assert settings.admin.token is not None
+    assert settings.webhook.secret is not None
+    assert settings.admin.token.get_secret_value() == "token-from-a-file-0123"
+    assert settings.webhook.secret.get_secret_value() == "secret-from-a-file-0123"
     direct = load_settings(
         admin_token="token-set-directly-0123", admin_token_file=token, _env_file=None
     )
-    assert direct.admin_token is not None
-    assert direct.admin_token.get_secret_value() == "token-set-directly-0123"
+    assert direct.admin.token is not None
+    assert direct.admin.token.get_secret_value() == "token-set-directly-0123"
+
+
+def test_a_room_secret_is_read_from_its_file_named_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The environment nests WEBHOOK_SECRET_FILE into the webhook room before the room reads it.
+    hook = _secret(tmp_path, "webhook_secret", "secret-from-a-file-4567")
+    monkeypatch.setenv("WEBHOOK_SECRET_FILE", str(hook))
+    monkeypatch.setenv("WEBHOOK_URLS", "https://receiver.example/hook")
+    settings = load_settings(_env_file=None)
+    assert settings.webhook.secret is not None
+    assert settings.webhook.secret.get_secret_value() == "secret-from-a-file-4567"
+    monkeypatch.setenv("WEBHOOK_SECRET_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ConfigError, match=r"WEBHOOK_SECRET_FILE: cannot read .*absent"):
+        load_settings(_env_file=None)
 
 
 def test_a_missing_or_short_secret_file_is_one_line_without_the_secret(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -19,19 +20,34 @@ from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 
 from service.catalogue.keyset import Position
+from service.catalogue.offers import POSITION_TYPES, OfferOrder, offer_columns, offer_order
 from service.catalogue.schools import SchoolOrder
+from service.db.versioning import DATA_VERSION_SQL
+from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import NotCompilableError, Planner
-from service.graphql.compiler.relations import Bind, Row, open_to, source, with_sources
+from service.graphql.compiler.relations import (
+    SERVED_COUNTRY,
+    Bind,
+    Row,
+    open_to,
+    source,
+    with_sources,
+)
 from service.graphql.compiler.roots import (
     Arguments,
     RootPlan,
+    _compiled_literal,
     _enum_name,
     _filter,
     _filter_list,
     _upper,
     encode_cursor,
+    finding_filter,
+    offer_filter,
 )
-from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE
+from service.graphql.paging import DEFAULT_PAGE_SIZE
+from service.graphql.types.connection import FINDING_CURSOR, decode_time_cursor
+from service.graphql.types.offer_connection import decode_offer_cursor, encode_offer_cursor
 from service.graphql.types.pagination import decode_school_cursor, encode_position
 
 #: Builds one response value of the envelope from (rows of the page, root arguments).
@@ -43,15 +59,41 @@ class _Columns:
     """The node selections of the statement, one JSON column each."""
 
     planner: Planner
+    node_type: str
     row: Row
     sql: list[str] = field(default_factory=list)
 
     def add(self, details: list[FieldDetails]) -> str:
         name = f"n{len(self.sql)}"
-        element = self.planner.object_sql("School", self.row, details)
+        element = self.planner.object_sql(self.node_type, self.row, details)
         cast = f"CAST({element} AS TEXT)" if self.planner.dialect.postgres else element
         self.sql.append(f"{cast} AS {name}")
         return name
+
+
+@dataclass(frozen=True, slots=True)
+class _Envelope:
+    """How the rows of a connection's statement become its value (fixed by its plan)."""
+
+    #: ``School`` for ``SchoolConnection``, ``SchoolEdge``…
+    node_type: str
+    #: A column NULL only on the row that carries just the total (an empty page).
+    present: str
+    #: The cursor of a row.
+    cursor: Callable[[Any], str]
+    #: Read from the end (``last``): the rows come nearest-``before`` first.
+    from_end: bool
+
+    def rows(self, rows: Sequence[Any]) -> list[Any]:
+        return [row for row in rows if getattr(row, self.present) is not None]
+
+    def page(self, rows: Sequence[Any], limit: int) -> list[Any]:
+        page = self.rows(rows)[:limit]
+        return page[::-1] if self.from_end else page
+
+    def more(self, rows: Sequence[Any], limit: int) -> bool:
+        """Rows exist past the page's far end (the statement reads one more)."""
+        return len(self.rows(rows)) > limit
 
 
 def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
@@ -66,7 +108,7 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
 
     def where(s: str) -> str:
         return (
-            f"(NOT {codes_given} OR {d.in_list(f'{s}.country_code', codes)}) "
+            f"(NOT {codes_given} OR {d.in_list(f'{s}.{SERVED_COUNTRY}', codes)}) "
             f"AND (NOT {partners} OR {s}.is_partner = {d.true()}) "
             f"AND ({retired} OR {s}.retired_at IS NULL) "
             f"AND (({track} IS NULL AND NOT {kinds_given}) OR EXISTS (SELECT 1 FROM offer AS so "
@@ -78,64 +120,55 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
     return where
 
 
-def _page(rows: Sequence[Any], arguments: Arguments, limit: int) -> Sequence[Any]:
-    # Read from the end (``last``): the rows came nearest-``before`` first.
-    page = [row for row in rows if row.slug is not None][:limit]
-    return page[::-1] if _shape(arguments).from_end else page
-
-
-def _more(rows: Sequence[Any], limit: int) -> bool:
-    """Rows exist past the page's far end (the statement reads one more)."""
-    return len([row for row in rows if row.slug is not None]) > limit
-
-
 def _fragment_of(column: str) -> Callable[[Any], orjson.Fragment]:
     return lambda row: orjson.Fragment(getattr(row, column))
 
 
-def _nodes(column: str) -> Part:
-    return lambda rows, arguments, limit: [
-        orjson.Fragment(getattr(r, column)) for r in _page(rows, arguments, limit)
+def _nodes(envelope: _Envelope, column: str) -> Part:
+    return lambda rows, _arguments, limit: [
+        orjson.Fragment(getattr(r, column)) for r in envelope.page(rows, limit)
     ]
 
 
-def _edges(planner: Planner, columns: _Columns, details: list[FieldDetails], shape: _Shape) -> Part:
-    _type, grouped = planner.subfields("SchoolEdge", details)
+def _edges(
+    planner: Planner, columns: _Columns, details: list[FieldDetails], envelope: _Envelope
+) -> Part:
+    edge_type = f"{envelope.node_type}Edge"
+    _type, grouped = planner.subfields(edge_type, details)
     parts: list[tuple[str, Callable[[Any], Any]]] = []
     for key, field_details in grouped.items():
         name = field_details[0].node.name.value
         if name == "cursor":
-            parts.append((key, _cursor_of(shape)))
+            parts.append((key, envelope.cursor))
         elif name == "node":
             parts.append((key, _fragment_of(columns.add(field_details))))
         elif name == "__typename":
-            parts.append((key, lambda _row: "SchoolEdge"))
+            parts.append((key, lambda _row: edge_type))
         else:
-            raise NotCompilableError(f"SchoolEdge.{name}")
-    return lambda rows, arguments, limit: [
-        {key: value(row) for key, value in parts} for row in _page(rows, arguments, limit)
+            raise NotCompilableError(f"{edge_type}.{name}")
+    return lambda rows, _arguments, limit: [
+        {key: value(row) for key, value in parts} for row in envelope.page(rows, limit)
     ]
 
 
-def _page_info(planner: Planner, details: list[FieldDetails], shape: _Shape) -> Part:
+def _page_info(planner: Planner, details: list[FieldDetails], envelope: _Envelope) -> Part:
     _type, grouped = planner.subfields("PageInfo", details)
-    cursor = _cursor_of(shape)
 
     # As service.catalogue.keyset.cut_page: past the far end, the statement's extra row; past
     # the near end, whether the client came from a cursor there.
     def has_next(rows: Sequence[Any], arguments: Arguments, limit: int) -> bool:
-        if shape.from_end:
+        if envelope.from_end:
             return arguments.get("before") is not None
-        return _more(rows, limit)
+        return envelope.more(rows, limit)
 
     def has_previous(rows: Sequence[Any], arguments: Arguments, limit: int) -> bool:
-        if shape.from_end:
-            return _more(rows, limit)
+        if envelope.from_end:
+            return envelope.more(rows, limit)
         return arguments.get("after") is not None
 
-    def end(rows: Sequence[Any], arguments: Arguments, limit: int, index: int) -> str | None:
-        page = _page(rows, arguments, limit)
-        return cursor(page[index]) if page else None
+    def end(rows: Sequence[Any], limit: int, index: int) -> str | None:
+        page = envelope.page(rows, limit)
+        return envelope.cursor(page[index]) if page else None
 
     parts: list[tuple[str, Part]] = []
     for key, field_details in grouped.items():
@@ -146,9 +179,9 @@ def _page_info(planner: Planner, details: list[FieldDetails], shape: _Shape) -> 
         elif name == "hasPreviousPage":
             part = has_previous
         elif name == "startCursor":
-            part = lambda rows, arguments, limit: end(rows, arguments, limit, 0)  # noqa: E731
+            part = lambda rows, _a, limit: end(rows, limit, 0)  # noqa: E731
         elif name == "endCursor":
-            part = lambda rows, arguments, limit: end(rows, arguments, limit, -1)  # noqa: E731
+            part = lambda rows, _a, limit: end(rows, limit, -1)  # noqa: E731
         elif name == "__typename":
             part = lambda _rows, _a, _limit: "PageInfo"  # noqa: E731
         else:
@@ -157,18 +190,50 @@ def _page_info(planner: Planner, details: list[FieldDetails], shape: _Shape) -> 
     return lambda rows, arguments, limit: {key: part(rows, arguments, limit) for key, part in parts}
 
 
+def _envelope_parts(
+    planner: Planner, root: list[FieldDetails], columns: _Columns, envelope: _Envelope
+) -> tuple[list[tuple[str, Part]], bool]:
+    """The parts of the connection's value, and whether ``totalCount`` is selected."""
+    connection_type = f"{envelope.node_type}Connection"
+    _type, grouped = planner.subfields(connection_type, root)
+    parts: list[tuple[str, Part]] = []
+    counted = False
+    for key, field_details in grouped.items():
+        name = field_details[0].node.name.value
+        if name == "edges":
+            parts.append((key, _edges(planner, columns, field_details, envelope)))
+        elif name == "nodes":
+            parts.append((key, _nodes(envelope, columns.add(field_details))))
+        elif name == "pageInfo":
+            parts.append((key, _page_info(planner, field_details, envelope)))
+        elif name == "totalCount":
+            counted = True
+            parts.append((key, lambda rows, _a, _limit: int(rows[0].total)))
+        elif name == "__typename":
+            parts.append((key, lambda _rows, _a, _limit: connection_type))
+        else:
+            raise NotCompilableError(f"{connection_type}.{name}")
+    return parts, counted
+
+
 @dataclass(frozen=True, slots=True)
 class _Shape:
     """What the statement's text depends on: the order, and which end the page is read from."""
 
-    order: SchoolOrder
+    order: SchoolOrder | OfferOrder | None
     from_end: bool
 
 
-def _shape(arguments: Arguments) -> _Shape:
+#: The orders a connection's ``orderBy`` names (None: it has one order, no ``orderBy``).
+Orders = type[SchoolOrder] | type[OfferOrder] | None
+
+
+def _shape(arguments: Arguments, orders: Orders) -> _Shape:
+    if orders is None:
+        return _Shape(None, arguments.get("last") is not None)
     order = arguments.get("orderBy")
-    name = "SLUG" if order is None else str(getattr(order, "name", order))
-    return _Shape(SchoolOrder[name], arguments.get("last") is not None)
+    name = next(iter(orders)).name if order is None else str(getattr(order, "name", order))
+    return _Shape(orders[name], arguments.get("last") is not None)
 
 
 def _page_size(arguments: Arguments) -> int:
@@ -181,12 +246,21 @@ def _page_size(arguments: Arguments) -> int:
     return DEFAULT_PAGE_SIZE if first is None else int(first)
 
 
-def _position(arguments: Arguments, argument: str) -> Position | None:
+#: A cursor's position, from (cursor, order, argument name); raises on a foreign cursor.
+Decode = Callable[[str, Any, str], Position]
+
+
+def _position(
+    arguments: Arguments,
+    argument: str,
+    orders: Orders,
+    decode: Decode,
+) -> Position | None:
     cursor = arguments.get(argument)
     if cursor is None:
         return None
     try:
-        return decode_school_cursor(cursor, _shape(arguments).order, argument)
+        return decode(cursor, _shape(arguments, orders).order, argument)
     except Exception as error:  # a readable GraphQL error: let the resolver give it
         raise NotCompilableError("cursor") from error
 
@@ -195,110 +269,265 @@ def _given(argument: str) -> Callable[[Arguments], bool]:
     return lambda arguments: arguments.get(argument) is not None
 
 
-def _component(argument: str, index: int) -> Callable[[Arguments], Any]:
-    def value(arguments: Arguments) -> Any:
-        position = _position(arguments, argument)
-        return None if position is None else position[index]
-
-    return value
-
-
-def _checker(shape: _Shape) -> Callable[[Arguments, int], None]:
+def _checker(shape: _Shape, orders: Orders, decode: Decode) -> Callable[[Arguments, int], None]:
     def check(arguments: Arguments, max_page_size: int) -> None:
         # The plan was written for one order and direction (the document's, or its
         # variables' the first time): another one is answered by the resolvers.
-        if _shape(arguments) != shape:
+        if _shape(arguments, orders) != shape:
             raise NotCompilableError("another order or direction than the plan's")
         if not 0 <= _page_size(arguments) <= max_page_size:
             raise NotCompilableError("first")
-        _position(arguments, "after")
-        _position(arguments, "before")
+        _position(arguments, "after", orders, decode)
+        _position(arguments, "before", orders, decode)
 
     return check
 
 
-def _cursor_of(shape: _Shape) -> Callable[[Any], str]:
-    if shape.order is SchoolOrder.SLUG:
+def _school_cursor(order: SchoolOrder) -> Callable[[Any], str]:
+    if order is SchoolOrder.SLUG:
         return lambda row: encode_cursor(row.slug)
-    prefix = f"school-by-{shape.order.value}:"
+    prefix = f"school-by-{order.value}:"
     return lambda row: encode_position(prefix, (row.k0, row.slug))
 
 
-def _beyond(d: Any, keys: list[str], values: list[str], *, forward: bool) -> str:
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """One column of a keyset: its SQL, whether it descends, its SQL type as a parameter."""
+
+    sql: str
+    descending: bool
+    sql_type: str
+    #: The cursor's value as the driver takes it for this key (a time as the column stores it).
+    convert: Callable[[Any], Any] = lambda value: value
+
+
+def _beyond(keys: Sequence[_Key], values: Sequence[str], *, forward: bool) -> str:
     """SQL: the row's keys come after ``values`` (before them when not ``forward``)."""
-    sign = ">" if forward else "<"
     clauses = []
     for index, key in enumerate(keys):
-        equal = [f"{keys[i]} = {values[i]}" for i in range(index)]
-        clauses.append(" AND ".join([*equal, f"{key} {sign} {values[index]}"]))
+        equal = [f"{keys[i].sql} = {values[i]}" for i in range(index)]
+        sign = "<" if key.descending == forward else ">"
+        clauses.append(" AND ".join([*equal, f"{key.sql} {sign} {values[index]}"]))
     return "(" + " OR ".join(f"({clause})" for clause in clauses) + ")"
 
 
-def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
-    """The plan of ``schools``: filters, keyset page, node columns, total on request."""
-    d = planner.dialect
-    query_type = planner.schema.query_type
+@dataclass(frozen=True, slots=True)
+class _Keyset:
+    """A connection's statement: its rows, filter, keys (selected as ``k0``…) and options."""
+
+    planner: Planner
+    bind: Bind
+    shape: _Shape
+    orders: Orders
+    decode: Decode
+    source: str
+    row: Row
+    keys: Sequence[_Key]
+    #: Which keys each side of the outer ORDER BY reads (``k0``…, or a selected name).
+    outer: Sequence[str]
+    #: The names the keys are selected under, when they all are: the page is ordered by them
+    #: (each key computed once per row, not again for the ORDER BY).
+    selected_as: Sequence[str] | None = None
+
+    def sql(self, where: Callable[[str], str], selected: Sequence[str], counted: bool) -> str:
+        d = self.planner.dialect
+        total = (
+            f"(SELECT count(*) FROM {self.source} AS sc WHERE {where('sc')})" if counted else "NULL"
+        )
+        conditions = [where(self.row.alias)]
+        for argument, forward in (("after", True), ("before", False)):
+            given = self.bind(_given(argument), "BOOLEAN")
+            values = [
+                self.bind(self._component(argument, index, key.convert), key.sql_type)
+                for index, key in enumerate(self.keys)
+            ]
+            conditions.append(f"(NOT {given} OR {_beyond(self.keys, values, forward=forward)})")
+        reverse = self.shape.from_end
+
+        def direction(key: _Key) -> str:
+            return " DESC" if key.descending != reverse else ""
+
+        sorted_by = self.selected_as or [key.sql for key in self.keys]
+        order = ", ".join(
+            name + direction(key) for name, key in zip(sorted_by, self.keys, strict=True)
+        )
+        outer = ", ".join(
+            name + direction(key) for name, key in zip(self.outer, self.keys, strict=True)
+        )
+        limit = self.bind(lambda a: _page_size(a) + 1, "INTEGER")
+        page = (
+            f"SELECT {', '.join(selected)} FROM {self.source} AS {self.row.alias} "
+            f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT {limit}"
+        )
+        sql = (
+            f"SELECT t.total AS total, t.data_version AS data_version, p.* "
+            f"FROM (SELECT {total} AS total, {DATA_VERSION_SQL} AS data_version) AS t "
+            f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
+        )
+        return with_sources(d, sql)
+
+    def _component(
+        self, argument: str, index: int, convert: Callable[[Any], Any]
+    ) -> Callable[[Arguments], Any]:
+        def value(arguments: Arguments) -> Any:
+            position = _position(arguments, argument, self.orders, self.decode)
+            return None if position is None else convert(position[index])
+
+        return value
+
+
+def _root_plan(
+    keyset: _Keyset,
+    root: list[FieldDetails],
+    parts: list[tuple[str, Part]],
+    sql: str,
+) -> RootPlan:
+    query_type = keyset.planner.schema.query_type
     assert query_type is not None
-    field_def = query_type.fields["schools"]
-    shape = _shape(get_argument_values(field_def, root[0].node, planner.variables))
-    row = Row(planner.alias("s"))
-    columns = _Columns(planner, row)
-    _type, grouped = planner.subfields("SchoolConnection", root)
-    parts: list[tuple[str, Part]] = []
-    counted = False
-    for key, field_details in grouped.items():
-        name = field_details[0].node.name.value
-        if name == "edges":
-            parts.append((key, _edges(planner, columns, field_details, shape)))
-        elif name == "nodes":
-            parts.append((key, _nodes(columns.add(field_details))))
-        elif name == "pageInfo":
-            parts.append((key, _page_info(planner, field_details, shape)))
-        elif name == "totalCount":
-            counted = True
-            parts.append((key, lambda rows, _a, _limit: int(rows[0].total)))
-        elif name == "__typename":
-            parts.append((key, lambda _rows, _a, _limit: "SchoolConnection"))
-        else:
-            raise NotCompilableError(f"SchoolConnection.{name}")
-    where = _filters(planner, bind)
-    limit = bind(lambda a: _page_size(a) + 1, "INTEGER")
-    schools = source(d, "School")
-    total = f"(SELECT count(*) FROM {schools} AS sc WHERE {where('sc')})" if counted else "NULL"
-    # The keyset (service.catalogue.schools.school_order): the order's column, then the slug,
-    # byte by byte; the served name for NAME.
-    lead = {SchoolOrder.SLUG: None, SchoolOrder.NAME: "name", SchoolOrder.COUNTRY: "country_code"}
-    lead_column = lead[shape.order]
-    names = ([] if lead_column is None else [lead_column]) + ["slug"]
-    keys = [d.binary(row.col(name)) for name in names]
-    selected = [f"{row.col('slug')} AS slug", *columns.sql]
-    if lead_column is not None:
-        selected.insert(0, f"{row.col(lead_column)} AS k0")
-    conditions = [where(row.alias)]
-    for argument, forward in (("after", True), ("before", False)):
-        given = bind(_given(argument), "BOOLEAN")
-        values = [bind(_component(argument, index), "TEXT") for index in range(len(names))]
-        conditions.append(f"(NOT {given} OR {_beyond(d, keys, values, forward=forward)})")
-    direction = " DESC" if shape.from_end else ""
-    order = ", ".join(key + direction for key in keys)
-    outer = ", ".join(
-        d.binary(f"p.{name if name == 'slug' else 'k0'}") + direction for name in names
-    )
-    page = (
-        f"SELECT {', '.join(selected)} FROM {schools} AS {row.alias} "
-        f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT {limit}"
-    )
-    sql = (
-        f"SELECT t.total AS total, p.* FROM (SELECT {total} AS total) AS t "
-        f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
-    )
-    sql = with_sources(d, sql)
+    field_def = query_type.fields[root[0].node.name.value]
 
     def assemble(rows: Sequence[Any], arguments: Arguments) -> Any:
         size = _page_size(arguments)
         return {key: part(rows, arguments, size) for key, part in parts}
 
-    return RootPlan(sql, field_def, root[0].node, assemble, _checker(shape))
+    checker = _checker(keyset.shape, keyset.orders, keyset.decode)
+    return RootPlan(sql, field_def, root[0].node, assemble, checker, carries_version=True)
 
 
-__all__ = ["_enum_name", "plan_schools"]
+def _shape_of(planner: Planner, root: list[FieldDetails], orders: Any) -> _Shape:
+    query_type = planner.schema.query_type
+    assert query_type is not None
+    field_def = query_type.fields[root[0].node.name.value]
+    return _shape(get_argument_values(field_def, root[0].node, planner.variables), orders)
+
+
+def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``schools``: filters, keyset page, node columns, total on request."""
+    d = planner.dialect
+    shape = _shape_of(planner, root, SchoolOrder)
+    assert isinstance(shape.order, SchoolOrder)
+    row = Row(planner.alias("s"))
+    columns = _Columns(planner, "School", row)
+    envelope = _Envelope("School", "slug", _school_cursor(shape.order), shape.from_end)
+    parts, counted = _envelope_parts(planner, root, columns, envelope)
+    where = _filters(planner, bind)
+    # The keyset (service.catalogue.schools.school_order): the order's column, then the slug,
+    # byte by byte; the served name for NAME.
+    lead = {SchoolOrder.SLUG: None, SchoolOrder.NAME: "name", SchoolOrder.COUNTRY: "country_code"}
+    lead_column = lead[shape.order]
+    names = ([] if lead_column is None else [lead_column]) + ["slug"]
+    keys = [_Key(d.binary(row.col(name)), False, "TEXT") for name in names]
+    selected = [f"{row.col('slug')} AS slug", *columns.sql]
+    if lead_column is not None:
+        selected.insert(0, f"{row.col(lead_column)} AS k0")
+    outer = [d.binary(f"p.{name if name == 'slug' else 'k0'}") for name in names]
+    keyset = _Keyset(
+        planner,
+        bind,
+        shape,
+        SchoolOrder,
+        decode_school_cursor,
+        source(d, "School"),
+        row,
+        keys,
+        outer,
+    )
+    return _root_plan(keyset, root, parts, keyset.sql(where, selected, counted))
+
+
+def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``offersConnection``: the filter of ``offers``, the keyset of
+    service.catalogue.offers.offer_order (the same SQL expressions, so the same cursors)."""
+    d = planner.dialect
+    shape = _shape_of(planner, root, OfferOrder)
+    offer_order_asked = shape.order
+    assert isinstance(offer_order_asked, OfferOrder)
+    row = Row(planner.alias("o"))
+    order = offer_order(offer_order_asked, offer_columns(row.alias))
+    keys = [
+        _Key(
+            _compiled_literal(planner, column),
+            descending,
+            "INTEGER" if kind is int else "TEXT",
+        )
+        for column, descending, kind in zip(
+            order.columns, order.descending, POSITION_TYPES[offer_order_asked], strict=True
+        )
+    ]
+    names = [f"k{index}" for index in range(len(keys))]
+    columns = _Columns(planner, "Offer", row)
+
+    def cursor(paged: Any) -> str:
+        position = tuple(getattr(paged, name) for name in names)
+        return encode_offer_cursor(position, offer_order_asked)
+
+    envelope = _Envelope("Offer", names[-1], cursor, shape.from_end)
+    parts, counted = _envelope_parts(planner, root, columns, envelope)
+    selected = [f"{key.sql} AS {name}" for key, name in zip(keys, names, strict=True)]
+    keyset = _Keyset(
+        planner,
+        bind,
+        shape,
+        OfferOrder,
+        decode_offer_cursor,
+        source(d, "Offer"),
+        row,
+        keys,
+        [f"p.{name}" for name in names],
+        names,
+    )
+    sql = keyset.sql(offer_filter(planner, bind), [*selected, *columns.sql], counted)
+    return _root_plan(keyset, root, parts, sql)
+
+
+def _stored_time(dialect: Dialect) -> Callable[[Any], Any]:
+    """A cursor's time as a UTCDateTime column holds it: naive UTC text on SQLite (SQLAlchemy's
+    storage format, which sorts as the times do), the aware datetime on PostgreSQL."""
+    if dialect.postgres:
+        return lambda at: at
+    # decode_time_cursor refuses a time without a zone.
+    return lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``findingsConnection``: the filter of ``findings``, newest first
+    (service.catalogue.findings.FINDING_ORDER), cursors as ``encode_time_cursor`` writes them."""
+    d = planner.dialect
+    shape = _shape_of(planner, root, None)
+    row = Row(planner.alias("f"))
+    first_seen = row.col("first_seen_at")
+    keys = [
+        _Key(first_seen, True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
+        _Key(row.col("id"), True, "INTEGER"),
+    ]
+    columns = _Columns(planner, "Finding", row)
+
+    def cursor(paged: Any) -> str:
+        # d.timestamp writes the time as Python's isoformat(): encode_time_cursor's text.
+        return encode_position(FINDING_CURSOR, (paged.k0, paged.k1))
+
+    envelope = _Envelope("Finding", "k1", cursor, shape.from_end)
+    parts, counted = _envelope_parts(planner, root, columns, envelope)
+    selected = [
+        f"{first_seen} AS o0",
+        f"{d.timestamp(first_seen)} AS k0",
+        f"{row.col('id')} AS k1",
+        *columns.sql,
+    ]
+
+    def decode(cursor: str, _order: Any, argument: str) -> Position:
+        return decode_time_cursor(FINDING_CURSOR, cursor, argument)
+
+    keyset = _Keyset(
+        planner, bind, shape, None, decode, source(d, "Finding"), row, keys, ["p.o0", "p.k1"]
+    )
+    sql = keyset.sql(finding_filter(planner, bind), selected, counted)
+    return _root_plan(keyset, root, parts, sql)
+
+
+__all__ = [
+    "_enum_name",
+    "plan_findings_connection",
+    "plan_offers_connection",
+    "plan_schools",
+]

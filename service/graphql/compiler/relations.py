@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.catalogue.schools import served_school_rows
+from service.db.models import School
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.types.reference import MAX_LINK_CHECKS
 
@@ -93,8 +94,10 @@ def sqlalchemy_dialect(name: str) -> Any:
 @cache
 def _served_schools(dialect_name: str) -> str:
     # The served columns (an admin override beats the curated value) as the one SQLAlchemy
-    # expression the resolvers use too (service.catalogue.served_school), compiled once.
-    compiled = served_school_rows().compile(
+    # expression the resolvers use too (service.catalogue.served_school), compiled once; and
+    # the indexed served country the triggers maintain, which filters read (SERVED_COUNTRY).
+    rows = served_school_rows().add_columns(School.served_country_code)
+    compiled = rows.compile(
         dialect=sqlalchemy_dialect(dialect_name),
         compile_kwargs={"literal_binds": True},
     )
@@ -103,6 +106,11 @@ def _served_schools(dialect_name: str) -> str:
 
 #: The name statements give the served schools (see ``with_sources``).
 SERVED_SCHOOL = "served_school"
+
+#: The served schools' column that filters on the served country read: the same value as their
+#: ``country_code``, kept by migration 0008's triggers in an indexed column (a filter on the
+#: ``coalesce`` of the override and the curated value scanned every school, page and count).
+SERVED_COUNTRY = "served_country_code"
 
 
 def source(_dialect: Dialect, type_name: str) -> str:
@@ -279,6 +287,17 @@ def _offer_order(_d: Dialect, row: Row) -> str:
     return f"{row.col('academic_year')} DESC, {row.col('id')}"
 
 
+def _programme_offers(d: Dialect, p: Row, c: Row, bind: Bind) -> str:
+    # Seen from the school it was reached from: that school's offers only; found by its key
+    # alone (node), it carries no school: all its offers.
+    school = p.carried.get("school_id")
+    at_school = "" if school is None else f"AND {c.col('school_id')} = {school} "
+    return (
+        f"WHERE {c.col('programme_id')} = {p.col('id')} {at_school}"
+        f"AND {_include_retired(d, c, bind)}"
+    )
+
+
 def _lang_name(d: Dialect, row: Row, bind: Bind) -> str:
     lang = bind(lambda arguments: arguments["lang"].name, "TEXT")
     return f"CASE WHEN {lang} = 'EN' THEN {row.col('name_en')} ELSE {row.col('name_fr')} END"
@@ -302,7 +321,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
             "School",
             many=True,
             where=lambda d, p, c, _b: (
-                f"WHERE {c.col('country_code')} = {p.col('code')} "
+                f"WHERE {c.col(SERVED_COUNTRY)} = {p.col('code')} "
                 f"AND {c.col('is_partner')} = {d.true()} AND {c.col('retired_at')} IS NULL"
             ),
             order=_by_slug,
@@ -367,17 +386,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
             ),
             order=_by_slug,
         ),
-        # Seen from the school it was reached from: that school's offers only.
-        "offers": Relation(
-            "Offer",
-            many=True,
-            where=lambda d, p, c, b: (
-                f"WHERE {c.col('programme_id')} = {p.col('id')} "
-                f"AND {c.col('school_id')} = {p.carried['school_id']} "
-                f"AND {_include_retired(d, c, b)}"
-            ),
-            order=_offer_order,
-        ),
+        "offers": Relation("Offer", many=True, where=_programme_offers, order=_offer_order),
         "links": Relation(
             "Link",
             many=True,

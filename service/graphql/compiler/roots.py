@@ -19,8 +19,10 @@ from graphql import FieldNode, GraphQLField
 from graphql.execution.collect_fields import FieldDetails
 
 from service.catalogue.countries import served_countries_of_partners
+from service.db.versioning import DATA_VERSION_SQL
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
+    SERVED_COUNTRY,
     Bind,
     Row,
     open_to,
@@ -43,6 +45,8 @@ class RootPlan:
     assemble: Callable[[Sequence[Any], Arguments], Any]
     #: Raises NotCompilableError for argument values the resolvers answer with an error.
     check: Callable[[Arguments, int], None] = lambda _arguments, _max_page_size: None
+    #: Every row carries the data version of the statement's snapshot (``data_version``).
+    carries_version: bool = False
 
 
 def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
@@ -52,10 +56,10 @@ def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
 
 def _json_root(planner: Planner, root: list[FieldDetails], select: str) -> RootPlan:
     d = planner.dialect
-    sql = f"SELECT CAST(({select}) AS TEXT) AS j" if d.postgres else f"SELECT ({select}) AS j"
-    sql = with_sources(d, sql)
+    value = f"CAST(({select}) AS TEXT)" if d.postgres else f"({select})"
+    sql = with_sources(d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version")
     field_def = planner.schema.query_type.fields[root[0].node.name.value]  # type: ignore[union-attr]
-    return RootPlan(sql, field_def, root[0].node, _json_value)
+    return RootPlan(sql, field_def, root[0].node, _json_value, carries_version=True)
 
 
 def _json_list(values: list[str] | None) -> str:
@@ -119,7 +123,8 @@ def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: 
     return _json_root(planner, root, planner.list_sql(type_name, root, lambda _row: "", order))
 
 
-def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
+    """SQL over the offer aliased ``o``: it passes ``filter`` (as service.catalogue.offers)."""
     d = planner.dialect
     retired = bind(lambda a: bool(_filter(a).get("includeRetired")), "BOOLEAN")
     kinds_given = bind(lambda a: _filter(a).get("kinds") is not None, "BOOLEAN")
@@ -132,22 +137,37 @@ def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     )
     schools = source(d, "School")
 
-    def where(row: Row) -> str:
-        o = row.alias
+    def where(o: str) -> str:
         return (
-            f"WHERE ({retired} OR {o}.retired_at IS NULL) "
+            f"({retired} OR {o}.retired_at IS NULL) "
             f"AND (NOT {kinds_given} OR {d.in_list(f'{o}.kind', kinds)}) "
             f"AND ({year} IS NULL OR {o}.academic_year = {year}) "
             f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
-            f"AND ({country} IS NULL OR os.country_code = {country}) "
+            f"AND ({country} IS NULL OR os.{SERVED_COUNTRY} = {country}) "
             f"AND ({retired} OR os.retired_at IS NULL)) "
             f"AND ({track} IS NULL OR {open_to(o, track)}) "
             f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "
             f"OR ({places} = 'no' AND {o}.places = 0))"
         )
 
+    return where
+
+
+def _filtered_list(
+    planner: Planner,
+    root: list[FieldDetails],
+    type_name: str,
+    where: Callable[[str], str],
+    order: str,
+) -> RootPlan:
+    """A root list of ``type_name`` rows passing ``where`` (over the row's alias), in ``order``."""
+    select = planner.list_sql(type_name, root, lambda row: f"WHERE {where(row.alias)}", order)
+    return _json_root(planner, root, select)
+
+
+def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     order = "{row}.academic_year DESC, {row}.id"
-    return _json_root(planner, root, planner.list_sql("Offer", root, where, order))
+    return _filtered_list(planner, root, "Offer", offer_filter(planner, bind), order)
 
 
 def _upper(value: str | None) -> str | None:
@@ -176,7 +196,9 @@ def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> 
     return _json_root(planner, root, planner.list_sql("SelectionRule", root, where, order))
 
 
-def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+def finding_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
+    """SQL over the finding aliased ``f``: it passes ``filter`` (as service.catalogue.findings.
+    list_findings; an unknown school slug finds nothing)."""
     d = planner.dialect
     school_given = bind(lambda a: _filter(a).get("school") is not None, "BOOLEAN")
     school = bind(lambda a: _filter(a).get("school"), "TEXT")
@@ -187,19 +209,22 @@ def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPla
     severities = _filter_list(planner, bind, "severities")
     resolved = bind(lambda a: bool(_filter(a).get("includeResolved")), "BOOLEAN")
 
-    def where(row: Row) -> str:
-        # As service.catalogue.findings.list_findings; an unknown school slug finds nothing.
+    def where(f: str) -> str:
         return (
-            f"WHERE (NOT {school_given} OR {row.col('school_id')} = "
+            f"(NOT {school_given} OR {f}.school_id = "
             f"(SELECT fs.id FROM school AS fs WHERE fs.slug = {school})) "
-            f"AND ({origin} IS NULL OR {row.col('origin')} = {origin}) "
-            f"AND (NOT {kinds_given} OR {d.in_list(row.col('kind'), kinds)}) "
-            f"AND (NOT {severities_given} OR {d.in_list(row.col('severity'), severities)}) "
-            f"AND ({resolved} OR {row.col('resolved_at')} IS NULL)"
+            f"AND ({origin} IS NULL OR {f}.origin = {origin}) "
+            f"AND (NOT {kinds_given} OR {d.in_list(f'{f}.kind', kinds)}) "
+            f"AND (NOT {severities_given} OR {d.in_list(f'{f}.severity', severities)}) "
+            f"AND ({resolved} OR {f}.resolved_at IS NULL)"
         )
 
+    return where
+
+
+def _findings(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     order = "{row}.first_seen_at DESC, {row}.id DESC"
-    return _json_root(planner, root, planner.list_sql("Finding", root, where, order))
+    return _filtered_list(planner, root, "Finding", finding_filter(planner, bind), order)
 
 
 ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
@@ -215,21 +240,28 @@ ROOTS: dict[str, Callable[[Planner, list[FieldDetails], Bind], RootPlan]] = {
 
 def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
     """The plan of one root field; NotCompilableError when any field below it is unknown."""
-    from service.graphql.compiler.connection import plan_schools
+    from service.graphql.compiler.connection import (
+        plan_findings_connection,
+        plan_offers_connection,
+        plan_schools,
+    )
+    from service.graphql.compiler.nodes import plan_node, plan_nodes
 
+    connections = {
+        "schools": plan_schools,
+        "offersConnection": plan_offers_connection,
+        "findingsConnection": plan_findings_connection,
+        "node": plan_node,
+        "nodes": plan_nodes,
+    }
     name = root[0].node.name.value
     query_type = planner.schema.query_type
     assert query_type is not None
-    if name != "schools" and name not in ROOTS:
+    build = ROOTS.get(name) or connections.get(name)
+    if build is None:
         # Introspection (__schema, __type) and every root field not listed here.
         raise NotCompilableError(name)
-    bind = planner.binder(query_type.fields[name], root[0].node)
-    if name == "schools":
-        return plan_schools(planner, root, bind)
-    build = ROOTS.get(name)
-    if build is None:
-        raise NotCompilableError(name)
-    return build(planner, root, bind)
+    return build(planner, root, planner.binder(query_type.fields[name], root[0].node))
 
 
 def decode_after(arguments: Arguments) -> str | None:

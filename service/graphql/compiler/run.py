@@ -43,7 +43,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from sqlalchemy import text
 from sqlalchemy.engine.interfaces import Dialect as SQLAlchemyDialect
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from service.db.serialized import SerializedSession
 from service.graphql.compiler.dialect import Dialect
@@ -131,6 +131,90 @@ class ReadCompiler:
         data_version: int,
     ) -> dict[str, Any] | None:
         """The response data, or None: execute this operation through the resolvers."""
+        read = self._read(query, variables, operation_name)
+        if read is None:
+            return None
+        document, given, coerced = read
+        # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
+        if not await self._allows(
+            db, query, operation_name, document, given, coerced, data_version, max_page_size
+        ):
+            return None
+        driver = await db.run(_driver_dialect)
+        bound = self._bound(query, operation_name, document, coerced, driver, max_page_size)
+        if bound is None:
+            return None
+        plan, params, arguments = bound
+        data: dict[str, Any] = {}
+        for key, root in plan.roots.items():
+            try:
+                rows = await db.run(_fetch, plan.statements[key], params)
+            except OperationalError as error:
+                if "parser stack overflow" not in str(error):
+                    raise
+                # SQLite's parser has a fixed stack: a selection nested deeper than it can
+                # parse goes through the resolvers from now on (nothing ran: no state to undo).
+                dialect = Dialect(driver.name)
+                self._plans[self._plan_key(query, operation_name, document, coerced, dialect)] = (
+                    None
+                )
+                return None
+            data[key] = root.assemble(rows, arguments[key])
+        return data
+
+    async def execute_alone(
+        self,
+        engine: AsyncEngine,
+        query: str,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        *,
+        max_page_size: int,
+        recent_version: int,
+    ) -> tuple[dict[str, Any], int] | None:
+        """PostgreSQL: the response data and the data version it was read at, from one
+        statement on a pooled connection outside any transaction; or None: use :meth:`execute`.
+
+        One root field's statement is its own snapshot, and it reads the data version beside
+        its rows, so the round trips of :meth:`execute`'s transaction (``BEGIN``, the timeout,
+        the version's read, ``ROLLBACK``) are not needed; the statement timeout is the
+        connection's own (service.web.runtime). Only what is known without a session is
+        answered here: a cost decision already made at ``recent_version`` (the clock's; the
+        bounds it multiplies move only with writes), one root whose rows carry the version.
+        See docs/decisions/0150-one-statement-per-compiled-read.md.
+        """
+        read = self._read(query, variables, operation_name)
+        if read is None:
+            return None
+        document, _given, coerced = read
+        allowed = self._allowed.get(
+            self._cost_key(query, operation_name, document, coerced, recent_version, max_page_size)
+        )
+        if not allowed:
+            return None  # unknown yet (execute() estimates it) or refused (the resolvers say so)
+        bound = self._bound(query, operation_name, document, coerced, engine.dialect, max_page_size)
+        if bound is None:
+            return None
+        plan, params, arguments = bound
+        if len(plan.roots) != 1:
+            return None  # several statements: one snapshot needs execute()'s transaction
+        ((key, root),) = plan.roots.items()
+        if not root.carries_version:
+            return None
+        statement = plan.statements[key]
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            result = await connection.exec_driver_sql(
+                statement.sql, tuple(params[name] for name in statement.names)
+            )
+            rows = list(result)
+        return {key: root.assemble(rows, arguments[key])}, int(rows[0].data_version)
+
+    def _read(
+        self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None
+    ) -> tuple[_Document, dict[str, Any], VariableValues] | None:
+        """The operation's document, its variables as given and as coerced; None: the
+        resolvers answer it (not compilable, or wrong variables: they report the error)."""
         document = self._document(query, operation_name)
         if document is None:
             return None
@@ -140,12 +224,18 @@ class ReadCompiler:
         )
         if isinstance(coerced, list):
             return None
-        # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
-        if not await self._allows(
-            db, query, operation_name, document, given, coerced, data_version, max_page_size
-        ):
-            return None
-        driver = await db.run(_driver_dialect)
+        return document, given, coerced
+
+    def _bound(
+        self,
+        query: str,
+        operation_name: str | None,
+        document: _Document,
+        coerced: VariableValues,
+        driver: SQLAlchemyDialect,
+        max_page_size: int,
+    ) -> tuple[OperationPlan, dict[str, Any], dict[str, dict[str, Any]]] | None:
+        """The plan, its bound parameters and each root's arguments; None: not compilable."""
         dialect = Dialect(driver.name)
         plan = self._plan(query, operation_name, document, coerced, dialect, driver)
         if plan is None:
@@ -166,21 +256,7 @@ class ReadCompiler:
                 root.check(arguments[key], max_page_size)
         except NotCompilableError:
             return None
-        data: dict[str, Any] = {}
-        for key, root in plan.roots.items():
-            try:
-                rows = await db.run(_fetch, plan.statements[key], params)
-            except OperationalError as error:
-                if "parser stack overflow" not in str(error):
-                    raise
-                # SQLite's parser has a fixed stack: a selection nested deeper than it can
-                # parse goes through the resolvers from now on (nothing ran: no state to undo).
-                self._plans[self._plan_key(query, operation_name, document, coerced, dialect)] = (
-                    None
-                )
-                return None
-            data[key] = root.assemble(rows, arguments[key])
-        return data
+        return plan, params, arguments
 
     async def _allows(
         self,
@@ -195,13 +271,7 @@ class ReadCompiler:
     ) -> bool:
         """The cost limits' decision, estimated once per document, data version and the
         values the estimate reads (the bounds it uses change only with the data version)."""
-        key = (
-            query,
-            operation_name,
-            data_version,
-            max_page_size,
-            tuple(coerced.coerced.get(name) for name in document.cost_variables),
-        )
+        key = self._cost_key(query, operation_name, document, coerced, data_version, max_page_size)
         allowed = self._allowed.get(key)
         if allowed is None:
             allowed = await self.schema.cost.allows(
@@ -215,6 +285,23 @@ class ReadCompiler:
             )
             _remember(self._allowed, key, allowed, self._cache_size)
         return allowed
+
+    @staticmethod
+    def _cost_key(
+        query: str,
+        operation_name: str | None,
+        document: _Document,
+        coerced: VariableValues,
+        data_version: int,
+        max_page_size: int,
+    ) -> tuple[Any, ...]:
+        return (
+            query,
+            operation_name,
+            data_version,
+            max_page_size,
+            tuple(coerced.coerced.get(name) for name in document.cost_variables),
+        )
 
     def _document(self, query: str, operation_name: str | None) -> _Document | None:
         key = (query, operation_name)
@@ -349,6 +436,13 @@ async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, 
     return list(await connection.exec_driver_sql(statement.sql, values))
 
 
+#: The offer filter's fields the compiled SQL applies (the student's facts are not yet).
+_OFFER_FILTER_KEYS = frozenset(
+    {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
+)
+
+_FINDING_FILTER_KEYS = frozenset({"school", "origin", "kinds", "severities", "includeResolved"})
+
 #: The filter fields each root's SQL applies. A filter field the schema has and this table does
 #: not (one added on the resolvers' path) sends the operation to the resolvers: never ignored.
 COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
@@ -356,10 +450,10 @@ COMPILED_FILTER_KEYS: dict[str, frozenset[str]] = {
     "schools": frozenset(
         {"countryCodes", "partnersOnly", "includeRetired", "homeTrack", "offerKinds"}
     ),
-    "offers": frozenset(
-        {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
-    ),
-    "findings": frozenset({"school", "origin", "kinds", "severities", "includeResolved"}),
+    "offers": _OFFER_FILTER_KEYS,
+    "offersConnection": _OFFER_FILTER_KEYS,
+    "findings": _FINDING_FILTER_KEYS,
+    "findingsConnection": _FINDING_FILTER_KEYS,
 }
 
 

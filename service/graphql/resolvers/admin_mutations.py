@@ -54,7 +54,7 @@ from service.graphql.types.admin import (
     ScrapedValueAccepted,
     SyncRequested,
 )
-from service.operations.admin_log import AdminActionKind
+from service.operations import AdminActionKind
 
 R = TypeVar("R")
 T = TypeVar("T")

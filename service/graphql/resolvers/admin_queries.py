@@ -8,8 +8,9 @@ import strawberry
 
 from service.db.models import JobStatus as DbJobStatus
 from service.graphql.context import GraphQLInfo
+from service.graphql.paging import DEFAULT_PAGE_SIZE
 from service.graphql.resolvers.admin_access import admin_actor
-from service.graphql.resolvers.catalogue import DEFAULT_PAGE_SIZE, check_page_size
+from service.graphql.resolvers.catalogue import check_page_size
 from service.graphql.types.admin import (
     AdminActionsResult,
     AdminRefused,
@@ -26,10 +27,12 @@ from service.graphql.types.operations import (
     SchedulerStatus,
     SchoolBackoff,
 )
-from service.operations.admin_log import list_admin_actions
-from service.operations.job_queue import list_job_requests
-from service.operations.scheduler_state import read_scheduler_states
-from service.operations.school_backoff import list_school_backoffs
+from service.operations import (
+    list_admin_actions,
+    list_job_requests,
+    list_school_backoffs,
+    read_scheduler_states,
+)
 
 _FIRST = strawberry.argument(description="How many, newest first (up to the server's maximum).")
 

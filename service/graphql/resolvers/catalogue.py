@@ -17,6 +17,7 @@ from service.catalogue.offers import OfferCriteria, OfferOrder
 from service.catalogue.schools import SchoolOrder
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
+from service.graphql.paging import DEFAULT_PAGE_SIZE
 from service.graphql.types.catalogue import Country, Offer, School
 from service.graphql.types.enums import OfferFact, OfferOrderField, SchoolOrderField
 from service.graphql.types.inputs import CountryFilter, OfferFilter, SchoolFilter
@@ -33,8 +34,6 @@ from service.graphql.types.pagination import (
     encode_school_cursor,
     page_info_of,
 )
-
-DEFAULT_PAGE_SIZE = 20
 
 
 def check_page_size(info: GraphQLInfo, first: int, argument: str = "first") -> int:
@@ -218,10 +217,12 @@ async def resolve_offers_connection(
     page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)
     edges = [
         OfferEdge(
-            cursor=encode_offer_cursor(record, order),
-            node=Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ())),
+            cursor=encode_offer_cursor(paged.position, order),
+            node=Offer.from_record(
+                paged.record, unknown_facts=unknown.get(paged.record.school_id, ())
+            ),
         )
-        for record in page.rows
+        for paged in page.rows
     ]
     return OfferConnection(
         criteria=criteria,

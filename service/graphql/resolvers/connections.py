@@ -13,6 +13,7 @@ from service.catalogue.keyset import Page, PageRequest
 from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import After, Before, First, Last, relay_page
 from service.graphql.types.connection import (
+    FINDING_CURSOR,
     Connection,
     build_connection,
     decode_time_cursor,
@@ -22,7 +23,6 @@ from service.graphql.types.curation import Finding
 from service.graphql.types.inputs import FindingFilter
 from service.graphql.types.link_health import SyncRun
 
-_FINDING = "finding:"
 _SYNC_RUN = "sync-run:"
 
 
@@ -54,7 +54,7 @@ async def resolve_findings_connection(
     last: Last = None,
     before: Before = None,
 ) -> Connection[Finding]:
-    request = _request(info, _FINDING, first, after, last, before)
+    request = _request(info, FINDING_CURSOR, first, after, last, before)
     filter = filter or FindingFilter()
     criteria = filter.to_criteria()
     if filter.school is not None:
@@ -66,7 +66,7 @@ async def resolve_findings_connection(
         return await info.context.db.run(findings.count_findings, criteria)
 
     def cursor(record: Any) -> str:
-        return encode_time_cursor(_FINDING, record.first_seen_at, record.id)
+        return encode_time_cursor(FINDING_CURSOR, record.first_seen_at, record.id)
 
     return build_connection(page, Finding.from_record, cursor, count)
 

@@ -63,6 +63,10 @@ def build_connection(
     )
 
 
+#: The prefix of a finding's cursor (the resolvers' and the compiled path's).
+FINDING_CURSOR = "finding:"
+
+
 def encode_time_cursor(prefix: str, at: datetime, row_id: int) -> str:
     """A cursor for a row ordered by (time, id)."""
     return encode_position(prefix, (at.isoformat(), row_id))
@@ -74,5 +78,8 @@ def decode_time_cursor(prefix: str, cursor: str, argument: str) -> Position:
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        raise bad_input(f"`{argument}` is not a cursor given by this API.") from None
+        at = None
+    # The API writes every time with its zone; a time without one is no cursor of ours.
+    if at is None or at.tzinfo is None:
+        raise bad_input(f"`{argument}` is not a cursor given by this API.")
     return (at, row_id)

@@ -212,6 +212,14 @@ class OfferOrderField(enum.Enum):
     PLACES = strawberry.enum_value(
         "places", description="Most places first; offers with an unknown number last."
     )
+    DEADLINE = strawberry.enum_value(
+        "deadline",
+        description=(
+            "By the school's application deadline, soonest first (the earliest dated one it "
+            "serves, overrides first); offers of schools with none, or only dates without a "
+            "year, last; then by id."
+        ),
+    )
 
 
 @strawberry.enum(description="Which end of the history a page of changes starts from.")

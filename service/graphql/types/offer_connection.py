@@ -5,22 +5,20 @@ from __future__ import annotations
 import strawberry
 
 from service.catalogue.keyset import Position
-from service.catalogue.offers import OfferCriteria, OfferOrder, count_offers, offer_position
-from service.catalogue.records import OfferRecord
+from service.catalogue.offers import POSITION_TYPES, OfferCriteria, OfferOrder, count_offers
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.catalogue import Offer
 from service.graphql.types.pagination import PageInfo, decode_position, encode_position
 
 
-def encode_offer_cursor(record: OfferRecord, order: OfferOrder) -> str:
-    """The cursor of ``record`` in a page of offers ordered by ``order``."""
-    return encode_position(f"offer-by-{order.value}:", offer_position(record, order))
+def encode_offer_cursor(position: Position, order: OfferOrder) -> str:
+    """The cursor of the offer at ``position`` in a page of offers ordered by ``order``."""
+    return encode_position(f"offer-by-{order.value}:", position)
 
 
 def decode_offer_cursor(cursor: str, order: OfferOrder, argument: str) -> Position:
     """The position inside an offer cursor made for ``order``."""
-    types = (str, int) if order is OfferOrder.ACADEMIC_YEAR else (int, int)
-    return decode_position(f"offer-by-{order.value}:", cursor, types, argument)
+    return decode_position(f"offer-by-{order.value}:", cursor, POSITION_TYPES[order], argument)
 
 
 @strawberry.type(description="An offer and its cursor.")

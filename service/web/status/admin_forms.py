@@ -73,7 +73,7 @@ def build_admin_routes(
 ) -> list[Route]:
     """The routes of the admin forms of ``settings``' application (``resolver``: see
     ``service.admin.job_requests.request_faq_import``)."""
-    token = settings.admin_token
+    token = settings.admin.token
 
     async def login(request: Request) -> Response:
         if token is None:
@@ -139,7 +139,7 @@ def build_admin_routes(
             "field": form.get("field", ""),
             "key": form.get("key", ""),
             "reason": form.get("reason") or "checked on the partner's page",
-            "webhook_urls": settings.webhook_urls,
+            "webhook_urls": settings.webhook.urls,
         }
 
     def override_arguments(form: dict[str, str]) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def build_admin_routes(
             "slug": form.get("school", "").strip(),
             "field": form.get("field", ""),
             "reason": form.get("reason", ""),
-            "webhook_urls": settings.webhook_urls,
+            "webhook_urls": settings.webhook.urls,
         }
 
     return [

@@ -63,8 +63,8 @@ def status_routes(settings: Settings, *, resolver: Resolver = resolve_with_syste
             "status.html",
             {
                 "overview": overview,
-                "admin_enabled": settings.admin_token is not None,
-                "admin": read_session(request, settings.admin_token),
+                "admin_enabled": settings.admin.token is not None,
+                "admin": read_session(request, settings.admin.token),
                 "notice": NOTICES.get(request.query_params.get("notice", "")),
                 "overridable_fields": list(OVERRIDABLE_FIELDS),
             },

@@ -21,15 +21,15 @@ def test_a_rule_seen_a_few_times_cannot_claim_certainty() -> None:
     assert confidence_of(0, 3) == 0.2
 
 
-def test_a_bare_deadline_word_is_served_with_its_confidence_and_flagged_for_review() -> None:
+def test_a_bare_deadline_word_is_served_with_its_measured_confidence() -> None:
     html = "<html><body><main><p><strong>Deadline:</strong> March 31</p></main></body></html>"
     extraction = extract_page(html, "https://www.example.edu/in", datetime(2026, 12, 1, tzinfo=UTC))
     (fact,) = extraction.of(FactField.DEADLINE)
     assert (fact.key, fact.rule, fact.confidence, fact.needs_review) == (
         "application/any",
         "bare",
-        0.75,
-        True,
+        0.89,
+        False,
     )
 
 
@@ -37,4 +37,4 @@ def test_a_kind_in_the_dates_own_clause_is_not_flagged() -> None:
     html = "<html><body><main><p>Application deadline: 15 April 2027.</p></main></body></html>"
     extraction = extract_page(html, "https://www.example.edu/in", datetime(2026, 12, 1, tzinfo=UTC))
     (fact,) = extraction.of(FactField.DEADLINE)
-    assert (fact.rule, fact.confidence, fact.needs_review) == ("clause", 0.95, False)
+    assert (fact.rule, fact.confidence, fact.needs_review) == ("clause", 0.91, False)

@@ -55,7 +55,7 @@ def test_a_contact_is_labelled_by_the_words_before_it_or_the_line_above() -> Non
     }
 
 
-def test_links_count_and_main_content_is_trusted_more_than_the_footer() -> None:
+def test_links_count_and_the_footers_e_mails_give_way_to_the_pages_own() -> None:
     body = (
         '<main><p><a href="mailto:incoming@x.example">Write to us</a></p>'
         '<p><a href="tel:+33476574500">Call us</a></p></main>'
@@ -65,8 +65,16 @@ def test_links_count_and_main_content_is_trusted_more_than_the_footer() -> None:
     assert {key: (f.field, f.confidence) for key, f in facts.items()} == {
         "incoming@x.example": (FactField.EMAIL, 0.9),
         "+33476574500": (FactField.PHONE, 0.9),
-        "standard@x.example": (FactField.EMAIL, 0.6),
     }
+
+
+def test_a_footer_phone_is_still_read_with_the_footers_lower_confidence() -> None:
+    body = (
+        "<main><p>Exchange students welcome.</p></main>"
+        "<footer><p>Tel. +33 4 76 57 45 00</p></footer>"
+    )
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
+    assert [(f.key, f.confidence) for f in facts] == [("+33476574500", 0.6)]
 
 
 @pytest.mark.parametrize(

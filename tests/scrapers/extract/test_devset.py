@@ -20,12 +20,13 @@ def _pages() -> list[dict[str, object]]:
     return pages
 
 
-def test_the_set_has_45_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
+def test_the_set_has_81_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
     pages = _pages()
-    assert len(pages) == 45
-    assert Counter(str(page["language"]) for page in pages) == {"fr": 17, "en": 16, "it": 12}
+    assert len(pages) == 81
+    assert Counter(str(page["language"]) for page in pages) == {"fr": 29, "en": 28, "it": 24}
     held_out = [index for index, page in enumerate(pages) if page["held_out"]]
-    assert held_out == list(range(2, 45, 3))
+    assert held_out == list(range(2, 81, 3))
+    assert [page.get("batch", 1) for page in pages] == [1] * 45 + [2] * 36
     assert all((DEVSET.parent / str(page["file"])).is_file() for page in pages)
 
 
@@ -41,7 +42,17 @@ def test_every_label_is_a_typed_fact_of_a_measured_field() -> None:
 
 def test_pages_with_no_facts_at_all_are_part_of_the_set() -> None:
     empty = [page["file"] for page in _pages() if not page["facts"]]
-    assert len(empty) == 9
+    assert len(empty) == 14
+
+
+def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> None:
+    counts = Counter(
+        fact[0]
+        for page in _pages()
+        if page.get("batch") == 2 and page["held_out"]
+        for fact in page["facts"]  # type: ignore[attr-defined]
+    )
+    assert all(counts[fact_field.value] >= 10 for fact_field in MEASURED), counts
 
 
 def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -> None:
@@ -69,9 +80,18 @@ def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -
 
 
 #: Floors set from the measurement when the set was added (``python -m bench.extraction_quality``,
-#: docs/benchmarks.md): a drop below them is a regression. The held-out third was at 0.94 / 0.94
-#: for deadlines and 1.00 / 1.00 for every other type.
+#: docs/benchmarks.md): a drop below them is a regression. On 2026-12-02 (81 pages) the held-out
+#: third was at 0.93 or above for every type, and the held-out third of batch 2 alone at 0.88
+#: or above (language requirements' recall).
 FLOORS = {False: (0.8, 0.8), True: (0.9, 0.9)}
+
+
+def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
+    score = score_devset(held_out=True, batch=2)
+    report = format_devset(score)
+    for tally in score.tallies.values():
+        assert tally.precision >= 0.85, report
+        assert tally.recall >= 0.85, report
 
 
 @pytest.mark.parametrize("held_out", [False, True], ids=["development-part", "held-out-third"])
@@ -84,6 +104,9 @@ def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool)
         assert tally.recall >= recall_floor, report
 
 
-def test_pages_of_boilerplate_alone_yield_no_fact() -> None:
-    assert score_devset(held_out=True).facts_on_empty_pages == 0
-    assert score_devset(held_out=False).facts_on_empty_pages == 1  # en11: "a room for one semester"
+def test_pages_of_boilerplate_alone_yield_no_fact_but_their_footers_address() -> None:
+    # A page whose only address is its footer's keeps it, flagged for review (decision 0180):
+    # fr26 (held out); fr24, en19, en26, it17 (development part), and en11's "a room for one
+    # semester".
+    assert score_devset(held_out=True).facts_on_empty_pages == 1
+    assert score_devset(held_out=False).facts_on_empty_pages == 5

@@ -17,7 +17,7 @@ def test_the_report_lists_values_with_their_provenance_students_needs_first() ->
         "  deadline:",
         "    nomination/autumn: 2025-04-30",
         (
-            "      from generic/deadlines v1 (lead_in), confidence 0.83:"
+            "      from generic/deadlines v1 (lead_in), confidence 0.90:"
             " “Nomination deadlines | Fall semester: April 30, 2025”"
         ),
     ]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.importer import import_faq
-from scrapers.faq.report import ImportReport
+from scrapers.faq.report.summary import ImportReport
 from service.admin.overrides import OverrideApplied, override_school_field
 from service.admin.retirement import SchoolRestored, SchoolRetired, restore_school, retire_school
 from service.admin.validation import InvalidInput

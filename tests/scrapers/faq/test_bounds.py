@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.errors import SourceError
 from scrapers.faq.importer import import_faq
-from scrapers.faq.source import read_seed
+from scrapers.faq.read.source import read_seed
 from service.db.models import Finding, School
 from service.text import sanitize_text
 
@@ -48,7 +48,7 @@ async def test_a_nul_in_a_name_is_removed_with_a_finding_and_retires_nobody(
     assert "aalto-university" in before
     assert not report.plan.is_empty  # a new revision, with its finding
     (finding,) = [f for f in report.findings if f.kind == "control_characters"]
-    # markdown-it turns the NUL into U+FFFD (CommonMark), which is removed the same way.
+    # cmark turns the NUL into U+FFFD (CommonMark), which is removed the same way.
     written = AALTO[:3] + "\ufffd" + AALTO[3:]
     assert finding.message == (
         f"1 control or replacement character(s) removed from {written!r}: read as {AALTO!r}"

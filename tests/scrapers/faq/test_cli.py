@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.faq import apply as apply_module
+from scrapers.faq.apply import writes as apply_module
 from scrapers.faq.command import SEED_ALREADY_IMPORTED
 from service.cli.main import main
 from tests.databases import postgres_server_url

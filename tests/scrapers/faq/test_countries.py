@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.faq.countries import CountryMatch, CountryResolver
+from scrapers.faq.interpret.countries import CountryMatch, CountryResolver
 
 
 @pytest.fixture(scope="module")

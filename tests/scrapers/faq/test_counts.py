@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.faq.counts import Count, looks_like_count, parse_counts
+from scrapers.faq.read.counts import Count, looks_like_count, parse_counts
 from service.db.models import OfferKind
 
 EX, DD, EITHER = (

@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-from scrapers.faq.depth import MAX_DEPTH, measure_depth
 from scrapers.faq.errors import SourceError
-from scrapers.faq.walk import parse_page
+from scrapers.faq.read.depth import MAX_DEPTH, measure_depth
+from scrapers.faq.read.tree import Element, parse_html
+from scrapers.faq.read.walk import parse_page
 from tests.scrapers.faq.test_cli import _one_error_line, run_cli
 
 pytestmark = pytest.mark.reliability
@@ -32,18 +32,32 @@ def _nested_page(pairs: int) -> str:
     )
 
 
+def _tree(html: str) -> Element:
+    root, _ = parse_html([html])
+    assert root is not None
+    return root
+
+
 def test_depth_is_counted_from_the_root_without_recursion() -> None:
-    soup = BeautifulSoup("<div><p><b>x</b></p><i></i></div>", "html.parser")
-    assert measure_depth(soup) == 3
-    deep = BeautifulSoup("<div>" * 100_000, "html.parser")
-    assert measure_depth(deep, stop_after=10) == 11
+    # html (1), body (2), then div, p, b.
+    assert measure_depth(_tree("<div><p><b>x</b></p><i></i></div>")) == 5
+    assert measure_depth(_tree("<div>" * 100_000), stop_after=10) == 11
+
+
+def test_markdown_nested_deeper_is_refused() -> None:
+    # cmark renders every level (markdown-it stopped at 20 and dropped the rest): the depth check
+    # refuses the page instead of importing part of it.
+    nested = "".join("  " * level + "- Finlande\n" for level in range(300))
+    with pytest.raises(SourceError) as refused:
+        parse_page(f"## Mobilités en commun\n\n{nested}", "deep.md")
+    assert str(refused.value) == f"deep.md {_REFUSAL}"
 
 
 def test_a_page_at_the_limit_is_walked_to_its_innermost_item() -> None:
     # html, body and the a inside: 3 levels around the pairs' 2 per pair.
     pairs = (MAX_DEPTH - 3) // 2
     text = _nested_page(pairs)
-    assert measure_depth(BeautifulSoup(text, "html.parser")) == MAX_DEPTH - 1
+    assert measure_depth(_tree(text)) == MAX_DEPTH - 1
     page = parse_page(text, "deep.html")
     assert [(item.link_text, item.url, item.country_heading) for item in page.items] == [
         ("Aalto University", "https://www.aalto.fi/", "Finlande")

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.faq.events import announce_import
 from scrapers.faq.importer import content_hash, import_faq
+from scrapers.faq.report.events import announce_import
 from service.cli.main import main
 from service.db.models import WebhookDelivery
 from tests.scrapers.faq.pages import COMING_SOON, REVISION_2021, REVISION_2021_UPDATED

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from scrapers.faq.errors import SourceError
-from scrapers.faq.front_matter import read_meta, split_front_matter
-from scrapers.faq.page import RevisionMeta
+from scrapers.faq.read.front_matter import read_meta, split_front_matter
+from scrapers.faq.read.page import RevisionMeta
 
 
 def test_yaml_front_matter_gives_the_revision_and_where_the_body_starts() -> None:

@@ -8,7 +8,7 @@ from ipaddress import IPv4Network
 import pytest
 
 from scrapers.faq.errors import SourceError
-from scrapers.faq.source import read_source
+from scrapers.faq.read.source import read_source
 from tests.scrapers.faq.http_server import Response, Site, serve
 
 pytestmark = pytest.mark.reliability

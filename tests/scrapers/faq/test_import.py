@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.generate_catalogue import generate_schools, render_faq
-from scrapers.faq import apply as apply_module
+from scrapers.faq.apply import writes as apply_module
 from scrapers.faq.importer import content_hash, import_faq
-from scrapers.faq.report import ImportReport
-from scrapers.faq.source import read_seed
+from scrapers.faq.read.source import read_seed
+from scrapers.faq.report.summary import ImportReport
 from service.db.base import Base
 from service.db.models import (
     Country,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.faq.catalogue import Catalogue, OfferKey
 from scrapers.faq.errors import SourceError
-from scrapers.faq.interpret import interpret_page
-from scrapers.faq.source import read_seed
-from scrapers.faq.walk import parse_page
+from scrapers.faq.interpret.catalogue import Catalogue, OfferKey
+from scrapers.faq.interpret.reader import interpret_page
+from scrapers.faq.read.source import read_seed
+from scrapers.faq.read.walk import parse_page
 from service.db.models import LinkRole, OfferKind
 from tests.scrapers.faq.pages import REVISION_2021, faq_page
 

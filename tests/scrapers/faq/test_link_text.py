@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.faq.countries import CountryResolver
-from scrapers.faq.link_text import LinkText, NamedSchool, parse_link_text
+from scrapers.faq.interpret.countries import CountryResolver
+from scrapers.faq.interpret.link_text import LinkText, NamedSchool, parse_link_text
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.faq.links import classify_link, foreign_owners, host_labels, normalize_url, origin
+from scrapers.faq.interpret.links import (
+    classify_link,
+    foreign_owners,
+    host_labels,
+    normalize_url,
+    origin,
+)
 from service.db.models import LinkRole
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.faq.names import NameCorrection, resolve_names
+from scrapers.faq.interpret.names import NameCorrection, resolve_names
 
 
 def test_a_rare_misspelling_is_read_as_the_common_spelling() -> None:

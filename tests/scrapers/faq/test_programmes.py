@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.faq.programmes import KEY_MAX_LENGTH, ProgrammeGroups, programme_key
+from scrapers.faq.interpret.programmes import KEY_MAX_LENGTH, ProgrammeGroups, programme_key
 
 
 def test_the_key_does_not_depend_on_which_school_names_it_first() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scrapers.faq.catalogue import RuleSpec
-from scrapers.faq.rules import parse_rules
+from scrapers.faq.interpret.catalogue import RuleSpec
+from scrapers.faq.interpret.rules import parse_rules
 
 SEED_RULES = (
     "La sélection pour les programmes de mobilité et de double-diplômation se fait sur la base de "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.faq.page import Section
-from scrapers.faq.sections import classify_heading, read_academic_year, read_track
+from scrapers.faq.read.page import Section
+from scrapers.faq.read.sections import classify_heading, read_academic_year, read_track
 
 
 @pytest.mark.parametrize(

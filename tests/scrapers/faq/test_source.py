@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.faq.errors import SourceError, SourceUnreachableError
-from scrapers.faq.source import SEED_LABEL, read_seed, read_source
+from scrapers.faq.read.source import SEED_LABEL, read_seed, read_source
 from tests.scrapers.faq.http_server import Response, Site
 
 LIMIT = 64 * 1024

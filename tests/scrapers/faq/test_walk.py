@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapers.faq.page import PageItem, PageNote, Section
-from scrapers.faq.render import render_page
-from scrapers.faq.source import read_seed
-from scrapers.faq.walk import walk_page
+from scrapers.faq.read.page import PageItem, PageNote, Section
+from scrapers.faq.read.render import render_page
+from scrapers.faq.read.source import read_seed
+from scrapers.faq.read.walk import walk_page
 from tests.scrapers.faq.pages import REVISION_2021, faq_page
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scrapers.faq.importer import import_faq
+from scrapers.faq import import_faq
 from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from service.config import Settings
 from tests.databases import TestDatabase

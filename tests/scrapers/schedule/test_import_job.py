@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scrapers.faq.importer import content_hash
+from scrapers.faq import content_hash
 from scrapers.schedule.import_job import SEED_KEPT, FaqImportJob
 from scrapers.schedule.jobs import JobContext, QueuedRequest
 from service.config import FetchSettings, Settings

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scrapers.faq.importer import import_faq
-from scrapers.faq.source import read_seed
+from scrapers.faq.read.source import read_seed
 from service.db import migrate
 from service.db.base import Base
 from service.db.engine import create_engine, create_sessionmaker

@@ -39,9 +39,14 @@ query Page($code: String!, $first: Int = 20) {
 }
 """
 
+DIRECTIVES = """query Q($b: Boolean!) { schools { nodes { slug name @include(if: $b) } }
+  offersConnection(first: 2) { totalCount @include(if: $b) nodes { id school @skip(if: $b) { slug } } }
+  node(id: "School:phelma") { id ... on School @include(if: $b) { slug } } }"""
 DOCUMENTS: list[tuple[str, dict[str, Any] | None]] = [
     (COUNTRY_PAGE, {"code": "FR"}),
     (COUNTRY_PAGE, {"code": "fi", "first": 1}),
+    # @include/@skip reading variables (once answered "Unexpected error" on the resolvers).
+    *((DIRECTIVES, {"b": value}) for value in (True, False)),
     ("{ countries { code name schools { name } } }", None),
     ('{ countries(filter: { codes: ["fi", "ca"] }) { code } }', None),
     ("{ countries(filter: { withPartners: true }) { code } }", None),

@@ -99,3 +99,19 @@ def test_fields_are_counted_once_per_written_selection() -> None:
     assert error is not None
     assert error.message == "The document selects 4 fields; at most 3 are allowed."
     assert error.extensions == {"code": "QUERY_TOO_COMPLEX", "fields": 4, "maxFields": 3}
+
+
+def test_a_connection_asked_without_a_size_counts_its_default_page() -> None:
+    # offersConnection, nodes 1 each; places 20 (the default page, more than the counts' 10)
+    assert _estimate("{ offersConnection { nodes { places } } }") == 2 + 20
+    assert _estimate("{ offersConnection { nodes { places } } }", max_page_size=5) == 2 + 5
+
+
+def test_nodes_counts_one_answer_per_id() -> None:
+    ids = ", ".join(f'"Offer:{n}"' for n in range(30))
+    # nodes 1; id 30
+    assert _estimate(f"{{ nodes(ids: [{ids}]) {{ id }} }}") == 1 + 30
+    assert _estimate("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["a"]}) == 2
+    # Each answer has one type: the dearest type's selection counts, not their sum.
+    query = '{ nodes(ids: ["a", "b"]) { ... on School { slug name } ... on Offer { id } } }'
+    assert _estimate(query) == 1 + 2 * 2

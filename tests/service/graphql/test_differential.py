@@ -50,12 +50,15 @@ from service.db.models import LinkStatus
 from service.db.serialized import SerializedSession
 from service.graphql.compiler import ReadCompiler
 from service.graphql.schema import CatalogueSchema
+from service.graphql.types.connection import FINDING_CURSOR, encode_time_cursor
 from service.graphql.types.pagination import encode_cursor, encode_position
 from tests.databases import BACKENDS, migrated_database
 from tests.factories import (
     make_finding,
     make_link,
     make_link_check,
+    make_override,
+    make_school_fact,
     make_sync_run,
     make_url_health,
 )
@@ -73,9 +76,11 @@ CATALOGUE_ROOTS = frozenset(
         "school",
         "schools",
         "offers",
+        "offersConnection",
         "homeTracks",
         "selectionRules",
         "findings",
+        "findingsConnection",
         "node",
         "nodes",
     }
@@ -155,15 +160,43 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         school=sample.phelma,
         first_seen_at=_at("2026-03-02T04:00:00.5"),
     )
-    await make_finding(
+    resolved = await make_finding(
         session,
         kind="link_to_other_school",
         school=sample.phelma,
         first_seen_at=_at("2026-03-01T00:00:00"),
         resolved_at=_at("2026-03-02T00:00:00"),
     )
+    # Deadlines for offersConnection(orderBy: DEADLINE): served by override, scraped, none.
+    autumn = {"kind": "application", "semester": "autumn"}
+    for school, date in ((sample.aalto, "2026-04-15"), (sample.ensimag, "2026-05-01")):
+        await make_school_fact(
+            session,
+            school=school,
+            field="deadline",
+            key="application/autumn",
+            value={**autumn, "date": date},
+        )
+    await make_override(
+        session,
+        school=sample.ensimag,
+        field="deadline",
+        key="application/autumn",
+        value={**autumn, "date": "2026-03-01"},
+    )
+    await make_school_fact(
+        session,
+        school=sample.phelma,
+        field="deadline",
+        key="application/spring",
+        value={"date": "--03-31"},
+    )
     offer = (await _offer_ids(session))[0]
+    aalto = (await _offer_ids(session, sample.aalto.id))[0]
     return {
+        "@@year-cursor@@": encode_position("offer-by-academic_year:", ("2019/2020", aalto)),
+        "@@places-cursor@@": encode_position("offer-by-places:", (2, aalto)),
+        "@@deadline-cursor@@": encode_position("offer-by-deadline:", (0, "2026-04-15", aalto)),
         "@@name-cursor@@": ORDERED_CURSORS[0],
         "@@country-cursor@@": ORDERED_CURSORS[1],
         "@@slug-cursor@@": encode_cursor("aalto-university"),
@@ -173,6 +206,10 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         "@@link@@": f"Link:{page.id}",
         "@@check@@": f"LinkCheck:{checks[0].id}",
         "@@finding@@": f"Finding:{finding.id}",
+        "@@finding-cursor@@": encode_time_cursor(FINDING_CURSOR, finding.first_seen_at, finding.id),
+        "@@old-finding-cursor@@": encode_time_cursor(
+            FINDING_CURSOR, _at("2026-03-01T00:00:00"), resolved.id
+        ),
         "@@run@@": f"SyncRun:{runs[0].id}",
     }
 
@@ -181,8 +218,12 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-async def _offer_ids(session: AsyncSession) -> list[int]:
-    return list((await session.scalars(text("SELECT id FROM offer ORDER BY id"))).all())
+async def _offer_ids(session: AsyncSession, school_id: int | None = None) -> list[int]:
+    query = text(
+        "SELECT id FROM offer WHERE CAST(:school AS INTEGER) IS NULL OR school_id = :school "
+        "ORDER BY id"
+    )
+    return list((await session.scalars(query, {"school": school_id})).all())
 
 
 def _ordered(value: Any) -> Any:
@@ -337,6 +378,50 @@ COVERED = [
        some: findings(filter: { severities: [INFO, WARNING], origin: "import",
          kinds: ["link_to_other_school", "country_name_corrected"], includeResolved: true }) {
          id severity } }""",
+    """{ a: offersConnection { totalCount __typename edges { cursor __typename node { id places } }
+         nodes { id school { slug } } pageInfo { hasNextPage hasPreviousPage startCursor
+         endCursor __typename } }
+       b: offersConnection(orderBy: PLACES, first: 2, after: "@@places-cursor@@") {
+         edges { cursor node { places } } pageInfo { hasNextPage hasPreviousPage endCursor } }
+       c: offersConnection(orderBy: DEADLINE, last: 2, before: "@@deadline-cursor@@") {
+         edges { cursor node { school { slug } } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       d: offersConnection(orderBy: DEADLINE, first: 3, after: "@@deadline-cursor@@",
+         filter: { homeTrack: "ISEM" }) { totalCount edges { cursor node { id } }
+         pageInfo { hasNextPage hasPreviousPage } }
+       e: offersConnection(last: 1, after: "@@year-cursor@@") { totalCount nodes { id }
+         pageInfo { hasNextPage hasPreviousPage startCursor } }
+       f: offersConnection(first: 0, filter: { countryCode: "zz" }) { totalCount nodes { id }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       g: offersConnection(orderBy: DEADLINE) { edges { cursor node { school { slug } } } } }""",
+    """{ a: findingsConnection { totalCount __typename edges { cursor __typename node { id } }
+         nodes { kind firstSeenAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       b: findingsConnection(first: 1, filter: { includeResolved: true }) {
+         edges { cursor node { id kind resolvedAt } } pageInfo { hasNextPage endCursor } }
+       c: findingsConnection(after: "@@finding-cursor@@", filter: { includeResolved: true }) {
+         totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage } }
+       d: findingsConnection(last: 1, before: "@@old-finding-cursor@@",
+         filter: { includeResolved: true, school: "phelma" }) {
+         edges { cursor node { id school { slug } } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       e: findingsConnection(last: 5, filter: { school: "nowhere" }) { totalCount nodes { id }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
+    """{ a: node(id: "School:phelma") { id __typename ... on School { slug country { id } } }
+       b: nodes(ids: ["Country:FI", "HomeTrack:ISEM", "Programme:sicom-phelma-ense3",
+         "Programme:phelma:sicom-phelma-ense3", "Programme:ense3:sicom-phelma-ense3",
+         "Programme:aalto-university:sicom-phelma-ense3", "@@offer@@", "@@link@@", "@@check@@",
+         "@@finding@@", "School:", "Nothing:1", "Offer:x", "Offer:1:2", "Country:fi",
+         "SelectionRule:1", "LinkHealth:1", "Offer:99999"]) {
+         id __typename ...F
+         ... on Programme { key offers { id school { slug } } }
+         ... on Offer { places programme { id } }
+         ... on Link { url health { status } checks(last: 1) { id } }
+         ... on LinkCheck { status } ... on LinkHealth { finalUrl }
+         ... on Finding { kind school { slug } } ... on Country { code }
+         ... on SelectionRule { semesters } }
+       c: node(id: "nope") { id }
+       d: nodes(ids: []) { id } }
+    fragment F on Node { ... on HomeTrack { code selectionRule { id } } }""",
 ]
 
 
@@ -345,12 +430,33 @@ async def test_the_compiler_answers_the_fields_it_covers_itself(
     catalogue: Catalogue, schema: CatalogueSchema, compiler: ReadCompiler, query: str
 ) -> None:
     query = _substituted(query, catalogue)
+    assert await _compiled(catalogue, compiler, query) is not None
+    await _compare(catalogue, schema, compiler, query, None)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ node(id: "@@run@@") { id } }',
+        '{ nodes(ids: ["School:phelma", "@@run@@"]) { id } }',
+        # A selection the relation table cannot compile for the id's type.
+        '{ node(id: "School:phelma") { ... on School { info { __typename } } } }',
+    ],
+)
+async def test_node_ids_the_compiler_does_not_read_go_to_the_resolvers(
+    catalogue: Catalogue, schema: CatalogueSchema, compiler: ReadCompiler, query: str
+) -> None:
+    query = _substituted(query, catalogue)
+    assert await _compiled(catalogue, compiler, query) is None
+    await _compare(catalogue, schema, compiler, query, None)
+
+
+async def _compiled(catalogue: Catalogue, compiler: ReadCompiler, query: str) -> Any:
+    """The compiler's own answer (None: it hands the operation to the resolvers)."""
     async with AsyncSession(catalogue.engine) as session:
-        compiled = await compiler.execute(
+        return await compiler.execute(
             SerializedSession(session), query, None, None, max_page_size=100, data_version=0
         )
-    assert compiled is not None
-    await _compare(catalogue, schema, compiler, query, None)
 
 
 def _substituted(text: str, catalogue: Catalogue) -> str:
@@ -379,6 +485,10 @@ TYPES = frozenset(
         "Finding",
         "SchoolConnection",
         "SchoolEdge",
+        "OfferConnection",
+        "OfferEdge",
+        "FindingConnection",
+        "FindingEdge",
         "PageInfo",
         "Node",
     }
@@ -392,9 +502,11 @@ ROOTS = (
     "schools",
     "schools",
     "offers",
+    "offersConnection",
     "homeTracks",
     "selectionRules",
     "findings",
+    "findingsConnection",
     "node",
     "nodes",
 )
@@ -419,6 +531,15 @@ ORDERED_CURSORS = [
     encode_position("school-by-name:", ("Phelma", "phelma")),
     encode_position("school-by-country:", ("FR", "phelma")),
 ]
+#: Cursors of offer pages in each order (``OfferOrder``, at Aalto's offer) and of findings.
+CONNECTION_CURSORS = [
+    "@@year-cursor@@",
+    "@@places-cursor@@",
+    "@@deadline-cursor@@",
+    "@@finding-cursor@@",
+    "@@old-finding-cursor@@",
+    encode_position(FINDING_CURSOR, ("2026-03-01T00:00:00", 1)),  # a time without a zone
+]
 #: Values per argument or input field name, in their JSON form (enums by name).
 POOLS: dict[str, list[Any]] = {
     "slug": SLUGS,
@@ -434,8 +555,14 @@ POOLS: dict[str, list[Any]] = {
     "language": ["en", "fr"],
     "first": [0, 1, 2, 20, 101, -1],
     "last": [0, 1, 2, 10, 50, 51, -1],
-    "after": [encode_cursor("ense3"), encode_cursor("phelma"), *ORDERED_CURSORS, "garbage"],
-    "before": [encode_cursor("phelma"), *ORDERED_CURSORS, "garbage"],
+    "after": [
+        encode_cursor("ense3"),
+        encode_cursor("phelma"),
+        *ORDERED_CURSORS,
+        *CONNECTION_CURSORS,
+        "garbage",
+    ],
+    "before": [encode_cursor("phelma"), *ORDERED_CURSORS, *CONNECTION_CURSORS, "garbage"],
     "id": IDS,
     "ids": IDS,
     "deadlineOnOrAfter": ["2020-01-01", "2030-06-30"],

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.graphql.types.pagination import encode_position
 from tests.factories import make_finding, make_school, make_sync_run
 from tests.service.graphql.conftest import Execute, data_of
 
@@ -68,3 +69,14 @@ async def test_findings_page_with_the_filter_and_its_total(
         "nodes": [],
         "pageInfo": {"hasNextPage": False, "endCursor": None},
     }
+
+
+async def test_a_forged_cursor_with_a_time_without_zone_is_refused(
+    session: AsyncSession, execute: Execute
+) -> None:
+    await make_finding(session, message="one")
+    cursor = encode_position("finding:", ("2026-03-01T00:00:00", 1))
+    result = await execute(FINDINGS, {"first": 1, "after": cursor})
+    assert [error.message for error in result.errors or []] == [
+        "`after` is not a cursor given by this API."
+    ]

@@ -140,3 +140,31 @@ async def test_every_relation_costs_the_same_statements_at_every_size(
     assert sum(len(school["offers"]) for school in schools) == catalogue.offers
     assert sum(school["parent"] is not None for school in schools) == catalogue.parents
     assert len(statements) == EVERY_RELATION_STATEMENTS, statements
+
+
+#: Root connections and nodes the compiler answers: one statement each, whatever the rows.
+COMPILED_ROOTS = """query Roots($ids: [ID!]!) {
+  byDeadline: offersConnection(orderBy: DEADLINE, first: 100) {
+    totalCount edges { cursor node { id places school { slug } } }
+    pageInfo { hasNextPage endCursor } }
+  findingsConnection(first: 100) { totalCount nodes { kind school { slug } } }
+  nodes(ids: $ids) { id ... on Offer { places programme { id offers { id } } } } }
+"""
+#: data version; offersConnection; findingsConnection; nodes.
+COMPILED_ROOTS_STATEMENTS = 4
+
+
+@pytest.mark.parametrize("size", [16, 300])
+async def test_compiled_connections_and_nodes_cost_one_statement_each(
+    session: AsyncSession, execute: Execute, size: int
+) -> None:
+    await build_synthetic_catalogue(session, size)
+    await add_synthetic_sync_results(session, size)
+    await data_of(execute, "{ __typename }")
+    first = await data_of(execute, "{ offersConnection(first: 100) { nodes { id } } }")
+    ids = [node["id"] for node in first["offersConnection"]["nodes"]]
+    with counting_statements(session) as statements:
+        data = await data_of(execute, COMPILED_ROOTS, {"ids": ids})
+    assert [node["id"] for node in data["nodes"]] == ids
+    assert len(data["byDeadline"]["edges"]) == min(100, data["byDeadline"]["totalCount"])
+    assert len(statements) == COMPILED_ROOTS_STATEMENTS, statements

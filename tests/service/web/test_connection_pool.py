@@ -63,7 +63,7 @@ async def test_steady_load_reuses_the_pools_connections(served_database: TestDat
     settings = served_database.settings.model_copy(
         update={"response_cache_bytes": 0, "graphql_max_concurrent": CONCURRENCY}
     )
-    assert settings.db_pool_size >= CONCURRENCY + 1  # the requests, and the data-version read
+    assert settings.db.pool_size >= CONCURRENCY + 1  # the requests, and the data-version read
     postgres = served_database.backend == "postgres"
     async with _served(settings) as (client, engine):
         opened: list[object] = []
@@ -74,7 +74,7 @@ async def test_steady_load_reuses_the_pools_connections(served_database: TestDat
         event.listen(engine.sync_engine, "connect", count)
         try:
             await _round(client)  # warm-up: the pool fills up to the concurrency
-            assert 2 <= len(opened) <= settings.db_pool_size
+            assert 2 <= len(opened) <= settings.db.pool_size
             before = await _backend_pids(served_database) if postgres else set()
             opened.clear()
             for _ in range(3):

@@ -1,0 +1,288 @@
+"""Write a :class:`Plan` to the database with bulk statements; never commits.
+
+Inserts are multi-row batches; the ids of new rows are then read back with one query per table
+(``RETURNING`` with ordered rows made SQLAlchemy insert SQLite rows one by one, and splice the
+results quadratically). Updates are ORM bulk updates by primary key. Statements go through the
+session, so the data version is bumped once for the transaction (:mod:`service.db.versioning`);
+an empty plan issues no statement at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scrapers.faq.apply.bulk import Values, change_rows, insert_rows, update_rows
+from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey
+from scrapers.faq.plan import FINDING_ORIGIN, Plan, Snapshot, TablePlan, finding_values
+from service.countries import country_name
+from service.db.models import (
+    Country,
+    FaqRevision,
+    Finding,
+    HomeTrack,
+    Link,
+    Offer,
+    Programme,
+    School,
+    SelectionRule,
+    offer_home_track,
+    school_programme,
+)
+
+
+class _Writer:
+    def __init__(
+        self,
+        session: AsyncSession,
+        plan: Plan,
+        catalogue: Catalogue,
+        snapshot: Snapshot,
+        now: datetime,
+    ) -> None:
+        self.session = session
+        self.plan = plan
+        self.catalogue = catalogue
+        self.snapshot = snapshot
+        self.now = now
+        self.school_ids = snapshot.school_ids()
+        self.programme_ids = {key: row.id for key, row in snapshot.programmes.items()}
+        self.link_ids = {key: row.id for key, row in snapshot.links.items()}
+
+    def stamped(self, values: Values) -> Values:
+        return {**values, "created_at": self.now, "updated_at": self.now}
+
+    async def write_reference_data(self) -> None:
+        await insert_rows(
+            self.session,
+            Country,
+            [
+                {
+                    "code": code,
+                    "name_fr": country_name(code, "fr"),
+                    "name_en": country_name(code, "en"),
+                }
+                for code in self.plan.countries
+            ],
+        )
+        await insert_rows(
+            self.session,
+            HomeTrack,
+            [{"code": code, "name": self.catalogue.tracks.get(code)} for code in self.plan.tracks],
+        )
+
+    async def write_schools(self) -> None:
+        added = [self.catalogue.schools[slug] for slug in self.plan.schools.added]
+        rows = [
+            self.stamped(
+                {
+                    "slug": s.slug,
+                    "name": s.name,
+                    "short_name": s.short_name,
+                    "city": s.city,
+                    "country_code": s.country_code,
+                    "website": s.website,
+                    "is_partner": s.is_partner,
+                }
+            )
+            for s in added
+        ]
+        if rows:
+            await insert_rows(self.session, School, rows)
+            result = await self.session.execute(select(School.slug, School.id))
+            self.school_ids = dict(result.all())
+        # Parents are set once every school has an id (a parent may be new too).
+        parents = [
+            {"id": self.school_ids[s.slug], "parent_id": self.school_ids[s.parent_slug]}
+            for s in added
+            if s.parent_slug is not None
+        ]
+        parent_id = ("parent_id", lambda slug: self.school_ids[slug] if slug else None)
+        await update_rows(
+            self.session,
+            School,
+            parents
+            + change_rows(self.plan.schools, self.now, translate={"parent_slug": parent_id}),
+        )
+
+    async def write_programmes(self) -> None:
+        rows = [
+            self.stamped({"key": p.key, "name": p.name, "url": p.url})
+            for p in (self.catalogue.programmes[key] for key in self.plan.programmes.added)
+        ]
+        if rows:
+            await insert_rows(self.session, Programme, rows)
+            result = await self.session.execute(select(Programme.key, Programme.id))
+            self.programme_ids = dict(result.all())
+        await update_rows(self.session, Programme, change_rows(self.plan.programmes, self.now))
+        pairs = [
+            {"programme_id": self.programme_ids[key], "school_id": self.school_ids[slug]}
+            for key, slug in self.plan.programme_schools
+        ]
+        if pairs:
+            await self.session.execute(insert(school_programme), pairs)
+
+    async def write_offers(self) -> None:
+        rows = []
+        for key in self.plan.offers.added:
+            slug, programme, kind, year, scope = key
+            rows.append(
+                self.stamped(
+                    {
+                        "school_id": self.school_ids[slug],
+                        "programme_id": self.programme_ids[programme] if programme else None,
+                        "kind": kind,
+                        "places": self.catalogue.offers[key].places,
+                        "academic_year": year,
+                        "scope": scope,
+                    }
+                )
+            )
+        await insert_rows(self.session, Offer, rows)
+        reserved = {
+            (row["school_id"], row["programme_id"], row["kind"], row["academic_year"], row["scope"])
+            for row in rows
+            if row["scope"]
+        }
+        if reserved:
+            # The new reserved offers' ids, read back to give them their tracks.
+            existing = await self.session.execute(
+                select(
+                    Offer.id,
+                    Offer.school_id,
+                    Offer.programme_id,
+                    Offer.kind,
+                    Offer.academic_year,
+                    Offer.scope,
+                ).where(Offer.scope != "")
+            )
+            tracks = [
+                {"offer_id": id_, "home_track_code": code}
+                for id_, school, programme, kind, year, scope in existing
+                if (school, programme, kind, year, scope) in reserved
+                for code in scope.split(",")
+            ]
+            await self.session.execute(insert(offer_home_track), tracks)
+        await update_rows(self.session, Offer, change_rows(self.plan.offers, self.now))
+
+    async def write_links(self) -> None:
+        added: list[LinkKey] = self.plan.links.added
+        rows = [
+            self.stamped(
+                {
+                    "url": url,
+                    "role": self.catalogue.links[(url, slug, programme)].role,
+                    "school_id": self.school_ids[slug] if slug else None,
+                    "programme_id": self.programme_ids[programme] if programme else None,
+                }
+            )
+            for url, slug, programme in added
+        ]
+        if rows:
+            await insert_rows(self.session, Link, rows)
+            slugs = {id_: slug for slug, id_ in self.school_ids.items()}
+            keys = {id_: key for key, id_ in self.programme_ids.items()}
+            links = await self.session.execute(
+                select(Link.id, Link.url, Link.school_id, Link.programme_id)
+            )
+            self.link_ids = {
+                (
+                    url,
+                    slugs.get(school) if school else None,
+                    keys.get(programme) if programme else None,
+                ): id_
+                for id_, url, school, programme in links
+            }
+        await update_rows(self.session, Link, change_rows(self.plan.links, self.now))
+
+    async def write_rules(self) -> None:
+        rows = [
+            self.stamped(
+                {
+                    "home_track_code": rule.track,
+                    "semesters": list(rule.semesters),
+                    "criteria": list(rule.criteria),
+                    "source_text": rule.source_text,
+                }
+            )
+            for rule in self.catalogue.rules or ()
+            if rule.track in self.plan.rules.added
+        ]
+        await insert_rows(self.session, SelectionRule, rows)
+        changed = TablePlan(changed=self.plan.rules.changed)
+        await update_rows(self.session, SelectionRule, change_rows(changed, self.now))
+        gone = [change.id for change in self.plan.rules.retired]
+        if gone:
+            await self.session.execute(delete(SelectionRule).where(SelectionRule.id.in_(gone)))
+
+    async def write_findings(
+        self, findings: Mapping[str, FindingSpec], revision_id: int | None
+    ) -> None:
+        rows = []
+        for fingerprint in self.plan.findings.added:
+            finding = findings[fingerprint]
+            values = finding_values(finding)
+            rows.append(
+                {
+                    "fingerprint": fingerprint,
+                    "kind": finding.kind,
+                    "origin": FINDING_ORIGIN,
+                    "severity": values["severity"],
+                    "message": finding.message,
+                    "detail": values["detail"],
+                    "school_id": self._school_id(finding.school_slug),
+                    "link_id": self.link_ids.get(finding.link_key) if finding.link_key else None,
+                    "revision_id": revision_id,
+                    "source_line": finding.line,
+                    "first_seen_at": self.now,
+                }
+            )
+        await insert_rows(self.session, Finding, rows)
+        translate = {
+            "school_slug": ("school_id", self._school_id),
+            "link_key": ("link_id", lambda key: self.link_ids.get(key) if key else None),
+        }
+        await update_rows(
+            self.session,
+            Finding,
+            change_rows(
+                self.plan.findings,
+                self.now,
+                retired_column="resolved_at",
+                translate=translate,
+                stamp=False,
+            ),
+        )
+
+    def _school_id(self, slug: object) -> int | None:
+        return self.school_ids.get(slug) if isinstance(slug, str) else None
+
+
+async def apply_plan(
+    session: AsyncSession,
+    plan: Plan,
+    catalogue: Catalogue,
+    snapshot: Snapshot,
+    *,
+    findings: Mapping[str, FindingSpec],
+    revision: Values,
+    now: datetime,
+) -> None:
+    """Write ``plan``; ``revision`` holds the new revision's columns (used when it is new)."""
+    writer = _Writer(session, plan, catalogue, snapshot, now)
+    await writer.write_reference_data()
+    await writer.write_schools()
+    await writer.write_programmes()
+    await writer.write_offers()
+    await writer.write_links()
+    await writer.write_rules()
+    revision_id = snapshot.revision_id
+    if plan.new_revision:
+        await insert_rows(session, FaqRevision, [revision])
+        revision_id = await session.scalar(
+            select(FaqRevision.id).where(FaqRevision.content_hash == revision["content_hash"])
+        )
+    await writer.write_findings(findings, revision_id)

@@ -1,0 +1,157 @@
+"""The page's links, owned by schools or programmes, and the checks across them.
+
+Each item's link is stored for its programme when it is the programme's page, otherwise for its
+school. Across the page: a link whose host names another school of the page (the
+ENSEIRB-MATMECA item links to esisar.grenoble-inp.fr) and a URL given for two owners are
+reported. A school's website is its homepage link, or the site of its first link that does not
+point elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrapers.faq.interpret.catalogue import Catalogue, LinkSpec, SchoolSpec
+from scrapers.faq.interpret.findings import FindingLog, FindingSpec, LinkKey
+from scrapers.faq.interpret.links import (
+    classify_link,
+    foreign_owners,
+    normalize_url,
+    origin,
+    url_findings,
+    without_fragment,
+)
+from scrapers.faq.read import PageItem
+from service.db.models import LinkRole
+from service.text import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """A URL as one item gives it."""
+
+    school: str
+    raw: str
+    programme: str | None
+    line: int | None
+    main: bool
+
+
+def _label(school: SchoolSpec) -> str:
+    return school.short_name or school.name
+
+
+def _identifiers(catalogue: Catalogue) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for slug, school in catalogue.schools.items():
+        names.setdefault(slug, set()).add(slug)
+        # Without a short name the slug is the name's; with one, the long name is another.
+        if school.short_name:
+            names.setdefault(slugify(school.name), set()).add(slug)
+    return names
+
+
+def _ancestors(catalogue: Catalogue, slug: str) -> set[str]:
+    found = {slug}
+    school = catalogue.schools.get(slug)
+    while school is not None and school.parent_slug and school.parent_slug not in found:
+        found.add(school.parent_slug)
+        school = catalogue.schools.get(school.parent_slug)
+    return found
+
+
+class LinkBook:
+    """Collects the items' URLs; :meth:`finish` turns them into links, websites and findings."""
+
+    def __init__(self, findings: FindingLog) -> None:
+        self._findings = findings
+        self._uses: list[_Use] = []
+
+    def add_item(self, school: str, item: PageItem, programme: str | None) -> None:
+        if item.url is not None:
+            self._uses.append(_Use(school, item.url, programme, item.line, main=True))
+        for extra in item.extra_urls:
+            self._uses.append(_Use(school, extra, None, item.line, main=False))
+
+    def finish(self, catalogue: Catalogue) -> None:
+        identifiers = _identifiers(catalogue)
+        owners_of_url: dict[str, dict[str | None, tuple[str, LinkKey]]] = {}
+        websites: dict[str, str] = {}
+        seen: set[tuple[str, str]] = set()
+        for use in self._uses:
+            school = catalogue.schools[use.school]
+            url = normalize_url(use.raw)
+            if url is None:
+                self._findings.add(
+                    FindingSpec(
+                        kind="bad_link",
+                        message=f"{_label(school)}: not an absolute http(s) link: {use.raw!r}",
+                        subject=f"{use.school} {use.raw}",
+                        line=use.line,
+                        school_slug=use.school,
+                    )
+                )
+                continue
+            role = classify_link(url, has_programme=use.main and use.programme is not None)
+            key: LinkKey = (
+                (url, None, use.programme)
+                if role is LinkRole.PROGRAMME_PAGE
+                else (url, use.school, None)
+            )
+            catalogue.links.setdefault(key, LinkSpec(key=key, role=role))
+            if role is LinkRole.PROGRAMME_PAGE and use.programme is not None:
+                programme = catalogue.programmes[use.programme]
+                programme.url = programme.url or url
+            if (use.school, url) in seen:
+                continue
+            seen.add((use.school, url))
+            for finding in url_findings(
+                use.raw, key, school_slug=use.school, line=use.line, label=_label(school)
+            ):
+                self._findings.add(finding)
+            allowed = _ancestors(catalogue, use.school)
+            if use.programme is not None:
+                allowed |= set(catalogue.programmes[use.programme].school_slugs)
+            foreign = foreign_owners(url, allowed, identifiers)
+            if foreign:
+                others = ", ".join(_label(catalogue.schools[slug]) for slug in foreign)
+                self._findings.add(
+                    FindingSpec(
+                        kind="link_to_other_school",
+                        message=f"{_label(school)}'s link points at the site of {others}: {url}",
+                        subject=f"{use.school} {url}",
+                        line=use.line,
+                        school_slug=use.school,
+                        link_key=key,
+                        detail={"url": url, "other_schools": foreign},
+                    )
+                )
+            elif role is LinkRole.HOMEPAGE:
+                websites[use.school] = url
+            else:
+                websites.setdefault(use.school, origin(url))
+            owners = owners_of_url.setdefault(without_fragment(url), {})
+            owners.setdefault(key[1] or key[2], (use.school, key))
+            if len(owners) == 2:
+                self._report_duplicate(catalogue, url, list(owners.values()), use.line)
+        for slug, website in websites.items():
+            catalogue.schools[slug].website = website
+
+    def _report_duplicate(
+        self, catalogue: Catalogue, url: str, owners: list[tuple[str, LinkKey]], line: int | None
+    ) -> None:
+        (first, _), (second, key) = owners
+        names = " and ".join(
+            dict.fromkeys(_label(catalogue.schools[slug]) for slug in (first, second))
+        )
+        self._findings.add(
+            FindingSpec(
+                kind="duplicate_link",
+                message=f"the same link is given for {names}: {url}",
+                subject=without_fragment(url),
+                line=line,
+                school_slug=second,
+                link_key=key,
+                detail={"url": url, "schools": [first, second]},
+            )
+        )

@@ -1,0 +1,240 @@
+"""Read a parsed page the way a careful human reads it, into a :class:`Catalogue`.
+
+Each item is resolved (country heading, link text, counts); parent names are given one spelling;
+mentions of the same school are merged; programmes shared through "commune avec" become one;
+each count becomes an offer for the item's academic year and track scope. Whatever is corrected
+or cannot be read becomes a finding: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from scrapers.faq.errors import SourceError
+from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, OfferSpec, ProgrammeSpec
+from scrapers.faq.interpret.countries import CountryResolver
+from scrapers.faq.interpret.findings import FindingLog
+from scrapers.faq.interpret.link_checks import LinkBook
+from scrapers.faq.interpret.link_text import NamedSchool
+from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject, item_text
+from scrapers.faq.interpret.names import resolve_names
+from scrapers.faq.interpret.programmes import Node, ProgrammeGroups
+from scrapers.faq.interpret.rules import parse_rules
+from scrapers.faq.interpret.sanitize import sanitize_items
+from scrapers.faq.interpret.schools import SchoolBook, school_slug
+from scrapers.faq.read import Count, ParsedPage
+from service.db.models import OfferKind
+from service.text import fold, slugify
+
+
+def _check_year(year: str, line: int | None) -> str:
+    first, second = (int(part) for part in year.split("/"))
+    if second != first + 1:
+        where = f"line {line}: " if line else ""
+        raise SourceError(f"{where}academic year {year} is not two consecutive years")
+    return year
+
+
+class _Interpreter:
+    def __init__(
+        self,
+        page: ParsedPage,
+        resolver: CountryResolver,
+        known_parents: Iterable[str],
+        corrections: Mapping[str, str],
+    ) -> None:
+        self.page = page
+        self.resolver = resolver
+        self.known_parents = list(known_parents)
+        self.corrections = corrections
+        self.folded_parents = {fold(name) for name in self.known_parents}
+        self.findings = FindingLog()
+        self.catalogue = Catalogue(meta=page.meta)
+        self.schools = SchoolBook(self.findings)
+        self.links = LinkBook(self.findings)
+        #: The text of the item behind each offer, to tell a repeated item from a merge.
+        self.raw_offers: dict[OfferKey, str] = {}
+
+    def run(self) -> Catalogue:
+        years = [_check_year(year, line) for line, year in self.page.academic_years]
+        self.catalogue.academic_year = years[0] if years else None
+        if self.page.items and not years:
+            raise SourceError(
+                "the page lists partners but gives no academic year "
+                '("Ecoles et Chiffres de l\'année 2019/2020")'
+            )
+        reader = MentionReader(self.findings, self.resolver, self.folded_parents)
+        reader.read_notes(self.page.notes)
+        items = sanitize_items(self.page.items, self.findings)
+        mentions = [mention for item in items if (mention := reader.read(item))]
+        self.register_schools(mentions)
+        self.read_programmes(mentions)
+        for mention in mentions:
+            self.add_offers(mention)
+            self.links.add_item(mention.slug, mention.item, mention.programme)
+        self.catalogue.schools = self.schools.finish()
+        self.links.finish(self.catalogue)
+        self.read_rules()
+        self.catalogue.countries = {
+            school.country_code for school in self.catalogue.schools.values()
+        }
+        self.catalogue.findings = self.findings.as_list()
+        return self.catalogue
+
+    # Schools and programmes -----------------------------------------------------------------
+
+    def register_schools(self, mentions: list[Mention]) -> None:
+        lines: dict[str, int | None] = {}
+        written: list[str] = []
+        for mention in mentions:
+            for parents in (
+                mention.text.school.parents,
+                *(partner.parents for partner in mention.text.partners),
+            ):
+                for name in parents:
+                    written.append(name)
+                    lines.setdefault(name, mention.item.line)
+        names = resolve_names(written, self.known_parents, self.corrections)
+        for correction in names.corrections:
+            self.findings.note(
+                "name_corrected",
+                f"{correction.written!r} read as {correction.read_as!r}",
+                fold(correction.written),
+                lines.get(correction.written),
+                detail={"written": correction.written, "read_as": correction.read_as},
+            )
+        for left, right in names.similar:
+            self.findings.note(
+                "similar_names",
+                f"{left!r} and {right!r} look alike; kept apart",
+                f"{fold(left)}|{fold(right)}",
+                None,
+            )
+
+        def parent_chain(parents: tuple[str, ...], mention: Mention) -> str | None:
+            above: str | None = None
+            for name in reversed(parents):
+                above = self.schools.add(
+                    NamedSchool(names.canonical[name]),
+                    country=mention.country,
+                    line=mention.item.line,
+                    parent=above,
+                )
+            return above
+
+        for mention in mentions:
+            school = mention.text.school
+            mention.slug = self.schools.add(
+                school,
+                country=mention.country,
+                line=mention.item.line,
+                parent=parent_chain(school.parents, mention),
+                listed=True,
+                city=mention.text.city,
+            )
+        for mention in mentions:
+            for partner in mention.text.partners:
+                self.schools.add(
+                    partner,
+                    country=mention.country,
+                    line=mention.item.line,
+                    parent=parent_chain(partner.parents, mention),
+                )
+
+    def read_programmes(self, mentions: list[Mention]) -> None:
+        groups = ProgrammeGroups()
+        named: list[tuple[Mention, str, Node]] = []
+        for mention in mentions:
+            if mention.text.programme is None:
+                continue
+            node = (mention.slug, slugify(mention.text.programme))
+            groups.add(node)
+            named.append((mention, mention.text.programme, node))
+            for partner in mention.text.partners:
+                groups.share(node, (school_slug(partner), node[1]))
+        keys = groups.keys()
+        schools_of: dict[str, set[str]] = {}
+        for (school, _), key in keys.items():
+            schools_of.setdefault(key, set()).add(school)
+        for mention, name, node in named:
+            key = mention.programme = keys[node]
+            if key not in self.catalogue.programmes:
+                self.catalogue.programmes[key] = ProgrammeSpec(
+                    key=key, name=name, school_slugs=tuple(sorted(schools_of[key]))
+                )
+
+    # Offers ---------------------------------------------------------------------------------
+
+    def add_offers(self, mention: Mention) -> None:
+        item = mention.item
+        year = item.academic_year or self.catalogue.academic_year
+        assert year is not None  # checked in run(): a page with items has a year
+        scope = item.track or ""
+        counts: Iterable[Count | None] = mention.counts or (None,)
+        for count in counts:
+            kind: OfferKind | None = count.kind if count else None
+            key: OfferKey = (mention.slug, mention.programme, kind, year, scope)
+            places = count.places if count else None
+            existing = self.catalogue.offers.get(key)
+            if existing is None:
+                self.catalogue.offers[key] = OfferSpec(key=key, places=places, line=item.line)
+                self.raw_offers[key] = item_text(item)
+                if scope:
+                    self.catalogue.tracks.setdefault(scope, None)
+                continue
+            if self.raw_offers[key] == item_text(item):
+                self.findings.note(
+                    "duplicate_item",
+                    f"{item.link_text!r} is listed twice; counted once",
+                    f"{item_subject(item)}|{scope}",
+                    item.line,
+                )
+                continue
+            if existing.places is not None and places is not None:
+                existing.places += places
+            self.findings.note(
+                "offers_merged",
+                f"two items give {mention.slug} the same offer "
+                f"({kind or 'unknown kind'}, {scope or 'open to all'}); their places were "
+                f"added up",
+                f"{key}",
+                item.line,
+                school_slug=mention.slug,
+            )
+
+    # Rules ----------------------------------------------------------------------------------
+
+    def read_rules(self) -> None:
+        paragraphs = self.page.rules_text
+        if paragraphs is None:
+            return
+        rules = parse_rules((text for _, text in paragraphs), self.catalogue.tracks)
+        if paragraphs and not rules:
+            line, text = paragraphs[0]
+            self.findings.note(
+                "unparsed_text", f"selection rule not understood: {text!r}", fold(text), line
+            )
+        self.catalogue.rules = rules
+        for rule in rules:
+            if rule.track is not None:
+                self.catalogue.tracks.setdefault(rule.track, None)
+
+
+def interpret_page(
+    page: ParsedPage,
+    *,
+    resolver: CountryResolver | None = None,
+    known_parents: Iterable[str] = (),
+    corrections: Mapping[str, str] | None = None,
+) -> Catalogue:
+    """The catalogue the page describes, with its findings.
+
+    ``known_parents`` are names of parent institutions already in the catalogue: they are
+    recognized in link texts and win when a page misspells them. ``corrections`` are the
+    misspellings the last import corrected (written → read as): they are read the same way
+    again while their reading is still a name, so importing a page twice reads it once.
+    """
+    interpreter = _Interpreter(
+        page, resolver or CountryResolver(), known_parents, corrections or {}
+    )
+    return interpreter.run()

@@ -1,0 +1,31 @@
+"""Plan: the database's :class:`Snapshot` and the :class:`Plan` of what to write.
+
+:mod:`.snapshot` loads what the catalogue holds (in a few queries, keyed as the page is);
+:mod:`.compare` compares it with the interpreted catalogue, table by table, and detects a
+source regression; :mod:`.replacements` says which school replaced a retired one.
+"""
+
+from scrapers.faq.plan.compare import (
+    Change,
+    Plan,
+    TablePlan,
+    detect_regression,
+    finding_values,
+    plan_findings,
+    plan_import,
+)
+from scrapers.faq.plan.snapshot import FINDING_ORIGIN, Snapshot, has_revisions, load_snapshot
+
+__all__ = [
+    "FINDING_ORIGIN",
+    "Change",
+    "Plan",
+    "Snapshot",
+    "TablePlan",
+    "detect_regression",
+    "finding_values",
+    "has_revisions",
+    "load_snapshot",
+    "plan_findings",
+    "plan_import",
+]

@@ -1,0 +1,241 @@
+"""What an import would change: a pure comparison of the page's catalogue with the snapshot.
+
+``--dry-run`` prints this plan; a real run applies it (:mod:`scrapers.faq.apply.writes`). Rows the
+page no longer lists are retired, never deleted; rows it lists again are restored, except a school
+an admin retired (decision 0077). An identical page yields an empty plan, so a re-import writes
+nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey, OfferKey
+from scrapers.faq.plan.replacements import replacement_findings
+from scrapers.faq.plan.snapshot import Row, Snapshot, json_value
+from service.db.models import FindingSeverity
+
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(slots=True)
+class Change:
+    """One existing row's changed values, old and new (``retired``: True/False)."""
+
+    key: Any
+    id: int
+    label: str
+    fields: dict[str, tuple[object, object]]
+
+    @property
+    def restores(self) -> bool:
+        return self.fields.get("retired") == (True, False)
+
+
+@dataclass(slots=True)
+class TablePlan:
+    added: list[Any] = field(default_factory=list)
+    #: What the summary prints for each added key (an offer's places included).
+    added_labels: list[str] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    retired: list[Change] = field(default_factory=list)
+
+    @property
+    def restored(self) -> int:
+        return sum(change.restores for change in self.changed)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.retired)
+
+
+@dataclass(slots=True)
+class Plan:
+    countries: list[str] = field(default_factory=list)
+    tracks: list[str] = field(default_factory=list)
+    schools: TablePlan = field(default_factory=TablePlan)
+    programmes: TablePlan = field(default_factory=TablePlan)
+    #: (programme key, school slug) pairs to add to ``school_programme``.
+    programme_schools: list[tuple[str, str]] = field(default_factory=list)
+    offers: TablePlan = field(default_factory=TablePlan)
+    links: TablePlan = field(default_factory=TablePlan)
+    #: Rules the page no longer states are deleted (``retired`` here).
+    rules: TablePlan = field(default_factory=TablePlan)
+    #: Findings resolved because no longer observed are ``retired`` here.
+    findings: TablePlan = field(default_factory=TablePlan)
+    new_revision: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        tables = (self.schools, self.programmes, self.offers, self.links, self.rules)
+        return not (
+            self.countries
+            or self.tracks
+            or any(tables)
+            or self.programme_schools
+            or self.findings
+            or self.new_revision
+        )
+
+
+def diff_table(
+    desired: Mapping[K, dict[str, object]],
+    existing: Mapping[K, Row],
+    label: Callable[[K], str],
+    *,
+    retire_missing: bool = True,
+) -> TablePlan:
+    """Added keys, changed values (and restorations), retirements of what is not desired."""
+    plan = TablePlan()
+    for key, values in desired.items():
+        row = existing.get(key)
+        if row is None:
+            plan.added.append(key)
+            places = f": places {values['places']}" if values.get("places") is not None else ""
+            plan.added_labels.append(label(key) + places)
+            continue
+        fields = {
+            name: (row.values.get(name), value)
+            for name, value in values.items()
+            if row.values.get(name) != value
+        }
+        if row.retired and not row.held:
+            fields["retired"] = (True, False)
+        if fields:
+            plan.changed.append(Change(key, row.id, label(key), fields))
+    if retire_missing:
+        for key, row in existing.items():
+            if key not in desired and not row.retired:
+                plan.retired.append(Change(key, row.id, label(key), {"retired": (False, True)}))
+    return plan
+
+
+def offer_label(key: OfferKey) -> str:
+    slug, programme, kind, year, scope = key
+    parts = [slug, programme.split("@", 1)[0] if programme else None, kind or "unknown kind"]
+    return " ".join(str(part) for part in parts if part) + f" {year} {scope or 'open to all'}"
+
+
+def link_label(key: LinkKey) -> str:
+    return f"{key[0]} ({key[1] or key[2]})"
+
+
+def finding_values(finding: FindingSpec) -> dict[str, object]:
+    return {
+        "kind": finding.kind,
+        "severity": finding.level,
+        "message": finding.message,
+        "detail": json_value(finding.detail),
+        "source_line": finding.line,
+        "school_slug": finding.school_slug,
+        "link_key": finding.link_key,
+    }
+
+
+def plan_findings(
+    findings: Iterable[FindingSpec], snapshot: Snapshot, *, resolve_missing: bool
+) -> TablePlan:
+    """New findings, re-observed ones whose details moved (or were resolved), and — when
+    ``resolve_missing`` — the resolution of those no longer observed."""
+    desired = {finding.fingerprint: finding_values(finding) for finding in findings}
+    return diff_table(
+        desired,
+        snapshot.findings,
+        lambda fingerprint: str(desired.get(fingerprint, {}).get("kind", fingerprint)),
+        retire_missing=resolve_missing,
+    )
+
+
+def detect_regression(
+    catalogue: Catalogue, snapshot: Snapshot, content_hash: str, *, forced: bool
+) -> FindingSpec | None:
+    """A page that lost most of what the catalogue holds: fewer than half of its partners, or
+    no count at all where the catalogue knows places. An empty catalogue cannot regress."""
+    partners = sum(
+        1 for row in snapshot.schools.values() if row.values["is_partner"] and not row.retired
+    )
+    known_places = sum(
+        1
+        for row in snapshot.offers.values()
+        if not row.retired and row.values["places"] is not None
+    )
+    listed = len(catalogue.partner_slugs)
+    if partners and listed * 2 < partners:
+        reason = f"the page lists {listed} partner schools where the catalogue has {partners}"
+    elif known_places and listed and all(o.places is None for o in catalogue.offers.values()):
+        reason = (
+            f"the page gives no count at all where the catalogue knows the places of "
+            f"{known_places} offers"
+        )
+    else:
+        return None
+    outcome = "imported anyway (--force)" if forced else "refused (--force imports it anyway)"
+    return FindingSpec(
+        kind="source_regression",
+        message=f"source regression: {reason}; {outcome}",
+        subject=content_hash,
+        severity=FindingSeverity.WARNING if forced else FindingSeverity.ERROR,
+        detail={"content_hash": content_hash, "partners": listed, "catalogue_partners": partners},
+    )
+
+
+def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool) -> Plan:
+    """Everything that differs between the page and the database."""
+    plan = Plan(new_revision=new_revision)
+    plan.countries = sorted(catalogue.countries - snapshot.countries)
+    plan.tracks = sorted(set(catalogue.tracks) - snapshot.tracks)
+    plan.schools = diff_table(
+        {
+            slug: {
+                "name": school.name,
+                "short_name": school.short_name,
+                "city": school.city,
+                "country_code": school.country_code,
+                "parent_slug": school.parent_slug,
+                "website": school.website,
+                "is_partner": school.is_partner,
+            }
+            for slug, school in catalogue.schools.items()
+        },
+        snapshot.schools,
+        str,
+    )
+    # Said before the findings are planned, so that they are stored with the rest.
+    catalogue.findings.extend(replacement_findings(snapshot.schools, catalogue.schools))
+    plan.programmes = diff_table(
+        {key: {"name": p.name, "url": p.url} for key, p in catalogue.programmes.items()},
+        snapshot.programmes,
+        str,
+    )
+    school_ids = snapshot.school_ids()
+    for key, programme in catalogue.programmes.items():
+        row = snapshot.programmes.get(key)
+        for slug in programme.school_slugs:
+            if row is None or (row.id, school_ids.get(slug)) not in snapshot.programme_schools:
+                plan.programme_schools.append((key, slug))
+    plan.offers = diff_table(
+        {key: {"places": offer.places} for key, offer in catalogue.offers.items()},
+        snapshot.offers,
+        offer_label,
+    )
+    plan.links = diff_table(
+        {key: {"role": link.role} for key, link in catalogue.links.items()},
+        snapshot.links,
+        link_label,
+    )
+    if catalogue.rules is not None:
+        plan.rules = diff_table(
+            {
+                rule.track: {
+                    "semesters": list(rule.semesters),
+                    "criteria": list(rule.criteria),
+                    "source_text": rule.source_text,
+                }
+                for rule in catalogue.rules
+            },
+            snapshot.rules,
+            lambda track: track or "all tracks",
+        )
+    plan.findings = plan_findings(catalogue.findings, snapshot, resolve_missing=True)
+    return plan

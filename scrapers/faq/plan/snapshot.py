@@ -1,0 +1,254 @@
+"""What the database holds, loaded in bulk (one query per table) and keyed by natural keys.
+
+The import compares the page with this snapshot in memory, so its cost does not grow with one
+query per item: a page of 10,000 schools is read in a handful of statements.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from scrapers.faq.interpret import ORIGIN, LinkKey, OfferKey
+from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
+from service.db.models import (
+    Country,
+    FaqRevision,
+    Finding,
+    HomeTrack,
+    Link,
+    Offer,
+    Programme,
+    School,
+    SchoolOverride,
+    SelectionRule,
+    school_programme,
+)
+
+FINDING_ORIGIN = ORIGIN
+
+
+def json_value(value: object) -> Any:
+    """``value`` as it comes back from a JSON column (tuples become lists)."""
+    return json.loads(json.dumps(value))
+
+
+@dataclass(slots=True)
+class Row:
+    """An existing row: its id, the compared values (references as natural keys), its state."""
+
+    id: int
+    values: dict[str, object]
+    retired: bool = False
+    #: Retired by an admin (``retireSchool``): listed again, it stays retired (decision 0077).
+    held: bool = False
+
+
+@dataclass(slots=True)
+class Snapshot:
+    countries: set[str] = field(default_factory=set)
+    tracks: set[str] = field(default_factory=set)
+    schools: dict[str, Row] = field(default_factory=dict)
+    programmes: dict[str, Row] = field(default_factory=dict)
+    #: (programme id, school id) pairs of ``school_programme``.
+    programme_schools: set[tuple[int, int]] = field(default_factory=set)
+    offers: dict[OfferKey, Row] = field(default_factory=dict)
+    links: dict[LinkKey, Row] = field(default_factory=dict)
+    rules: dict[str | None, Row] = field(default_factory=dict)
+    #: Import findings by fingerprint; ``retired`` means resolved.
+    findings: dict[str, Row] = field(default_factory=dict)
+    #: The id of the revision with the page's content hash, if it was imported before.
+    revision_id: int | None = None
+
+    @property
+    def parent_names(self) -> list[str]:
+        """Names of the schools that are some school's parent."""
+        parents = {row.values["parent_slug"] for row in self.schools.values()}
+        return [str(row.values["name"]) for slug, row in self.schools.items() if slug in parents]
+
+    @property
+    def name_corrections(self) -> dict[str, str]:
+        """The misspelt names the open ``name_corrected`` findings say were read as another."""
+        corrections: dict[str, str] = {}
+        for row in self.findings.values():
+            detail = row.values["detail"]
+            if (
+                row.values["kind"] == "name_corrected"
+                and not row.retired
+                and isinstance(detail, dict)
+            ):
+                written, read_as = detail.get("written"), detail.get("read_as")
+                if isinstance(written, str) and isinstance(read_as, str):
+                    corrections[written] = read_as
+        return corrections
+
+    def school_ids(self) -> dict[str, int]:
+        return {slug: row.id for slug, row in self.schools.items()}
+
+
+async def has_revisions(session: AsyncSession) -> bool:
+    """Whether any FAQ page was imported into this database."""
+    return bool(await session.scalar(select(exists().where(FaqRevision.id.is_not(None)))))
+
+
+async def _load_schools(session: AsyncSession, snapshot: Snapshot) -> None:
+    parent = aliased(School)
+    rows = await session.execute(
+        select(
+            School.id,
+            School.slug,
+            School.name,
+            School.short_name,
+            School.city,
+            School.country_code,
+            parent.slug,
+            School.website,
+            School.is_partner,
+            School.retired_at,
+            exists()
+            .where(
+                SchoolOverride.school_id == School.id,
+                SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
+            )
+            .label("held"),
+        ).outerjoin(parent, School.parent_id == parent.id)
+    )
+    for (
+        id_,
+        slug,
+        name,
+        short,
+        city,
+        country,
+        parent_slug,
+        website,
+        partner,
+        retired,
+        held,
+    ) in rows:
+        snapshot.schools[slug] = Row(
+            id=id_,
+            values={
+                "name": name,
+                "short_name": short,
+                "city": city,
+                "country_code": country,
+                "parent_slug": parent_slug,
+                "website": website,
+                "is_partner": partner,
+            },
+            retired=retired is not None,
+            held=bool(held),
+        )
+
+
+async def _load_offers_and_links(session: AsyncSession, snapshot: Snapshot) -> None:
+    offers = await session.execute(
+        select(
+            Offer.id,
+            School.slug,
+            Programme.key,
+            Offer.kind,
+            Offer.academic_year,
+            Offer.scope,
+            Offer.places,
+            Offer.retired_at,
+        )
+        .join(School, Offer.school_id == School.id)
+        .outerjoin(Programme, Offer.programme_id == Programme.id)
+    )
+    for id_, slug, programme, kind, year, scope, places, retired in offers:
+        snapshot.offers[(slug, programme, kind, year, scope)] = Row(
+            id=id_, values={"places": places}, retired=retired is not None
+        )
+    links = await session.execute(
+        select(Link.id, Link.url, School.slug, Programme.key, Link.role, Link.retired_at)
+        .outerjoin(School, Link.school_id == School.id)
+        .outerjoin(Programme, Link.programme_id == Programme.id)
+    )
+    for id_, url, slug, programme, role, retired in links:
+        snapshot.links[(url, slug, programme)] = Row(
+            id=id_, values={"role": role}, retired=retired is not None
+        )
+
+
+async def _load_findings(session: AsyncSession, snapshot: Snapshot) -> None:
+    link_school = aliased(School)
+    rows = await session.execute(
+        select(
+            Finding.id,
+            Finding.fingerprint,
+            Finding.kind,
+            Finding.severity,
+            Finding.message,
+            Finding.detail,
+            Finding.source_line,
+            School.slug,
+            Link.url,
+            link_school.slug,
+            Programme.key,
+            Finding.resolved_at,
+        )
+        .where(Finding.origin == FINDING_ORIGIN)
+        .outerjoin(School, Finding.school_id == School.id)
+        .outerjoin(Link, Finding.link_id == Link.id)
+        .outerjoin(link_school, Link.school_id == link_school.id)
+        .outerjoin(Programme, Link.programme_id == Programme.id)
+    )
+    for row in rows:
+        (id_, fingerprint, kind, severity, message, detail, line, slug, url, link_slug,
+         programme, resolved) = row  # fmt: skip
+        snapshot.findings[fingerprint] = Row(
+            id=id_,
+            values={
+                "kind": kind,
+                "severity": severity,
+                "message": message,
+                "detail": detail,
+                "source_line": line,
+                "school_slug": slug,
+                "link_key": (url, link_slug, programme) if url is not None else None,
+            },
+            retired=resolved is not None,
+        )
+
+
+async def load_snapshot(session: AsyncSession, content_hash: str) -> Snapshot:
+    """Everything the import compares against, in one query per table."""
+    snapshot = Snapshot()
+    snapshot.countries = set(await session.scalars(select(Country.code)))
+    snapshot.tracks = set(await session.scalars(select(HomeTrack.code)))
+    await _load_schools(session, snapshot)
+    for id_, key, name, url, retired in await session.execute(
+        select(Programme.id, Programme.key, Programme.name, Programme.url, Programme.retired_at)
+    ):
+        snapshot.programmes[key] = Row(
+            id=id_, values={"name": name, "url": url}, retired=retired is not None
+        )
+    pairs = await session.execute(
+        select(school_programme.c.programme_id, school_programme.c.school_id)
+    )
+    snapshot.programme_schools = {(programme, school) for programme, school in pairs}
+    await _load_offers_and_links(session, snapshot)
+    for id_, track, semesters, criteria, text in await session.execute(
+        select(
+            SelectionRule.id,
+            SelectionRule.home_track_code,
+            SelectionRule.semesters,
+            SelectionRule.criteria,
+            SelectionRule.source_text,
+        )
+    ):
+        snapshot.rules[track] = Row(
+            id=id_, values={"semesters": semesters, "criteria": criteria, "source_text": text}
+        )
+    await _load_findings(session, snapshot)
+    snapshot.revision_id = await session.scalar(
+        select(FaqRevision.id).where(FaqRevision.content_hash == content_hash)
+    )
+    return snapshot
