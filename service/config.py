@@ -233,7 +233,11 @@ class SchedulerSettings(BaseModel):
         description="A file the scheduler rewrites every 10 s while it runs (its healthcheck).",
     )
     poll_seconds: float = Field(
-        default=10.0, gt=0, le=3_600, description="How often the scheduler looks for requests."
+        default=10.0,
+        gt=0,
+        le=3_600,
+        description="How often the scheduler looks for requests (SQLite; PostgreSQL wakes it "
+        "at once through procrastinate's NOTIFY, this is its fallback).",
     )
 
 

@@ -131,8 +131,23 @@ async def test_two_requested_syncs_never_run_at_once(pg_sessions: Sessions) -> N
         assert after.request.id == second.request.id
 
 
+async def _until_listening(sessions: Sessions) -> None:
+    """Wait for the queue's LISTEN to be in place (its task runs it after ``open``)."""
+    listening = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND query LIKE 'LISTEN %procrastinate_queue_v1#admin%'"
+    )
+    async with asyncio.timeout(30):
+        while True:
+            async with sessions() as session:
+                if await session.scalar(listening):
+                    return
+            await asyncio.sleep(0.05)
+
+
 async def test_a_committed_request_wakes_a_listening_scheduler(pg_sessions: Sessions) -> None:
     async with _queue(pg_sessions, "a") as queue:
+        await _until_listening(pg_sessions)
         queue.wake.clear()
         await _request(pg_sessions)
         await asyncio.wait_for(queue.wake.wait(), timeout=30)
