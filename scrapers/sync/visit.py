@@ -89,6 +89,11 @@ class SchoolReport:
 Recorder = Callable[[PlannedSchool, Mapping[str, UrlOutcome] | None, SchoolReport], Awaitable[None]]
 
 
+#: Reads a visited school's pages as soon as its links are visited, before it waits its turn to
+#: be recorded (so that many schools' pages are read at once, on every core); never raises.
+ReadAhead = Callable[[PlannedSchool, Mapping[str, UrlOutcome]], Awaitable[None]]
+
+
 #: A visited school: its outcomes per URL (or the defect that stopped the visit) and its time.
 _Visited = tuple[PlannedSchool, dict[str, UrlOutcome] | Exception, float]
 
@@ -169,8 +174,10 @@ class Visit:
         *,
         progress: Progress,
         schools_in_flight: int,
+        read: ReadAhead | None = None,
     ) -> None:
         self._fetcher = fetcher
+        self._read = read
         self._known = known
         self._progress = progress
         self._slots = asyncio.Semaphore(schools_in_flight)
@@ -227,6 +234,8 @@ class Visit:
             except Exception as exc:  # a defect, not the web: the fetcher never raises for it
                 log.exception("visiting %s failed", school.slug)
                 outcomes = exc
+            if self._read is not None and isinstance(outcomes, dict):
+                await self._read(school, outcomes)
             self._progress.advance(len(school.links))
             await queue.put((school, outcomes, loop.time() - started))
 
