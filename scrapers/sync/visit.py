@@ -223,8 +223,26 @@ class Visit:
             self._urls[url] = asyncio.create_task(self._visit_url(url))
         return self._urls[url]
 
+    async def _start_visits(
+        self,
+        plan: list[PlannedSchool],
+        queue: asyncio.Queue[_Visited],
+        visits: set[asyncio.Task[None]],
+    ) -> None:
+        """Start each school's visit once it has a place in flight, in plan order.
+
+        A task per school of the plan, made up front, cost about 2 kB per school while it
+        waited for its place (its coroutine, its waiter in the semaphore): memory that grew with
+        the plan. Now at most ``schools_in_flight`` visits exist at once.
+        """
+        for school in plan:
+            await self._slots.acquire()
+            task = asyncio.create_task(self._visit_school(school, queue))
+            visits.add(task)
+            task.add_done_callback(visits.discard)
+
     async def _visit_school(self, school: PlannedSchool, queue: asyncio.Queue[_Visited]) -> None:
-        async with self._slots:
+        try:
             loop = asyncio.get_running_loop()
             started = loop.time()
             outcomes: dict[str, UrlOutcome] | Exception
@@ -238,6 +256,8 @@ class Visit:
                 await self._read(school, outcomes)
             self._progress.advance(len(school.links))
             await queue.put((school, outcomes, loop.time() - started))
+        finally:
+            self._slots.release()
 
     async def run(
         self, plan: list[PlannedSchool], record: Recorder, *, stop: asyncio.Event | None = None
@@ -251,7 +271,8 @@ class Visit:
         self._progress.start(sum(len(school.links) for school in plan))
         self._waiting = Counter(url for school in plan for url in school.urls)
         queue: asyncio.Queue[_Visited] = asyncio.Queue(maxsize=self._queue_size)
-        visits = [asyncio.create_task(self._visit_school(school, queue)) for school in plan]
+        visits: set[asyncio.Task[None]] = set()
+        starting = asyncio.create_task(self._start_visits(plan, queue, visits))
         reports: list[SchoolReport] = []
         try:
             for _ in plan:
@@ -270,7 +291,9 @@ class Visit:
                 self._release(school)
                 reports.append(report)
         finally:
-            for task in (*visits, *self._urls.values()):
+            starting.cancel()
+            abandoned = (starting, *visits, *self._urls.values())
+            for task in abandoned:
                 task.cancel()
-            await asyncio.gather(*visits, *self._urls.values(), return_exceptions=True)
+            await asyncio.gather(*abandoned, return_exceptions=True)
         return sorted(reports, key=lambda report: report.slug)
