@@ -5,8 +5,10 @@ robots.txt and ``--pages`` pages with ETags, every answer delayed by ``--latency
 a fresh SQLite catalogue with one school per site, and runs ``mobility sync``'s machinery twice:
 a cold run (every page 200) and an unchanged re-run (every page 304). For each run it reports the
 wall time against the lower bound the politeness rules allow, what was done to the facts, and the
-process's peak memory. ``--links-only`` checks links without reading the pages (no extraction,
-no reconciliation), to tell the fetcher's cost from the extractors'.
+process's peak memory (and the largest of its extraction processes, once they have ended).
+``--links-only`` checks links without reading the pages (no extraction, no reconciliation), to
+tell the fetcher's cost from the extractors'. Pages are extracted in ``--extract-processes``
+processes (``SYNC_EXTRACT_PROCESSES``; by default one per core, 1 = in the run's process).
 
     .venv/bin/python -m bench.sync_sites --sites 1000 --latency 0.05 --concurrency 16
 """
@@ -31,7 +33,6 @@ from sqlalchemy import func, insert, select
 from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.handler import SchoolHandler, check_links_only
 from scrapers.sync.run import SyncReport, run_sync
-from scrapers.sync.school_facts import read_school_facts
 from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine
@@ -78,11 +79,20 @@ class Measure:
     #: Links whose check this run was answered 304 Not Modified.
     not_modified: int
     peak_rss_mb: float
+    #: CPU seconds (user + system) of the run's own process.
+    cpu_seconds: float
+    #: The largest peak RSS of the processes that have ended (extraction processes), in MB.
+    children_rss_mb: float
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 async def seed(settings: Settings, sites: int, pages: int, port: int) -> None:
@@ -127,14 +137,14 @@ async def measure(
     settings: Settings,
     policy: FetchPolicy,
     resolver: MappingResolver,
-    handler: SchoolHandler,
+    handler: SchoolHandler | None,
 ) -> Measure:
     engine = create_engine(settings)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         async with Fetcher(policy, resolver=resolver) as fetcher:
             report = await run_sync(engine, fetcher, settings=settings, handler=handler)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         async with engine.connect() as connection:
             not_modified = await connection.scalar(
                 select(func.count())
@@ -143,7 +153,8 @@ async def measure(
             )
     finally:
         await engine.dispose()
-    return Measure(name, seconds, report, int(not_modified or 0), peak_rss_mb())
+    children = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return Measure(name, seconds, report, int(not_modified or 0), peak_rss_mb(), cpu, children)
 
 
 def politeness_bound(sites: int, pages: int, latency: float, policy: FetchPolicy) -> float:
@@ -170,6 +181,7 @@ async def main(args: argparse.Namespace) -> None:
                 _env_file=None,
                 database_url=f"sqlite:///{database}",
                 sync_dead_link_runs=3,
+                sync_extract_processes=args.extract_processes,
             )
             await seed(settings, args.sites, args.pages, port)
             policy = FetchPolicy(
@@ -181,7 +193,8 @@ async def main(args: argparse.Namespace) -> None:
             )
             resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
             bound = politeness_bound(args.sites, args.pages, args.latency, policy)
-            handler = check_links_only if args.links_only else read_school_facts
+            # No handler: the run's own, extracting in SYNC_EXTRACT_PROCESSES processes.
+            handler = check_links_only if args.links_only else None
             runs = [await measure("cold (all 200)", settings, policy, resolver, handler)]
             if not args.cold_only:
                 unchanged = "unchanged re-run (all 304)"
@@ -196,6 +209,7 @@ def print_results(
     args: argparse.Namespace, bound: float, baseline: float, runs: list[Measure]
 ) -> None:
     cpu = platform.processor() or platform.machine()
+    processes = "one per core" if args.extract_processes is None else args.extract_processes
     print(
         f"machine: {cpu}, {multiprocessing.cpu_count()} cores, "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
@@ -203,21 +217,24 @@ def print_results(
     print(
         f"sites {args.sites}, pages per site {args.pages} (~{args.size // 1000} kB each), "
         f"latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}, "
-        f"host delay {args.host_delay:g} s, {'links only' if args.links_only else 'pages read'}"
+        f"host delay {args.host_delay:g} s, {'links only' if args.links_only else 'pages read'}, "
+        f"extraction processes {processes}; "
+        f"load average {' / '.join(Path('/proc/loadavg').read_text().split()[:3])}"
     )
     print(f"politeness bound: {bound:.1f} s; peak RSS before the first run: {baseline:.0f} MB")
     print(
-        "| run | wall time | / bound | links checked | statuses | answered 304 "
-        "| facts changed | facts confirmed | peak RSS |"
+        "| run | wall time | / bound | CPU (run's process) | links checked | statuses "
+        "| answered 304 | facts changed | facts confirmed | peak RSS | extraction process RSS |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         counts = ", ".join(f"{status.value} {n}" for status, n in sorted(run.report.counts.items()))
         print(
             f"| {run.name} | {run.seconds:.1f} s | {run.seconds / bound:.2f} | "
-            f"{run.report.links_checked}/{run.report.links_total} | {counts} | "
-            f"{run.not_modified} | {run.report.facts.changed} | {run.report.facts.confirmed} | "
-            f"{run.peak_rss_mb:.0f} MB |"
+            f"{run.cpu_seconds:.1f} s | {run.report.links_checked}/{run.report.links_total} | "
+            f"{counts} | {run.not_modified} | {run.report.facts.changed} | "
+            f"{run.report.facts.confirmed} | {run.peak_rss_mb:.0f} MB | "
+            f"{run.children_rss_mb:.0f} MB |"
         )
 
 
@@ -233,6 +250,12 @@ def parse_args() -> argparse.Namespace:
         "--links-only", action="store_true", help="check links without reading the pages"
     )
     parser.add_argument("--cold-only", action="store_true", help="no unchanged re-run")
+    parser.add_argument(
+        "--extract-processes",
+        type=int,
+        default=None,
+        help="processes extracting the pages (default: one per core; 1: the run's own process)",
+    )
     return parser.parse_args()
 
 

@@ -377,6 +377,13 @@ class SyncSettings(BaseModel):
         description="PostgreSQL: seconds between two probes of the sync's lock connection "
         "(it is also probed before every school transaction).",
     )
+    extract_processes: int | None = Field(
+        default=None,
+        ge=0,
+        le=256,
+        description="Processes that extract a sync's pages while its event loop fetches (unset: "
+        "one per core the process may use; 0 or 1: one thread of the sync's own process).",
+    )
     partitions: int = Field(
         default=12,
         ge=1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.versioning import VersionedSession
 from tests.databases import BACKENDS, TestDatabase, migrated_database
+
+# The tests' sync runs extract their pages in their own process (one thread), as the embedded
+# default did: a pool of processes spawned per run would cost seconds per test. The pool is pinned
+# by tests/scrapers/sync/test_page_reader.py and the pooled run of test_school_facts.py.
+os.environ.setdefault("SYNC_EXTRACT_PROCESSES", "1")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

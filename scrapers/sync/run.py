@@ -35,10 +35,11 @@ from scrapers.sync.events import announce_sync_run, last_change_id
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope, SchoolHandler
 from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import LEASE_LOST, RunLock, hold_run_lock
+from scrapers.sync.page_reader import extraction_processes, open_page_reader
 from scrapers.sync.plan import NO_LINKS, PlannedSchool, distinct_links, load_plan, unlinked
 from scrapers.sync.reach import Reach, count_statuses, done_reports, measure_reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
-from scrapers.sync.school_facts import read_school_facts
+from scrapers.sync.school_facts import SchoolFactsReader
 from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
 from service.config import Settings
 from service.db.engine import create_sessionmaker, intend_writes
@@ -155,6 +156,8 @@ class _Recorder:
         self._run_id = run_id
         self._handler = handler
         self._dead_after = dead_after
+        #: Schools whose pages were read ahead (:meth:`read_ahead`): the step, or why not.
+        self._read_ahead: dict[int, ApplySchool | str] = {}
         #: URLs whose state, and links whose check, are already committed in this run.
         self._recorded_urls: set[str] = set()
         self._recorded_links: set[int] = set()
@@ -203,16 +206,30 @@ class _Recorder:
         self._recorded_urls.update(school.urls)
         self._recorded_links.update(link.id for link in school.links)
 
+    async def read_ahead(self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]) -> None:
+        """Read the school's pages now, for when it is recorded (a :data:`ReadAhead`)."""
+        self._read_ahead[school.id] = await self._read_pages(school, outcomes)
+
     async def _read(
         self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome], report: SchoolReport
     ) -> ApplySchool | None:
+        read = self._read_ahead.pop(school.id, None)
+        if read is None:
+            read = await self._read_pages(school, outcomes)
+        if isinstance(read, str):
+            report.error = read
+            return None
+        return read
+
+    async def _read_pages(
+        self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]
+    ) -> ApplySchool | str:
         results = {url: outcome.result for url, outcome in outcomes.items()}
         try:
             return await self._handler(school, results)
         except Exception as exc:  # a defect in reading: the link health is recorded regardless
             log.exception("reading the pages of %s failed", school.slug)
-            report.error = f"pages not read: {type(exc).__name__}: {exc}"
-            return None
+            return f"pages not read: {type(exc).__name__}: {exc}"
 
     async def _apply(
         self, session: AsyncSession, school: PlannedSchool, apply: ApplySchool, report: SchoolReport
@@ -272,7 +289,7 @@ async def run_sync(
     slugs: Sequence[str] = (),
     dry_run: bool = False,
     refetch: bool = False,
-    handler: SchoolHandler = read_school_facts,
+    handler: SchoolHandler | None = None,
     progress: Progress | None = None,
     exclude: Collection[str] = (),
     stop: asyncio.Event | None = None,
@@ -280,7 +297,8 @@ async def run_sync(
 ) -> SyncReport:
     """Run one sync with ``fetcher`` (already entered) over the database behind ``engine``.
 
-    ``handler`` reads and applies each school's pages (extraction and reconciliation by default;
+    ``handler`` reads and applies each school's pages (by default extraction, in a pool of
+    ``SYNC_EXTRACT_PROCESSES`` processes for the run, and reconciliation;
     :func:`scrapers.sync.handler.check_links_only` only checks links). ``refetch`` reads every
     page in full instead of asking whether it changed (:mod:`.conditional`).
     ``exclude`` leaves schools (slugs) out of the plan (the scheduler's backed-off schools).
@@ -288,6 +306,21 @@ async def run_sync(
     as FAILED with :func:`stopped_error` and ``report.stopped`` set. ``on_school`` is awaited
     after each school is recorded (or failed to be), outside its transaction.
     """
+    if handler is None:
+        async with open_page_reader(extraction_processes(settings)) as pages:
+            return await run_sync(
+                engine,
+                fetcher,
+                settings=settings,
+                slugs=slugs,
+                dry_run=dry_run,
+                refetch=refetch,
+                handler=SchoolFactsReader(pages),
+                progress=progress,
+                exclude=exclude,
+                stop=stop,
+                on_school=on_school,
+            )
     loop = asyncio.get_running_loop()
     started = loop.time()
     # Each school's transaction reads before it writes while the run's lease is renewed on
@@ -307,19 +340,25 @@ async def run_sync(
     plan, unvisited = unlinked(plan)
     skipped = [SchoolReport(s.slug, s.name, 0, skipped=NO_LINKS) for s in unvisited]
 
-    def visit(known: Mapping[str, KnownUrl]) -> Visit:
+    def visit(known: Mapping[str, KnownUrl], recorder: _Recorder) -> Visit:
         # A school spends most of its visit waiting for its host's delay, so it takes many
         # schools in flight to keep every global slot busy; the bound keeps the pages that wait
         # for the rest of their school (at most in_flight schools' worth) bounded too.
         in_flight = fetcher.policy.concurrency * SCHOOLS_PER_SLOT
-        return Visit(fetcher, known, progress=progress or NoProgress(), schools_in_flight=in_flight)
+        return Visit(
+            fetcher,
+            known,
+            progress=progress or NoProgress(),
+            schools_in_flight=in_flight,
+            read=recorder.read_ahead,
+        )
 
     urls = {url for school in plan for url in school.urls}
     if dry_run:
         async with sessions() as session:
             known = await load_request_state(session, urls, refetch=refetch)
         dry = _Recorder(sessions, None, handler, settings.sync.dead_link_runs, scope)
-        reports = await visit(known).run(plan, dry)
+        reports = await visit(known, dry).run(plan, dry)
         reach = measure_reach(reports)
         dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
         schools = _with_skipped(reports, skipped)
@@ -341,9 +380,10 @@ async def run_sync(
             run = await open_run(session, schools=slugs, runner=lock.holder)
             changes_before = await last_change_id(session)
         run_id = run.id
-        recorder: Recorder = _Recorder(
+        school_recorder = _Recorder(
             sessions, run_id, handler, settings.sync.dead_link_runs, scope, lock
         )
+        recorder: Recorder = school_recorder
         if on_school is not None:
             recorder = _then(recorder, on_school)
         error: str | None = None
@@ -368,7 +408,7 @@ async def run_sync(
                     deferred=deferred,
                 )
             else:
-                visiting = visit(known).run(plan, recorder, stop=stop)
+                visiting = visit(known, school_recorder).run(plan, recorder, stop=stop)
             reports = await _until_lost(lock, asyncio.create_task(visiting))
             status, error = measure_reach(reports).judge(judge_run(reports, dry_run=False))
             # Only a stop request ends a visit before the end of the plan.

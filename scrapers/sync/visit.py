@@ -89,6 +89,11 @@ class SchoolReport:
 Recorder = Callable[[PlannedSchool, Mapping[str, UrlOutcome] | None, SchoolReport], Awaitable[None]]
 
 
+#: Reads a visited school's pages as soon as its links are visited, before it waits its turn to
+#: be recorded (so that many schools' pages are read at once, on every core); never raises.
+ReadAhead = Callable[[PlannedSchool, Mapping[str, UrlOutcome]], Awaitable[None]]
+
+
 #: A visited school: its outcomes per URL (or the defect that stopped the visit) and its time.
 _Visited = tuple[PlannedSchool, dict[str, UrlOutcome] | Exception, float]
 
@@ -169,8 +174,10 @@ class Visit:
         *,
         progress: Progress,
         schools_in_flight: int,
+        read: ReadAhead | None = None,
     ) -> None:
         self._fetcher = fetcher
+        self._read = read
         self._known = known
         self._progress = progress
         self._slots = asyncio.Semaphore(schools_in_flight)
@@ -216,8 +223,26 @@ class Visit:
             self._urls[url] = asyncio.create_task(self._visit_url(url))
         return self._urls[url]
 
+    async def _start_visits(
+        self,
+        plan: list[PlannedSchool],
+        queue: asyncio.Queue[_Visited],
+        visits: set[asyncio.Task[None]],
+    ) -> None:
+        """Start each school's visit once it has a place in flight, in plan order.
+
+        A task per school of the plan, made up front, cost about 2 kB per school while it
+        waited for its place (its coroutine, its waiter in the semaphore): memory that grew with
+        the plan. Now at most ``schools_in_flight`` visits exist at once.
+        """
+        for school in plan:
+            await self._slots.acquire()
+            task = asyncio.create_task(self._visit_school(school, queue))
+            visits.add(task)
+            task.add_done_callback(visits.discard)
+
     async def _visit_school(self, school: PlannedSchool, queue: asyncio.Queue[_Visited]) -> None:
-        async with self._slots:
+        try:
             loop = asyncio.get_running_loop()
             started = loop.time()
             outcomes: dict[str, UrlOutcome] | Exception
@@ -227,8 +252,12 @@ class Visit:
             except Exception as exc:  # a defect, not the web: the fetcher never raises for it
                 log.exception("visiting %s failed", school.slug)
                 outcomes = exc
+            if self._read is not None and isinstance(outcomes, dict):
+                await self._read(school, outcomes)
             self._progress.advance(len(school.links))
             await queue.put((school, outcomes, loop.time() - started))
+        finally:
+            self._slots.release()
 
     async def run(
         self, plan: list[PlannedSchool], record: Recorder, *, stop: asyncio.Event | None = None
@@ -242,7 +271,8 @@ class Visit:
         self._progress.start(sum(len(school.links) for school in plan))
         self._waiting = Counter(url for school in plan for url in school.urls)
         queue: asyncio.Queue[_Visited] = asyncio.Queue(maxsize=self._queue_size)
-        visits = [asyncio.create_task(self._visit_school(school, queue)) for school in plan]
+        visits: set[asyncio.Task[None]] = set()
+        starting = asyncio.create_task(self._start_visits(plan, queue, visits))
         reports: list[SchoolReport] = []
         try:
             for _ in plan:
@@ -261,7 +291,9 @@ class Visit:
                 self._release(school)
                 reports.append(report)
         finally:
-            for task in (*visits, *self._urls.values()):
+            starting.cancel()
+            abandoned = (starting, *visits, *self._urls.values())
+            for task in abandoned:
                 task.cancel()
-            await asyncio.gather(*visits, *self._urls.values(), return_exceptions=True)
+            await asyncio.gather(*abandoned, return_exceptions=True)
         return sorted(reports, key=lambda report: report.slug)

@@ -91,7 +91,7 @@ async def sync_once(
     slugs: Sequence[str] = (),
     dry_run: bool = False,
     refetch: bool = False,
-    handler: SchoolHandler = read_school_facts,
+    handler: SchoolHandler | None = read_school_facts,
     ssl_context: ssl.SSLContext | None = None,
 ) -> SyncReport:
     async with Fetcher(policy, resolver=resolver, ssl_context=ssl_context) as fetcher:

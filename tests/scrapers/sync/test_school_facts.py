@@ -44,7 +44,7 @@ from tests.databases import BACKENDS, TestDatabase, migrated_database
 from tests.factories import make_link, make_override, make_school
 from tests.scrapers.extract.fixture_pages import PAGES, read_page
 from tests.scrapers.fixture_server import FixtureServer, Page
-from tests.scrapers.sync.conftest import count_rows, sync_once
+from tests.scrapers.sync.conftest import count_rows, sync_once, sync_settings
 
 AALTO = ("www.aalto.fi", "/en/study-at-aalto/incoming-exchange-students")
 ENSIMAG = ("ensimag.grenoble-inp.fr", "/fr/international/venir-en-echange-a-l-ensimag")
@@ -122,6 +122,15 @@ async def seed_partners(engine: AsyncEngine, urls: dict[str, str]) -> dict[str, 
         return {slug: school.id for slug, school in schools.items()}
 
 
+def serve_partner_pages(web: FixtureServer) -> dict[str, str]:
+    """The three partners' fixture pages on ``web``; their URLs by slug."""
+    for slug, (host, path) in (("aalto", AALTO), ("ensimag", ENSIMAG), ("unical", UNICAL)):
+        web.site(host).page(path, read_page(PAGE_OF[slug]), etag=f'"{slug}-v1"')
+    return {
+        slug: web.url(*site) for slug, site in zip(PAGE_OF, (AALTO, ENSIMAG, UNICAL), strict=True)
+    }
+
+
 async def read_state(db: TestDatabase, report: SyncReport, ids: dict[str, int]) -> State:
     async with create_sessionmaker(db.engine)() as session:
         facts: dict[str, dict[tuple[str, str], Stored]] = {slug: {} for slug in ids}
@@ -157,12 +166,7 @@ async def runs(
         migrated_database(request.param, tmp_path_factory.mktemp("facts")) as db,
         FixtureServer() as web,
     ):
-        for slug, (host, path) in (("aalto", AALTO), ("ensimag", ENSIMAG), ("unical", UNICAL)):
-            web.site(host).page(path, read_page(PAGE_OF[slug]), etag=f'"{slug}-v1"')
-        urls = {
-            slug: web.url(*site)
-            for slug, site in zip(PAGE_OF, (AALTO, ENSIMAG, UNICAL), strict=True)
-        }
+        urls = serve_partner_pages(web)
         ids = await seed_partners(db.engine, urls)
         states = []
         for run in range(4):
@@ -423,3 +427,25 @@ async def test_refetch_reads_unchanged_pages_in_full(
     again = await sync_once(fresh, HOSTS, refetch=True)
     assert [r.headers.get("if-none-match") for r in web.requests_for(*UNICAL)] == [None, None]
     assert again.facts == FactCounts(confirmed=first.facts.changed)
+
+
+async def test_a_run_extracting_in_a_pool_of_processes_stores_what_one_process_would(
+    fresh: TestDatabase,
+) -> None:
+    async with FixtureServer() as web:
+        urls = serve_partner_pages(web)
+        ids = await seed_partners(fresh.engine, urls)
+        pooled = await sync_once(
+            fresh, HOSTS, settings=sync_settings(fresh, sync_extract_processes=2), handler=None
+        )
+        state = await read_state(fresh, pooled, ids)
+        # Every page read in full again, in the test's own process: nothing to change.
+        again = await sync_once(fresh, HOSTS, refetch=True, handler=read_school_facts)
+    assert pooled.status is SyncRunStatus.OK
+    assert pooled.facts.changed == sum(len(facts) for facts in state.facts.values()) > 0
+    assert {f.extractor for f in state.facts["aalto"].values() if f.extractor.startswith("aalto")}
+    assert (again.status, again.facts.changed, again.facts.confirmed) == (
+        SyncRunStatus.OK,
+        0,
+        pooled.facts.changed,
+    )
