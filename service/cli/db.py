@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import click
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.cli.context import CliState, pass_state, run_async
+from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine
 
@@ -19,23 +23,12 @@ def db_group() -> None:
 @pass_state
 def upgrade_command(state: CliState, revision: str) -> None:
     """Apply migrations up to REVISION (default: head). Running it again is a no-op."""
-    settings = state.settings
-
-    async def main() -> migrate.RevisionState:
-        engine = create_engine(settings)
-        try:
-            before = await migrate.current_state(engine, settings)
-            await migrate.upgrade(engine, settings, revision)
-            after = await migrate.current_state(engine, settings)
-        finally:
-            await engine.dispose()
-        if before.current == after.current:
-            click.echo(f"{settings.database_display}: already at {_label(after)}, nothing to do")
-        else:
-            click.echo(f"{settings.database_display}: upgraded {_label(before)} -> {_label(after)}")
-        return after
-
-    run_async(main)
+    before, after = _migrate(state, migrate.upgrade, revision)
+    where = state.settings.database_display
+    if before.current == after.current:
+        click.echo(f"{where}: already at {_label(after)}, nothing to do")
+    else:
+        click.echo(f"{where}: upgraded {_label(before)} -> {_label(after)}")
 
 
 @db_group.command(name="downgrade")
@@ -44,19 +37,8 @@ def upgrade_command(state: CliState, revision: str) -> None:
 def downgrade_command(state: CliState, revision: str) -> None:
     """Undo migrations down to REVISION (a revision id, or base). Works on a database that holds
     data, SQLite included; the data of the tables a revision created goes with them."""
-    settings = state.settings
-
-    async def main() -> None:
-        engine = create_engine(settings)
-        try:
-            before = await migrate.current_state(engine, settings)
-            await migrate.downgrade(engine, settings, revision)
-            after = await migrate.current_state(engine, settings)
-        finally:
-            await engine.dispose()
-        click.echo(f"{settings.database_display}: downgraded {_label(before)} -> {_label(after)}")
-
-    run_async(main)
+    before, after = _migrate(state, migrate.downgrade, revision)
+    click.echo(f"{state.settings.database_display}: downgraded {_label(before)} -> {_label(after)}")
 
 
 @db_group.command(name="current")
@@ -77,6 +59,27 @@ def current_command(state: CliState) -> None:
     click.echo(f"{settings.database_display}: {_label(result)} ({status})")
     if not result.at_head:
         raise click.exceptions.Exit(1)
+
+
+def _migrate(
+    state: CliState,
+    move: Callable[[AsyncEngine, Settings, str], Awaitable[None]],
+    revision: str,
+) -> tuple[migrate.RevisionState, migrate.RevisionState]:
+    """Run ``move`` (``migrate.upgrade`` or ``downgrade``) to ``revision``; where the database
+    stood before it and after."""
+    settings = state.settings
+
+    async def main() -> tuple[migrate.RevisionState, migrate.RevisionState]:
+        engine = create_engine(settings)
+        try:
+            before = await migrate.current_state(engine, settings)
+            await move(engine, settings, revision)
+            return before, await migrate.current_state(engine, settings)
+        finally:
+            await engine.dispose()
+
+    return run_async(main)
 
 
 def _label(state: migrate.RevisionState) -> str:

@@ -49,6 +49,31 @@ from service.web.volatile import reads_visit_log
 logger = logging.getLogger("service.web")
 
 
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A failure outside GraphQL execution: logged with its trace, counted, answered masked."""
+
+    log: str
+    status: int
+    message: str
+    code: str
+
+    def answer(
+        self, exc: BaseException, tally: RequestTally, request_id: str, media_type: str
+    ) -> Response:
+        logger.error("request %s: %s", request_id, self.log, exc_info=exc)
+        tally.errors.add(ErrorKind.INTERNAL)
+        return error_response(
+            self.status, self.message, media_type, code=self.code, request_id=request_id
+        )
+
+
+_UNEXPECTED = _Failure("unexpected error", 500, "Unexpected error.", "INTERNAL_SERVER_ERROR")
+_DATABASE_DOWN = _Failure(
+    "database failure", 503, "The database is unavailable.", "DATABASE_UNAVAILABLE"
+)
+
+
 class GraphQLEndpoint:
     """Serves one schema; shared by all requests of an application."""
 
@@ -174,15 +199,7 @@ class GraphQLEndpoint:
             )
         except Exception as exc:
             # Outside GraphQL execution (which masks its own errors): still masked, still traced.
-            logger.error("request %s failed", request_id, exc_info=exc)
-            tally.errors.add(ErrorKind.INTERNAL)
-            return error_response(
-                500,
-                "Unexpected error.",
-                media_type,
-                code="INTERNAL_SERVER_ERROR",
-                request_id=request_id,
-            )
+            return _UNEXPECTED.answer(exc, tally, request_id, media_type)
 
     async def _run(
         self,
@@ -244,15 +261,7 @@ class GraphQLEndpoint:
                 headers={"Retry-After": str(self.settings.graphql.retry_after_seconds)},
             )
         except (DBAPIError, OSError) as exc:
-            logger.error("request %s: database failure", request_id, exc_info=exc)
-            tally.errors.add(ErrorKind.INTERNAL)
-            return error_response(
-                503,
-                "The database is unavailable.",
-                media_type,
-                code="DATABASE_UNAVAILABLE",
-                request_id=request_id,
-            )
+            return _DATABASE_DOWN.answer(exc, tally, request_id, media_type)
 
     async def _execute(
         self,

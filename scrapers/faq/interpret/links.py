@@ -81,46 +81,32 @@ def url_findings(
     raw: str, key: LinkKey, *, school_slug: str, line: int | None, label: str
 ) -> list[FindingSpec]:
     """Plain http, a fragment, non-ASCII characters: worth knowing, not wrong."""
-    findings = []
     url = key[0]
-    subject = f"{school_slug} {url}"
+    noted: list[tuple[str, str, dict[str, object]]] = []
     if url.startswith("http://"):
-        findings.append(
-            FindingSpec(
-                kind="plain_http_link",
-                message=f"{label}: the link is plain http: {url}",
-                subject=subject,
-                line=line,
-                school_slug=school_slug,
-                link_key=key,
-                detail={"url": url},
-            )
-        )
+        noted.append(("plain_http_link", "the link is plain http", {}))
     if "#" in url:
-        findings.append(
-            FindingSpec(
-                kind="url_fragment",
-                message=f"{label}: the link has a fragment (#{url.split('#', 1)[1]}): {url}",
-                subject=subject,
-                line=line,
-                school_slug=school_slug,
-                link_key=key,
-                detail={"url": url},
-            )
-        )
+        noted.append(("url_fragment", f"the link has a fragment (#{url.split('#', 1)[1]})", {}))
     if not unquote(raw).isascii():
-        findings.append(
-            FindingSpec(
-                kind="non_ascii_url",
-                message=f"{label}: the link has non-ASCII characters, stored encoded: {url}",
-                subject=subject,
-                line=line,
-                school_slug=school_slug,
-                link_key=key,
-                detail={"url": url, "as_written": unquote(raw)},
+        noted.append(
+            (
+                "non_ascii_url",
+                "the link has non-ASCII characters, stored encoded",
+                {"as_written": unquote(raw)},
             )
         )
-    return findings
+    return [
+        FindingSpec(
+            kind=kind,
+            message=f"{label}: {what}: {url}",
+            subject=f"{school_slug} {url}",
+            line=line,
+            school_slug=school_slug,
+            link_key=key,
+            detail={"url": url, **more},
+        )
+        for kind, what, more in noted
+    ]
 
 
 def foreign_owners(
