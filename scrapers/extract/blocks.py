@@ -184,7 +184,8 @@ class _Reader:
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
                 outer_headings, self.headings = self.headings, []
-                footer = inner.in_footer or child.name == "footer" or _is_footer_like(child)
+                # Not a sectioning element here means a footer by its id or classes.
+                footer = inner.in_footer or child.name not in ("aside", "header")
                 yield child, replace(inner, in_main=child is self.main, in_footer=footer)
                 self.headings = outer_headings
             elif child.name in _BLOCKS or _has_block_inside(child):
@@ -254,9 +255,12 @@ class _Reader:
                 )
 
 
+_FOOTER_NAMES = frozenset(("div", "section", "td", "p", "table"))
+
+
 def _is_footer_like(element: Tag) -> bool:
     """Whether ``element`` is the site's footer by its id or classes (``<div id="footer">``)."""
-    if element.name not in ("div", "section", "td", "p", "table"):
+    if not element.attrs or element.name not in _FOOTER_NAMES:
         return False
     identity = (element.get("id"), *element.get_attribute_list("class"))
     return any(_FOOTER_TOKEN.match(str(token)) for token in identity if token)

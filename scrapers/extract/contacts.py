@@ -127,10 +127,13 @@ def parse_contacts(
         if known is None or fact.confidence > known.confidence:
             facts[(fact.field, fact.key)] = fact
 
+    # Where each address was seen: the footer, or anywhere else (decision 0180).
+    seen: dict[bool, set[str]] = {True: set(), False: set()}
     previous: TextBlock | None = None
     for block in blocks:
         text = deobfuscate(block.text)
         for address, written in find_emails(block.text):
+            seen[block.in_footer].add(address)
             label = _label(block, text[: text.find(written)], previous)
             keep(_fact(FactField.EMAIL, address, EmailContact(address, label), url, block))
         for number, start in _phones(text, region):
@@ -138,6 +141,8 @@ def parse_contacts(
             keep(_fact(FactField.PHONE, number, PhoneContact(number, label), url, block))
         for href in block.links:
             linked = email_from_link(href)
+            if linked:
+                seen[block.in_footer].add(linked)
             if linked and (FactField.EMAIL, linked) not in facts:
                 email = EmailContact(linked, _label(block, text, previous))
                 keep(_fact(FactField.EMAIL, linked, email, url, block))
@@ -146,11 +151,11 @@ def parse_contacts(
                 phone = PhoneContact(dialled, _label(block, text, previous))
                 keep(_fact(FactField.PHONE, dialled, phone, url, block))
         previous = block
-    return _without_footer_emails(facts, blocks)
+    return _without_footer_emails(facts, footer=seen[True], elsewhere=seen[False])
 
 
 def _without_footer_emails(
-    facts: dict[tuple[FactField, str], ExtractedFact], blocks: Sequence[TextBlock]
+    facts: dict[tuple[FactField, str], ExtractedFact], *, footer: set[str], elsewhere: set[str]
 ) -> list[ExtractedFact]:
     """The facts without the footer's e-mails when the rest of the page gives its own.
 
@@ -159,8 +164,6 @@ def _without_footer_emails(
     footer's is not a contact of this page (development set, batch 2; decision 0180). A page
     whose only address is in its footer keeps it, at the footer's lower confidence.
     """
-    footer = {address for b in blocks if b.in_footer for address, _ in _emails_of(b)}
-    elsewhere = {address for b in blocks if not b.in_footer for address, _ in _emails_of(b)}
     if not elsewhere:
         return list(facts.values())
     return [
@@ -168,8 +171,3 @@ def _without_footer_emails(
         for (field, key), fact in facts.items()
         if field is not FactField.EMAIL or key in elsewhere or key not in footer
     ]
-
-
-def _emails_of(block: TextBlock) -> list[tuple[str, str]]:
-    linked = [(address, href) for href in block.links if (address := email_from_link(href))]
-    return find_emails(block.text) + linked

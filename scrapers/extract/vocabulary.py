@@ -21,8 +21,8 @@ KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     # it14).
     (
         compile_cues(
-            r"(?<!etudiants )(?<!studenti )(?<!students )"
-            r"nomina(?!ted (?:students?|applicants|candidates))\w*"
+            r"nomina(?<!etudiants nomina)(?<!studenti nomina)(?<!students nomina)"
+            r"(?!ted (?:students?|applicants|candidates))\w*"
             r"|nominier\w*|nominoi\w*|designation\w*|nimea\w*"
         ),
         NOMINATION,
@@ -94,7 +94,7 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|first semester|1st semester|premier semestre|1er semestre|primo semestre"
             r"|semestre 1|1\. semester|semester 1|semester i|1 ?° semestre|autunnal\w*"
             # "I semestre (settembre-febbraio)", "II semestre" (development set, it15, it21).
-            r"|(?<![\w'])i semestre"
+            r"|i semestre(?<!\wi semestre)(?<!'i semestre)"
             # A semester named by the month it starts: "starting in September", "arrivée en
             # septembre" (issue 12: "starting in September/January").
             r"|(?:starting|arriving|arrival|start) in september|arrivee en septembre"
