@@ -317,20 +317,28 @@ class PartitionRunner:
         lock = RunLock(holder)
         lock.probe_with(_holds(sessions, partition_id, holder), PARTITION_TAKEN)
         fence = _Fence(partition_id, holder, sessions, self.run_lock)
+        school_recorder = _Recorder(
+            sessions,
+            run_id,
+            self.handler,
+            self.settings.sync.dead_link_runs,
+            scope,
+            lock,
+            fence=fence.in_transaction,
+        )
         recorder = _then(
-            _Recorder(
-                sessions,
-                run_id,
-                self.handler,
-                self.settings.sync.dead_link_runs,
-                scope,
-                lock,
-                fence=fence.in_transaction,
-            ),
+            school_recorder,
             fence.after if self.on_school is None else _and(fence.after, self._tell),
         )
         in_flight = self.fetcher.policy.concurrency * SCHOOLS_PER_SLOT
-        visit = Visit(self.fetcher, known, progress=NoProgress(), schools_in_flight=in_flight)
+        # A school's pages go to the handler's extraction as soon as they are fetched.
+        visit = Visit(
+            self.fetcher,
+            known,
+            progress=NoProgress(),
+            schools_in_flight=in_flight,
+            read=school_recorder.read_ahead,
+        )
         watcher = asyncio.create_task(_watch(lock, self.settings.sync.lock_check_seconds))
         self.running.add(partition_id)
         self.idle.clear()
