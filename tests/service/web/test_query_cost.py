@@ -109,7 +109,7 @@ async def test_healthz_answers_while_the_heaviest_allowed_query_runs(
     # The figure, in CPU time of the loop's thread per turn (tests.loop_probe): no
     # callback of the query, or of anything else, held the loop for 50 ms of CPU.
     # Measured 21 ms (SQLite, resolvers) and 4 to 17 ms wall (PostgreSQL, one statement).
-    assert holds.longest < 0.050, holds.longest
+    assert holds.longest < 0.050, sorted(holds.turns)[-5:]
 
 
 async def test_the_refusal_of_the_cycle_costs_under_100_ms_of_cpu(
