@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.versioning import VersionedSession
-from tests.databases import BACKENDS, TestDatabase, migrated_database
+from tests.databases import BACKENDS, TestDatabase, drop_templates, migrated_database
 
 # The tests' sync runs extract their pages in their own process (one thread), as the embedded
 # default did: a pool of processes spawned per run would cost seconds per test. The pool is pinned
@@ -85,3 +86,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the migrated templates this process made (tests.databases)."""
+    asyncio.run(drop_templates())

@@ -81,6 +81,32 @@ def process_env(**variables: str) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **variables}
 
 
+#: How long a starting `mobility` process may take to answer: a safety net against one that
+#: hangs, not a guess at its start-up time (a loaded machine takes seconds to import it).
+START_SECONDS = 90.0
+
+
+def wait_until_answering(
+    process: subprocess.Popen[bytes], url: str, log: Path, seconds: float = START_SECONDS
+) -> None:
+    """Return once ``url`` answers 200; fail, quoting ``log``, if ``process`` exits first or
+    the safety net of ``seconds`` passes. Each poll waits on the answer (or the refused
+    connection) itself; the pause between two refused connections is the poll interval."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{url}: the process exited ({process.returncode}): {log.read_text()}")
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{url} did not answer within {seconds:.0f} s: {log.read_text()}")
+        time.sleep(0.05)
+
+
 @contextmanager
 def serving(env: Mapping[str, str], cwd: Path, *, ready_path: str = "/healthz") -> Iterator[str]:
     """`mobility serve` on a free port until the block ends; yields its base URL.
@@ -99,18 +125,7 @@ def serving(env: Mapping[str, str], cwd: Path, *, ready_path: str = "/healthz") 
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            if process.poll() is not None:
-                pytest.fail(f"mobility serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}{ready_path}", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(
-                f"mobility serve did not answer {ready_path} within 20 s: {log.read_text()}"
-            )
+        wait_until_answering(process, f"{base}{ready_path}", log)
         yield base
     finally:
         process.terminate()

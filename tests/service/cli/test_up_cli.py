@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from service.catalogue.readiness import NEVER_IMPORTED
-from tests.processes import MOBILITY, free_port, process_env
+from tests.processes import MOBILITY, free_port, process_env, wait_until_answering
 
 
 def _children(pid: int) -> list[int]:
@@ -51,16 +51,8 @@ def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
     with (tmp_path / "up.log").open("wb") as log:
         process = subprocess.Popen([*main, "up"], env=env, cwd=tmp_path, stderr=log)
     base = f"http://127.0.0.1:{env['PORT']}"
-    for _ in range(200):
-        if process.poll() is not None:
-            pytest.fail(f"mobility up exited early: {_stderr(tmp_path)}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail("the API did not answer within 20 s")
+    wait_until_answering(process, f"{base}/healthz", tmp_path / "up.log")
+    return process, base
 
 
 def test_one_interrupt_stops_the_api_and_the_scheduler(tmp_path: Path) -> None:

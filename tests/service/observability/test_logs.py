@@ -104,12 +104,21 @@ def test_configuring_twice_replaces_the_handler_instead_of_doubling_lines() -> N
 async def test_concurrent_tasks_keep_their_own_request_id() -> None:
     stream = _configure("json")
 
-    async def handle(request_id: str, delay: float) -> None:
-        with bind_request_id(request_id):
-            await asyncio.sleep(delay)
+    second_logged = asyncio.Event()
+
+    async def first() -> None:
+        with bind_request_id("first"):
+            # Suspended inside its binding until the other task has logged inside its own.
+            await second_logged.wait()
             log.info("handled")
 
-    await asyncio.gather(handle("first", 0.02), handle("second", 0))
+    async def second() -> None:
+        with bind_request_id("second"):
+            await asyncio.sleep(0)  # a yield: the first task is bound and waiting by now
+            log.info("handled")
+            second_logged.set()
+
+    await asyncio.gather(first(), second())
     assert [line["request_id"] for line in _lines(stream)] == ["second", "first"]
     assert current_log_fields() == {}
 

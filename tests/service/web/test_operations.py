@@ -67,7 +67,7 @@ async def test_a_request_past_its_deadline_gets_503(client_for: ClientFactory) -
 async def test_a_body_arriving_too_slowly_gets_408(client_for: ClientFactory) -> None:
     async def trickle() -> AsyncIterator[bytes]:
         yield b'{"query": '
-        await asyncio.sleep(5)
+        await asyncio.Event().wait()  # the rest never comes: only the deadline ends the wait
         yield b'"{ __typename }"}'
 
     async with client_for(request_deadline_seconds=0.2) as api:
@@ -82,8 +82,11 @@ async def test_many_concurrent_requests_share_nothing_but_the_engine(
 ) -> None:
     codes = ["FI", "FR", "CA", "ZZ"] * 8
     query = "query($c: String!) { country(code: $c) { code schools { slug programmes { key } } } }"
-    # A queue long and patient enough for all of them: shedding is tested elsewhere.
-    async with client_for(graphql_max_queued=32, graphql_queue_wait_seconds=30) as client:
+    # A queue long and patient enough for all of them, and a deadline too: shedding and
+    # deadlines are tested elsewhere (32 at once passed the default 10 s under stress --cpu 2).
+    async with client_for(
+        graphql_max_queued=32, graphql_queue_wait_seconds=120, request_deadline_seconds=120
+    ) as client:
         responses = await asyncio.gather(
             *(
                 client.post("/graphql", json={"query": query + " " * n, "variables": {"c": code}})

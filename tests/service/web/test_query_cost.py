@@ -109,18 +109,21 @@ async def test_healthz_answers_while_the_heaviest_allowed_query_runs(
     # The figure, in CPU time of the loop's thread per turn (tests.loop_probe): no
     # callback of the query, or of anything else, held the loop for 50 ms of CPU.
     # Measured 21 ms (SQLite, resolvers) and 4 to 17 ms wall (PostgreSQL, one statement).
-    assert holds.longest < 0.050, holds.longest
+    assert holds.longest < 0.050, sorted(holds.turns)[-5:]
 
 
 async def test_the_refusal_of_the_cycle_costs_under_100_ms_of_cpu(
     client_for: ClientFactory,
 ) -> None:
     async with client_for(graphql_cost_budget=2000, response_cache_bytes=0) as client:
+        # A first request opens the pooled connection (asyncpg reads its types then: 0.2-0.3 s
+        # of CPU under stress) and reads the catalogue's counts: not the refusal's own cost.
+        assert (await _post(client, "{ countries { code } }")).status_code == 200
         started = time.process_time()
         response = await _post(client, CYCLE)
         spent = time.process_time() - started
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     # CPU of the whole process (loop, driver thread): the machine's load does not lengthen it.
-    # Measured 23 ms on a fresh application (the catalogue's counts read once), 3 ms after.
+    # Measured 2.5-4 ms (23 ms when it was the application's first request).
     assert spent < 0.100, spent
