@@ -329,8 +329,11 @@ FIELDS: dict[str, dict[str, Entry]] = {
         "schools": Relation(
             "School",
             many=True,
+            # The served country_code, not the indexed served_country_code: under the full tree
+            # (every country's schools) PostgreSQL's plan over the index took 0.55 s against
+            # 0.25-0.32 s, and one country's schools 19 ms either way (docs/benchmarks.md).
             where=lambda d, p, c, _b: (
-                f"WHERE {c.col(served_country(d))} = {p.col('code')} "
+                f"WHERE {c.col('country_code')} = {p.col('code')} "
                 f"AND {c.col('is_partner')} = {d.true()} AND {c.col('retired_at')} IS NULL"
             ),
             order=_by_slug,
