@@ -99,15 +99,54 @@ class _Statement:
 
 def _bound(relation: Relation, arguments: Mapping[str, Any]) -> tuple[Any, ...]:
     """The values the entry binds from ``arguments``, in order (what its rows depend on)."""
-    values: list[Any] = []
-
-    def bind(value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
-        values.append(value(arguments))
-        return f"CAST(NULL AS {sql_type})"
-
+    bind = _Collect(arguments)
     child = Row("c")
     relation.where(Dialect("sqlite"), Row("p", _CarriedColumns(child)), child, bind)
-    return tuple(values)
+    return tuple(bind.values)
+
+
+@dataclass(slots=True)
+class _Collect:
+    """A ``Bind`` that collects the values of ``arguments``, parameters' and fixed ones alike."""
+
+    arguments: Mapping[str, Any]
+    values: list[Any] = field(default_factory=list)
+
+    def __call__(self, value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
+        self.values.append(value(self.arguments))
+        return f"CAST(NULL AS {sql_type})"
+
+    def fixed(self, value: Callable[[Mapping[str, Any]], Any]) -> Any:
+        found = value(self.arguments)
+        self.values.append(found)
+        return found
+
+
+@dataclass(slots=True)
+class _Replay:
+    """A ``Bind`` that gives back, in order, the values `_bound` collected (the same
+    functions are called in the same order): parameters for some, the text's shape for the
+    fixed ones."""
+
+    dialect: Dialect
+    bound: tuple[Any, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+    read: int = 0
+
+    def _next(self) -> Any:
+        value = self.bound[self.read]
+        self.read += 1
+        return value
+
+    def __call__(self, value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
+        del value  # computed by `_bound` (it keys the loader)
+        name = f"a{len(self.params)}"
+        self.params[name] = self._next()
+        return self.dialect.param(name, sql_type)
+
+    def fixed(self, value: Callable[[Mapping[str, Any]], Any]) -> Any:
+        del value
+        return self._next()
 
 
 def _related_statement(
@@ -115,15 +154,7 @@ def _related_statement(
 ) -> _Statement:
     relation = FIELDS[type_name][field_name]
     assert isinstance(relation, Relation)
-    params: dict[str, Any] = {}
-
-    def bind(value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
-        # The value was computed by `_bound` (it keys the loader); `value` is the same function.
-        del value
-        name = f"a{len(params)}"
-        params[name] = bound[len(params)]
-        return dialect.param(name, sql_type)
-
+    bind = _Replay(dialect, bound)
     child = Row("c")
     carried = _CarriedColumns(child)
     parent = Row("p", carried)
@@ -154,7 +185,7 @@ def _related_statement(
         f"ORDER BY k.{_INDEX}, {relation.order(dialect, child)}"
     )
     typed = text(with_sources(dialect, sql)).columns(**{_INDEX: Integer()}, **target)
-    return _Statement(typed, params, tuple(carried.read), tuple(carry_out))
+    return _Statement(typed, bind.params, tuple(carried.read), tuple(carry_out))
 
 
 def _by_key_statement(dialect: Dialect, type_name: str) -> TextualSelect:

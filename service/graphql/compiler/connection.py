@@ -39,7 +39,8 @@ from service.graphql.compiler.roots import (
     _compiled_literal,
     _enum_name,
     _filter,
-    _filter_list,
+    _given_list,
+    _given_value,
     _upper,
     encode_cursor,
     finding_filter,
@@ -97,25 +98,31 @@ class _Envelope:
 
 
 def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
+    """The schools filter as SQL of the arguments' shape: a filter not given is not in the
+    text, so each shape is its own prepared statement, planned well once (decision 0150)."""
     d = planner.dialect
-    codes_given = bind(lambda a: _filter(a).get("countryCodes") is not None, "BOOLEAN")
-    codes = _filter_list(planner, bind, "countryCodes", upper=True)
-    partners = bind(lambda a: _filter(a).get("partnersOnly", True) is not False, "BOOLEAN")
-    retired = bind(lambda a: bool(_filter(a).get("includeRetired")), "BOOLEAN")
-    track = bind(lambda a: _upper(_filter(a).get("homeTrack")), "TEXT")
-    kinds_given = bind(lambda a: _filter(a).get("offerKinds") is not None, "BOOLEAN")
-    kinds = _filter_list(planner, bind, "offerKinds")
+    codes = _given_list(planner, bind, "countryCodes", upper=True)
+    partners = bind.fixed(lambda a: _filter(a).get("partnersOnly", True) is not False)
+    retired = bind.fixed(lambda a: bool(_filter(a).get("includeRetired")))
+    track = _given_value(bind, "homeTrack", "TEXT", _upper)
+    kinds = _given_list(planner, bind, "offerKinds")
 
     def where(s: str) -> str:
-        return (
-            f"(NOT {codes_given} OR {d.in_list(f'{s}.{served_country(d)}', codes)}) "
-            f"AND (NOT {partners} OR {s}.is_partner = {d.true()}) "
-            f"AND ({retired} OR {s}.retired_at IS NULL) "
-            f"AND (({track} IS NULL AND NOT {kinds_given}) OR EXISTS (SELECT 1 FROM offer AS so "
-            f"WHERE so.school_id = {s}.id AND so.retired_at IS NULL "
-            f"AND ({track} IS NULL OR {open_to('so', track)}) "
-            f"AND (NOT {kinds_given} OR {d.in_list('so.kind', kinds)})))"
-        )
+        conditions = []
+        if codes is not None:
+            conditions.append(d.in_list(f"{s}.{served_country(d)}", codes))
+        if partners:
+            conditions.append(f"{s}.is_partner = {d.true()}")
+        if not retired:
+            conditions.append(f"{s}.retired_at IS NULL")
+        if track is not None or kinds is not None:
+            offered = [f"so.school_id = {s}.id", "so.retired_at IS NULL"]
+            if track is not None:
+                offered.append(open_to("so", track))
+            if kinds is not None:
+                offered.append(d.in_list("so.kind", kinds))
+            conditions.append(f"EXISTS (SELECT 1 FROM offer AS so WHERE {' AND '.join(offered)})")
+        return "(" + " AND ".join(conditions) + ")" if conditions else d.true()
 
     return where
 
@@ -336,12 +343,13 @@ class _Keyset:
         )
         conditions = [where(self.row.alias)]
         for argument, forward in (("after", True), ("before", False)):
-            given = self.bind(_given(argument), "BOOLEAN")
+            if not self.bind.fixed(_given(argument)):
+                continue
             values = [
                 self.bind(self._component(argument, index, key.convert), key.sql_type)
                 for index, key in enumerate(self.keys)
             ]
-            conditions.append(f"(NOT {given} OR {_beyond(self.keys, values, forward=forward)})")
+            conditions.append(_beyond(self.keys, values, forward=forward))
         reverse = self.shape.from_end
 
         def direction(key: _Key) -> str:

@@ -110,6 +110,12 @@ class Dialect:
     def true(self) -> str:
         return "true" if self.postgres else "1"
 
+    def all_of(self, conditions: Sequence[str]) -> str:
+        """SQL: every one of ``conditions`` holds (true when there are none)."""
+        if not conditions:
+            return self.true()
+        return "(" + " AND ".join(conditions) + ")"
+
     def empty_array(self) -> str:
         """An empty JSON array."""
         return "json_build_array()" if self.postgres else "json_array()"

@@ -45,6 +45,36 @@ class Slot:
         return self.value(get_argument_values(self.field_def, self.node, variables))
 
 
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A value the plan's SQL text was written for: ``value`` of the coerced arguments of
+    ``field_def`` at ``node`` must equal ``expected`` for the plan to answer a request."""
+
+    field_def: GraphQLField
+    node: FieldNode
+    value: Callable[[Mapping[str, Any]], Any]
+    expected: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Binder:
+    planner: Planner
+    field_def: GraphQLField
+    node: FieldNode
+
+    def __call__(self, value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
+        planner = self.planner
+        name = f"p{len(planner.slots)}"
+        planner.slots.append(Slot(name, self.field_def, self.node, value))
+        return planner.dialect.param(name, sql_type)
+
+    def fixed(self, value: Callable[[Mapping[str, Any]], Any]) -> Any:
+        planner = self.planner
+        expected = value(get_argument_values(self.field_def, self.node, planner.variables))
+        planner.guards.append(Guard(self.field_def, self.node, value, expected))
+        return expected
+
+
 @dataclass(slots=True)
 class Planner:
     """Writes the SQL of one operation; collects its parameter slots."""
@@ -55,18 +85,15 @@ class Planner:
     variables: VariableValues
     operation: OperationDefinitionNode
     slots: list[Slot] = field(default_factory=list)
+    #: The argument values the SQL text depends on (absent filters are left out of it).
+    guards: list[Guard] = field(default_factory=list)
     _aliases: itertools.count[int] = field(default_factory=itertools.count)
 
     def alias(self, prefix: str = "t") -> str:
         return f"{prefix}{next(self._aliases)}"
 
     def binder(self, field_def: GraphQLField, node: FieldNode) -> Bind:
-        def bind(value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str:
-            name = f"p{len(self.slots)}"
-            self.slots.append(Slot(name, field_def, node, value))
-            return self.dialect.param(name, sql_type)
-
-        return bind
+        return _Binder(self, field_def, node)
 
     def subfields(
         self, type_name: str, details: list[FieldDetails]

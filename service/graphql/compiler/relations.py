@@ -40,6 +40,11 @@ class Bind(Protocol):
 
     def __call__(self, value: Callable[[Mapping[str, Any]], Any], sql_type: str) -> str: ...
 
+    def fixed(self, value: Callable[[Mapping[str, Any]], Any]) -> Any:
+        """``value`` of the arguments the plan is written for, to write the SQL text by: the
+        plan serves only requests whose arguments give the same value (a ``Guard``)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Scalar:
@@ -229,14 +234,13 @@ def _school_links(_d: Dialect, p: Row, c: Row, _b: Bind) -> str:
 
 
 def _school_findings(d: Dialect, p: Row, c: Row, bind: Bind) -> str:
-    given = bind(lambda arguments: arguments.get("kinds") is not None, "BOOLEAN")
-    kinds = bind(lambda arguments: _json_texts(arguments.get("kinds")), d.json_type)
-    resolved = bind(lambda arguments: bool(arguments.get("includeResolved")), "BOOLEAN")
-    return (
-        f"WHERE {c.col('school_id')} = {p.col('id')} "
-        f"AND (NOT {given} OR {d.in_list(c.col('kind'), kinds)}) "
-        f"AND ({resolved} OR {c.col('resolved_at')} IS NULL)"
-    )
+    conditions = [f"{c.col('school_id')} = {p.col('id')}"]
+    if bind.fixed(lambda arguments: arguments.get("kinds") is not None):
+        kinds = bind(lambda arguments: _json_texts(arguments.get("kinds")), d.json_type)
+        conditions.append(d.in_list(c.col("kind"), kinds))
+    if not bind.fixed(lambda arguments: bool(arguments.get("includeResolved"))):
+        conditions.append(f"{c.col('resolved_at')} IS NULL")
+    return "WHERE " + " AND ".join(conditions)
 
 
 def _json_texts(values: Any) -> str:
@@ -287,8 +291,9 @@ KEYS = {
 
 
 def _include_retired(d: Dialect, child: Row, bind: Bind) -> str:
-    flag = bind(lambda arguments: bool(arguments.get("includeRetired")), "BOOLEAN")
-    return f"({flag} OR {child.col('retired_at')} IS NULL)"
+    if bind.fixed(lambda arguments: bool(arguments.get("includeRetired"))):
+        return d.true()
+    return f"{child.col('retired_at')} IS NULL"
 
 
 def _offer_order(_d: Dialect, row: Row) -> str:

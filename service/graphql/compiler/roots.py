@@ -77,18 +77,38 @@ def _compiled_literal(planner: Planner, statement: Any) -> str:
 
 def _countries(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     d = planner.dialect
-    codes = _filter_list(planner, bind, "codes", upper=True)
-    given = bind(lambda a: _filter(a).get("codes") is not None, "BOOLEAN")
-    with_partners = bind(lambda a: bool(_filter(a).get("withPartners")), "BOOLEAN")
-    partners = _compiled_literal(planner, served_countries_of_partners())
+    codes = _given_list(planner, bind, "codes", upper=True)
+    partners = (
+        _compiled_literal(planner, served_countries_of_partners())
+        if bind.fixed(lambda a: bool(_filter(a).get("withPartners")))
+        else None
+    )
 
     def where(row: Row) -> str:
-        return (
-            f"WHERE (NOT {given} OR {d.in_list(row.col('code'), codes)}) "
-            f"AND (NOT {with_partners} OR {row.col('code')} IN ({partners}))"
-        )
+        conditions = []
+        if codes is not None:
+            conditions.append(d.in_list(row.col("code"), codes))
+        if partners is not None:
+            conditions.append(f"{row.col('code')} IN ({partners})")
+        return "WHERE " + d.all_of(conditions)
 
     return _json_root(planner, root, planner.list_sql("Country", root, where, "{row}.code"))
+
+
+def _given_list(planner: Planner, bind: Bind, name: str, *, upper: bool = False) -> str | None:
+    """The filter's list ``name`` as a parameter when given; None (not in the text) when not."""
+    if not bind.fixed(lambda a: _filter(a).get(name) is not None):
+        return None
+    return _filter_list(planner, bind, name, upper=upper)
+
+
+def _given_value(
+    bind: Bind, name: str, sql_type: str, convert: Callable[[Any], Any] = lambda v: v
+) -> str | None:
+    """The filter's value ``name`` as a parameter when given; None (not in the text) when not."""
+    if not bind.fixed(lambda a: _filter(a).get(name) is not None):
+        return None
+    return bind(lambda a: convert(_filter(a).get(name)), sql_type)
 
 
 def _filter_list(planner: Planner, bind: Bind, name: str, *, upper: bool = False) -> str:
@@ -124,31 +144,36 @@ def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: 
 
 
 def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
-    """SQL over the offer aliased ``o``: it passes ``filter`` (as service.catalogue.offers)."""
+    """SQL over the offer aliased ``o``: it passes ``filter`` (as service.catalogue.offers).
+    A filter not given is not in the text (the arguments' shape, decision 0150)."""
     d = planner.dialect
-    retired = bind(lambda a: bool(_filter(a).get("includeRetired")), "BOOLEAN")
-    kinds_given = bind(lambda a: _filter(a).get("kinds") is not None, "BOOLEAN")
-    kinds = _filter_list(planner, bind, "kinds")
-    year = bind(lambda a: _filter(a).get("academicYear"), "TEXT")
-    country = bind(lambda a: _upper(_filter(a).get("countryCode")), "TEXT")
-    track = bind(lambda a: _upper(_filter(a).get("homeTrack")), "TEXT")
-    places = bind(
-        lambda a: {None: "any", True: "yes", False: "no"}[_filter(a).get("hasPlaces")], "TEXT"
-    )
+    retired = bind.fixed(lambda a: bool(_filter(a).get("includeRetired")))
+    kinds = _given_list(planner, bind, "kinds")
+    year = _given_value(bind, "academicYear", "TEXT")
+    country = _given_value(bind, "countryCode", "TEXT", _upper)
+    track = _given_value(bind, "homeTrack", "TEXT", _upper)
+    places = bind.fixed(lambda a: _filter(a).get("hasPlaces"))
     schools = source(d, "School")
 
     def where(o: str) -> str:
-        return (
-            f"({retired} OR {o}.retired_at IS NULL) "
-            f"AND (NOT {kinds_given} OR {d.in_list(f'{o}.kind', kinds)}) "
-            f"AND ({year} IS NULL OR {o}.academic_year = {year}) "
-            f"AND EXISTS (SELECT 1 FROM {schools} AS os WHERE os.id = {o}.school_id "
-            f"AND ({country} IS NULL OR os.{served_country(d)} = {country}) "
-            f"AND ({retired} OR os.retired_at IS NULL)) "
-            f"AND ({track} IS NULL OR {open_to(o, track)}) "
-            f"AND ({places} = 'any' OR ({places} = 'yes' AND {o}.places > 0) "
-            f"OR ({places} = 'no' AND {o}.places = 0))"
-        )
+        conditions = []
+        if not retired:
+            conditions.append(f"{o}.retired_at IS NULL")
+        if kinds is not None:
+            conditions.append(d.in_list(f"{o}.kind", kinds))
+        if year is not None:
+            conditions.append(f"{o}.academic_year = {year}")
+        school = [f"os.id = {o}.school_id"]
+        if country is not None:
+            school.append(f"os.{served_country(d)} = {country}")
+        if not retired:
+            school.append("os.retired_at IS NULL")
+        conditions.append(f"EXISTS (SELECT 1 FROM {schools} AS os WHERE {' AND '.join(school)})")
+        if track is not None:
+            conditions.append(open_to(o, track))
+        if places is not None:
+            conditions.append(f"{o}.places > 0" if places else f"{o}.places = 0")
+        return d.all_of(conditions)
 
     return where
 
@@ -179,14 +204,18 @@ def _home_tracks(planner: Planner, root: list[FieldDetails], _bind: Bind) -> Roo
 
 
 def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
-    track = bind(
-        lambda a: _upper(None if a.get("homeTrack") is None else a["homeTrack"].strip()), "TEXT"
+    track = (
+        bind(lambda a: _upper(a["homeTrack"].strip()), "TEXT")
+        if bind.fixed(lambda a: a.get("homeTrack") is not None)
+        else None
     )
 
     def where(row: Row) -> str:
+        if track is None:
+            return ""
         # With a track: only the rule in force for it, its own, else the general one.
         return (
-            f"WHERE {track} IS NULL OR {row.col('id')} = (SELECT r.id FROM selection_rule AS r "
+            f"WHERE {row.col('id')} = (SELECT r.id FROM selection_rule AS r "
             f"WHERE r.home_track_code = {track} OR r.home_track_code IS NULL "
             "ORDER BY r.home_track_code IS NULL LIMIT 1)"
         )
@@ -198,26 +227,30 @@ def _selection_rules(planner: Planner, root: list[FieldDetails], bind: Bind) -> 
 
 def finding_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
     """SQL over the finding aliased ``f``: it passes ``filter`` (as service.catalogue.findings.
-    list_findings; an unknown school slug finds nothing)."""
+    list_findings; an unknown school slug finds nothing). A filter not given is not in the
+    text (the arguments' shape, decision 0150)."""
     d = planner.dialect
-    school_given = bind(lambda a: _filter(a).get("school") is not None, "BOOLEAN")
-    school = bind(lambda a: _filter(a).get("school"), "TEXT")
-    origin = bind(lambda a: _filter(a).get("origin"), "TEXT")
-    kinds_given = bind(lambda a: _filter(a).get("kinds") is not None, "BOOLEAN")
-    kinds = _filter_list(planner, bind, "kinds")
-    severities_given = bind(lambda a: _filter(a).get("severities") is not None, "BOOLEAN")
-    severities = _filter_list(planner, bind, "severities")
-    resolved = bind(lambda a: bool(_filter(a).get("includeResolved")), "BOOLEAN")
+    school = _given_value(bind, "school", "TEXT")
+    origin = _given_value(bind, "origin", "TEXT")
+    kinds = _given_list(planner, bind, "kinds")
+    severities = _given_list(planner, bind, "severities")
+    resolved = bind.fixed(lambda a: bool(_filter(a).get("includeResolved")))
 
     def where(f: str) -> str:
-        return (
-            f"(NOT {school_given} OR {f}.school_id = "
-            f"(SELECT fs.id FROM school AS fs WHERE fs.slug = {school})) "
-            f"AND ({origin} IS NULL OR {f}.origin = {origin}) "
-            f"AND (NOT {kinds_given} OR {d.in_list(f'{f}.kind', kinds)}) "
-            f"AND (NOT {severities_given} OR {d.in_list(f'{f}.severity', severities)}) "
-            f"AND ({resolved} OR {f}.resolved_at IS NULL)"
-        )
+        conditions = []
+        if school is not None:
+            conditions.append(
+                f"{f}.school_id = (SELECT fs.id FROM school AS fs WHERE fs.slug = {school})"
+            )
+        if origin is not None:
+            conditions.append(f"{f}.origin = {origin}")
+        if kinds is not None:
+            conditions.append(d.in_list(f"{f}.kind", kinds))
+        if severities is not None:
+            conditions.append(d.in_list(f"{f}.severity", severities))
+        if not resolved:
+            conditions.append(f"{f}.resolved_at IS NULL")
+        return d.all_of(conditions)
 
     return where
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -47,7 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from service.db.serialized import SerializedSession
 from service.graphql.compiler.dialect import Dialect
-from service.graphql.compiler.plan import NotCompilableError, Planner, Slot
+from service.graphql.compiler.plan import Guard, NotCompilableError, Planner, Slot
 from service.graphql.compiler.roots import RootPlan, plan_root
 from service.graphql.cost import refuse_many_fields
 from service.graphql.schema import CatalogueSchema
@@ -69,6 +70,8 @@ class OperationPlan:
 
     roots: dict[str, RootPlan]
     slots: tuple[Slot, ...]
+    #: The argument values its SQL text was written for (which filters are given…).
+    guards: tuple[Guard, ...]
     #: Each root's statement, compiled once (by response key).
     statements: dict[str, Statement]
 
@@ -243,6 +246,13 @@ class ReadCompiler:
         try:
             # Several slots read the arguments of one field: coerce each field's once.
             at: dict[int, dict[str, Any]] = {}
+            for guard in plan.guards:
+                if guard.value(_arguments_at(at, guard.field_def, guard.node, coerced)) != (
+                    guard.expected
+                ):
+                    # The shape key (_shape) tells the texts apart; a value it does not
+                    # determine is answered by the resolvers rather than by the wrong text.
+                    raise NotCompilableError("arguments of another shape than the plan's")
             params = {
                 slot.name: slot.value(_arguments_at(at, slot.field_def, slot.node, coerced))
                 for slot in plan.slots
@@ -374,7 +384,7 @@ class ReadCompiler:
         dialect: Dialect,
     ) -> tuple[Any, ...]:
         directives = tuple(variables.coerced.get(name) for name in document.directive_variables)
-        return (query, operation_name, dialect.name, directives)
+        return (query, operation_name, dialect.name, directives, _shape(variables.coerced))
 
     def _build(
         self,
@@ -397,7 +407,24 @@ class ReadCompiler:
                 raise NotCompilableError("__typename at the root")
             roots[key] = plan_root(planner, details)
         statements = {key: _compile(driver, root.sql) for key, root in roots.items()}
-        return OperationPlan(roots, tuple(planner.slots), statements)
+        return OperationPlan(roots, tuple(planner.slots), tuple(planner.guards), statements)
+
+
+def _shape(value: Any) -> Any:
+    """What of the variables' values a plan's SQL text may depend on (Guard): which values
+    are null, the booleans and enum values, the keys of input objects, whether a list is
+    empty; never a string or number (each would be its own plan and prepared statement)."""
+    if value is None or isinstance(value, bool | Enum):
+        return value
+    if isinstance(value, Mapping):
+        return tuple((key, _shape(item)) for key, item in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return (
+            "list",
+            bool(value),
+            _shape(value[0]) if value and isinstance(value[0], Mapping) else None,
+        )
+    return True
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:

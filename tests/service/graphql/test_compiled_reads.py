@@ -268,7 +268,7 @@ async def test_random_selections_answer_like_the_resolvers(
     assert orjson.loads(orjson.dumps(compiled)) == resolved.data, query
 
 
-async def test_a_schools_plan_answers_its_own_order_and_hands_others_to_the_resolvers(
+async def test_each_order_and_direction_of_schools_has_its_own_plan(
     session: AsyncSession, compiler: ReadCompiler, resolve: Execute
 ) -> None:
     await build_sample_catalogue(session)
@@ -294,9 +294,13 @@ async def test_a_schools_plan_answers_its_own_order_and_hands_others_to_the_reso
         "universite-de-sherbrooke",
     ]
     assert by_name == (await resolve(query, {"order": "NAME"})).data
-    # The plan's ORDER BY is by name, from the start: another order or direction is not its.
-    assert await compiled({"order": "SLUG"}) is None
-    assert await compiled({"order": "NAME", "last": 2}) is None
+    # A plan's ORDER BY is fixed: another order or direction is a shape of the arguments with
+    # its own plan and statement (decision 0150), answered as the resolvers answer it.
+    for variables in ({"order": "SLUG"}, {"order": "NAME", "last": 2}):
+        answer = await compiled(variables)
+        assert answer is not None, variables
+        assert answer == (await resolve(query, variables)).data, variables
+    assert await compiled({"order": "NAME"}) == by_name
 
 
 async def test_the_cost_decision_is_kept_per_page_size_and_data_version(

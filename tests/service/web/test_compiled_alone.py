@@ -95,7 +95,7 @@ async def test_several_roots_share_one_snapshot_in_a_transaction(
     assert not any(alone for _sql, alone in sent.statements)
 
 
-async def test_server_connections_stop_statements_at_the_deadline_and_plan_custom(
+async def test_server_connections_stop_statements_at_the_deadline_and_plan_once(
     served_database: TestDatabase,
 ) -> None:
     if served_database.backend != "postgres":
@@ -108,4 +108,4 @@ async def test_server_connections_stop_statements_at_the_deadline_and_plan_custo
         mode = await connection.scalar(text("SELECT current_setting('plan_cache_mode')"))
     assert runtime.statement_timeout_set
     assert timeout == "7500ms"
-    assert mode == "force_custom_plan"
+    assert mode == "force_generic_plan"
