@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import Finding, FindingSeverity
+from service.db import Finding, FindingSeverity
 
 #: ``Finding.origin`` of the FAQ import's findings.
 IMPORT_ORIGIN = "import"

@@ -14,7 +14,7 @@ import click
 
 from scrapers.extract.pipeline import extract_page
 from scrapers.extract.report import extraction_as_json, format_extraction
-from service.db.types import utcnow
+from service.db import utcnow
 from service.errors import UserError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)

@@ -17,8 +17,7 @@ import phonenumbers
 from scrapers.extract.blocks import TextBlock
 from scrapers.extract.emails import deobfuscate, email_from_link, find_emails
 from scrapers.extract.facts import ExtractedFact, clip_snippet
-from service.catalogue.fact_values import EmailContact, FactValue, PhoneContact
-from service.catalogue.fields import FactField
+from service.catalogue import EmailContact, FactField, FactValue, PhoneContact
 from service.countries import is_country_code
 from service.text import collapse_spaces
 

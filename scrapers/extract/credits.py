@@ -27,8 +27,7 @@ from scrapers.extract.vocabulary import (
     TYPICAL,
     YEAR_OPTION,
 )
-from service.catalogue.fact_values import Credits, Duration
-from service.catalogue.fields import FactField
+from service.catalogue import Credits, Duration, FactField
 
 EXTRACTOR = "generic/credits"
 DURATION_EXTRACTOR = "generic/duration"

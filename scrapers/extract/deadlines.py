@@ -45,8 +45,7 @@ from scrapers.extract.vocabulary import (
     WINTER,
     YEAR,
 )
-from service.catalogue.fact_values import Deadline
-from service.catalogue.fields import FactField
+from service.catalogue import Deadline, FactField
 
 EXTRACTOR = "generic/deadlines"
 VERSION = "1"

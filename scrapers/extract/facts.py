@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from service.catalogue.fact_values import FactValue, Link, PageText, needs_review
-from service.catalogue.fields import FactField
+from service.catalogue import FactField, FactValue, Link, PageText, needs_review
 
 #: Longest snippet kept with a fact: enough to show a reader where the value came from.
 SNIPPET_LIMIT = 300

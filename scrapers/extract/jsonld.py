@@ -15,8 +15,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from scrapers.extract.facts import ExtractedFact, clip_snippet
-from service.catalogue.fact_values import Address, EmailContact, FactValue, Link, Name
-from service.catalogue.fields import FactField
+from service.catalogue import Address, EmailContact, FactField, FactValue, Link, Name
 from service.countries import country_names, is_country_code
 from service.text import collapse_spaces, fold
 

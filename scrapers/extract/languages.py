@@ -29,8 +29,7 @@ from scrapers.extract.dates import LANGUAGES
 from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
 from scrapers.extract.textmatch import compile_cues, fold_aligned
 from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
-from service.catalogue.fact_values import LanguageRequirement
-from service.catalogue.fields import FactField
+from service.catalogue import FactField, LanguageRequirement
 
 EXTRACTOR = "generic/languages"
 VERSION = "1"

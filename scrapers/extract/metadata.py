@@ -8,8 +8,7 @@ from bs4 import BeautifulSoup, Tag
 
 from scrapers.extract.dom import class_tokens
 from scrapers.extract.facts import ExtractedFact, clip_snippet
-from service.catalogue.fact_values import FactValue, Link, Name, PageLanguage, PageText
-from service.catalogue.fields import FactField
+from service.catalogue import FactField, FactValue, Link, Name, PageLanguage, PageText
 from service.text import collapse_spaces
 
 EXTRACTOR = "generic/metadata"

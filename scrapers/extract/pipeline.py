@@ -25,8 +25,7 @@ from scrapers.extract.metadata import parse_metadata
 from scrapers.extract.reduce import is_furniture
 from scrapers.extract.vocabulary import AUTUMN, SPRING
 from scrapers.sites import adapter_for
-from service.catalogue.fact_values import Address, PageLanguage
-from service.catalogue.fields import FactField
+from service.catalogue import Address, FactField, PageLanguage
 
 #: Countries whose universities call the autumn semester the winter semester.
 _WINTER_IS_AUTUMN = {"DE", "AT", "CH"}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from scrapers.extract.facts import ExtractedFact, PageExtraction
-from service.catalogue.fact_values import (
+from service.catalogue import (
     Address,
     Credits,
     CuratedText,
     Deadline,
     Duration,
     EmailContact,
+    FactField,
     FactValue,
     LanguageRequirement,
     Link,
@@ -18,7 +19,6 @@ from service.catalogue.fact_values import (
     PageText,
     PhoneContact,
 )
-from service.catalogue.fields import FactField
 
 #: The order fields are printed in: what a student needs first, page identity last.
 _ORDER = (

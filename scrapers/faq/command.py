@@ -10,9 +10,13 @@ from scrapers.faq.plan import has_revisions
 from scrapers.faq.read import read_source
 from scrapers.faq.report import ImportReport, announce_import, format_report
 from service.cli.context import CliState, pass_state, run_async
-from service.db import migrate
-from service.db.engine import create_engine, create_sessionmaker
-from service.db.statistics import IMPORTED_TABLES, analyze_tables
+from service.db import (
+    IMPORTED_TABLES,
+    analyze_tables,
+    create_engine,
+    create_sessionmaker,
+    current_state,
+)
 
 SEED_ALREADY_IMPORTED = (
     "the catalogue already holds an imported FAQ page; the packaged seed is only imported into "
@@ -52,7 +56,7 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
         )
         engine = create_engine(settings)
         try:
-            revision = await migrate.current_state(engine, settings)
+            revision = await current_state(engine, settings)
             if not revision.at_head:
                 current = ", ".join(revision.current) or "empty"
                 raise DatabaseNotMigratedError(

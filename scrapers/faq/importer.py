@@ -18,7 +18,7 @@ from scrapers.faq.interpret import interpret_page
 from scrapers.faq.plan import Plan, detect_regression, load_snapshot, plan_findings, plan_import
 from scrapers.faq.read import SourceDocument, parse_page
 from scrapers.faq.report import ImportReport, PageCounts
-from service.db.types import utcnow
+from service.db import utcnow
 
 TEXT_LABEL = "<text>"
 

@@ -17,7 +17,7 @@ import httpx
 from scrapers.fetch.body import BodyTooLargeError, BodyUnreadableError, read_body
 from scrapers.fetch.results import BodyOverCapError, FetchError, Hop
 from scrapers.fetch.verdict import HTML_TYPES, Answer, media_type
-from service.db.models.health import LinkStatus
+from service.db import LinkStatus
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 

@@ -39,8 +39,7 @@ from scrapers.fetch.targets import Target, UnsupportedUrlError, parse_target
 from scrapers.fetch.transport import PinnedTransport
 from scrapers.fetch.verdict import Answer, judge_answer
 from service.addresses import AddressGuard, AddressRefusedError
-from service.db.models.health import LinkStatus
-from service.db.types import utcnow
+from service.db import LinkStatus, utcnow
 
 
 class Fetcher:

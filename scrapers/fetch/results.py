@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from service.db.models.health import LinkStatus
+from service.db import LinkStatus
 
 #: Response headers worth keeping and showing (lower case).
 HEADERS_THAT_MATTER = (

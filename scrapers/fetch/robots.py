@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from protego import Protego
 
 from scrapers.fetch.results import FetchError
-from service.db.models.health import LinkStatus
+from service.db import LinkStatus
 
 
 @dataclass(frozen=True, slots=True)

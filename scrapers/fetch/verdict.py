@@ -14,7 +14,7 @@ import httpx
 
 from scrapers.fetch.decode import decode_html
 from scrapers.fetch.results import HEADERS_THAT_MATTER, FetchedPage, FetchResult, Hop
-from service.db.models.health import LinkStatus
+from service.db import LinkStatus
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 

@@ -15,10 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.findings import SYNC_ORIGIN as SYNC_ORIGIN
 from scrapers.reconcile.identity import host_of
-from service.catalogue.fields import CURATED_FIELDS
-from service.catalogue.precedence import Source
-from service.catalogue.served_school import served_school
-from service.db.models import Finding, Link, School, SchoolFact, SchoolOverride
+from service.catalogue import CURATED_FIELDS, Source, served_school
+from service.db import Finding, Link, School, SchoolFact, SchoolOverride
 
 FactKey = tuple[str, str]
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scrapers.findings import SYNC_ORIGIN, Observed, observe, settle
 from scrapers.findings import fingerprint as finding_fingerprint
 from scrapers.reconcile.context import SchoolContext
-from service.db.models import FindingSeverity
+from service.db import FindingSeverity
 
 FETCH_FAILED = "fetch_failed"
 LAYOUT_CHANGED = "layout_changed"

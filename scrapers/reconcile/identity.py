@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
 from scrapers.extract import PageExtraction, compile_cues
-from service.catalogue.fact_values import Name
-from service.catalogue.fields import FactField
+from service.catalogue import FactField, Name
 from service.text import fold
 
 #: Words every institution's name may hold: they say nothing about which one it is.

@@ -43,9 +43,8 @@ from scrapers.reconcile.outcome import (
     pages_of,
 )
 from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_values, mark_stale
-from service.catalogue.fact_values import Address, FactValue, read_stored
-from service.catalogue.fields import FactField
-from service.db.models import FindingSeverity, SchoolFact
+from service.catalogue import Address, FactField, FactValue, read_stored
+from service.db import FindingSeverity, SchoolFact
 
 
 def _link_id(context: SchoolContext, page: PageExtraction) -> int | None:

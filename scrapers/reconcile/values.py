@@ -18,8 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from scrapers.extract import ExtractedFact, PageExtraction
 from scrapers.reconcile.context import FactKey, SchoolContext
 from scrapers.reconcile.outcome import ReconcileReport, ValueChange
-from service.catalogue.fields import STORED_FIELDS
-from service.db.models import SchoolFact, SchoolFactChange
+from service.catalogue import STORED_FIELDS
+from service.db import SchoolFact, SchoolFactChange
 
 
 @dataclass(frozen=True, slots=True)

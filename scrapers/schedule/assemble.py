@@ -25,8 +25,7 @@ from scrapers.schedule.request_queue import request_queue_for
 from scrapers.schedule.sync_job import SyncJob
 from scrapers.webhooks import DeliveryPolicy, create_webhook_client, webhook_tick
 from service.config import Settings
-from service.db.engine import create_sessionmaker
-from service.db.models import JobKind
+from service.db import JobKind, create_sessionmaker
 
 
 def worker_name() -> str:

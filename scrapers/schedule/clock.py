@@ -11,7 +11,7 @@ import asyncio
 from datetime import datetime
 from typing import Protocol
 
-from service.db.types import utcnow
+from service.db import utcnow
 
 
 class Clock(Protocol):

@@ -18,8 +18,7 @@ from scrapers.schedule.heartbeat import STALE_AFTER_SECONDS, heartbeat, heartbea
 from scrapers.schedule.signals import serve_until_signalled
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
-from service.db import migrate
-from service.db.engine import create_engine
+from service.db import create_engine, current_state
 from service.errors import UserError
 from service.observability import configure_logging
 
@@ -31,7 +30,7 @@ class DatabaseNotMigratedError(UserError):
 
 
 async def _check_schema(engine: AsyncEngine, settings: Settings) -> None:
-    state = await migrate.current_state(engine, settings)
+    state = await current_state(engine, settings)
     if not state.at_head:
         current = ", ".join(state.current) or "empty"
         raise DatabaseNotMigratedError(

@@ -35,8 +35,7 @@ from scrapers.faq import (
 from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import JobContext, JobOutcome
 from service.config import Settings
-from service.db.models import FaqRevision, RunStatus
-from service.db.statistics import IMPORTED_TABLES, analyze_tables
+from service.db import IMPORTED_TABLES, FaqRevision, RunStatus, analyze_tables
 from service.errors import UserError
 
 log = logging.getLogger(__name__)

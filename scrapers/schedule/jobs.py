@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.schedule.cron import CronSchedule
-from service.catalogue.readiness import catalogue_imported, sync_ever_ran
+from service.catalogue import catalogue_imported, sync_ever_ran
 from service.config import Settings
-from service.db.models import JobKind, JobRequest, RunStatus
+from service.db import JobKind, JobRequest, RunStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from scrapers.schedule.clock import Clock
 from scrapers.schedule.jobs import Job, JobContext, JobOutcome, ScheduledJob
 from scrapers.schedule.request_queue import RequestQueue, request_queue_for
 from service.config import SyncSettings
-from service.db.models import JobKind, RunStatus, SchedulerState
+from service.db import JobKind, RunStatus, SchedulerState
 from service.observability import bind_log_fields
 from service.operations import (
     read_scheduler_states,

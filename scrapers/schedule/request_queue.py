@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.schedule.jobs import JobOutcome, QueuedRequest
 from scrapers.sync import libpq_conninfo
-from service.db.models import RunStatus
+from service.db import RunStatus
 from service.operations import (
     ADMIN_QUEUE,
     claim_next_job,

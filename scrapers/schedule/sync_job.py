@@ -36,8 +36,7 @@ from scrapers.sync import (
     run_sync,
 )
 from service.config import Settings
-from service.db.engine import create_sessionmaker
-from service.db.models import RunStatus, SyncRunStatus
+from service.db import RunStatus, SyncRunStatus, create_sessionmaker
 from service.errors import UserError
 from service.operations import BackoffPolicy, list_school_backoffs, record_school_outcome
 

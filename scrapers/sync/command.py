@@ -23,9 +23,7 @@ from scrapers.sync.report import format_fetch, format_summary
 from scrapers.sync.run import SyncReport, run_sync
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
-from service.db import migrate
-from service.db.engine import create_engine
-from service.db.models import LinkStatus, SyncRunStatus
+from service.db import LinkStatus, SyncRunStatus, create_engine, current_state
 from service.errors import UserError
 
 EXIT_PARTIAL = 4
@@ -67,7 +65,7 @@ class _ProgressBar:
 async def _check_schema(settings: Settings) -> None:
     engine = create_engine(settings)
     try:
-        state = await migrate.current_state(engine, settings)
+        state = await current_state(engine, settings)
     finally:
         await engine.dispose()
     if not state.at_head:

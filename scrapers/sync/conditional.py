@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.reconcile import PAGE_KINDS, SYNC_ORIGIN
 from scrapers.sync.health import KnownUrl, load_known_urls
-from service.db.models import Finding
+from service.db import Finding
 
 
 async def load_pages_in_question(session: AsyncSession) -> set[str]:

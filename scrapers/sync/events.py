@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import School, SchoolFactChange, SyncRun
+from service.db import School, SchoolFactChange, SyncRun
 from service.operations import WebhookEvent, enqueue_webhook_event
 
 

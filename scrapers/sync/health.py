@@ -18,8 +18,7 @@ from scrapers.fetch import FetchResult, Validators
 from scrapers.findings import SYNC_ORIGIN, Observed, load_findings, observe, settle
 from scrapers.sync.findings import DEAD_LINK, HTTPS_AVAILABLE, link_fingerprint
 from scrapers.sync.plan import PlannedLink, PlannedSchool
-from service.db.models import Finding, FindingSeverity, LinkCheck, LinkStatus, UrlHealth
-from service.db.types import utcnow
+from service.db import Finding, FindingSeverity, LinkCheck, LinkStatus, UrlHealth, utcnow
 
 #: Statuses that show the URL answers (a PDF answers, it is just not parsed).
 _ALIVE = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED, LinkStatus.UNSUPPORTED_CONTENT})

@@ -29,8 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from service.config import SyncSettings
-from service.db.models import SyncLease
-from service.db.types import utcnow
+from service.db import SyncLease, utcnow
 from service.errors import UserError
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from scrapers.extract import extract_page
 from scrapers.fetch import FetchResult
 from scrapers.reconcile import FetchFailure, PageOutcome, PageUnchanged
 from service.config import Settings
-from service.db.models import LinkStatus
+from service.db import LinkStatus
 
 log = logging.getLogger(__name__)
 

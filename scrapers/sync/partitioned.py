@@ -54,10 +54,18 @@ from scrapers.sync.run import (
 from scrapers.sync.school_facts import read_school_facts
 from scrapers.sync.visit import NoProgress, Progress, SchoolReport, Visit
 from service.config import Settings
-from service.db.engine import create_sessionmaker, intend_writes
-from service.db.models import LinkStatus, PartitionStatus, SyncPartition, SyncPartitionSchool
-from service.db.types import utcnow
-from service.db.versioning import DeferredVersion, changed_here, deferred_here_info
+from service.db import (
+    DeferredVersion,
+    LinkStatus,
+    PartitionStatus,
+    SyncPartition,
+    SyncPartitionSchool,
+    changed_here,
+    create_sessionmaker,
+    deferred_here_info,
+    intend_writes,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import Link, LinkRole, Programme, School, school_programme
+from service.db import Link, LinkRole, Programme, School, school_programme
 from service.errors import UserError
 
 

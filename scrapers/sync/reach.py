@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scrapers.sync.visit import SchoolReport
-from service.db.models import LinkStatus, SyncRunStatus
+from service.db import LinkStatus, SyncRunStatus
 
 #: Below this share of partner sites reached, a run is DEGRADED: a catalogue whose sites are
 #: mostly down at once says more about this machine's network than about the partners.

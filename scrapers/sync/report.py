@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from scrapers.fetch import FetchResult, format_stats
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.run import SyncReport
-from service.db.models import LinkStatus, SyncRunStatus
+from service.db import LinkStatus, SyncRunStatus
 from service.text import collapse_spaces
 
 

@@ -42,14 +42,17 @@ from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, o
 from scrapers.sync.school_facts import SchoolFactsReader
 from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
 from service.config import Settings
-from service.db.engine import create_sessionmaker, intend_writes
-from service.db.models import LinkStatus, SyncRunStatus
-from service.db.statistics import SYNCED_TABLES, analyze_tables
-from service.db.versioning import (
+from service.db import (
+    SYNCED_TABLES,
     DeferredVersion,
+    LinkStatus,
+    SyncRunStatus,
+    analyze_tables,
     bump_data_version,
     bump_deferred_version,
+    create_sessionmaker,
     deferred_version_info,
+    intend_writes,
 )
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import SyncRun, SyncRunStatus
-from service.db.types import utcnow
+from service.db import SyncRun, SyncRunStatus, utcnow
 
 INTERRUPTED = "interrupted: the process ended before the run finished"
 

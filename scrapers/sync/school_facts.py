@@ -32,7 +32,7 @@ from scrapers.reconcile import reconcile_school
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
 from scrapers.sync.page_reader import PageReader
 from scrapers.sync.plan import PlannedSchool
-from service.db.types import utcnow
+from service.db import utcnow
 
 
 class SchoolFactsReader:

@@ -21,7 +21,7 @@ from scrapers.fetch import Fetcher, FetchResult
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedSchool
-from service.db.models import LinkStatus
+from service.db import LinkStatus
 
 log = logging.getLogger(__name__)
 

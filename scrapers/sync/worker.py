@@ -20,7 +20,7 @@ from scrapers.sync.lock import runner_name
 from scrapers.sync.partitioned import PartitionRunner, create_job_app, run_worker
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
-from service.db.engine import create_engine
+from service.db import create_engine
 from service.errors import ConfigError
 
 

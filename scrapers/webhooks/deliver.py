@@ -22,8 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scrapers.webhooks.signature import SIGNATURE_HEADER, sign_body
 from service import __version__
 from service.config import Settings
-from service.db.models import DeliveryStatus, WebhookDelivery
-from service.db.types import utcnow
+from service.db import DeliveryStatus, WebhookDelivery, utcnow
 from service.observability import bind_log_fields
 from service.operations import (
     due_webhook_deliveries,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.admin.audit import admin_action, slug_target
 from service.admin.overrides import set_override
 from service.admin.validation import InvalidInputError, check_reason, check_school_slug
-from service.db.models import SchoolFact
+from service.db import SchoolFact
 from service.operations import AdminActionKind
 
 

@@ -21,7 +21,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.validation import MAX_REASON_LENGTH, InvalidInput, InvalidInputError
-from service.db.models import AdminOutcome
+from service.db import AdminOutcome
 from service.operations import (
     AdminActionKind,
     WebhookEvent,

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.audit import admin_action, record_applied
 from service.admin.validation import InvalidInputError, check_optional_reason
-from service.db.models import Finding
-from service.db.types import utcnow
+from service.db import Finding, utcnow
 from service.operations import AdminActionKind
 
 

@@ -20,7 +20,7 @@ from service.admin.validation import (
     check_resolved_host,
     check_school_slugs,
 )
-from service.db.models import AdminOutcome, JobKind, JobRequest
+from service.db import AdminOutcome, JobKind, JobRequest
 from service.name_resolution import Resolver, resolve_with_system
 from service.operations import AdminActionKind, enqueue_job
 

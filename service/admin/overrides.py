@@ -28,8 +28,7 @@ from service.admin.validation import (
     check_school_slug,
 )
 from service.countries import country_name
-from service.db.models import Country, School, SchoolOverride
-from service.db.types import utcnow
+from service.db import Country, School, SchoolOverride, utcnow
 from service.operations import AdminActionKind
 
 

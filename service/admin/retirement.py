@@ -19,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.audit import admin_action, record_catalogue_change, slug_target
 from service.admin.validation import InvalidInputError, check_reason, check_school_slug
-from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
-from service.db.models import SchoolOverride
-from service.db.types import utcnow
+from service.catalogue import ADMIN_RETIREMENT_FIELD
+from service.db import SchoolOverride, utcnow
 from service.operations import AdminActionKind
 
 

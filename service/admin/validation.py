@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.addresses import AddressGuard, AddressRefusedError, normalize_address
 from service.countries import is_country_code
-from service.db.models import School
+from service.db import School
 from service.host_literals import literal_address, refuse_non_public_host
 from service.http_urls import parse_http_url
 from service.name_resolution import ResolutionError, Resolver

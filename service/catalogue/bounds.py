@@ -15,8 +15,17 @@ from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
-from service.db.models import Country, Finding, HomeTrack, Link, Offer, School, SelectionRule
-from service.db.models.catalogue import offer_home_track, school_programme
+from service.db import (
+    Country,
+    Finding,
+    HomeTrack,
+    Link,
+    Offer,
+    School,
+    SelectionRule,
+    offer_home_track,
+    school_programme,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
-from service.db.models import SchoolFactChange
+from service.db import SchoolFactChange
 
 #: Most changes one call returns; a client pages on with ``after`` = the last change's position.
 MAX_CHANGES = 1000

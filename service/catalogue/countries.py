@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import CountryRecord, record_from
 from service.catalogue.schools import is_current_partner
-from service.catalogue.served_school import served_school
-from service.db.models import Country, School
+from service.catalogue.served_fields import served_school
+from service.db import Country, School
 
 _COLUMNS = (Country.code, Country.name_fr, Country.name_en)
 

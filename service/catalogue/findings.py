@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.catalogue.id_sets import member_of
 from service.catalogue.keyset import Order, Page, PageRequest, cut_page, page_query
 from service.catalogue.records import FindingRecord, record_from
-from service.db.models import Finding, FindingSeverity
+from service.db import Finding, FindingSeverity
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import String, func, literal, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import FaqRevision, Link, SchoolFact, SyncRun, SyncRunStatus, UrlHealth
+from service.db import FaqRevision, Link, SchoolFact, SyncRun, SyncRunStatus, UrlHealth
 from service.observability import last_scheduled_successes
 
 #: The health label of a current link whose URL was never checked.

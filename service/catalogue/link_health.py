@@ -21,7 +21,7 @@ from service.catalogue.keyset import (
     page_query,
     page_terms,
 )
-from service.db.models import Link, LinkCheck, SyncRun, UrlHealth
+from service.db import Link, LinkCheck, SyncRun, UrlHealth
 
 
 async def load_link_health(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import LinkRecord, record_from
-from service.db.models import Link, Programme, school_programme
+from service.db import Link, Programme, school_programme
 
 _COLUMNS = (Link.id, Link.url, Link.role, Link.school_id, Link.programme_id)
 

@@ -15,8 +15,8 @@ from service.catalogue.id_sets import Column, member_of
 from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
 from service.catalogue.records import OfferRecord, record_from
 from service.catalogue.school_deadline import deadline_order_keys
-from service.catalogue.served_school import served
-from service.db.models import Offer, OfferKind, School, offer_home_track
+from service.catalogue.served_fields import served
+from service.db import Offer, OfferKind, School, offer_home_track
 
 _COLUMNS = (
     Offer.id,

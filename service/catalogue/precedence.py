@@ -2,7 +2,7 @@
 
 The one declaration of the precedence of docs/decisions/0040-precedence-of-values.md (and
 0120). Every reader builds its SQL from :class:`Candidates`: the served school columns
-(``service.catalogue.served_school``, and through it the compiled read path), the sources of
+(``service.catalogue.served_fields``, and through it the compiled read path), the sources of
 ``School.info`` (``service.catalogue.school_info``), and reconciliation's view of what the
 catalogue says (``scrapers.reconcile.context``). A candidate is absent when its SQL value is
 NULL (an override whose ``value`` is JSON null stands for nothing). A served value is stale only

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.id_sets import member_of
 from service.catalogue.records import ProgrammeRecord, record_from
-from service.db.models import Programme, School, school_programme
+from service.db import Programme, School, school_programme
 
 _COLUMNS = (Programme.id, Programme.key, Programme.name, Programme.url, Programme.retired_at)
 

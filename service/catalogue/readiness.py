@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import FaqRevision, School, SyncRun
+from service.db import FaqRevision, School, SyncRun
 
 NEVER_IMPORTED = (
     "the catalogue was never imported: the scheduler imports the FAQ page at its first start "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVar
 
-from service.db.models import FindingSeverity, LinkRole, OfferKind
+from service.db import FindingSeverity, LinkRole, OfferKind
 
 R = TypeVar("R")
 

@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from service.catalogue.fields import FactField
 from service.catalogue.precedence import Candidates, Value, served_value
-from service.db.models import SchoolFact, SchoolOverride
+from service.db import SchoolFact, SchoolOverride
 
 _KIND = "application"
 #: ``YYYY-MM-DD``: the positions of the digits (1-based), the dashes at 5 and 8.

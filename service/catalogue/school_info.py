@@ -32,8 +32,8 @@ from service.catalogue.fact_values import (
 from service.catalogue.fields import ADMIN_RETIREMENT_FIELD, CURATED_FIELDS, FactField
 from service.catalogue.id_sets import member_of
 from service.catalogue.precedence import Candidates, Source, served_source, served_stale
-from service.catalogue.served_school import served_school
-from service.db.models import School, SchoolFact, SchoolOverride
+from service.catalogue.served_fields import served_school
+from service.db import School, SchoolFact, SchoolOverride
 
 #: Overrides that are not served as facts: identity fields, and the admin's retirement mark.
 _NOT_INFO = frozenset((*CURATED_FIELDS, ADMIN_RETIREMENT_FIELD))

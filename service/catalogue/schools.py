@@ -15,8 +15,8 @@ from service.catalogue.id_sets import binary_order, member_of
 from service.catalogue.keyset import Order, Page, PageRequest, Position, cut_page, page_query
 from service.catalogue.offers import offer_open_to
 from service.catalogue.records import SchoolRecord, record_from
-from service.catalogue.served_school import served_school
-from service.db.models import Offer, OfferKind, School
+from service.catalogue.served_fields import served_school
+from service.db import Offer, OfferKind, School
 
 #: Name, short name, city, country and website as served: an admin override wins.
 _SERVED = served_school()

@@ -11,8 +11,8 @@ from sqlalchemy.orm import aliased
 
 from service.catalogue.countries import served_countries_of_partners
 from service.catalogue.schools import is_current_partner
-from service.catalogue.served_school import served
-from service.db.models import Country, Programme, School, school_programme
+from service.catalogue.served_fields import served
+from service.db import Country, Programme, School, school_programme
 
 
 class SearchTarget(enum.StrEnum):

@@ -19,7 +19,7 @@ from service.catalogue.fields import FactField
 from service.catalogue.id_sets import binary_order
 from service.catalogue.records import SchoolRecord
 from service.catalogue.schools import is_current_partner, served_school_rows
-from service.db.models import (
+from service.db import (
     Finding,
     FindingSeverity,
     Link,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.catalogue.records import HomeTrackRecord, SelectionRuleRecord, record_from
-from service.db.models import HomeTrack, SelectionRule
+from service.db import HomeTrack, SelectionRule
 
 
 async def list_home_tracks(session: AsyncSession) -> list[HomeTrackRecord]:

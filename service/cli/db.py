@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
-from service.db import migrate
-from service.db.engine import create_engine
+from service.db import RevisionState, create_engine, current_state, downgrade, upgrade
 
 
 @click.group(name="db")
@@ -23,7 +22,7 @@ def db_group() -> None:
 @pass_state
 def upgrade_command(state: CliState, revision: str) -> None:
     """Apply migrations up to REVISION (default: head). Running it again is a no-op."""
-    before, after = _migrate(state, migrate.upgrade, revision)
+    before, after = _migrate(state, upgrade, revision)
     where = state.settings.database_display
     if before.current == after.current:
         click.echo(f"{where}: already at {_label(after)}, nothing to do")
@@ -37,7 +36,7 @@ def upgrade_command(state: CliState, revision: str) -> None:
 def downgrade_command(state: CliState, revision: str) -> None:
     """Undo migrations down to REVISION (a revision id, or base). Works on a database that holds
     data, SQLite included; the data of the tables a revision created goes with them."""
-    before, after = _migrate(state, migrate.downgrade, revision)
+    before, after = _migrate(state, downgrade, revision)
     click.echo(f"{state.settings.database_display}: downgraded {_label(before)} -> {_label(after)}")
 
 
@@ -47,10 +46,10 @@ def current_command(state: CliState) -> None:
     """Print the database's revision and whether it is at the newest (exit 1 if behind)."""
     settings = state.settings
 
-    async def main() -> migrate.RevisionState:
+    async def main() -> RevisionState:
         engine = create_engine(settings)
         try:
-            return await migrate.current_state(engine, settings)
+            return await current_state(engine, settings)
         finally:
             await engine.dispose()
 
@@ -65,22 +64,22 @@ def _migrate(
     state: CliState,
     move: Callable[[AsyncEngine, Settings, str], Awaitable[None]],
     revision: str,
-) -> tuple[migrate.RevisionState, migrate.RevisionState]:
+) -> tuple[RevisionState, RevisionState]:
     """Run ``move`` (``migrate.upgrade`` or ``downgrade``) to ``revision``; where the database
     stood before it and after."""
     settings = state.settings
 
-    async def main() -> tuple[migrate.RevisionState, migrate.RevisionState]:
+    async def main() -> tuple[RevisionState, RevisionState]:
         engine = create_engine(settings)
         try:
-            before = await migrate.current_state(engine, settings)
+            before = await current_state(engine, settings)
             await move(engine, settings, revision)
-            return before, await migrate.current_state(engine, settings)
+            return before, await current_state(engine, settings)
         finally:
             await engine.dispose()
 
     return run_async(main)
 
 
-def _label(state: migrate.RevisionState) -> str:
+def _label(state: RevisionState) -> str:
     return ", ".join(state.current) or "empty (no revision)"

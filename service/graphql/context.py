@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from service.admin import AdminAuth, AdminAuthOutcome
-from service.catalogue.search_index import SearchIndexCache
-from service.db.serialized import SerializedSession
+from service.catalogue import SearchIndexCache
+from service.db import SerializedSession
 from service.graphql.loaders import Loaders, build_loaders
 from service.name_resolution import Resolver, resolve_with_system
 

@@ -47,7 +47,7 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.executor import Executor
 
-from service.catalogue.bounds import CatalogueBounds
+from service.catalogue import CatalogueBounds
 from service.graphql.paging import DEFAULT_PAGE_SIZE
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"

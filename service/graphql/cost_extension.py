@@ -21,8 +21,8 @@ from graphql import DocumentNode, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
-from service.catalogue.bounds import CatalogueBounds, read_catalogue_bounds
-from service.db.serialized import SerializedSession
+from service.catalogue import CatalogueBounds, read_catalogue_bounds
+from service.db import SerializedSession
 from service.graphql.context import GraphQLContext
 from service.graphql.cost import estimate_cost, refuse_many_fields, refuse_over_budget
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from service.db.deadline import is_deadline_stop
+from service.db import is_deadline_stop
 from service.errors import UserError
 
 MASKED_MESSAGE = "Unexpected error."

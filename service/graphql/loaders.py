@@ -16,20 +16,23 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from service.catalogue import links
-from service.catalogue.findings import load_findings_by_school
-from service.catalogue.keyset import Page, PageRequest
-from service.catalogue.link_health import (
+from service.catalogue import (
+    FindingRecord,
+    LinkRecord,
+    Page,
+    PageRequest,
+    SchoolInfo,
     count_link_checks,
+    links_by_programmes,
+    links_by_schools,
+    load_findings_by_school,
     load_link_checks,
     load_link_health,
+    load_school_info,
     load_sync_runs,
     page_link_checks,
 )
-from service.catalogue.records import FindingRecord, LinkRecord
-from service.catalogue.school_info import SchoolInfo, load_school_info
-from service.db.models import LinkCheck, SyncRun, UrlHealth
-from service.db.serialized import SerializedSession
+from service.db import LinkCheck, SerializedSession, SyncRun, UrlHealth
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -117,8 +120,8 @@ class Loaders:
 def build_loaders(db: SerializedSession) -> Loaders:
     """Fresh loaders (and so fresh caches) for one request."""
     return Loaders(
-        links_of_school=_list_each(db, links.links_by_schools),
-        links_of_programme=_list_each(db, links.links_by_programmes),
+        links_of_school=_list_each(db, links_by_schools),
+        links_of_programme=_list_each(db, links_by_programmes),
         health_of_link=_in_key_order(db, load_link_health),
         checks_of_link=_per_arguments(db, _latest_checks),
         check_page_of_link=_per_arguments(db, page_link_checks),

@@ -25,9 +25,8 @@ from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import TypeEngine
 from strawberry.dataloader import DataLoader
 
-from service.catalogue.schools import served_school_rows
-from service.db.base import Base
-from service.db.serialized import SerializedSession
+from service.catalogue import served_school_rows
+from service.db import Base, SerializedSession
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.relations import (
     FIELDS,

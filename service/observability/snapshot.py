@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from service.db.models import SchedulerState
+from service.db import SchedulerState
 from service.operations import count_job_requests_by_status, count_webhook_deliveries_by_status
 
 CountQuery = Callable[[AsyncSession], Awaitable[Mapping[str, int]]]

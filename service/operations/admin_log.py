@@ -9,8 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import AdminAction, AdminOutcome
-from service.db.types import utcnow
+from service.db import AdminAction, AdminOutcome, utcnow
 
 MAX_PAGE = 200
 

@@ -30,8 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.db.models import JobKind, JobRequest, JobStatus
-from service.db.types import utcnow
+from service.db import JobKind, JobRequest, JobStatus, utcnow
 
 #: procrastinate's queue and task of the admin requests (PostgreSQL).
 ADMIN_QUEUE = "admin"

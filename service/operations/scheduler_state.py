@@ -13,8 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import RunStatus, SchedulerState
-from service.db.types import utcnow
+from service.db import RunStatus, SchedulerState, utcnow
 
 
 async def _ensure_row(session: AsyncSession, job: str) -> None:

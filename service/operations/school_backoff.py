@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.config import Settings
-from service.db.models import School, SchoolBackoff
+from service.db import School, SchoolBackoff
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,7 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import DeliveryStatus, WebhookDelivery
-from service.db.types import utcnow
+from service.db import DeliveryStatus, WebhookDelivery, utcnow
 
 
 class WebhookEvent(enum.StrEnum):

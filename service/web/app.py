@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from service.catalogue.search_index import SearchIndexCache
+from service.catalogue import SearchIndexCache
 from service.config import Settings
 from service.graphql import build_schema
 from service.name_resolution import Resolver, resolve_with_system

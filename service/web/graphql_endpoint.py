@@ -25,11 +25,9 @@ from starlette.responses import Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from service.admin import AdminAuth, check_admin_token
-from service.catalogue.search_index import SearchIndexCache
+from service.catalogue import SearchIndexCache
 from service.config import Settings
-from service.db.deadline import StatementBound, bound_statements
-from service.db.serialized import SerializedSession
-from service.db.versioning import read_data_version
+from service.db import SerializedSession, StatementBound, bound_statements, read_data_version
 from service.graphql import CatalogueSchema, ReadCompiler, ResponseNotes, build_context
 from service.name_resolution import Resolver, resolve_with_system
 from service.observability import ErrorKind, Metrics, request_id_of

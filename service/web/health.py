@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from service.catalogue.readiness import NEVER_IMPORTED, catalogue_imported
+from service.catalogue import NEVER_IMPORTED, catalogue_imported
 from service.config import Settings
-from service.db import migrate
+from service.db import current_state
 from service.errors import DatabaseUnavailableError
 from service.web.runtime import runtime_of
 
@@ -34,7 +34,7 @@ def build_readyz(settings: Settings) -> Callable[[Request], Awaitable[JSONRespon
         engine = runtime.engine
         try:
             async with asyncio.timeout(settings.db.connect_timeout):
-                state = await migrate.current_state(engine, settings)
+                state = await current_state(engine, settings)
                 imported = False
                 if state.at_head:
                     async with runtime.sessions() as session:

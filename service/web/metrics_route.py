@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.catalogue.health_figures import (
+from service.catalogue import (
     count_links_by_health,
     count_school_facts_by_freshness,
     count_sync_runs_by_status,

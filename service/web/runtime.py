@@ -16,15 +16,15 @@ from sqlalchemy.orm import configure_mappers
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from service.catalogue.bounds import read_catalogue_bounds
+from service.catalogue import read_catalogue_bounds
 from service.config import Settings
-from service.db.engine import (
+from service.db import (
     WRITE_INTENT,
     create_engine,
     create_sessionmaker,
+    read_data_version,
     serving_settings,
 )
-from service.db.versioning import read_data_version
 from service.web.data_version import DataVersionClock
 
 logger = logging.getLogger("service.web")

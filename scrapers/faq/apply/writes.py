@@ -19,7 +19,7 @@ from scrapers.faq.apply.bulk import Values, change_rows, insert_rows, update_row
 from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey
 from scrapers.faq.plan import FINDING_ORIGIN, Plan, Snapshot, TablePlan, finding_values
 from service.countries import country_name
-from service.db.models import (
+from service.db import (
     Country,
     FaqRevision,
     Finding,

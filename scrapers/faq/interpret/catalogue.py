@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from scrapers.faq.interpret.findings import FindingSpec, LinkKey
 from scrapers.faq.read import RevisionMeta
-from service.db.models import LinkRole, OfferKind
+from service.db import LinkRole, OfferKind
 
 #: Offer natural key: (school slug, programme key, kind, academic year, scope).
 OfferKey = tuple[str, str | None, OfferKind | None, str, str]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scrapers import findings
-from service.db.models import FindingSeverity
+from service.db import FindingSeverity
 
 #: ``Finding.origin`` of the import's findings.
 ORIGIN = findings.IMPORT_ORIGIN

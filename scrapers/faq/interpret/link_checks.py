@@ -22,7 +22,7 @@ from scrapers.faq.interpret.links import (
     without_fragment,
 )
 from scrapers.faq.read import PageItem
-from service.db.models import LinkRole
+from service.db import LinkRole
 from service.text import slugify
 
 

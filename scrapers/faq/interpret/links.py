@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from scrapers.faq.interpret.findings import FindingSpec, LinkKey
-from service.db.models import LinkRole
+from service.db import LinkRole
 from service.text import fold
 
 #: Characters left as they are when percent-encoding a URL part (RFC 3986 reserved + "%").

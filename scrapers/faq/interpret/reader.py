@@ -23,7 +23,7 @@ from scrapers.faq.interpret.rules import parse_rules
 from scrapers.faq.interpret.sanitize import sanitize_items
 from scrapers.faq.interpret.schools import SchoolBook, school_slug
 from scrapers.faq.read import Count, ParsedPage
-from service.db.models import OfferKind
+from service.db import OfferKind
 from service.text import fold, slugify
 
 

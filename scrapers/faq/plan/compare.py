@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey, OfferKey
 from scrapers.faq.plan.replacements import replacement_findings
 from scrapers.faq.plan.snapshot import Row, Snapshot, json_value
-from service.db.models import FindingSeverity
+from service.db import FindingSeverity
 
 K = TypeVar("K", bound=Hashable)
 

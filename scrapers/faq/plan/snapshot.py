@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from scrapers.faq.interpret import ORIGIN, LinkKey, OfferKey
-from service.catalogue.fields import ADMIN_RETIREMENT_FIELD
-from service.db.models import (
+from service.catalogue import ADMIN_RETIREMENT_FIELD
+from service.db import (
     Country,
     FaqRevision,
     Finding,

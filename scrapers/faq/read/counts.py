@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.db.models import OfferKind
+from service.db import OfferKind
 from service.text import fold
 
 _NUMBER_WORDS = {

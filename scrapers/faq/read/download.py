@@ -24,7 +24,7 @@ from scrapers.fetch import (
     resolve_with_system,
 )
 from service.addresses import IPNetwork
-from service.db.models.health import LinkStatus
+from service.db import LinkStatus
 
 _ACCEPT = "text/markdown, text/html;q=0.9, text/plain;q=0.8, */*;q=0.1"
 

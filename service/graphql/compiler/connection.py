@@ -19,10 +19,15 @@ import orjson
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 
-from service.catalogue.keyset import Position
-from service.catalogue.offers import POSITION_TYPES, OfferOrder, offer_columns, offer_order
-from service.catalogue.schools import SchoolOrder
-from service.db.versioning import DATA_VERSION_SQL
+from service.catalogue import (
+    POSITION_TYPES,
+    OfferOrder,
+    Position,
+    SchoolOrder,
+    offer_columns,
+    offer_order,
+)
+from service.db import DATA_VERSION_SQL
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (

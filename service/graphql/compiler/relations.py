@@ -18,8 +18,8 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
-from service.catalogue.schools import served_school_rows
-from service.db.models import School
+from service.catalogue import served_school_rows
+from service.db import School
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.types.reference import MAX_LINK_CHECKS
 
@@ -99,7 +99,7 @@ def sqlalchemy_dialect(name: str) -> Any:
 @cache
 def _served_schools(dialect_name: str) -> str:
     # The served columns (an admin override beats the curated value) as the one SQLAlchemy
-    # expression the resolvers use too (service.catalogue.served_school), compiled once; on
+    # expression the resolvers use too (service.catalogue.served_fields), compiled once; on
     # PostgreSQL also the indexed served country the triggers maintain (served_country).
     rows = served_school_rows()
     if dialect_name == "postgresql":

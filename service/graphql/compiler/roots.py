@@ -18,8 +18,8 @@ import orjson
 from graphql import FieldNode, GraphQLField
 from graphql.execution.collect_fields import FieldDetails
 
-from service.catalogue.countries import served_countries_of_partners
-from service.db.versioning import DATA_VERSION_SQL
+from service.catalogue import served_countries_of_partners
+from service.db import DATA_VERSION_SQL
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
     Bind,

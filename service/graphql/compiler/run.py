@@ -46,7 +46,7 @@ from sqlalchemy.engine.interfaces import Dialect as SQLAlchemyDialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from service.db.serialized import SerializedSession
+from service.db import SerializedSession
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import Guard, NotCompilableError, Planner, Slot
 from service.graphql.compiler.roots import RootPlan, plan_root

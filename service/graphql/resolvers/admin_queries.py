@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.db.models import JobStatus as DbJobStatus
+from service.db import JobStatus as DbJobStatus
 from service.graphql.context import GraphQLInfo
 from service.graphql.paging import DEFAULT_PAGE_SIZE
 from service.graphql.resolvers.admin_access import admin_actor

@@ -8,13 +8,21 @@ from typing import Annotated
 
 import strawberry
 
-from service.catalogue import countries as country_queries
-from service.catalogue import offers as offer_queries
-from service.catalogue import schools as school_queries
-from service.catalogue.keyset import PageRequest, Position
-from service.catalogue.offer_requirements import Requirements, assess_schools
-from service.catalogue.offers import OfferCriteria, OfferOrder
-from service.catalogue.schools import SchoolOrder
+from service.catalogue import (
+    OfferCriteria,
+    OfferOrder,
+    PageRequest,
+    Position,
+    Requirements,
+    SchoolOrder,
+    assess_schools,
+    list_countries,
+    list_offers,
+    offer_school_ids,
+    page_offers,
+    page_schools_in_order,
+    school_by_slug,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.paging import DEFAULT_PAGE_SIZE
@@ -52,7 +60,7 @@ async def resolve_countries(
 ) -> list[Country]:
     filter = filter or CountryFilter()
     records = await info.context.db.run(
-        country_queries.list_countries, codes=filter.codes, with_partners=filter.with_partners
+        list_countries, codes=filter.codes, with_partners=filter.with_partners
     )
     return [Country.from_record(record) for record in records]
 
@@ -135,7 +143,7 @@ async def resolve_schools(
         lambda text, arg: decode_school_cursor(text, order, arg),
     )
     criteria = (filter or SchoolFilter()).to_criteria()
-    page = await info.context.db.run(school_queries.page_schools_in_order, criteria, order, request)
+    page = await info.context.db.run(page_schools_in_order, criteria, order, request)
     edges = [
         SchoolEdge(cursor=encode_school_cursor(record, order), node=School.from_record(record))
         for record in page.rows
@@ -151,7 +159,7 @@ async def resolve_school(
     info: GraphQLInfo,
     slug: Annotated[str, strawberry.argument(description='The school\'s slug: "ensimag".')],
 ) -> School | None:
-    record = await info.context.db.run(school_queries.school_by_slug, slug)
+    record = await info.context.db.run(school_by_slug, slug)
     return None if record is None else School.from_record(record)
 
 
@@ -167,7 +175,7 @@ async def narrow_offers(
     requirements = Requirements() if filter is None else filter.to_requirements()
     if not requirements:
         return criteria, {}
-    candidates = await info.context.db.run(offer_queries.offer_school_ids, criteria)
+    candidates = await info.context.db.run(offer_school_ids, criteria)
     verdicts = await info.context.db.run(assess_schools, candidates, requirements)
     kept = {
         school_id: tuple(OfferFact[fact.name] for fact in verdict.unknown)
@@ -184,7 +192,7 @@ async def resolve_offers(
     ] = None,
 ) -> list[Offer]:
     criteria, unknown = await narrow_offers(info, filter)
-    records = await info.context.db.run(offer_queries.list_offers, criteria)
+    records = await info.context.db.run(list_offers, criteria)
     return [
         Offer.from_record(record, unknown_facts=unknown.get(record.school_id, ()))
         for record in records
@@ -214,7 +222,7 @@ async def resolve_offers_connection(
         lambda text, arg: decode_offer_cursor(text, order, arg),
     )
     criteria, unknown = await narrow_offers(info, filter)
-    page = await info.context.db.run(offer_queries.page_offers, criteria, order, request)
+    page = await info.context.db.run(page_offers, criteria, order, request)
     edges = [
         OfferEdge(
             cursor=encode_offer_cursor(paged.position, order),

@@ -7,9 +7,15 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service.catalogue import findings, link_health
-from service.catalogue import schools as school_queries
-from service.catalogue.keyset import Page, PageRequest
+from service.catalogue import (
+    Page,
+    PageRequest,
+    count_findings,
+    count_sync_runs,
+    page_findings,
+    page_sync_runs,
+    school_by_slug,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import After, Before, First, Last, relay_page
 from service.graphql.types.connection import (
@@ -58,12 +64,12 @@ async def resolve_findings_connection(
     filter = filter or FindingFilter()
     criteria = filter.to_criteria()
     if filter.school is not None:
-        school = await info.context.db.run(school_queries.school_by_slug, filter.school)
+        school = await info.context.db.run(school_by_slug, filter.school)
         criteria = dataclasses.replace(criteria, school_ids=[] if school is None else [school.id])
-    page = await info.context.db.run(findings.page_findings, criteria, request)
+    page = await info.context.db.run(page_findings, criteria, request)
 
     async def count(info: GraphQLInfo) -> int:
-        return await info.context.db.run(findings.count_findings, criteria)
+        return await info.context.db.run(count_findings, criteria)
 
     def cursor(record: Any) -> str:
         return encode_time_cursor(FINDING_CURSOR, record.first_seen_at, record.id)
@@ -79,10 +85,10 @@ async def resolve_sync_runs_connection(
     before: Before = None,
 ) -> Connection[SyncRun]:
     request = _request(info, _SYNC_RUN, first, after, last, before)
-    page: Page = await info.context.db.run(link_health.page_sync_runs, request)
+    page: Page = await info.context.db.run(page_sync_runs, request)
 
     async def count(info: GraphQLInfo) -> int:
-        return await info.context.db.run(link_health.count_sync_runs)
+        return await info.context.db.run(count_sync_runs)
 
     def cursor(row: Any) -> str:
         return encode_time_cursor(_SYNC_RUN, row.started_at, row.id)

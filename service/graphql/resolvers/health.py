@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.catalogue.link_health import list_sync_runs
+from service.catalogue import list_sync_runs
 from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import check_page_size
 from service.graphql.types.link_health import SyncRun

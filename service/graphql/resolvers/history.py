@@ -8,9 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.catalogue import schools as school_queries
-from service.catalogue.changes import MAX_CHANGES, page_changes
-from service.catalogue.keyset import Page
+from service.catalogue import MAX_CHANGES, Page, page_changes, school_by_slug
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.resolvers.catalogue import After, Before, First, Last, relay_page
@@ -53,7 +51,7 @@ async def resolve_changes(
     request = dataclasses.replace(request, limit=min(request.limit, MAX_CHANGES - 1))
     school_ids = None
     if school is not None:
-        record = await info.context.db.run(school_queries.school_by_slug, school)
+        record = await info.context.db.run(school_by_slug, school)
         school_ids = [] if record is None else [record.id]
     page = (
         Page([], has_next=False, has_previous=False)

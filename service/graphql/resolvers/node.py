@@ -16,14 +16,17 @@ import strawberry
 from sqlalchemy import RowMapping
 
 from service.catalogue import (
-    changes,
-    findings,
-    link_health,
-    links,
-    offers,
-    programmes,
-    schools,
-    tracks,
+    changes_by_ids,
+    findings_by_ids,
+    link_checks_by_ids,
+    links_by_ids,
+    list_selection_rules,
+    load_sync_runs,
+    offers_by_ids,
+    programmes_at_schools,
+    programmes_by_keys,
+    schools_by_slugs,
+    url_health_by_ids,
 )
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import GlobalId, parse_global_id, parse_int_key
@@ -65,7 +68,7 @@ async def _home_tracks(info: GraphQLInfo, keys: Sequence[tuple[str, ...]]) -> li
 
 async def _schools(info: GraphQLInfo, keys: Sequence[tuple[str, ...]]) -> list[Any]:
     slugs = [_single(parts) for parts in keys]
-    found = await info.context.db.run(schools.schools_by_slugs, [s for s in slugs if s])
+    found = await info.context.db.run(schools_by_slugs, [s for s in slugs if s])
     return [School.from_record(found[slug]) if slug in found else None for slug in slugs]
 
 
@@ -74,8 +77,8 @@ async def _programmes(info: GraphQLInfo, keys: Sequence[tuple[str, ...]]) -> lis
     # `Programme:<key>` the programme itself, as search finds it.
     pairs = [(parts[0], parts[1]) for parts in keys if len(parts) == 2]
     bare = [parts[0] for parts in keys if len(parts) == 1]
-    at_schools = await info.context.db.run(programmes.programmes_at_schools, pairs) if pairs else {}
-    by_key = await info.context.db.run(programmes.programmes_by_keys, bare) if bare else {}
+    at_schools = await info.context.db.run(programmes_at_schools, pairs) if pairs else {}
+    by_key = await info.context.db.run(programmes_by_keys, bare) if bare else {}
     answers: list[Any] = []
     for parts in keys:
         if len(parts) == 2 and parts in at_schools:
@@ -106,11 +109,11 @@ def _by_int_id(
 
 async def _selection_rules_by_ids(session: Any, ids: Sequence[int]) -> dict[int, Any]:
     # A handful of rules: reading them all is one small statement.
-    return {rule.id: rule for rule in await tracks.list_selection_rules(session) if rule.id in ids}
+    return {rule.id: rule for rule in await list_selection_rules(session) if rule.id in ids}
 
 
 async def _sync_runs_by_ids(session: Any, ids: Sequence[int]) -> dict[int, Any]:
-    runs = await link_health.load_sync_runs(session, ids)
+    runs = await load_sync_runs(session, ids)
     return {run.id: run for run in runs if run is not None}
 
 
@@ -119,14 +122,14 @@ _FETCHERS: dict[str, Fetch] = {
     "School": _schools,
     "Programme": _programmes,
     "HomeTrack": _home_tracks,
-    "Offer": _by_int_id(offers.offers_by_ids, Offer.from_record),
-    "Link": _by_int_id(links.links_by_ids, Link.from_record),
-    "Finding": _by_int_id(findings.findings_by_ids, Finding.from_record),
-    "Change": _by_int_id(changes.changes_by_ids, Change.from_entry),
+    "Offer": _by_int_id(offers_by_ids, Offer.from_record),
+    "Link": _by_int_id(links_by_ids, Link.from_record),
+    "Finding": _by_int_id(findings_by_ids, Finding.from_record),
+    "Change": _by_int_id(changes_by_ids, Change.from_entry),
     "SelectionRule": _by_int_id(_selection_rules_by_ids, SelectionRule.from_record),
     "SyncRun": _by_int_id(_sync_runs_by_ids, SyncRun.from_row),
-    "LinkCheck": _by_int_id(link_health.link_checks_by_ids, LinkCheck.from_row),
-    "LinkHealth": _by_int_id(link_health.url_health_by_ids, LinkHealth.from_row),
+    "LinkCheck": _by_int_id(link_checks_by_ids, LinkCheck.from_row),
+    "LinkHealth": _by_int_id(url_health_by_ids, LinkHealth.from_row),
 }
 
 

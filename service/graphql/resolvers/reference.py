@@ -7,8 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.catalogue import findings, tracks
-from service.catalogue import schools as school_queries
+from service.catalogue import list_findings, list_home_tracks, list_selection_rules, school_by_slug
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.curation import Finding
 from service.graphql.types.inputs import FindingFilter
@@ -16,7 +15,7 @@ from service.graphql.types.reference import HomeTrack, SelectionRule
 
 
 async def resolve_home_tracks(info: GraphQLInfo) -> list[HomeTrack]:
-    records = await info.context.db.run(tracks.list_home_tracks)
+    records = await info.context.db.run(list_home_tracks)
     return [HomeTrack.from_record(record) for record in records]
 
 
@@ -29,7 +28,7 @@ async def resolve_selection_rules(
         ),
     ] = None,
 ) -> list[SelectionRule]:
-    records = await info.context.db.run(tracks.list_selection_rules)
+    records = await info.context.db.run(list_selection_rules)
     if home_track is not None:
         # The track may be unknown to the catalogue: its own rule, else the general one.
         code = home_track.strip().upper()
@@ -48,9 +47,9 @@ async def resolve_findings(
     filter = filter or FindingFilter()
     criteria = filter.to_criteria()
     if filter.school is not None:
-        school = await info.context.db.run(school_queries.school_by_slug, filter.school)
+        school = await info.context.db.run(school_by_slug, filter.school)
         if school is None:
             return []
         criteria = dataclasses.replace(criteria, school_ids=[school.id])
-    records = await info.context.db.run(findings.list_findings, criteria)
+    records = await info.context.db.run(list_findings, criteria)
     return [Finding.from_record(record) for record in records]

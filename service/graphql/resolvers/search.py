@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.catalogue.search_documents import load_search_documents
+from service.catalogue import load_search_documents
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.resolvers.catalogue import check_page_size

@@ -20,7 +20,7 @@ from service.admin import InvalidInput as InvalidInputRecord
 from service.admin import OverrideCleared as ClearedRecord
 from service.admin import SchoolRestored as RestoredRecord
 from service.admin import SchoolRetired as RetiredRecord
-from service.catalogue.records import FindingRecord
+from service.catalogue import FindingRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.catalogue import School, existing_school
 from service.graphql.types.curation import Finding

@@ -14,13 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from service.catalogue.records import (
-    CountryRecord,
-    OfferRecord,
-    ProgrammeRecord,
-    SchoolRecord,
-    record_from,
-)
+from service.catalogue import CountryRecord, OfferRecord, ProgrammeRecord, SchoolRecord, record_from
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import format_global_id
 from service.graphql.relation_rows import Child, Parent

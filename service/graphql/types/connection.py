@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from service.catalogue.keyset import Page, Position
+from service.catalogue import Page, Position
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.types.pagination import (

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from service.catalogue.records import FindingRecord
+from service.catalogue import FindingRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import format_global_id
 from service.graphql.types.catalogue import School, school_of

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from service.catalogue.changes import ChangeEntry, ChangePosition, count_changes
+from service.catalogue import ChangeEntry, ChangePosition, count_changes
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.global_id import format_global_id

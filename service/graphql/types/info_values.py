@@ -15,8 +15,18 @@ from typing import Any, TypeVar, cast
 
 import strawberry
 
-from service.catalogue import fact_values
-from service.catalogue.school_info import InfoValue
+from service.catalogue import Address as AddressValue
+from service.catalogue import Credits as CreditsValue
+from service.catalogue import CuratedText as CuratedTextValue
+from service.catalogue import Deadline as DeadlineValue
+from service.catalogue import Duration as DurationValue
+from service.catalogue import EmailContact as EmailContactValue
+from service.catalogue import FactValue, InfoValue
+from service.catalogue import LanguageRequirement as LanguageRequirementValue
+from service.catalogue import Link as LinkValue
+from service.catalogue import Name as NameValue
+from service.catalogue import PageText as PageTextValue
+from service.catalogue import PhoneContact as PhoneContactValue
 from service.graphql.types.enums import (
     CefrLevel,
     CreditPeriod,
@@ -28,7 +38,7 @@ from service.graphql.types.enums import (
 )
 
 E = TypeVar("E", bound=enum.Enum)
-V = TypeVar("V", bound=fact_values.FactValue)
+V = TypeVar("V", bound=FactValue)
 
 
 def _typed(value: InfoValue, kind: type[V]) -> V:
@@ -118,7 +128,7 @@ class Deadline(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Deadline:
-        deadline = _typed(value, fact_values.Deadline)
+        deadline = _typed(value, DeadlineValue)
         return cls(
             **_provenance(value),
             kind=_member(DeadlineKind, deadline.kind),
@@ -148,7 +158,7 @@ class LanguageRequirement(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> LanguageRequirement:
-        requirement = _typed(value, fact_values.LanguageRequirement)
+        requirement = _typed(value, LanguageRequirementValue)
         score = requirement.score
         return cls(
             **_provenance(value),
@@ -169,7 +179,7 @@ class Credits(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Credits:
-        credits = _typed(value, fact_values.Credits)
+        credits = _typed(value, CreditsValue)
         return cls(
             **_provenance(value),
             period=_member(CreditPeriod, credits.per),
@@ -185,7 +195,7 @@ class Duration(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Duration:
-        options = _typed(value, fact_values.Duration).options
+        options = _typed(value, DurationValue).options
         return cls(
             **_provenance(value),
             options=[member for text in options if (member := _member(StayLength, text))],
@@ -201,7 +211,7 @@ class EmailContact(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> EmailContact:
-        email = _typed(value, fact_values.EmailContact)
+        email = _typed(value, EmailContactValue)
         return cls(**_provenance(value), email=email.email, label=email.label)
 
 
@@ -212,7 +222,7 @@ class PhoneContact(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> PhoneContact:
-        phone = _typed(value, fact_values.PhoneContact)
+        phone = _typed(value, PhoneContactValue)
         return cls(**_provenance(value), number=phone.phone, label=phone.label)
 
 
@@ -225,10 +235,10 @@ class InfoText(SourcedValue):
         text = None
         match value.value:
             case (
-                fact_values.CuratedText(value=found)
-                | fact_values.PageText(text=found)
-                | fact_values.Link(url=found)
-                | fact_values.Name(name=found)
+                CuratedTextValue(value=found)
+                | PageTextValue(text=found)
+                | LinkValue(url=found)
+                | NameValue(name=found)
             ):
                 text = found
         return cls(**_provenance(value), value=text)
@@ -243,7 +253,7 @@ class Address(SourcedValue):
 
     @classmethod
     def from_value(cls, value: InfoValue) -> Address:
-        address = _typed(value, fact_values.Address)
+        address = _typed(value, AddressValue)
         return cls(
             **_provenance(value),
             street=address.street,

@@ -6,12 +6,9 @@ from datetime import date
 
 import strawberry
 
-from service.catalogue.findings import FindingCriteria
-from service.catalogue.offer_requirements import Requirements
-from service.catalogue.offers import OfferCriteria
-from service.catalogue.schools import SchoolCriteria
-from service.db.models import FindingSeverity as DbFindingSeverity
-from service.db.models import OfferKind as DbOfferKind
+from service.catalogue import FindingCriteria, OfferCriteria, Requirements, SchoolCriteria
+from service.db import FindingSeverity as DbFindingSeverity
+from service.db import OfferKind as DbOfferKind
 from service.graphql.types.enums import CefrLevel, FindingSeverity, OfferKind, Semester
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import strawberry
 
-from service.catalogue.keyset import Page
+from service.catalogue import Page
 from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import relay_page
 from service.graphql.types.connection import (

@@ -7,7 +7,10 @@ from datetime import datetime
 
 import strawberry
 
-from service.db import models as db
+from service.db import LinkCheck as LinkCheckRow
+from service.db import LinkStatus as StoredLinkStatus
+from service.db import SyncRun as SyncRunRow
+from service.db import UrlHealth
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import format_global_id
 from service.graphql.types.enums import LinkStatus, SyncRunStatus
@@ -70,7 +73,7 @@ class LinkHealth(Node):
         return strawberry.ID(format_global_id("LinkHealth", self.id))
 
     @classmethod
-    def from_row(cls, row: db.UrlHealth) -> LinkHealth:
+    def from_row(cls, row: UrlHealth) -> LinkHealth:
         return cls(
             id=row.id,
             status=LinkStatus[row.status.name],
@@ -140,7 +143,7 @@ class SyncRun(Node):
         return strawberry.ID(format_global_id("SyncRun", self.number))
 
     @classmethod
-    def from_row(cls, row: db.SyncRun) -> SyncRun:
+    def from_row(cls, row: SyncRunRow) -> SyncRun:
         return cls(
             number=row.id,
             status=SyncRunStatus[row.status.name],
@@ -152,7 +155,7 @@ class SyncRun(Node):
             links_reached=row.links_reached,
             counts=[
                 StatusCount(status=LinkStatus[status.name], count=_int(row.counts[status]))
-                for status in db.LinkStatus
+                for status in StoredLinkStatus
                 if status.value in row.counts
             ],
             errors=[
@@ -193,7 +196,7 @@ class LinkCheck(Node):
         return SyncRun.from_row(row)
 
     @classmethod
-    def from_row(cls, row: db.LinkCheck) -> LinkCheck:
+    def from_row(cls, row: LinkCheckRow) -> LinkCheck:
         return cls(
             id=row.id,
             run_id=row.run_id,

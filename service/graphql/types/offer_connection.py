@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from service.catalogue.keyset import Position
-from service.catalogue.offers import POSITION_TYPES, OfferCriteria, OfferOrder, count_offers
+from service.catalogue import POSITION_TYPES, OfferCriteria, OfferOrder, Position, count_offers
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.catalogue import Offer
 from service.graphql.types.pagination import PageInfo, decode_position, encode_position

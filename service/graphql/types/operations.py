@@ -8,7 +8,10 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from service.db import models
+from service.db import AdminAction as AdminActionRow
+from service.db import JobRequest as JobRequestRow
+from service.db import SchedulerState as SchedulerStateRow
+from service.db import SchoolBackoff as SchoolBackoffRow
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.catalogue import School, existing_school
 
@@ -61,7 +64,7 @@ class AdminAction:
     outcome: AdminOutcome = strawberry.field(description="How it ended.")
 
     @classmethod
-    def from_model(cls, row: models.AdminAction) -> AdminAction:
+    def from_model(cls, row: AdminActionRow) -> AdminAction:
         return cls(
             id=row.id,
             at=row.at,
@@ -94,7 +97,7 @@ class JobRequest:
     run_id: int | None = strawberry.field(description="The sync run it produced, if any.")
 
     @classmethod
-    def from_model(cls, row: models.JobRequest) -> JobRequest:
+    def from_model(cls, row: JobRequestRow) -> JobRequest:
         return cls(
             id=row.id,
             kind=JobKind(row.kind.value),
@@ -123,7 +126,7 @@ class ScheduledJob:
     updated_at: datetime = strawberry.field(description="When the scheduler last wrote this.")
 
     @classmethod
-    def from_model(cls, row: models.SchedulerState) -> ScheduledJob:
+    def from_model(cls, row: SchedulerStateRow) -> ScheduledJob:
         return cls(
             job=row.job,
             last_started_at=row.last_started_at,
@@ -151,7 +154,7 @@ class SchoolBackoff:
         return await existing_school(info, self.school_id)
 
     @classmethod
-    def from_model(cls, row: models.SchoolBackoff) -> SchoolBackoff:
+    def from_model(cls, row: SchoolBackoffRow) -> SchoolBackoff:
         return cls(
             school_id=row.school_id,
             consecutive_failures=row.consecutive_failures,

@@ -8,9 +8,15 @@ import json
 
 import strawberry
 
-from service.catalogue.keyset import Page, Position
-from service.catalogue.records import SchoolRecord
-from service.catalogue.schools import SchoolCriteria, SchoolOrder, count_schools, school_position
+from service.catalogue import (
+    Page,
+    Position,
+    SchoolCriteria,
+    SchoolOrder,
+    SchoolRecord,
+    count_schools,
+    school_position,
+)
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.types.catalogue import School

@@ -7,12 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from service.catalogue.records import (
-    HomeTrackRecord,
-    LinkRecord,
-    SelectionRuleRecord,
-    record_from,
-)
+from service.catalogue import HomeTrackRecord, LinkRecord, SelectionRuleRecord, record_from
 from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.global_id import format_global_id

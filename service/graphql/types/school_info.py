@@ -11,9 +11,8 @@ from typing import TypeVar
 
 import strawberry
 
-from service.catalogue.fields import FactField
-from service.catalogue.school_info import InfoValue
-from service.catalogue.school_info import SchoolInfo as SchoolInfoRecord
+from service.catalogue import FactField, InfoValue
+from service.catalogue import SchoolInfo as SchoolInfoRecord
 from service.graphql.types.info_values import (
     Address,
     Credits,

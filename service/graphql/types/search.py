@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from service.catalogue.search_index import SearchHitRecord
+from service.catalogue import SearchHitRecord
 from service.graphql.context import GraphQLInfo
 from service.graphql.types.catalogue import Country, Programme, School
 from service.graphql.types.enums import SearchField, SearchHitKind

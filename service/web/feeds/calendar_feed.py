@@ -18,9 +18,7 @@ from datetime import date, datetime
 from icalendar import Calendar, Event, vRecur
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.records import SchoolRecord
-from service.catalogue.school_info import InfoValue, load_school_info
-from service.catalogue.schools import SchoolCriteria, all_schools
+from service.catalogue import InfoValue, SchoolCriteria, SchoolRecord, all_schools, load_school_info
 from service.graphql import Deadline, DeadlineKind, Semester
 
 PRODID = "-//mobility-catalog//partner deadlines//EN"

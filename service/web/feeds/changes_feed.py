@@ -13,9 +13,7 @@ from xml.etree import ElementTree
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.changes import ChangeEntry, load_latest_changes
-from service.catalogue.records import SchoolRecord
-from service.catalogue.schools import schools_by_ids
+from service.catalogue import ChangeEntry, SchoolRecord, load_latest_changes, schools_by_ids
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: Entries in the feed: readers poll often, and the GraphQL ``changes`` query pages the rest.

@@ -14,9 +14,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from service.catalogue.schools import school_by_slug
-from service.db.types import utcnow
-from service.db.versioning import read_data_stamp
+from service.catalogue import school_by_slug
+from service.db import read_data_stamp, utcnow
 from service.web.feeds.calendar_feed import CalendarFilter, build_calendar
 from service.web.feeds.changes_feed import build_changes_feed
 from service.web.feeds.validators import not_modified, validators_for

@@ -16,28 +16,30 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.fact_values import REVIEW_THRESHOLD
-from service.catalogue.findings import (
+from service.catalogue import (
+    REVIEW_THRESHOLD,
     FindingCriteria,
-    count_findings,
-    list_findings,
-    load_findings_by_school,
-)
-from service.catalogue.link_health import list_sync_runs, load_link_checks, load_link_health
-from service.catalogue.links import links_by_schools
-from service.catalogue.records import FindingRecord, SchoolRecord
-from service.catalogue.school_info import InfoValue, load_school_info
-from service.catalogue.schools import schools_by_ids
-from service.catalogue.status_summary import (
+    FindingRecord,
+    InfoValue,
     SchoolCounts,
+    SchoolRecord,
+    count_findings,
     count_links_by_status,
     count_open_findings_by_severity,
     count_partner_schools,
     count_values_to_review,
+    links_by_schools,
+    list_findings,
+    list_sync_runs,
+    load_findings_by_school,
+    load_link_checks,
+    load_link_health,
+    load_school_info,
     page_partners_failing_first,
     page_values_to_review,
+    schools_by_ids,
 )
-from service.db.models import FindingSeverity, SyncRun
+from service.db import FindingSeverity, SyncRun
 
 #: Checks drawn per link: about two weeks of nightly syncs.
 TIMELINE_CHECKS = 14

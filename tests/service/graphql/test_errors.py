@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue import tracks
+from service.graphql.resolvers import reference
 from tests.sample_catalogue import build_sample_catalogue
 from tests.service.graphql.conftest import Execute
 
@@ -23,7 +23,7 @@ async def test_an_unexpected_exception_is_masked_and_logged_with_its_traceback(
     async def broken(_session: AsyncSession) -> None:
         raise RuntimeError("secret connection string leaked")
 
-    monkeypatch.setattr(tracks, "list_home_tracks", broken)
+    monkeypatch.setattr(reference, "list_home_tracks", broken)
     with caplog.at_level(logging.ERROR, logger="service.graphql"):
         # Through the resolvers: the compiled path does not call the patched function.
         result = await resolve('{ homeTracks { code } country(code: "FI") { code } }')

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue import tracks
 from service.db.engine import create_sessionmaker
+from service.graphql.resolvers import reference
 from service.web import graphql_endpoint
 from tests.databases import TestDatabase
 from tests.factories import make_home_track
@@ -30,7 +30,7 @@ async def test_an_unexpected_error_is_masked_with_the_request_id_and_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # The failure is injected into a resolver's query: the resolvers must answer.
-    monkeypatch.setattr(tracks, "list_home_tracks", _broken)
+    monkeypatch.setattr(reference, "list_home_tracks", _broken)
     with caplog.at_level(logging.ERROR):
         async with client_for(compiled_reads=False) as client:
             response = await client.post(
@@ -112,7 +112,7 @@ async def test_responses_are_cached_until_the_data_version_moves(
         first = await api.post("/graphql", json={"query": TRACKS})
         assert first.json() == {"data": {"homeTracks": [{"code": "IEL"}, {"code": "ISEM"}]}}
         # The query function now fails: only a cache hit can still answer.
-        monkeypatch.setattr(tracks, "list_home_tracks", _broken)
+        monkeypatch.setattr(reference, "list_home_tracks", _broken)
         again = await api.post("/graphql", json={"query": TRACKS})
         assert again.content == first.content
         monkeypatch.undo()
@@ -149,7 +149,7 @@ async def test_errors_are_never_cached(
     # compiled_reads off: the failure is injected into a resolver's query.
     settings = fresh_database.settings.model_copy(update={"compiled_reads": False})
     async with serve(settings) as api:
-        monkeypatch.setattr(tracks, "list_home_tracks", _broken)
+        monkeypatch.setattr(reference, "list_home_tracks", _broken)
         failed = await api.post("/graphql", json={"query": TRACKS})
         assert failed.json()["errors"][0]["message"] == "Unexpected error."
         monkeypatch.undo()

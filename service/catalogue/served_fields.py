@@ -27,7 +27,7 @@ from sqlalchemy.sql.selectable import Subquery
 
 from service.catalogue.fields import CURATED_FIELDS
 from service.catalogue.precedence import Candidates, served_source, served_value
-from service.db.models import School, SchoolOverride
+from service.db import School, SchoolOverride
 
 SchoolEntity = type[School] | AliasedClass[School]
 
