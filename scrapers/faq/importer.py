@@ -67,6 +67,9 @@ async def import_faq(
     catalogue = interpret_page(
         page, known_parents=snapshot.parent_names, corrections=snapshot.name_corrections
     )
+    # The parsed items are not needed once interpreted: released before the plan (decision 0205).
+    meta = page.meta
+    del page
     partners = len(catalogue.partner_slugs)
     _check_cap(label, partners, max_schools, "partner schools", "FAQ_MAX_SCHOOLS")
     regression = detect_regression(catalogue, snapshot, digest, forced=force)
@@ -91,9 +94,9 @@ async def import_faq(
             revision={
                 "content_hash": digest,
                 "source": label[:2048],
-                "title": page.meta.title,
-                "published_at": page.meta.published_at,
-                "contributor": page.meta.contributor,
+                "title": meta.title,
+                "published_at": meta.published_at,
+                "contributor": meta.contributor,
                 "academic_year": catalogue.academic_year,
                 "imported_at": moment,
             },
@@ -102,7 +105,7 @@ async def import_faq(
     return ImportReport(
         source=label,
         content_hash=digest,
-        meta=page.meta,
+        meta=meta,
         academic_year=catalogue.academic_year,
         counts=PageCounts.of(catalogue),
         plan=plan,

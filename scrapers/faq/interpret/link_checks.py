@@ -75,7 +75,10 @@ class LinkBook:
 
     def finish(self, catalogue: Catalogue) -> None:
         identifiers = _identifiers(catalogue)
-        owners_of_url: dict[str, dict[str | None, tuple[str, LinkKey]]] = {}
+        #: Each URL's first owner (school slug or programme key), its school and link key;
+        #: a second owner is reported once (the URLs it was reported for).
+        first_owner: dict[str, tuple[str | None, str, LinkKey]] = {}
+        reported: set[str] = set()
         websites: dict[str, str] = {}
         seen: set[tuple[str, str]] = set()
         for use in self._uses:
@@ -130,10 +133,12 @@ class LinkBook:
                 websites[use.school] = url
             else:
                 websites.setdefault(use.school, origin(url))
-            owners = owners_of_url.setdefault(without_fragment(url), {})
-            owners.setdefault(key[1] or key[2], (use.school, key))
-            if len(owners) == 2:
-                self._report_duplicate(catalogue, url, list(owners.values()), use.line)
+            bare = without_fragment(url)
+            owner = key[1] or key[2]
+            first = first_owner.setdefault(bare, (owner, use.school, key))
+            if first[0] != owner and bare not in reported:
+                reported.add(bare)
+                self._report_duplicate(catalogue, url, [first[1:], (use.school, key)], use.line)
         for slug, website in websites.items():
             catalogue.schools[slug].website = website
 
