@@ -41,13 +41,19 @@ def _label(school: SchoolSpec) -> str:
     return school.short_name or school.name
 
 
-def _identifiers(catalogue: Catalogue) -> dict[str, set[str]]:
-    names: dict[str, set[str]] = {}
+def _identifiers(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    names: dict[str, tuple[str, ...]] = {}
+
+    def name(identifier: str, slug: str) -> None:
+        known = names.get(identifier, ())
+        if slug not in known:
+            names[identifier] = (*known, slug)
+
     for slug, school in catalogue.schools.items():
-        names.setdefault(slug, set()).add(slug)
+        name(slug, slug)
         # Without a short name the slug is the name's; with one, the long name is another.
         if school.short_name:
-            names.setdefault(slugify(school.name), set()).add(slug)
+            name(slugify(school.name), slug)
     return names
 
 

@@ -16,13 +16,13 @@ from scrapers.faq.interpret.countries import CountryResolver
 from scrapers.faq.interpret.findings import FindingLog
 from scrapers.faq.interpret.link_checks import LinkBook
 from scrapers.faq.interpret.link_text import NamedSchool
-from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject, item_text
+from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject
 from scrapers.faq.interpret.names import resolve_names
 from scrapers.faq.interpret.programmes import Node, ProgrammeGroups
 from scrapers.faq.interpret.rules import parse_rules
 from scrapers.faq.interpret.sanitize import sanitize_items
 from scrapers.faq.interpret.schools import SchoolBook, school_slug
-from scrapers.faq.read import Count, PageItem, ParsedPage
+from scrapers.faq.read import Count, ParsedPage
 from service.db.models import OfferKind
 from service.text import fold, slugify
 
@@ -52,8 +52,9 @@ class _Interpreter:
         self.catalogue = Catalogue(meta=page.meta)
         self.schools = SchoolBook(self.findings)
         self.links = LinkBook(self.findings)
-        #: The item behind each offer, to tell a repeated item from a merge (while offers are read).
-        self.raw_offers: dict[OfferKey, PageItem] = {}
+        #: The texts of the item behind each offer (link text, tail), to tell a repeated item
+        #: from a merge; kept while offers are read.
+        self.raw_offers: dict[OfferKey, tuple[str, str]] = {}
 
     def run(self) -> Catalogue:
         years = [_check_year(year, line) for line, year in self.page.academic_years]
@@ -74,10 +75,7 @@ class _Interpreter:
         del items
         self.register_schools(mentions)
         self.read_programmes(mentions)
-        for mention in mentions:
-            self.add_offers(mention)
-            self.links.add_item(mention.slug, mention.item, mention.programme)
-        del mentions
+        self.read_offers_and_links(mentions)
         self.raw_offers = {}
         self.catalogue.schools = self.schools.finish()
         self.links.finish(self.catalogue)
@@ -171,6 +169,15 @@ class _Interpreter:
 
     # Offers ---------------------------------------------------------------------------------
 
+    def read_offers_and_links(self, mentions: list[Mention]) -> None:
+        """In page order, each mention (and its item) let go as soon as it is read: the list is
+        emptied."""
+        mentions.reverse()
+        while mentions:
+            mention = mentions.pop()
+            self.add_offers(mention)
+            self.links.add_item(mention.slug, mention.item, mention.programme)
+
     def add_offers(self, mention: Mention) -> None:
         item = mention.item
         year = item.academic_year or self.catalogue.academic_year
@@ -184,11 +191,11 @@ class _Interpreter:
             existing = self.catalogue.offers.get(key)
             if existing is None:
                 self.catalogue.offers[key] = OfferSpec(key=key, places=places, line=item.line)
-                self.raw_offers[key] = item
+                self.raw_offers[key] = (item.link_text, item.tail)
                 if scope:
                     self.catalogue.tracks.setdefault(scope, None)
                 continue
-            if item_text(self.raw_offers[key]) == item_text(item):
+            if self.raw_offers[key] == (item.link_text, item.tail):
                 self.findings.note(
                     "duplicate_item",
                     f"{item.link_text!r} is listed twice; counted once",
