@@ -1,18 +1,19 @@
 """Write a :class:`Plan` to the database with bulk statements; never commits.
 
-Inserts are multi-row batches; the ids of new rows are then read back with one query per table
-(``RETURNING`` with ordered rows made SQLAlchemy insert SQLite rows one by one, and splice the
-results quadratically). Updates are ORM bulk updates by primary key. Statements go through the
+Inserts are executemany batches of at most ``BATCH_ROWS`` rows, built as they are sent (the rows
+of a whole table never exist at once); the ids of new rows are then read back with one query per
+table (``RETURNING`` with ordered rows made SQLAlchemy insert SQLite rows one by one, and splice
+the results quadratically). Updates are ORM bulk updates by primary key. Statements go through the
 session, so the data version is bumped once for the transaction (:mod:`service.db.versioning`);
 an empty plan issues no statement at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.apply.bulk import Values, change_rows, insert_rows, update_rows
@@ -76,7 +77,7 @@ class _Writer:
 
     async def write_schools(self) -> None:
         added = [self.catalogue.schools[slug] for slug in self.plan.schools.added]
-        rows = [
+        rows = (
             self.stamped(
                 {
                     "slug": s.slug,
@@ -89,8 +90,8 @@ class _Writer:
                 }
             )
             for s in added
-        ]
-        if rows:
+        )
+        if added:
             await insert_rows(self.session, School, rows)
             result = await self.session.execute(select(School.slug, School.id))
             self.school_ids = dict(result.all())
@@ -109,44 +110,44 @@ class _Writer:
         )
 
     async def write_programmes(self) -> None:
-        rows = [
+        rows = (
             self.stamped({"key": p.key, "name": p.name, "url": p.url})
             for p in (self.catalogue.programmes[key] for key in self.plan.programmes.added)
-        ]
-        if rows:
+        )
+        if self.plan.programmes.added:
             await insert_rows(self.session, Programme, rows)
             result = await self.session.execute(select(Programme.key, Programme.id))
             self.programme_ids = dict(result.all())
         await update_rows(self.session, Programme, change_rows(self.plan.programmes, self.now))
-        pairs = [
+        pairs = (
             {"programme_id": self.programme_ids[key], "school_id": self.school_ids[slug]}
             for key, slug in self.plan.programme_schools
-        ]
-        if pairs:
-            await self.session.execute(insert(school_programme), pairs)
+        )
+        await insert_rows(self.session, school_programme, pairs)
 
     async def write_offers(self) -> None:
-        rows = []
-        for key in self.plan.offers.added:
-            slug, programme, kind, year, scope = key
-            rows.append(
-                self.stamped(
+        #: The new reserved offers' natural keys (by ids), to give them their tracks.
+        reserved: set[tuple[int, int | None, object, str, str]] = set()
+
+        def rows() -> Iterator[Values]:
+            for key in self.plan.offers.added:
+                slug, programme, kind, year, scope = key
+                school_id = self.school_ids[slug]
+                programme_id = self.programme_ids[programme] if programme else None
+                if scope:
+                    reserved.add((school_id, programme_id, kind, year, scope))
+                yield self.stamped(
                     {
-                        "school_id": self.school_ids[slug],
-                        "programme_id": self.programme_ids[programme] if programme else None,
+                        "school_id": school_id,
+                        "programme_id": programme_id,
                         "kind": kind,
                         "places": self.catalogue.offers[key].places,
                         "academic_year": year,
                         "scope": scope,
                     }
                 )
-            )
-        await insert_rows(self.session, Offer, rows)
-        reserved = {
-            (row["school_id"], row["programme_id"], row["kind"], row["academic_year"], row["scope"])
-            for row in rows
-            if row["scope"]
-        }
+
+        await insert_rows(self.session, Offer, rows())
         if reserved:
             # The new reserved offers' ids, read back to give them their tracks.
             existing = await self.session.execute(
@@ -159,18 +160,18 @@ class _Writer:
                     Offer.scope,
                 ).where(Offer.scope != "")
             )
-            tracks = [
+            tracks = (
                 {"offer_id": id_, "home_track_code": code}
                 for id_, school, programme, kind, year, scope in existing
                 if (school, programme, kind, year, scope) in reserved
                 for code in scope.split(",")
-            ]
-            await self.session.execute(insert(offer_home_track), tracks)
+            )
+            await insert_rows(self.session, offer_home_track, tracks)
         await update_rows(self.session, Offer, change_rows(self.plan.offers, self.now))
 
     async def write_links(self) -> None:
         added: list[LinkKey] = self.plan.links.added
-        rows = [
+        rows = (
             self.stamped(
                 {
                     "url": url,
@@ -180,8 +181,8 @@ class _Writer:
                 }
             )
             for url, slug, programme in added
-        ]
-        if rows:
+        )
+        if added:
             await insert_rows(self.session, Link, rows)
             slugs = {id_: slug for slug, id_ in self.school_ids.items()}
             keys = {id_: key for key, id_ in self.programme_ids.items()}

@@ -41,13 +41,19 @@ def _label(school: SchoolSpec) -> str:
     return school.short_name or school.name
 
 
-def _identifiers(catalogue: Catalogue) -> dict[str, set[str]]:
-    names: dict[str, set[str]] = {}
+def _identifiers(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    names: dict[str, tuple[str, ...]] = {}
+
+    def name(identifier: str, slug: str) -> None:
+        known = names.get(identifier, ())
+        if slug not in known:
+            names[identifier] = (*known, slug)
+
     for slug, school in catalogue.schools.items():
-        names.setdefault(slug, set()).add(slug)
+        name(slug, slug)
         # Without a short name the slug is the name's; with one, the long name is another.
         if school.short_name:
-            names.setdefault(slugify(school.name), set()).add(slug)
+            name(slugify(school.name), slug)
     return names
 
 
@@ -75,7 +81,10 @@ class LinkBook:
 
     def finish(self, catalogue: Catalogue) -> None:
         identifiers = _identifiers(catalogue)
-        owners_of_url: dict[str, dict[str | None, tuple[str, LinkKey]]] = {}
+        #: Each URL's first owner (school slug or programme key), its school and link key;
+        #: a second owner is reported once (the URLs it was reported for).
+        first_owner: dict[str, tuple[str | None, str, LinkKey]] = {}
+        reported: set[str] = set()
         websites: dict[str, str] = {}
         seen: set[tuple[str, str]] = set()
         for use in self._uses:
@@ -130,10 +139,12 @@ class LinkBook:
                 websites[use.school] = url
             else:
                 websites.setdefault(use.school, origin(url))
-            owners = owners_of_url.setdefault(without_fragment(url), {})
-            owners.setdefault(key[1] or key[2], (use.school, key))
-            if len(owners) == 2:
-                self._report_duplicate(catalogue, url, list(owners.values()), use.line)
+            bare = without_fragment(url)
+            owner = key[1] or key[2]
+            first = first_owner.setdefault(bare, (owner, use.school, key))
+            if first[0] != owner and bare not in reported:
+                reported.add(bare)
+                self._report_duplicate(catalogue, url, [first[1:], (use.school, key)], use.line)
         for slug, website in websites.items():
             catalogue.schools[slug].website = website
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from scrapers.faq.interpret.findings import FindingSpec, LinkKey
@@ -110,7 +110,7 @@ def url_findings(
 
 
 def foreign_owners(
-    url: str, allowed: Iterable[str], identifiers: Mapping[str, set[str]]
+    url: str, allowed: Iterable[str], identifiers: Mapping[str, Collection[str]]
 ) -> list[str]:
     """Schools other than ``allowed`` whose identifier is a label of the URL's host.
 

@@ -21,7 +21,11 @@ Node = tuple[str, str]
 
 def programme_key(name_slug: str, school_slugs: Iterable[str]) -> str:
     """The natural key; over-long keys keep a readable prefix and a hash of the whole."""
-    key = f"{name_slug}@{'+'.join(sorted(set(school_slugs)))}"
+    return _key(name_slug, tuple(sorted(set(school_slugs))))
+
+
+def _key(name_slug: str, sorted_slugs: tuple[str, ...]) -> str:
+    key = f"{name_slug}@{'+'.join(sorted_slugs)}"
     if len(key) <= KEY_MAX_LENGTH:
         return key
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -52,13 +56,16 @@ class ProgrammeGroups:
         if left_root != right_root:
             self._parent[max(left_root, right_root)] = min(left_root, right_root)
 
-    def keys(self) -> dict[Node, str]:
-        """Every node's programme key."""
+    def keys(self) -> dict[Node, tuple[str, tuple[str, ...]]]:
+        """Every node's programme key, with the sorted slugs of the schools in its group (one
+        tuple per group, shared by its nodes)."""
         members: dict[Node, list[Node]] = {}
         for node in self._parent:
             members.setdefault(self._root(node), []).append(node)
-        keys: dict[Node, str] = {}
-        for root, nodes in members.items():
-            key = programme_key(root[1], (school for school, _ in nodes))
-            keys.update((node, key) for node in nodes)
+        keys: dict[Node, tuple[str, tuple[str, ...]]] = {}
+        while members:
+            root, nodes = members.popitem()
+            schools = tuple(sorted({school for school, _ in nodes}))
+            entry = (_key(root[1], schools), schools)
+            keys.update((node, entry) for node in nodes)
         return keys

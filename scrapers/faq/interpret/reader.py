@@ -16,7 +16,7 @@ from scrapers.faq.interpret.countries import CountryResolver
 from scrapers.faq.interpret.findings import FindingLog
 from scrapers.faq.interpret.link_checks import LinkBook
 from scrapers.faq.interpret.link_text import NamedSchool
-from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject, item_text
+from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject
 from scrapers.faq.interpret.names import resolve_names
 from scrapers.faq.interpret.programmes import Node, ProgrammeGroups
 from scrapers.faq.interpret.rules import parse_rules
@@ -52,8 +52,9 @@ class _Interpreter:
         self.catalogue = Catalogue(meta=page.meta)
         self.schools = SchoolBook(self.findings)
         self.links = LinkBook(self.findings)
-        #: The text of the item behind each offer, to tell a repeated item from a merge.
-        self.raw_offers: dict[OfferKey, str] = {}
+        #: The texts of the item behind each offer (link text, tail), to tell a repeated item
+        #: from a merge; kept while offers are read.
+        self.raw_offers: dict[OfferKey, tuple[str, str]] = {}
 
     def run(self) -> Catalogue:
         years = [_check_year(year, line) for line, year in self.page.academic_years]
@@ -65,13 +66,17 @@ class _Interpreter:
             )
         reader = MentionReader(self.findings, self.resolver, self.folded_parents)
         reader.read_notes(self.page.notes)
-        items = sanitize_items(self.page.items, self.findings)
+        # The items are consumed: the page's list is emptied, and the items (with their mentions)
+        # are released once offers and links are read, before schools and links are merged, so
+        # that the parsed page and the whole catalogue never coexist in full (decision 0205).
+        items, self.page.items = self.page.items, []
+        items = sanitize_items(items, self.findings)
         mentions = [mention for item in items if (mention := reader.read(item))]
+        del items
         self.register_schools(mentions)
         self.read_programmes(mentions)
-        for mention in mentions:
-            self.add_offers(mention)
-            self.links.add_item(mention.slug, mention.item, mention.programme)
+        self.read_offers_and_links(mentions)
+        self.raw_offers = {}
         self.catalogue.schools = self.schools.finish()
         self.links.finish(self.catalogue)
         self.read_rules()
@@ -153,17 +158,25 @@ class _Interpreter:
             for partner in mention.text.partners:
                 groups.share(node, (school_slug(partner), node[1]))
         keys = groups.keys()
-        schools_of: dict[str, set[str]] = {}
-        for (school, _), key in keys.items():
-            schools_of.setdefault(key, set()).add(school)
+        del groups
         for mention, name, node in named:
-            key = mention.programme = keys[node]
+            key, schools = keys[node]
+            mention.programme = key
             if key not in self.catalogue.programmes:
                 self.catalogue.programmes[key] = ProgrammeSpec(
-                    key=key, name=name, school_slugs=tuple(sorted(schools_of[key]))
+                    key=key, name=name, school_slugs=schools
                 )
 
     # Offers ---------------------------------------------------------------------------------
+
+    def read_offers_and_links(self, mentions: list[Mention]) -> None:
+        """In page order, each mention (and its item) let go as soon as it is read: the list is
+        emptied."""
+        mentions.reverse()
+        while mentions:
+            mention = mentions.pop()
+            self.add_offers(mention)
+            self.links.add_item(mention.slug, mention.item, mention.programme)
 
     def add_offers(self, mention: Mention) -> None:
         item = mention.item
@@ -178,11 +191,11 @@ class _Interpreter:
             existing = self.catalogue.offers.get(key)
             if existing is None:
                 self.catalogue.offers[key] = OfferSpec(key=key, places=places, line=item.line)
-                self.raw_offers[key] = item_text(item)
+                self.raw_offers[key] = (item.link_text, item.tail)
                 if scope:
                     self.catalogue.tracks.setdefault(scope, None)
                 continue
-            if self.raw_offers[key] == item_text(item):
+            if self.raw_offers[key] == (item.link_text, item.tail):
                 self.findings.note(
                     "duplicate_item",
                     f"{item.link_text!r} is listed twice; counted once",
@@ -227,7 +240,8 @@ def interpret_page(
     known_parents: Iterable[str] = (),
     corrections: Mapping[str, str] | None = None,
 ) -> Catalogue:
-    """The catalogue the page describes, with its findings.
+    """The catalogue the page describes, with its findings. The page's items are consumed
+    (``page.items`` is left empty): they are released while the catalogue is built.
 
     ``known_parents`` are names of parent institutions already in the catalogue: they are
     recognized in link texts and win when a page misspells them. ``corrections`` are the

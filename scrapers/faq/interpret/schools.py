@@ -33,12 +33,25 @@ def _slug(name: str) -> str:
 
 @dataclass(slots=True)
 class _Mentions:
-    names: list[NamedSchool] = field(default_factory=list)
-    #: (code, line, listed): the page's own items come first when choosing.
-    countries: list[tuple[str, int | None, bool]] = field(default_factory=list)
-    #: Cities of the page's items for this school (None where an item names none).
-    cities: list[str | None] = field(default_factory=list)
-    parents: list[tuple[str, int | None]] = field(default_factory=list)
+    """What the mentions of one school say, folded as they come: a parent named by thousands
+    of items keeps a few fields, not a list per mention (decision 0205)."""
+
+    #: The first mention's name, and the first that gives a short name.
+    first: NamedSchool
+    with_short: NamedSchool | None = None
+    #: The first country, and the first of the page's own items (which wins when choosing).
+    first_country: str = ""
+    listed_country: str | None = None
+    #: Each country named, with the line of its first mention (in page order).
+    country_lines: dict[str, int | None] = field(default_factory=dict)
+    #: Cities of the page's items for this school; whether an item named none.
+    cities: set[str] = field(default_factory=set)
+    city_missing: bool = False
+    #: The first parent, every parent, how many parent mentions and the second one's line.
+    parent: str | None = None
+    parents: set[str] = field(default_factory=set)
+    parent_mentions: int = 0
+    second_parent_line: int | None = None
     is_partner: bool = False
     line: int | None = None
 
@@ -62,14 +75,28 @@ class SchoolBook:
     ) -> str:
         """Record one mention; ``listed`` for the page's own items (partners). Returns the slug."""
         slug = school_slug(named)
-        mentions = self._mentions.setdefault(slug, _Mentions(line=line))
-        mentions.names.append(named)
-        mentions.countries.append((country, line, listed))
+        mentions = self._mentions.get(slug)
+        if mentions is None:
+            mentions = _Mentions(first=named, first_country=country, line=line)
+            self._mentions[slug] = mentions
+        if mentions.with_short is None and named.short_name:
+            mentions.with_short = named
+        mentions.country_lines.setdefault(country, line)
+        if listed and mentions.listed_country is None:
+            mentions.listed_country = country
         if parent is not None and parent != slug:
-            mentions.parents.append((parent, line))
+            mentions.parent_mentions += 1
+            if mentions.parent is None:
+                mentions.parent = parent
+            elif mentions.parent_mentions == 2:
+                mentions.second_parent_line = line
+            mentions.parents.add(parent)
         if listed:
             mentions.is_partner = True
-            mentions.cities.append(city)
+            if city:
+                mentions.cities.add(city)
+            elif city is None:
+                mentions.city_missing = True
         return slug
 
     def __contains__(self, slug: str) -> bool:
@@ -79,31 +106,31 @@ class SchoolBook:
         return {slug: self._merge(slug, mentions) for slug, mentions in self._mentions.items()}
 
     def _merge(self, slug: str, mentions: _Mentions) -> SchoolSpec:
-        with_short = next((named for named in mentions.names if named.short_name), None)
-        name = (with_short or mentions.names[0]).name
+        with_short = mentions.with_short
+        name = (with_short or mentions.first).name
         spec = SchoolSpec(
             slug=slug,
             name=name,
             short_name=with_short.short_name if with_short else None,
-            country_code=min(mentions.countries, key=lambda entry: not entry[2])[0],
+            country_code=mentions.listed_country or mentions.first_country,
             is_partner=mentions.is_partner,
         )
         self._check_countries(spec, mentions)
-        if mentions.parents:
-            spec.parent_slug = mentions.parents[0][0]
-            others = sorted({parent for parent, _ in mentions.parents} - {spec.parent_slug})
+        if mentions.parent is not None:
+            spec.parent_slug = mentions.parent
+            others = sorted(mentions.parents - {spec.parent_slug})
             if others:
                 self._report(
                     "parent_conflict",
                     spec,
                     f"{name} is given the parents {spec.parent_slug} and {', '.join(others)}; "
                     f"{spec.parent_slug} was kept",
-                    mentions.parents[1][1],
+                    mentions.second_parent_line,
                     {"kept": spec.parent_slug, "others": others},
                 )
-        named_cities = {city for city in mentions.cities if city}
-        if len(named_cities) == 1 and None not in mentions.cities:
-            spec.city = named_cities.pop()
+        named_cities = mentions.cities
+        if len(named_cities) == 1 and not mentions.city_missing:
+            spec.city = next(iter(named_cities))
         elif named_cities:
             self._report(
                 "campus_city",
@@ -116,9 +143,11 @@ class SchoolBook:
         return spec
 
     def _check_countries(self, spec: SchoolSpec, mentions: _Mentions) -> None:
-        others = sorted({code for code, _, _ in mentions.countries} - {spec.country_code})
+        others = sorted(set(mentions.country_lines) - {spec.country_code})
         if others:
-            line = next(line for code, line, _ in mentions.countries if code != spec.country_code)
+            line = next(
+                line for code, line in mentions.country_lines.items() if code != spec.country_code
+            )
             self._report(
                 "country_conflict",
                 spec,

@@ -8,7 +8,7 @@ nothing at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -37,10 +37,15 @@ class Change:
 @dataclass(slots=True)
 class TablePlan:
     added: list[Any] = field(default_factory=list)
-    #: What the summary prints for each added key (an offer's places included).
-    added_labels: list[str] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     retired: list[Change] = field(default_factory=list)
+    #: What the summary prints for an added key (an offer's places included): computed when
+    #: printed, so that a first import of 10,000 schools holds no label it never prints.
+    describe: Callable[[Any], str] = str
+
+    @property
+    def added_labels(self) -> Iterator[str]:
+        return (self.describe(key) for key in self.added)
 
     @property
     def restored(self) -> int:
@@ -80,20 +85,22 @@ class Plan:
 
 
 def diff_table(
-    desired: Mapping[K, dict[str, object]],
+    desired: Iterable[tuple[K, Mapping[str, object]]],
     existing: Mapping[K, Row],
     label: Callable[[K], str],
     *,
-    retire_missing: bool = True,
+    listed: Container[K] | None = None,
 ) -> TablePlan:
-    """Added keys, changed values (and restorations), retirements of what is not desired."""
-    plan = TablePlan()
-    for key, values in desired.items():
+    """Added keys, changed values (and restorations), and, given ``listed`` (every desired
+    key), the retirement of what is not listed.
+
+    ``desired`` is read once, row by row: its values need not exist all at once.
+    """
+    plan = TablePlan(describe=label)
+    for key, values in desired:
         row = existing.get(key)
         if row is None:
             plan.added.append(key)
-            places = f": places {values['places']}" if values.get("places") is not None else ""
-            plan.added_labels.append(label(key) + places)
             continue
         fields = {
             name: (row.values.get(name), value)
@@ -104,9 +111,9 @@ def diff_table(
             fields["retired"] = (True, False)
         if fields:
             plan.changed.append(Change(key, row.id, label(key), fields))
-    if retire_missing:
+    if listed is not None:
         for key, row in existing.items():
-            if key not in desired and not row.retired:
+            if key not in listed and not row.retired:
                 plan.retired.append(Change(key, row.id, label(key), {"retired": (False, True)}))
     return plan
 
@@ -140,10 +147,10 @@ def plan_findings(
     ``resolve_missing`` — the resolution of those no longer observed."""
     desired = {finding.fingerprint: finding_values(finding) for finding in findings}
     return diff_table(
-        desired,
+        desired.items(),
         snapshot.findings,
         lambda fingerprint: str(desired.get(fingerprint, {}).get("kind", fingerprint)),
-        retire_missing=resolve_missing,
+        listed=desired if resolve_missing else None,
     )
 
 
@@ -186,27 +193,32 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
     plan.countries = sorted(catalogue.countries - snapshot.countries)
     plan.tracks = sorted(set(catalogue.tracks) - snapshot.tracks)
     plan.schools = diff_table(
-        {
-            slug: {
-                "name": school.name,
-                "short_name": school.short_name,
-                "city": school.city,
-                "country_code": school.country_code,
-                "parent_slug": school.parent_slug,
-                "website": school.website,
-                "is_partner": school.is_partner,
-            }
+        (
+            (
+                slug,
+                {
+                    "name": school.name,
+                    "short_name": school.short_name,
+                    "city": school.city,
+                    "country_code": school.country_code,
+                    "parent_slug": school.parent_slug,
+                    "website": school.website,
+                    "is_partner": school.is_partner,
+                },
+            )
             for slug, school in catalogue.schools.items()
-        },
+        ),
         snapshot.schools,
         str,
+        listed=catalogue.schools,
     )
     # Said before the findings are planned, so that they are stored with the rest.
     catalogue.findings.extend(replacement_findings(snapshot.schools, catalogue.schools))
     plan.programmes = diff_table(
-        {key: {"name": p.name, "url": p.url} for key, p in catalogue.programmes.items()},
+        ((key, {"name": p.name, "url": p.url}) for key, p in catalogue.programmes.items()),
         snapshot.programmes,
         str,
+        listed=catalogue.programmes,
     )
     school_ids = snapshot.school_ids()
     for key, programme in catalogue.programmes.items():
@@ -214,28 +226,41 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
         for slug in programme.school_slugs:
             if row is None or (row.id, school_ids.get(slug)) not in snapshot.programme_schools:
                 plan.programme_schools.append((key, slug))
+    offers = catalogue.offers
+
+    def describe_offer(key: OfferKey) -> str:
+        places = offers[key].places if key in offers else None
+        return offer_label(key) + (f": places {places}" if places is not None else "")
+
     plan.offers = diff_table(
-        {key: {"places": offer.places} for key, offer in catalogue.offers.items()},
+        ((key, {"places": offer.places}) for key, offer in offers.items()),
         snapshot.offers,
-        offer_label,
+        describe_offer,
+        listed=offers,
     )
     plan.links = diff_table(
-        {key: {"role": link.role} for key, link in catalogue.links.items()},
+        ((key, {"role": link.role}) for key, link in catalogue.links.items()),
         snapshot.links,
         link_label,
+        listed=catalogue.links,
     )
     if catalogue.rules is not None:
+        rules = {rule.track: rule for rule in catalogue.rules}
         plan.rules = diff_table(
-            {
-                rule.track: {
-                    "semesters": list(rule.semesters),
-                    "criteria": list(rule.criteria),
-                    "source_text": rule.source_text,
-                }
-                for rule in catalogue.rules
-            },
+            (
+                (
+                    track,
+                    {
+                        "semesters": list(rule.semesters),
+                        "criteria": list(rule.criteria),
+                        "source_text": rule.source_text,
+                    },
+                )
+                for track, rule in rules.items()
+            ),
             snapshot.rules,
             lambda track: track or "all tracks",
+            listed=rules,
         )
     plan.findings = plan_findings(catalogue.findings, snapshot, resolve_missing=True)
     return plan

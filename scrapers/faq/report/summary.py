@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from scrapers.faq.interpret import Catalogue, FindingSpec
 from scrapers.faq.plan import Change, Plan, TablePlan
@@ -156,17 +157,19 @@ def format_report(report: ImportReport) -> list[str]:
         ("selection rule", plan.rules),
     )
     # What was added, what changed (places included), what was retired: an admin checks all three.
-    details = [
+    # Only the lines printed are written (a first import adds tens of thousands of rows).
+    added = (
         f"  added {entity} {label}" for entity, table in entities for label in table.added_labels
-    ]
-    details += [
+    )
+    changes = (
         _change_line(entity, change)
         for entity, table in entities
         for change in (*table.changed, *table.retired)
-    ]
-    lines.extend(details[:MAX_CHANGE_LINES])
-    if len(details) > MAX_CHANGE_LINES:
-        lines.append(f"  … and {len(details) - MAX_CHANGE_LINES} more changes")
+    )
+    lines.extend(islice(chain(added, changes), MAX_CHANGE_LINES))
+    total = sum(len(table.added) + len(table.changed) + len(table.retired) for _, table in entities)
+    if total > MAX_CHANGE_LINES:
+        lines.append(f"  … and {total - MAX_CHANGE_LINES} more changes")
     if report.findings:
         lines.append("findings:")
         for finding in sorted(report.findings, key=lambda f: (f.line is None, f.line or 0)):
