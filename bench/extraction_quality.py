@@ -122,6 +122,11 @@ def main(argv: list[str] | None = None) -> None:
         ("development set, development part (tuned on)", False, None),
         ("development set, held-out third (only scored)", True, None),
         ("development set, held-out third of batch 2 (the 36 pages of 2026-12-02)", True, 2),
+        (
+            "development set, held-out third of batch 3 (the 18 pages of 2026-12-02, round 22)",
+            True,
+            3,
+        ),
     ):
         print(f"{title}:")
         print(format_devset(score_devset(arguments.devset, held_out=held_out, batch=batch)))

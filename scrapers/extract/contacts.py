@@ -2,9 +2,10 @@
 
 Contacts are read from the whole page (the footer often holds the switchboard), trusted more in
 the main content; the footer's e-mail addresses only when the rest of the page has none
-(decision 0180). Phone numbers are parsed with libphonenumber's data (``phonenumbers``):
-international forms anywhere, national forms (``04 76 57 45 00``) when the page's country is
-known. Fax numbers are skipped.
+(decision 0180), and only on a page that holds a fact of its own (decision 0181). Phone
+numbers are parsed with libphonenumber's data (``phonenumbers``): international forms
+anywhere, national forms (``04 76 57 45 00``) when the page's country is known. Fax numbers
+are skipped.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ _LABEL_MAX_DIGITS = 4
 _LABEL_BLOCK_MAX = 120
 _MAIN_CONFIDENCE = 0.9
 _OTHER_CONFIDENCE = 0.6
+#: The rule of a contact read from the site's footer (``TextBlock.in_footer``).
+FOOTER_RULE = "footer"
+#: The facts a page states about the school itself; a contact outside the footer is one too.
+_OWN_FIELDS = frozenset(
+    (FactField.DEADLINE, FactField.LANGUAGE_REQUIREMENT, FactField.CREDITS, FactField.DURATION)
+)
 
 
 def country_of_host(host: str | None) -> str | None:
@@ -82,9 +89,9 @@ def _fact(
     field: FactField, key: str, value: FactValue, url: str, block: TextBlock
 ) -> ExtractedFact:
     confidence = _MAIN_CONFIDENCE if block.in_main else _OTHER_CONFIDENCE
-    return ExtractedFact(
-        field, key, value, url, clip_snippet(block.text), EXTRACTOR, VERSION, confidence
-    )
+    rule = FOOTER_RULE if block.in_footer else ""
+    snippet = clip_snippet(block.text)
+    return ExtractedFact(field, key, value, url, snippet, EXTRACTOR, VERSION, confidence, rule)
 
 
 #: Seven digits or more, apart only by spaces and punctuation: what every phone number holds.
@@ -123,7 +130,11 @@ def parse_contacts(
 
     def keep(fact: ExtractedFact) -> None:
         known = facts.get((fact.field, fact.key))
-        if known is None or fact.confidence > known.confidence:
+        if (
+            known is None
+            or fact.confidence > known.confidence
+            or (fact.confidence == known.confidence and known.rule and not fact.rule)
+        ):
             facts[(fact.field, fact.key)] = fact
 
     # Where each address was seen: the footer, or anywhere else (decision 0180).
@@ -169,4 +180,21 @@ def _without_footer_emails(
         fact
         for (field, key), fact in facts.items()
         if field is not FactField.EMAIL or key in elsewhere or key not in footer
+    ]
+
+
+def without_boilerplate_emails(facts: list[ExtractedFact]) -> list[ExtractedFact]:
+    """``facts`` without the footer's e-mail addresses when the page has no fact of its own.
+
+    A page of boilerplate alone (a news list, a housing or campus page, a home page) holds
+    nothing about the exchange but the site's footer; its ``info@`` or ``communication@``
+    is the website's, not a contact that page gives (decision 0181). A fact of its own is a
+    deadline, a language requirement, credits, a duration, or a contact read outside the
+    footer.
+    """
+    for fact in facts:
+        if fact.field in _OWN_FIELDS or (fact.extractor == EXTRACTOR and fact.rule != FOOTER_RULE):
+            return facts
+    return [
+        fact for fact in facts if not (fact.field is FactField.EMAIL and fact.rule == FOOTER_RULE)
     ]

@@ -13,7 +13,11 @@ from urllib.parse import urlsplit
 from scrapers.extract.adapter import BlockParser, Concern, PageContext, SiteAdapter
 from scrapers.extract.blocks import read_blocks
 from scrapers.extract.calibration import calibrate
-from scrapers.extract.contacts import country_of_host, parse_contacts
+from scrapers.extract.contacts import (
+    country_of_host,
+    parse_contacts,
+    without_boilerplate_emails,
+)
 from scrapers.extract.credits import parse_credits, parse_duration
 from scrapers.extract.deadlines import parse_deadlines
 from scrapers.extract.dom import MAIN_SELECTORS, parse_html, remove_noise, select_main
@@ -93,7 +97,7 @@ def extract_page(
     page = _page_context(url, facts)
     for concern, generic in GENERIC_PARSERS.items():
         facts += chosen.parsers.get(concern, generic)(blocks, page)
-    facts = [calibrate(fact) for fact in facts]
+    facts = without_boilerplate_emails([calibrate(fact) for fact in facts])
     return PageExtraction(
         url=url,
         fetched_at=fetched_at,

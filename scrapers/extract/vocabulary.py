@@ -57,7 +57,10 @@ DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         compile_cues(
             r"results?|resultats?|risultat[io]|ergebnis\w*|tulok\w*|decisions?|entscheid\w*"
-            r"|paatok\w*|notif\w*|arriv\w*|ankunft|saapu\w*|orientation|orientamento"
+            r"|paatok\w*|notif\w*|ankunft|saapu\w*|orientation|orientamento"
+            # An arrival, unless it names the semester: "31 mars pour une arrivée en
+            # septembre" is a deadline for the autumn (development set, batch 3: fr35).
+            r"|arriv\w*+(?!\s+(?:en|in) (?:septembre|janvier|fevrier|september|january|february))"
             r"|einfuhrung\w*|welcome|accueil|accoglienza|begins?|starts?|debut\w*|inizi\w*"
             r"|beginn\w*|alka\w*|published|publication|pubblicazione|veroffentlich\w*|julkai\w*"
             r"|updated|mis a jour|aggiornat\w*|aktualisiert|paivitetty|accept\w*|zusage"
@@ -78,6 +81,19 @@ SPRING = "spring"
 YEAR = "year"
 #: "winter" alone: autumn in German-speaking universities, the January term elsewhere.
 WINTER = "winter"
+#: A later round of the same call: "Secondo round, solo per i posti non assegnati: entro il 15
+#: maggio 2027" under "Primo round: … (mobilità nel primo semestre)" (batch 3: it27).
+LATER_ROUND = compile_cues(
+    r"(?:second|2nd|third|secondo|seconda|terzo|seconde|deuxieme|troisieme)"
+    r" (?:round|session|sessione|window|finestra|call|appel|tour)"
+    r"|round [23]|(?:session|sessione) (?:complementaire|suppletiva|supplementare)"
+)
+#: A winter semester that the page says starts in the autumn: then "the winter semester" is the
+#: autumn one on the rest of the page too.
+WINTER_STARTS_IN_AUTUMN = (
+    r"winter (?:semester|term) ?(?:\(|, )(?:from |starting in )?(?:september|october)"
+)
+WINTER_IN_AUTUMN = compile_cues(WINTER_STARTS_IN_AUTUMN)
 SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (compile_cues(r"winter-?semester\w*|wintersemesters?|wise"), AUTUMN),
     (compile_cues(r"sommer-?semester\w*|sose"), SPRING),
@@ -99,6 +115,9 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             # septembre" (issue 12: "starting in September/January").
             r"|(?:starting|arriving|arrival|start) in september|arrivee en septembre"
             r"|arrivo (?:a|in) settembre|inizio a settembre"
+            # "Winter semester (October to February)" outside German-speaking countries
+            # (batch 3: en30).
+            f"|{WINTER_STARTS_IN_AUTUMN}"
         ),
         AUTUMN,
     ),
@@ -176,6 +195,11 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?:per|a|each|par|pro|ogni|al|jede[ns]?) (?:academic )?"
             r"(?:semester|semestre|term|trimestre)s?"
             r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
+            # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
+            # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21).
+            r"|(?:a|one|un|uno|each|every|ogni) (?:typical |full |normal )?"
+            r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?"
+            r" (?:is|represents|equals|represente|correspond a|vale|corrisponde a)"
         ),
         PER_SEMESTER,
     ),
@@ -183,6 +207,11 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         compile_cues(
             r"(?:per|a|each|par|pro|all'|ogni) (?:academic )?"
             r"(?:year|an|annee|anno|jahr|studienjahr)"
+            # "30 ECTS per semester, or 60 ECTS for the full year" (batch 3: en32).
+            r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:full|whole|entire|intero|complete)"
+            r" (?:academic )?(?:year|annee|anno)"
+            r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:academic )?(?:year|annee|anno)"
+            r" (?:entiere|complete|intero|accademico intero)"
             r"|annual\w*|annuel\w*|annu[ao]|jahrlich|vuodessa|lukuvuodessa|per lukuvuosi"
         ),
         PER_YEAR,
@@ -217,6 +246,12 @@ BOTH_OPTIONS = compile_cues(
     # Both terms offered ("the Fall and/or Winter term", "au semestre 1 … et/ou au semestre 2")
     r"|(?:autumn|fall|automne|autunno|semester|semestre|term|trimestre)[^.;]{0,40}?"
     r"\s(?:and/or|et/ou|e/o|und/oder)"
+)
+#: A sentence about a room, not the stay: "Exchange students are guaranteed a room for one
+#: semester" (development set, en11).
+HOUSING = compile_cues(
+    r"rooms?|housing|accommodation|logements?|chambres?|alloggi\w*|stanz[ae]|residenz[ae]"
+    r"|residences?|wohnheim\w*|zimmer"
 )
 #: How often something happens, not how long a stay is: "twice a year", "deux fois par an".
 FREQUENCY = compile_cues(

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from scrapers.extract.contacts import country_of_host, parse_contacts
+from scrapers.extract.contacts import (
+    FOOTER_RULE,
+    country_of_host,
+    parse_contacts,
+    without_boilerplate_emails,
+)
+from scrapers.extract.pipeline import extract_page
 from service.catalogue.fields import FactField
 from tests.scrapers.extract.blocks_of import blocks_of
 
@@ -91,3 +99,52 @@ def test_the_country_of_a_host_is_its_country_code_domain(
     host: str | None, country: str | None
 ) -> None:
     assert country_of_host(host) == country
+
+
+_BOILERPLATE = (
+    '<nav><a href="/study">Study</a> <a href="/international">International</a></nav>'
+    "<main><h1>Campus life</h1><p>The sports centre opens every day.</p></main>"
+    '<aside class="news"><p><span class="date">30 November 2026</span> '
+    '<a href="/n/1">Open day on 14 January 2027</a></p></aside>'
+    '<footer><p>X University · <a href="mailto:info@x.example">info@x.example</a> · '
+    "communication@x.example · Tel. +33 4 76 57 45 00</p></footer>"
+)
+
+
+def _page(body: str) -> list[tuple[FactField, str, str]]:
+    html = f"<html><body>{body}</body></html>"
+    found = extract_page(html, "https://x.example/campus", datetime(2026, 12, 1, tzinfo=UTC))
+    return [(f.field, f.key, f.rule) for f in found.facts if f.field in _SCHOOL_FIELDS]
+
+
+_SCHOOL_FIELDS = {
+    FactField.EMAIL,
+    FactField.DEADLINE,
+    FactField.LANGUAGE_REQUIREMENT,
+    FactField.CREDITS,
+    FactField.DURATION,
+}
+
+
+def test_a_page_of_boilerplate_alone_yields_no_fact_not_even_its_footers_address() -> None:
+    assert _page(_BOILERPLATE) == []
+
+
+def test_a_page_with_a_fact_of_its_own_keeps_its_footers_only_address_flagged() -> None:
+    body = _BOILERPLATE.replace(
+        "The sports centre opens every day.", "Application deadline: 15 April 2027."
+    )
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
+    assert {(f.key, f.rule, f.needs_review) for f in facts if f.field is FactField.EMAIL} == {
+        ("info@x.example", FOOTER_RULE, True),
+        ("communication@x.example", FOOTER_RULE, True),
+    }
+    emails = [key for field, key, _ in _page(body) if field is FactField.EMAIL]
+    assert sorted(emails) == ["communication@x.example", "info@x.example"]
+
+
+def test_a_contact_outside_the_footer_is_a_fact_of_the_page_itself() -> None:
+    body = _BOILERPLATE.replace("The sports centre opens every day.", "Questions: campus@x.example")
+    assert _page(body) == [(FactField.EMAIL, "campus@x.example", "")]
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
+    assert without_boilerplate_emails(facts) == facts

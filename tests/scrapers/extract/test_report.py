@@ -80,7 +80,7 @@ def test_the_json_form_holds_every_fact_with_its_provenance() -> None:
         "extractor": "generic/contacts",
         "extractor_version": "1",
         "confidence": 0.6,
-        "rule": "",
+        "rule": "footer",
         "needs_review": True,
     }
     assert phone in facts
