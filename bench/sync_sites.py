@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import multiprocessing
 import platform
 import resource
@@ -248,10 +249,19 @@ async def main(args: argparse.Namespace) -> None:
                 bound = politeness_bound(args.sites, args.pages, args.latency, policy)
             # No handler: the run's own, extracting in SYNC_EXTRACT_PROCESSES processes.
             handler = check_links_only if args.links_only else None
-            runs = [await measure("cold (all 200)", settings, policy, resolver, handler)]
-            if not args.cold_only:
-                unchanged = "unchanged re-run (all 304)"
-                runs.append(await measure(unchanged, settings, policy, resolver, handler))
+            runs = []
+            for name in ["cold (all 200)", "unchanged re-run (all 304)"][
+                : 1 if args.cold_only else 2
+            ]:
+                profile = cProfile.Profile(time.process_time) if args.profile else None
+                if profile is not None:
+                    profile.enable()
+                runs.append(await measure(name, settings, policy, resolver, handler))
+                if profile is not None:
+                    profile.disable()
+                    where = args.profile.with_suffix(f".{len(runs)}{args.profile.suffix}")
+                    profile.dump_stats(where)
+                    print(f"profile of the run's process ({name}): {where}")
     finally:
         server.terminate()
         server.join()
@@ -306,7 +316,12 @@ def parse_args() -> argparse.Namespace:
         help="sites of bench.partner_sites: an index and --pages pages of 30-80 kB built from the "
         "development set, 50-100 ms latency (--size and --latency are then unused)",
     )
-    parser.add_argument("--pages", type=int, default=2, help="pages (links) per site")
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=None,
+        help="pages per site (default 2; --realistic: 3 and the index)",
+    )
     parser.add_argument("--size", type=int, default=20_000, help="bytes per page, about")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every answer")
     parser.add_argument("--concurrency", type=int, default=8)
@@ -316,12 +331,21 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--cold-only", action="store_true", help="no unchanged re-run")
     parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="cProfile the run's process in CPU time, each run to its own file (PATH.1.prof, …)",
+    )
+    parser.add_argument(
         "--extract-processes",
         type=int,
         default=None,
         help="processes extracting the pages (default: one per core; 1: the run's own process)",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.pages is None:
+        args.pages = 3 if args.realistic else 2
+    return args
 
 
 if __name__ == "__main__":
