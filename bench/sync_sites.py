@@ -11,18 +11,26 @@ tell the fetcher's cost from the extractors'. Pages are extracted in ``--extract
 processes (``SYNC_EXTRACT_PROCESSES``; by default one per core, 1 = in the run's process).
 
     .venv/bin/python -m bench.sync_sites --sites 1000 --latency 0.05 --concurrency 16
+
+``--realistic`` plays the partner sites of :mod:`bench.partner_sites` instead (an index and
+``--pages`` pages of 30 to 80 kB built from the development set, 50 to 100 ms of latency), the
+model :mod:`bench.sync_vs_scrapy` compares with Scrapy:
+
+    .venv/bin/python -m bench.sync_sites --realistic --pages 3 --sites 1000 --concurrency 8
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import multiprocessing
 import platform
 import resource
 import sqlite3
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from ipaddress import ip_network
 from multiprocessing.queues import Queue
@@ -30,9 +38,13 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bench import partner_sites
+from bench.partner_sites import SiteModel
 from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.handler import SchoolHandler, check_links_only
+from scrapers.sync.page_reader import PageReader
 from scrapers.sync.run import SyncReport, run_sync
+from scrapers.sync.school_facts import SchoolFactsReader
 from service.config import Settings
 from service.db import migrate
 from service.db.engine import create_engine
@@ -83,6 +95,9 @@ class Measure:
     cpu_seconds: float
     #: The largest peak RSS of the processes that have ended (extraction processes), in MB.
     children_rss_mb: float
+    #: CPU seconds (user + system) of the processes that ended during the run (its extraction
+    #: processes, stopped when the run ends).
+    children_cpu_seconds: float = 0.0
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -90,12 +105,18 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
-async def seed(settings: Settings, sites: int, pages: int, port: int) -> None:
+async def seed(
+    settings: Settings, site_urls: Sequence[Sequence[str]], names: Sequence[str] | None = None
+) -> None:
+    """A fresh catalogue: one partner school per site, one link per URL of its site.
+
+    A school is named ``names[n]``, or after its site's host.
+    """
     engine = create_engine(settings)
     try:
         await migrate.upgrade(engine, settings)
@@ -109,27 +130,30 @@ async def seed(settings: Settings, sites: int, pages: int, port: int) -> None:
                     {
                         "id": n + 1,
                         "slug": site_host(n),
-                        "name": site_host(n),
+                        "name": names[n] if names is not None else site_host(n),
                         "country_code": "FR",
                         "is_partner": True,
                     }
-                    for n in range(sites)
+                    for n in range(len(site_urls))
                 ],
             )
             await connection.execute(
                 insert(Link),
                 [
-                    {
-                        "url": f"http://{site_host(n)}:{port}/page-{page}",
-                        "role": LinkRole.EXCHANGE_PAGE,
-                        "school_id": n + 1,
-                    }
-                    for n in range(sites)
-                    for page in range(pages)
+                    {"url": url, "role": LinkRole.EXCHANGE_PAGE, "school_id": n + 1}
+                    for n, urls in enumerate(site_urls)
+                    for url in urls
                 ],
             )
     finally:
         await engine.dispose()
+
+
+def uniform_site_urls(sites: int, pages: int, port: int) -> list[list[str]]:
+    """The URLs of the uniform sites :func:`serve` plays, per site."""
+    return [
+        [f"http://{site_host(n)}:{port}/page-{page}" for page in range(pages)] for n in range(sites)
+    ]
 
 
 async def measure(
@@ -138,13 +162,25 @@ async def measure(
     policy: FetchPolicy,
     resolver: MappingResolver,
     handler: SchoolHandler | None,
+    *,
+    pages: PageReader | None = None,
 ) -> Measure:
+    """One sync run, timed. ``pages`` (closed here) extracts with the default handler when given;
+    ``handler`` None without ``pages`` is the run's own default (its pool opened by the run)."""
     engine = create_engine(settings)
     try:
         started, cpu = time.perf_counter(), cpu_seconds()
-        async with Fetcher(policy, resolver=resolver) as fetcher:
-            report = await run_sync(engine, fetcher, settings=settings, handler=handler)
+        children = cpu_seconds(resource.RUSAGE_CHILDREN)
+        try:
+            if pages is not None:
+                handler = SchoolFactsReader(pages)
+            async with Fetcher(policy, resolver=resolver) as fetcher:
+                report = await run_sync(engine, fetcher, settings=settings, handler=handler)
+        finally:
+            if pages is not None:
+                await asyncio.to_thread(pages.close)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
         async with engine.connect() as connection:
             not_modified = await connection.scalar(
                 select(func.count())
@@ -153,8 +189,16 @@ async def measure(
             )
     finally:
         await engine.dispose()
-    children = peak_rss_mb(resource.RUSAGE_CHILDREN)
-    return Measure(name, seconds, report, int(not_modified or 0), peak_rss_mb(), cpu, children)
+    return Measure(
+        name,
+        seconds,
+        report,
+        int(not_modified or 0),
+        peak_rss_mb(),
+        cpu,
+        peak_rss_mb(resource.RUSAGE_CHILDREN),
+        children,
+    )
 
 
 def politeness_bound(sites: int, pages: int, latency: float, policy: FetchPolicy) -> float:
@@ -169,9 +213,12 @@ async def main(args: argparse.Namespace) -> None:
     baseline = peak_rss_mb()  # the interpreter with every module loaded, before any run
     context = multiprocessing.get_context("spawn")
     ports: Queue[int] = context.Queue()
-    server = context.Process(
-        target=serve, args=(args.sites, args.pages, args.size, args.latency, ports), daemon=True
-    )
+    model = SiteModel(args.sites, pages=args.pages) if args.realistic else None
+    if model is not None:
+        server = context.Process(target=partner_sites.serve, args=(model, ports), daemon=True)
+    else:
+        server_args = (args.sites, args.pages, args.size, args.latency, ports)
+        server = context.Process(target=serve, args=server_args, daemon=True)
     server.start()
     try:
         port = ports.get(timeout=120)
@@ -183,7 +230,11 @@ async def main(args: argparse.Namespace) -> None:
                 sync_dead_link_runs=3,
                 sync_extract_processes=args.extract_processes,
             )
-            await seed(settings, args.sites, args.pages, port)
+            if model is not None:
+                urls = [[f"http://{h}:{port}{p}" for p in model.paths()] for h in model.hosts()]
+            else:
+                urls = uniform_site_urls(args.sites, args.pages, port)
+            await seed(settings, urls, model.names() if model is not None else None)
             policy = FetchPolicy(
                 contact_url="https://mobility.example/bench",
                 concurrency=args.concurrency,
@@ -192,13 +243,25 @@ async def main(args: argparse.Namespace) -> None:
                 allowed_networks=(ip_network("127.0.0.1/32"),),
             )
             resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
-            bound = politeness_bound(args.sites, args.pages, args.latency, policy)
+            if model is not None:
+                bound = model.politeness_bound(policy.concurrency, policy.host_delay)
+            else:
+                bound = politeness_bound(args.sites, args.pages, args.latency, policy)
             # No handler: the run's own, extracting in SYNC_EXTRACT_PROCESSES processes.
             handler = check_links_only if args.links_only else None
-            runs = [await measure("cold (all 200)", settings, policy, resolver, handler)]
-            if not args.cold_only:
-                unchanged = "unchanged re-run (all 304)"
-                runs.append(await measure(unchanged, settings, policy, resolver, handler))
+            runs = []
+            for name in ["cold (all 200)", "unchanged re-run (all 304)"][
+                : 1 if args.cold_only else 2
+            ]:
+                profile = cProfile.Profile(time.process_time) if args.profile else None
+                if profile is not None:
+                    profile.enable()
+                runs.append(await measure(name, settings, policy, resolver, handler))
+                if profile is not None:
+                    profile.disable()
+                    where = args.profile.with_suffix(f".{len(runs)}{args.profile.suffix}")
+                    profile.dump_stats(where)
+                    print(f"profile of the run's process ({name}): {where}")
     finally:
         server.terminate()
         server.join()
@@ -214,24 +277,30 @@ def print_results(
         f"machine: {cpu}, {multiprocessing.cpu_count()} cores, "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
+    if args.realistic:
+        pages = f"index + {args.pages} pages, 30-80 kB each, latency 50-100 ms"
+    else:
+        latency = f"latency {args.latency * 1e3:.0f} ms"
+        pages = f"{args.pages} pages (~{args.size // 1000} kB each), {latency}"
     print(
-        f"sites {args.sites}, pages per site {args.pages} (~{args.size // 1000} kB each), "
-        f"latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency}, "
+        f"sites {args.sites}, pages per site: {pages}, concurrency {args.concurrency}, "
         f"host delay {args.host_delay:g} s, {'links only' if args.links_only else 'pages read'}, "
         f"extraction processes {processes}; "
         f"load average {' / '.join(Path('/proc/loadavg').read_text().split()[:3])}"
     )
     print(f"politeness bound: {bound:.1f} s; peak RSS before the first run: {baseline:.0f} MB")
     print(
-        "| run | wall time | / bound | CPU (run's process) | links checked | statuses "
-        "| answered 304 | facts changed | facts confirmed | peak RSS | extraction process RSS |"
+        "| run | wall time | / bound | CPU (run's process) | CPU (extraction processes) "
+        "| links checked | statuses | answered 304 | facts changed | facts confirmed | peak RSS "
+        "| extraction process RSS |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         counts = ", ".join(f"{status.value} {n}" for status, n in sorted(run.report.counts.items()))
         print(
             f"| {run.name} | {run.seconds:.1f} s | {run.seconds / bound:.2f} | "
-            f"{run.cpu_seconds:.1f} s | {run.report.links_checked}/{run.report.links_total} | "
+            f"{run.cpu_seconds:.1f} s | {run.children_cpu_seconds:.1f} s | "
+            f"{run.report.links_checked}/{run.report.links_total} | "
             f"{counts} | {run.not_modified} | {run.report.facts.changed} | "
             f"{run.report.facts.confirmed} | {run.peak_rss_mb:.0f} MB | "
             f"{run.children_rss_mb:.0f} MB |"
@@ -241,7 +310,18 @@ def print_results(
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sites", type=int, default=1000)
-    parser.add_argument("--pages", type=int, default=2, help="pages (links) per site")
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="sites of bench.partner_sites: an index and --pages pages of 30-80 kB built from the "
+        "development set, 50-100 ms latency (--size and --latency are then unused)",
+    )
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=None,
+        help="pages per site (default 2; --realistic: 3 and the index)",
+    )
     parser.add_argument("--size", type=int, default=20_000, help="bytes per page, about")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every answer")
     parser.add_argument("--concurrency", type=int, default=8)
@@ -251,12 +331,21 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--cold-only", action="store_true", help="no unchanged re-run")
     parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="cProfile the run's process in CPU time, each run to its own file (PATH.1.prof, …)",
+    )
+    parser.add_argument(
         "--extract-processes",
         type=int,
         default=None,
         help="processes extracting the pages (default: one per core; 1: the run's own process)",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.pages is None:
+        args.pages = 3 if args.realistic else 2
+    return args
 
 
 if __name__ == "__main__":

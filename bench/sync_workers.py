@@ -42,7 +42,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from bench.sync_sites import seed, site_host
+from bench.sync_sites import seed, site_host, uniform_site_urls
 from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.run import run_sync
 from service.config import Settings
@@ -167,7 +167,7 @@ async def main(args: argparse.Namespace) -> None:
             sync_local_partitions=0,
             sync_partition_min_schools=1,
         )
-        await seed(settings, args.sites, 1, port)
+        await seed(settings, uniform_site_urls(args.sites, 1, port))
         env = {
             "PATH": os.environ.get("PATH", ""),
             "PYTHONPATH": str(Path.cwd()),

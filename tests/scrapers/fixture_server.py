@@ -105,7 +105,11 @@ class FixtureServer:
     """The listener; an async context manager."""
 
     def __init__(
-        self, *, latency: float = 0.0, host: str = LOOPBACK, tls: ssl.SSLContext | None = None
+        self,
+        *,
+        latency: float | Callable[[Request], float] = 0.0,
+        host: str = LOOPBACK,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.sites: dict[str, Site] = {}
         self.requests: list[Request] = []
@@ -190,8 +194,10 @@ class FixtureServer:
         site = self.sites.get(host)
         if site is not None and any(target.startswith(p) for p in site.forbidden):
             self.forbidden_hits.append(request)
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        # A fixed delay, or one chosen per request (a benchmark's sites answer at their own pace).
+        latency = self.latency(request) if callable(self.latency) else self.latency
+        if latency:
+            await asyncio.sleep(latency)
         answer = site.routes.get(target) if site is not None else None
         if answer is None:
             await _write_page(writer, request, Page(b"<p>not here</p>", status=404))
