@@ -19,7 +19,7 @@ root arguments as well. See docs/decisions/0111-per-document-work-once.md.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -48,6 +48,7 @@ from sqlalchemy.engine.interfaces import Dialect as SQLAlchemyDialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from service.db.alone import fetch_alone, listens_to_statements
 from service.db.serialized import SerializedSession
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import Guard, NotCompilableError, Planner, Slot
@@ -205,7 +206,9 @@ class ReadCompiler:
         One root field's statement is its own snapshot, and it reads the data version beside
         its rows, so the round trips of :meth:`execute`'s transaction (``BEGIN``, the timeout,
         the version's read, ``ROLLBACK``) are not needed; the statement timeout is the
-        connection's own (service.web.runtime). Only what is known without a session is
+        connection's own (service.web.runtime). asyncpg sends it on a connection of the
+        engine's pool (service.db.alone, decision 0185), unless something listens to the
+        engine's statement events. Only what is known without a session is
         answered here: a cost decision already made at ``recent_version`` (the clock's; the
         bounds it multiplies move only with writes), one root whose rows carry the version.
         See docs/decisions/0150-one-statement-per-compiled-read.md.
@@ -228,12 +231,15 @@ class ReadCompiler:
         if not root.carries_version:
             return None
         statement = plan.statements[key]
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            result = await connection.exec_driver_sql(
-                statement.sql, tuple(params[name] for name in statement.names)
-            )
-            rows = list(result)
+        values = tuple(params[name] for name in statement.names)
+        rows: Sequence[Any]
+        if listens_to_statements(engine):
+            # Through SQLAlchemy's Connection, whose events count and trace the statement.
+            async with engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                rows = list(await connection.exec_driver_sql(statement.sql, values))
+        else:
+            rows = await fetch_alone(engine, statement.sql, values)
         return {key: root.assemble(rows, arguments[key])}, int(rows[0].data_version)
 
     def _read(
