@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
-from sqlalchemy.util.concurrency import is_exit_exception
+from sqlalchemy.util.concurrency import await_, is_exit_exception
 
 
 class Row(asyncpg.Record):  # type: ignore[misc]
@@ -57,25 +57,29 @@ def listens_to_statements(engine: AsyncEngine) -> bool:
 
 async def fetch_alone(engine: AsyncEngine, sql: str, values: Sequence[Any]) -> list[Row]:
     """The rows of ``sql`` (asyncpg's ``$1`` style) with ``values``, outside a transaction."""
-    sync_engine = engine.sync_engine
-    pooled = await greenlet_spawn(sync_engine.raw_connection)
+    rows: list[Row] = await greenlet_spawn(_fetch, engine.sync_engine, sql, values)
+    return rows
+
+
+def _fetch(engine: Engine, sql: str, values: Sequence[Any]) -> list[Row]:
+    """In one greenlet, as SQLAlchemy's own code runs: check out, fetch, check in."""
+    pooled = engine.raw_connection()
     try:
         driver = pooled.driver_connection
         assert driver is not None
         try:
-            rows: list[Row] = await driver.fetch(sql, *values, record_class=Row)
+            rows: list[Row] = await_(driver.fetch(sql, *values, record_class=Row))
         except BaseException as error:
             if not is_exit_exception(error):
-                # In a greenlet, as Connection handles it: an invalidated connection closes
-                # there (gracefully).
-                await greenlet_spawn(_raise_as_sqlalchemy, sync_engine, pooled, error, sql, values)
+                _raise_as_sqlalchemy(engine, pooled, error, sql, values)
             # Cancelled or timed out: as Connection does, the statement may still run and the
-            # connection goes. Closed gracefully in a greenlet, asyncpg cancels it first.
-            await greenlet_spawn(pooled.invalidate, error)
+            # connection goes. Closed gracefully here (in the greenlet), asyncpg first sends
+            # PostgreSQL the statement's cancel request.
+            pooled.invalidate(error)
             raise
         return rows
     finally:
-        await greenlet_spawn(pooled.close)
+        pooled.close()
 
 
 def _raise_as_sqlalchemy(
