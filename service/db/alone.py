@@ -6,7 +6,9 @@ result and their events for rows that are read once by name: about a sixth of th
 per cold country page. :func:`fetch_alone` checks a connection out of the engine's own pool
 (the same pool, size, ping after idle and check-in events), runs the statement with asyncpg's
 ``fetch`` (asyncpg's per-connection statement cache prepares each text once), and gives the
-connection back. What can go wrong ends as it does through SQLAlchemy:
+connection back. Its rows are asyncpg's records, read by column name (``row["slug"]``), as
+the compiler reads SQLAlchemy's row mappings on the session path. What can go wrong ends as
+it does through SQLAlchemy:
 
 - a driver error is translated by SQLAlchemy's asyncpg adapter and raised as the same
   ``sqlalchemy.exc.DBAPIError`` (same class, message and ``orig``); a lost connection is
@@ -23,25 +25,17 @@ Callers use it only when nobody listens to the engine's statement events
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
-import asyncpg
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.concurrency import await_, is_exit_exception
 
-
-class Row(asyncpg.Record):  # type: ignore[misc]
-    """A row whose columns are read by name as attributes, like SQLAlchemy's ``Row``."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+#: A row: asyncpg's record, read by column name.
+Record = Mapping[str, Any]
 
 
 def listens_to_statements(engine: AsyncEngine) -> bool:
@@ -55,20 +49,20 @@ def listens_to_statements(engine: AsyncEngine) -> bool:
     )
 
 
-async def fetch_alone(engine: AsyncEngine, sql: str, values: Sequence[Any]) -> list[Row]:
+async def fetch_alone(engine: AsyncEngine, sql: str, values: Sequence[Any]) -> list[Record]:
     """The rows of ``sql`` (asyncpg's ``$1`` style) with ``values``, outside a transaction."""
-    rows: list[Row] = await greenlet_spawn(_fetch, engine.sync_engine, sql, values)
+    rows: list[Record] = await greenlet_spawn(_fetch, engine.sync_engine, sql, values)
     return rows
 
 
-def _fetch(engine: Engine, sql: str, values: Sequence[Any]) -> list[Row]:
+def _fetch(engine: Engine, sql: str, values: Sequence[Any]) -> list[Record]:
     """In one greenlet, as SQLAlchemy's own code runs: check out, fetch, check in."""
     pooled = engine.raw_connection()
     try:
         driver = pooled.driver_connection
         assert driver is not None
         try:
-            rows: list[Row] = await_(driver.fetch(sql, *values, record_class=Row))
+            rows: list[Record] = await_(driver.fetch(sql, *values))
         except BaseException as error:
             if not is_exit_exception(error):
                 _raise_as_sqlalchemy(engine, pooled, error, sql, values)

@@ -237,10 +237,11 @@ class ReadCompiler:
             # Through SQLAlchemy's Connection, whose events count and trace the statement.
             async with engine.connect() as connection:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
-                rows = list(await connection.exec_driver_sql(statement.sql, values))
+                result = await connection.exec_driver_sql(statement.sql, values)
+                rows = list(result.mappings())
         else:
             rows = await fetch_alone(engine, statement.sql, values)
-        return {key: root.assemble(rows, arguments[key])}, int(rows[0].data_version)
+        return {key: root.assemble(rows, arguments[key])}, int(rows[0]["data_version"])
 
     def _read(
         self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None
@@ -519,7 +520,7 @@ async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, 
     """
     connection = await session.connection()
     values = tuple(params[name] for name in statement.names)
-    return list(await connection.exec_driver_sql(statement.sql, values))
+    return list((await connection.exec_driver_sql(statement.sql, values)).mappings())
 
 
 #: The offer filter's fields the compiled SQL applies (the student's facts are not yet).

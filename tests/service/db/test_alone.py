@@ -30,7 +30,7 @@ Fetch = Callable[[AsyncEngine, str, Sequence[Any]], Awaitable[Sequence[Any]]]
 async def _through_sqlalchemy(engine: AsyncEngine, sql: str, values: Sequence[Any]) -> list[Any]:
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
-        return list(await connection.exec_driver_sql(sql, tuple(values)))
+        return list((await connection.exec_driver_sql(sql, tuple(values))).mappings())
 
 
 WAYS: dict[str, Fetch] = {"asyncpg": fetch_alone, "sqlalchemy": _through_sqlalchemy}
@@ -51,20 +51,20 @@ async def _engine(**settings: Any) -> AsyncIterator[AsyncEngine]:
 
 async def _backend(engine: AsyncEngine, fetch: Fetch) -> int:
     rows = await fetch(engine, "SELECT pg_backend_pid() AS pid", ())
-    return int(rows[0].pid)
+    return int(rows[0]["pid"])
 
 
-async def test_rows_are_read_by_name_and_the_connection_goes_back() -> None:
+async def test_rows_are_read_by_column_name_and_the_connection_goes_back() -> None:
     async with _engine() as engine:
         assert not listens_to_statements(engine)
         rows = await fetch_alone(engine, "SELECT $1::text AS j, 7::bigint AS data_version", ["x"])
         same = await _through_sqlalchemy(
             engine, "SELECT $1::text AS j, 7::bigint AS data_version", ["x"]
         )
-        assert [(row.j, row.data_version) for row in rows] == [("x", 7)]
-        assert [(row.j, row.data_version) for row in same] == [("x", 7)]
-        with pytest.raises(AttributeError):
-            _ = rows[0].missing
+        assert [(row["j"], row["data_version"]) for row in rows] == [("x", 7)]
+        assert [(row["j"], row["data_version"]) for row in same] == [("x", 7)]
+        with pytest.raises(KeyError):
+            _ = rows[0]["missing"]
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         # One pooled connection served all three: none was opened beside it.
         assert await _backend(engine, fetch_alone) == await _backend(engine, _through_sqlalchemy)
