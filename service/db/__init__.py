@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from service.faces import lazy_face
 
 if TYPE_CHECKING:
+    from service.db.alone import fetch_alone, listens_to_statements
     from service.db.base import Base
     from service.db.deadline import StatementBound, bound_statements, is_deadline_stop
     from service.db.engine import (
@@ -131,8 +132,10 @@ __all__ = [
     "deferred_here_info",
     "deferred_version_info",
     "downgrade",
+    "fetch_alone",
     "intend_writes",
     "is_deadline_stop",
+    "listens_to_statements",
     "offer_home_track",
     "read_data_stamp",
     "read_data_version",

@@ -41,11 +41,17 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            operation = scope.get("state", {}).get("operation_name")
-            method, path = scope["method"], scope["path"]
-            line = f"{method} {path} {status} {duration_ms} ms"
-            if operation:
-                line += f" {operation}"
-            fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms}
-            logger.info(line, extra=fields | ({"operation": operation} if operation else {}))
+            # The line is built only when it is written (not at LOG_LEVEL=WARNING).
+            if logger.isEnabledFor(logging.INFO):
+                _log(scope, status, started)
+
+
+def _log(scope: Scope, status: int, started: float) -> None:
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    operation = scope.get("state", {}).get("operation_name")
+    method, path = scope["method"], scope["path"]
+    line = f"{method} {path} {status} {duration_ms} ms"
+    if operation:
+        line += f" {operation}"
+    fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms}
+    logger.info(line, extra=fields | ({"operation": operation} if operation else {}))

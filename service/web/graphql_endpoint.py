@@ -434,7 +434,12 @@ class _Execution:
             if bound is not None:
                 bound.release()
             await db.close()
-        if self.is_query and not errors and context.notes.cacheable:
+        if (
+            self.is_query
+            and not errors
+            and context.notes.cacheable
+            and endpoint.response_cache.max_bytes
+        ):
             # A successful answer is the same bytes whatever the response media type.
             body = encode_result(data, None, JSON, extensions=extensions).body
             endpoint.response_cache.put(version, self.key, bytes(body))
@@ -460,7 +465,7 @@ class _Execution:
         data, version = answered
         runtime.versions.observe(version, read_at)
         notes = ResponseNotes(cacheable=self.cacheable)
-        if self.cacheable:
+        if self.cacheable and endpoint.response_cache.max_bytes:
             body = encode_result(data, None, JSON).body
             endpoint.response_cache.put(version, self.key, bytes(body))
         return _Executed(data, [], None, notes, self.is_query, version)

@@ -30,4 +30,7 @@ _READS_LOG = re.compile(r"(?<![_0-9A-Za-z])(?:" + "|".join(_LOG_NAMES) + r")(?![
 
 def reads_visit_log(query: str) -> bool:
     """Whether the document may read sync runs, link checks or link health."""
+    # A name as a substring first (about 1 µs; the expression alone took ~10 µs per query).
+    if not any(name in query for name in _LOG_NAMES):
+        return False
     return _READS_LOG.search(query) is not None

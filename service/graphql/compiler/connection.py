@@ -91,7 +91,7 @@ class _Envelope:
     from_end: bool
 
     def rows(self, rows: Sequence[Any]) -> list[Any]:
-        return [row for row in rows if getattr(row, self.present) is not None]
+        return [row for row in rows if row[self.present] is not None]
 
     def page(self, rows: Sequence[Any], limit: int) -> list[Any]:
         page = self.rows(rows)[:limit]
@@ -133,12 +133,12 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
 
 
 def _fragment_of(column: str) -> Callable[[Any], orjson.Fragment]:
-    return lambda row: orjson.Fragment(getattr(row, column))
+    return lambda row: orjson.Fragment(row[column])
 
 
 def _nodes(envelope: _Envelope, column: str) -> Part:
     return lambda rows, _arguments, limit: [
-        orjson.Fragment(getattr(r, column)) for r in envelope.page(rows, limit)
+        orjson.Fragment(r[column]) for r in envelope.page(rows, limit)
     ]
 
 
@@ -220,7 +220,7 @@ def _envelope_parts(
             parts.append((key, _page_info(planner, field_details, envelope)))
         elif name == "totalCount":
             counted = True
-            parts.append((key, lambda rows, _a, _limit: int(rows[0].total)))
+            parts.append((key, lambda rows, _a, _limit: int(rows[0]["total"])))
         elif name == "__typename":
             parts.append((key, lambda _rows, _a, _limit: connection_type))
         else:
@@ -297,9 +297,9 @@ def _checker(shape: _Shape, orders: Orders, decode: Decode) -> Callable[[Argumen
 
 def _school_cursor(order: SchoolOrder) -> Callable[[Any], str]:
     if order is SchoolOrder.SLUG:
-        return lambda row: encode_cursor(row.slug)
+        return lambda row: encode_cursor(row["slug"])
     prefix = f"school-by-{order.value}:"
-    return lambda row: encode_position(prefix, (row.k0, row.slug))
+    return lambda row: encode_position(prefix, (row["k0"], row["slug"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +471,7 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
     columns = _Columns(planner, "Offer", row)
 
     def cursor(paged: Any) -> str:
-        position = tuple(getattr(paged, name) for name in names)
+        position = tuple(paged[name] for name in names)
         return encode_offer_cursor(position, offer_order_asked)
 
     envelope = _Envelope("Offer", names[-1], cursor, shape.from_end)
@@ -517,7 +517,7 @@ def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: B
 
     def cursor(paged: Any) -> str:
         # d.timestamp writes the time as Python's isoformat(): encode_time_cursor's text.
-        return encode_position(FINDING_CURSOR, (paged.k0, paged.k1))
+        return encode_position(FINDING_CURSOR, (paged["k0"], paged["k1"]))
 
     envelope = _Envelope("Finding", "k1", cursor, shape.from_end)
     parts, counted = _envelope_parts(planner, root, columns, envelope)

@@ -50,7 +50,7 @@ class RootPlan:
 
 
 def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
-    text = rows[0].j
+    text = rows[0]["j"]
     return None if text is None else orjson.Fragment(text)
 
 

@@ -10,19 +10,21 @@ without decoding them.
 What does not depend on variable values is done once per (document, operation) and kept:
 the parsed and validated document, the cost decision (per data version and the values of the
 variables it reads: page sizes and directives), the plan and its statements compiled to the
-driver's own parameter style. A repeat request coerces its variables, binds them and sends
-each root's statement as the driver takes it (no SQLAlchemy compilation per request). See
-docs/decisions/0111-per-document-work-once.md.
+driver's own parameter style. A request coerces its variables, binds them and sends each
+root's statement as the driver takes it (no SQLAlchemy compilation per request); a repeat of
+the same variables (the same canonical JSON) reuses its coerced values, bound parameters and
+root arguments as well. See docs/decisions/0111-per-document-work-once.md.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+import orjson
 from graphql import (
     ArgumentNode,
     DirectiveNode,
@@ -46,7 +48,7 @@ from sqlalchemy.engine.interfaces import Dialect as SQLAlchemyDialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from service.db import SerializedSession
+from service.db import SerializedSession, fetch_alone, listens_to_statements
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.compiler.plan import Guard, NotCompilableError, Planner, Slot
 from service.graphql.compiler.roots import RootPlan, plan_root
@@ -54,6 +56,9 @@ from service.graphql.cost import refuse_many_fields
 from service.graphql.schema import CatalogueSchema
 
 PLAN_CACHE_SIZE = 512
+#: Requests whose variables are larger than this (canonical JSON bytes) are read afresh each
+#: time: the cache of read requests keeps small keys only.
+READ_KEY_MAX_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,23 @@ class _Document:
     cost_variables: tuple[str, ...]
 
 
+#: A plan, its bound parameters and each root's arguments (by response key).
+_Bound = tuple[OperationPlan, dict[str, Any], dict[str, dict[str, Any]]]
+
+
+@dataclass(slots=True)
+class _Read:
+    """One request's operation as read: its document and variables, as given and coerced,
+    and (per driver and page-size limit) its plan, bound parameters and root arguments."""
+
+    document: _Document
+    given: dict[str, Any]
+    coerced: VariableValues
+    #: The values of the variables the cost estimate reads (its cache key).
+    cost_values: tuple[Any, ...]
+    bound: dict[tuple[str, int], _Bound | None]
+
+
 #: The arguments whose values the cost estimate reads (service.graphql.cost's page sizes).
 _COST_ARGUMENTS = frozenset({"first", "last"})
 
@@ -121,6 +143,9 @@ class ReadCompiler:
         #: Whether an operation is within the cost limits, per document, data version and the
         #: values of the variables the estimate reads.
         self._allowed: OrderedDict[tuple[Any, ...], bool] = OrderedDict()
+        #: Requests read before, per (document, operation, canonical variables): a repeat
+        #: request neither coerces its variables nor binds its parameters again.
+        self._reads: OrderedDict[tuple[str, str | None, bytes], _Read | None] = OrderedDict()
         self._cache_size = cache_size
 
     async def execute(
@@ -137,17 +162,15 @@ class ReadCompiler:
         read = self._read(query, variables, operation_name)
         if read is None:
             return None
-        document, given, coerced = read
         # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
-        if not await self._allows(
-            db, query, operation_name, document, given, coerced, data_version, max_page_size
-        ):
+        if not await self._allows(db, query, operation_name, read, data_version, max_page_size):
             return None
         driver = await db.run(_driver_dialect)
-        bound = self._bound(query, operation_name, document, coerced, driver, max_page_size)
+        bound = self._bound_once(query, operation_name, read, driver, max_page_size)
         if bound is None:
             return None
         plan, params, arguments = bound
+        document, coerced = read.document, read.coerced
         data: dict[str, Any] = {}
         for key, root in plan.roots.items():
             try:
@@ -161,6 +184,7 @@ class ReadCompiler:
                 self._plans[self._plan_key(query, operation_name, document, coerced, dialect)] = (
                     None
                 )
+                self._reads.clear()  # they may hold that plan
                 return None
             data[key] = root.assemble(rows, arguments[key])
         return data
@@ -181,7 +205,9 @@ class ReadCompiler:
         One root field's statement is its own snapshot, and it reads the data version beside
         its rows, so the round trips of :meth:`execute`'s transaction (``BEGIN``, the timeout,
         the version's read, ``ROLLBACK``) are not needed; the statement timeout is the
-        connection's own (service.web.runtime). Only what is known without a session is
+        connection's own (service.web.runtime). asyncpg sends it on a connection of the
+        engine's pool (service.db.alone, decision 0185), unless something listens to the
+        engine's statement events. Only what is known without a session is
         answered here: a cost decision already made at ``recent_version`` (the clock's; the
         bounds it multiplies move only with writes), one root whose rows carry the version.
         See docs/decisions/0150-one-statement-per-compiled-read.md.
@@ -189,13 +215,12 @@ class ReadCompiler:
         read = self._read(query, variables, operation_name)
         if read is None:
             return None
-        document, _given, coerced = read
         allowed = self._allowed.get(
-            self._cost_key(query, operation_name, document, coerced, recent_version, max_page_size)
+            self._cost_key(query, operation_name, read, recent_version, max_page_size)
         )
         if not allowed:
             return None  # unknown yet (execute() estimates it) or refused (the resolvers say so)
-        bound = self._bound(query, operation_name, document, coerced, engine.dialect, max_page_size)
+        bound = self._bound_once(query, operation_name, read, engine.dialect, max_page_size)
         if bound is None:
             return None
         plan, params, arguments = bound
@@ -205,19 +230,44 @@ class ReadCompiler:
         if not root.carries_version:
             return None
         statement = plan.statements[key]
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            result = await connection.exec_driver_sql(
-                statement.sql, tuple(params[name] for name in statement.names)
-            )
-            rows = list(result)
-        return {key: root.assemble(rows, arguments[key])}, int(rows[0].data_version)
+        values = tuple(params[name] for name in statement.names)
+        rows: Sequence[Any]
+        if listens_to_statements(engine):
+            # Through SQLAlchemy's Connection, whose events count and trace the statement.
+            async with engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                result = await connection.exec_driver_sql(statement.sql, values)
+                rows = list(result.mappings())
+        else:
+            rows = await fetch_alone(engine, statement.sql, values)
+        return {key: root.assemble(rows, arguments[key])}, int(rows[0]["data_version"])
 
     def _read(
         self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None
-    ) -> tuple[_Document, dict[str, Any], VariableValues] | None:
+    ) -> _Read | None:
         """The operation's document, its variables as given and as coerced; None: the
-        resolvers answer it (not compilable, or wrong variables: they report the error)."""
+        resolvers answer it (not compilable, or wrong variables: they report the error).
+
+        Kept per (document, operation, variables as canonical JSON), which tells apart every
+        two values that coerce differently (``1``, ``1.0`` and ``true`` included)."""
+        try:
+            encoded = b"" if not variables else orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except (TypeError, orjson.JSONEncodeError):
+            encoded = None  # not JSON orjson writes (an integer past 64 bits): not kept
+        if encoded is not None and len(encoded) > READ_KEY_MAX_BYTES:
+            encoded = None
+        key = None if encoded is None else (query, operation_name, encoded)
+        if key is not None and key in self._reads:
+            self._reads.move_to_end(key)
+            return self._reads[key]
+        read = self._read_afresh(query, variables, operation_name)
+        if key is not None:
+            _remember(self._reads, key, read, self._cache_size)
+        return read
+
+    def _read_afresh(
+        self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None
+    ) -> _Read | None:
         document = self._document(query, operation_name)
         if document is None:
             return None
@@ -227,7 +277,25 @@ class ReadCompiler:
         )
         if isinstance(coerced, list):
             return None
-        return document, given, coerced
+        cost_values = tuple(coerced.coerced.get(name) for name in document.cost_variables)
+        return _Read(document, given, coerced, cost_values, {})
+
+    def _bound_once(
+        self,
+        query: str,
+        operation_name: str | None,
+        read: _Read,
+        driver: SQLAlchemyDialect,
+        max_page_size: int,
+    ) -> _Bound | None:
+        """:meth:`_bound`, once per request read and driver (see :meth:`_read`)."""
+        key = (driver.name, max_page_size)
+        if key in read.bound:
+            return read.bound[key]
+        bound = read.bound[key] = self._bound(
+            query, operation_name, read.document, read.coerced, driver, max_page_size
+        )
+        return bound
 
     def _bound(
         self,
@@ -237,7 +305,7 @@ class ReadCompiler:
         coerced: VariableValues,
         driver: SQLAlchemyDialect,
         max_page_size: int,
-    ) -> tuple[OperationPlan, dict[str, Any], dict[str, dict[str, Any]]] | None:
+    ) -> _Bound | None:
         """The plan, its bound parameters and each root's arguments; None: not compilable."""
         dialect = Dialect(driver.name)
         plan = self._plan(query, operation_name, document, coerced, dialect, driver)
@@ -273,23 +341,21 @@ class ReadCompiler:
         db: SerializedSession,
         query: str,
         operation_name: str | None,
-        document: _Document,
-        given: dict[str, Any],
-        coerced: VariableValues,
+        read: _Read,
         data_version: int,
         max_page_size: int,
     ) -> bool:
         """The cost limits' decision, estimated once per document, data version and the
         values the estimate reads (the bounds it uses change only with the data version)."""
-        key = self._cost_key(query, operation_name, document, coerced, data_version, max_page_size)
+        key = self._cost_key(query, operation_name, read, data_version, max_page_size)
         allowed = self._allowed.get(key)
         if allowed is None:
             allowed = await self.schema.cost.allows(
                 self._graphql,
-                document.parsed,
+                read.document.parsed,
                 db,
                 data_version=data_version,
-                variables=given,
+                variables=dict(read.given),
                 operation_name=operation_name,
                 max_page_size=max_page_size,
             )
@@ -300,18 +366,11 @@ class ReadCompiler:
     def _cost_key(
         query: str,
         operation_name: str | None,
-        document: _Document,
-        coerced: VariableValues,
+        read: _Read,
         data_version: int,
         max_page_size: int,
     ) -> tuple[Any, ...]:
-        return (
-            query,
-            operation_name,
-            data_version,
-            max_page_size,
-            tuple(coerced.coerced.get(name) for name in document.cost_variables),
-        )
+        return (query, operation_name, data_version, max_page_size, read.cost_values)
 
     def _document(self, query: str, operation_name: str | None) -> _Document | None:
         key = (query, operation_name)
@@ -460,7 +519,7 @@ async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, 
     """
     connection = await session.connection()
     values = tuple(params[name] for name in statement.names)
-    return list(await connection.exec_driver_sql(statement.sql, values))
+    return list((await connection.exec_driver_sql(statement.sql, values)).mappings())
 
 
 #: The offer filter's fields the compiled SQL applies (the student's facts are not yet).

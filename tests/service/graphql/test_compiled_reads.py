@@ -13,11 +13,13 @@ from typing import Any
 
 import orjson
 import pytest
+from graphql.execution.values import get_variable_values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.config import Settings
 from service.db.serialized import SerializedSession
 from service.graphql.compiler import ReadCompiler
+from service.graphql.compiler import run as run_module
 from service.graphql.schema import build_schema
 from tests.catalogues import build_synthetic_catalogue
 from tests.sample_catalogue import build_sample_catalogue
@@ -331,3 +333,42 @@ async def test_the_cost_decision_is_kept_per_page_size_and_data_version(
     assert await run(6) is None
     assert orjson.loads(orjson.dumps(await run(5))) == answer
     assert await run(6, version=1) is None
+
+
+async def test_a_repeated_request_is_read_once_and_values_are_never_confused(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_sample_catalogue(session)
+    compiler = ReadCompiler(build_schema(Settings(_env_file=None, graphql_cost_budget=10**8)))
+    query = "query Q($n: Int) { schools(first: $n) { nodes { slug } } }"
+    coercions: list[Any] = []
+    coerce = get_variable_values
+
+    def counted(*args: Any) -> Any:
+        coercions.append(args[-1])
+        return coerce(*args)
+
+    monkeypatch.setattr(run_module, "get_variable_values", counted)
+
+    async def run(variables: dict[str, Any]) -> Any:
+        answer = await compiler.execute(
+            SerializedSession(session),
+            query,
+            variables,
+            None,
+            max_page_size=MAX_PAGE_SIZE,
+            data_version=0,
+        )
+        return None if answer is None else orjson.loads(orjson.dumps(answer))
+
+    one = await run({"n": 1})
+    assert one is not None
+    assert len(one["schools"]["nodes"]) == 1
+    assert await run({"n": 1}) == one
+    assert coercions == [{"n": 1}]  # the repeat was neither coerced nor bound again
+    # Equal as Python values (1 == True), not as JSON: `true` is no Int, and the resolvers say so.
+    assert await run({"n": True}) is None
+    two = await run({"n": 2})
+    assert two is not None
+    assert len(two["schools"]["nodes"]) == 2
+    assert len(coercions) == 3

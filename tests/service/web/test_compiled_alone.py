@@ -7,9 +7,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import event, text
 
+from service.db.alone import fetch_alone
+from service.graphql.compiler import run as run_module
 from service.web.app import create_app
 from service.web.runtime import Runtime
 from tests.databases import TestDatabase
@@ -109,3 +112,30 @@ async def test_server_connections_stop_statements_at_the_deadline_and_plan_once(
     assert runtime.statement_timeout_set
     assert timeout == "7500ms"
     assert mode == "force_generic_plan"
+
+
+async def test_without_statement_listeners_asyncpg_sends_the_one_statement(
+    served_database: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if served_database.backend != "postgres":
+        return  # SQLite answers in its session's transaction
+    sent: list[str] = []
+
+    async def counted(engine: Any, sql: str, values: Any) -> Any:
+        sent.append(sql)
+        return await fetch_alone(engine, sql, values)
+
+    monkeypatch.setattr(run_module, "fetch_alone", counted)
+    async with _served(served_database) as (client, runtime):
+        first = await _post(client, PAGE, codes=["FI"])  # the cost estimate, in a session
+        assert sent == []
+        again = await _post(client, PAGE, codes=["FI"])
+        assert len(sent) == 1
+        assert "data_version" in sent[0]
+        # With a listener (statement counts, tracing) SQLAlchemy's Connection sends it.
+        listened = _Sent(runtime)
+        heard = await _post(client, PAGE, codes=["FI"])
+    assert len(sent) == 1
+    assert len(listened.statements) == 1
+    assert again.json() == first.json() == heard.json()
+    assert again.headers["etag"] == first.headers["etag"] == heard.headers["etag"]
