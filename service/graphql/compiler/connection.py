@@ -450,7 +450,9 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
     shape = _shape_of(planner, root, OfferOrder)
     offer_order_asked = shape.order
     assert isinstance(offer_order_asked, OfferOrder)
-    row = Row(planner.alias("o"))
+    offers = offer_filter(planner, bind)
+    alias = planner.alias("o")
+    row = Row(alias, offers.carried(alias))
     order = offer_order(offer_order_asked, offer_columns(row.alias))
     keys = [
         _Key(
@@ -484,7 +486,7 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
         [f"p.{name}" for name in names],
         names,
     )
-    sql = keyset.sql(offer_filter(planner, bind), [*selected, *columns.sql], counted)
+    sql = keyset.sql(offers.where, [*selected, *columns.sql], counted)
     return _root_plan(keyset, root, parts, sql)
 
 

@@ -150,10 +150,17 @@ class Planner:
         return f"SELECT {element} {rows} ORDER BY {order} LIMIT 1"
 
     def list_sql(
-        self, type_name: str, details: list[FieldDetails], where: Callable[[Row], str], order: str
+        self,
+        type_name: str,
+        details: list[FieldDetails],
+        where: Callable[[Row], str],
+        order: str,
+        carry: Callable[[str], Mapping[str, str]] | None = None,
     ) -> str:
-        """A SELECT yielding the JSON array of ``type_name`` rows (root lists)."""
-        row = Row(self.alias())
+        """A SELECT yielding the JSON array of ``type_name`` rows (root lists); ``carry``: what
+        each row carries down (by its alias)."""
+        alias = self.alias()
+        row = Row(alias, {} if carry is None else carry(alias))
         element = self.object_sql(type_name, row, details)
         rows = f"FROM {source(self.dialect, type_name)} AS {row.alias} {where(row)}"
         return self.dialect.json_array(element, rows, order.format(row=row.alias))

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
+from service.catalogue.offer_requirements import SERVED_FACT, served_facts_sql, verdict_sources
 from service.catalogue.schools import served_school_rows
 from service.db.models import School
 from service.graphql.compiler.dialect import Dialect
@@ -115,6 +116,13 @@ def _served_schools(dialect_name: str) -> str:
 SERVED_SCHOOL = "served_school"
 
 
+@cache
+def _served_facts(dialect_name: str) -> str:
+    # The one SQL of the served values (service.catalogue.school_info.served_facts), which the
+    # resolvers and the student filters' verdict read too.
+    return f"({served_facts_sql(sqlalchemy_dialect(dialect_name))})"
+
+
 def served_country(dialect: Dialect) -> str:
     """The served schools' column that filters on the served country read.
 
@@ -132,6 +140,9 @@ def source(_dialect: Dialect, type_name: str) -> str:
     return SERVED_SCHOOL if type_name == "School" else TABLES[type_name]
 
 
+__all__ = ["SERVED_FACT"]
+
+
 def with_sources(dialect: Dialect, statement: str) -> str:
     """``statement`` with the served schools defined once in front, when it reads them.
 
@@ -139,10 +150,20 @@ def with_sources(dialect: Dialect, statement: str) -> str:
     fixed stack, and every nested subquery spends some of it. PostgreSQL inlines it
     (NOT MATERIALIZED), so conditions on it still reach the school table's indexes.
     """
-    if SERVED_SCHOOL not in statement:
+    sources = []
+    if SERVED_SCHOOL in statement:
+        hint = "NOT MATERIALIZED " if dialect.postgres else ""
+        sources.append(f"{SERVED_SCHOOL} AS {hint}{_served_schools(dialect.name)}")
+    # The served values and what is read from them, defined before what reads them; inlined
+    # on both backends: a statement reads a few schools' values, never them all.
+    readers = [(name, f"({select})") for name, select in verdict_sources(dialect.postgres)]
+    used = [(name, select) for name, select in readers if name in statement]
+    if used or SERVED_FACT in statement:
+        used.insert(0, (SERVED_FACT, _served_facts(dialect.name)))
+    sources.extend(f"{name} AS NOT MATERIALIZED {select}" for name, select in used)
+    if not sources:
         return statement
-    hint = "NOT MATERIALIZED " if dialect.postgres else ""
-    return f"WITH {SERVED_SCHOOL} AS {hint}{_served_schools(dialect.name)} {statement}"
+    return f"WITH {', '.join(sources)} {statement}"
 
 
 TABLES = {
@@ -193,10 +214,15 @@ def _eligible_for(d: Dialect, row: Row, bind: Bind) -> str:
     return d.boolean(open_to(row.alias, track))
 
 
-def _no_facts(d: Dialect, _row: Row, _b: Bind) -> str:
-    # Only offers filtered on a student's facts (languageAtMost, deadlineOnOrAfter, semester)
-    # can have matched on unknown ones, and those filters are answered by the resolvers.
-    return d.empty_array()
+#: What an offer of a root list filtered on the student's facts carries: the JSON array of the
+#: criteria it met only on unknown facts (roots.offer_filter).
+UNKNOWN_FACTS = "unknown_facts"
+
+
+def _matched_on_unknown(d: Dialect, row: Row, _b: Bind) -> str:
+    # Only offers of a root filtered on a student's facts (languageAtMost, deadlineOnOrAfter,
+    # semester) can have matched on unknown ones: nested offers, and nodes, carry nothing.
+    return row.carried.get(UNKNOWN_FACTS) or d.empty_array()
 
 
 def _redirects(d: Dialect, parent: Row, alias: str) -> str:
@@ -419,7 +445,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         "places": column("places"),
         "academicYear": column("academic_year"),
         "retiredAt": timestamp("retired_at"),
-        "matchedOnUnknown": Scalar(_no_facts),
+        "matchedOnUnknown": Scalar(_matched_on_unknown),
         "eligibleFor": Scalar(_eligible_for),
         "homeTracks": Relation(
             "HomeTrack",
