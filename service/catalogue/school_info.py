@@ -174,8 +174,11 @@ def _scraped_identity_by_school() -> Subquery:
     )
 
 
-def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
-    """Each school, and the source each curated field is served from (precedence in SQL)."""
+def identity_sources(*leading: Any) -> Select[*tuple[Any, ...]]:
+    """SQL: ``leading`` columns of each school, then the source each curated field is served
+    from (``'override'``, ``'curated'``, ``'scraped'`` or NULL; precedence in SQL), a column
+    named like the field. Both read paths use it (the compiled one:
+    ``service.graphql.compiler.info``)."""
     served = served_school(School)
     scraped = _scraped_identity_by_school()
 
@@ -186,10 +189,19 @@ def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[
         )
         return served_source(candidates).label(name)
 
-    query = served.join(select(School, *(source(name) for name in CURATED_FIELDS)))
-    return query.outerjoin(scraped, scraped.c.school_id == School.id).where(
-        member_of(session, School.id, ids)
-    )
+    query = served.join(select(*leading, *(source(name) for name in CURATED_FIELDS)))
+    return query.outerjoin(scraped, scraped.c.school_id == School.id)
+
+
+def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
+    """Each school, and the source each curated field is served from (precedence in SQL)."""
+    return identity_sources(School).where(member_of(session, School.id, ids))
+
+
+#: The scraped fact and part each curated field falls back on (name, city, country code).
+SCRAPED_IDENTITY: dict[str, tuple[str, str]] = {
+    name: (fact.value, part) for name, (fact, part) in _SCRAPED_IDENTITY.items()
+}
 
 
 def _scraped_identity(facts: dict[str, InfoValue], name: str) -> InfoValue | None:

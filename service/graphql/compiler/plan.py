@@ -25,7 +25,15 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 from graphql.execution.values import VariableValues, get_argument_values
 
 from service.graphql.compiler.dialect import MAX_OBJECT_KEYS, Dialect
-from service.graphql.compiler.relations import FIELDS, Bind, Relation, Row, Scalar, source
+from service.graphql.compiler.relations import (
+    FIELDS,
+    Bind,
+    Relation,
+    Row,
+    Same,
+    Scalar,
+    source,
+)
 
 
 class NotCompilableError(Exception):
@@ -124,6 +132,8 @@ class Planner:
             bind = self.binder(object_type.fields[name], node)
             if isinstance(entry, Scalar):
                 pairs.append((key, entry.sql(self.dialect, row, bind)))
+            elif isinstance(entry, Same):
+                pairs.append((key, self.object_sql(entry.target, row, field_details)))
             else:
                 select = self.relation_sql(entry, row, field_details, bind)
                 pairs.append((key, self.dialect.embed(select, many=entry.many)))

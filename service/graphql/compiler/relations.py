@@ -73,7 +73,15 @@ class Relation:
     source: Callable[[Dialect, Row, str], str] | None = None
 
 
-Entry = Scalar | Relation
+@dataclass(frozen=True, slots=True)
+class Same:
+    """An object field whose value is another type's object over the same row (``School.info``:
+    the school's values, read by its own entries)."""
+
+    target: str
+
+
+Entry = Scalar | Relation | Same
 
 
 def column(name: str) -> Scalar:
@@ -144,26 +152,34 @@ __all__ = ["SERVED_FACT"]
 
 
 def with_sources(dialect: Dialect, statement: str) -> str:
-    """``statement`` with the served schools defined once in front, when it reads them.
+    """``statement`` with the common tables it reads defined once in front.
 
     A common table expression rather than a subquery at each use: SQLite's parser has a
-    fixed stack, and every nested subquery spends some of it. PostgreSQL inlines it
-    (NOT MATERIALIZED), so conditions on it still reach the school table's indexes.
+    fixed stack, and every nested subquery spends some of it. PostgreSQL inlines them
+    (NOT MATERIALIZED), so conditions on them still reach the tables' indexes. The served
+    schools are materialized on SQLite (decision 0150); the served values and what is read from
+    them are inlined on both backends: a statement reads a few schools' values, never them all.
     """
-    sources = []
-    if SERVED_SCHOOL in statement:
-        hint = "NOT MATERIALIZED " if dialect.postgres else ""
-        sources.append(f"{SERVED_SCHOOL} AS {hint}{_served_schools(dialect.name)}")
-    # The served values and what is read from them, defined before what reads them; inlined
-    # on both backends: a statement reads a few schools' values, never them all.
-    readers = [(name, f"({select})") for name, select in verdict_sources(dialect.postgres)]
-    used = [(name, select) for name, select in readers if name in statement]
-    if used or SERVED_FACT in statement:
-        used.insert(0, (SERVED_FACT, _served_facts(dialect.name)))
-    sources.extend(f"{name} AS NOT MATERIALIZED {select}" for name, select in used)
-    if not sources:
+    from service.graphql.compiler.info import info_sources
+
+    hint = "NOT MATERIALIZED " if dialect.postgres else ""
+    sources = [
+        (SERVED_SCHOOL, f"{hint}{_served_schools(dialect.name)}"),
+        (SERVED_FACT, f"NOT MATERIALIZED {_served_facts(dialect.name)}"),
+        *(
+            (name, f"NOT MATERIALIZED ({select})")
+            for name, select in (*verdict_sources(dialect.postgres), *info_sources(dialect))
+        ),
+    ]
+    # What the statement reads, then what those read (each reads only those before it).
+    needed = {name for name, _select in sources if name in statement}
+    for name, select in reversed(sources):
+        if name in needed:
+            needed |= {other for other, _select in sources if other != name and other in select}
+    used = [f"{name} AS {select}" for name, select in sources if name in needed]
+    if not used:
         return statement
-    return f"WITH {', '.join(sources)} {statement}"
+    return f"WITH {', '.join(used)} {statement}"
 
 
 TABLES = {
@@ -412,6 +428,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
         "links": Relation("Link", many=True, where=_school_links, order=_by_id),
         "findings": Relation("Finding", many=True, where=_school_findings, order=_newest_first),
+        "info": Same("SchoolInfo"),
     },
     "Programme": {
         "id": Scalar(_programme_id),
@@ -537,3 +554,14 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
     },
 }
+
+
+def _with_info() -> None:
+    # The entries of School.info and its value types live in compiler/info.py, which reads
+    # this module's entry types: merged once, when this module is first imported.
+    from service.graphql.compiler.info import INFO_FIELDS
+
+    FIELDS.update(INFO_FIELDS)
+
+
+_with_info()
