@@ -372,7 +372,7 @@ class _Keyset:
             f"FROM (SELECT {total} AS total, {DATA_VERSION_SQL} AS data_version) AS t "
             f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
         )
-        return with_sources(d, sql)
+        return with_sources(d, sql, self.planner.levels)
 
     def _component(
         self, argument: str, index: int, convert: Callable[[Any], Any]

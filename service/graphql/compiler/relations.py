@@ -10,7 +10,7 @@ entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
@@ -151,7 +151,7 @@ def source(_dialect: Dialect, type_name: str) -> str:
 __all__ = ["SERVED_FACT"]
 
 
-def with_sources(dialect: Dialect, statement: str) -> str:
+def with_sources(dialect: Dialect, statement: str, levels: Sequence[str] = ()) -> str:
     """``statement`` with the common tables it reads defined once in front.
 
     A common table expression rather than a subquery at each use: SQLite's parser has a
@@ -159,6 +159,8 @@ def with_sources(dialect: Dialect, statement: str) -> str:
     (NOT MATERIALIZED), so conditions on them still reach the tables' indexes. The served
     schools are materialized on SQLite (decision 0150); the served values and what is read from
     them are inlined on both backends: a statement reads a few schools' values, never them all.
+    ``levels`` are the planner's relation levels (``name AS (…)``, deepest first): those the
+    statement reads, directly or through another, come last.
     """
     from service.graphql.compiler.info import info_sources
 
@@ -171,12 +173,20 @@ def with_sources(dialect: Dialect, statement: str) -> str:
             for name, select in (*verdict_sources(dialect.postgres), *info_sources(dialect))
         ),
     ]
+    read = [statement]
+    for level in reversed(levels):
+        name = level.split(" ", 1)[0]
+        if any(f"FROM {name} " in text for text in read):
+            read.append(level)
+    statement_levels = [level for level in levels if level in read]
+    text = " ".join(read)
     # What the statement reads, then what those read (each reads only those before it).
-    needed = {name for name, _select in sources if name in statement}
+    needed = {name for name, _select in sources if name in text}
     for name, select in reversed(sources):
         if name in needed:
             needed |= {other for other, _select in sources if other != name and other in select}
     used = [f"{name} AS {select}" for name, select in sources if name in needed]
+    used.extend(statement_levels)
     if not used:
         return statement
     return f"WITH {', '.join(used)} {statement}"

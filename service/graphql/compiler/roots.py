@@ -65,7 +65,9 @@ def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
 def _json_root(planner: Planner, root: list[FieldDetails], select: str) -> RootPlan:
     d = planner.dialect
     value = f"CAST(({select}) AS TEXT)" if d.postgres else f"({select})"
-    sql = with_sources(d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version")
+    sql = with_sources(
+        d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version", planner.levels
+    )
     field_def = planner.schema.query_type.fields[root[0].node.name.value]  # type: ignore[union-attr]
     return RootPlan(sql, field_def, root[0].node, _json_value, carries_version=True)
 

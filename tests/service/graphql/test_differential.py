@@ -479,6 +479,11 @@ COVERED = [
       languageRequirements { language level test minimumScore required ...P }
       credits { period minimum maximum typical ...P } duration { options ...P }
       contacts { emails { email label } phones { number ...P } } }""",
+    # The depth-10 cycle: on SQLite its levels are CTEs (decision 0190), one statement still.
+    (
+        "{ countries { schools { country { schools { country { schools { country { schools "
+        "{ country { slug: code schools { name } } } } } } } } } } }"
+    ),
     """query S($levels: [LanguageLevelInput!], $day: Date, $term: Semester) {
        a: offers(filter: { languageAtMost: $levels, deadlineOnOrAfter: $day, semester: $term }) {
          id matchedOnUnknown school { slug offers { matchedOnUnknown } } }
