@@ -39,6 +39,13 @@ class FactSql:
             f"THEN NULLIF({self._raw(value, name)}, '') END)"
         )
 
+    def _typed(self, value: str, name: str, kinds: str, sql_type: str) -> str:
+        """The part ``name`` cast to ``sql_type`` when its JSON type is one of ``kinds``."""
+        return (
+            f"(CASE WHEN {self._type(value, name)} IN ({kinds}) "
+            f"THEN CAST({self._raw(value, name)} AS {sql_type}) END)"
+        )
+
     def integer(self, value: str, name: str) -> str:
         """The part ``name`` when it is a JSON integer, else NULL (``fact_values._int``)."""
         if self.postgres:
@@ -47,29 +54,18 @@ class FactSql:
                 f"(CASE WHEN {self._type(value, name)} = 'number' AND {raw} ~ '^-?[0-9]+$' "
                 f"THEN CAST({raw} AS BIGINT) END)"
             )
-        return (
-            f"(CASE WHEN {self._type(value, name)} = 'integer' THEN {self._raw(value, name)} END)"
-        )
+        return self._typed(value, name, "'integer'", "INTEGER")
 
     def number(self, value: str, name: str) -> str:
         """The part ``name`` when it is a JSON number, as a float, else NULL (``_number``)."""
         if self.postgres:
-            return (
-                f"(CASE WHEN {self._type(value, name)} = 'number' "
-                f"THEN CAST({self._raw(value, name)} AS DOUBLE PRECISION) END)"
-            )
-        return (
-            f"(CASE WHEN {self._type(value, name)} IN ('integer', 'real') "
-            f"THEN CAST({self._raw(value, name)} AS REAL) END)"
-        )
+            return self._typed(value, name, "'number'", "DOUBLE PRECISION")
+        return self._typed(value, name, "'integer', 'real'", "REAL")
 
     def boolean(self, value: str, name: str) -> str:
         """The part ``name`` when it is a JSON boolean (true/false; SQLite: 1/0), else NULL."""
         if self.postgres:
-            return (
-                f"(CASE WHEN {self._type(value, name)} = 'boolean' "
-                f"THEN CAST({self._raw(value, name)} AS BOOLEAN) END)"
-            )
+            return self._typed(value, name, "'boolean'", "BOOLEAN")
         return f"(CASE {self._type(value, name)} WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
 
     def key_part(self, key: str, index: int) -> str:

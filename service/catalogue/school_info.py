@@ -342,31 +342,27 @@ _SCRAPED_PROVENANCE = (
 
 
 def _served(row: RowMapping) -> InfoValue | None:
+    """The value of a row of :func:`served_facts` (whose provenance columns are NULL where
+    its source has none)."""
     value = read_stored(row["field"], row["key"], row["value"])
     if value is None:
         return None  # a field this version does not know: nothing reads it
-    if row["source"] == "override":
-        return InfoValue(
-            field=row["field"],
-            key=row["key"],
-            value=value,
-            source="override",
-            overridden_by=row["overridden_by"],
-            override_reason=row["override_reason"],
-            overridden_at=row["overridden_at"],
-        )
+    scraped = row["source"] == "scraped"
     return InfoValue(
         field=row["field"],
         key=row["key"],
         value=value,
-        source="scraped",
+        source=row["source"],
         source_url=row["source_url"],
         fetched_at=row["fetched_at"],
         last_good_at=row["last_good_at"],
         stale=bool(row["stale"]),
         confidence=row["confidence"],
-        extractor=f"{row['extractor']} v{row['extractor_version']}",
+        extractor=f"{row['extractor']} v{row['extractor_version']}" if scraped else None,
         snippet=row["snippet"],
+        overridden_by=row["overridden_by"],
+        override_reason=row["override_reason"],
+        overridden_at=row["overridden_at"],
     )
 
 

@@ -61,7 +61,9 @@ def _when(condition: str, value: str) -> str:
     return f"CASE WHEN {condition} THEN {value} END"
 
 
-def _values(d: Dialect) -> str:
+@cache
+def _values(dialect_name: str) -> str:
+    d = Dialect(dialect_name)
     read = FactSql(d.postgres)
     v, k = "f.value", "f.key"
     yes, no = ("true", "false") if d.postgres else ("1", "0")
@@ -213,7 +215,7 @@ def _identity(dialect_name: str) -> str:
 
 def info_sources(d: Dialect) -> list[tuple[str, str]]:
     """The common table expressions the ``School.info`` entries read, as (name, SELECT)."""
-    return [(INFO_VALUE, _values(d)), (INFO_IDENTITY, _identity(d.name))]
+    return [(INFO_VALUE, _values(d.name)), (INFO_IDENTITY, _identity(d.name))]
 
 
 def _member(enum_class: type[enum.Enum], name: str) -> Scalar:
