@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         page_changes,
     )
     from service.catalogue.countries import list_countries, served_countries_of_partners
+    from service.catalogue.fact_sql import FactSql
     from service.catalogue.fact_values import (
         REVIEW_THRESHOLD,
         Address,
@@ -76,7 +77,17 @@ if TYPE_CHECKING:
         url_health_by_ids,
     )
     from service.catalogue.links import links_by_ids, links_by_programmes, links_by_schools
-    from service.catalogue.offer_requirements import Requirements, assess_schools
+    from service.catalogue.offer_requirements import (
+        SERVED_FACT,
+        RequirementFact,
+        Requirements,
+        VerdictSql,
+        asked_criteria,
+        assess_schools,
+        levels_json,
+        served_facts_sql,
+        verdict_sources,
+    )
     from service.catalogue.offers import (
         POSITION_TYPES,
         OfferCriteria,
@@ -103,7 +114,13 @@ if TYPE_CHECKING:
         SelectionRuleRecord,
         record_from,
     )
-    from service.catalogue.school_info import InfoValue, SchoolInfo, load_school_info
+    from service.catalogue.school_info import (
+        SCRAPED_IDENTITY,
+        InfoValue,
+        SchoolInfo,
+        identity_sources,
+        load_school_info,
+    )
     from service.catalogue.schools import (
         SchoolCriteria,
         SchoolOrder,
@@ -137,6 +154,8 @@ __all__ = [
     "NEVER_IMPORTED",
     "POSITION_TYPES",
     "REVIEW_THRESHOLD",
+    "SCRAPED_IDENTITY",
+    "SERVED_FACT",
     "STORED_FIELDS",
     "Address",
     "CatalogueBounds",
@@ -149,6 +168,7 @@ __all__ = [
     "Duration",
     "EmailContact",
     "FactField",
+    "FactSql",
     "FactValue",
     "FindingCriteria",
     "FindingRecord",
@@ -168,6 +188,7 @@ __all__ = [
     "PhoneContact",
     "Position",
     "ProgrammeRecord",
+    "RequirementFact",
     "Requirements",
     "SchoolCounts",
     "SchoolCriteria",
@@ -178,7 +199,9 @@ __all__ = [
     "SearchIndexCache",
     "SelectionRuleRecord",
     "Source",
+    "VerdictSql",
     "all_schools",
+    "asked_criteria",
     "assess_schools",
     "catalogue_imported",
     "changes_by_ids",
@@ -196,7 +219,9 @@ __all__ = [
     "count_sync_runs_by_status",
     "count_values_to_review",
     "findings_by_ids",
+    "identity_sources",
     "last_successful_runs",
+    "levels_json",
     "link_checks_by_ids",
     "links_by_ids",
     "links_by_programmes",
@@ -237,10 +262,12 @@ __all__ = [
     "schools_by_ids",
     "schools_by_slugs",
     "served_countries_of_partners",
+    "served_facts_sql",
     "served_school",
     "served_school_rows",
     "sync_ever_ran",
     "url_health_by_ids",
+    "verdict_sources",
 ]
 
 __getattr__ = lazy_face(__name__, __file__)

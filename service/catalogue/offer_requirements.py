@@ -12,15 +12,16 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+import orjson
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.catalogue.fact_values import Deadline, LanguageRequirement
-from service.catalogue.school_info import SchoolInfo, load_school_info
+from service.catalogue.fact_sql import FactSql
+from service.catalogue.school_info import served_facts
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
-#: A deadline or requirement for "any" semester (or none named) holds for every semester.
-_ANY_SEMESTER = frozenset({"", "any"})
 
 
 class RequirementFact(enum.StrEnum):
@@ -53,84 +54,226 @@ class Verdict:
     unknown: tuple[RequirementFact, ...] = ()
 
 
-def _low(text: str | None) -> str:
-    return (text or "").lower()
+def _rank(level: str) -> str:
+    """SQL: the CEFR rank of ``level`` (1 for A1 … 6 for C2), NULL for anything else."""
+    whens = " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(CEFR_LEVELS, 1))
+    return f"(CASE {level} {whens} END)"
 
 
-def _languages(info: SchoolInfo, levels: Mapping[str, str]) -> bool | None:
-    """True/False when every language given is decided, None when one is not."""
-    unknown = False
-    requirements = [
-        value.value
-        for value in info.language_requirements
-        if isinstance(value.value, LanguageRequirement)
-    ]
-    for language, most in levels.items():
-        asked = [
-            requirement
-            for requirement in requirements
-            if _low(requirement.language) == language.lower() and requirement.required is not False
-        ]
-        cefr = [(requirement.level or "").upper() for requirement in asked]
-        known = [level for level in cefr if level in CEFR_LEVELS]
-        if any(CEFR_LEVELS.index(level) > CEFR_LEVELS.index(most) for level in known):
-            return False
-        # Nothing said about this language, or only a test score: cannot tell.
-        unknown = unknown or not known or len(known) < len(asked)
-    return None if unknown else True
+def _iso_date(postgres: bool, text: str) -> str:
+    """SQL: ``text`` is a date of the form ``YYYY-MM-DD`` (a real day: no 2026-02-30)."""
+    pattern = (
+        f"{text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'"
+        if postgres
+        else f"{text} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+    )
+    year = f"CAST(substr({text}, 1, 4) AS INTEGER)"
+    month, day = f"substr({text}, 6, 2)", f"substr({text}, 9, 2)"
+    leap = f"(({year} % 4 = 0 AND {year} % 100 <> 0) OR {year} % 400 = 0)"
+    last = (
+        f"CASE {month} WHEN '02' THEN CASE WHEN {leap} THEN '29' ELSE '28' END "
+        "WHEN '04' THEN '30' WHEN '06' THEN '30' WHEN '09' THEN '30' WHEN '11' THEN '30' "
+        "ELSE '31' END"
+    )
+    return (
+        f"({pattern} AND substr({text}, 1, 4) <> '0000' AND {month} BETWEEN '01' AND '12' "
+        f"AND {day} BETWEEN '01' AND {last})"
+    )
 
 
-def _all_deadlines(info: SchoolInfo) -> list[Deadline]:
-    return [value.value for value in info.deadlines if isinstance(value.value, Deadline)]
+#: The served values as statements name them (``school_info.served_facts``).
+SERVED_FACT = "served_fact"
+#: The served language requirements, read once per row (:func:`verdict_sources`).
+STUDENT_LANGUAGE = "student_language"
+#: The served deadlines, read once per row (:func:`verdict_sources`).
+STUDENT_DEADLINE = "student_deadline"
 
 
-def _deadlines(info: SchoolInfo, semester: str | None) -> list[Deadline]:
-    return [
-        deadline
-        for deadline in _all_deadlines(info)
-        if _low(deadline.kind) == "application"
-        and (semester is None or _low(deadline.semester) in _ANY_SEMESTER | {semester, "year"})
-    ]
+def verdict_sources(postgres: bool) -> list[tuple[str, str]]:
+    """The common table expressions :class:`VerdictSql` reads, after ``served_fact``, as
+    (name, SELECT): each served language requirement and deadline with its parts read once
+    (``fact_values``' leniency, in SQL). Statements define them once in front, so that the
+    verdict's subqueries stay shallow (SQLite's parser has a fixed stack)."""
+    read = FactSql(postgres)
+    yes, no = ("true", "false") if postgres else ("1", "0")
+    value, key = "f.value", "f.key"
+    status = f"coalesce({read.text(value, 'status')}, {read.key_part(key, 2)}, '')"
+    flag = read.boolean(value, "required")
+    required = (
+        f"CASE WHEN {flag} IS NOT NULL THEN {flag} WHEN {status} = 'required' THEN {yes} "
+        f"WHEN {status} = 'recommended' THEN {no} END"
+    )
+    level = _rank(f"upper(coalesce({read.text(value, 'level')}, ''))")
+    language = (
+        f"SELECT f.school_id AS school_id, "
+        f"lower(coalesce({read.text(value, 'language')}, {read.key_part(key, 0)}, '')) "
+        f"AS language, {level} AS level, "
+        f"CASE WHEN ({required}) = {no} THEN {no} ELSE {yes} END AS asked "
+        f"FROM {SERVED_FACT} AS f WHERE f.field = 'language_requirement'"
+    )
+    day = f"coalesce({read.text(value, 'date')}, '')"
+    deadline = (
+        f"SELECT f.school_id AS school_id, "
+        f"lower(coalesce({read.text(value, 'kind')}, {read.key_part(key, 0)}, '')) AS kind, "
+        f"lower(coalesce({read.text(value, 'semester')}, {read.key_part(key, 1)}, '')) AS term, "
+        f"{day} AS day, CASE WHEN {_iso_date(postgres, day)} THEN {yes} ELSE {no} END AS dated "
+        f"FROM {SERVED_FACT} AS f WHERE f.field = 'deadline'"
+    )
+    return [(STUDENT_LANGUAGE, language), (STUDENT_DEADLINE, deadline)]
 
 
-def _deadline(info: SchoolInfo, earliest: date, semester: str | None) -> bool | None:
-    dated: list[date] = []
-    undated = False
-    for deadline in _deadlines(info, semester):
-        try:
-            dated.append(date.fromisoformat(deadline.date or ""))
-        except ValueError:
-            undated = True  # "--04-15": the page gives no year
-    if any(day >= earliest for day in dated):
-        return True
-    return None if undated or not dated else False
+@dataclass(frozen=True, slots=True)
+class VerdictSql:
+    """The verdict of decision 0102 as SQL, one expression per criterion: 1 (met), 0 (not
+    met: the school's offers are left out) or NULL (unknown: kept, and named in
+    ``matchedOnUnknown``). Read over the served values (``served_fact``, the rows of
+    ``school_info.served_facts``, through :func:`verdict_sources`) of the school whose id is
+    ``school``; the student's side is three SQL values: ``levels`` (a JSON object, language →
+    CEFR level, as :func:`levels_json` writes it), ``earliest`` (an ISO date, text) and
+    ``semester`` (``autumn``, ``spring``, ``year``; text). The one place the rule is written:
+    the resolvers run it (:func:`assess_schools`) and the compiler embeds it.
+    """
+
+    postgres: bool
+    school: str
+
+    @property
+    def _yes(self) -> str:
+        return "true" if self.postgres else "1"
+
+    def languages(self, levels: str) -> str:
+        """The language criterion: every language of ``levels`` asks at most its level."""
+        student = (
+            f"json_each_text({levels}) AS sl(key, value)"
+            if self.postgres
+            else f"json_each({levels}) AS sl"
+        )
+        # Asked in that language: required, or the page does not say (not only recommended).
+        asked = (
+            f"{STUDENT_LANGUAGE} AS lr WHERE lr.school_id = {self.school} "
+            f"AND lr.language = sl.key AND lr.asked = {self._yes}"
+        )
+        above = (
+            f"EXISTS (SELECT 1 FROM {student} WHERE EXISTS (SELECT 1 FROM {asked} "
+            f"AND lr.level > {_rank('sl.value')}))"
+        )
+        # Nothing said about a language, or only a test score for it: cannot tell.
+        unknown = (
+            f"EXISTS (SELECT 1 FROM {student} WHERE NOT EXISTS (SELECT 1 FROM {asked} AND "
+            f"lr.level IS NOT NULL) OR EXISTS (SELECT 1 FROM {asked} AND lr.level IS NULL))"
+        )
+        return f"(CASE WHEN {above} THEN 0 WHEN {unknown} THEN NULL ELSE 1 END)"
+
+    def _deadlines(self) -> str:
+        return f"{STUDENT_DEADLINE} AS dl WHERE dl.school_id = {self.school}"
+
+    def deadline(self, earliest: str, semester: str) -> str:
+        """The deadline criterion: an application deadline (for ``semester`` when it is not
+        NULL) on or after ``earliest``; unknown when one has no year or there is none."""
+        # A deadline for that semester, for the year or for any semester (none named).
+        applications = (
+            f"{self._deadlines()} AND dl.kind = 'application' AND "
+            f"({semester} IS NULL OR dl.term IN ('', 'any', 'year', {semester}))"
+        )
+        # ISO dates compare as text byte by byte (a locale's collation may skip the dashes).
+        day = 'dl.day COLLATE "C"' if self.postgres else "dl.day"
+        return (
+            f"(CASE WHEN EXISTS (SELECT 1 FROM {applications} AND dl.dated = {self._yes} "
+            f"AND {day} >= {earliest}) THEN 1 "
+            f"WHEN EXISTS (SELECT 1 FROM {applications} AND dl.dated <> {self._yes}) "
+            f"OR NOT EXISTS (SELECT 1 FROM {applications} AND dl.dated = {self._yes}) "
+            "THEN NULL ELSE 0 END)"
+        )
+
+    def semester(self, semester: str) -> str:
+        """The semester criterion: a deadline (of any kind) for ``semester``, the year or any
+        semester; unknown when the school has no deadline at all."""
+        deadlines = self._deadlines()
+        return (
+            f"(CASE WHEN NOT EXISTS (SELECT 1 FROM {deadlines}) THEN NULL "
+            f"WHEN EXISTS (SELECT 1 FROM {deadlines} AND dl.term IN ('', 'any', 'year', "
+            f"{semester})) THEN 1 ELSE 0 END)"
+        )
+
+    def criteria(
+        self, asked: Sequence[RequirementFact], levels: str, earliest: str, semester: str
+    ) -> list[tuple[RequirementFact, str]]:
+        """The SQL of each criterion ``asked`` (see :func:`asked_criteria`)."""
+        sql = {
+            RequirementFact.LANGUAGE_REQUIREMENT: lambda: self.languages(levels),
+            RequirementFact.APPLICATION_DEADLINE: lambda: self.deadline(earliest, semester),
+            RequirementFact.SEMESTER: lambda: self.semester(semester),
+        }
+        return [(fact, sql[fact]()) for fact in asked]
 
 
-def _semester(info: SchoolInfo, semester: str) -> bool | None:
-    terms = {_low(deadline.semester) for deadline in _all_deadlines(info)}
-    if not terms:
-        return None
-    return bool(terms & (_ANY_SEMESTER | {semester, "year"}))
-
-
-def assess(info: SchoolInfo, requirements: Requirements) -> Verdict:
-    """The verdict for one school's offers."""
-    checks: list[tuple[RequirementFact, bool | None]] = []
+def asked_criteria(requirements: Requirements) -> list[RequirementFact]:
+    """The criteria ``requirements`` asks, in the order a verdict names them."""
+    asked: list[RequirementFact] = []
     if requirements.levels:
-        checks.append((RequirementFact.LANGUAGE_REQUIREMENT, _languages(info, requirements.levels)))
+        asked.append(RequirementFact.LANGUAGE_REQUIREMENT)
     if requirements.deadline_on_or_after is not None:
-        answer = _deadline(info, requirements.deadline_on_or_after, requirements.semester)
-        checks.append((RequirementFact.APPLICATION_DEADLINE, answer))
+        asked.append(RequirementFact.APPLICATION_DEADLINE)
     if requirements.semester:
-        checks.append((RequirementFact.SEMESTER, _semester(info, requirements.semester)))
-    if any(answer is False for _, answer in checks):
+        asked.append(RequirementFact.SEMESTER)
+    return asked
+
+
+def verdict_of(asked: Sequence[RequirementFact], answers: Sequence[Any]) -> Verdict:
+    """The verdict from each asked criterion's SQL answer (1, 0 or NULL)."""
+    if any(answer is not None and not answer for answer in answers):
         return Verdict(matches=False)
-    return Verdict(matches=True, unknown=tuple(fact for fact, answer in checks if answer is None))
+    unknown = tuple(fact for fact, answer in zip(asked, answers, strict=True) if answer is None)
+    return Verdict(matches=True, unknown=unknown)
+
+
+def levels_json(requirements: Requirements) -> str:
+    """The student's levels as the JSON object :meth:`VerdictSql.languages` reads."""
+    return orjson.dumps(dict(requirements.levels)).decode()
+
+
+def served_facts_sql(dialect: Any) -> str:
+    """The SQL text of ``served_facts()`` for an SQLAlchemy dialect (no parameters in it)."""
+    compiled = served_facts().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return str(compiled)
 
 
 async def assess_schools(
     session: AsyncSession, school_ids: Sequence[int], requirements: Requirements
 ) -> dict[int, Verdict]:
-    """The verdict of each school (one batch of school information)."""
-    infos = await load_school_info(session, school_ids)
-    return {info.school_id: assess(info, requirements) for info in infos}
+    """The verdict of each school (one statement: the SQL of :class:`VerdictSql`)."""
+    if not school_ids or not requirements:
+        return {school_id: Verdict(matches=True) for school_id in school_ids}
+    dialect = session.get_bind().dialect
+    postgres = dialect.name == "postgresql"
+    text_type, json_type = "TEXT", "json" if postgres else "TEXT"
+    asked = asked_criteria(requirements)
+    criteria = VerdictSql(postgres, "vs.id").criteria(
+        asked,
+        f"CAST(:levels AS {json_type})",
+        f"CAST(:earliest AS {text_type})",
+        f"CAST(:semester AS {text_type})",
+    )
+    ids = (
+        "SELECT CAST(value AS INTEGER) FROM json_array_elements_text(CAST(:ids AS json))"
+        if postgres
+        else "SELECT value FROM json_each(:ids)"
+    )
+    columns = ", ".join(f"{criterion} AS c{index}" for index, (_, criterion) in enumerate(criteria))
+    sources = [(SERVED_FACT, served_facts_sql(dialect)), *verdict_sources(postgres)]
+    ctes = ", ".join(f"{name} AS ({select})" for name, select in sources)
+    statement = text(
+        f"WITH {ctes} SELECT vs.id AS id, {columns} FROM school AS vs WHERE vs.id IN ({ids})"
+    )
+    earliest = requirements.deadline_on_or_after
+    rows = await session.execute(
+        statement,
+        {
+            "levels": levels_json(requirements),
+            "earliest": None if earliest is None else earliest.isoformat(),
+            "semester": requirements.semester,
+            "ids": orjson.dumps(sorted(set(school_ids))).decode(),
+        },
+    )
+    found = {row.id: verdict_of(asked, row[1:]) for row in rows}
+    return {school_id: found[school_id] for school_id in school_ids if school_id in found}

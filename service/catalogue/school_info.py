@@ -15,9 +15,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, and_, case, func, select
+from sqlalchemy import (
+    RowMapping,
+    Select,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import Label
+from sqlalchemy.sql.elements import ColumnElement, Label
 from sqlalchemy.sql.selectable import Subquery
 
 from service.catalogue.fact_values import (
@@ -27,11 +39,21 @@ from service.catalogue.fact_values import (
     Name,
     needs_review,
     read_stored,
-    read_value,
 )
-from service.catalogue.fields import ADMIN_RETIREMENT_FIELD, CURATED_FIELDS, FactField
+from service.catalogue.fields import (
+    ADMIN_RETIREMENT_FIELD,
+    CURATED_FIELDS,
+    STORED_FIELDS,
+    FactField,
+)
 from service.catalogue.id_sets import member_of
-from service.catalogue.precedence import Candidates, Source, served_source, served_stale
+from service.catalogue.precedence import (
+    Candidates,
+    Source,
+    served_source,
+    served_stale,
+    served_value,
+)
 from service.catalogue.served_fields import served_school
 from service.db import School, SchoolFact, SchoolOverride
 
@@ -112,22 +134,6 @@ class SchoolInfo:
         return self.one(FactField.DESCRIPTION)
 
 
-def _scraped(fact: SchoolFact, value: FactValue) -> InfoValue:
-    return InfoValue(
-        field=fact.field,
-        key=fact.key,
-        value=value,
-        source="scraped",
-        source_url=fact.source_url,
-        fetched_at=fact.fetched_at,
-        last_good_at=fact.last_good_at,
-        stale=fact.stale,
-        confidence=fact.confidence,
-        extractor=f"{fact.extractor} v{fact.extractor_version}",
-        snippet=fact.snippet,
-    )
-
-
 def _overridden(override: SchoolOverride, value: FactValue) -> InfoValue:
     return InfoValue(
         field=override.field,
@@ -168,8 +174,11 @@ def _scraped_identity_by_school() -> Subquery:
     )
 
 
-def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
-    """Each school, and the source each curated field is served from (precedence in SQL)."""
+def identity_sources(*leading: Any) -> Select[*tuple[Any, ...]]:
+    """SQL: ``leading`` columns of each school, then the source each curated field is served
+    from (``'override'``, ``'curated'``, ``'scraped'`` or NULL; precedence in SQL), a column
+    named like the field. Both read paths use it (the compiled one:
+    ``service.graphql.compiler.info``)."""
     served = served_school(School)
     scraped = _scraped_identity_by_school()
 
@@ -180,32 +189,39 @@ def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[
         )
         return served_source(candidates).label(name)
 
-    query = served.join(select(School, *(source(name) for name in CURATED_FIELDS)))
-    return query.outerjoin(scraped, scraped.c.school_id == School.id).where(
-        member_of(session, School.id, ids)
-    )
+    query = served.join(select(*leading, *(source(name) for name in CURATED_FIELDS)))
+    return query.outerjoin(scraped, scraped.c.school_id == School.id)
 
 
-def _scraped_identity(facts: dict[tuple[str, str], SchoolFact], name: str) -> InfoValue | None:
+def _identity_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
+    """Each school, and the source each curated field is served from (precedence in SQL)."""
+    return identity_sources(School).where(member_of(session, School.id, ids))
+
+
+#: The scraped fact and part each curated field falls back on (name, city, country code).
+SCRAPED_IDENTITY: dict[str, tuple[str, str]] = {
+    name: (fact.value, part) for name, (fact, part) in _SCRAPED_IDENTITY.items()
+}
+
+
+def _scraped_identity(facts: dict[str, InfoValue], name: str) -> InfoValue | None:
     """The scraped value standing for a curated field (name from JSON-LD, city from address)."""
-    source = {"name": FactField.NAME, "city": FactField.ADDRESS, "country_code": FactField.ADDRESS}
-    fact = facts.get((source[name].value, "")) if name in source else None
-    if fact is None:
+    found = facts.get(_SCRAPED_IDENTITY[name][0].value) if name in _SCRAPED_IDENTITY else None
+    if found is None:
         return None
-    value = read_value(source[name], fact.key, fact.value)
     text = None
-    if isinstance(value, Name):
-        text = value.name
-    elif isinstance(value, Address):
-        text = value.country_code if name == "country_code" else value.locality
+    if isinstance(found.value, Name):
+        text = found.value.name
+    elif isinstance(found.value, Address):
+        text = found.value.country_code if name == "country_code" else found.value.locality
     if text is None:
         return None
-    return replace(_scraped(fact, CuratedText(text)), field=name)
+    return replace(found, field=name, value=CuratedText(text))
 
 
 def _identity(
     row: RowMapping,
-    facts: dict[tuple[str, str], SchoolFact],
+    facts: dict[str, InfoValue],
     overrides: dict[tuple[str, str], SchoolOverride],
 ) -> tuple[InfoValue, ...]:
     school: School = row["School"]
@@ -223,8 +239,27 @@ def _identity(
     return tuple(resolved)
 
 
-def _facts_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
-    """Each scraped fact, and whether an override of the same field and key beats it."""
+#: The fields served under ``School.info``'s values: the stored facts but the name (served as
+#: the name's scraped fallback, under identity); an override of another field is not a fact.
+INFO_FIELDS: tuple[str, ...] = tuple(
+    sorted(field.value for field in STORED_FIELDS if field.value not in _NOT_INFO)
+)
+
+
+def served_facts() -> Select[*tuple[Any, ...]]:
+    """SQL: every value served under ``School.info``, one row each, with its source.
+
+    The scraped facts, each replaced by the override of its field and key when there is one
+    (the precedence of ``service.catalogue.precedence``), then the overrides with no fact
+    beside them. Columns: ``school_id``, ``field``, ``key``, ``value`` (the served JSON),
+    ``source``, ``stale``, the scraped provenance (NULL unless scraped: ``source_url``,
+    ``fetched_at``, ``last_good_at``, ``confidence``, ``extractor``, ``extractor_version``,
+    ``snippet``), the override's (NULL unless overridden: ``override_reason``,
+    ``overridden_by``, ``overridden_at``), and the served order within a school and field:
+    ``rank`` (0 for facts, 1 for overrides alone) then ``position`` (their ids). Both read
+    paths and the student filters read it (resolvers: ``load_school_info``; compiled:
+    ``service.graphql.compiler.info``; the filters: ``service.catalogue.offer_requirements``).
+    """
     candidates = Candidates(
         override=SchoolOverride.value, scraped=SchoolFact.value, scraped_stale=SchoolFact.stale
     )
@@ -233,46 +268,149 @@ def _facts_query(session: AsyncSession, ids: Sequence[int]) -> Select[*tuple[Any
         SchoolOverride.field == SchoolFact.field,
         SchoolOverride.key == SchoolFact.key,
     )
-    return (
+    source = served_source(candidates)
+    scraped = source == literal("scraped")
+    overridden = source == literal("override")
+
+    def when(condition: ColumnElement[bool], value: Any, name: str) -> Label[Any]:
+        return case((condition, value), else_=null()).label(name)
+
+    facts = (
         select(
-            SchoolFact,
-            served_source(candidates).label("source"),
+            SchoolFact.school_id,
+            SchoolFact.field,
+            SchoolFact.key,
+            served_value(candidates).label("value"),
+            source.label("source"),
             served_stale(candidates).label("stale"),
+            when(scraped, SchoolFact.source_url, "source_url"),
+            when(scraped, SchoolFact.fetched_at, "fetched_at"),
+            when(scraped, SchoolFact.last_good_at, "last_good_at"),
+            when(scraped, SchoolFact.confidence, "confidence"),
+            when(scraped, SchoolFact.extractor, "extractor"),
+            when(scraped, SchoolFact.extractor_version, "extractor_version"),
+            when(scraped, SchoolFact.snippet, "snippet"),
+            when(overridden, SchoolOverride.reason, "override_reason"),
+            when(overridden, SchoolOverride.created_by, "overridden_by"),
+            when(overridden, SchoolOverride.created_at, "overridden_at"),
+            literal(0).label("rank"),
+            SchoolFact.id.label("position"),
         )
         .outerjoin(SchoolOverride, same_key)
-        .where(member_of(session, SchoolFact.school_id, ids))
-        .order_by(SchoolFact.school_id, SchoolFact.field, SchoolFact.id)
+        .where(SchoolFact.field.in_(INFO_FIELDS))
+    )
+    beside = (
+        select(SchoolFact.id)
+        .where(
+            SchoolFact.school_id == SchoolOverride.school_id,
+            SchoolFact.field == SchoolOverride.field,
+            SchoolFact.key == SchoolOverride.key,
+        )
+        .exists()
+    )
+    alone = select(
+        SchoolOverride.school_id,
+        SchoolOverride.field,
+        SchoolOverride.key,
+        SchoolOverride.value,
+        literal("override").label("source"),
+        false().label("stale"),
+        *(_null_as(getattr(SchoolFact, name), name) for name in _SCRAPED_PROVENANCE),
+        SchoolOverride.reason,
+        SchoolOverride.created_by,
+        SchoolOverride.created_at,
+        literal(1).label("rank"),
+        SchoolOverride.id,
+    ).where(SchoolOverride.field.in_(INFO_FIELDS), ~beside)
+    return facts.union_all(alone)  # type: ignore[return-value]
+
+
+def _null_as(column: Any, name: str) -> Label[Any]:
+    """NULL of ``column``'s type (PostgreSQL types a union's columns by its first member)."""
+    return cast(null(), column.type).label(name)
+
+
+_SCRAPED_PROVENANCE = (
+    "source_url",
+    "fetched_at",
+    "last_good_at",
+    "confidence",
+    "extractor",
+    "extractor_version",
+    "snippet",
+)
+
+
+def _served(row: RowMapping) -> InfoValue | None:
+    """The value of a row of :func:`served_facts` (whose provenance columns are NULL where
+    its source has none)."""
+    value = read_stored(row["field"], row["key"], row["value"])
+    if value is None:
+        return None  # a field this version does not know: nothing reads it
+    scraped = row["source"] == "scraped"
+    return InfoValue(
+        field=row["field"],
+        key=row["key"],
+        value=value,
+        source=row["source"],
+        source_url=row["source_url"],
+        fetched_at=row["fetched_at"],
+        last_good_at=row["last_good_at"],
+        stale=bool(row["stale"]),
+        confidence=row["confidence"],
+        extractor=f"{row['extractor']} v{row['extractor_version']}" if scraped else None,
+        snippet=row["snippet"],
+        overridden_by=row["overridden_by"],
+        override_reason=row["override_reason"],
+        overridden_at=row["overridden_at"],
     )
 
 
-def _values(
-    facts: dict[tuple[str, str], SchoolFact],
-    sources: dict[tuple[str, str], RowMapping],
-    overrides: dict[tuple[str, str], SchoolOverride],
-) -> tuple[InfoValue, ...]:
-    served = []
-    for key, fact in facts.items():
-        if fact.field == FactField.NAME.value:
-            continue  # served as the name's scraped fallback, under identity
-        decided = sources[key]
-        if decided["source"] == "override":
-            override = overrides[key]
-            value = read_stored(override.field, override.key, override.value)
-            if value is not None:
-                served.append(_overridden(override, value))
-            continue
-        value = read_stored(fact.field, fact.key, fact.value)
+def _identity_facts() -> Select[*tuple[Any, ...]]:
+    """The scraped facts the identity falls back on (name, address; key ``""``), as they are
+    (not replaced by an override of their own: the identity has its own precedence), in the
+    columns of :func:`served_facts` with ``rank`` 2."""
+    return select(
+        SchoolFact.school_id,
+        SchoolFact.field,
+        SchoolFact.key,
+        SchoolFact.value,
+        literal("scraped").label("source"),
+        SchoolFact.stale,
+        *(getattr(SchoolFact, name) for name in _SCRAPED_PROVENANCE),
+        _null_as(SchoolOverride.reason, "override_reason"),
+        _null_as(SchoolOverride.created_by, "overridden_by"),
+        _null_as(SchoolOverride.created_at, "overridden_at"),
+        literal(2).label("rank"),
+        SchoolFact.id,
+    ).where(
+        SchoolFact.key == "",
+        SchoolFact.field.in_([FactField.NAME.value, FactField.ADDRESS.value]),
+    )
+
+
+async def _served_values(
+    session: AsyncSession, ids: Sequence[int]
+) -> tuple[dict[int, tuple[InfoValue, ...]], dict[int, dict[str, InfoValue]]]:
+    """Each school's served values, and the scraped facts its identity falls back on (one
+    statement)."""
+    served, identity = served_facts().subquery(), _identity_facts().subquery()
+    members = [
+        select(rows).where(member_of(session, rows.c.school_id, ids)) for rows in (served, identity)
+    ]
+    both = union_all(*members).subquery()
+    query = select(both).order_by(both.c.school_id, both.c.field, both.c.rank, both.c.position)
+    values: dict[int, list[InfoValue]] = defaultdict(list)
+    facts: dict[int, dict[str, InfoValue]] = defaultdict(dict)
+    for row in (await session.execute(query)).mappings():
+        value = _served(row)
         if value is None:
-            continue  # a field this version does not know: nothing reads it
-        served.append(replace(_scraped(fact, value), stale=bool(decided["stale"])))
-    # An override with no scraped value beside it: the only candidate.
-    for key, override in overrides.items():
-        if key in facts or override.field in _NOT_INFO:
             continue
-        value = read_stored(override.field, override.key, override.value)
-        if value is not None:
-            served.append(_overridden(override, value))
-    return tuple(served)
+        if row["rank"] == 2:
+            facts[row["school_id"]][value.field] = value
+        else:
+            values[row["school_id"]].append(value)
+    return {school_id: tuple(found) for school_id, found in values.items()}, facts
 
 
 async def load_school_info(session: AsyncSession, school_ids: Sequence[int]) -> list[SchoolInfo]:
@@ -282,24 +420,23 @@ async def load_school_info(session: AsyncSession, school_ids: Sequence[int]) -> 
         row["School"].id: row
         for row in (await session.execute(_identity_query(session, ids))).mappings()
     }
-    facts: dict[int, dict[tuple[str, str], SchoolFact]] = defaultdict(dict)
-    sources: dict[int, dict[tuple[str, str], RowMapping]] = defaultdict(dict)
-    for row in (await session.execute(_facts_query(session, ids))).mappings():
-        fact: SchoolFact = row["SchoolFact"]
-        facts[fact.school_id][(fact.field, fact.key)] = fact
-        sources[fact.school_id][(fact.field, fact.key)] = row
     overrides: dict[int, dict[tuple[str, str], SchoolOverride]] = defaultdict(dict)
     query_overrides = (
         select(SchoolOverride)
-        .where(member_of(session, SchoolOverride.school_id, ids))
+        .where(
+            member_of(session, SchoolOverride.school_id, ids),
+            SchoolOverride.key == "",
+            SchoolOverride.field.in_(CURATED_FIELDS),
+        )
         .order_by(SchoolOverride.id)
     )
     for override in await session.scalars(query_overrides):
         overrides[override.school_id][(override.field, override.key)] = override
+    values, facts = await _served_values(session, ids)
     return [
         SchoolInfo(
             school_id=school_id,
-            values=_values(facts[school_id], sources[school_id], overrides[school_id]),
+            values=values.get(school_id, ()),
             identity=()
             if school_id not in schools
             else _identity(schools[school_id], facts[school_id], overrides[school_id]),

@@ -377,7 +377,7 @@ class _Keyset:
             f"FROM (SELECT {total} AS total, {DATA_VERSION_SQL} AS data_version) AS t "
             f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
         )
-        return with_sources(d, sql)
+        return with_sources(d, sql, self.planner.levels)
 
     def _component(
         self, argument: str, index: int, convert: Callable[[Any], Any]
@@ -455,7 +455,9 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
     shape = _shape_of(planner, root, OfferOrder)
     offer_order_asked = shape.order
     assert isinstance(offer_order_asked, OfferOrder)
-    row = Row(planner.alias("o"))
+    offers = offer_filter(planner, bind)
+    alias = planner.alias("o")
+    row = Row(alias, offers.carried(alias))
     order = offer_order(offer_order_asked, offer_columns(row.alias))
     keys = [
         _Key(
@@ -489,7 +491,7 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
         [f"p.{name}" for name in names],
         names,
     )
-    sql = keyset.sql(offer_filter(planner, bind), [*selected, *columns.sql], counted)
+    sql = keyset.sql(offers.where, [*selected, *columns.sql], counted)
     return _root_plan(keyset, root, parts, sql)
 
 

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 MAX_OBJECT_KEYS = 50
 
 
+def _quoted(name: str) -> str:
+    """``,"name"``: one element of a JSON array of names, after its separator."""
+    return ',"' + name + '"'
+
+
 @dataclass(frozen=True, slots=True)
 class Dialect:
     """The SQL forms of one backend (``name`` is SQLAlchemy's dialect name)."""
@@ -115,6 +120,18 @@ class Dialect:
         if not conditions:
             return self.true()
         return "(" + " AND ".join(conditions) + ")"
+
+    def names_where_null(self, named: Sequence[tuple[str, str]]) -> str:
+        """The JSON array of the names (schema names) whose SQL value is NULL, in order; each
+        value is computed once."""
+        if not named:
+            return self.empty_array()
+        items = " || ".join(
+            f"coalesce(CASE WHEN {value} IS NULL THEN {self.literal(_quoted(name))} END, '')"
+            for name, value in named
+        )
+        array = f"'[' || substr({items}, 2) || ']'"
+        return f"CAST({array} AS json)" if self.postgres else f"json({array})"
 
     def empty_array(self) -> str:
         """An empty JSON array."""

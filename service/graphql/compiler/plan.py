@@ -25,7 +25,20 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 from graphql.execution.values import VariableValues, get_argument_values
 
 from service.graphql.compiler.dialect import MAX_OBJECT_KEYS, Dialect
-from service.graphql.compiler.relations import FIELDS, Bind, Relation, Row, Scalar, source
+from service.graphql.compiler.relations import (
+    FIELDS,
+    KEYS,
+    Bind,
+    Relation,
+    Row,
+    Same,
+    Scalar,
+    source,
+)
+
+#: On SQLite, a relation this many levels below the last split is written as a CTE of its own:
+#: a level costs ~20 entries of SQLite 3.40's 100-entry parser stack (decision 0160).
+LEVEL_DEPTH = 3
 
 
 class NotCompilableError(Exception):
@@ -88,6 +101,10 @@ class Planner:
     #: The argument values the SQL text depends on (absent filters are left out of it).
     guards: list[Guard] = field(default_factory=list)
     _aliases: itertools.count[int] = field(default_factory=itertools.count)
+    #: Relation levels above the SQL being written (since the last level split off).
+    depth: int = 0
+    #: Relation levels written as common table expressions (SQLite), deepest first.
+    levels: list[str] = field(default_factory=list)
 
     def alias(self, prefix: str = "t") -> str:
         return f"{prefix}{next(self._aliases)}"
@@ -124,6 +141,10 @@ class Planner:
             bind = self.binder(object_type.fields[name], node)
             if isinstance(entry, Scalar):
                 pairs.append((key, entry.sql(self.dialect, row, bind)))
+            elif isinstance(entry, Same):
+                pairs.append((key, self.object_sql(entry.target, row, field_details)))
+            elif self._splits(type_name, row, entry):
+                pairs.append((key, self.level_sql(type_name, entry, field_details, bind, row)))
             else:
                 select = self.relation_sql(entry, row, field_details, bind)
                 pairs.append((key, self.dialect.embed(select, many=entry.many)))
@@ -131,13 +152,54 @@ class Planner:
             raise NotCompilableError("object size")
         return self.dialect.json_object(pairs)
 
+    def _splits(self, type_name: str, parent: Row, relation: Relation) -> bool:
+        """Whether this relation is written as a level of its own (a CTE): on SQLite, every
+        ``LEVEL_DEPTH`` levels, so that no text nests deeper than its parser's fixed stack
+        (decision 0190). Only a relation of a table below a parent found by its key alone."""
+        return (
+            not self.dialect.postgres
+            and self.depth >= LEVEL_DEPTH
+            and relation.source is None
+            and not parent.carried
+            and type_name in KEYS
+        )
+
+    def level_sql(
+        self,
+        type_name: str,
+        relation: Relation,
+        details: list[FieldDetails],
+        bind: Bind,
+        parent: Row,
+    ) -> str:
+        """The relation's JSON read from a CTE computing it for every ``type_name`` row (by
+        its key): the text nests from the CTE's top again. SQLite inlines a CTE read once
+        and flattens the lookup into a search of the parent's row by its key."""
+        key = KEYS[type_name]
+        level = self.alias("lv")
+        row = Row(self.alias())
+        depth, self.depth = self.depth, 0
+        try:
+            select = self.relation_sql(relation, row, details, bind)
+        finally:
+            self.depth = depth
+        self.levels.append(
+            f"{level} AS (SELECT {row.col(key)} AS k, ({select}) AS j "
+            f"FROM {source(self.dialect, type_name)} AS {row.alias})"
+        )
+        return f"json((SELECT {level}.j FROM {level} WHERE {level}.k = {parent.col(key)}))"
+
     def relation_sql(
         self, relation: Relation, parent: Row, details: list[FieldDetails], bind: Bind
     ) -> str:
         """A SELECT yielding the relation's JSON: an array, or one object (NULL: none)."""
         alias = self.alias()
         child = Row(alias, relation.carry(parent, Row(alias)))
-        element = self.object_sql(relation.target, child, details)
+        self.depth += 1
+        try:
+            element = self.object_sql(relation.target, child, details)
+        finally:
+            self.depth -= 1
         from_item = (
             f"{source(self.dialect, relation.target)} AS {alias}"
             if relation.source is None
@@ -150,10 +212,17 @@ class Planner:
         return f"SELECT {element} {rows} ORDER BY {order} LIMIT 1"
 
     def list_sql(
-        self, type_name: str, details: list[FieldDetails], where: Callable[[Row], str], order: str
+        self,
+        type_name: str,
+        details: list[FieldDetails],
+        where: Callable[[Row], str],
+        order: str,
+        carry: Callable[[str], Mapping[str, str]] | None = None,
     ) -> str:
-        """A SELECT yielding the JSON array of ``type_name`` rows (root lists)."""
-        row = Row(self.alias())
+        """A SELECT yielding the JSON array of ``type_name`` rows (root lists); ``carry``: what
+        each row carries down (by its alias)."""
+        alias = self.alias()
+        row = Row(alias, {} if carry is None else carry(alias))
         element = self.object_sql(type_name, row, details)
         rows = f"FROM {source(self.dialect, type_name)} AS {row.alias} {where(row)}"
         return self.dialect.json_array(element, rows, order.format(row=row.alias))

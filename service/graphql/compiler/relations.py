@@ -10,7 +10,7 @@ entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
-from service.catalogue import served_school_rows
+from service.catalogue import SERVED_FACT, served_facts_sql, served_school_rows, verdict_sources
 from service.db import School
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.types.reference import MAX_LINK_CHECKS
@@ -72,7 +72,15 @@ class Relation:
     source: Callable[[Dialect, Row, str], str] | None = None
 
 
-Entry = Scalar | Relation
+@dataclass(frozen=True, slots=True)
+class Same:
+    """An object field whose value is another type's object over the same row (``School.info``:
+    the school's values, read by its own entries)."""
+
+    target: str
+
+
+Entry = Scalar | Relation | Same
 
 
 def column(name: str) -> Scalar:
@@ -115,6 +123,13 @@ def _served_schools(dialect_name: str) -> str:
 SERVED_SCHOOL = "served_school"
 
 
+@cache
+def _served_facts(dialect_name: str) -> str:
+    # The one SQL of the served values (service.catalogue.school_info.served_facts), which the
+    # resolvers and the student filters' verdict read too.
+    return f"({served_facts_sql(sqlalchemy_dialect(dialect_name))})"
+
+
 def served_country(dialect: Dialect) -> str:
     """The served schools' column that filters on the served country read.
 
@@ -132,17 +147,48 @@ def source(_dialect: Dialect, type_name: str) -> str:
     return SERVED_SCHOOL if type_name == "School" else TABLES[type_name]
 
 
-def with_sources(dialect: Dialect, statement: str) -> str:
-    """``statement`` with the served schools defined once in front, when it reads them.
+__all__ = ["SERVED_FACT"]
+
+
+def with_sources(dialect: Dialect, statement: str, levels: Sequence[str] = ()) -> str:
+    """``statement`` with the common tables it reads defined once in front.
 
     A common table expression rather than a subquery at each use: SQLite's parser has a
-    fixed stack, and every nested subquery spends some of it. PostgreSQL inlines it
-    (NOT MATERIALIZED), so conditions on it still reach the school table's indexes.
+    fixed stack, and every nested subquery spends some of it. PostgreSQL inlines them
+    (NOT MATERIALIZED), so conditions on them still reach the tables' indexes. The served
+    schools are materialized on SQLite (decision 0150); the served values and what is read from
+    them are inlined on both backends: a statement reads a few schools' values, never them all.
+    ``levels`` are the planner's relation levels (``name AS (…)``, deepest first): those the
+    statement reads, directly or through another, come last.
     """
-    if SERVED_SCHOOL not in statement:
-        return statement
+    from service.graphql.compiler.info import info_sources
+
     hint = "NOT MATERIALIZED " if dialect.postgres else ""
-    return f"WITH {SERVED_SCHOOL} AS {hint}{_served_schools(dialect.name)} {statement}"
+    sources = [
+        (SERVED_SCHOOL, f"{hint}{_served_schools(dialect.name)}"),
+        (SERVED_FACT, f"NOT MATERIALIZED {_served_facts(dialect.name)}"),
+        *(
+            (name, f"NOT MATERIALIZED ({select})")
+            for name, select in (*verdict_sources(dialect.postgres), *info_sources(dialect))
+        ),
+    ]
+    read = [statement]
+    for level in reversed(levels):
+        name = level.split(" ", 1)[0]
+        if any(f"FROM {name} " in text for text in read):
+            read.append(level)
+    statement_levels = [level for level in levels if level in read]
+    text = " ".join(read)
+    # What the statement reads, then what those read (each reads only those before it).
+    needed = {name for name, _select in sources if name in text}
+    for name, select in reversed(sources):
+        if name in needed:
+            needed |= {other for other, _select in sources if other != name and other in select}
+    used = [f"{name} AS {select}" for name, select in sources if name in needed]
+    used.extend(statement_levels)
+    if not used:
+        return statement
+    return f"WITH {', '.join(used)} {statement}"
 
 
 TABLES = {
@@ -193,10 +239,15 @@ def _eligible_for(d: Dialect, row: Row, bind: Bind) -> str:
     return d.boolean(open_to(row.alias, track))
 
 
-def _no_facts(d: Dialect, _row: Row, _b: Bind) -> str:
-    # Only offers filtered on a student's facts (languageAtMost, deadlineOnOrAfter, semester)
-    # can have matched on unknown ones, and those filters are answered by the resolvers.
-    return d.empty_array()
+#: What an offer of a root list filtered on the student's facts carries: the JSON array of the
+#: criteria it met only on unknown facts (roots.offer_filter).
+UNKNOWN_FACTS = "unknown_facts"
+
+
+def _matched_on_unknown(d: Dialect, row: Row, _b: Bind) -> str:
+    # Only offers of a root filtered on a student's facts (languageAtMost, deadlineOnOrAfter,
+    # semester) can have matched on unknown ones: nested offers, and nodes, carry nothing.
+    return row.carried.get(UNKNOWN_FACTS) or d.empty_array()
 
 
 def _redirects(d: Dialect, parent: Row, alias: str) -> str:
@@ -386,6 +437,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
         "links": Relation("Link", many=True, where=_school_links, order=_by_id),
         "findings": Relation("Finding", many=True, where=_school_findings, order=_newest_first),
+        "info": Same("SchoolInfo"),
     },
     "Programme": {
         "id": Scalar(_programme_id),
@@ -419,7 +471,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
         "places": column("places"),
         "academicYear": column("academic_year"),
         "retiredAt": timestamp("retired_at"),
-        "matchedOnUnknown": Scalar(_no_facts),
+        "matchedOnUnknown": Scalar(_matched_on_unknown),
         "eligibleFor": Scalar(_eligible_for),
         "homeTracks": Relation(
             "HomeTrack",
@@ -511,3 +563,14 @@ FIELDS: dict[str, dict[str, Entry]] = {
         ),
     },
 }
+
+
+def _with_info() -> None:
+    # The entries of School.info and its value types live in compiler/info.py, which reads
+    # this module's entry types: merged once, when this module is first imported.
+    from service.graphql.compiler.info import INFO_FIELDS
+
+    FIELDS.update(INFO_FIELDS)
+
+
+_with_info()

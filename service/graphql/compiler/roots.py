@@ -18,10 +18,18 @@ import orjson
 from graphql import FieldNode, GraphQLField
 from graphql.execution.collect_fields import FieldDetails
 
-from service.catalogue import served_countries_of_partners
+from service.catalogue import (
+    RequirementFact,
+    Requirements,
+    VerdictSql,
+    asked_criteria,
+    levels_json,
+    served_countries_of_partners,
+)
 from service.db import DATA_VERSION_SQL
 from service.graphql.compiler.plan import NotCompilableError, Planner
 from service.graphql.compiler.relations import (
+    UNKNOWN_FACTS,
     Bind,
     Row,
     open_to,
@@ -57,7 +65,9 @@ def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
 def _json_root(planner: Planner, root: list[FieldDetails], select: str) -> RootPlan:
     d = planner.dialect
     value = f"CAST(({select}) AS TEXT)" if d.postgres else f"({select})"
-    sql = with_sources(d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version")
+    sql = with_sources(
+        d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version", planner.levels
+    )
     field_def = planner.schema.query_type.fields[root[0].node.name.value]  # type: ignore[union-attr]
     return RootPlan(sql, field_def, root[0].node, _json_value, carries_version=True)
 
@@ -143,9 +153,61 @@ def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: 
     return _json_root(planner, root, planner.list_sql(type_name, root, lambda _row: "", order))
 
 
-def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
-    """SQL over the offer aliased ``o``: it passes ``filter`` (as service.catalogue.offers).
-    A filter not given is not in the text (the arguments' shape, decision 0150)."""
+@dataclass(frozen=True, slots=True)
+class OfferFilterSql:
+    """The offer filter over the offer's alias: ``where`` (it passes), ``unknown`` (None when no
+    student criterion is asked: the JSON array of the criteria met only on unknown facts)."""
+
+    where: Callable[[str], str]
+    unknown: Callable[[str], str] | None = None
+
+    def carried(self, alias: str) -> dict[str, str]:
+        """What the offer row carries to its ``matchedOnUnknown``."""
+        return {} if self.unknown is None else {UNKNOWN_FACTS: self.unknown(alias)}
+
+
+def _requirements(arguments: Arguments) -> Requirements:
+    """The student's side of the filter, as ``OfferFilter.to_requirements`` reads it."""
+    given = _filter(arguments)
+    semester = given.get("semester")
+    return Requirements(
+        levels={
+            str(entry["language"]).strip().lower(): _enum_name(entry["level"])
+            for entry in given.get("languageAtMost") or ()
+        },
+        deadline_on_or_after=given.get("deadlineOnOrAfter"),
+        semester=None if semester is None else _enum_name(semester).lower(),
+    )
+
+
+def _student_criteria(
+    planner: Planner, bind: Bind
+) -> Callable[[str], list[tuple[RequirementFact, str]]]:
+    """The SQL of each student criterion the filter asks (service.catalogue.
+    offer_requirements.VerdictSql, the resolvers' statement too), over the offer's alias."""
+    d = planner.dialect
+    asked = bind.fixed(lambda a: tuple(asked_criteria(_requirements(a))))
+    if not asked:
+        return lambda _o: []
+    levels = earliest = semester = "NULL"
+    if RequirementFact.LANGUAGE_REQUIREMENT in asked:
+        levels = bind(lambda a: levels_json(_requirements(a)), d.json_type)
+    if RequirementFact.APPLICATION_DEADLINE in asked:
+        earliest = bind(lambda a: _requirements(a).deadline_on_or_after.isoformat(), "TEXT")  # type: ignore[union-attr]
+    if {RequirementFact.APPLICATION_DEADLINE, RequirementFact.SEMESTER} & set(asked):
+        semester = bind(lambda a: _requirements(a).semester, "TEXT")
+
+    def criteria(o: str) -> list[tuple[RequirementFact, str]]:
+        verdict = VerdictSql(d.postgres, f"{o}.school_id")
+        return verdict.criteria(asked, levels, earliest, semester)
+
+    return criteria
+
+
+def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
+    """SQL over the offer aliased ``o``: it passes ``filter`` (as service.catalogue.offers, and
+    the student's criteria as service.catalogue.offer_requirements decides them). A filter not
+    given is not in the text (the arguments' shape, decision 0150)."""
     d = planner.dialect
     retired = bind.fixed(lambda a: bool(_filter(a).get("includeRetired")))
     kinds = _given_list(planner, bind, "kinds")
@@ -153,6 +215,7 @@ def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
     country = _given_value(bind, "countryCode", "TEXT", _upper)
     track = _given_value(bind, "homeTrack", "TEXT", _upper)
     places = bind.fixed(lambda a: _filter(a).get("hasPlaces"))
+    student = _student_criteria(planner, bind)
     schools = source(d, "School")
 
     def where(o: str) -> str:
@@ -173,9 +236,15 @@ def offer_filter(planner: Planner, bind: Bind) -> Callable[[str], str]:
             conditions.append(open_to(o, track))
         if places is not None:
             conditions.append(f"{o}.places > 0" if places else f"{o}.places = 0")
+        # Only a criterion known to fail excludes (decision 0102): 0, never NULL.
+        conditions.extend(f"coalesce({sql}, 1) = 1" for _fact, sql in student(o))
         return d.all_of(conditions)
 
-    return where
+    def unknown(o: str) -> str:
+        return d.names_where_null([(fact.name, sql) for fact, sql in student(o)])
+
+    probe = student("o")
+    return OfferFilterSql(where, unknown if probe else None)
 
 
 def _filtered_list(
@@ -184,15 +253,19 @@ def _filtered_list(
     type_name: str,
     where: Callable[[str], str],
     order: str,
+    carry: Callable[[str], Mapping[str, str]] | None = None,
 ) -> RootPlan:
     """A root list of ``type_name`` rows passing ``where`` (over the row's alias), in ``order``."""
-    select = planner.list_sql(type_name, root, lambda row: f"WHERE {where(row.alias)}", order)
+    select = planner.list_sql(
+        type_name, root, lambda row: f"WHERE {where(row.alias)}", order, carry
+    )
     return _json_root(planner, root, select)
 
 
 def _offers(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
     order = "{row}.academic_year DESC, {row}.id"
-    return _filtered_list(planner, root, "Offer", offer_filter(planner, bind), order)
+    offers = offer_filter(planner, bind)
+    return _filtered_list(planner, root, "Offer", offers.where, order, offers.carried)
 
 
 def _upper(value: str | None) -> str | None:

@@ -522,9 +522,19 @@ async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, 
     return list((await connection.exec_driver_sql(statement.sql, values)).mappings())
 
 
-#: The offer filter's fields the compiled SQL applies (the student's facts are not yet).
+#: The offer filter's fields the compiled SQL applies (roots.offer_filter).
 _OFFER_FILTER_KEYS = frozenset(
-    {"includeRetired", "kinds", "academicYear", "countryCode", "homeTrack", "hasPlaces"}
+    {
+        "includeRetired",
+        "kinds",
+        "academicYear",
+        "countryCode",
+        "homeTrack",
+        "hasPlaces",
+        "languageAtMost",
+        "deadlineOnOrAfter",
+        "semester",
+    }
 )
 
 _FINDING_FILTER_KEYS = frozenset({"school", "origin", "kinds", "severities", "includeResolved"})

@@ -191,6 +191,7 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         key="application/spring",
         value={"date": "--03-31"},
     )
+    await _facts(session, sample)
     offer = (await _offer_ids(session))[0]
     aalto = (await _offer_ids(session, sample.aalto.id))[0]
     return {
@@ -212,6 +213,78 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         ),
         "@@run@@": f"SyncRun:{runs[0].id}",
     }
+
+
+async def _facts(session: AsyncSession, sample: Any) -> None:
+    """What the student filters decide on and ``School.info`` serves: every kind of value,
+    scraped, overridden, overridden alone, stale and unsure, lenient shapes included."""
+    requirements: list[tuple[Any, str, dict[str, Any]]] = [
+        (sample.aalto, "en/cefr/required", {"language": "en", "level": "B2", "required": True}),
+        (sample.aalto, "fi/cefr/recommended", {"level": "C1"}),
+        (sample.phelma, "fr/cefr/required", {"language": "fr", "level": "b1"}),
+        (sample.phelma, "en/toefl_ibt/required", {"test": "TOEFL iBT", "score": 80}),
+        (sample.ensimag, "en", {"language": "EN", "level": "C1", "required": None}),
+        (sample.ensimag, "it/cefr/x", {"level": "A2", "score": 7.5, "required": "yes"}),
+    ]
+    for index, (school, key, value) in enumerate(requirements):
+        await make_school_fact(
+            session,
+            school=school,
+            field="language_requirement",
+            key=key,
+            value=value,
+            stale=index == 1,
+            confidence=0.55 if index == 3 else 0.9,
+            snippet="B1 in French" if index == 2 else "",
+        )
+    await make_override(
+        session,
+        school=sample.phelma,
+        field="language_requirement",
+        key="fr/cefr/required",
+        value={"language": "fr", "level": "A2"},
+        created_at=_at("2026-02-01T10:30:00.125000"),
+    )
+    deadlines: list[tuple[Any, str, dict[str, Any]]] = [
+        (sample.ensimag, "nomination/any", {"date": "2026-02-30", "opens": "2026-01-01"}),
+        (sample.phelma, "application/year", {"date": "2027-01-10", "semester": "year"}),
+        (sample.aalto, "application/spring", {"date": "2025-10-01", "kind": "Application"}),
+    ]
+    for school, key, value in deadlines:
+        await make_school_fact(session, school=school, field="deadline", key=key, value=value)
+    # An override with no scraped value beside it, and one with no reason.
+    await make_override(
+        session,
+        school=sample.aalto,
+        field="deadline",
+        key="nomination/autumn",
+        value={"date": "--02-15"},
+        reason="",
+    )
+    phelma: list[tuple[str, str, dict[str, Any]]] = [
+        ("email", "ri@phelma.example", {"email": "ri@phelma.example", "label": "Incoming"}),
+        ("email", "b@phelma.example", {"label": 3}),
+        ("phone", "+33456529100", {"phone": "+33456529100"}),
+        ("address", "", {"street": "3 parvis", "locality": "Grenoble", "country_code": "FR"}),
+        ("credits", "semester", {"min": 20, "max": 36.5, "typical": 30}),
+        ("credits", "year", {"per": "year", "typical": True}),
+        ("duration", "", {"options": ["semester", "year", "decade", 2]}),
+        ("description", "", {"text": "An engineering school."}),
+        ("logo", "", {"url": "https://phelma.example/logo.png"}),
+        ("name", "", {"name": "Grenoble INP - Phelma"}),
+        ("title", "", {"text": "A page fact"}),
+    ]
+    for field, key, value in phelma:
+        await make_school_fact(
+            session, school=sample.phelma, field=field, key=key, value=value, snippet=field
+        )
+    await make_school_fact(
+        session, school=sample.aalto, field="address", key="", value={"locality": "Espoo"}
+    )
+    await make_override(
+        session, school=sample.phelma, field="city", value={"value": "Saint-Martin"}
+    )
+    await make_override(session, school=sample.aalto, field="website", value={"value": 12})
 
 
 def _at(text: str) -> datetime:
@@ -394,6 +467,35 @@ COVERED = [
        f: offersConnection(first: 0, filter: { countryCode: "zz" }) { totalCount nodes { id }
          pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
        g: offersConnection(orderBy: DEADLINE) { edges { cursor node { school { slug } } } } }""",
+    """{ schools(filter: { partnersOnly: false }) { nodes { slug info { ...I } } }
+       school(slug: "phelma") { info { name { ...P value } contacts { __typename
+         emails { ...P email label } phones { ...P number label } } } } }
+    fragment P on SourcedValue { key source sourceUrl fetchedAt lastGoodAt stale confidence
+      needsReview extractor snippet overrideReason overriddenAt __typename }
+    fragment I on SchoolInfo { __typename name { ...P value } city { ...P value }
+      countryCode { ...P value } website { ...P value } description { ...P value }
+      logo { value ...P } address { street postalCode locality countryCode ...P }
+      deadlines { kind semester date opens ...P }
+      languageRequirements { language level test minimumScore required ...P }
+      credits { period minimum maximum typical ...P } duration { options ...P }
+      contacts { emails { email label } phones { number ...P } } }""",
+    # The depth-10 cycle: on SQLite its levels are CTEs (decision 0190), one statement still.
+    (
+        "{ countries { schools { country { schools { country { schools { country { schools "
+        "{ country { slug: code schools { name } } } } } } } } } } }"
+    ),
+    """query S($levels: [LanguageLevelInput!], $day: Date, $term: Semester) {
+       a: offers(filter: { languageAtMost: $levels, deadlineOnOrAfter: $day, semester: $term }) {
+         id matchedOnUnknown school { slug offers { matchedOnUnknown } } }
+       b: offersConnection(first: 3, filter: { languageAtMost: [{ language: " EN ", level: B2 }],
+         deadlineOnOrAfter: "2026-04-01" }) { totalCount edges { cursor node { id
+         matchedOnUnknown } } nodes { school { slug } } pageInfo { hasNextPage endCursor } }
+       c: offers(filter: { semester: SPRING }) { id matchedOnUnknown }
+       d: offers(filter: { semester: AUTUMN, deadlineOnOrAfter: "2026-03-15" }) { id
+         matchedOnUnknown }
+       e: offers(filter: { languageAtMost: [{ language: "fr", level: A2 },
+         { language: "it", level: A1 }] }) { id matchedOnUnknown }
+       f: offers(filter: { languageAtMost: [] }) { id matchedOnUnknown } }""",
     """{ a: findingsConnection { totalCount __typename edges { cursor __typename node { id } }
          nodes { kind firstSeenAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
        b: findingsConnection(first: 1, filter: { includeResolved: true }) {
@@ -440,7 +542,7 @@ async def test_the_compiler_answers_the_fields_it_covers_itself(
         '{ node(id: "@@run@@") { id } }',
         '{ nodes(ids: ["School:phelma", "@@run@@"]) { id } }',
         # A selection the relation table cannot compile for the id's type.
-        '{ node(id: "School:phelma") { ... on School { info { __typename } } } }',
+        '{ node(id: "School:phelma") { ... on School { links { checksConnection { totalCount }}}}}',
     ],
 )
 async def test_node_ids_the_compiler_does_not_read_go_to_the_resolvers(
@@ -491,6 +593,16 @@ TYPES = frozenset(
         "FindingEdge",
         "PageInfo",
         "Node",
+        "SchoolInfo",
+        "Contacts",
+        "InfoText",
+        "Address",
+        "Deadline",
+        "LanguageRequirement",
+        "Credits",
+        "Duration",
+        "EmailContact",
+        "PhoneContact",
     }
 )
 #: Roots drawn more often than the rest are listed twice.
@@ -676,6 +788,8 @@ class _Document:
             for name, field in type_.fields.items()
             if _selectable(get_named_type(field.type), depth)
         ]
+        if not names:
+            return "__typename"  # only objects below, and no depth left for them (Contacts)
         chosen = self.draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
         # The first field is unconditional, so that no selection ends up empty.
         parts = [
