@@ -426,6 +426,60 @@ class SyncSettings(BaseModel):
     )
 
 
+class FaqSettings(BaseModel):
+    """The FAQ import (``scrapers.faq``: ``mobility import-faq``, the scheduler's re-import, the
+    admin's ``importFaq``): where the page comes from, when it is re-imported, and the caps that
+    refuse a page; read from ``FAQ_<NAME>``."""
+
+    source: str | None = Field(
+        default=None,
+        description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
+    )
+    schedule: Cron = Field(
+        default="0 3 * * *", description="Cron expression (UTC) of the FAQ re-import."
+    )
+    fetch_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Seconds allowed, in total, to fetch a FAQ page given as a URL.",
+    )
+    max_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
+    )
+    max_items: int = Field(
+        default=5_000,
+        ge=1,
+        description="Most list items a FAQ page may hold (the real page has ~40); more is refused.",
+    )
+    max_schools: int = Field(
+        default=2_000,
+        ge=1,
+        description="Most partner schools a FAQ page may name; more is refused, nothing imported.",
+    )
+
+
+class SchoolBackoffSettings(BaseModel):
+    """Per-school back-off of scheduled syncs (``service.operations.school_backoff``): a school
+    that keeps failing is left out for a while; read from ``SCHOOL_BACKOFF_<NAME>``."""
+
+    after_failures: int = Field(
+        default=3, ge=1, le=100, description="Consecutive failures before a school is backed off."
+    )
+    base_seconds: int = Field(
+        default=7 * 86_400, ge=1, description="First back-off delay; it doubles per failure."
+    )
+    cap_seconds: int = Field(default=56 * 86_400, ge=1, description="Longest back-off delay.")
+
+    @model_validator(mode="after")
+    def _cap_not_below_base(self) -> SchoolBackoffSettings:
+        if self.cap_seconds < self.base_seconds:
+            raise ValueError("SCHOOL_BACKOFF_CAP_SECONDS is below SCHOOL_BACKOFF_BASE_SECONDS")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything a process needs to know; each field is read from the upper-case variable."""
 
@@ -476,45 +530,19 @@ class Settings(BaseSettings):
     )
 
     # Operations: the admin token, the scheduler, webhooks (docs/operations/).
-    faq_source: str | None = Field(
-        default=None,
-        description="URL or file the scheduler re-imports the FAQ from; absent: the packaged page.",
-    )
-    faq_schedule: Cron = Field(
-        default="0 3 * * *", description="Cron expression (UTC) of the FAQ re-import."
-    )
     schedule_jitter_seconds: int = Field(
         default=900, ge=0, le=86_400, description="Random delay added to every scheduled run."
     )
-    school_backoff_after_failures: int = Field(
-        default=3, ge=1, le=100, description="Consecutive failures before a school is backed off."
+    # The FAQ import (scrapers/faq): FAQ_<name> for each field of FaqSettings.
+    faq: FaqSettings = Field(
+        default_factory=FaqSettings,
+        description="Where the FAQ page comes from, when it is re-imported, its caps (FAQ_*).",
     )
-    school_backoff_base_seconds: int = Field(
-        default=7 * 86_400, ge=1, description="First back-off delay; it doubles per failure."
-    )
-    school_backoff_cap_seconds: int = Field(
-        default=56 * 86_400, ge=1, description="Longest back-off delay."
-    )
-    faq_fetch_timeout: float = Field(
-        default=20.0,
-        gt=0,
-        le=600,
-        description="Seconds allowed, in total, to fetch a FAQ page given as a URL.",
-    )
-    faq_max_bytes: int = Field(
-        default=8 * 1024 * 1024,
-        ge=1024,
-        description="Largest FAQ page accepted (file or URL, after decompression), in bytes.",
-    )
-    faq_max_items: int = Field(
-        default=5_000,
-        ge=1,
-        description="Most list items a FAQ page may hold (the real page has ~40); more is refused.",
-    )
-    faq_max_schools: int = Field(
-        default=2_000,
-        ge=1,
-        description="Most partner schools a FAQ page may name; more is refused, nothing imported.",
+    # The sync's per-school back-off: SCHOOL_BACKOFF_<name> for each field of SchoolBackoffSettings.
+    school_backoff: SchoolBackoffSettings = Field(
+        default_factory=SchoolBackoffSettings,
+        description="How long a school whose sync keeps failing is left alone "
+        "(SCHOOL_BACKOFF_* variables).",
     )
 
     # Fetching partner websites (scrapers/fetch): FETCH_<name> for each field of FetchSettings.
@@ -651,12 +679,6 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_absent(cls, value: object) -> object:
         return _blank_is_absent(value)
-
-    @model_validator(mode="after")
-    def _check_backoff(self) -> Settings:
-        if self.school_backoff_cap_seconds < self.school_backoff_base_seconds:
-            raise ValueError("SCHOOL_BACKOFF_CAP_SECONDS is below SCHOOL_BACKOFF_BASE_SECONDS")
-        return self
 
     def model_copy(
         self, *, update: Mapping[str, Any] | None = None, deep: bool = False

@@ -49,8 +49,8 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
     async def main() -> ImportReport | None:
         document = await read_source(
             source,
-            max_bytes=settings.faq_max_bytes,
-            time_limit=settings.faq_fetch_timeout,
+            max_bytes=settings.faq.max_bytes,
+            time_limit=settings.faq.fetch_timeout,
             allowed_networks=settings.fetch.allowed_networks,
             contact_url=settings.fetch.contact_url,
         )
@@ -71,8 +71,8 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
                     document,
                     force=force,
                     dry_run=dry_run,
-                    max_items=settings.faq_max_items,
-                    max_schools=settings.faq_max_schools,
+                    max_items=settings.faq.max_items,
+                    max_schools=settings.faq.max_schools,
                 )
                 if dry_run:
                     await session.rollback()

@@ -70,12 +70,12 @@ class FaqImportJob:
     async def __call__(self, context: JobContext) -> JobOutcome:
         request = context.request
         source = request.url if request is not None and request.url else None
-        source = source or self._settings.faq_source
+        source = source or self._settings.faq.source
         try:
             document = await read_source(
                 source,
-                max_bytes=self._settings.faq_max_bytes,
-                time_limit=self._settings.faq_fetch_timeout,
+                max_bytes=self._settings.faq.max_bytes,
+                time_limit=self._settings.faq.fetch_timeout,
                 allowed_networks=self._settings.fetch.allowed_networks,
                 contact_url=self._settings.fetch.contact_url,
             )
@@ -90,8 +90,8 @@ class FaqImportJob:
                     session,
                     document,
                     now=now,
-                    max_items=self._settings.faq_max_items,
-                    max_schools=self._settings.faq_max_schools,
+                    max_items=self._settings.faq.max_items,
+                    max_schools=self._settings.faq.max_schools,
                 )
             except UserError as exc:  # not a FAQ page, no academic year: nothing was written
                 return JobOutcome(RunStatus.FAILED, f"{document.label}: {exc}")

@@ -109,7 +109,7 @@ def scheduled_jobs_from_settings(
     return [
         ScheduledJob(
             JobKind.IMPORT_FAQ,
-            CronSchedule(settings.faq_schedule, jitter=jitter, rng=rng),
+            CronSchedule(settings.faq.schedule, jitter=jitter, rng=rng),
             import_faq,
             never_ran=_never_imported,
         ),

@@ -5,7 +5,7 @@ names from ``service.admin``, never a module inside it (an import-linter contrac
 """
 
 from service.admin.acceptance import ValueAccepted, accept_scraped_value
-from service.admin.audit import admin_action
+from service.admin.audit import admin_action, with_receivers
 from service.admin.auth import AdminAuth, AdminAuthOutcome, check_admin_token, token_fingerprint
 from service.admin.findings import FindingResolved, resolve_finding
 from service.admin.job_requests import JobQueued, request_faq_import, request_sync
@@ -43,4 +43,5 @@ __all__ = [
     "restore_school",
     "retire_school",
     "token_fingerprint",
+    "with_receivers",
 ]

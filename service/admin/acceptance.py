@@ -3,7 +3,7 @@
 A low-confidence or stale value on ``/status`` is "checked by a human" once accepted: the value
 the page gave is stored in ``school_override`` under the fact's own field and key, so it is
 served as an override (decision 0040) and leaves the review list, and later scrapes of that key
-no longer replace it. Logged and announced like every override (``record_catalogue_change``).
+no longer replace it. Logged and announced like every override (``school_change``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import admin_action, slug_target
+from service.admin.audit import Applied, school_change
 from service.admin.overrides import set_override
 from service.admin.validation import InvalidInputError, check_reason, check_school_slug
 from service.db import SchoolFact
@@ -30,7 +30,7 @@ class ValueAccepted:
     value: dict[str, object]
 
 
-@admin_action(AdminActionKind.ACCEPT_SCRAPED_VALUE, target=slug_target)
+@school_change(AdminActionKind.ACCEPT_SCRAPED_VALUE)
 async def accept_scraped_value(
     session: AsyncSession,
     *,
@@ -40,7 +40,7 @@ async def accept_scraped_value(
     key: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> ValueAccepted:
+) -> Applied[ValueAccepted]:
     """Store school ``slug``'s scraped ``field``/``key`` value as the admin's own."""
     school = await check_school_slug(session, slug)
     fact = await session.scalar(
@@ -55,13 +55,16 @@ async def accept_scraped_value(
     await set_override(
         session,
         actor=actor,
-        action=AdminActionKind.ACCEPT_SCRAPED_VALUE,
         school=school,
         field=field,
         key=key,
         value=value,
         reason=cleaned_reason,
-        change={"field": field, "key": key, "value": value, "source_url": fact.source_url},
-        webhook_urls=webhook_urls,
     )
-    return ValueAccepted(school.id, school.slug, field, key, value)
+    return Applied(
+        ValueAccepted(school.id, school.slug, field, key, value),
+        school.slug,
+        cleaned_reason,
+        {"field": field, "key": key, "value": value, "source_url": fact.source_url},
+        announce="override_set",
+    )

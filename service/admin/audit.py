@@ -8,15 +8,19 @@ the typed error the caller got. A refused caller (no, missing or wrong token) le
 and the ``/status`` forms): the action raises
 :class:`~service.admin.validation.InvalidInputError` where a check fails, and the edge logs the
 rejection and answers its ``InvalidInput``. Actions check before they write, so a rejection
-never follows a change.
+never follows a change. :func:`applied_action` is the same edge for the actions that always take
+effect once checked (overrides, retirement, job requests): the action returns what it did
+(:class:`Applied`), and the edge writes its log entry and its ``catalogue.changed`` event.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +38,7 @@ logger = logging.getLogger("service.admin")
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 #: Keyword arguments of an action that are not the caller's input (logged apart, or collaborators).
 _NOT_ECHOED = frozenset({"actor", "reason", "webhook_urls", "resolver"})
@@ -114,27 +119,19 @@ async def record_rejected(
     return invalid
 
 
-async def record_catalogue_change(
-    session: AsyncSession,
-    *,
-    actor: str,
-    action: AdminActionKind,
-    school_slug: str,
-    reason: str,
-    change_name: str,
-    change: Mapping[str, object],
-    webhook_urls: Sequence[str],
-) -> None:
-    """Log an applied change to a school and announce it (``catalogue.changed``), in one go."""
-    await record_applied(
-        session, actor=actor, action=action, target=school_slug, reason=reason, payload=change
-    )
-    await enqueue_webhook_event(
-        session,
-        webhook_urls,
-        WebhookEvent.CATALOGUE_CHANGED,
-        {"change": change_name, "school": school_slug, **change},
-    )
+@dataclass(frozen=True, slots=True)
+class Applied(Generic[R]):
+    """What an action that took effect gives :func:`applied_action`: the caller's answer, and
+    the admin log's entry (and the ``catalogue.changed`` event of an action on a school)."""
+
+    result: R
+    target: str
+    reason: str | None
+    payload: Mapping[str, object]
+    outcome: AdminOutcome = AdminOutcome.APPLIED
+    #: The event's ``change`` (``override_set``, ``school_retired``, …); the target is the
+    #: school's slug. None: no event.
+    announce: str | None = None
 
 
 def slug_target(arguments: Mapping[str, Any]) -> str:
@@ -142,7 +139,7 @@ def slug_target(arguments: Mapping[str, Any]) -> str:
     return str(arguments["slug"])
 
 
-def _echoed_arguments(arguments: Mapping[str, Any]) -> Mapping[str, object]:
+def echoed_arguments(arguments: Mapping[str, Any]) -> Mapping[str, object]:
     return {name: value for name, value in arguments.items() if name not in _NOT_ECHOED}
 
 
@@ -150,7 +147,7 @@ def admin_action(
     action: AdminActionKind,
     *,
     target: Callable[[Mapping[str, Any]], str],
-    echo: Callable[[Mapping[str, Any]], Mapping[str, object]] = _echoed_arguments,
+    echo: Callable[[Mapping[str, Any]], Mapping[str, object]] = echoed_arguments,
 ) -> Callable[
     [Callable[Concatenate[AsyncSession, P], Awaitable[R]]],
     Callable[Concatenate[AsyncSession, P], Awaitable[R | InvalidInput]],
@@ -187,3 +184,77 @@ def admin_action(
         return answered
 
     return decorate
+
+
+async def _as_given(_session: AsyncSession, _actor: str, applied: Applied[R]) -> Applied[R]:
+    return applied
+
+
+def applied_action(
+    action: AdminActionKind,
+    effect: Callable[[AsyncSession, str, T], Awaitable[Applied[R]]],
+    *,
+    target: Callable[[Mapping[str, Any]], str],
+    echo: Callable[[Mapping[str, Any]], Mapping[str, object]] = echoed_arguments,
+) -> Callable[
+    [Callable[Concatenate[AsyncSession, P], Awaitable[T]]],
+    Callable[Concatenate[AsyncSession, P], Awaitable[R | InvalidInput]],
+]:
+    """:func:`admin_action` for an action that always takes effect once its checks pass.
+
+    The action returns what ``effect(session, actor, returned)`` turns into :class:`Applied`
+    (queueing a job, say); the edge writes its admin-log entry, announces it to the action's
+    ``webhook_urls`` keyword argument when it says so, and answers its result, all in the
+    action's transaction. A rejection is logged and answered as by :func:`admin_action`.
+    """
+
+    def decorate(
+        run: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
+    ) -> Callable[Concatenate[AsyncSession, P], Awaitable[R | InvalidInput]]:
+        @functools.wraps(run)
+        async def recorded(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            actor = str(kwargs["actor"])
+            applied = await effect(session, actor, await run(session, *args, **kwargs))
+            await record_applied(
+                session,
+                actor=actor,
+                action=action,
+                target=applied.target,
+                reason=applied.reason,
+                payload=applied.payload,
+                outcome=applied.outcome,
+            )
+            if applied.announce is not None:
+                await enqueue_webhook_event(
+                    session,
+                    cast("Sequence[str]", kwargs.get("webhook_urls", ())),
+                    WebhookEvent.CATALOGUE_CHANGED,
+                    {"change": applied.announce, "school": applied.target, **applied.payload},
+                )
+            return applied.result
+
+        return admin_action(action, target=target, echo=echo)(recorded)
+
+    return decorate
+
+
+def school_change(
+    action: AdminActionKind,
+) -> Callable[
+    [Callable[Concatenate[AsyncSession, P], Awaitable[Applied[R]]]],
+    Callable[Concatenate[AsyncSession, P], Awaitable[R | InvalidInput]],
+]:
+    """:func:`applied_action` for an action on one school (``slug``) that returns its
+    :class:`Applied` itself (target: the slug; ``announce``: the event's change)."""
+    return applied_action(action, _as_given, target=slug_target)
+
+
+def with_receivers(
+    run: Callable[..., object], arguments: Mapping[str, Any], webhook_urls: Sequence[str]
+) -> dict[str, Any]:
+    """A caller's ``arguments`` for the action ``run``, with the webhook receivers if it announces
+    what it changes (it takes ``webhook_urls``): the mutations and the ``/status`` forms call
+    every action through this, so neither names the receivers per action."""
+    if "webhook_urls" in inspect.signature(run).parameters:
+        return {**arguments, "webhook_urls": webhook_urls}
+    return dict(arguments)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import admin_action, record_applied
+from service.admin.audit import Applied, applied_action
 from service.admin.validation import (
     check_optional_reason,
     check_public_url,
@@ -32,59 +32,53 @@ class JobQueued:
     created: bool
 
 
-async def _queue(
-    session: AsyncSession,
-    *,
-    actor: str,
-    action: AdminActionKind,
-    kind: JobKind,
-    target: str,
-    reason: str | None,
-    schools: Sequence[str] = (),
-    url: str | None = None,
-) -> JobQueued:
-    queued = await enqueue_job(session, kind=kind, requested_by=actor, schools=schools, url=url)
-    await record_applied(
-        session,
-        actor=actor,
-        action=action,
-        target=target,
-        reason=reason,
-        payload={
-            "job_request_id": queued.request.id,
-            "created": queued.created,
-            "schools": list(queued.request.schools),
-            "url": url,
-        },
+@dataclass(frozen=True, slots=True)
+class _JobToQueue:
+    """What a request action asks its edge to queue (:func:`_queue`), and the log's target."""
+
+    kind: JobKind
+    target: str
+    reason: str | None
+    schools: Sequence[str] = ()
+    url: str | None = None
+
+
+async def _queue(session: AsyncSession, actor: str, job: _JobToQueue) -> Applied[JobQueued]:
+    queued = await enqueue_job(
+        session, kind=job.kind, requested_by=actor, schools=job.schools, url=job.url
+    )
+    payload = {
+        "job_request_id": queued.request.id,
+        "created": queued.created,
+        "schools": list(queued.request.schools),
+        "url": job.url,
+    }
+    return Applied(
+        JobQueued(queued.request, queued.created),
+        job.target,
+        job.reason,
+        payload,
         outcome=AdminOutcome.QUEUED,
     )
-    return JobQueued(queued.request, queued.created)
 
 
 def _url_target(arguments: Mapping[str, Any]) -> str:
     return str(arguments.get("url") or "the configured source")[:300]
 
 
-@admin_action(AdminActionKind.REQUEST_SYNC, target=lambda _: "schools")
+@applied_action(AdminActionKind.REQUEST_SYNC, _queue, target=lambda _: "schools")
 async def request_sync(
     session: AsyncSession, *, actor: str, schools: Sequence[str], reason: str | None = None
-) -> JobQueued:
-    """Queue a sync of ``schools`` (slugs; empty: every school)."""
+) -> _JobToQueue:
+    """Queue a sync of ``schools`` (slugs; empty: every school), asked by ``actor``."""
     checked = await check_school_slugs(session, schools)
-    cleaned_reason = check_optional_reason(reason)
-    return await _queue(
-        session,
-        actor=actor,
-        action=AdminActionKind.REQUEST_SYNC,
-        kind=JobKind.SYNC,
-        target=", ".join(checked) if checked else "all schools",
-        reason=cleaned_reason,
-        schools=checked,
-    )
+    target = ", ".join(checked) if checked else "all schools"
+    return _JobToQueue(JobKind.SYNC, target, check_optional_reason(reason), schools=checked)
 
 
-@admin_action(
+@applied_action(
     AdminActionKind.IMPORT_FAQ,
+    _queue,
     target=_url_target,
     echo=lambda arguments: {"url": arguments.get("url")},
 )
@@ -95,8 +89,9 @@ async def request_faq_import(
     url: str | None = None,
     reason: str | None = None,
     resolver: Resolver = resolve_with_system,
-) -> JobQueued:
-    """Queue an import of the FAQ page at ``url`` (absent: the configured source).
+) -> _JobToQueue:
+    """Queue an import of the FAQ page at ``url`` (absent: the configured source), asked by
+    ``actor``.
 
     The URL's host is resolved with ``resolver`` and refused when a name points at a non-public
     address; the job's fetch judges the addresses again, at every hop.
@@ -104,13 +99,5 @@ async def request_faq_import(
     checked = None if url is None else check_public_url(url)
     if checked is not None:
         checked = await check_resolved_host(checked, resolver=resolver)
-    cleaned_reason = check_optional_reason(reason)
-    return await _queue(
-        session,
-        actor=actor,
-        action=AdminActionKind.IMPORT_FAQ,
-        kind=JobKind.IMPORT_FAQ,
-        target=checked or "the configured source",
-        reason=cleaned_reason,
-        url=checked,
-    )
+    target = checked or "the configured source"
+    return _JobToQueue(JobKind.IMPORT_FAQ, target, check_optional_reason(reason), url=checked)

@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import admin_action, record_catalogue_change, slug_target
+from service.admin.audit import Applied, school_change
 from service.admin.validation import (
     SCHOOL_FIELD_RULES,
     SCRAPED_FIELD_RULES,
@@ -80,13 +80,18 @@ def _text_of(field: OverridableField, value: Mapping[str, object] | None) -> str
     return None if inner is None else str(inner)
 
 
+def override_of(school_id: int, field: str) -> ColumnElement[bool]:
+    """The admin's override of one of the school's own fields (key ``""``), as a condition."""
+    return and_(
+        SchoolOverride.school_id == school_id,
+        SchoolOverride.field == field,
+        SchoolOverride.key == "",
+    )
+
+
 async def _current(session: AsyncSession, school_id: int, field: OverridableField) -> Any:
     return await session.scalar(
-        select(SchoolOverride.value).where(
-            SchoolOverride.school_id == school_id,
-            SchoolOverride.field == field.storage,
-            SchoolOverride.key == "",
-        )
+        select(SchoolOverride.value).where(override_of(school_id, field.storage))
     )
 
 
@@ -127,16 +132,13 @@ async def set_override(
     session: AsyncSession,
     *,
     actor: str,
-    action: AdminActionKind,
     school: School,
     field: str,
     value: dict[str, object],
     reason: str,
-    change: Mapping[str, object],
-    webhook_urls: Sequence[str],
     key: str = "",
 ) -> None:
-    """Store an admin's checked value, log it and announce it (``override_set``)."""
+    """Store an admin's checked value (the action's edge logs and announces it)."""
     await upsert_override(
         session,
         school_id=school.id,
@@ -147,19 +149,9 @@ async def set_override(
         created_by=actor,
         created_at=utcnow(),
     )
-    await record_catalogue_change(
-        session,
-        actor=actor,
-        action=action,
-        school_slug=school.slug,
-        reason=reason,
-        change_name="override_set",
-        change=change,
-        webhook_urls=webhook_urls,
-    )
 
 
-@admin_action(AdminActionKind.OVERRIDE_SCHOOL_FIELD, target=slug_target)
+@school_change(AdminActionKind.OVERRIDE_SCHOOL_FIELD)
 async def override_school_field(
     session: AsyncSession,
     *,
@@ -169,8 +161,11 @@ async def override_school_field(
     value: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> OverrideApplied:
-    """Set ``field`` of the school ``slug`` to ``value`` (checked and cleaned first)."""
+) -> Applied[OverrideApplied]:
+    """Set ``field`` of the school ``slug`` to ``value`` (checked and cleaned first).
+
+    ``webhook_urls``: where the edge (:func:`~service.admin.audit.school_change`) announces it.
+    """
     school = await check_school_slug(session, slug)
     checked = check_override(field, value, _RULES)
     cleaned_reason = check_reason(reason)
@@ -181,18 +176,21 @@ async def override_school_field(
     await set_override(
         session,
         actor=actor,
-        action=AdminActionKind.OVERRIDE_SCHOOL_FIELD,
         school=school,
         field=target.storage,
         value={target.shape: checked.value},
         reason=cleaned_reason,
-        change={"field": target.name, "value": checked.value, "previous": previous},
-        webhook_urls=webhook_urls,
     )
-    return OverrideApplied(school.id, school.slug, target.name, checked.value, previous)
+    return Applied(
+        OverrideApplied(school.id, school.slug, target.name, checked.value, previous),
+        school.slug,
+        cleaned_reason,
+        {"field": target.name, "value": checked.value, "previous": previous},
+        announce="override_set",
+    )
 
 
-@admin_action(AdminActionKind.CLEAR_OVERRIDE, target=slug_target)
+@school_change(AdminActionKind.CLEAR_OVERRIDE)
 async def clear_override(
     session: AsyncSession,
     *,
@@ -201,7 +199,7 @@ async def clear_override(
     field: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> OverrideCleared:
+) -> Applied[OverrideCleared]:
     """Remove the override of ``field``: the curated (or scraped) value is served again."""
     school = await check_school_slug(session, slug)
     target = check_overridable(field, OVERRIDABLE_FIELDS)
@@ -209,22 +207,11 @@ async def clear_override(
     previous = _text_of(target, await _current(session, school.id, target))
     if previous is None:
         raise InvalidInputError("field", f"{school.slug} has no override of {field}")
-    await session.execute(
-        delete(SchoolOverride).where(
-            SchoolOverride.school_id == school.id,
-            SchoolOverride.field == target.storage,
-            SchoolOverride.key == "",
-        )
+    await session.execute(delete(SchoolOverride).where(override_of(school.id, target.storage)))
+    return Applied(
+        OverrideCleared(school.id, school.slug, target.name, previous),
+        school.slug,
+        cleaned_reason,
+        {"field": target.name, "previous": previous},
+        announce="override_cleared",
     )
-    change = {"field": target.name, "previous": previous}
-    await record_catalogue_change(
-        session,
-        actor=actor,
-        action=AdminActionKind.CLEAR_OVERRIDE,
-        school_slug=school.slug,
-        reason=cleaned_reason,
-        change_name="override_cleared",
-        change=change,
-        webhook_urls=webhook_urls,
-    )
-    return OverrideCleared(school.id, school.slug, target.name, previous)

@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.admin.audit import admin_action, record_catalogue_change, slug_target
+from service.admin.audit import Applied, school_change
+from service.admin.overrides import override_of
 from service.admin.validation import InvalidInputError, check_reason, check_school_slug
 from service.catalogue import ADMIN_RETIREMENT_FIELD
 from service.db import SchoolOverride, utcnow
@@ -44,16 +45,12 @@ class SchoolRestored:
 async def is_retired_by_admin(session: AsyncSession, school_id: int) -> bool:
     """Whether an admin retired the school (and has not taken it back)."""
     found = await session.scalar(
-        select(SchoolOverride.id).where(
-            SchoolOverride.school_id == school_id,
-            SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
-            SchoolOverride.key == "",
-        )
+        select(SchoolOverride.id).where(override_of(school_id, ADMIN_RETIREMENT_FIELD))
     )
     return found is not None
 
 
-@admin_action(AdminActionKind.RETIRE_SCHOOL, target=slug_target)
+@school_change(AdminActionKind.RETIRE_SCHOOL)
 async def retire_school(
     session: AsyncSession,
     *,
@@ -61,8 +58,11 @@ async def retire_school(
     slug: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> SchoolRetired:
-    """Retire the school ``slug``; it stays retired whatever the next imports say."""
+) -> Applied[SchoolRetired]:
+    """Retire the school ``slug``; it stays retired whatever the next imports say.
+
+    ``webhook_urls``: where the edge (:func:`~service.admin.audit.school_change`) announces it.
+    """
     school = await check_school_slug(session, slug)
     cleaned_reason = check_reason(reason)
     if await is_retired_by_admin(session, school.id):
@@ -85,21 +85,16 @@ async def retire_school(
     await session.flush()
     retired_at = school.retired_at
     assert retired_at is not None
-    change = {"retired_at": retired_at.isoformat(), "already_retired": already_retired}
-    await record_catalogue_change(
-        session,
-        actor=actor,
-        action=AdminActionKind.RETIRE_SCHOOL,
-        school_slug=school.slug,
-        reason=cleaned_reason,
-        change_name="school_retired",
-        change=change,
-        webhook_urls=webhook_urls,
+    return Applied(
+        SchoolRetired(school.id, school.slug, retired_at, already_retired),
+        school.slug,
+        cleaned_reason,
+        {"retired_at": retired_at.isoformat(), "already_retired": already_retired},
+        announce="school_retired",
     )
-    return SchoolRetired(school.id, school.slug, retired_at, already_retired)
 
 
-@admin_action(AdminActionKind.RESTORE_SCHOOL, target=slug_target)
+@school_change(AdminActionKind.RESTORE_SCHOOL)
 async def restore_school(
     session: AsyncSession,
     *,
@@ -107,7 +102,7 @@ async def restore_school(
     slug: str,
     reason: str,
     webhook_urls: Sequence[str] = (),
-) -> SchoolRestored:
+) -> Applied[SchoolRestored]:
     """Take back an admin's retirement of the school ``slug``."""
     school = await check_school_slug(session, slug)
     cleaned_reason = check_reason(reason)
@@ -124,23 +119,14 @@ async def restore_school(
         raise InvalidInputError("slug", problem)
     assert retired_at is not None
     await session.execute(
-        delete(SchoolOverride).where(
-            SchoolOverride.school_id == school.id,
-            SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
-            SchoolOverride.key == "",
-        )
+        delete(SchoolOverride).where(override_of(school.id, ADMIN_RETIREMENT_FIELD))
     )
     school.retired_at = None
     await session.flush()
-    change = {"retired_at": retired_at.isoformat()}
-    await record_catalogue_change(
-        session,
-        actor=actor,
-        action=AdminActionKind.RESTORE_SCHOOL,
-        school_slug=school.slug,
-        reason=cleaned_reason,
-        change_name="school_restored",
-        change=change,
-        webhook_urls=webhook_urls,
+    return Applied(
+        SchoolRestored(school.id, school.slug, retired_at),
+        school.slug,
+        cleaned_reason,
+        {"retired_at": retired_at.isoformat()},
+        announce="school_restored",
     )
-    return SchoolRestored(school.id, school.slug, retired_at)

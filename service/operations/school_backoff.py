@@ -27,9 +27,9 @@ class BackoffPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> BackoffPolicy:
         return cls(
-            after_failures=settings.school_backoff_after_failures,
-            base=timedelta(seconds=settings.school_backoff_base_seconds),
-            cap=timedelta(seconds=settings.school_backoff_cap_seconds),
+            after_failures=settings.school_backoff.after_failures,
+            base=timedelta(seconds=settings.school_backoff.base_seconds),
+            cap=timedelta(seconds=settings.school_backoff.cap_seconds),
         )
 
     def delay(self, consecutive_failures: int) -> timedelta:

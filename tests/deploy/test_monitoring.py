@@ -87,8 +87,13 @@ def test_the_rules_pass_promtools_check() -> None:
     assert "SUCCESS: 11 rules found" in _run_promtool("check", "rules", "alerts.yml")
 
 
+#: The rules' unit tests: cases over minutes, and cases over days (evaluated every 10 minutes).
+UNIT_TESTS = ("alerts.test.yml", "alerts.days.test.yml")
+
+
 def test_the_rules_unit_tests_pass() -> None:
-    assert "SUCCESS" in _run_promtool("test", "rules", "alerts.test.yml")
+    out = _run_promtool("test", "rules", *UNIT_TESTS)  # one process for both files
+    assert out.count("SUCCESS") == len(UNIT_TESTS)
 
 
 def test_prometheus_config_is_valid_and_loads_the_rules() -> None:
@@ -97,9 +102,11 @@ def test_prometheus_config_is_valid_and_loads_the_rules() -> None:
 
 
 def test_every_alert_has_a_severity_and_a_summary_and_a_unit_test() -> None:
-    tests = yaml.safe_load((PROMETHEUS / "alerts.test.yml").read_text(encoding="utf-8"))
     tested = {
-        case["alertname"] for test in tests["tests"] for case in test.get("alert_rule_test", [])
+        case["alertname"]
+        for name in UNIT_TESTS
+        for test in yaml.safe_load((PROMETHEUS / name).read_text(encoding="utf-8"))["tests"]
+        for case in test.get("alert_rule_test", [])
     }
     names = [rule["alert"] for rule in _rules()]
     assert len(names) == len(set(names))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.config import load_settings
+from service.config import load_settings, setting_variables
 from service.errors import ConfigError
 from service.http_urls import parse_http_url
 
@@ -13,9 +13,44 @@ def test_defaults_disable_admin_and_webhooks_and_schedule_daily_and_weekly() -> 
     settings = load_settings(_env_file=None)
     assert settings.admin.token is None
     assert settings.webhook.urls == []
-    assert settings.faq_schedule == "0 3 * * *"
+    assert settings.faq.schedule == "0 3 * * *"
     assert settings.sync.schedule == "0 4 * * 1"
-    assert settings.faq_source is None
+    assert settings.faq.source is None
+
+
+def test_the_faq_and_back_off_variables_keep_their_names_and_fill_their_rooms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = {
+        "FAQ_SOURCE": "https://ensias.example/faq/",
+        "FAQ_SCHEDULE": "30  2 * * *",
+        "FAQ_FETCH_TIMEOUT": "7.5",
+        "FAQ_MAX_BYTES": "4096",
+        "FAQ_MAX_ITEMS": "90",
+        "FAQ_MAX_SCHOOLS": "80",
+        "SCHOOL_BACKOFF_AFTER_FAILURES": "5",
+        "SCHOOL_BACKOFF_BASE_SECONDS": "60",
+        "SCHOOL_BACKOFF_CAP_SECONDS": "600",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings(_env_file=None, faq_max_items=70)
+    assert settings.faq.model_dump() == {
+        "source": "https://ensias.example/faq/",
+        "schedule": "30 2 * * *",
+        "fetch_timeout": 7.5,
+        "max_bytes": 4096,
+        "max_items": 70,  # an argument wins over the environment, as for any setting
+        "max_schools": 80,
+    }
+    assert settings.school_backoff.model_dump() == {
+        "after_failures": 5,
+        "base_seconds": 60,
+        "cap_seconds": 600,
+    }
+    assert set(values) <= setting_variables()
+    copy = settings.model_copy(update={"school_backoff_cap_seconds": 900})
+    assert (copy.school_backoff.base_seconds, copy.school_backoff.cap_seconds) == (60, 900)
 
 
 def test_webhook_urls_are_read_from_one_variable_separated_by_commas_or_spaces(

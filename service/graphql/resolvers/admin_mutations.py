@@ -29,6 +29,7 @@ from service.admin import (
     resolve_finding,
     restore_school,
     retire_school,
+    with_receivers,
 )
 from service.graphql.context import GraphQLInfo
 from service.graphql.global_id import parse_global_id, parse_int_key
@@ -82,6 +83,7 @@ async def _run(
     actor = admin_actor(info)
     if isinstance(actor, AdminRefused):
         return actor
+    arguments = with_receivers(action, arguments, info.context.webhook_urls)
     result = await info.context.db.run(action, actor=actor, **arguments)
     if isinstance(result, InvalidInputRecord):
         info.context.notes.invalid_input = True
@@ -99,11 +101,7 @@ async def resolve_request_sync(
     reason: Annotated[str | None, _OPTIONAL_REASON] = None,
 ) -> RequestSyncResult:
     return await _run(
-        info,
-        request_sync,
-        SyncRequested.from_result,
-        schools=schools or [],
-        reason=reason,
+        info, request_sync, SyncRequested.from_result, schools=schools or [], reason=reason
     )
 
 
@@ -142,7 +140,6 @@ async def resolve_override_school_field(
         field=field,
         value=value,
         reason=reason,
-        webhook_urls=info.context.webhook_urls,
     )
 
 
@@ -153,40 +150,20 @@ async def resolve_clear_override(
     reason: Annotated[str, _REASON],
 ) -> ClearOverrideResult:
     return await _run(
-        info,
-        clear_override,
-        OverrideCleared.from_result,
-        slug=slug,
-        field=field,
-        reason=reason,
-        webhook_urls=info.context.webhook_urls,
+        info, clear_override, OverrideCleared.from_result, slug=slug, field=field, reason=reason
     )
 
 
 async def resolve_retire_school(
     info: GraphQLInfo, slug: Annotated[str, _SLUG], reason: Annotated[str, _REASON]
 ) -> RetireSchoolResult:
-    return await _run(
-        info,
-        retire_school,
-        SchoolRetired.from_result,
-        slug=slug,
-        reason=reason,
-        webhook_urls=info.context.webhook_urls,
-    )
+    return await _run(info, retire_school, SchoolRetired.from_result, slug=slug, reason=reason)
 
 
 async def resolve_restore_school(
     info: GraphQLInfo, slug: Annotated[str, _SLUG], reason: Annotated[str, _REASON]
 ) -> RestoreSchoolResult:
-    return await _run(
-        info,
-        restore_school,
-        SchoolRestored.from_result,
-        slug=slug,
-        reason=reason,
-        webhook_urls=info.context.webhook_urls,
-    )
+    return await _run(info, restore_school, SchoolRestored.from_result, slug=slug, reason=reason)
 
 
 def _finding_number(finding: str) -> int | None:
@@ -224,11 +201,7 @@ async def resolve_resolve_finding(
             info, _refuse_finding_id, FindingResolved.from_result, finding=finding, reason=reason
         )
     return await _run(
-        info,
-        resolve_finding,
-        FindingResolved.from_result,
-        finding_id=number,
-        reason=reason,
+        info, resolve_finding, FindingResolved.from_result, finding_id=number, reason=reason
     )
 
 
@@ -251,5 +224,4 @@ async def resolve_accept_scraped_value(
         field=field,
         key=key,
         reason=reason,
-        webhook_urls=info.context.webhook_urls,
     )

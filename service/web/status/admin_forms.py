@@ -28,6 +28,7 @@ from service.admin import (
     request_faq_import,
     request_sync,
     resolve_finding,
+    with_receivers,
 )
 from service.config import Settings
 from service.name_resolution import Resolver, resolve_with_system
@@ -108,7 +109,8 @@ def build_admin_routes(
             if form is None or not csrf_matches(session, form.get("csrf")):
                 return _refused("the form's CSRF token is missing or wrong")
             async with await runtime_of(request).write_session() as db:
-                result = await run(db, actor=session.actor, **arguments(form))
+                given = with_receivers(run, arguments(form), settings.webhook.urls)
+                result = await run(db, actor=session.actor, **given)
                 await db.commit()
             if isinstance(result, InvalidInput):
                 return _refused(f"{result.field}: {result.message}", 400)
@@ -139,7 +141,6 @@ def build_admin_routes(
             "field": form.get("field", ""),
             "key": form.get("key", ""),
             "reason": form.get("reason") or "checked on the partner's page",
-            "webhook_urls": settings.webhook.urls,
         }
 
     def override_arguments(form: dict[str, str]) -> dict[str, Any]:
@@ -152,7 +153,6 @@ def build_admin_routes(
             "slug": form.get("school", "").strip(),
             "field": form.get("field", ""),
             "reason": form.get("reason", ""),
-            "webhook_urls": settings.webhook.urls,
         }
 
     return [
