@@ -34,9 +34,10 @@ _BLOCKS = {
 _SECTIONING = {"aside", "footer", "header"}
 #: An element that is the site's footer by its id or class although it is no ``<footer>``: the
 #: ``<div id="bottom">`` of an old layout, Drupal's ``region-footer``, WordPress's ``colophon``,
-#: a layout table's ``<td class="pied">`` (development set, batch 2).
+#: a layout table's ``<td class="pied">`` (development set, batch 2), a French ``<div id="bas">``
+#: (batch 3).
 _FOOTER_TOKEN = re.compile(
-    r"^(?:[\w]+[-_])*(?:footer|pied(?:-de-page)?|colophon|bottom|site-info|piede|fusszeile)"
+    r"^(?:[\w]+[-_])*(?:footer|pied(?:-de-page)?|bas(?:-de-page)?|colophon|bottom|site-info|piede|fusszeile)"
     r"(?:[-_]+[\w-]*)?$",
     re.IGNORECASE,
 )

@@ -28,6 +28,22 @@ _FURNITURE_TOKEN = re.compile(
 )
 #: Containers never removed, whatever their classes say ("page-news" on a news article's body).
 _NEVER = {"html", "body", "main", "article", "td", "th", "tr", "table", "tbody"}
+#: A teaser item by its shape, whatever box holds it: a paragraph or list item that opens with
+#: its publication date, ``<p><span class="date">01/12/2026</span> Erasmus+ call: apply by …``
+#: (development set, batch 3: it27's "laterale" column, it30's "page-side").
+_TEASER_ITEMS = frozenset(("p", "div", "li"))
+_DATE_CLASSES = frozenset(("date", "data", "datum", "news-date", "date-news"))
+
+
+def _opens_with_its_date(tag: Tag) -> bool:
+    for child in tag.contents:
+        if isinstance(child, Tag):
+            if child.name == "time":
+                return True
+            return child.name == "span" and not _DATE_CLASSES.isdisjoint(class_tokens(child))
+        if not isinstance(child, str) or child.strip():
+            return False
+    return False
 
 
 def is_furniture(tag: Tag) -> bool:
@@ -37,7 +53,9 @@ def is_furniture(tag: Tag) -> bool:
     if tag.name == "header":
         # The site's header; an article's own header holds its title, which is context.
         return tag.find_parent(("main", "article")) is None
-    if tag.name in _NEVER or tag.get("role") == "main":
+    if tag.name in _TEASER_ITEMS and _opens_with_its_date(tag):
+        return True
+    if not tag.attrs or tag.name in _NEVER or tag.get("role") == "main":
         return False
     identity = [str(tag.get("id", "")), *class_tokens(tag)]
     return any(_FURNITURE_TOKEN.match(token) for token in identity if token)

@@ -77,3 +77,21 @@ def test_the_main_content_is_the_first_main_element_with_real_text() -> None:
         f"<html><body>{teaser}<div id='content'><p>{'Long text. ' * 30}</p></div></body></html>"
     )
     assert select_main(soup).get("id") == "content"
+
+
+def test_a_teaser_item_that_opens_with_its_date_is_furniture_in_any_box() -> None:
+    body = (
+        "<div class='col'><p><b>Notizie</b></p>"
+        "<p><span class='data'>26/11/2026</span> Bando tutor: scadenza 9 dicembre 2026</p>"
+        "<li><time>2026-11-10</time> Call open until 15 January 2027</li></div>"
+        "<main><p><b>Deadline</b></p><p>Application by <span class='date'>15 May 2027</span>"
+        "</p></main>"
+        "<div id='bas'>X · info@x.example</div>"
+    )
+    blocks = blocks_of(body)
+    assert [block.text for block in blocks if not block.in_footer] == [
+        "Notizie",
+        "Deadline",
+        "Application by 15 May 2027",
+    ]
+    assert [block.text for block in blocks if block.in_footer] == ["X · info@x.example"]
