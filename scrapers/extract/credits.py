@@ -19,6 +19,7 @@ from scrapers.extract.vocabulary import (
     BOTH_OPTIONS,
     BOUND_CUES,
     FREQUENCY,
+    HOUSING,
     MAXIMUM,
     MINIMUM,
     PER_CUES,
@@ -107,15 +108,18 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
         for start, end in cues.sentences:
             # "Nominations are accepted twice a year" says nothing of a one-year stay.
             sentence = FREQUENCY.sub(lambda m: " " * len(m.group()), cues.folded[start:end])
-            if not (about_a_stay or STAY_CUES.search(sentence)):
+            # "Passer un ou deux semestres à l'UCO" names a stay's length by itself (batch 3,
+            # fr33); any other option needs stay wording around it.
+            both = BOTH_OPTIONS.search(sentence) is not None
+            if not (both or about_a_stay or STAY_CUES.search(sentence)):
                 continue
-            found = set()
-            if BOTH_OPTIONS.search(sentence):
-                found = {"semester", "year"}
+            found = {"semester", "year"} if both else set()
             if SEMESTER_OPTION.search(sentence):
                 found.add("semester")
             if YEAR_OPTION.search(sentence):
                 found.add("year")
+            if found and HOUSING.search(sentence):
+                continue
             if found - options:
                 snippets.append(block.text[start:end].strip())
             options |= found

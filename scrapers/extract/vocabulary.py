@@ -176,6 +176,11 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?:per|a|each|par|pro|ogni|al|jede[ns]?) (?:academic )?"
             r"(?:semester|semestre|term|trimestre)s?"
             r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
+            # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
+            # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21).
+            r"|(?:a|one|un|uno|each|every|ogni) (?:typical |full |normal )?"
+            r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?"
+            r" (?:is|represents|equals|represente|correspond a|vale|corrisponde a)"
         ),
         PER_SEMESTER,
     ),
@@ -183,6 +188,11 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         compile_cues(
             r"(?:per|a|each|par|pro|all'|ogni) (?:academic )?"
             r"(?:year|an|annee|anno|jahr|studienjahr)"
+            # "30 ECTS per semester, or 60 ECTS for the full year" (batch 3: en32).
+            r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:full|whole|entire|intero|complete)"
+            r" (?:academic )?(?:year|annee|anno)"
+            r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:academic )?(?:year|annee|anno)"
+            r" (?:entiere|complete|intero|accademico intero)"
             r"|annual\w*|annuel\w*|annu[ao]|jahrlich|vuodessa|lukuvuodessa|per lukuvuosi"
         ),
         PER_YEAR,
@@ -217,6 +227,12 @@ BOTH_OPTIONS = compile_cues(
     # Both terms offered ("the Fall and/or Winter term", "au semestre 1 … et/ou au semestre 2")
     r"|(?:autumn|fall|automne|autunno|semester|semestre|term|trimestre)[^.;]{0,40}?"
     r"\s(?:and/or|et/ou|e/o|und/oder)"
+)
+#: A sentence about a room, not the stay: "Exchange students are guaranteed a room for one
+#: semester" (development set, en11).
+HOUSING = compile_cues(
+    r"rooms?|housing|accommodation|logements?|chambres?|alloggi\w*|stanz[ae]|residenz[ae]"
+    r"|residences?|wohnheim\w*|zimmer"
 )
 #: How often something happens, not how long a stay is: "twice a year", "deux fois par an".
 FREQUENCY = compile_cues(

@@ -52,6 +52,18 @@ def _per_semester(
             "<p>Up to 60 ECTS per academic year.</p>",
             {"year": {"per": "year", "min": None, "max": 60, "typical": None}},
         ),
+        (
+            "<p>At least 20 ECTS credits per semester. A typical semester is 30 ECTS.</p>",
+            _per_semester(20, typical=30),
+        ),
+        ("<p>Un semestre d'échange représente 30 ECTS.</p>", _per_semester(typical=30)),
+        (
+            "<p>A learning agreement of 30 ECTS per semester, or 60 ECTS for the full year.</p>",
+            {
+                **_per_semester(typical=30),
+                "year": {"per": "year", "min": None, "max": None, "typical": 60},
+            },
+        ),
     ],
 )
 def test_credits_are_read_with_their_bounds_and_unit(
@@ -100,6 +112,17 @@ def test_duration_options_are_read_where_a_stay_is_the_subject(
 ) -> None:
     (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
     assert fact.value.to_json() == {"options": options}
+
+
+def test_one_or_two_semesters_is_a_stay_even_without_stay_wording() -> None:
+    body = "<p>Vous souhaitez passer un ou deux semestres à l'UCO ?</p>"
+    (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.value.to_json() == {"options": ["semester", "year"]}
+
+
+def test_a_room_for_one_semester_is_housing_not_a_stay() -> None:
+    body = "<p>Exchange students are guaranteed a room for one semester.</p>"
+    assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []
 
 
 def test_a_semester_mentioned_outside_a_stay_is_not_a_duration() -> None:
