@@ -43,6 +43,7 @@ from scrapers.extract.vocabulary import (
     OTHER_TOPIC,
     SEMESTER_CUES,
     WINTER,
+    WINTER_IN_AUTUMN,
     YEAR,
 )
 from service.catalogue.fact_values import Deadline
@@ -194,6 +195,8 @@ def parse_deadlines(
                 period = AUTUMN
             if period == WINTER:
                 period = winter
+            elif period == AUTUMN and winter != AUTUMN and WINTER_IN_AUTUMN.search(cues.folded):
+                winter = AUTUMN  # "Winter semester (October to February)" (batch 3: en30)
             value = Deadline(
                 kind=kind.label,
                 semester=period,

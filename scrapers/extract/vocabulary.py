@@ -57,7 +57,10 @@ DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         compile_cues(
             r"results?|resultats?|risultat[io]|ergebnis\w*|tulok\w*|decisions?|entscheid\w*"
-            r"|paatok\w*|notif\w*|arriv\w*|ankunft|saapu\w*|orientation|orientamento"
+            r"|paatok\w*|notif\w*|ankunft|saapu\w*|orientation|orientamento"
+            # An arrival, unless it names the semester: "31 mars pour une arrivée en
+            # septembre" is a deadline for the autumn (development set, batch 3: fr35).
+            r"|arriv\w*+(?!\s+(?:en|in) (?:septembre|janvier|fevrier|september|january|february))"
             r"|einfuhrung\w*|welcome|accueil|accoglienza|begins?|starts?|debut\w*|inizi\w*"
             r"|beginn\w*|alka\w*|published|publication|pubblicazione|veroffentlich\w*|julkai\w*"
             r"|updated|mis a jour|aggiornat\w*|aktualisiert|paivitetty|accept\w*|zusage"
@@ -78,6 +81,12 @@ SPRING = "spring"
 YEAR = "year"
 #: "winter" alone: autumn in German-speaking universities, the January term elsewhere.
 WINTER = "winter"
+#: A winter semester that the page says starts in the autumn: then "the winter semester" is the
+#: autumn one on the rest of the page too.
+WINTER_STARTS_IN_AUTUMN = (
+    r"winter (?:semester|term) ?(?:\(|, )(?:from |starting in )?(?:september|october)"
+)
+WINTER_IN_AUTUMN = compile_cues(WINTER_STARTS_IN_AUTUMN)
 SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (compile_cues(r"winter-?semester\w*|wintersemesters?|wise"), AUTUMN),
     (compile_cues(r"sommer-?semester\w*|sose"), SPRING),
@@ -99,6 +108,9 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             # septembre" (issue 12: "starting in September/January").
             r"|(?:starting|arriving|arrival|start) in september|arrivee en septembre"
             r"|arrivo (?:a|in) settembre|inizio a settembre"
+            # "Winter semester (October to February)" outside German-speaking countries
+            # (batch 3: en30).
+            f"|{WINTER_STARTS_IN_AUTUMN}"
         ),
         AUTUMN,
     ),

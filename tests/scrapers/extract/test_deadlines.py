@@ -151,6 +151,31 @@ def test_winter_means_what_the_page_country_means(winter: str, semester: str) ->
     assert _deadlines(body, winter=winter) == {f"application/{semester}": ("2025-09-30", None)}
 
 
+def test_a_winter_semester_that_starts_in_october_is_the_autumn_one_on_the_whole_page() -> None:
+    body = (
+        "<p>Winter semester (October to February): application by 15 May 2027.</p>"
+        "<p>Summer semester (March to July): application by 15 November 2027.</p>"
+        "<p>Late applications are considered until 15 June 2027 for the winter semester.</p>"
+    )
+    assert _deadlines(body, winter=SPRING) == {
+        "application/autumn": ("2027-05-15", None),
+        "application/spring": ("2027-11-15", None),
+        "application/autumn/2": ("2027-06-15", None),
+    }
+
+
+def test_an_arrival_that_names_its_month_is_a_semester_not_another_kind_of_date() -> None:
+    body = (
+        "<p><strong>Date limite : 31 mars</strong> pour une arrivée en septembre ; "
+        "<strong>31 octobre</strong> pour une arrivée en janvier.</p>"
+    )
+    assert _deadlines(body) == {
+        "application/autumn": ("--03-31", None),
+        "application/spring": ("--10-31", None),
+    }
+    assert _deadlines("<p>Arrivée des étudiants : 31 août 2027.</p>") == {}
+
+
 def test_every_deadline_of_a_kind_and_semester_is_kept_the_first_under_its_usual_key() -> None:
     body = (
         "<p>Nominations for the autumn semester: 15 April 2025.</p>"
