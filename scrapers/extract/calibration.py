@@ -23,7 +23,7 @@ MEASURED: dict[tuple[str, str], tuple[int, int]] = {
     ("generic/deadlines", "bare"): (7, 7),
     ("generic/deadlines", "clause"): (54, 57),
     ("generic/deadlines", "headers"): (27, 27),
-    ("generic/deadlines", "heading"): (15, 18),
+    ("generic/deadlines", "heading"): (16, 18),
     ("generic/deadlines", "lead_in"): (8, 8),
     ("generic/deadlines", "sentence"): (27, 28),
     ("generic/languages", "clause"): (53, 53),

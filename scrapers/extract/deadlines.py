@@ -38,6 +38,7 @@ from scrapers.extract.vocabulary import (
     DATE_ROLE_CUES,
     DEADLINE_CUE,
     KIND_CUES,
+    LATER_ROUND,
     OPENING_CUE,
     OTHER_DATE_CUE,
     OTHER_TOPIC,
@@ -166,6 +167,7 @@ def parse_deadlines(
     speaking universities, the spring (January) term in North America.
     """
     found: dict[str, ExtractedFact] = {}
+    last_period: dict[str, str | None] = {}
     for block in blocks:
         if not block.in_main:
             continue
@@ -193,6 +195,10 @@ def parse_deadlines(
             period = semester.label if semester else None
             if period == YEAR and _names_autumn_too(cues, date):
                 period = AUTUMN
+            if period is None and kind.label in last_period:
+                start, end = cues.sentence_of(span)
+                if LATER_ROUND.search(cues.folded, start, end):
+                    period = last_period[kind.label]  # the round before it named the semester
             if period == WINTER:
                 period = winter
             elif period == AUTUMN and winter != AUTUMN and WINTER_IN_AUTUMN.search(cues.folded):
@@ -203,6 +209,7 @@ def parse_deadlines(
                 date=date.date.iso(),
                 opens=date.opens.iso() if date.opens else None,
             )
+            last_period[kind.label] = period
             key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
             if key is None:
                 continue

@@ -81,6 +81,13 @@ SPRING = "spring"
 YEAR = "year"
 #: "winter" alone: autumn in German-speaking universities, the January term elsewhere.
 WINTER = "winter"
+#: A later round of the same call: "Secondo round, solo per i posti non assegnati: entro il 15
+#: maggio 2027" under "Primo round: … (mobilità nel primo semestre)" (batch 3: it27).
+LATER_ROUND = compile_cues(
+    r"(?:second|2nd|third|secondo|seconda|terzo|seconde|deuxieme|troisieme)"
+    r" (?:round|session|sessione|window|finestra|call|appel|tour)"
+    r"|round [23]|(?:session|sessione) (?:complementaire|suppletiva|supplementare)"
+)
 #: A winter semester that the page says starts in the autumn: then "the winter semester" is the
 #: autumn one on the rest of the page too.
 WINTER_STARTS_IN_AUTUMN = (

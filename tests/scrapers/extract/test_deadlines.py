@@ -176,6 +176,24 @@ def test_an_arrival_that_names_its_month_is_a_semester_not_another_kind_of_date(
     assert _deadlines("<p>Arrivée des étudiants : 31 août 2027.</p>") == {}
 
 
+def test_a_later_round_without_a_semester_is_for_the_semester_of_the_round_before() -> None:
+    body = (
+        "<p>Primo round: nomination entro il 15 marzo 2027 (mobilità nel primo semestre).</p>"
+        "<p>Secondo round, solo per i posti non assegnati: nomination entro il 15 maggio 2027.</p>"
+        "<p>Nomination entro il 30 giugno 2027 per i programmi brevi.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2027-03-15", None),
+        "nomination/autumn/2": ("2027-05-15", None),
+        "nomination/any": ("2027-06-30", None),  # not a later round: no semester inherited
+    }
+    other = "<p>Nomination entro il 15 marzo 2027.</p><p>Nomination entro il 15 maggio 2027.</p>"
+    assert _deadlines("<p>Primo semestre.</p>" + other) == {
+        "nomination/any": ("2027-03-15", None),
+        "nomination/any/2": ("2027-05-15", None),
+    }
+
+
 def test_every_deadline_of_a_kind_and_semester_is_kept_the_first_under_its_usual_key() -> None:
     body = (
         "<p>Nominations for the autumn semester: 15 April 2025.</p>"
