@@ -41,7 +41,7 @@ def _opens_with_its_date(tag: Tag) -> bool:
             if child.name == "time":
                 return True
             return child.name == "span" and not _DATE_CLASSES.isdisjoint(class_tokens(child))
-        if child.strip():
+        if not isinstance(child, str) or child.strip():
             return False
     return False
 

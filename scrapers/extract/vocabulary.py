@@ -199,7 +199,7 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21).
             r"|(?:a|one|un|uno|each|every|ogni) (?:typical |full |normal )?"
             r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?"
-            r" (?:is|represents|equals|represente|correspond a|vale|corrisponde a)"
+            r" (?:is|represents|represente|rappresenta)"
         ),
         PER_SEMESTER,
     ),
