@@ -37,13 +37,12 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from ipaddress import ip_network
 from multiprocessing.queues import Queue
 from pathlib import Path
 
 from bench import partner_sites
 from bench.partner_sites import SiteModel
-from bench.sync_sites import Measure, measure, seed
+from bench.sync_sites import Measure, bench_policy, measure, seed
 from scrapers.extract.facts import PageExtraction
 from scrapers.fetch import FetchPolicy, FetchResult, MappingResolver
 from scrapers.reconcile import PageOutcome
@@ -225,13 +224,7 @@ async def main(args: argparse.Namespace) -> int:
         try:
             port = ports.get(timeout=300)
             urls = model.urls(port)
-            policy = FetchPolicy(
-                contact_url="https://mobility.example/bench",
-                concurrency=args.concurrency,
-                host_delay=args.host_delay,
-                page_timeout=30.0,
-                allowed_networks=(ip_network("127.0.0.1/32"),),
-            )
+            policy = bench_policy(args.concurrency, args.host_delay)
             resolver = MappingResolver({host: ["127.0.0.1"] for host in model.hosts()})
             for number in range(args.rounds):
                 database = directory / f"round-{number}.sqlite3"
