@@ -201,6 +201,17 @@ async def measure(
     )
 
 
+def bench_policy(concurrency: int, host_delay: float) -> FetchPolicy:
+    """The production policy, but for loopback (the simulated sites' only address)."""
+    return FetchPolicy(
+        contact_url="https://mobility.example/bench",
+        concurrency=concurrency,
+        host_delay=host_delay,
+        page_timeout=30.0,
+        allowed_networks=(ip_network("127.0.0.1/32"),),
+    )
+
+
 def politeness_bound(sites: int, pages: int, latency: float, policy: FetchPolicy) -> float:
     """The least wall time the rules allow: per-host spacing, or the global limit on requests."""
     per_host_requests = pages + 1  # robots.txt, then the pages
@@ -235,13 +246,7 @@ async def main(args: argparse.Namespace) -> None:
             else:
                 urls = uniform_site_urls(args.sites, args.pages, port)
             await seed(settings, urls, model.names() if model is not None else None)
-            policy = FetchPolicy(
-                contact_url="https://mobility.example/bench",
-                concurrency=args.concurrency,
-                host_delay=args.host_delay,
-                page_timeout=30.0,
-                allowed_networks=(ip_network("127.0.0.1/32"),),
-            )
+            policy = bench_policy(args.concurrency, args.host_delay)
             resolver = MappingResolver({site_host(n): ["127.0.0.1"] for n in range(args.sites)})
             if model is not None:
                 bound = model.politeness_bound(policy.concurrency, policy.host_delay)

@@ -2,8 +2,8 @@
 
 The sites are :mod:`bench.partner_sites` (an index and three pages of 30 to 80 kB per site,
 50 to 100 ms of latency per answer, a robots.txt), served from a separate process on loopback.
-Each round runs both crawlers, in alternating order (ours first in even rounds, Scrapy first in
-odd ones), each over every site once, cold:
+Each round runs both crawlers, in alternating order (ours first in rounds 1, 3, …, Scrapy first in
+rounds 2, 4, …), each over every site once, cold:
 
 - **ours**: the sync's machinery (``run_sync``: plan, lock, fetcher, extraction in the run's
   process pool, one transaction per school) on a fresh catalogue, then an unchanged re-run
@@ -37,13 +37,12 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from ipaddress import ip_network
 from multiprocessing.queues import Queue
 from pathlib import Path
 
 from bench import partner_sites
 from bench.partner_sites import SiteModel
-from bench.sync_sites import Measure, measure, seed
+from bench.sync_sites import Measure, bench_policy, measure, seed
 from scrapers.extract.facts import PageExtraction
 from scrapers.fetch import FetchPolicy, FetchResult, MappingResolver
 from scrapers.reconcile import PageOutcome
@@ -225,13 +224,7 @@ async def main(args: argparse.Namespace) -> int:
         try:
             port = ports.get(timeout=300)
             urls = model.urls(port)
-            policy = FetchPolicy(
-                contact_url="https://mobility.example/bench",
-                concurrency=args.concurrency,
-                host_delay=args.host_delay,
-                page_timeout=30.0,
-                allowed_networks=(ip_network("127.0.0.1/32"),),
-            )
+            policy = bench_policy(args.concurrency, args.host_delay)
             resolver = MappingResolver({host: ["127.0.0.1"] for host in model.hosts()})
             for number in range(args.rounds):
                 database = directory / f"round-{number}.sqlite3"
@@ -260,8 +253,12 @@ async def main(args: argparse.Namespace) -> int:
                         settings, policy, resolver, rerun
                     )
                 rounds.append(Round(ours, again, theirs, rerun_load))
-                problems += differences(urls, ours.facts, theirs.facts)
-                print_round(number, rounds[-1], cold, flush=True)
+                differ = differences(urls, ours.facts, theirs.facts)
+                problems += differ
+                print_round(number, rounds[-1], cold)
+                print(
+                    f"round {number + 1}: {len(differ)} differences between the crawls", flush=True
+                )
         finally:
             server.terminate()
             server.join()
@@ -280,7 +277,7 @@ async def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_round(number: int, result: Round, cold: Measure, *, flush: bool = False) -> None:
+def print_round(number: int, result: Round, cold: Measure) -> None:
     rerun = (
         f"; unchanged re-run {result.rerun.seconds:.1f} s (load {result.rerun_load})"
         if result.rerun is not None
@@ -291,8 +288,7 @@ def print_round(number: int, result: Round, cold: Measure, *, flush: bool = Fals
         f"pages/s, {result.ours.cpu_seconds:.1f} s CPU, load {result.ours.load}, run "
         f"{cold.report.status.value}); Scrapy {result.scrapy.seconds:.1f} s "
         f"({result.scrapy.pages_per_second:.1f} pages/s, {result.scrapy.cpu_seconds:.1f} s CPU, "
-        f"load {result.scrapy.load}); ours / Scrapy {result.ratio:.2f}{rerun}",
-        flush=flush,
+        f"load {result.scrapy.load}); ours / Scrapy {result.ratio:.2f}{rerun}"
     )
 
 
