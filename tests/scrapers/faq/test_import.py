@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.generate_catalogue import generate_schools, render_faq
+from scrapers.faq.apply import bulk as bulk_module
 from scrapers.faq.apply import writes as apply_module
 from scrapers.faq.importer import content_hash, import_faq
 from scrapers.faq.read.source import read_seed
@@ -396,3 +397,33 @@ async def test_a_second_import_of_a_page_with_misspelt_parents_writes_nothing(
     writes = [s for s in sent if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
     assert await read_data_version(session) == version
+
+
+async def test_rows_sent_in_small_batches_are_all_written_once(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of 7 rows: every table's rows span several executemany calls and end in a partial
+    # batch, and offers with and without a kind (different columns) fill batches side by side.
+    monkeypatch.setattr(bulk_module, "BATCH_ROWS", 7)
+    page = render_faq(generate_schools(60, 8), 8)
+    report = await _import(session, page)
+    plan = report.plan
+    counted = {
+        School: len(plan.schools.added),
+        Programme: len(plan.programmes.added),
+        Offer: len(plan.offers.added),
+        Link: len(plan.links.added),
+    }
+    for model, added in counted.items():
+        assert added > 7
+        assert await session.scalar(select(func.count()).select_from(model)) == added
+    findings = await session.scalar(select(func.count()).select_from(Finding))
+    assert findings == len(plan.findings.added) > 0
+    pairs = await session.scalar(select(func.count()).select_from(school_programme))
+    assert pairs == len(plan.programme_schools) > 7
+    tracks = sum(len(key[4].split(",")) for key in plan.offers.added if key[4])
+    assert await session.scalar(select(func.count()).select_from(offer_home_track)) == tracks > 0
+    async with counting_statements(session) as sent:
+        again = await _import(session, page)
+    assert not again.changed
+    assert [s for s in sent if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}] == []
