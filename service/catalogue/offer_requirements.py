@@ -122,89 +122,107 @@ def verdict_sources(postgres: bool) -> list[tuple[str, str]]:
     return [(STUDENT_LANGUAGE, language), (STUDENT_DEADLINE, deadline)]
 
 
+#: The common table of each criterion's per-school answers (see :meth:`VerdictSql.tables`).
+VERDICT_TABLES = {
+    RequirementFact.LANGUAGE_REQUIREMENT: "verdict_language",
+    RequirementFact.APPLICATION_DEADLINE: "verdict_deadline",
+    RequirementFact.SEMESTER: "verdict_semester",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class VerdictSql:
-    """The verdict of decision 0102 as SQL, one expression per criterion: 1 (met), 0 (not
-    met: the school's offers are left out) or NULL (unknown: kept, and named in
-    ``matchedOnUnknown``). Read over the served values (``served_fact``, the rows of
-    ``school_info.served_facts``, through :func:`verdict_sources`) of the school whose id is
-    ``school``; the student's side is three SQL values: ``levels`` (a JSON object, language →
-    CEFR level, as :func:`levels_json` writes it), ``earliest`` (an ISO date, text) and
-    ``semester`` (``autumn``, ``spring``, ``year``; text). The one place the rule is written:
-    the resolvers run it (:func:`assess_schools`) and the compiler embeds it.
+    """The verdict of decision 0102 as SQL: per criterion asked, a common table of the
+    schools' answers (``school_id``, ``c``: 1 met, 0 not met, NULL unknown), computed once per
+    statement by grouping the served values (``served_fact``, the rows of
+    ``school_info.served_facts``, read by :func:`verdict_sources`). A school absent from a
+    table has no value the criterion reads: unknown. Only 0 excludes. The student's side is
+    three SQL values: ``levels`` (a JSON object, language → CEFR level, as :func:`levels_json`
+    writes it), ``earliest`` (an ISO date, text) and ``semester`` (``autumn``, ``spring``,
+    ``year``; text). The one place the rule is written: the resolvers run it
+    (:func:`assess_schools`) and the compiler puts the same tables in front of its statement.
     """
 
     postgres: bool
-    school: str
+    levels: str = "NULL"
+    earliest: str = "NULL"
+    semester: str = "NULL"
+    #: Names this statement's tables apart from another filter's (see :func:`verdict_table`).
+    suffix: str = ""
 
     @property
     def _yes(self) -> str:
         return "true" if self.postgres else "1"
 
-    def languages(self, levels: str) -> str:
-        """The language criterion: every language of ``levels`` asks at most its level."""
-        student = (
-            f"json_each_text({levels}) AS sl(key, value)"
-            if self.postgres
-            else f"json_each({levels}) AS sl"
-        )
-        # Asked in that language: required, or the page does not say (not only recommended).
-        asked = (
-            f"{STUDENT_LANGUAGE} AS lr WHERE lr.school_id = {self.school} "
-            f"AND lr.language = sl.key AND lr.asked = {self._yes}"
-        )
-        above = (
-            f"EXISTS (SELECT 1 FROM {student} WHERE EXISTS (SELECT 1 FROM {asked} "
-            f"AND lr.level > {_rank('sl.value')}))"
-        )
-        # Nothing said about a language, or only a test score for it: cannot tell.
-        unknown = (
-            f"EXISTS (SELECT 1 FROM {student} WHERE NOT EXISTS (SELECT 1 FROM {asked} AND "
-            f"lr.level IS NOT NULL) OR EXISTS (SELECT 1 FROM {asked} AND lr.level IS NULL))"
-        )
-        return f"(CASE WHEN {above} THEN 0 WHEN {unknown} THEN NULL ELSE 1 END)"
+    def _student(self) -> str:
+        if self.postgres:
+            return f"json_each_text({self.levels}) AS sl(key, value)"
+        return f"json_each({self.levels}) AS sl"
 
-    def _deadlines(self) -> str:
-        return f"{STUDENT_DEADLINE} AS dl WHERE dl.school_id = {self.school}"
-
-    def deadline(self, earliest: str, semester: str) -> str:
-        """The deadline criterion: an application deadline (for ``semester`` when it is not
-        NULL) on or after ``earliest``; unknown when one has no year or there is none."""
-        # A deadline for that semester, for the year or for any semester (none named).
-        applications = (
-            f"{self._deadlines()} AND dl.kind = 'application' AND "
-            f"({semester} IS NULL OR dl.term IN ('', 'any', 'year', {semester}))"
+    def _languages(self) -> str:
+        # Per school and language asked: any required (or unsaid) level above the student's,
+        # and whether every such requirement names a CEFR level (a test score does not).
+        per = (
+            f"SELECT lr.school_id AS school_id, "
+            f"max(CASE WHEN lr.level > {_rank('sl.value')} THEN 1 ELSE 0 END) AS above, "
+            f"CASE WHEN count(lr.level) > 0 AND count(lr.level) = count(*) THEN 1 ELSE 0 END "
+            f"AS known FROM {STUDENT_LANGUAGE} AS lr JOIN {self._student()} ON "
+            f"lr.language = sl.key WHERE lr.asked = {self._yes} GROUP BY lr.school_id, sl.key"
         )
-        # ISO dates compare as text byte by byte (a locale's collation may skip the dashes).
+        # Not met when one language asks more; met when every language is known; else unknown
+        # (a language nothing is said about has no row).
+        asked = f"(SELECT count(*) FROM {self._student()})"
+        return (
+            f"SELECT per.school_id AS school_id, CASE WHEN max(per.above) = 1 THEN 0 "
+            f"WHEN sum(per.known) = {asked} THEN 1 END AS c FROM ({per}) AS per "
+            "GROUP BY per.school_id"
+        )
+
+    def _deadline(self) -> str:
+        # Application deadlines for the semester (when given), the year or any semester: met
+        # by one on or after the date; unknown when one has no year (or the school has none).
         day = 'dl.day COLLATE "C"' if self.postgres else "dl.day"
         return (
-            f"(CASE WHEN EXISTS (SELECT 1 FROM {applications} AND dl.dated = {self._yes} "
-            f"AND {day} >= {earliest}) THEN 1 "
-            f"WHEN EXISTS (SELECT 1 FROM {applications} AND dl.dated <> {self._yes}) "
-            f"OR NOT EXISTS (SELECT 1 FROM {applications} AND dl.dated = {self._yes}) "
-            "THEN NULL ELSE 0 END)"
+            f"SELECT dl.school_id AS school_id, CASE WHEN max(CASE WHEN dl.dated = {self._yes} "
+            f"AND {day} >= {self.earliest} THEN 1 ELSE 0 END) = 1 THEN 1 "
+            f"WHEN max(CASE WHEN dl.dated = {self._yes} THEN 0 ELSE 1 END) = 1 THEN NULL "
+            f"ELSE 0 END AS c FROM {STUDENT_DEADLINE} AS dl WHERE dl.kind = 'application' AND "
+            f"({self.semester} IS NULL OR dl.term IN ('', 'any', 'year', {self.semester})) "
+            "GROUP BY dl.school_id"
         )
 
-    def semester(self, semester: str) -> str:
-        """The semester criterion: a deadline (of any kind) for ``semester``, the year or any
-        semester; unknown when the school has no deadline at all."""
-        deadlines = self._deadlines()
+    def _semester(self) -> str:
+        # Any deadline, of any kind, for the semester, the year or any semester (none: unknown).
         return (
-            f"(CASE WHEN NOT EXISTS (SELECT 1 FROM {deadlines}) THEN NULL "
-            f"WHEN EXISTS (SELECT 1 FROM {deadlines} AND dl.term IN ('', 'any', 'year', "
-            f"{semester})) THEN 1 ELSE 0 END)"
+            f"SELECT dl.school_id AS school_id, max(CASE WHEN dl.term IN ('', 'any', 'year', "
+            f"{self.semester}) THEN 1 ELSE 0 END) AS c FROM {STUDENT_DEADLINE} AS dl "
+            "GROUP BY dl.school_id"
         )
 
-    def criteria(
-        self, asked: Sequence[RequirementFact], levels: str, earliest: str, semester: str
-    ) -> list[tuple[RequirementFact, str]]:
-        """The SQL of each criterion ``asked`` (see :func:`asked_criteria`)."""
+    def tables(self, asked: Sequence[RequirementFact]) -> list[tuple[str, str]]:
+        """The (name, SELECT) of each asked criterion's table, to define in front (once)."""
         sql = {
-            RequirementFact.LANGUAGE_REQUIREMENT: lambda: self.languages(levels),
-            RequirementFact.APPLICATION_DEADLINE: lambda: self.deadline(earliest, semester),
-            RequirementFact.SEMESTER: lambda: self.semester(semester),
+            RequirementFact.LANGUAGE_REQUIREMENT: self._languages,
+            RequirementFact.APPLICATION_DEADLINE: self._deadline,
+            RequirementFact.SEMESTER: self._semester,
         }
-        return [(fact, sql[fact]()) for fact in asked]
+        return [(verdict_table(fact, self.suffix), sql[fact]()) for fact in asked]
+
+
+def verdict_table(fact: RequirementFact, suffix: str = "") -> str:
+    """The name of ``fact``'s table of answers (``suffix``: one filter's among several)."""
+    return VERDICT_TABLES[fact] + (f"_{suffix}" if suffix else "")
+
+
+def answer_of(fact: RequirementFact, school: str, suffix: str = "") -> str:
+    """SQL: the answer of ``fact`` for the school whose id is ``school`` (NULL: unknown)."""
+    table = verdict_table(fact, suffix)
+    return f"(SELECT v.c FROM {table} AS v WHERE v.school_id = {school})"
+
+
+def excluded_by(fact: RequirementFact, suffix: str = "") -> str:
+    """SQL: the ids of the schools ``fact``'s criterion excludes (answered 0)."""
+    return f"SELECT v.school_id FROM {verdict_table(fact, suffix)} AS v WHERE v.c = 0"
 
 
 def asked_criteria(requirements: Requirements) -> list[RequirementFact]:
@@ -248,8 +266,8 @@ async def assess_schools(
     postgres = dialect.name == "postgresql"
     text_type, json_type = "TEXT", "json" if postgres else "TEXT"
     asked = asked_criteria(requirements)
-    criteria = VerdictSql(postgres, "vs.id").criteria(
-        asked,
+    verdict = VerdictSql(
+        postgres,
         f"CAST(:levels AS {json_type})",
         f"CAST(:earliest AS {text_type})",
         f"CAST(:semester AS {text_type})",
@@ -259,9 +277,15 @@ async def assess_schools(
         if postgres
         else "SELECT value FROM json_each(:ids)"
     )
-    columns = ", ".join(f"{criterion} AS c{index}" for index, (_, criterion) in enumerate(criteria))
+    columns = ", ".join(f"{answer_of(fact, 'vs.id')} AS c{n}" for n, fact in enumerate(asked))
     sources = [(SERVED_FACT, served_facts_sql(dialect)), *verdict_sources(postgres)]
-    ctes = ", ".join(f"{name} AS ({select})" for name, select in sources)
+    # The answers are computed once (each is read once per school).
+    ctes = ", ".join(
+        [
+            *(f"{name} AS NOT MATERIALIZED ({select})" for name, select in sources),
+            *(f"{name} AS MATERIALIZED ({select})" for name, select in verdict.tables(asked)),
+        ]
+    )
     statement = text(
         f"WITH {ctes} SELECT vs.id AS id, {columns} FROM school AS vs WHERE vs.id IN ({ids})"
     )

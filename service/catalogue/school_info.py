@@ -10,7 +10,7 @@ expression the served school columns use too; this module only builds the values
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -246,7 +247,9 @@ INFO_FIELDS: tuple[str, ...] = tuple(
 )
 
 
-def served_facts() -> Select[*tuple[Any, ...]]:
+def served_facts(
+    schools: Callable[[Any], ColumnElement[bool]] | None = None,
+) -> Select[*tuple[Any, ...]]:
     """SQL: every value served under ``School.info``, one row each, with its source.
 
     The scraped facts, each replaced by the override of its field and key when there is one
@@ -259,7 +262,13 @@ def served_facts() -> Select[*tuple[Any, ...]]:
     ``rank`` (0 for facts, 1 for overrides alone) then ``position`` (their ids). Both read
     paths and the student filters read it (resolvers: ``load_school_info``; compiled:
     ``service.graphql.compiler.info``; the filters: ``service.catalogue.offer_requirements``).
+    ``schools(school_id column)``: only the schools it admits, applied inside each part (a
+    filter over the union would not reach the tables' indexes).
     """
+
+    def admitted(school_id: Any) -> ColumnElement[bool]:
+        return true() if schools is None else schools(school_id)
+
     candidates = Candidates(
         override=SchoolOverride.value, scraped=SchoolFact.value, scraped_stale=SchoolFact.stale
     )
@@ -297,7 +306,7 @@ def served_facts() -> Select[*tuple[Any, ...]]:
             SchoolFact.id.label("position"),
         )
         .outerjoin(SchoolOverride, same_key)
-        .where(SchoolFact.field.in_(INFO_FIELDS))
+        .where(SchoolFact.field.in_(INFO_FIELDS), admitted(SchoolFact.school_id))
     )
     beside = (
         select(SchoolFact.id)
@@ -321,7 +330,7 @@ def served_facts() -> Select[*tuple[Any, ...]]:
         SchoolOverride.created_at,
         literal(1).label("rank"),
         SchoolOverride.id,
-    ).where(SchoolOverride.field.in_(INFO_FIELDS), ~beside)
+    ).where(SchoolOverride.field.in_(INFO_FIELDS), ~beside, admitted(SchoolOverride.school_id))
     return facts.union_all(alone)  # type: ignore[return-value]
 
 
@@ -366,7 +375,7 @@ def _served(row: RowMapping) -> InfoValue | None:
     )
 
 
-def _identity_facts() -> Select[*tuple[Any, ...]]:
+def _identity_facts(schools: Callable[[Any], ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
     """The scraped facts the identity falls back on (name, address; key ``""``), as they are
     (not replaced by an override of their own: the identity has its own precedence), in the
     columns of :func:`served_facts` with ``rank`` 2."""
@@ -384,6 +393,7 @@ def _identity_facts() -> Select[*tuple[Any, ...]]:
         literal(2).label("rank"),
         SchoolFact.id,
     ).where(
+        schools(SchoolFact.school_id),
         SchoolFact.key == "",
         SchoolFact.field.in_([FactField.NAME.value, FactField.ADDRESS.value]),
     )
@@ -394,11 +404,12 @@ async def _served_values(
 ) -> tuple[dict[int, tuple[InfoValue, ...]], dict[int, dict[str, InfoValue]]]:
     """Each school's served values, and the scraped facts its identity falls back on (one
     statement)."""
-    served, identity = served_facts().subquery(), _identity_facts().subquery()
-    members = [
-        select(rows).where(member_of(session, rows.c.school_id, ids)) for rows in (served, identity)
-    ]
-    both = union_all(*members).subquery()
+
+    def schools(school_id: Any) -> ColumnElement[bool]:
+        return member_of(session, school_id, ids)
+
+    served, identity = served_facts(schools).subquery(), _identity_facts(schools).subquery()
+    both = union_all(select(served), select(identity)).subquery()
     query = select(both).order_by(both.c.school_id, both.c.field, both.c.rank, both.c.position)
     values: dict[int, list[InfoValue]] = defaultdict(list)
     facts: dict[int, dict[str, InfoValue]] = defaultdict(dict)

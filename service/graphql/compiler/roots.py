@@ -22,7 +22,9 @@ from service.catalogue import (
     RequirementFact,
     Requirements,
     VerdictSql,
+    answer_of,
     asked_criteria,
+    excluded_by,
     levels_json,
     served_countries_of_partners,
 )
@@ -180,15 +182,16 @@ def _requirements(arguments: Arguments) -> Requirements:
     )
 
 
-def _student_criteria(
-    planner: Planner, bind: Bind
-) -> Callable[[str], list[tuple[RequirementFact, str]]]:
-    """The SQL of each student criterion the filter asks (service.catalogue.
-    offer_requirements.VerdictSql, the resolvers' statement too), over the offer's alias."""
+def _student_criteria(planner: Planner, bind: Bind) -> tuple[tuple[RequirementFact, ...], str]:
+    """The student criteria the filter asks; their tables (service.catalogue.
+    offer_requirements.VerdictSql, the resolvers' statement too) join the planner's common
+    tables, computed once for the statement."""
     d = planner.dialect
-    asked = bind.fixed(lambda a: tuple(asked_criteria(_requirements(a))))
+    asked: tuple[RequirementFact, ...] = bind.fixed(
+        lambda a: tuple(asked_criteria(_requirements(a)))
+    )
     if not asked:
-        return lambda _o: []
+        return asked, ""
     levels = earliest = semester = "NULL"
     if RequirementFact.LANGUAGE_REQUIREMENT in asked:
         levels = bind(lambda a: levels_json(_requirements(a)), d.json_type)
@@ -196,12 +199,11 @@ def _student_criteria(
         earliest = bind(lambda a: _requirements(a).deadline_on_or_after.isoformat(), "TEXT")  # type: ignore[union-attr]
     if {RequirementFact.APPLICATION_DEADLINE, RequirementFact.SEMESTER} & set(asked):
         semester = bind(lambda a: _requirements(a).semester, "TEXT")
-
-    def criteria(o: str) -> list[tuple[RequirementFact, str]]:
-        verdict = VerdictSql(d.postgres, f"{o}.school_id")
-        return verdict.criteria(asked, levels, earliest, semester)
-
-    return criteria
+    suffix = planner.alias("v")
+    verdict = VerdictSql(d.postgres, levels, earliest, semester, suffix)
+    for name, select in verdict.tables(asked):
+        planner.levels.append(f"{name} AS MATERIALIZED ({select})")
+    return asked, suffix
 
 
 def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
@@ -215,7 +217,7 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
     country = _given_value(bind, "countryCode", "TEXT", _upper)
     track = _given_value(bind, "homeTrack", "TEXT", _upper)
     places = bind.fixed(lambda a: _filter(a).get("hasPlaces"))
-    student = _student_criteria(planner, bind)
+    student, suffix = _student_criteria(planner, bind)
     schools = source(d, "School")
 
     def where(o: str) -> str:
@@ -237,14 +239,15 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
         if places is not None:
             conditions.append(f"{o}.places > 0" if places else f"{o}.places = 0")
         # Only a criterion known to fail excludes (decision 0102): 0, never NULL.
-        conditions.extend(f"coalesce({sql}, 1) = 1" for _fact, sql in student(o))
+        conditions.extend(f"{o}.school_id NOT IN ({excluded_by(fact, suffix)})" for fact in student)
         return d.all_of(conditions)
 
     def unknown(o: str) -> str:
-        return d.names_where_null([(fact.name, sql) for fact, sql in student(o)])
+        return d.names_where_null(
+            [(fact.name, answer_of(fact, f"{o}.school_id", suffix)) for fact in student]
+        )
 
-    probe = student("o")
-    return OfferFilterSql(where, unknown if probe else None)
+    return OfferFilterSql(where, unknown if student else None)
 
 
 def _filtered_list(
