@@ -1,14 +1,18 @@
 """What the database holds, loaded in bulk (one query per table) and keyed by natural keys.
 
 The import compares the page with this snapshot in memory, so its cost does not grow with one
-query per item: a page of 10,000 schools is read in a handful of statements.
+query per item: a page of 10,000 schools is read in a handful of statements. Rows are held
+compactly (decision 0205): a row's values are one tuple whose names every row of its table
+shares (:class:`Values`), and the natural keys' strings repeated across rows (a school's slug in
+each of its offers and links, programme keys, years, scopes) are one object each.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,12 +42,59 @@ def json_value(value: object) -> Any:
     return json.loads(json.dumps(value))
 
 
+T = TypeVar("T")
+
+
+class Values(Mapping[str, object]):
+    """A row's compared values by name: a tuple, beside the names shared by its table's rows."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: tuple[str, ...], values: tuple[object, ...]) -> None:
+        self._names = names
+        self._values = values
+
+    def __getitem__(self, name: str) -> object:
+        try:
+            return self._values[self._names.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class _Shared:
+    """One object per distinct value: the strings a snapshot's keys repeat row after row."""
+
+    def __init__(self) -> None:
+        self._known: dict[object, object] = {}
+
+    def __call__(self, value: T) -> T:
+        return self._known.setdefault(value, value)  # type: ignore[return-value]
+
+
+_SCHOOL_FIELDS = (
+    "name", "short_name", "city", "country_code", "parent_slug", "website", "is_partner"
+)  # fmt: skip
+_PROGRAMME_FIELDS = ("name", "url")
+_PLACES = ("places",)
+_ROLE = ("role",)
+_RULE_FIELDS = ("semesters", "criteria", "source_text")
+_FINDING_FIELDS = (
+    "kind", "severity", "message", "detail", "source_line", "school_slug", "link_key"
+)  # fmt: skip
+
+
 @dataclass(slots=True)
 class Row:
     """An existing row: its id, the compared values (references as natural keys), its state."""
 
     id: int
-    values: dict[str, object]
+    values: Mapping[str, object]
     retired: bool = False
     #: Retired by an admin (``retireSchool``): listed again, it stays retired (decision 0077).
     held: bool = False
@@ -96,7 +147,7 @@ async def has_revisions(session: AsyncSession) -> bool:
     return bool(await session.scalar(select(exists().where(FaqRevision.id.is_not(None)))))
 
 
-async def _load_schools(session: AsyncSession, snapshot: Snapshot) -> None:
+async def _load_schools(session: AsyncSession, snapshot: Snapshot, shared: _Shared) -> None:
     parent = aliased(School)
     rows = await session.execute(
         select(
@@ -131,23 +182,20 @@ async def _load_schools(session: AsyncSession, snapshot: Snapshot) -> None:
         retired,
         held,
     ) in rows:
-        snapshot.schools[slug] = Row(
+        snapshot.schools[shared(slug)] = Row(
             id=id_,
-            values={
-                "name": name,
-                "short_name": short,
-                "city": city,
-                "country_code": country,
-                "parent_slug": parent_slug,
-                "website": website,
-                "is_partner": partner,
-            },
+            values=Values(
+                _SCHOOL_FIELDS,
+                (name, short, city, country, shared(parent_slug), website, partner),
+            ),
             retired=retired is not None,
             held=bool(held),
         )
 
 
-async def _load_offers_and_links(session: AsyncSession, snapshot: Snapshot) -> None:
+async def _load_offers_and_links(
+    session: AsyncSession, snapshot: Snapshot, shared: _Shared
+) -> None:
     offers = await session.execute(
         select(
             Offer.id,
@@ -163,8 +211,9 @@ async def _load_offers_and_links(session: AsyncSession, snapshot: Snapshot) -> N
         .outerjoin(Programme, Offer.programme_id == Programme.id)
     )
     for id_, slug, programme, kind, year, scope, places, retired in offers:
-        snapshot.offers[(slug, programme, kind, year, scope)] = Row(
-            id=id_, values={"places": places}, retired=retired is not None
+        key = (shared(slug), shared(programme), kind, shared(year), shared(scope))
+        snapshot.offers[key] = Row(
+            id=id_, values=Values(_PLACES, (places,)), retired=retired is not None
         )
     links = await session.execute(
         select(Link.id, Link.url, School.slug, Programme.key, Link.role, Link.retired_at)
@@ -172,8 +221,8 @@ async def _load_offers_and_links(session: AsyncSession, snapshot: Snapshot) -> N
         .outerjoin(Programme, Link.programme_id == Programme.id)
     )
     for id_, url, slug, programme, role, retired in links:
-        snapshot.links[(url, slug, programme)] = Row(
-            id=id_, values={"role": role}, retired=retired is not None
+        snapshot.links[(url, shared(slug), shared(programme))] = Row(
+            id=id_, values=Values(_ROLE, (role,)), retired=retired is not None
         )
 
 
@@ -205,15 +254,18 @@ async def _load_findings(session: AsyncSession, snapshot: Snapshot) -> None:
          programme, resolved) = row  # fmt: skip
         snapshot.findings[fingerprint] = Row(
             id=id_,
-            values={
-                "kind": kind,
-                "severity": severity,
-                "message": message,
-                "detail": detail,
-                "source_line": line,
-                "school_slug": slug,
-                "link_key": (url, link_slug, programme) if url is not None else None,
-            },
+            values=Values(
+                _FINDING_FIELDS,
+                (
+                    kind,
+                    severity,
+                    message,
+                    detail,
+                    line,
+                    slug,
+                    (url, link_slug, programme) if url is not None else None,
+                ),
+            ),
             retired=resolved is not None,
         )
 
@@ -221,20 +273,21 @@ async def _load_findings(session: AsyncSession, snapshot: Snapshot) -> None:
 async def load_snapshot(session: AsyncSession, content_hash: str) -> Snapshot:
     """Everything the import compares against, in one query per table."""
     snapshot = Snapshot()
+    shared = _Shared()
     snapshot.countries = set(await session.scalars(select(Country.code)))
     snapshot.tracks = set(await session.scalars(select(HomeTrack.code)))
-    await _load_schools(session, snapshot)
+    await _load_schools(session, snapshot, shared)
     for id_, key, name, url, retired in await session.execute(
         select(Programme.id, Programme.key, Programme.name, Programme.url, Programme.retired_at)
     ):
-        snapshot.programmes[key] = Row(
-            id=id_, values={"name": name, "url": url}, retired=retired is not None
+        snapshot.programmes[shared(key)] = Row(
+            id=id_, values=Values(_PROGRAMME_FIELDS, (name, url)), retired=retired is not None
         )
     pairs = await session.execute(
         select(school_programme.c.programme_id, school_programme.c.school_id)
     )
     snapshot.programme_schools = {(programme, school) for programme, school in pairs}
-    await _load_offers_and_links(session, snapshot)
+    await _load_offers_and_links(session, snapshot, shared)
     for id_, track, semesters, criteria, text in await session.execute(
         select(
             SelectionRule.id,
@@ -245,7 +298,7 @@ async def load_snapshot(session: AsyncSession, content_hash: str) -> Snapshot:
         )
     ):
         snapshot.rules[track] = Row(
-            id=id_, values={"semesters": semesters, "criteria": criteria, "source_text": text}
+            id=id_, values=Values(_RULE_FIELDS, (semesters, criteria, text))
         )
     await _load_findings(session, snapshot)
     snapshot.revision_id = await session.scalar(
