@@ -101,6 +101,22 @@ class Fetcher:
             await self._client.aclose()
             self._client = None
 
+    def forget_host(self, host: str) -> None:
+        """Let go of what this fetcher keeps about ``host`` (its address, robots.txt rules and
+        spacing) once the caller is done with it, so that a run's memory does not grow with its
+        hosts. Its spacing (or deferral) still holds while it runs; a later request to the host
+        resolves it and reads its robots.txt again. Its statistics stay (the run's record)."""
+        host = host.lower()
+        self.scheduler.forget(host)
+        self._robots.forget(host)
+        self._addresses.forget(host)
+
+    @property
+    def hosts_held(self) -> int:
+        """Entries of per-host state held (addresses, robots.txt origins, scheduler)."""
+        held = self.scheduler.hosts_held + self._robots.origins_held
+        return held + self._addresses.hosts_held
+
     async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
         """Visit ``url`` and say what it is; ``validators`` make the request conditional."""
         checked_at = utcnow()
@@ -189,7 +205,7 @@ class Fetcher:
             raise FetchError(LinkStatus.SSRF_BLOCKED, refusal) from None
         if not check_robots:
             return
-        rules = await self._robots.rules_for(target.origin)
+        rules = await self._robots.rules_for(target.origin, target.host)
         if not rules.allows(url, self.policy.user_agent):
             self.stats.count_robots_refusal()
             raise rules.page_failure(url)

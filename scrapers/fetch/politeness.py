@@ -51,10 +51,47 @@ class HostScheduler:
         self._crawl_delay_cap = crawl_delay_cap
         self._global = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, _Host] = {}
+        #: Hosts let go (:meth:`forget`) whose spacing or deferral still runs: host → (earliest
+        #: next request, deferred until). Pruned as those times pass, so it holds the hosts of
+        #: the last few seconds, not of the whole run.
+        self._resting: dict[str, tuple[float, float | None]] = {}
         self._clock = clock or asyncio.get_running_loop().time
 
     def _host(self, host: str) -> _Host:
-        return self._hosts.setdefault(host, _Host())
+        state = self._hosts.get(host)
+        if state is None:
+            state = self._hosts[host] = _Host()
+            resting = self._resting.pop(host, None)
+            if resting is not None:  # back before its spacing or deferral ran out
+                state.next_at, state.deferred_until = resting
+        return state
+
+    @property
+    def hosts_held(self) -> int:
+        """Hosts whose state the scheduler holds (in use, or let go but still resting)."""
+        return len(self._hosts) + len(self._resting)
+
+    def forget(self, host: str) -> None:
+        """Let go of ``host``'s state: the run is done with it (its last school is recorded).
+
+        A host whose next request would still have to wait (its delay, a hold, a deferral)
+        keeps just those times until they pass, so that a later request to it (a redirect from
+        another site) is spaced and refused as before.
+        """
+        state = self._hosts.get(host)
+        if state is None or state.lock.locked():
+            return
+        now = self._clock()
+        next_at = state.next_at
+        if state.last_done is not None:  # a larger Crawl-delay is forgotten with the host
+            next_at = max(next_at, state.last_done + self.delay_for(host))
+        del self._hosts[host]
+        # A deferred host stays deferred for the rest of the run.
+        if next_at > now or state.deferred_until is not None:
+            self._resting[host] = (next_at, state.deferred_until)
+        for name, (until, deferred) in list(self._resting.items()):
+            if until <= now and deferred is None:
+                del self._resting[name]
 
     def delay_for(self, host: str) -> float:
         """Seconds kept between two requests to ``host``."""

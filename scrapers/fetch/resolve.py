@@ -48,6 +48,8 @@ class AddressBook:
         self._locks: dict[str, asyncio.Lock] = {}
         #: (host, port) → the addresses the transport may connect to, in the resolver's order.
         self.pins: dict[tuple[str, int], tuple[IPAddress, ...]] = {}
+        #: host → the ports pinned for it, for :meth:`forget`.
+        self._ports: dict[str, set[int]] = {}
 
     async def _verdict(self, target: Target) -> tuple[IPAddress, ...] | Exception:
         if target.literal is not None:
@@ -76,4 +78,20 @@ class AddressBook:
         if isinstance(verdict, Exception):
             raise verdict.with_traceback(None)
         self.pins[(target.host, target.port)] = verdict
+        self._ports.setdefault(target.host, set()).add(target.port)
         return verdict
+
+    @property
+    def hosts_held(self) -> int:
+        return len(self._verdicts) + len(self._locks) + len(self.pins)
+
+    def forget(self, host: str) -> None:
+        """Let go of ``host``'s verdict and pins (the run is done with it; it is asked again if
+        it comes back)."""
+        lock = self._locks.get(host)
+        if lock is not None and lock.locked():
+            return
+        self._locks.pop(host, None)
+        self._verdicts.pop(host, None)
+        for port in self._ports.pop(host, ()):
+            self.pins.pop((host, port), None)

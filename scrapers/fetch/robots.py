@@ -81,16 +81,36 @@ def rules_from_failure(failure: FetchError) -> RobotsRules:
 
 
 class RobotsCache:
-    """robots.txt rules per origin for one run; each origin's file is fetched once."""
+    """robots.txt rules per origin for one run; each origin's file is fetched once while its
+    host is in use (:meth:`forget` lets a host's rules go once the run is done with it)."""
 
     def __init__(self, load: Callable[[str], Awaitable[RobotsRules]]) -> None:
         self._load = load
         self._rules: dict[str, RobotsRules] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        #: host → its origins here (``http://h:80``, ``https://h:443``…), for :meth:`forget`.
+        self._origins: dict[str, set[str]] = {}
 
-    async def rules_for(self, origin: str) -> RobotsRules:
-        """The rules of ``origin`` (``scheme://host:port``), loading them on first use."""
+    @property
+    def origins_held(self) -> int:
+        return len(self._rules) + len(self._locks)
+
+    async def rules_for(self, origin: str, host: str | None = None) -> RobotsRules:
+        """The rules of ``origin`` (``scheme://host:port``, of ``host``), loading them on first
+        use."""
+        if host is not None:
+            self._origins.setdefault(host, set()).add(origin)
         async with self._locks.setdefault(origin, asyncio.Lock()):
             if origin not in self._rules:
                 self._rules[origin] = await self._load(origin)
             return self._rules[origin]
+
+    def forget(self, host: str) -> None:
+        """Let go of the rules of ``host``'s origins (none of them being loaded)."""
+        origins = self._origins.get(host, set())
+        if any(lock.locked() for origin in origins if (lock := self._locks.get(origin))):
+            return
+        self._origins.pop(host, None)
+        for origin in origins:
+            self._rules.pop(origin, None)
+            self._locks.pop(origin, None)

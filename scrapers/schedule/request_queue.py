@@ -9,7 +9,11 @@
   scheduler silent for ``SYNC_WORKER_STALLED_SECONDS`` (killed, its machine gone) are retried:
   their requests go back to the queue and another scheduler runs them.
 - **SQLite** (one process, no job engine): the ``job_request`` table is the queue
-  (:func:`~service.operations.job_queue.claim_next_job`).
+  (:func:`~service.operations.job_queue.claim_next_job`). A claimed request is leased to its
+  scheduler, renewed every ``SYNC_WORKER_HEARTBEAT_SECONDS``; the request of a scheduler that is
+  gone (its process no longer exists on this host, or its lease of
+  ``SYNC_WORKER_STALLED_SECONDS`` expired) is queued again by the next claim, and failed if its
+  scheduler dies a second time while running it.
 
 Either way ``job_request`` keeps the admin's record of each request (status, result, run).
 """
@@ -21,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from procrastinate import App, PsycopgConnector
@@ -30,14 +34,18 @@ from procrastinate.jobs import Status
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scrapers.schedule.jobs import JobOutcome, QueuedRequest
-from scrapers.sync import libpq_conninfo
-from service.db import RunStatus
+from scrapers.sync import holder_is_gone, libpq_conninfo, runner_name
+from service.db import RunStatus, utcnow
 from service.operations import (
     ADMIN_QUEUE,
     claim_next_job,
     finish_job,
+    lease_job,
     mark_job_running,
+    release_job_lease,
+    renew_job_lease,
     requeue_job,
+    settle_abandoned_jobs,
 )
 
 log = logging.getLogger(__name__)
@@ -91,26 +99,78 @@ async def _record(
 
 
 class TableQueue:
-    """SQLite: the ``job_request`` table is the queue, polled by the loop."""
+    """SQLite: the ``job_request`` table is the queue, polled by the loop.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, worker: str) -> None:
+    A claimed request is leased to this scheduler (a ``sync_lease`` row naming its host and
+    process, taken in the claim's transaction) for ``stalled_seconds``, renewed every
+    ``heartbeat_seconds`` while it runs. Before each claim, the running requests of a scheduler
+    that is gone (its process no longer exists on this host, or its lease expired) are queued
+    again, or failed the second time (:func:`~service.operations.settle_abandoned_jobs`).
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        worker: str,
+        heartbeat_seconds: float = 2.0,
+        stalled_seconds: float = 10.0,
+    ) -> None:
         self._sessions = sessions
         self._worker = worker
+        #: The leases' holder: host, process id and a random suffix (process ids are reused).
+        self.holder = runner_name()
+        self._heartbeat = heartbeat_seconds
+        self._lease = timedelta(seconds=stalled_seconds)
+        self._renewals: dict[int, asyncio.Task[None]] = {}
         self.wake = asyncio.Event()
 
     @contextlib.asynccontextmanager
     async def open(self) -> AsyncIterator[None]:
-        yield
+        try:
+            yield
+        finally:
+            for renewal in self._renewals.values():
+                renewal.cancel()
+            await asyncio.gather(*self._renewals.values(), return_exceptions=True)
+            self._renewals.clear()
 
     async def claim(self, now: datetime) -> Claimed | None:
         async with self._sessions() as session:
-            row = await claim_next_job(session, worker=self._worker, now=now)
+            abandoned = await settle_abandoned_jobs(session, now=now, is_gone=holder_is_gone)
             await session.commit()
-        return None if row is None else Claimed(QueuedRequest.from_row(row))
+        for job in abandoned:
+            log.warning("admin request %s: %s", job.request_id, job.note)
+        async with self._sessions() as session:
+            row = await claim_next_job(session, worker=self._worker, now=now)
+            if row is not None:
+                await lease_job(session, row.id, holder=self.holder, until=now + self._lease)
+            await session.commit()
+        if row is None:
+            return None
+        self._renewals[row.id] = asyncio.create_task(self._renew(row.id))
+        return Claimed(QueuedRequest.from_row(row))
+
+    async def _renew(self, request_id: int) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat)
+            try:
+                async with self._sessions() as session:
+                    until = utcnow() + self._lease
+                    await renew_job_lease(session, request_id, holder=self.holder, until=until)
+                    await session.commit()
+            except Exception as exc:  # the database is busy or away: the next beat tries again
+                log.warning("could not renew the lease of admin request %s: %s", request_id, exc)
 
     async def settle(self, claimed: Claimed, outcome: JobOutcome, now: datetime) -> None:
+        renewal = self._renewals.pop(claimed.request.id, None)
+        if renewal is not None:
+            renewal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewal
         async with self._sessions() as session:
             await _record(session, claimed.request, outcome, now)
+            await release_job_lease(session, claimed.request.id)
             await session.commit()
 
 
@@ -237,7 +297,12 @@ def request_queue_for(
     engine = sessions.kw["bind"]
     assert isinstance(engine, AsyncEngine)
     if engine.dialect.name != "postgresql":
-        return TableQueue(sessions, worker=worker)
+        return TableQueue(
+            sessions,
+            worker=worker,
+            heartbeat_seconds=heartbeat_seconds,
+            stalled_seconds=stalled_seconds,
+        )
     return EngineQueue(
         sessions,
         conninfo=libpq_conninfo(engine.url),

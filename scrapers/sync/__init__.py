@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from service.faces import lazy_face
 
 if TYPE_CHECKING:
-    from scrapers.sync.lock import RunInProgressError
+    from scrapers.sync.lock import RunInProgressError, holder_is_gone, runner_name
     from scrapers.sync.partitioned import libpq_conninfo
     from scrapers.sync.plan import PlannedSchool
     from scrapers.sync.report import format_counts
@@ -20,8 +20,10 @@ __all__ = [
     "SchoolReport",
     "SyncReport",
     "format_counts",
+    "holder_is_gone",
     "libpq_conninfo",
     "run_sync",
+    "runner_name",
 ]
 
 __getattr__ = lazy_face(__name__, __file__)

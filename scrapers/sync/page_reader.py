@@ -162,9 +162,11 @@ class PageReader:
 
 
 @contextlib.asynccontextmanager
-async def open_page_reader(processes: int) -> AsyncIterator[PageReader]:
-    """A page reader for one run, its processes stopped when the run ends."""
-    reader = PageReader(processes)
+async def open_page_reader(
+    processes: int, *, read: ReadPage = read_page
+) -> AsyncIterator[PageReader]:
+    """A page reader for one run (or one worker), its processes stopped when it ends."""
+    reader = PageReader(processes, read=read)
     try:
         yield reader
     finally:

@@ -50,6 +50,7 @@ from scrapers.sync.run import (
     _Recorder,
     _then,
     _until_lost,
+    plan_urls,
 )
 from scrapers.sync.school_facts import read_school_facts
 from scrapers.sync.visit import NoProgress, Progress, SchoolReport, Visit
@@ -173,6 +174,7 @@ def report_as_json(report: SchoolReport) -> dict[str, Any]:
         "site_answered": report.site_answered,
         "unreached_error": report.unreached_error,
         "verdicts": {str(k): [v.value, answered] for k, (v, answered) in report.verdicts.items()},
+        "shared_links": sorted(report.shared_links),
     }
 
 
@@ -196,6 +198,7 @@ def report_from_json(data: Mapping[str, Any]) -> SchoolReport:
             int(k): (LinkStatus(status), bool(answered))
             for k, (status, answered) in data["verdicts"].items()
         },
+        shared_links=frozenset(data.get("shared_links", ())),
     )
 
 
@@ -333,6 +336,7 @@ class PartitionRunner:
             scope,
             lock,
             fence=fence.in_transaction,
+            shared_urls=plan_urls(plan).shared,
         )
         recorder = _then(
             school_recorder,
@@ -433,7 +437,10 @@ class _Follower:
     progress: Progress
     #: Schools whose ``on_school`` the coordinator's own worker calls.
     told_locally: set[int] = field(default_factory=set)
-    reports: dict[int, SchoolReport] = field(default_factory=dict)
+    #: Told each school's report once (the run folds it into its totals); none is kept.
+    done: Callable[[SchoolReport], None] = lambda report: None
+    #: Schools whose report was read.
+    seen: set[int] = field(default_factory=set)
     last_id: int = 0
     #: Whether a committed school changed what the API serves.
     changed: bool = False
@@ -459,10 +466,11 @@ class _Follower:
         for row_id, school_id, data, changed in rows:
             self.last_id = max(self.last_id, row_id)
             self.changed = self.changed or changed
-            if school_id in self.reports or school_id not in self.by_id:
+            if school_id in self.seen or school_id not in self.by_id:
                 continue
             report = report_from_json(data)
-            self.reports[school_id] = report
+            self.seen.add(school_id)
+            self.done(report)
             self.progress.advance(report.links)
             if self.on_school is not None and school_id not in self.told_locally:
                 await self.on_school(self.by_id[school_id], report)
@@ -535,8 +543,10 @@ async def visit_partitions(
     on_school: SchoolDone | None,
     run_lock: RunLock,
     deferred: DeferredVersion,
-) -> list[SchoolReport]:
-    """Visit ``plan`` as host partitions through procrastinate; the reports in plan order.
+    done: Callable[[SchoolReport], None],
+) -> int:
+    """Visit ``plan`` as host partitions through procrastinate; ``done`` is told each school's
+    report as it is read (none is kept); returns how many were.
 
     The caller holds the run lock and has opened run ``run_id``. Once ``stop`` is set the
     partitions are revoked and the reports are those of the schools written until then.
@@ -576,7 +586,7 @@ async def visit_partitions(
         outer_stop=stop,
     )
     by_id = {s.id: s for s in plan}
-    follower = _Follower(sessions, run_id, by_id, on_school, progress, runner.claimed)
+    follower = _Follower(sessions, run_id, by_id, on_school, progress, runner.claimed, done)
     app = create_job_app(settings, pool_size=settings.sync.local_partitions + 2)
     async with app.open_async():
         deferrer = app.configure_task(TASK_NAME, queue=JOB_QUEUE)
@@ -609,15 +619,16 @@ async def visit_partitions(
     if follower.changed:
         deferred.changed = True  # the run moves the data version once, as it closes
     if stop is None or not stop.is_set():
-        await _report_unvisited(sessions, run_id, plan, follower.reports)
-    return [follower.reports[s.id] for s in plan if s.id in follower.reports]
+        await _report_unvisited(sessions, run_id, plan, follower.seen, done)
+    return len(follower.seen)
 
 
 async def _report_unvisited(
     sessions: async_sessionmaker[AsyncSession],
     run_id: int,
     plan: Sequence[PlannedSchool],
-    reports: dict[int, SchoolReport],
+    seen: set[int],
+    done: Callable[[SchoolReport], None],
 ) -> None:
     """The schools of failed partitions that no attempt wrote: reported, not recorded."""
     async with sessions() as session:
@@ -631,10 +642,9 @@ async def _report_unvisited(
         ).all()
     why = {sid: f"partition {n} failed: {error}" for n, ids, error in failed for sid in ids}
     for school in plan:
-        if school.id not in reports and school.id in why:
-            reports[school.id] = SchoolReport(
-                school.slug, school.name, len(school.links), error=why[school.id]
-            )
+        if school.id not in seen and school.id in why:
+            seen.add(school.id)
+            done(SchoolReport(school.slug, school.name, len(school.links), error=why[school.id]))
 
 
 async def _drain(runner: PartitionRunner) -> None:

@@ -28,6 +28,11 @@ class PlannedLink:
     #: The natural key of the link's owner: ``school:<slug>`` or ``programme:<key>``.
     owner: str
 
+    @property
+    def is_shared(self) -> bool:
+        """A programme's link: in the unit of every school teaching the programme."""
+        return self.owner.startswith("programme:")
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedSchool:
@@ -83,14 +88,14 @@ async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[Pl
     ids = [school.id for school in schools]
     links: dict[int, dict[int, PlannedLink]] = {school_id: {} for school_id in ids}
 
-    slugs_by_id = {school.id: school.slug for school in schools}
+    # One owner string per school, shared by its links (a plan holds every active link).
+    owners = {school.id: f"school:{school.slug}" for school in schools}
     own = select(Link.id, Link.url, Link.role, Link.school_id).where(
         Link.school_id.in_(ids), Link.retired_at.is_(None)
     )
     for link_id, url, role, school_id in (await session.execute(own.order_by(Link.id))).all():
         assert school_id is not None  # filtered by the query
-        owner = f"school:{slugs_by_id[school_id]}"
-        links[school_id][link_id] = PlannedLink(link_id, url, role, owner)
+        links[school_id][link_id] = PlannedLink(link_id, url, role, owners[school_id])
 
     taught = (
         select(Link.id, Link.url, Link.role, School.id, Programme.key)
@@ -104,8 +109,10 @@ async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[Pl
         )
         .order_by(Link.id, School.slug)
     )
+    programmes: dict[str, str] = {}
     for link_id, url, role, school_id, key in (await session.execute(taught)).all():
-        links[school_id][link_id] = PlannedLink(link_id, url, role, f"programme:{key}")
+        owner = programmes.setdefault(key, f"programme:{key}")
+        links[school_id][link_id] = PlannedLink(link_id, url, role, owner)
 
     return [
         PlannedSchool(school.id, school.slug, school.name, tuple(links[school.id].values()))

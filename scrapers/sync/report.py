@@ -62,7 +62,7 @@ def format_summary(report: SyncReport) -> str:
         if school.error:
             statuses += f" ({school.error})"
         facts = _fact_cells(school.facts, school.findings) if done else _fact_cells(None, None)
-        reached = str(school.reached) if school.verdicts else "-"
+        reached = str(school.reached) if school.visited else "-"
         rows.append(
             (
                 school.slug,

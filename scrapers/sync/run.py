@@ -25,6 +25,7 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -37,9 +38,10 @@ from scrapers.sync.health import KnownUrl, UrlOutcome, record_school
 from scrapers.sync.lock import LEASE_LOST, RunLock, hold_run_lock
 from scrapers.sync.page_reader import extraction_processes, open_page_reader
 from scrapers.sync.plan import NO_LINKS, PlannedSchool, distinct_links, load_plan, unlinked
-from scrapers.sync.reach import Reach, count_statuses, done_reports, measure_reach
+from scrapers.sync.reach import Reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
 from scrapers.sync.school_facts import SchoolFactsReader
+from scrapers.sync.tally import RunTally, SchoolLine
 from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
 from service.config import Settings
 from service.db import (
@@ -57,6 +59,8 @@ from service.db import (
 
 log = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+
 #: Schools visited at once per global request slot (see ``run_sync``).
 SCHOOLS_PER_SLOT = 32
 
@@ -69,6 +73,19 @@ SchoolDone = Callable[[PlannedSchool, SchoolReport], Awaitable[None]]
 SchoolFence = Callable[[AsyncSession, PlannedSchool, SchoolReport, int], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class PlanUrls:
+    #: Every URL of the plan, and those of several schools (written once, by the first).
+    every: set[str]
+    shared: set[str]
+
+
+def plan_urls(plan: Sequence[PlannedSchool]) -> PlanUrls:
+    """The plan's URLs, and those that several of its schools share."""
+    uses = Counter(url for school in plan for url in school.urls)
+    return PlanUrls(set(uses), {url for url, schools in uses.items() if schools > 1})
+
+
 def stopped_error(done: int, total: int) -> str:
     """The run record's error when a stop request ended the run between two schools."""
     return f"interrupted: stopped on request after {done} of {total} schools"
@@ -79,39 +96,50 @@ class SyncReport:
     """What a run did, for the summary table and the exit code."""
 
     status: SyncRunStatus
-    schools: list[SchoolReport]
+    #: The run's totals and a line per school of the plan (:mod:`.tally`).
+    tally: RunTally
     run_id: int | None = None
     dry_run: bool = False
     error: str | None = None
     seconds: float = 0.0
-    counts: Counter[LinkStatus] = field(default_factory=Counter)
     #: A stop request ended the run before every school of the plan was recorded.
     stopped: bool = False
     #: Distinct links of the plan (a link shared by several schools once).
     links_total: int = 0
-    reach: Reach = field(default_factory=lambda: Reach(0, 0, 0, None))
     #: What the fetcher did, and the run's ``duration_seconds`` (:mod:`scrapers.fetch.stats`).
     stats: dict[str, object] = field(default_factory=dict)
 
     @property
+    def schools(self) -> list[SchoolLine]:
+        """Every school of the plan, visited or skipped, by slug."""
+        return self.tally.sorted_lines()
+
+    @property
+    def counts(self) -> Counter[LinkStatus]:
+        """Links per status, a link shared by several schools counted once."""
+        return self.tally.counts
+
+    @property
+    def reach(self) -> Reach:
+        return self.tally.reach
+
+    @property
     def links_checked(self) -> int:
-        done = done_reports(self.schools, dry_run=self.dry_run)
-        return sum(n for status, n in count_statuses(done).items() if status.is_checked)
+        return self.tally.links_checked
 
     @property
     def links_reached(self) -> int:
-        return self.reach.links_reached
+        return self.tally.links_reached
 
     @property
     def facts(self) -> FactCounts:
         """What the run did (or, dry, would do) to the facts of the schools it recorded."""
-        done = (s.facts for s in self.schools if s.recorded or self.dry_run)
-        return sum((facts for facts in done if facts is not None), FactCounts())
+        return self.tally.facts
 
     @property
     def findings(self) -> int:
         """Findings raised about the schools it recorded (their links and their pages)."""
-        return sum(s.findings for s in self.schools if s.recorded or self.dry_run)
+        return self.tally.findings
 
     def facts_record(self) -> dict[str, int]:
         """What the run record keeps: the facts changed, confirmed, marked stale; findings."""
@@ -120,19 +148,6 @@ class SyncReport:
 
 class _LeaseLostError(Exception):
     """The run lock is gone (lease taken over, lock connection dropped): the run stops."""
-
-
-def judge_run(reports: Sequence[SchoolReport], *, dry_run: bool) -> SyncRunStatus:
-    """OK when every link was checked and recorded; PARTIAL when some were; FAILED when none."""
-    if not reports:
-        return SyncRunStatus.OK
-    done = [r for r in reports if r.recorded or (dry_run and r.error is None)]
-    if not done:
-        return SyncRunStatus.FAILED
-    complete = len(done) == len(reports) and all(r.error is None for r in reports)
-    if complete and all(r.checked == r.links for r in reports):
-        return SyncRunStatus.OK
-    return SyncRunStatus.PARTIAL
 
 
 class _Recorder:
@@ -151,6 +166,7 @@ class _Recorder:
         scope: RunScope,
         lock: RunLock | None = None,
         fence: SchoolFence | None = None,
+        shared_urls: Collection[str] = (),
     ) -> None:
         self._sessions = sessions
         self._scope = scope
@@ -161,7 +177,10 @@ class _Recorder:
         self._dead_after = dead_after
         #: Schools whose pages were read ahead (:meth:`read_ahead`): the step, or why not.
         self._read_ahead: dict[int, ApplySchool | str] = {}
-        #: URLs whose state, and links whose check, are already committed in this run.
+        #: URLs of several schools of the plan (``shared_urls``) and programme links: those
+        #: whose state, and check, are already committed in this run. A URL or a link of one
+        #: school only is written with it, once: it need not be remembered.
+        self._shared_urls = shared_urls
         self._recorded_urls: set[str] = set()
         self._recorded_links: set[int] = set()
 
@@ -206,8 +225,8 @@ class _Recorder:
             return
         report.recorded = True
         report.findings = link_findings + (report.facts.findings if report.facts else 0)
-        self._recorded_urls.update(school.urls)
-        self._recorded_links.update(link.id for link in school.links)
+        self._recorded_urls.update(url for url in school.urls if url in self._shared_urls)
+        self._recorded_links.update(link.id for link in school.links if link.is_shared)
 
     async def read_ahead(self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]) -> None:
         """Read the school's pages now, for when it is recorded (a :data:`ReadAhead`)."""
@@ -270,7 +289,7 @@ def _then(record: Recorder, on_school: SchoolDone) -> Recorder:
     return record_then
 
 
-async def _until_lost(lock: RunLock, work: asyncio.Task[list[SchoolReport]]) -> list[SchoolReport]:
+async def _until_lost(lock: RunLock, work: asyncio.Task[_T]) -> _T:
     lost = asyncio.create_task(lock.lost.wait())
     try:
         await asyncio.wait({work, lost}, return_when=asyncio.FIRST_COMPLETED)
@@ -341,7 +360,14 @@ async def run_sync(
         plan = [school for school in plan if school.slug not in exclude]
     # A partner with no link is not visited, but it is in the run's table and record.
     plan, unvisited = unlinked(plan)
-    skipped = [SchoolReport(s.slug, s.name, 0, skipped=NO_LINKS) for s in unvisited]
+    skipped = [SchoolLine(s.slug, s.name, 0, skipped=NO_LINKS) for s in unvisited]
+    del unvisited
+
+    def new_tally(*, dry: bool = False) -> RunTally:
+        tally = RunTally(dry_run=dry)
+        for line in skipped:
+            tally.skip(line)
+        return tally
 
     def visit(known: Mapping[str, KnownUrl], recorder: _Recorder) -> Visit:
         # A school spends most of its visit waiting for its host's delay, so it takes many
@@ -356,18 +382,21 @@ async def run_sync(
             read=recorder.read_ahead,
         )
 
-    urls = {url for school in plan for url in school.urls}
+    urls = plan_urls(plan)
+    shared = urls.shared
+    links_total = distinct_links(plan)
     if dry_run:
         async with sessions() as session:
-            known = await load_request_state(session, urls, refetch=refetch)
-        dry = _Recorder(sessions, None, handler, settings.sync.dead_link_runs, scope)
-        reports = await visit(known, dry).run(plan, dry)
-        reach = measure_reach(reports)
-        dry_status, reason = reach.judge(judge_run(reports, dry_run=True))
-        schools = _with_skipped(reports, skipped)
-        report = SyncReport(dry_status, schools, dry_run=True, error=reason, reach=reach)
-        report.links_total = distinct_links(plan)
-        report.counts = count_statuses(done_reports(reports, dry_run=True))
+            known = await load_request_state(session, urls.every, refetch=refetch)
+        del urls
+        dry = _Recorder(
+            sessions, None, handler, settings.sync.dead_link_runs, scope, shared_urls=shared
+        )
+        tally = new_tally(dry=True)
+        await visit(known, dry).run(plan, dry, done=tally.add)
+        dry_status, reason = tally.reach.judge(tally.verdict())
+        report = SyncReport(dry_status, tally, dry_run=True, error=reason)
+        report.links_total = links_total
         report.seconds = loop.time() - started
         report.stats = _stats(fetcher, report.seconds)
         return report
@@ -379,18 +408,26 @@ async def run_sync(
             if await close_interrupted_runs(session):
                 # A killed run never moved the version for what it committed.
                 await bump_data_version(session)
-            known = await load_request_state(session, urls, refetch=refetch)
+            known = await load_request_state(session, urls.every, refetch=refetch)
             run = await open_run(session, schools=slugs, runner=lock.holder)
             changes_before = await last_change_id(session)
+        del urls
         run_id = run.id
         school_recorder = _Recorder(
-            sessions, run_id, handler, settings.sync.dead_link_runs, scope, lock
+            sessions,
+            run_id,
+            handler,
+            settings.sync.dead_link_runs,
+            scope,
+            lock,
+            shared_urls=shared,
         )
         recorder: Recorder = school_recorder
         if on_school is not None:
             recorder = _then(recorder, on_school)
         error: str | None = None
         stopped = False
+        tally = new_tally()
         try:
             if engine.dialect.name == "postgresql":
                 # Host partitions claimed by procrastinate workers (decision 0130).
@@ -409,16 +446,20 @@ async def run_sync(
                     on_school=on_school,
                     run_lock=lock,
                     deferred=deferred,
+                    done=tally.add,
                 )
+                await _until_lost(lock, asyncio.create_task(visiting))
             else:
-                visiting = visit(known, school_recorder).run(plan, recorder, stop=stop)
-            reports = await _until_lost(lock, asyncio.create_task(visiting))
-            status, error = measure_reach(reports).judge(judge_run(reports, dry_run=False))
+                visiting_here = visit(known, school_recorder).run(
+                    plan, recorder, stop=stop, done=tally.add
+                )
+                await _until_lost(lock, asyncio.create_task(visiting_here))
+            status, error = tally.reach.judge(tally.verdict())
             # Only a stop request ends a visit before the end of the plan.
-            if stopped := len(reports) < len(plan):
-                status, error = SyncRunStatus.FAILED, stopped_error(len(reports), len(plan))
+            if stopped := tally.schools < len(plan):
+                status, error = SyncRunStatus.FAILED, stopped_error(tally.schools, len(plan))
         except _LeaseLostError:
-            reports, status, error = [], SyncRunStatus.ABORTED, lock.reason or LEASE_LOST
+            tally, status, error = new_tally(), SyncRunStatus.ABORTED, lock.reason or LEASE_LOST
         except BaseException:
             # Interrupted (Ctrl-C, a defect): what was committed stays; the record says so.
             async with sessions() as session, session.begin():
@@ -426,7 +467,7 @@ async def run_sync(
                     session,
                     run_id,
                     status=SyncRunStatus.FAILED,
-                    links_total=distinct_links(plan),
+                    links_total=links_total,
                     links_checked=0,
                     counts={},
                     errors={},
@@ -438,11 +479,9 @@ async def run_sync(
                     session, settings.webhook.urls, run_id, changes_after=changes_before
                 )
             raise
-        report = SyncReport(status, _with_skipped(reports, skipped), run_id=run_id, error=error)
+        report = SyncReport(status, tally, run_id=run_id, error=error)
         report.stopped = stopped
-        report.reach = measure_reach(reports)
-        report.links_total = distinct_links(plan)
-        report.counts = count_statuses(done_reports(reports, dry_run=False))
+        report.links_total = links_total
         report.stats = _stats(fetcher, loop.time() - started)
         async with sessions() as session, session.begin():
             await close_run(
@@ -454,8 +493,8 @@ async def run_sync(
                 links_reached=report.links_reached,
                 stats=report.stats,
                 counts={status.value: n for status, n in report.counts.items()},
-                errors={r.slug: r.error for r in reports if r.error},
-                skipped={r.slug: r.skipped for r in skipped if r.skipped},
+                errors=tally.errors,
+                skipped={line.slug: line.skipped for line in skipped if line.skipped},
                 facts=report.facts_record(),
                 error=error,
             )
@@ -469,13 +508,6 @@ async def run_sync(
     if status is not SyncRunStatus.OK:
         log.warning("sync run %s: %s%s", run_id, status.value, f": {error}" if error else "")
     return report
-
-
-def _with_skipped(
-    reports: Sequence[SchoolReport], skipped: Sequence[SchoolReport]
-) -> list[SchoolReport]:
-    """Every school of the plan, visited or skipped, by slug."""
-    return sorted([*reports, *skipped], key=lambda report: report.slug)
 
 
 def _stats(fetcher: Fetcher, seconds: float) -> dict[str, object]:

@@ -4,20 +4,23 @@ Schools are fetched concurrently (the fetcher keeps every host polite) and recor
 as they complete, each in a transaction of its own, through a bounded queue so that fetched pages
 never pile up faster than they are written. A URL shared by several schools is fetched once.
 Its outcome (the page's text included) is let go as soon as the last school of the plan that
-needs it is recorded, so a run holds the pages of the schools in flight, not of every school.
+needs it is recorded, so a run holds the pages of the schools in flight, not of every school;
+and once a school's pages are read (``read``: extracted, before the school waits its turn to be
+recorded) the text of a page no other school needs is let go at once: what waits is verdicts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from scrapers.fetch import Fetcher, FetchResult
+from scrapers.fetch import Fetcher, FetchResult, UnsupportedUrlError, parse_target
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedSchool
@@ -79,6 +82,8 @@ class SchoolReport:
     #: Link id → its verdict and whether its site answered, so that the run's totals count a
     #: link shared by several schools once.
     verdicts: dict[int, tuple[LinkStatus, bool]] = field(default_factory=dict)
+    #: Those of its links that are a programme's, which other schools may share.
+    shared_links: frozenset[int] = frozenset()
 
     @property
     def checked(self) -> int:
@@ -146,6 +151,7 @@ def count_verdicts(
     report: SchoolReport, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]
 ) -> None:
     """The school's link statuses, links reached, verdict per link, first unreached link."""
+    report.shared_links = frozenset(link.id for link in school.links if link.is_shared)
     for link in school.links:
         result = outcomes[link.url].result
         reached = answered(result)
@@ -155,6 +161,15 @@ def count_verdicts(
         report.verdicts[link.id] = (result.status, reached)
         if not reached and report.unreached_error is None:
             report.unreached_error = f"{link.url}: {result.error or result.status.value}"
+
+
+def _hosts(school: PlannedSchool) -> set[str]:
+    """The hosts the fetcher visits for the school's links (as it keys them)."""
+    hosts = set()
+    for url in school.urls:
+        with contextlib.suppress(UnsupportedUrlError):
+            hosts.add(parse_target(url).host)
+    return hosts
 
 
 def _https_twin(url: str) -> str | None:
@@ -183,8 +198,9 @@ class Visit:
         self._slots = asyncio.Semaphore(schools_in_flight)
         self._queue_size = schools_in_flight
         self._urls: dict[str, asyncio.Task[UrlOutcome]] = {}
-        #: Schools of the plan not yet recorded that need each URL.
+        #: Schools of the plan not yet recorded that need each URL, and each host.
         self._waiting: Counter[str] = Counter()
+        self._hosts_waiting: Counter[str] = Counter()
 
     @property
     def held_urls(self) -> set[str]:
@@ -197,6 +213,21 @@ class Visit:
             if self._waiting[url] <= 0:
                 del self._waiting[url]
                 self._urls.pop(url, None)
+        for host in _hosts(school):
+            self._hosts_waiting[host] -= 1
+            if self._hosts_waiting[host] <= 0:
+                # The plan's last school on this host is recorded: the fetcher lets it go.
+                del self._hosts_waiting[host]
+                self._fetcher.forget_host(host)
+
+    def _read_out(self, url: str, outcome: UrlOutcome) -> UrlOutcome:
+        """The outcome without its page's text once the page is read, unless another school of
+        the plan still needs to read it: what waits to be recorded is the verdict, not the page.
+        """
+        if outcome.result.page is None or self._waiting[url] > 1:
+            return outcome
+        self._urls.pop(url, None)
+        return replace(outcome, result=replace(outcome.result, page=None))
 
     async def _visit_url(self, url: str) -> UrlOutcome:
         known = self._known.get(url)
@@ -254,26 +285,34 @@ class Visit:
                 outcomes = exc
             if self._read is not None and isinstance(outcomes, dict):
                 await self._read(school, outcomes)
+                outcomes = {url: self._read_out(url, o) for url, o in outcomes.items()}
             self._progress.advance(len(school.links))
             await queue.put((school, outcomes, loop.time() - started))
         finally:
             self._slots.release()
 
     async def run(
-        self, plan: list[PlannedSchool], record: Recorder, *, stop: asyncio.Event | None = None
-    ) -> list[SchoolReport]:
+        self,
+        plan: list[PlannedSchool],
+        record: Recorder,
+        *,
+        stop: asyncio.Event | None = None,
+        done: Callable[[SchoolReport], None] | None = None,
+    ) -> int:
         """Visit every school of ``plan``; ``record`` each as soon as its links are visited.
 
-        Once ``stop`` is set, the school being recorded is finished and no other is: visits
-        still in flight are abandoned (nothing of them is written), and the reports returned
-        are those of the recorded schools only.
+        Each school's report goes to ``done`` once it is recorded (a run folds it into its
+        totals, :class:`scrapers.sync.tally.RunTally`); the visit keeps none. Returns how many
+        schools were recorded. Once ``stop`` is set, the school being recorded is finished and
+        no other is: visits still in flight are abandoned (nothing of them is written).
         """
         self._progress.start(sum(len(school.links) for school in plan))
         self._waiting = Counter(url for school in plan for url in school.urls)
+        self._hosts_waiting = Counter(host for school in plan for host in _hosts(school))
         queue: asyncio.Queue[_Visited] = asyncio.Queue(maxsize=self._queue_size)
         visits: set[asyncio.Task[None]] = set()
         starting = asyncio.create_task(self._start_visits(plan, queue, visits))
-        reports: list[SchoolReport] = []
+        recorded = 0
         try:
             for _ in plan:
                 visited = await _next_visited(queue, stop)
@@ -289,11 +328,13 @@ class Visit:
                     await record(school, None, report)
                 del outcomes, visited
                 self._release(school)
-                reports.append(report)
+                recorded += 1
+                if done is not None:
+                    done(report)
         finally:
             starting.cancel()
             abandoned = (starting, *visits, *self._urls.values())
             for task in abandoned:
                 task.cancel()
             await asyncio.gather(*abandoned, return_exceptions=True)
-        return sorted(reports, key=lambda report: report.slug)
+        return recorded

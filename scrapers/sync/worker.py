@@ -17,20 +17,38 @@ import click
 
 from scrapers.fetch import Fetcher, FetchPolicy
 from scrapers.sync.lock import runner_name
+from scrapers.sync.page_reader import ReadPage, extraction_processes, open_page_reader, read_page
 from scrapers.sync.partitioned import PartitionRunner, create_job_app, run_worker
+from scrapers.sync.school_facts import SchoolFactsReader
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
 from service.db import create_engine
 from service.errors import ConfigError
 
 
-async def work_on_partitions(settings: Settings, policy: FetchPolicy, concurrency: int) -> None:
-    """Run a worker until SIGINT or SIGTERM."""
+async def work_on_partitions(
+    settings: Settings,
+    policy: FetchPolicy,
+    concurrency: int,
+    *,
+    signals: bool = True,
+    read: ReadPage = read_page,
+) -> None:
+    """Run a worker until SIGINT or SIGTERM (``signals``; else until cancelled).
+
+    Its partitions' pages are extracted in a pool of ``SYNC_EXTRACT_PROCESSES`` processes (one
+    per core by default), shared by every partition it works on, as a one-process sync does: a
+    page whose process dies is tried once more alone, then is that page's read failure
+    (:mod:`.page_reader`).
+    """
     engine = create_engine(settings)
     try:
-        async with Fetcher(policy) as fetcher:
+        async with (
+            Fetcher(policy) as fetcher,
+            open_page_reader(extraction_processes(settings), read=read) as pages,
+        ):
             app = create_job_app(settings, pool_size=concurrency + 4)
-            runner = PartitionRunner(engine, fetcher, settings)
+            runner = PartitionRunner(engine, fetcher, settings, SchoolFactsReader(pages))
             async with app.open_async():
                 await run_worker(
                     app,
@@ -38,7 +56,7 @@ async def work_on_partitions(settings: Settings, policy: FetchPolicy, concurrenc
                     settings=settings,
                     concurrency=concurrency,
                     name=f"worker:{runner_name()}",
-                    signals=True,
+                    signals=signals,
                 )
     finally:
         await engine.dispose()

@@ -19,13 +19,18 @@ if TYPE_CHECKING:
     )
     from service.operations.job_queue import (
         ADMIN_QUEUE,
+        AbandonedJob,
         claim_next_job,
         count_job_requests_by_status,
         enqueue_job,
         finish_job,
+        lease_job,
         list_job_requests,
         mark_job_running,
+        release_job_lease,
+        renew_job_lease,
         requeue_job,
+        settle_abandoned_jobs,
     )
     from service.operations.scheduler_state import (
         read_scheduler_states,
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADMIN_QUEUE",
+    "AbandonedJob",
     "AdminActionKind",
     "BackoffPolicy",
     "WebhookEvent",
@@ -59,6 +65,7 @@ __all__ = [
     "enqueue_job",
     "enqueue_webhook_event",
     "finish_job",
+    "lease_job",
     "lease_webhook_delivery",
     "list_admin_actions",
     "list_job_requests",
@@ -71,7 +78,10 @@ __all__ = [
     "record_run_started",
     "record_school_outcome",
     "record_webhook_attempt",
+    "release_job_lease",
+    "renew_job_lease",
     "requeue_job",
+    "settle_abandoned_jobs",
 ]
 
 __getattr__ = lazy_face(__name__, __file__)

@@ -20,17 +20,17 @@ run it made. What waits to run, and who runs it, depends on the database:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.db import JobKind, JobRequest, JobStatus, utcnow
+from service.db import JobKind, JobRequest, JobStatus, SyncLease, utcnow
 
 #: procrastinate's queue and task of the admin requests (PostgreSQL).
 ADMIN_QUEUE = "admin"
@@ -228,3 +228,95 @@ async def count_job_requests_by_status(session: AsyncSession) -> dict[str, int]:
         select(JobRequest.status, func.count()).group_by(JobRequest.status)
     )
     return {JobStatus(status).value: count for status, count in rows}
+
+
+#: SQLite: the lease a scheduler holds on a request it runs, a ``sync_lease`` row by this name.
+def request_lease_name(request_id: int) -> str:
+    return f"job_request:{request_id}"
+
+
+async def lease_job(
+    session: AsyncSession, request_id: int, *, holder: str, until: datetime
+) -> None:
+    """SQLite: ``holder`` (``host:pid:suffix``) holds running request ``request_id`` until
+    ``until``; it renews the lease while it runs it (:func:`renew_job_lease`)."""
+    name = request_lease_name(request_id)
+    await session.execute(delete(SyncLease).where(SyncLease.name == name))
+    session.add(SyncLease(name=name, holder=holder, acquired_at=utcnow(), expires_at=until))
+    await session.flush()
+
+
+async def renew_job_lease(
+    session: AsyncSession, request_id: int, *, holder: str, until: datetime
+) -> bool:
+    """Push the lease back to ``until``; ``False``: it is no longer ``holder``'s."""
+    renewed = await session.execute(
+        update(SyncLease)
+        .where(SyncLease.name == request_lease_name(request_id), SyncLease.holder == holder)
+        .values(expires_at=until)
+    )
+    return bool(getattr(renewed, "rowcount", 0))
+
+
+async def release_job_lease(session: AsyncSession, request_id: int) -> None:
+    await session.execute(delete(SyncLease).where(SyncLease.name == request_lease_name(request_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class AbandonedJob:
+    """A running request whose scheduler is gone, and what became of it."""
+
+    request_id: int
+    requeued: bool
+    note: str
+
+
+#: A request whose scheduler died while running it a second time is not queued again.
+DIED_PREFIX = "its scheduler died while running it"
+
+
+async def settle_abandoned_jobs(
+    session: AsyncSession, *, now: datetime, is_gone: Callable[[str], bool]
+) -> list[AbandonedJob]:
+    """SQLite: requeue the running requests whose scheduler is gone: its lease expired (it
+    stopped renewing: killed, its machine gone), or ``is_gone(holder)`` (a process of this host
+    that no longer exists), or no lease at all (a request claimed before leases were kept).
+
+    A request abandoned this way a second time (its note says so) fails instead, so that a
+    request that kills its scheduler does not do so forever. Commit right after.
+    """
+    running = (
+        await session.execute(
+            select(JobRequest.id, JobRequest.claimed_by, JobRequest.result).where(
+                JobRequest.status == JobStatus.RUNNING
+            )
+        )
+    ).all()
+    abandoned: list[AbandonedJob] = []
+    for request_id, claimed_by, result in running:
+        lease = (
+            await session.execute(
+                select(SyncLease.holder, SyncLease.expires_at).where(
+                    SyncLease.name == request_lease_name(request_id)
+                )
+            )
+        ).first()
+        if lease is None:
+            why = "holds no lease on it"
+        elif lease.expires_at < now:
+            why = "stopped renewing its lease"
+        elif is_gone(lease.holder):
+            why = "is gone: its process no longer exists"
+        else:
+            continue
+        who = f"its scheduler ({lease.holder if lease else claimed_by or 'unknown'}) {why}"
+        requeued = result is None or not result.startswith(DIED_PREFIX)
+        if requeued:
+            note = f"{DIED_PREFIX} ({who}); queued again"
+            await requeue_job(session, request_id, note=note)
+        else:
+            note = f"{DIED_PREFIX} twice ({who}): not queued again"
+            await finish_job(session, request_id, succeeded=False, result=note, now=now)
+        await release_job_lease(session, request_id)
+        abandoned.append(AbandonedJob(request_id, requeued=requeued, note=note))
+    return abandoned

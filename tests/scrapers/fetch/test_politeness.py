@@ -52,3 +52,43 @@ async def test_a_deferred_host_gets_no_more_requests_in_the_run() -> None:
     async with hosts.slot("calm.test"):
         pass
     assert hosts.requests_sent("busy.test") == 0
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_forgotten_host_keeps_its_spacing_while_it_runs_and_its_deferral(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Let go of once its last school is done, a host keeps only what still holds: the rest of
+    its delay (a request coming back early still waits it) and a deferral (for the run)."""
+    clock = _Clock()
+    waits: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", no_sleep)
+    hosts = HostScheduler(host_delay=1.0, crawl_delay_cap=10.0, concurrency=1, clock=clock)
+    async with hosts.slot("a.test"):
+        pass
+    hosts.defer("busy.test", 3600)
+    clock.now = 0.25
+    hosts.forget("a.test")
+    hosts.forget("busy.test")
+    assert hosts.hosts_held == 2  # resting: a.test until 1.0, busy.test deferred
+    async with hosts.slot("a.test"):  # back early (a redirect from another site)
+        pass
+    assert waits == [0.75]
+    with pytest.raises(HostDeferredError):
+        async with hosts.slot("busy.test"):
+            pytest.fail("a deferred host stays deferred")
+    clock.now = 5.0
+    hosts.forget("a.test")
+    hosts.forget("busy.test")
+    assert hosts.hosts_held == 1  # a.test's delay has run out: nothing kept; busy.test stays

@@ -18,8 +18,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from service.db.models import JobKind, JobRequest, JobStatus, RunStatus, School
-from service.operations.job_queue import enqueue_job
+from scrapers.schedule.jobs import JobOutcome
+from scrapers.schedule.request_queue import request_queue_for
+from service.db.models import JobKind, JobRequest, JobStatus, RunStatus, School, SyncLease
+from service.operations.job_queue import DIED_PREFIX, enqueue_job
 from service.operations.scheduler_state import read_scheduler_states, record_run_started
 from tests.databases import TestDatabase
 from tests.factories import make_school
@@ -167,3 +169,48 @@ async def test_a_second_signal_stops_at_once_with_exit_code_130(
         (state,) = await read_scheduler_states(session)
     assert cities == {"a-school": None, "b-school": None, "c-school": None}
     assert state.last_finished_at is None  # unfinished: the next start runs it again
+
+
+async def test_a_killed_scheduler_s_request_is_queued_again_by_the_next_claim(
+    sessions: async_sessionmaker[AsyncSession], scratch_database: TestDatabase
+) -> None:
+    """SQLite: SIGKILL while a requested sync runs; the next scheduler on this host sees at
+    once that the request's holder is gone, queues it again saying why, and runs it."""
+    if scratch_database.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL retries a stalled scheduler's job (test_request_queue.py)")
+    await _prepare(sessions, "queued")
+    target = await _start(scratch_database, "queued")
+    process = target.process
+    try:
+        async with asyncio.timeout(60):  # a safety net against a hung child, not a measurement
+            await target.wait_for("school started", school="a-school")
+            process.kill()
+            await process.wait()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    (running,) = await _requests(sessions)
+    assert (running.status, running.claimed_by) == (JobStatus.RUNNING, "signal-target")
+
+    queue = request_queue_for(sessions, worker="next", heartbeat_seconds=60, stalled_seconds=600)
+    async with queue.open():
+        claimed = await queue.claim(datetime.now(UTC))
+        assert claimed is not None
+        assert claimed.request.id == running.id
+        (again,) = await _requests(sessions)
+        assert (again.status, again.claimed_by) == (JobStatus.RUNNING, "next")
+        assert again.result is not None
+        assert again.result.startswith(f"{DIED_PREFIX} (its scheduler (")
+        assert again.result.endswith("is gone: its process no longer exists); queued again")
+        assert f":{process.pid}:" in again.result
+        await queue.settle(claimed, JobOutcome(RunStatus.SUCCEEDED, "3 schools"), datetime.now(UTC))
+    (done,) = await _requests(sessions)
+    assert (done.status, done.result) == (JobStatus.DONE, "3 schools")
+    async with sessions() as session:
+        assert list(await session.scalars(select(SyncLease.name))) == []
+
+
+async def _requests(sessions: async_sessionmaker[AsyncSession]) -> list[JobRequest]:
+    async with sessions() as session:
+        return list(await session.scalars(select(JobRequest).order_by(JobRequest.id)))

@@ -15,6 +15,7 @@ from scrapers.schedule.jobs import JobContext, QueuedRequest
 from scrapers.schedule.sync_job import SyncJob, outcome_status
 from scrapers.sync.lock import hold_run_lock
 from scrapers.sync.run import SyncReport
+from scrapers.sync.tally import RunTally
 from service.config import Settings
 from service.db.models import JobKind, LinkCheck, RunStatus, SyncRun, SyncRunStatus
 from service.operations.school_backoff import list_school_backoffs
@@ -225,4 +226,4 @@ def _online_job(db: TestDatabase, settings: Settings) -> SyncJob:
 def test_only_a_run_that_reached_enough_sites_is_a_successful_job(
     status: SyncRunStatus, outcome: RunStatus
 ) -> None:
-    assert outcome_status(SyncReport(status=status, schools=[])) is outcome
+    assert outcome_status(SyncReport(status=status, tally=RunTally())) is outcome

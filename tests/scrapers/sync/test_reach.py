@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from scrapers.sync.reach import measure_reach
+from scrapers.sync.tally import measure_reach
 from scrapers.sync.visit import SchoolReport
 from service.db.models import LinkStatus, SyncRunStatus
 
 
 def _school(
-    slug: str, *verdicts: tuple[int, LinkStatus, bool], error: str | None = None
+    slug: str,
+    *verdicts: tuple[int, LinkStatus, bool],
+    error: str | None = None,
+    shared: frozenset[int] = frozenset(),
 ) -> SchoolReport:
-    report = SchoolReport(slug, slug.title(), len(verdicts), recorded=True)
+    """A recorded school's report; ``shared``: its links that are a programme's."""
+    report = SchoolReport(slug, slug.title(), len(verdicts), recorded=True, shared_links=shared)
     for link_id, status, answered in verdicts:
         report.counts[status] += 1
         report.verdicts[link_id] = (status, answered)
@@ -52,8 +56,14 @@ def test_fewer_than_half_the_sites_reached_degrades_the_run() -> None:
 def test_half_the_sites_reached_keeps_the_verdict_and_a_shared_link_counts_once() -> None:
     shared = (9, LinkStatus.OK, True)
     reports = [
-        _school("a", (1, LinkStatus.DNS_ERROR, False), shared, error="https://a.test/: gone"),
-        _school("b", shared),
+        _school(
+            "a",
+            (1, LinkStatus.DNS_ERROR, False),
+            shared,
+            error="https://a.test/: gone",
+            shared=frozenset({9}),
+        ),
+        _school("b", shared, shared=frozenset({9})),
         _school("c", (3, LinkStatus.DNS_ERROR, False)),
         _school("d", (4, LinkStatus.DNS_ERROR, False)),
     ]

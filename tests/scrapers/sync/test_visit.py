@@ -26,6 +26,10 @@ class ScriptedFetcher:
     def __init__(self, statuses: Mapping[str, LinkStatus]) -> None:
         self._statuses = statuses
         self.asked: list[str] = []
+        self.forgotten: list[str] = []
+
+    def forget_host(self, host: str) -> None:
+        self.forgotten.append(host)
 
     async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
         self.asked.append(url)

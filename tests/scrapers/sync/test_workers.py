@@ -116,6 +116,10 @@ def workers(
         SYNC_WORKER_HEARTBEAT_SECONDS="0.5",
         SYNC_WORKER_STALLED_SECONDS="6",
         SYNC_LOCK_CHECK_SECONDS="0.5",
+        # Extraction in each worker's own thread, as the suite runs it (the pool a worker
+        # extracts in is test_worker_pool.py's): three pools of spawned processes would be
+        # six more processes importing the extractors on two cores.
+        SYNC_EXTRACT_PROCESSES="1",
     )
     processes = []
     for number in range(count):

@@ -15,12 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from service.db.models import JobKind, JobRequest, JobStatus
 from service.db.versioning import read_data_version
 from service.operations.job_queue import (
+    DIED_PREFIX,
+    AbandonedJob,
     claim_next_job,
     count_job_requests_by_status,
     enqueue_job,
     finish_job,
+    lease_job,
     list_job_requests,
+    renew_job_lease,
     requeue_job,
+    settle_abandoned_jobs,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -186,3 +191,57 @@ async def test_two_claim_loops_share_a_queue_without_taking_a_request_twice(
         assert {row.status for row in rows} == {JobStatus.RUNNING}
         assert {row.claimed_by for row in rows if row.id in first} <= {"a"}
         assert all(isinstance(row, JobRequest) for row in rows)
+
+
+def _never_gone(holder: str) -> bool:
+    return False
+
+
+async def test_a_running_request_whose_lease_expired_is_queued_again_then_failed(
+    session: AsyncSession,
+) -> None:
+    """SQLite: a scheduler on another host stopped renewing its lease. Its request is queued
+    again once the lease has expired (not before); if that happens twice, it fails."""
+    _table_queue_only(session.get_bind().dialect.name)
+    request = (await enqueue_job(session, kind=JobKind.SYNC, requested_by=ADMIN)).request
+    holder = "elsewhere:4242:abcdef"
+    for attempt in (1, 2):
+        now = T0 + timedelta(hours=attempt)
+        claimed = await claim_next_job(session, worker="scheduler-a", now=now)
+        assert claimed is not None
+        await lease_job(session, request.id, holder=holder, until=now + timedelta(seconds=10))
+        alive = now + timedelta(seconds=9)
+        assert await settle_abandoned_jobs(session, now=alive, is_gone=_never_gone) == []
+        later = now + timedelta(seconds=11)
+        (abandoned,) = await settle_abandoned_jobs(session, now=later, is_gone=_never_gone)
+        await session.refresh(request)
+        why = f"its scheduler ({holder}) stopped renewing its lease"
+        if attempt == 1:
+            assert abandoned == AbandonedJob(
+                request.id, True, f"{DIED_PREFIX} ({why}); queued again"
+            )
+            assert (request.status, request.result) == (JobStatus.QUEUED, abandoned.note)
+        else:
+            note = f"{DIED_PREFIX} twice ({why}): not queued again"
+            assert abandoned == AbandonedJob(request.id, False, note)
+            assert (request.status, request.result) == (JobStatus.FAILED, note)
+
+
+async def test_a_running_request_of_a_live_holder_with_a_lease_is_left_alone(
+    session: AsyncSession,
+) -> None:
+    _table_queue_only(session.get_bind().dialect.name)
+    request = (await enqueue_job(session, kind=JobKind.SYNC, requested_by=ADMIN)).request
+    assert await claim_next_job(session, worker="scheduler-a", now=T0) is not None
+    await lease_job(session, request.id, holder="here:1:abc", until=T0 + timedelta(seconds=10))
+    assert await renew_job_lease(
+        session, request.id, holder="here:1:abc", until=T0 + timedelta(seconds=60)
+    )
+    assert not await renew_job_lease(session, request.id, holder="other:2:d", until=T0)
+    assert (
+        await settle_abandoned_jobs(session, now=T0 + timedelta(seconds=30), is_gone=_never_gone)
+        == []
+    )
+    (abandoned,) = await settle_abandoned_jobs(session, now=T0, is_gone=lambda holder: True)
+    assert abandoned.requeued
+    assert "is gone: its process no longer exists" in abandoned.note

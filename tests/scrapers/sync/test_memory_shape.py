@@ -1,0 +1,77 @@
+"""What a run holds does not grow with its schools: the shape of flat memory, not its size.
+
+A run of 20 and one of 80 partner sites (one small page each, links only) look, at their last
+school, at what they still hold: the schools' reports (folded into the run's totals as each is
+recorded, only a line kept), and the fetcher's per-host state (let go once a host's last school
+is recorded). Neither depends on how many schools came before. No timing is measured.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from scrapers.fetch import Fetcher, MappingResolver
+from scrapers.sync.handler import check_links_only
+from scrapers.sync.plan import PlannedSchool
+from scrapers.sync.run import run_sync
+from scrapers.sync.tally import SchoolLine
+from scrapers.sync.visit import SchoolReport
+from service.db.models import SyncRunStatus
+from tests.databases import TestDatabase
+from tests.scrapers.conftest import LOOPBACK_POLICY
+from tests.scrapers.fixture_server import FixtureServer
+from tests.scrapers.sync.conftest import seed, sync_settings
+
+
+def _alive(kind: type[object]) -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if type(thing) is kind)
+
+
+async def _held_at_last_school(
+    db: TestDatabase, web: FixtureServer, sites: int
+) -> tuple[int, int, int]:
+    """Reports alive and per-host entries held as the run's last school is done, and the
+    per-host entries held after the run."""
+    hosts = [f"partner-{n:03d}.test" for n in range(sites)]
+    for host in hosts:
+        web.site(host).page("/", b"<html><body><p>Mobilit\xc3\xa9</p></body></html>")
+    await seed(db.engine, {host.split(".")[0]: [web.url(host)] for host in hosts})
+    resolver = MappingResolver({host: ["127.0.0.1"] for host in hosts})
+    done: list[str] = []
+    seen: list[tuple[int, int]] = []
+    async with Fetcher(LOOPBACK_POLICY, resolver=resolver) as fetcher:
+
+        async def on_school(school: PlannedSchool, report: SchoolReport) -> None:
+            done.append(school.slug)
+            if len(done) == sites:  # every other school is recorded and let go
+                seen.append((_alive(SchoolReport), fetcher.hosts_held))
+
+        report = await run_sync(
+            db.engine,
+            fetcher,
+            settings=sync_settings(db),
+            handler=check_links_only,
+            on_school=on_school,
+        )
+        after = fetcher.hosts_held
+    assert report.status is SyncRunStatus.OK
+    assert report.links_checked == sites
+    assert len(report.schools) == sites
+    assert all(type(s) is SchoolLine for s in report.schools)
+    [(reports, held)] = seen
+    return reports, held, after
+
+
+@pytest.mark.parametrize("sites", [20, 80])
+async def test_a_run_holds_no_report_and_no_host_it_is_done_with(
+    fresh: TestDatabase, web: FixtureServer, sites: int
+) -> None:
+    reports, held, after = await _held_at_last_school(fresh, web, sites)
+    # The last school's own report (being told about) and nothing of the schools before it;
+    # the state of its own host only (address, pin, robots.txt rules, spacing, their locks).
+    assert reports == 1
+    assert held <= 6
+    assert after == 0
