@@ -1,7 +1,9 @@
-"""``mobility sync`` and ``mobility try`` as a user runs them: real processes, real exit codes.
+"""``mobility sync`` and ``mobility try`` as a user runs them: exit codes, messages, summaries.
 
-The processes resolve names with the system resolver, so the fixture sites are reached by address
-(``http://127.0.0.1:PORT/…``); the allowlist lets 127.0.0.1 through, as the tests need.
+Exit codes and messages are checked in this process (``tests/in_process.py``, in a thread, since
+the command runs its own event loop); the end-to-end sync and the killed run start real
+processes. The commands resolve names with the system resolver, so the fixture sites are reached
+by address (``http://127.0.0.1:PORT/…``); the allowlist lets 127.0.0.1 through, as the tests need.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from service.db.engine import create_sessionmaker
 from service.db.models import LinkCheck, School, SchoolFact, SyncRun, SyncRunStatus
 from tests.databases import TestDatabase
 from tests.factories import make_link, make_school
+from tests.in_process import run_main
 from tests.scrapers.extract.fixture_pages import read_page
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer, Page
@@ -49,6 +52,13 @@ def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
 
 
 async def mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
+    """``mobility *args`` in this process (a thread: the command runs its own event loop)."""
+    done = await asyncio.to_thread(run_main, *args, cwd=cwd, env=env)
+    return done.returncode, done.stdout, done.stderr
+
+
+async def mobility_process(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
+    """``mobility *args`` in a real process (its extraction pool, its exit)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -291,10 +301,10 @@ async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
             await session.commit()
         env = environment(fresh, **LOOPBACK)
 
-        code, out, err = await mobility("sync", env=env, cwd=tmp_path)
+        code, out, err = await mobility_process("sync", env=env, cwd=tmp_path)
         assert code == 0, err
         facts = await _facts_by_school(fresh)
-        again, second, err = await mobility("sync", env=env, cwd=tmp_path)
+        again, second, err = await mobility_process("sync", env=env, cwd=tmp_path)
         assert again == 0, err
 
     stored = {slug: len(facts[slug]) for slug in urls}
