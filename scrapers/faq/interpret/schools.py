@@ -9,6 +9,7 @@ campus, not the school's city, and is reported instead.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,8 +28,9 @@ def school_slug(named: NamedSchool) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _slug(name: str) -> str:
-    # Cached: a page names the same schools and parents over and over.
-    return slugify(name)[:SLUG_MAX_LENGTH].strip("-")
+    # Cached: a page names the same schools and parents over and over. Interned, so that the
+    # ids read back after the writes are keyed by these same strings (decision 0207).
+    return sys.intern(slugify(name)[:SLUG_MAX_LENGTH].strip("-"))
 
 
 @dataclass(slots=True)
