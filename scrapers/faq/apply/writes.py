@@ -10,6 +10,7 @@ an empty plan issues no statement at all.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
@@ -93,8 +94,10 @@ class _Writer:
         )
         if added:
             await insert_rows(self.session, School, rows)
-            result = await self.session.execute(select(School.slug, School.id))
-            self.school_ids = dict(result.all())
+            # Streamed, slugs interned: the catalogue's slugs are, so the ids' keys are the
+            # catalogue's own strings, not a second copy of every slug (decision 0207).
+            result = await self.session.stream(select(School.slug, School.id))
+            self.school_ids = {sys.intern(slug): id_ async for slug, id_ in result}
         # Parents are set once every school has an id (a parent may be new too).
         parents = [
             {"id": self.school_ids[s.slug], "parent_id": self.school_ids[s.parent_slug]}
@@ -116,8 +119,8 @@ class _Writer:
         )
         if self.plan.programmes.added:
             await insert_rows(self.session, Programme, rows)
-            result = await self.session.execute(select(Programme.key, Programme.id))
-            self.programme_ids = dict(result.all())
+            result = await self.session.stream(select(Programme.key, Programme.id))
+            self.programme_ids = {sys.intern(key): id_ async for key, id_ in result}
         await update_rows(self.session, Programme, change_rows(self.plan.programmes, self.now))
         pairs = (
             {"programme_id": self.programme_ids[key], "school_id": self.school_ids[slug]}
@@ -169,7 +172,21 @@ class _Writer:
             await insert_rows(self.session, offer_home_track, tracks)
         await update_rows(self.session, Offer, change_rows(self.plan.offers, self.now))
 
-    async def write_links(self) -> None:
+    def _finding_links(self, findings: Mapping[str, FindingSpec]) -> set[LinkKey]:
+        """The links the findings to write refer to: the only ones whose ids are read back."""
+        wanted = {
+            link_key
+            for fingerprint in self.plan.findings.added
+            if (link_key := findings[fingerprint].link_key) is not None
+        }
+        for change in (*self.plan.findings.changed, *self.plan.findings.retired):
+            if "link_key" in change.fields:
+                _, new = change.fields["link_key"]
+                if new is not None:
+                    wanted.add(new)  # type: ignore[arg-type]
+        return wanted
+
+    async def write_links(self, findings: Mapping[str, FindingSpec]) -> None:
         added: list[LinkKey] = self.plan.links.added
         rows = (
             self.stamped(
@@ -184,19 +201,27 @@ class _Writer:
         )
         if added:
             await insert_rows(self.session, Link, rows)
-            slugs = {id_: slug for slug, id_ in self.school_ids.items()}
-            keys = {id_: key for key, id_ in self.programme_ids.items()}
-            links = await self.session.execute(
-                select(Link.id, Link.url, Link.school_id, Link.programme_id)
-            )
-            self.link_ids = {
-                (
-                    url,
-                    slugs.get(school) if school else None,
-                    keys.get(programme) if programme else None,
-                ): id_
-                for id_, url, school, programme in links
-            }
+            # Only the ids the findings need, streamed: a first import of 10,000 schools
+            # writes ~40,000 links and a few dozen findings about them (decision 0207).
+            wanted = self._finding_links(findings)
+            urls = {url for url, _, _ in wanted}
+            self.link_ids = {key: self.link_ids[key] for key in wanted if key in self.link_ids}
+            if urls:
+                slugs = {id_: slug for slug, id_ in self.school_ids.items()}
+                keys = {id_: key for key, id_ in self.programme_ids.items()}
+                links = await self.session.stream(
+                    select(Link.id, Link.url, Link.school_id, Link.programme_id)
+                )
+                async for id_, url, school, programme in links:
+                    if url not in urls:
+                        continue
+                    key = (
+                        url,
+                        slugs.get(school) if school else None,
+                        keys.get(programme) if programme else None,
+                    )
+                    if key in wanted:
+                        self.link_ids[key] = id_
         await update_rows(self.session, Link, change_rows(self.plan.links, self.now))
 
     async def write_rules(self) -> None:
@@ -278,7 +303,7 @@ async def apply_plan(
     await writer.write_schools()
     await writer.write_programmes()
     await writer.write_offers()
-    await writer.write_links()
+    await writer.write_links(findings)
     await writer.write_rules()
     revision_id = snapshot.revision_id
     if plan.new_revision:

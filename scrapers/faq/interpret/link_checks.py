@@ -87,7 +87,11 @@ class LinkBook:
         reported: set[str] = set()
         websites: dict[str, str] = {}
         seen: set[tuple[str, str]] = set()
-        for use in self._uses:
+        # In page order, each use let go as it is read (decision 0207).
+        uses, self._uses = self._uses, []
+        uses.reverse()
+        while uses:
+            use = uses.pop()
             school = catalogue.schools[use.school]
             url = normalize_url(use.raw)
             if url is None:

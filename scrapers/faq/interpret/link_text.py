@@ -18,6 +18,7 @@ institution word (INP, Université, Institute, …) or names a known parent; oth
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -111,6 +112,18 @@ class LinkText:
     partners: tuple[NamedSchool, ...] = ()
 
 
+def _interned(text: str | None) -> str | None:
+    return None if text is None else sys.intern(text)
+
+
+def _named(name: str, short_name: str | None, parents: tuple[str, ...] | list[str]) -> NamedSchool:
+    """A school as named, its strings interned: a page repeats a school's name in each of its
+    items, a parent's in thousands (decision 0206)."""
+    return NamedSchool(
+        sys.intern(name), _interned(short_name), tuple(sys.intern(parent) for parent in parents)
+    )
+
+
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(fold(text)))
 
@@ -167,9 +180,7 @@ def read_partners(text: str) -> tuple[NamedSchool, ...]:
         segments = [segment for segment in segments if segment]
         if segments:
             school = read_school_name(segments[-1])
-            partners.append(
-                NamedSchool(school.name, school.short_name, parents=tuple(segments[:-1]))
-            )
+            partners.append(_named(school.name, school.short_name, segments[:-1]))
     return tuple(partners)
 
 
@@ -237,12 +248,14 @@ def parse_link_text(
             cities.append(segment)
     if country is not None:
         programme = _join(segments[end + 1 :], separators[end + 1 :])
+    # The strings kept are interned: the same names, cities, countries and programme names come
+    # back in thousands of items (decision 0206).
     return LinkText(
-        school=NamedSchool(school.name, school.short_name, tuple(parents)),
-        city=_city(cities),
-        country_text=segments[country[0]] if country else None,
+        school=_named(school.name, school.short_name, parents),
+        city=_interned(_city(cities)),
+        country_text=_interned(segments[country[0]]) if country else None,
         country_code=country[1] if country else None,
         country_corrected=country[2] if country else False,
-        programme=programme,
+        programme=_interned(programme),
         partners=partners,
     )

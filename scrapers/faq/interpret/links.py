@@ -29,13 +29,14 @@ _GENERIC_LABELS = frozenset({"www", "web", "en", "fr", "portail", "portale", "si
 
 def normalize_url(raw: str) -> str | None:
     """An absolute http(s) URL with non-ASCII characters percent-encoded; None otherwise."""
+    raw = raw.strip()
     try:
-        parts = urlsplit(raw.strip())
+        parts = urlsplit(raw)
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    return urlunsplit(
+    url = urlunsplit(
         (
             parts.scheme.lower(),
             parts.netloc.lower(),
@@ -44,6 +45,9 @@ def normalize_url(raw: str) -> str | None:
             quote(parts.fragment, safe=_SAFE),
         )
     )
+    # The page's own string when it was already normal (most are): the item's URL and the
+    # link's are then one object, not two (decision 0207).
+    return raw if url == raw else url
 
 
 def without_fragment(url: str) -> str:

@@ -11,6 +11,7 @@ See docs/decisions/0010-programme-identity.md.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterable
 
 KEY_MAX_LENGTH = 300
@@ -25,11 +26,12 @@ def programme_key(name_slug: str, school_slugs: Iterable[str]) -> str:
 
 
 def _key(name_slug: str, sorted_slugs: tuple[str, ...]) -> str:
+    # Interned, so that the ids read back after the writes are keyed by these same strings.
     key = f"{name_slug}@{'+'.join(sorted_slugs)}"
     if len(key) <= KEY_MAX_LENGTH:
-        return key
+        return sys.intern(key)
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return f"{key[: KEY_MAX_LENGTH - len(digest) - 1]}~{digest}"
+    return sys.intern(f"{key[: KEY_MAX_LENGTH - len(digest) - 1]}~{digest}")
 
 
 class ProgrammeGroups:

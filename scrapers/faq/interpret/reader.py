@@ -8,6 +8,7 @@ or cannot be read becomes a finding: nothing is dropped silently.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 
 from scrapers.faq.errors import SourceError
@@ -152,7 +153,8 @@ class _Interpreter:
         for mention in mentions:
             if mention.text.programme is None:
                 continue
-            node = (mention.slug, slugify(mention.text.programme))
+            # Interned: a programme's name comes back for many schools (decision 0207).
+            node = (mention.slug, sys.intern(slugify(mention.text.programme)))
             groups.add(node)
             named.append((mention, mention.text.programme, node))
             for partner in mention.text.partners:

@@ -9,7 +9,8 @@ campus, not the school's city, and is reported instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
 from functools import lru_cache
 
 from scrapers.faq.interpret.catalogue import SchoolSpec
@@ -27,8 +28,9 @@ def school_slug(named: NamedSchool) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _slug(name: str) -> str:
-    # Cached: a page names the same schools and parents over and over.
-    return slugify(name)[:SLUG_MAX_LENGTH].strip("-")
+    # Cached: a page names the same schools and parents over and over. Interned, so that the
+    # ids read back after the writes are keyed by these same strings (decision 0207).
+    return sys.intern(slugify(name)[:SLUG_MAX_LENGTH].strip("-"))
 
 
 @dataclass(slots=True)
@@ -42,18 +44,32 @@ class _Mentions:
     #: The first country, and the first of the page's own items (which wins when choosing).
     first_country: str = ""
     listed_country: str | None = None
-    #: Each country named, with the line of its first mention (in page order).
-    country_lines: dict[str, int | None] = field(default_factory=dict)
-    #: Cities of the page's items for this school; whether an item named none.
-    cities: set[str] = field(default_factory=set)
+    #: Each other country named, with the line of its first mention (in page order); None
+    #: while every mention names the first country (most schools: no dict per school).
+    other_countries: dict[str, int | None] | None = None
+    #: The first city of the page's items for this school, the others (None while there is
+    #: no other), and whether an item named none.
+    city: str | None = None
+    other_cities: set[str] | None = None
     city_missing: bool = False
-    #: The first parent, every parent, how many parent mentions and the second one's line.
+    #: The first parent, the other parents (None while there is none), how many parent
+    #: mentions and the second one's line.
     parent: str | None = None
-    parents: set[str] = field(default_factory=set)
+    other_parents: set[str] | None = None
     parent_mentions: int = 0
     second_parent_line: int | None = None
     is_partner: bool = False
     line: int | None = None
+
+    def countries(self) -> dict[str, int | None]:
+        """Each country named, with the line of its first mention, in page order."""
+        return {self.first_country: self.line, **(self.other_countries or {})}
+
+    def cities(self) -> set[str]:
+        named = set(self.other_cities or ())
+        if self.city is not None:
+            named.add(self.city)
+        return named
 
 
 class SchoolBook:
@@ -81,20 +97,32 @@ class SchoolBook:
             self._mentions[slug] = mentions
         if mentions.with_short is None and named.short_name:
             mentions.with_short = named
-        mentions.country_lines.setdefault(country, line)
+        if country != mentions.first_country:
+            if mentions.other_countries is None:
+                mentions.other_countries = {}
+            mentions.other_countries.setdefault(country, line)
         if listed and mentions.listed_country is None:
             mentions.listed_country = country
         if parent is not None and parent != slug:
             mentions.parent_mentions += 1
             if mentions.parent is None:
                 mentions.parent = parent
-            elif mentions.parent_mentions == 2:
-                mentions.second_parent_line = line
-            mentions.parents.add(parent)
+            else:
+                if mentions.parent_mentions == 2:
+                    mentions.second_parent_line = line
+                if parent != mentions.parent:
+                    if mentions.other_parents is None:
+                        mentions.other_parents = set()
+                    mentions.other_parents.add(parent)
         if listed:
             mentions.is_partner = True
             if city:
-                mentions.cities.add(city)
+                if mentions.city is None:
+                    mentions.city = city
+                elif city != mentions.city:
+                    if mentions.other_cities is None:
+                        mentions.other_cities = set()
+                    mentions.other_cities.add(city)
             elif city is None:
                 mentions.city_missing = True
         return slug
@@ -103,7 +131,10 @@ class SchoolBook:
         return slug in self._mentions
 
     def finish(self) -> dict[str, SchoolSpec]:
-        return {slug: self._merge(slug, mentions) for slug, mentions in self._mentions.items()}
+        """The merged schools, in the order of their first mention; each school's mentions let
+        go as it is merged."""
+        mentions, self._mentions = self._mentions, {}
+        return {slug: self._merge(slug, mentions.pop(slug)) for slug in list(mentions)}
 
     def _merge(self, slug: str, mentions: _Mentions) -> SchoolSpec:
         with_short = mentions.with_short
@@ -118,7 +149,7 @@ class SchoolBook:
         self._check_countries(spec, mentions)
         if mentions.parent is not None:
             spec.parent_slug = mentions.parent
-            others = sorted(mentions.parents - {spec.parent_slug})
+            others = sorted(mentions.other_parents or ())
             if others:
                 self._report(
                     "parent_conflict",
@@ -128,7 +159,7 @@ class SchoolBook:
                     mentions.second_parent_line,
                     {"kept": spec.parent_slug, "others": others},
                 )
-        named_cities = mentions.cities
+        named_cities = mentions.cities()
         if len(named_cities) == 1 and not mentions.city_missing:
             spec.city = next(iter(named_cities))
         elif named_cities:
@@ -143,11 +174,12 @@ class SchoolBook:
         return spec
 
     def _check_countries(self, spec: SchoolSpec, mentions: _Mentions) -> None:
-        others = sorted(set(mentions.country_lines) - {spec.country_code})
+        if mentions.other_countries is None:
+            return
+        countries = mentions.countries()
+        others = sorted(set(countries) - {spec.country_code})
         if others:
-            line = next(
-                line for code, line in mentions.country_lines.items() if code != spec.country_code
-            )
+            line = next(line for code, line in countries.items() if code != spec.country_code)
             self._report(
                 "country_conflict",
                 spec,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.db import OfferKind
 from service.text import fold
@@ -68,10 +69,13 @@ def _read_part(part: str) -> Count | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_counts(text: str) -> tuple[Count, ...] | None:
     """The counts in ``text``; ``()`` when there is no text, None when it is not a count.
 
-    Two parts of the same kind add up; the result is ordered by kind.
+    Two parts of the same kind add up; the result is ordered by kind. Cached: a page writes
+    the same few counts after thousands of links, and the result is immutable (one tuple of
+    counts per distinct text, decision 0206).
     """
     normalized = _normalize(text)
     if not normalized:

@@ -9,6 +9,7 @@ country headings stay raw text and link texts stay unsplit.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, replace
 
 from scrapers.faq.errors import SourceError
@@ -249,7 +250,8 @@ class _Walker:
                 line,
                 link_text=collapse_spaces("".join(split.link_text)),
                 url=split.url,
-                tail=collapse_spaces(" ".join(tail)),
+                # Interned: a page writes the same few counts after thousands of links.
+                tail=sys.intern(collapse_spaces(" ".join(tail))),
                 lead=collapse_spaces("".join(split.lead)),
                 extra_urls=split.extra_urls,
             )
