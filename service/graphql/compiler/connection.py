@@ -52,7 +52,7 @@ from service.graphql.compiler.roots import (
     offer_filter,
 )
 from service.graphql.paging import DEFAULT_PAGE_SIZE
-from service.graphql.types.connection import FINDING_CURSOR, decode_time_cursor
+from service.graphql.types.connection import FINDING_CURSOR, SYNC_RUN_CURSOR, decode_time_cursor
 from service.graphql.types.offer_connection import decode_offer_cursor, encode_offer_cursor
 from service.graphql.types.pagination import decode_school_cursor, encode_position
 
@@ -504,40 +504,62 @@ def _stored_time(dialect: Dialect) -> Callable[[Any], Any]:
     return lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
-    """The plan of ``findingsConnection``: the filter of ``findings``, newest first
-    (service.catalogue.findings.FINDING_ORDER), cursors as ``encode_time_cursor`` writes them."""
+def _newest_first(
+    planner: Planner,
+    root: list[FieldDetails],
+    bind: Bind,
+    node_type: str,
+    prefix: str,
+    time_column: str,
+    where: Callable[[str], str],
+) -> RootPlan:
+    """A connection of ``node_type`` rows passing ``where``, newest first by ``time_column``
+    then id, cursors as ``encode_time_cursor(prefix, …)`` writes them."""
     d = planner.dialect
     shape = _shape_of(planner, root, None)
     row = Row(planner.alias("f"))
-    first_seen = row.col("first_seen_at")
+    time = row.col(time_column)
     keys = [
-        _Key(first_seen, True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
+        _Key(time, True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
         _Key(row.col("id"), True, "INTEGER"),
     ]
-    columns = _Columns(planner, "Finding", row)
+    columns = _Columns(planner, node_type, row)
 
     def cursor(paged: Any) -> str:
         # d.timestamp writes the time as Python's isoformat(): encode_time_cursor's text.
-        return encode_position(FINDING_CURSOR, (paged["k0"], paged["k1"]))
+        return encode_position(prefix, (paged["k0"], paged["k1"]))
 
-    envelope = _Envelope("Finding", "k1", cursor, shape.from_end)
+    envelope = _Envelope(node_type, "k1", cursor, shape.from_end)
     parts, counted = _envelope_parts(planner, root, columns, envelope)
     selected = [
-        f"{first_seen} AS o0",
-        f"{d.timestamp(first_seen)} AS k0",
+        f"{time} AS o0",
+        f"{d.timestamp(time)} AS k0",
         f"{row.col('id')} AS k1",
         *columns.sql,
     ]
 
     def decode(cursor: str, _order: Any, argument: str) -> Position:
-        return decode_time_cursor(FINDING_CURSOR, cursor, argument)
+        return decode_time_cursor(prefix, cursor, argument)
 
     keyset = _Keyset(
-        planner, bind, shape, None, decode, source(d, "Finding"), row, keys, ["p.o0", "p.k1"]
+        planner, bind, shape, None, decode, source(d, node_type), row, keys, ["p.o0", "p.k1"]
     )
-    sql = keyset.sql(finding_filter(planner, bind), selected, counted)
+    sql = keyset.sql(where, selected, counted)
     return _root_plan(keyset, root, parts, sql)
+
+
+def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``findingsConnection``: the filter of ``findings``, newest first
+    (service.catalogue.findings.FINDING_ORDER)."""
+    where = finding_filter(planner, bind)
+    return _newest_first(planner, root, bind, "Finding", FINDING_CURSOR, "first_seen_at", where)
+
+
+def plan_sync_runs_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``syncRunsConnection``: every run, newest first (service.catalogue.
+    link_health.SYNC_RUN_ORDER)."""
+    where = lambda _alias: planner.dialect.true()  # noqa: E731
+    return _newest_first(planner, root, bind, "SyncRun", SYNC_RUN_CURSOR, "started_at", where)
 
 
 __all__ = [
@@ -545,4 +567,5 @@ __all__ = [
     "plan_findings_connection",
     "plan_offers_connection",
     "plan_schools",
+    "plan_sync_runs_connection",
 ]

@@ -154,6 +154,25 @@ class Dialect:
             return f"({value} ->> {self.literal(key)})"
         return f"json_extract({value}, {self.literal('$.' + key)})"
 
+    def members(self, column: str, alias: str) -> str:
+        """A FROM item: the members of the JSON object ``column``, as ``alias.key`` and
+        ``alias.value`` (a text value as SQL text), in the object's order."""
+        if self.postgres:
+            return f"json_each_text({column}) AS {alias}"
+        return f"json_each({column}) AS {alias}"
+
+    def has_member(self, value: str, key: str) -> str:
+        """SQL: the JSON object ``value`` has the member named by the SQL text ``key``."""
+        if self.postgres:
+            return f"({value} -> {key}) IS NOT NULL"
+        return f"json_type({value}, '$.' || {key}) IS NOT NULL"
+
+    def integer_member(self, value: str, key: str) -> str:
+        """The integer member of the JSON object ``value`` named by the SQL text ``key``."""
+        if self.postgres:
+            return f"CAST({value} ->> {key} AS INTEGER)"
+        return f"json_extract({value}, '$.' || {key})"
+
     def member_integer(self, value: str, key: str) -> str:
         """The integer member ``key`` of the JSON object ``value``."""
         if self.postgres:

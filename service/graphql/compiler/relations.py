@@ -19,7 +19,7 @@ import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.catalogue import SERVED_FACT, served_facts_sql, served_school_rows, verdict_sources
-from service.db import School
+from service.db import LinkStatus, School
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.types.reference import MAX_LINK_CHECKS
 
@@ -201,6 +201,7 @@ TABLES = {
     "LinkHealth": "url_health",
     "LinkCheck": "link_check",
     "Finding": "finding",
+    "SyncRun": "sync_run",
 }
 
 
@@ -329,6 +330,31 @@ _VISIT: dict[str, Entry] = {
     "error": column("error"),
     "checkedAt": timestamp("checked_at"),
 }
+
+
+def _status_counts(d: Dialect, parent: Row, alias: str) -> str:
+    # Per status present in the run's counts, in the order of LinkStatus (SyncRun.from_row).
+    statuses = " UNION ALL ".join(
+        f"SELECT {index} AS n, {d.literal(status.value)} AS name"
+        for index, status in enumerate(LinkStatus)
+    )
+    counts = parent.col("counts")
+    return (
+        f"(SELECT s.n AS key, s.name AS status, {d.integer_member(counts, 's.name')} AS count "
+        f"FROM ({statuses}) AS s WHERE {d.has_member(counts, 's.name')}) AS {alias}"
+    )
+
+
+def _school_errors(name: str) -> Relation:
+    # The members of a JSON object of slug → message, by slug (SyncRun.from_row sorts them).
+    return Relation(
+        "SchoolError",
+        many=True,
+        where=lambda _d, _p, _c, _b: "",
+        order=lambda d, c: d.binary(c.col("key")),
+        source=lambda d, parent, alias: d.members(parent.col(name), alias),
+    )
+
 
 #: The column a row of each type is found by (the resolvers' loaders key their parents on it).
 KEYS = {
@@ -543,7 +569,39 @@ FIELDS: dict[str, dict[str, Entry]] = {
         "consecutiveFailures": column("consecutive_failures"),
         "httpsUrl": column("https_url"),
     },
-    "LinkCheck": {"id": global_id("LinkCheck", "id"), **_VISIT},
+    "LinkCheck": {
+        "id": global_id("LinkCheck", "id"),
+        **_VISIT,
+        "run": Relation(
+            "SyncRun",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('id')} = {p.col('run_id')}",
+            order=_by_id,
+        ),
+    },
+    "SyncRun": {
+        "id": global_id("SyncRun", "id"),
+        "number": column("id"),
+        "status": column("status"),
+        "startedAt": timestamp("started_at"),
+        "finishedAt": timestamp("finished_at"),
+        "schools": json_column("schools"),
+        "linksTotal": column("links_total"),
+        "linksChecked": column("links_checked"),
+        "linksReached": column("links_reached"),
+        "counts": Relation(
+            "StatusCount",
+            many=True,
+            where=lambda _d, _p, _c, _b: "",
+            order=lambda _d, c: c.col("key"),
+            source=_status_counts,
+        ),
+        "errors": _school_errors("errors"),
+        "skipped": _school_errors("skipped"),
+        "error": column("error"),
+    },
+    "StatusCount": {"status": column("status"), "count": column("count")},
+    "SchoolError": {"slug": column("key"), "message": column("value")},
     "RedirectHop": _HOP,
     "Finding": {
         "id": global_id("Finding", "id"),
