@@ -92,6 +92,19 @@ class Dialect:
         """``column`` ordered byte by byte (see service.catalogue.id_sets.binary_order)."""
         return f'{column} COLLATE "C"' if self.postgres else column
 
+    def base64url(self, text: str) -> str:
+        """``text`` as URL-safe base64 without padding (``pagination.encode_opaque``'s form).
+
+        SQLite has no base64: its connections get ``base64url`` as a function of their own
+        (``service.db.engine``, decision 0215). PostgreSQL's ``encode`` breaks lines every 76
+        characters: the breaks are dropped with ``+`` and ``/`` translated."""
+        if self.postgres:
+            return (
+                f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), "
+                f"'+/' || chr(10), '-_'), '=')"
+            )
+        return f"base64url({text})"
+
     def param(self, name: str, sql_type: str) -> str:
         """A bound parameter with its type spelled out (asyncpg infers types from casts)."""
         return f"CAST(:{name} AS {sql_type})"
