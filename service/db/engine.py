@@ -17,6 +17,7 @@ whose run renews its lease meanwhile) use :func:`intend_writes`, which begins th
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,10 +48,20 @@ def _prepare_sqlite_file(url: URL) -> None:
     Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def base64url(text: str | None) -> str | None:
+    """SQLite's ``base64url(text)``: the UTF-8 of ``text`` as URL-safe base64 without padding,
+    as the API's opaque cursors are written (``service.graphql.types.pagination``); SQLite has
+    no base64 of its own, and the compiled read path writes cursors inside the statement."""
+    if text is None:
+        return None
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN (see module docstring)
+        dbapi_connection.create_function("base64url", 1, base64url, deterministic=True)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA journal_mode=WAL")

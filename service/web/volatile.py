@@ -18,11 +18,14 @@ _LOG_NAMES = (
     "syncRuns",
     "syncRunsConnection",
     "checks",
+    "checksConnection",
     "health",
     "SyncRun",
     "SyncRunConnection",
     "SyncRunEdge",
     "LinkCheck",
+    "LinkCheckConnection",
+    "LinkCheckEdge",
     "LinkHealth",
 )
 _READS_LOG = re.compile(r"(?<![_0-9A-Za-z])(?:" + "|".join(_LOG_NAMES) + r")(?![_0-9A-Za-z])")

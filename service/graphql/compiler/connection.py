@@ -5,14 +5,17 @@ far end (keyset pagination in the order asked, byte by byte, as service.catalogu
 pages: the order's column, then the slug; read from the end for ``last``), with the JSON of
 each node selection in its own column and ``totalCount`` beside it (the page is left joined to
 the count, so an empty page still carries it). Cursors are base64 (service.graphql.types.
-pagination), which SQLite cannot write; the envelope (edges, cursors, ``pageInfo``) is a few
-strings per row, the nodes' JSON is spliced as it came."""
+pagination); the envelope of a root connection (edges, cursors, ``pageInfo``) is a few
+strings per row, the nodes' JSON is spliced as it came. A connection below a root
+(``Link.checksConnection``) is JSON the statement builds, cursors included
+(``Dialect.base64url``; decision 0215)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 import orjson
@@ -52,7 +55,12 @@ from service.graphql.compiler.roots import (
     offer_filter,
 )
 from service.graphql.paging import DEFAULT_PAGE_SIZE
-from service.graphql.types.connection import FINDING_CURSOR, decode_time_cursor
+from service.graphql.types.connection import (
+    FINDING_CURSOR,
+    LINK_CHECK_CURSOR,
+    SYNC_RUN_CURSOR,
+    decode_time_cursor,
+)
 from service.graphql.types.offer_connection import decode_offer_cursor, encode_offer_cursor
 from service.graphql.types.pagination import decode_school_cursor, encode_position
 
@@ -382,11 +390,19 @@ class _Keyset:
     def _component(
         self, argument: str, index: int, convert: Callable[[Any], Any]
     ) -> Callable[[Arguments], Any]:
-        def value(arguments: Arguments) -> Any:
-            position = _position(arguments, argument, self.orders, self.decode)
-            return None if position is None else convert(position[index])
+        return _component(argument, index, convert, self.orders, self.decode)
 
-        return value
+
+def _component(
+    argument: str, index: int, convert: Callable[[Any], Any], orders: Orders, decode: Decode
+) -> Callable[[Arguments], Any]:
+    """A parameter: the ``index``-th value of the position in the cursor ``argument``."""
+
+    def value(arguments: Arguments) -> Any:
+        position = _position(arguments, argument, orders, decode)
+        return None if position is None else convert(position[index])
+
+    return value
 
 
 def _root_plan(
@@ -504,45 +520,233 @@ def _stored_time(dialect: Dialect) -> Callable[[Any], Any]:
     return lambda at: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
-    """The plan of ``findingsConnection``: the filter of ``findings``, newest first
-    (service.catalogue.findings.FINDING_ORDER), cursors as ``encode_time_cursor`` writes them."""
+def _newest_first(
+    planner: Planner,
+    root: list[FieldDetails],
+    bind: Bind,
+    node_type: str,
+    prefix: str,
+    time_column: str,
+    where: Callable[[str], str],
+) -> RootPlan:
+    """A connection of ``node_type`` rows passing ``where``, newest first by ``time_column``
+    then id, cursors as ``encode_time_cursor(prefix, …)`` writes them."""
     d = planner.dialect
     shape = _shape_of(planner, root, None)
     row = Row(planner.alias("f"))
-    first_seen = row.col("first_seen_at")
+    time = row.col(time_column)
     keys = [
-        _Key(first_seen, True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
+        _Key(time, True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
         _Key(row.col("id"), True, "INTEGER"),
     ]
-    columns = _Columns(planner, "Finding", row)
+    columns = _Columns(planner, node_type, row)
 
     def cursor(paged: Any) -> str:
         # d.timestamp writes the time as Python's isoformat(): encode_time_cursor's text.
-        return encode_position(FINDING_CURSOR, (paged["k0"], paged["k1"]))
+        return encode_position(prefix, (paged["k0"], paged["k1"]))
 
-    envelope = _Envelope("Finding", "k1", cursor, shape.from_end)
+    envelope = _Envelope(node_type, "k1", cursor, shape.from_end)
     parts, counted = _envelope_parts(planner, root, columns, envelope)
     selected = [
-        f"{first_seen} AS o0",
-        f"{d.timestamp(first_seen)} AS k0",
+        f"{time} AS o0",
+        f"{d.timestamp(time)} AS k0",
         f"{row.col('id')} AS k1",
         *columns.sql,
     ]
 
-    def decode(cursor: str, _order: Any, argument: str) -> Position:
-        return decode_time_cursor(FINDING_CURSOR, cursor, argument)
-
     keyset = _Keyset(
-        planner, bind, shape, None, decode, source(d, "Finding"), row, keys, ["p.o0", "p.k1"]
+        planner,
+        bind,
+        shape,
+        None,
+        _time_decoder(prefix),
+        source(d, node_type),
+        row,
+        keys,
+        ["p.o0", "p.k1"],
     )
-    sql = keyset.sql(finding_filter(planner, bind), selected, counted)
+    sql = keyset.sql(where, selected, counted)
     return _root_plan(keyset, root, parts, sql)
+
+
+def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``findingsConnection``: the filter of ``findings``, newest first
+    (service.catalogue.findings.FINDING_ORDER)."""
+    where = finding_filter(planner, bind)
+    return _newest_first(planner, root, bind, "Finding", FINDING_CURSOR, "first_seen_at", where)
+
+
+def plan_sync_runs_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
+    """The plan of ``syncRunsConnection``: every run, newest first (service.catalogue.
+    link_health.SYNC_RUN_ORDER)."""
+    where = lambda _alias: planner.dialect.true()  # noqa: E731
+    return _newest_first(planner, root, bind, "SyncRun", SYNC_RUN_CURSOR, "started_at", where)
+
+
+def _time_decoder(prefix: str) -> Decode:
+    def decode(cursor: str, _order: Any, argument: str) -> Position:
+        return decode_time_cursor(prefix, cursor, argument)
+
+    return decode
+
+
+@dataclass(frozen=True, slots=True)
+class _NestedPage:
+    """The SQL of a page of a connection below a root, over its parent's row: its rows (the
+    page's, read from the end for ``last``), its order as returned, newest first."""
+
+    planner: Planner
+    rows: Callable[[str], str]
+    limit: str
+    newest_first: Callable[[str], str]
+
+    def items(self, element: Callable[[Row], str]) -> str:
+        """The JSON array of ``element`` over the page's rows, newest first."""
+        alias = self.planner.alias("pg")
+        source = f"FROM ({self.rows(self.limit)}) AS {alias}"
+        return self.planner.dialect.json_array(
+            element(Row(alias)), source, self.newest_first(alias)
+        )
+
+    def end(self, value: Callable[[Row], str], *, last: bool) -> str:
+        """``value`` of the page's first (or last) row; NULL for an empty page."""
+        alias = self.planner.alias("pg")
+        order = self.newest_first(alias)
+        if last:
+            order = order.replace(" DESC", " ASC")
+        return (
+            f"(SELECT {value(Row(alias))} FROM ({self.rows(self.limit)}) AS {alias} "
+            f"ORDER BY {order} LIMIT 1)"
+        )
+
+    def more(self) -> str:
+        """SQL boolean: rows exist past the page's far end (one more is read)."""
+        alias = self.planner.alias("m")
+        return (
+            f"((SELECT count(*) FROM ({self.rows(f'{self.limit} + 1')}) AS {alias}) > {self.limit})"
+        )
+
+
+def checks_connection_sql(
+    planner: Planner, parent: Row, details: list[FieldDetails], bind: Bind
+) -> str:
+    """``Link.checksConnection`` as JSON built in the statement: the link's checks newest first
+    (service.catalogue.link_health.LINK_CHECK_ORDER), the keyset page of ``first``/``after``/
+    ``last``/``before`` as ``keyset.cut_page`` cuts it, each cursor written in SQL as
+    ``encode_time_cursor`` writes it (``Dialect.base64url``), ``totalCount`` on request.
+
+    The page size is checked against the server's maximum per request (``Bind.check``), a
+    foreign cursor too: the resolvers answer those with their errors."""
+    d = planner.dialect
+    decode = _time_decoder(LINK_CHECK_CURSOR)
+    from_end = bind.fixed(lambda a: a.get("last") is not None)
+    planner.check(bind, _checker(_Shape(None, from_end), None, decode))
+    limit = bind(_page_size, "INTEGER")
+    inner = planner.alias("lc")
+    keys = [
+        _Key(f"{inner}.checked_at", True, "TIMESTAMPTZ" if d.postgres else "TEXT", _stored_time(d)),
+        _Key(f"{inner}.id", True, "INTEGER"),
+    ]
+    conditions = [f"{inner}.link_id = {parent.col('id')}"]
+    given = {}
+    for argument, forward in (("after", True), ("before", False)):
+        given[argument] = bind.fixed(_given(argument))
+        if given[argument]:
+            values = [
+                bind(_component(argument, index, key.convert, None, decode), key.sql_type)
+                for index, key in enumerate(keys)
+            ]
+            conditions.append(_beyond(keys, values, forward=forward))
+    reading = "" if from_end else " DESC"
+
+    def rows(limit_sql: str) -> str:
+        return (
+            f"SELECT {inner}.* FROM link_check AS {inner} WHERE {' AND '.join(conditions)} "
+            f"ORDER BY {inner}.checked_at{reading}, {inner}.id{reading} LIMIT {limit_sql}"
+        )
+
+    page = _NestedPage(
+        planner, rows, limit, lambda alias: f"{alias}.checked_at DESC, {alias}.id DESC"
+    )
+
+    def cursor(row: Row) -> str:
+        position = d.concat(
+            d.literal(LINK_CHECK_CURSOR + '["'),
+            d.timestamp(row.col("checked_at")),
+            d.literal('", '),
+            row.col("id"),
+            d.literal("]"),
+        )
+        return d.base64url(position)
+
+    def node(row: Row, node_details: list[FieldDetails]) -> str:
+        planner.depth += 1
+        try:
+            return planner.object_sql("LinkCheck", row, node_details)
+        finally:
+            planner.depth -= 1
+
+    def boolean(value: bool) -> str:
+        return d.boolean(d.true() if value else "false" if d.postgres else "0")
+
+    _type, grouped = planner.subfields("LinkCheckConnection", details)
+    pairs: list[tuple[str, str]] = []
+    for key, field_details in grouped.items():
+        name = field_details[0].node.name.value
+        if name == "edges":
+            _edge, edge_fields = planner.subfields("LinkCheckEdge", field_details)
+
+            def edge(row: Row, edge_fields: dict[str, list[FieldDetails]] = edge_fields) -> str:
+                parts = []
+                for edge_key, edge_details in edge_fields.items():
+                    edge_name = edge_details[0].node.name.value
+                    if edge_name == "cursor":
+                        parts.append((edge_key, cursor(row)))
+                    elif edge_name == "node":
+                        parts.append((edge_key, node(row, edge_details)))
+                    elif edge_name == "__typename":
+                        parts.append((edge_key, d.literal("LinkCheckEdge")))
+                    else:
+                        raise NotCompilableError(f"LinkCheckEdge.{edge_name}")
+                return d.json_object(parts)
+
+            pairs.append((key, f"({page.items(edge)})"))
+        elif name == "nodes":
+            pairs.append((key, f"({page.items(partial(node, node_details=field_details))})"))
+        elif name == "pageInfo":
+            _info, info_fields = planner.subfields("PageInfo", field_details)
+            parts = []
+            for info_key, info_details in info_fields.items():
+                info_name = info_details[0].node.name.value
+                # As keyset.cut_page: past the far end, the extra row; past the near end,
+                # whether the client came from a cursor there.
+                if info_name == "hasNextPage":
+                    value = boolean(given["before"]) if from_end else d.boolean(page.more())
+                elif info_name == "hasPreviousPage":
+                    value = d.boolean(page.more()) if from_end else boolean(given["after"])
+                elif info_name in ("startCursor", "endCursor"):
+                    value = page.end(cursor, last=info_name == "endCursor")
+                elif info_name == "__typename":
+                    value = d.literal("PageInfo")
+                else:
+                    raise NotCompilableError(f"PageInfo.{info_name}")
+                parts.append((info_key, value))
+            pairs.append((key, d.json_object(parts)))
+        elif name == "totalCount":
+            total = f"(SELECT count(*) FROM link_check AS lt WHERE lt.link_id = {parent.col('id')})"
+            pairs.append((key, total))
+        elif name == "__typename":
+            pairs.append((key, d.literal("LinkCheckConnection")))
+        else:
+            raise NotCompilableError(f"LinkCheckConnection.{name}")
+    return d.json_object(pairs)
 
 
 __all__ = [
     "_enum_name",
+    "checks_connection_sql",
     "plan_findings_connection",
     "plan_offers_connection",
     "plan_schools",
+    "plan_sync_runs_connection",
 ]

@@ -92,6 +92,19 @@ class Dialect:
         """``column`` ordered byte by byte (see service.catalogue.id_sets.binary_order)."""
         return f'{column} COLLATE "C"' if self.postgres else column
 
+    def base64url(self, text: str) -> str:
+        """``text`` as URL-safe base64 without padding (``pagination.encode_opaque``'s form).
+
+        SQLite has no base64: its connections get ``base64url`` as a function of their own
+        (``service.db.engine``, decision 0215). PostgreSQL's ``encode`` breaks lines every 76
+        characters: the breaks are dropped with ``+`` and ``/`` translated."""
+        if self.postgres:
+            return (
+                f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), "
+                f"'+/' || chr(10), '-_'), '=')"
+            )
+        return f"base64url({text})"
+
     def param(self, name: str, sql_type: str) -> str:
         """A bound parameter with its type spelled out (asyncpg infers types from casts)."""
         return f"CAST(:{name} AS {sql_type})"
@@ -153,6 +166,25 @@ class Dialect:
         if self.postgres:
             return f"({value} ->> {self.literal(key)})"
         return f"json_extract({value}, {self.literal('$.' + key)})"
+
+    def members(self, column: str, alias: str) -> str:
+        """A FROM item: the members of the JSON object ``column``, as ``alias.key`` and
+        ``alias.value`` (a text value as SQL text), in the object's order."""
+        if self.postgres:
+            return f"json_each_text({column}) AS {alias}"
+        return f"json_each({column}) AS {alias}"
+
+    def has_member(self, value: str, key: str) -> str:
+        """SQL: the JSON object ``value`` has the member named by the SQL text ``key``."""
+        if self.postgres:
+            return f"({value} -> {key}) IS NOT NULL"
+        return f"json_type({value}, '$.' || {key}) IS NOT NULL"
+
+    def integer_member(self, value: str, key: str) -> str:
+        """The integer member of the JSON object ``value`` named by the SQL text ``key``."""
+        if self.postgres:
+            return f"CAST({value} ->> {key} AS INTEGER)"
+        return f"json_extract({value}, '$.' || {key})"
 
     def member_integer(self, value: str, key: str) -> str:
         """The integer member ``key`` of the JSON object ``value``."""

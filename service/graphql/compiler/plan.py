@@ -29,6 +29,7 @@ from service.graphql.compiler.relations import (
     FIELDS,
     KEYS,
     Bind,
+    Nested,
     Relation,
     Row,
     Same,
@@ -70,6 +71,17 @@ class Guard:
 
 
 @dataclass(frozen=True, slots=True)
+class Check:
+    """A test of the coerced arguments of ``field_def`` at ``node`` against the server's limits
+    (``check(arguments, max_page_size)``): it raises NotCompilableError for values the resolvers
+    refuse, per request, so that a plan does not depend on the limits."""
+
+    field_def: GraphQLField
+    node: FieldNode
+    check: Callable[[Mapping[str, Any], int], None]
+
+
+@dataclass(frozen=True, slots=True)
 class _Binder:
     planner: Planner
     field_def: GraphQLField
@@ -100,6 +112,8 @@ class Planner:
     slots: list[Slot] = field(default_factory=list)
     #: The argument values the SQL text depends on (absent filters are left out of it).
     guards: list[Guard] = field(default_factory=list)
+    #: Tests of arguments below the roots against the server's limits (page sizes, cursors).
+    checks: list[Check] = field(default_factory=list)
     _aliases: itertools.count[int] = field(default_factory=itertools.count)
     #: Relation levels above the SQL being written (since the last level split off).
     depth: int = 0
@@ -111,6 +125,13 @@ class Planner:
 
     def binder(self, field_def: GraphQLField, node: FieldNode) -> Bind:
         return _Binder(self, field_def, node)
+
+    def check(self, bind: Bind, check: Callable[[Mapping[str, Any], int], None]) -> None:
+        """Test each request's arguments of ``bind``'s field with ``check(arguments,
+        max_page_size)`` (a ``Check``): NotCompilableError hands the operation to the
+        resolvers."""
+        assert isinstance(bind, _Binder)
+        self.checks.append(Check(bind.field_def, bind.node, check))
 
     def subfields(
         self, type_name: str, details: list[FieldDetails]
@@ -143,6 +164,8 @@ class Planner:
                 pairs.append((key, entry.sql(self.dialect, row, bind)))
             elif isinstance(entry, Same):
                 pairs.append((key, self.object_sql(entry.target, row, field_details)))
+            elif isinstance(entry, Nested):
+                pairs.append((key, entry.sql(self, row, field_details, bind)))
             elif self._splits(type_name, row, entry):
                 pairs.append((key, self.level_sql(type_name, entry, field_details, bind, row)))
             else:

@@ -19,7 +19,7 @@ import orjson
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.catalogue import SERVED_FACT, served_facts_sql, served_school_rows, verdict_sources
-from service.db import School
+from service.db import LinkStatus, School
 from service.graphql.compiler.dialect import Dialect
 from service.graphql.types.reference import MAX_LINK_CHECKS
 
@@ -80,7 +80,15 @@ class Same:
     target: str
 
 
-Entry = Scalar | Relation | Same
+@dataclass(frozen=True, slots=True)
+class Nested:
+    """An object field the planner has a function for: ``sql(planner, row, details, bind)`` is
+    its JSON (``Link.checksConnection``: a connection below a root, its envelope in SQL)."""
+
+    sql: Callable[[Any, Row, list[Any], Bind], str]
+
+
+Entry = Scalar | Relation | Same | Nested
 
 
 def column(name: str) -> Scalar:
@@ -201,6 +209,7 @@ TABLES = {
     "LinkHealth": "url_health",
     "LinkCheck": "link_check",
     "Finding": "finding",
+    "SyncRun": "sync_run",
 }
 
 
@@ -273,6 +282,13 @@ def _latest_checks(_d: Dialect, p: Row, c: Row, bind: Bind) -> str:
     )
 
 
+def _checks_connection(planner: Any, parent: Row, details: list[Any], bind: Bind) -> str:
+    # compiler/connection.py reads this module's entry types: imported when first planned.
+    from service.graphql.compiler.connection import checks_connection_sql
+
+    return checks_connection_sql(planner, parent, details, bind)
+
+
 def _school_links(_d: Dialect, p: Row, c: Row, _b: Bind) -> str:
     # Its own links and those of its current programmes (service.catalogue.links); a link has
     # exactly one owner, so none comes twice.
@@ -310,6 +326,16 @@ def _newest_first(_d: Dialect, row: Row) -> str:
     return f"{row.col('first_seen_at')} DESC, {row.col('id')} DESC"
 
 
+def _elements(
+    target: str,
+    rows: Callable[[Dialect, Row, str], str],
+    order: Callable[[Dialect, Row], str] = lambda _d, c: c.col("key"),
+) -> Relation:
+    """A list of ``target`` read from the parent's row (``rows``: the FROM item of its
+    elements, ``alias.key`` their order unless ``order`` says otherwise), not from a table."""
+    return Relation(target, many=True, where=lambda _d, _p, _c, _b: "", order=order, source=rows)
+
+
 _HOP: dict[str, Entry] = {
     "url": Scalar(lambda d, row, _b: d.member_text(row.col("value"), "url")),
     "status": Scalar(lambda d, row, _b: d.member_integer(row.col("value"), "status")),
@@ -318,17 +344,34 @@ _VISIT: dict[str, Entry] = {
     "status": column("status"),
     "httpStatus": column("http_status"),
     "finalUrl": column("final_url"),
-    "redirects": Relation(
-        "RedirectHop",
-        many=True,
-        where=lambda _d, _p, _c, _b: "",
-        order=lambda _d, c: c.col("key"),
-        source=_redirects,
-    ),
+    "redirects": _elements("RedirectHop", _redirects),
     "responseTimeMs": column("response_ms"),
     "error": column("error"),
     "checkedAt": timestamp("checked_at"),
 }
+
+
+def _status_counts(d: Dialect, parent: Row, alias: str) -> str:
+    # Per status present in the run's counts, in the order of LinkStatus (SyncRun.from_row).
+    statuses = " UNION ALL ".join(
+        f"SELECT {index} AS n, {d.literal(status.value)} AS name"
+        for index, status in enumerate(LinkStatus)
+    )
+    counts = parent.col("counts")
+    return (
+        f"(SELECT s.n AS key, s.name AS status, {d.integer_member(counts, 's.name')} AS count "
+        f"FROM ({statuses}) AS s WHERE {d.has_member(counts, 's.name')}) AS {alias}"
+    )
+
+
+def _school_errors(name: str) -> Relation:
+    # The members of a JSON object of slug → message, by slug (SyncRun.from_row sorts them).
+    return _elements(
+        "SchoolError",
+        lambda d, parent, alias: d.members(parent.col(name), alias),
+        order=lambda d, c: d.binary(c.col("key")),
+    )
+
 
 #: The column a row of each type is found by (the resolvers' loaders key their parents on it).
 KEYS = {
@@ -338,6 +381,8 @@ KEYS = {
     "Offer": "id",
     "HomeTrack": "code",
     "SelectionRule": "id",
+    "Link": "id",
+    "LinkCheck": "id",
 }
 
 
@@ -534,6 +579,7 @@ FIELDS: dict[str, dict[str, Entry]] = {
             order=_by_id,
         ),
         "checks": Relation("LinkCheck", many=True, where=_latest_checks, order=_latest_first),
+        "checksConnection": Nested(_checks_connection),
     },
     "LinkHealth": {
         "id": global_id("LinkHealth", "id"),
@@ -543,7 +589,33 @@ FIELDS: dict[str, dict[str, Entry]] = {
         "consecutiveFailures": column("consecutive_failures"),
         "httpsUrl": column("https_url"),
     },
-    "LinkCheck": {"id": global_id("LinkCheck", "id"), **_VISIT},
+    "LinkCheck": {
+        "id": global_id("LinkCheck", "id"),
+        **_VISIT,
+        "run": Relation(
+            "SyncRun",
+            many=False,
+            where=lambda _d, p, c, _b: f"WHERE {c.col('id')} = {p.col('run_id')}",
+            order=_by_id,
+        ),
+    },
+    "SyncRun": {
+        "id": global_id("SyncRun", "id"),
+        "number": column("id"),
+        "status": column("status"),
+        "startedAt": timestamp("started_at"),
+        "finishedAt": timestamp("finished_at"),
+        "schools": json_column("schools"),
+        "linksTotal": column("links_total"),
+        "linksChecked": column("links_checked"),
+        "linksReached": column("links_reached"),
+        "counts": _elements("StatusCount", _status_counts),
+        "errors": _school_errors("errors"),
+        "skipped": _school_errors("skipped"),
+        "error": column("error"),
+    },
+    "StatusCount": {"status": column("status"), "count": column("count")},
+    "SchoolError": {"slug": column("key"), "message": column("value")},
     "RedirectHop": _HOP,
     "Finding": {
         "id": global_id("Finding", "id"),

@@ -353,6 +353,7 @@ def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
         plan_findings_connection,
         plan_offers_connection,
         plan_schools,
+        plan_sync_runs_connection,
     )
     from service.graphql.compiler.nodes import plan_node, plan_nodes
 
@@ -360,6 +361,7 @@ def plan_root(planner: Planner, root: list[FieldDetails]) -> RootPlan:
         "schools": plan_schools,
         "offersConnection": plan_offers_connection,
         "findingsConnection": plan_findings_connection,
+        "syncRunsConnection": plan_sync_runs_connection,
         "node": plan_node,
         "nodes": plan_nodes,
     }

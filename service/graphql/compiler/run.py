@@ -50,7 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from service.db import SerializedSession, fetch_alone, listens_to_statements
 from service.graphql.compiler.dialect import Dialect
-from service.graphql.compiler.plan import Guard, NotCompilableError, Planner, Slot
+from service.graphql.compiler.plan import Check, Guard, NotCompilableError, Planner, Slot
 from service.graphql.compiler.roots import RootPlan, plan_root
 from service.graphql.cost import refuse_many_fields
 from service.graphql.schema import CatalogueSchema
@@ -77,6 +77,8 @@ class OperationPlan:
     slots: tuple[Slot, ...]
     #: The argument values its SQL text was written for (which filters are given…).
     guards: tuple[Guard, ...]
+    #: Tests of arguments below the roots against the server's limits, run per request.
+    checks: tuple[Check, ...]
     #: Each root's statement, compiled once (by response key).
     statements: dict[str, Statement]
 
@@ -332,6 +334,10 @@ class ReadCompiler:
             for key, root in plan.roots.items():
                 _check_filter_keys(root.node.name.value, arguments[key])
                 root.check(arguments[key], max_page_size)
+            # A connection below a root (Link.checksConnection): its page size against the
+            # server's maximum, its cursors; the plan itself does not depend on the limit.
+            for check in plan.checks:
+                check.check(_arguments_at(at, check.field_def, check.node, coerced), max_page_size)
         except NotCompilableError:
             return None
         return plan, params, arguments
@@ -466,7 +472,9 @@ class ReadCompiler:
                 raise NotCompilableError("__typename at the root")
             roots[key] = plan_root(planner, details)
         statements = {key: _compile(driver, root.sql) for key, root in roots.items()}
-        return OperationPlan(roots, tuple(planner.slots), tuple(planner.guards), statements)
+        return OperationPlan(
+            roots, tuple(planner.slots), tuple(planner.guards), tuple(planner.checks), statements
+        )
 
 
 def _shape(value: Any) -> Any:

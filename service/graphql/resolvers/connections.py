@@ -20,6 +20,7 @@ from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import After, Before, First, Last, relay_page
 from service.graphql.types.connection import (
     FINDING_CURSOR,
+    SYNC_RUN_CURSOR,
     Connection,
     build_connection,
     decode_time_cursor,
@@ -28,8 +29,6 @@ from service.graphql.types.connection import (
 from service.graphql.types.curation import Finding
 from service.graphql.types.inputs import FindingFilter
 from service.graphql.types.link_health import SyncRun
-
-_SYNC_RUN = "sync-run:"
 
 
 def _request(
@@ -84,13 +83,13 @@ async def resolve_sync_runs_connection(
     last: Last = None,
     before: Before = None,
 ) -> Connection[SyncRun]:
-    request = _request(info, _SYNC_RUN, first, after, last, before)
+    request = _request(info, SYNC_RUN_CURSOR, first, after, last, before)
     page: Page = await info.context.db.run(page_sync_runs, request)
 
     async def count(info: GraphQLInfo) -> int:
         return await info.context.db.run(count_sync_runs)
 
     def cursor(row: Any) -> str:
-        return encode_time_cursor(_SYNC_RUN, row.started_at, row.id)
+        return encode_time_cursor(SYNC_RUN_CURSOR, row.started_at, row.id)
 
     return build_connection(page, SyncRun.from_row, cursor, count)

@@ -65,6 +65,10 @@ def build_connection(
 
 #: The prefix of a finding's cursor (the resolvers' and the compiled path's).
 FINDING_CURSOR = "finding:"
+#: The prefix of a sync run's cursor (``syncRunsConnection``).
+SYNC_RUN_CURSOR = "sync-run:"
+#: The prefix of a link check's cursor (``Link.checksConnection``).
+LINK_CHECK_CURSOR = "link-check:"
 
 
 def encode_time_cursor(prefix: str, at: datetime, row_id: int) -> str:

@@ -15,15 +15,13 @@ from service.catalogue import Page
 from service.graphql.context import GraphQLInfo
 from service.graphql.resolvers.catalogue import relay_page
 from service.graphql.types.connection import (
+    LINK_CHECK_CURSOR,
     Connection,
     build_connection,
     decode_time_cursor,
     encode_time_cursor,
 )
 from service.graphql.types.link_health import LinkCheck
-
-#: The prefix of the cursors.
-_CHECK = "link-check:"
 
 
 @strawberry.type(description="A page of a link's visits, newest first, with the total.")
@@ -52,14 +50,14 @@ def page_checks(
         after,
         last,
         before,
-        lambda text, arg: decode_time_cursor(_CHECK, text, arg),
+        lambda text, arg: decode_time_cursor(LINK_CHECK_CURSOR, text, arg),
     )
 
     async def count(info: GraphQLInfo) -> int:
         return await info.context.loaders.check_count_of_link.load(link_id)
 
     def cursor(row: Any) -> str:
-        return encode_time_cursor(_CHECK, row.checked_at, row.id)
+        return encode_time_cursor(LINK_CHECK_CURSOR, row.checked_at, row.id)
 
     # DataLoader.load gives a future already (ensure_future returns it as it is).
     page = asyncio.ensure_future(info.context.loaders.check_page_of_link.load((link_id, request)))

@@ -46,11 +46,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry.types import ExecutionResult
 
-from service.db.models import LinkStatus
+from service.db.models import LinkStatus, SyncRunStatus
 from service.db.serialized import SerializedSession
 from service.graphql.compiler import ReadCompiler
 from service.graphql.schema import CatalogueSchema
-from service.graphql.types.connection import FINDING_CURSOR, encode_time_cursor
+from service.graphql.types.connection import (
+    FINDING_CURSOR,
+    LINK_CHECK_CURSOR,
+    SYNC_RUN_CURSOR,
+    encode_time_cursor,
+)
 from service.graphql.types.pagination import encode_cursor, encode_position
 from tests.databases import BACKENDS, migrated_database
 from tests.factories import (
@@ -81,6 +86,7 @@ CATALOGUE_ROOTS = frozenset(
         "selectionRules",
         "findings",
         "findingsConnection",
+        "syncRunsConnection",
         "node",
         "nodes",
     }
@@ -141,6 +147,24 @@ async def _build(session: AsyncSession) -> dict[str, str]:
         await make_sync_run(session, started_at=at)
         for at in (_at("2026-03-01T04:00:00"), _at("2026-03-02T04:00:00.250000"))
     ]
+    # A run with every part of its record filled (members out of order), started at the same
+    # time as the previous one: the id breaks the tie.
+    runs.append(
+        await make_sync_run(
+            session,
+            started_at=_at("2026-03-02T04:00:00.250000"),
+            finished_at=_at("2026-03-02T04:10:00"),
+            status=SyncRunStatus.PARTIAL,
+            schools=["phelma", "aalto-university"],
+            links_total=3,
+            links_checked=2,
+            links_reached=1,
+            counts={"TIMEOUT": 1, "OK": 1, "BLOCKED_BY_ROBOTS": 0},
+            errors={"phelma": "database is locked", "aalto-university": "boom", "Élan": "é"},
+            skipped={"ensiie": "no links"},
+            error="interrupted",
+        )
+    )
     checks = [
         await make_link_check(
             session,
@@ -212,6 +236,10 @@ async def _build(session: AsyncSession) -> dict[str, str]:
             FINDING_CURSOR, _at("2026-03-01T00:00:00"), resolved.id
         ),
         "@@run@@": f"SyncRun:{runs[0].id}",
+        "@@run-cursor@@": encode_time_cursor(SYNC_RUN_CURSOR, runs[1].started_at, runs[1].id),
+        "@@check-cursor@@": encode_time_cursor(
+            LINK_CHECK_CURSOR, checks[2].checked_at, checks[2].id
+        ),
     }
 
 
@@ -524,6 +552,48 @@ COVERED = [
        c: node(id: "nope") { id }
        d: nodes(ids: []) { id } }
     fragment F on Node { ... on HomeTrack { code selectionRule { id } } }""",
+    """{ a: syncRunsConnection(first: 2) { totalCount __typename
+         edges { __typename cursor node { id number status startedAt finishedAt schools
+           linksTotal linksChecked linksReached counts { status count } errors { slug message }
+           skipped { slug message } error } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       b: syncRunsConnection(after: "@@run-cursor@@") { nodes { number }
+         pageInfo { hasNextPage hasPreviousPage } }
+       c: syncRunsConnection(last: 1, before: "@@run-cursor@@") { edges { cursor node { id } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+       d: syncRunsConnection(last: 0) { totalCount nodes { id } pageInfo { startCursor } } }""",
+    """{ node(id: "@@check@@") {
+         ... on LinkCheck { id run { number status counts { count } } } } }""",
+    """{ school(slug: "phelma") { links { url
+         a: checksConnection(first: 1) { totalCount __typename
+           edges { __typename cursor node { id status checkedAt redirects { url } run { number } } }
+           pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor } }
+         b: checksConnection(after: "@@check-cursor@@") { nodes { id }
+           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+         c: checksConnection(last: 1, before: "@@check-cursor@@") { edges { cursor node { id } }
+           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+         d: checksConnection(last: 5) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } }
+         e: checksConnection(first: 0) { totalCount nodes { id } pageInfo { startCursor } }
+         f: checksConnection { totalCount } } } }""",
+    """{ schools(first: 3) { nodes { slug links { checksConnection(last: 1) {
+         edges { cursor } } } } } }""",
+]
+
+#: Argument values the resolvers refuse: the compiler hands them over, the errors are theirs.
+REFUSED = [
+    "{ syncRunsConnection(first: 101) { totalCount } }",
+    "{ syncRunsConnection(last: -1) { totalCount } }",
+    "{ syncRunsConnection(first: 1, last: 1) { totalCount } }",
+    '{ syncRunsConnection(after: "garbage") { totalCount } }',
+    '{ syncRunsConnection(before: "@@check-cursor@@") { totalCount } }',
+    '{ school(slug: "phelma") { links { checksConnection(first: 101) { totalCount } } } }',
+    '{ school(slug: "phelma") { links { checksConnection(last: -1) { totalCount } } } }',
+    '{ school(slug: "phelma") { links { checksConnection(first: 1, last: 1) { totalCount } } } }',
+    '{ school(slug: "phelma") { links { checksConnection(after: "garbage") { totalCount } } } }',
+    (
+        '{ school(slug: "phelma") { links { checksConnection(before: "@@run-cursor@@") {'
+        " totalCount } } } }"
+    ),
 ]
 
 
@@ -542,10 +612,14 @@ async def test_the_compiler_answers_the_fields_it_covers_itself(
         '{ node(id: "@@run@@") { id } }',
         '{ nodes(ids: ["School:phelma", "@@run@@"]) { id } }',
         # A selection the relation table cannot compile for the id's type.
-        '{ node(id: "School:phelma") { ... on School { links { checksConnection { totalCount }}}}}',
+        (
+            '{ node(id: "School:phelma") { ... on School { links { checks { run { stats { bytes }'
+            "}}}}}}"
+        ),
+        *REFUSED,
     ],
 )
-async def test_node_ids_the_compiler_does_not_read_go_to_the_resolvers(
+async def test_what_the_compiler_does_not_read_goes_to_the_resolvers(
     catalogue: Catalogue, schema: CatalogueSchema, compiler: ReadCompiler, query: str
 ) -> None:
     query = _substituted(query, catalogue)
@@ -603,6 +677,11 @@ TYPES = frozenset(
         "Duration",
         "EmailContact",
         "PhoneContact",
+        "SyncRun",
+        "SyncRunConnection",
+        "SyncRunEdge",
+        "StatusCount",
+        "SchoolError",
     }
 )
 #: Roots drawn more often than the rest are listed twice.
@@ -619,6 +698,7 @@ ROOTS = (
     "selectionRules",
     "findings",
     "findingsConnection",
+    "syncRunsConnection",
     "node",
     "nodes",
 )
@@ -651,6 +731,9 @@ CONNECTION_CURSORS = [
     "@@finding-cursor@@",
     "@@old-finding-cursor@@",
     encode_position(FINDING_CURSOR, ("2026-03-01T00:00:00", 1)),  # a time without a zone
+    "@@run-cursor@@",
+    "@@check-cursor@@",
+    encode_position(SYNC_RUN_CURSOR, ("2026-03-01T00:00:00", 1)),
 ]
 #: Values per argument or input field name, in their JSON form (enums by name).
 POOLS: dict[str, list[Any]] = {

@@ -71,13 +71,19 @@ async def test_checks_page_newest_first_forward_and_backward(
 
 
 async def test_checks_pages_of_every_link_are_one_statement(
-    session: AsyncSession, execute: Execute
+    session: AsyncSession, execute: Execute, resolve: Execute
 ) -> None:
     await _three_weeks_of_checks(session)
     with counting_statements(session) as statements:
-        await data_of(execute, PAGE, {"first": 1})
+        resolved = await data_of(resolve, PAGE, {"first": 1})
     # Data version, school, its links, the checks' pages, their counts.
     assert len(statements) == 5
+    await data_of(execute, PAGE, {"first": 1})  # the cost estimate, once per document
+    with counting_statements(session) as compiled_statements:
+        compiled = await data_of(execute, PAGE, {"first": 1})
+    # Compiled (decision 0215): the data version, then the root's one statement.
+    assert len(compiled_statements) == 2, compiled_statements
+    assert compiled == resolved
 
 
 async def test_checks_refuse_a_page_over_the_maximum(

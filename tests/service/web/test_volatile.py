@@ -14,6 +14,7 @@ from service.web.volatile import reads_visit_log
         "{ syncRunsConnection(last: 5) { totalCount } }",
         '{ school(slug: "aalto") { links { health { status } } } }',
         '{ school(slug: "aalto") { links { recent: checks(last: 2) { checkedAt } } } }',
+        '{ school(slug: "aalto") { links { checksConnection { totalCount } } } }',
         '{ node(id: "U3luY1J1bjox") { ... on SyncRun { status } } }',
         'query { nodes(ids: ["x"]) { ...Run } } fragment Run on LinkHealth { status }',
     ],
