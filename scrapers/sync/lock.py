@@ -7,10 +7,11 @@ the holder probes that connection before every school transaction and every
 ``SYNC_LOCK_CHECK_SECONDS`` in between, and stops once it is gone (decision 0034).
 
 SQLite has no such lock: a row of ``sync_lease`` names the holder (host, process id) and an
-expiry. The holder renews it every third of ``SYNC_LEASE_TTL`` (15 s) and checks it before every
-school transaction; a run that finds its lease taken over stops. A killed run stops renewing: the
-next run on the same host sees its process is gone and takes the lease at once; from another
-host, once it has expired.
+expiry. The holder renews it every third of ``SYNC_LEASE_TTL`` (15 s) and reads it inside every
+school transaction, on that transaction's own connection (:meth:`RunLock.held_in`, decision
+0200); a run that finds its lease taken over stops, and that school's transaction rolls back.
+A killed run stops renewing: the next run on the same host sees its process is gone and takes
+the lease at once; from another host, once it has expired.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from service.config import SyncSettings
 from service.db import SyncLease, utcnow
@@ -60,6 +61,16 @@ class RunLock:
         self._probe: Callable[[], Awaitable[None]] | None = None
         self._probe_failure = LOCK_CONNECTION_LOST
         self._probing = asyncio.Lock()
+        self._read_in: Callable[[AsyncSession], Awaitable[bool]] | None = None
+        self._read_in_failure = LEASE_LOST
+
+    def read_in_transaction_with(
+        self, read: Callable[[AsyncSession], Awaitable[bool]], failure: str
+    ) -> None:
+        """Ask ``read`` in :meth:`held_in`, in the caller's transaction; once it answers
+        ``False``, the lock is lost for ``failure``."""
+        self._read_in = read
+        self._read_in_failure = failure
 
     def probe_with(self, probe: Callable[[], Awaitable[None]], failure: str) -> None:
         """Ask ``probe`` in :meth:`still_held`; once it raises, the lock is lost for ``failure``."""
@@ -84,6 +95,20 @@ class RunLock:
                 except Exception as exc:  # any failure of that connection means the lock is gone
                     log.warning("the run lock is gone: %s: %s", type(exc).__name__, exc)
                     self.lose(self._probe_failure)
+        return not self.lost.is_set()
+
+    async def held_in(self, session: AsyncSession) -> bool:
+        """Whether the lock is still ours, read in ``session``'s transaction where the lock is a
+        row (the lease, a partition): no connection of its own, and what the transaction then
+        writes commits only with the lock read as held within it. Otherwise (the advisory lock
+        lives on its own connection) as :meth:`still_held`. A failure of the read itself is the
+        transaction's failure, not a loss of the lock: the next transaction reads it again."""
+        if self.lost.is_set():
+            return False
+        if self._read_in is None:
+            return await self.still_held()
+        if not await self._read_in(session):
+            self.lose(self._read_in_failure)
         return not self.lost.is_set()
 
 
@@ -242,15 +267,17 @@ async def _renew_lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> None:
 async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterator[None]:
     await _take_lease(engine, lock.holder, ttl)
 
+    async def read_in(session: AsyncSession | AsyncConnection) -> bool:
+        holder = await session.scalar(select(SyncLease.holder).where(SyncLease.name == LEASE_NAME))
+        return holder == lock.holder
+
     async def probe() -> None:
         async with engine.connect() as connection:
-            holder = await connection.scalar(
-                select(SyncLease.holder).where(SyncLease.name == LEASE_NAME)
-            )
-        if holder != lock.holder:
-            raise LookupError(f"the lease is held by {holder}")
+            if not await read_in(connection):
+                raise LookupError("the lease is held by another run")
 
     lock.probe_with(probe, LEASE_LOST)
+    lock.read_in_transaction_with(read_in, LEASE_LOST)
     renewal = asyncio.create_task(_renew_lease(engine, lock, ttl))
     try:
         yield
