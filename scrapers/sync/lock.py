@@ -1,10 +1,11 @@
 """Two sync runs never overlap: an advisory lock on PostgreSQL, a lease on SQLite.
 
-PostgreSQL: ``pg_try_advisory_lock`` on a connection held for the whole run. The lock belongs to
-the database session, so a killed run frees it as soon as its connection drops. The other side
-holds too: a run whose lock connection drops (terminated, network) no longer holds the lock, so
-the holder probes that connection before every school transaction and every
-``SYNC_LOCK_CHECK_SECONDS`` in between, and stops once it is gone (decision 0034).
+PostgreSQL: ``pg_try_advisory_lock`` on a connection held for the whole run, in autocommit. The
+lock belongs to the database session, so a killed run frees it as soon as its connection drops.
+The other side holds too: a run whose lock connection drops (terminated, network) no longer
+holds the lock, so the holder probes that connection (one round trip) before every school
+transaction and every ``SYNC_LOCK_CHECK_SECONDS`` in between, and stops once it is gone
+(decisions 0034, 0200).
 
 SQLite has no such lock: a row of ``sync_lease`` names the holder (host, process id) and an
 expiry. The holder renews it every third of ``SYNC_LEASE_TTL`` (15 s) and reads it inside every
@@ -161,19 +162,19 @@ async def _watch(lock: RunLock, every: float) -> None:
 
 @contextlib.asynccontextmanager
 async def _advisory_lock(engine: AsyncEngine, lock: RunLock, every: float) -> AsyncIterator[None]:
-    connection = await engine.connect()
+    # Autocommit: the lock belongs to the session, not to a transaction, so every statement on
+    # this connection is one round trip (no BEGIN and COMMIT around it) and it is never left
+    # "idle in transaction".
+    connection = await (await engine.connect()).execution_options(isolation_level="AUTOCOMMIT")
     try:
         taken = await connection.scalar(
             text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
         )
-        # The lock outlives the transaction; ending it avoids an "idle in transaction" session.
-        await connection.commit()
         if not taken:
             raise RunInProgressError("a sync run is already in progress (PostgreSQL advisory lock)")
 
         async def probe() -> None:
             await connection.scalar(text("SELECT 1"))
-            await connection.commit()
 
         lock.probe_with(probe, LOCK_CONNECTION_LOST)
         watcher = asyncio.create_task(_watch(lock, every))
@@ -196,7 +197,6 @@ async def _advisory_lock(engine: AsyncEngine, lock: RunLock, every: float) -> As
 async def _unlock(connection: AsyncConnection) -> None:
     try:
         await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
-        await connection.commit()
     except Exception as exc:  # the session is gone, and the lock with it
         log.warning("releasing the run lock failed (the lock went with its session): %s", exc)
 
