@@ -1,16 +1,18 @@
 """Two sync runs never overlap: an advisory lock on PostgreSQL, a lease on SQLite.
 
-PostgreSQL: ``pg_try_advisory_lock`` on a connection held for the whole run. The lock belongs to
-the database session, so a killed run frees it as soon as its connection drops. The other side
-holds too: a run whose lock connection drops (terminated, network) no longer holds the lock, so
-the holder probes that connection before every school transaction and every
-``SYNC_LOCK_CHECK_SECONDS`` in between, and stops once it is gone (decision 0034).
+PostgreSQL: ``pg_try_advisory_lock`` on a connection held for the whole run, in autocommit. The
+lock belongs to the database session, so a killed run frees it as soon as its connection drops.
+The other side holds too: a run whose lock connection drops (terminated, network) no longer
+holds the lock, so the holder probes that connection (one round trip) before every school
+transaction and every ``SYNC_LOCK_CHECK_SECONDS`` in between, and stops once it is gone
+(decisions 0034, 0200).
 
 SQLite has no such lock: a row of ``sync_lease`` names the holder (host, process id) and an
-expiry. The holder renews it every third of ``SYNC_LEASE_TTL`` (15 s) and checks it before every
-school transaction; a run that finds its lease taken over stops. A killed run stops renewing: the
-next run on the same host sees its process is gone and takes the lease at once; from another
-host, once it has expired.
+expiry. The holder renews it every third of ``SYNC_LEASE_TTL`` (15 s) and reads it inside every
+school transaction, on that transaction's own connection (:meth:`RunLock.held_in`, decision
+0200); a run that finds its lease taken over stops, and that school's transaction rolls back.
+A killed run stops renewing: the next run on the same host sees its process is gone and takes
+the lease at once; from another host, once it has expired.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from service.config import SyncSettings
 from service.db import SyncLease, utcnow
@@ -60,6 +62,16 @@ class RunLock:
         self._probe: Callable[[], Awaitable[None]] | None = None
         self._probe_failure = LOCK_CONNECTION_LOST
         self._probing = asyncio.Lock()
+        self._read_in: Callable[[AsyncSession], Awaitable[bool]] | None = None
+        self._read_in_failure = LEASE_LOST
+
+    def read_in_transaction_with(
+        self, read: Callable[[AsyncSession], Awaitable[bool]], failure: str
+    ) -> None:
+        """Ask ``read`` in :meth:`held_in`, in the caller's transaction; once it answers
+        ``False``, the lock is lost for ``failure``."""
+        self._read_in = read
+        self._read_in_failure = failure
 
     def probe_with(self, probe: Callable[[], Awaitable[None]], failure: str) -> None:
         """Ask ``probe`` in :meth:`still_held`; once it raises, the lock is lost for ``failure``."""
@@ -84,6 +96,20 @@ class RunLock:
                 except Exception as exc:  # any failure of that connection means the lock is gone
                     log.warning("the run lock is gone: %s: %s", type(exc).__name__, exc)
                     self.lose(self._probe_failure)
+        return not self.lost.is_set()
+
+    async def held_in(self, session: AsyncSession) -> bool:
+        """Whether the lock is still ours, read in ``session``'s transaction where the lock is a
+        row (the lease, a partition): no connection of its own, and what the transaction then
+        writes commits only with the lock read as held within it. Otherwise (the advisory lock
+        lives on its own connection) as :meth:`still_held`. A failure of the read itself is the
+        transaction's failure, not a loss of the lock: the next transaction reads it again."""
+        if self.lost.is_set():
+            return False
+        if self._read_in is None:
+            return await self.still_held()
+        if not await self._read_in(session):
+            self.lose(self._read_in_failure)
         return not self.lost.is_set()
 
 
@@ -136,19 +162,19 @@ async def _watch(lock: RunLock, every: float) -> None:
 
 @contextlib.asynccontextmanager
 async def _advisory_lock(engine: AsyncEngine, lock: RunLock, every: float) -> AsyncIterator[None]:
-    connection = await engine.connect()
+    # Autocommit: the lock belongs to the session, not to a transaction, so every statement on
+    # this connection is one round trip (no BEGIN and COMMIT around it) and it is never left
+    # "idle in transaction".
+    connection = await (await engine.connect()).execution_options(isolation_level="AUTOCOMMIT")
     try:
         taken = await connection.scalar(
             text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
         )
-        # The lock outlives the transaction; ending it avoids an "idle in transaction" session.
-        await connection.commit()
         if not taken:
             raise RunInProgressError("a sync run is already in progress (PostgreSQL advisory lock)")
 
         async def probe() -> None:
             await connection.scalar(text("SELECT 1"))
-            await connection.commit()
 
         lock.probe_with(probe, LOCK_CONNECTION_LOST)
         watcher = asyncio.create_task(_watch(lock, every))
@@ -171,7 +197,6 @@ async def _advisory_lock(engine: AsyncEngine, lock: RunLock, every: float) -> As
 async def _unlock(connection: AsyncConnection) -> None:
     try:
         await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
-        await connection.commit()
     except Exception as exc:  # the session is gone, and the lock with it
         log.warning("releasing the run lock failed (the lock went with its session): %s", exc)
 
@@ -242,15 +267,17 @@ async def _renew_lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> None:
 async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterator[None]:
     await _take_lease(engine, lock.holder, ttl)
 
+    async def read_in(session: AsyncSession | AsyncConnection) -> bool:
+        holder = await session.scalar(select(SyncLease.holder).where(SyncLease.name == LEASE_NAME))
+        return holder == lock.holder
+
     async def probe() -> None:
         async with engine.connect() as connection:
-            holder = await connection.scalar(
-                select(SyncLease.holder).where(SyncLease.name == LEASE_NAME)
-            )
-        if holder != lock.holder:
-            raise LookupError(f"the lease is held by {holder}")
+            if not await read_in(connection):
+                raise LookupError("the lease is held by another run")
 
     lock.probe_with(probe, LEASE_LOST)
+    lock.read_in_transaction_with(read_in, LEASE_LOST)
     renewal = asyncio.create_task(_renew_lease(engine, lock, ttl))
     try:
         yield

@@ -237,7 +237,7 @@ class _Fence:
         )
         if holder != self._holder:
             raise _LeaseLostError
-        if self._run_lock is not None and not await self._run_lock.still_held():
+        if self._run_lock is not None and not await self._run_lock.held_in(session):
             raise _LeaseLostError
         session.add(
             SyncPartitionSchool(
@@ -327,6 +327,7 @@ class PartitionRunner:
             scope = RunScope(partner_sites=await load_partner_sites(session))
         lock = RunLock(holder)
         lock.probe_with(_holds(sessions, partition_id, holder), PARTITION_TAKEN)
+        lock.read_in_transaction_with(_holds_in(partition_id, holder), PARTITION_TAKEN)
         fence = _Fence(partition_id, holder, sessions, self.run_lock)
         school_recorder = _Recorder(
             sessions,
@@ -415,15 +416,24 @@ async def _claim(
 def _holds(
     sessions: async_sessionmaker[AsyncSession], partition_id: int, holder: str
 ) -> Callable[[], Awaitable[None]]:
+    read = _holds_in(partition_id, holder)
+
     async def probe() -> None:
         async with sessions() as session:
-            current = await session.scalar(
-                select(SyncPartition.holder).where(SyncPartition.id == partition_id)
-            )
-        if current != holder:
-            raise LookupError(f"partition {partition_id} is held by {current}")
+            if not await read(session):
+                raise LookupError(f"partition {partition_id} is held by another worker")
 
     return probe
+
+
+def _holds_in(partition_id: int, holder: str) -> Callable[[AsyncSession], Awaitable[bool]]:
+    async def read(session: AsyncSession) -> bool:
+        current = await session.scalar(
+            select(SyncPartition.holder).where(SyncPartition.id == partition_id)
+        )
+        return current == holder
+
+    return read
 
 
 @dataclass(slots=True)

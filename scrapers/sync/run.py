@@ -197,11 +197,12 @@ class _Recorder:
             if apply is not None:
                 await self._dry_apply(school, apply, report)
             return
-        # No school transaction without the lock: a run that lost it stops here, between schools.
-        if self._lock is not None and not await self._lock.still_held():
-            raise _LeaseLostError
         try:
             async with self._sessions() as session, session.begin():
+                # No school transaction without the lock, read in this transaction first: a run
+                # that lost it stops here, between schools, and this school's writes roll back.
+                if self._lock is not None and not await self._lock.held_in(session):
+                    raise _LeaseLostError
                 link_findings = await record_school(
                     session,
                     run_id=self._run_id,
