@@ -14,7 +14,7 @@ from service.web.app import create_app
 from tests.databases import TestDatabase
 from tests.scrapers.fixture_server import FixtureServer
 from tests.scrapers.sync.conftest import fresh, seed
-from tests.scrapers.sync.test_cli import LOOPBACK, environment, local_site, mobility
+from tests.scrapers.sync.test_cli import LOOPBACK, environment, local_site, mobility_process
 
 __all__ = ["fresh"]  # the sync tests' fixture: a database of its own, both backends
 
@@ -57,7 +57,8 @@ async def test_a_sync_requested_through_the_api_is_run_by_the_scheduler(
             request_id = asked["requestSync"]["request"]["id"]
             assert (await _graphql(client, RUNS))["syncRuns"] == []
 
-            code, _, err = await mobility(
+            # A real process: the scheduler installs its signal handlers (main thread only).
+            code, _, err = await mobility_process(
                 "schedule", "--once", env=environment(fresh, **LOOPBACK), cwd=tmp_path
             )
             assert code == 0, err
