@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 
@@ -175,7 +176,9 @@ class Fetcher:
             target = _target(current)
             await self._admit(target, str(current), check_robots=check_robots)
             conditional = validators.headers_for(str(current)) if validators else {}
-            answer, location = await self._request(target, current, trip, reading, conditional)
+            answer, location = await self._request(
+                _Ask(target, current, trip, reading, conditional)
+            )
             if location is None:
                 return answer
             trip.hops.append(Hop(str(current), answer.status))
@@ -211,20 +214,13 @@ class Fetcher:
             raise rules.page_failure(url)
         self.scheduler.set_crawl_delay(target.host, rules.crawl_delay(self.policy.user_agent))
 
-    async def _request(
-        self,
-        target: Target,
-        url: httpx.URL,
-        trip: Trip,
-        reading: Reading,
-        conditional: dict[str, str],
-    ) -> tuple[Answer, httpx.URL | None]:
+    async def _request(self, ask: _Ask) -> tuple[Answer, httpx.URL | None]:
         """One request, retried while it fails in a way that may pass."""
         attempt = 0
         while True:
             failure: FetchError | None = None
             try:
-                answer, location = await self._exchange(target, url, trip, reading, conditional)
+                answer, location = await self._exchange(ask)
             except RetryableError as exc:
                 failure = FetchError(LinkStatus.BROKEN, str(exc))
                 retry_after = None
@@ -234,7 +230,7 @@ class Fetcher:
                 retry_after = parse_retry_after(answer.headers.get("retry-after"))
             status = None if failure else answer.status
             if retry_after is not None and retry_after > self.policy.retry_after_cap:
-                self.scheduler.defer(target.host, retry_after)
+                self.scheduler.defer(ask.target.host, retry_after)
                 raise FetchError(
                     LinkStatus.DEFERRED,
                     f"{status} with Retry-After of {retry_after:.0f} s, more than the "
@@ -245,28 +241,21 @@ class Fetcher:
                 if failure is not None:
                     raise FetchError(failure.status, f"{failure.message} ({attempt} retries)")
                 if answer.status == 429:
-                    self.scheduler.defer(target.host, self.policy.retry_after_cap)
+                    self.scheduler.defer(ask.target.host, self.policy.retry_after_cap)
                 return answer, location
             if retry_after is None:
                 retry_after = backoff_delay(attempt, self.policy.backoff_base)
-            self.scheduler.hold(target.host, retry_after)
+            self.scheduler.hold(ask.target.host, retry_after)
             attempt += 1
-            trip.retries = attempt
+            ask.trip.retries = attempt
             self.stats.count_retry()
 
-    async def _exchange(
-        self,
-        target: Target,
-        url: httpx.URL,
-        trip: Trip,
-        reading: Reading,
-        conditional: dict[str, str],
-    ) -> tuple[Answer, httpx.URL | None]:
+    async def _exchange(self, ask: _Ask) -> tuple[Answer, httpx.URL | None]:
         try:
-            async with self.scheduler.slot(target.host):
+            async with self.scheduler.slot(ask.target.host):
                 if self._client is None:
                     raise RuntimeError("the fetcher is used outside its `async with` block")
-                return await self._counted(self._client, target, url, trip, reading, conditional)
+                return await self._counted(self._client, ask)
         except HostDeferredError as exc:
             raise FetchError(
                 LinkStatus.DEFERRED,
@@ -275,20 +264,16 @@ class Fetcher:
             ) from None
 
     async def _counted(
-        self,
-        client: httpx.AsyncClient,
-        target: Target,
-        url: httpx.URL,
-        trip: Trip,
-        reading: Reading,
-        conditional: dict[str, str],
+        self, client: httpx.AsyncClient, ask: _Ask
     ) -> tuple[Answer, httpx.URL | None]:
         """One exchange, counted in :attr:`stats` whatever it ends with."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         outcome, size = "CONNECTION_ERROR", 0
         try:
-            answer, location = await exchange(client, url, trip, reading, conditional)
+            answer, location = await exchange(
+                client, ask.url, ask.trip, ask.reading, ask.conditional
+            )
             outcome, size = str(answer.status), len(answer.body or b"")
             return answer, location
         except FetchError as failure:
@@ -296,7 +281,7 @@ class Fetcher:
             raise
         finally:
             ms = (loop.time() - started) * 1000
-            self.stats.count_exchange(target.host, outcome, ms=ms, body_bytes=size)
+            self.stats.count_exchange(ask.target.host, outcome, ms=ms, body_bytes=size)
 
     async def _load_robots(self, origin: str) -> RobotsRules:
         trip = Trip(self.policy.page_timeout)
@@ -320,3 +305,15 @@ def _target(url: httpx.URL) -> Target:
         return parse_target(url)
     except UnsupportedUrlError as exc:
         raise FetchError(LinkStatus.BROKEN, str(exc)) from None
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One request of a trip, as it is sent (and retried, and counted)."""
+
+    target: Target
+    url: httpx.URL
+    trip: Trip
+    reading: Reading
+    #: Validator headers that make the request conditional; empty for a plain GET.
+    conditional: dict[str, str]

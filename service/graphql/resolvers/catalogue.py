@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -73,6 +73,9 @@ async def resolve_country(
     return None if row is None else Country.from_row(row)
 
 
+#: The order a connection's cursors are made for (``SchoolOrder``, ``OfferOrder``).
+Order = TypeVar("Order")
+
 #: Relay's paging arguments, as every connection field takes them.
 First = Annotated[
     int | None,
@@ -119,6 +122,24 @@ def relay_page(
     )
 
 
+def ordered_relay_page(
+    info: GraphQLInfo,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    decode: Callable[[str, Order, str], Position],
+    order: Order,
+) -> PageRequest:
+    """:func:`relay_page` of a connection whose cursors are made for ``order``.
+
+    ``decode(cursor, order, argument name)``.
+    """
+    return relay_page(
+        info, first, after, last, before, lambda text, argument: decode(text, order, argument)
+    )
+
+
 async def resolve_schools(
     info: GraphQLInfo,
     filter: Annotated[
@@ -134,14 +155,7 @@ async def resolve_schools(
     ] = SchoolOrderField.SLUG,
 ) -> SchoolConnection:
     order = SchoolOrder[order_by.name]
-    request = relay_page(
-        info,
-        first,
-        after,
-        last,
-        before,
-        lambda text, arg: decode_school_cursor(text, order, arg),
-    )
+    request = ordered_relay_page(info, first, after, last, before, decode_school_cursor, order)
     criteria = (filter or SchoolFilter()).to_criteria()
     page = await info.context.db.run(page_schools_in_order, criteria, order, request)
     edges = [
@@ -213,14 +227,7 @@ async def resolve_offers_connection(
     ] = OfferOrderField.ACADEMIC_YEAR,
 ) -> OfferConnection:
     order = OfferOrder[order_by.name]
-    request = relay_page(
-        info,
-        first,
-        after,
-        last,
-        before,
-        lambda text, arg: decode_offer_cursor(text, order, arg),
-    )
+    request = ordered_relay_page(info, first, after, last, before, decode_offer_cursor, order)
     criteria, unknown = await narrow_offers(info, filter)
     page = await info.context.db.run(page_offers, criteria, order, request)
     edges = [

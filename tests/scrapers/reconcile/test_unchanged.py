@@ -14,20 +14,10 @@ from service.db.models import Finding, School, SchoolFact, SchoolFactChange
 from service.db.versioning import read_data_version
 from tests.factories import make_override, make_school
 from tests.scrapers.reconcile.pages import ENSIMAG_URL, FIRST_FETCH, NOW, fetched, later
+from tests.scrapers.reconcile.stored import reconciled_ensimag, stored_facts
 
 #: Everything about a stored value but its last confirmation.
 Snapshot = tuple[object, ...]
-
-
-async def _ensimag(session: AsyncSession) -> School:
-    school = await make_school(session, slug="ensimag", name="ENSIMAG", city="Grenoble")
-    await reconcile_school(session, school.id, [fetched("ensimag-venir-en-echange-fr")], now=NOW)
-    return school
-
-
-async def _facts(session: AsyncSession, school: School) -> dict[tuple[str, str], SchoolFact]:
-    rows = await session.scalars(select(SchoolFact).where(SchoolFact.school_id == school.id))
-    return {(row.field, row.key): row for row in rows}
 
 
 def _snapshot(row: SchoolFact) -> Snapshot:
@@ -55,8 +45,8 @@ async def _changes(session: AsyncSession) -> int:
 async def test_an_unchanged_page_confirms_its_values_as_of_the_check_and_changes_nothing(
     session: AsyncSession,
 ) -> None:
-    school = await _ensimag(session)
-    before = {key: _snapshot(row) for key, row in (await _facts(session, school)).items()}
+    school = await reconciled_ensimag(session)
+    before = {key: _snapshot(row) for key, row in (await stored_facts(session, school)).items()}
     changes = await _changes(session)
 
     report = await reconcile_school(
@@ -65,7 +55,7 @@ async def test_an_unchanged_page_confirms_its_values_as_of_the_check_and_changes
 
     assert (report.changes, report.marked_stale, report.findings) == ([], [], [])
     assert report.confirmed == 13
-    facts = await _facts(session, school)
+    facts = await stored_facts(session, school)
     assert {key: _snapshot(row) for key, row in facts.items()} == before
     assert {row.last_good_at for row in facts.values()} == {later(7)}
     assert {row.fetched_at for row in facts.values()} == {FIRST_FETCH}
@@ -76,7 +66,7 @@ async def test_an_unchanged_page_confirms_its_values_as_of_the_check_and_changes
 async def test_a_second_answer_no_newer_than_the_confirmation_writes_nothing(
     session: AsyncSession,
 ) -> None:
-    school = await _ensimag(session)
+    school = await reconciled_ensimag(session)
     unchanged = [PageUnchanged(ENSIMAG_URL, later(7))]
     await reconcile_school(session, school.id, unchanged, now=later(7))
     version = await read_data_version(session)
@@ -88,16 +78,16 @@ async def test_a_second_answer_no_newer_than_the_confirmation_writes_nothing(
 async def test_an_unchanged_page_after_a_layout_change_keeps_values_stale_and_finding_open(
     session: AsyncSession,
 ) -> None:
-    school = await _ensimag(session)
+    school = await reconciled_ensimag(session)
     redesign = fetched("ensimag-venir-en-echange-fr-redesign", days_later=1)
     await reconcile_school(session, school.id, [redesign], now=later(1))
-    stale_before = {key for key, row in (await _facts(session, school)).items() if row.stale}
+    stale_before = {key for key, row in (await stored_facts(session, school)).items() if row.stale}
 
     report = await reconcile_school(
         session, school.id, [PageUnchanged(ENSIMAG_URL, later(2))], now=later(2)
     )
 
-    facts = await _facts(session, school)
+    facts = await stored_facts(session, school)
     assert {key for key, row in facts.items() if row.stale} == stale_before
     assert all(facts[key].stale_since == later(1) for key in stale_before)
     # Only what the redesigned page still gives is confirmed: the phone and the metadata.
@@ -119,7 +109,7 @@ async def test_an_unchanged_page_keeps_its_values_against_a_less_confident_page_
     english = fetched("ensimag-coming-for-an-exchange-en")
     french = fetched("ensimag-venir-en-echange-fr")
     await reconcile_school(session, school.id, [french, english], now=NOW)
-    stored = {key: row.source_url for key, row in (await _facts(session, school)).items()}
+    stored = {key: row.source_url for key, row in (await stored_facts(session, school)).items()}
     assert english.url in stored.values()  # the English page won some keys
 
     report = await reconcile_school(
@@ -133,7 +123,7 @@ async def test_an_unchanged_page_keeps_its_values_against_a_less_confident_page_
     )
 
     assert (report.changes, report.marked_stale) == ([], [])
-    facts = await _facts(session, school)
+    facts = await stored_facts(session, school)
     assert {key: row.source_url for key, row in facts.items()} == stored
     confirmed = {
         row.source_url: {r.last_good_at for r in facts.values() if r.source_url == row.source_url}
@@ -145,7 +135,7 @@ async def test_an_unchanged_page_keeps_its_values_against_a_less_confident_page_
 async def test_an_override_set_after_the_page_was_read_is_compared_on_an_unchanged_page(
     session: AsyncSession,
 ) -> None:
-    school = await _ensimag(session)
+    school = await reconciled_ensimag(session)
     corrected = {"kind": "application", "semester": "autumn", "date": "2025-05-15", "opens": None}
     await make_override(
         session, school=school, field="deadline", key="application/autumn", value=corrected
@@ -162,14 +152,14 @@ async def test_an_override_set_after_the_page_was_read_is_compared_on_an_unchang
     scraped = finding.detail["scraped"]
     assert isinstance(scraped, dict)
     assert scraped["date"] == "2025-05-01"
-    facts = await _facts(session, school)
+    facts = await stored_facts(session, school)
     assert facts[("deadline", "application/autumn")].value["date"] == "2025-05-01"
 
 
 async def test_a_failure_another_record_reports_marks_stale_without_a_finding(
     session: AsyncSession,
 ) -> None:
-    school = await _ensimag(session)
+    school = await reconciled_ensimag(session)
     failure = FetchFailure(ENSIMAG_URL, "BROKEN: HTTP 404 Not Found", finding=False)
     report = await reconcile_school(session, school.id, [failure], now=later(1))
     assert len(report.marked_stale) == 13

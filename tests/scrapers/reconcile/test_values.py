@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.reconcile.outcome import ValueChange
 from scrapers.reconcile.school import reconcile_school
-from service.db.models import School, SchoolFact, SchoolFactChange
+from service.db.models import School, SchoolFactChange
 from service.db.versioning import read_data_version
 from tests.factories import make_school
 from tests.scrapers.reconcile.pages import ENSIMAG_URL, FIRST_FETCH, NOW, fetched, later
+from tests.scrapers.reconcile.stored import stored_facts
 
 
 async def _ensimag(session: AsyncSession) -> School:
@@ -25,11 +26,6 @@ async def _ensimag(session: AsyncSession) -> School:
     )
 
 
-async def _facts(session: AsyncSession, school: School) -> dict[tuple[str, str], SchoolFact]:
-    rows = await session.scalars(select(SchoolFact).where(SchoolFact.school_id == school.id))
-    return {(row.field, row.key): row for row in rows}
-
-
 async def _count(session: AsyncSession, model: type[SchoolFactChange]) -> int:
     return await session.scalar(select(func.count()).select_from(model)) or 0
 
@@ -39,7 +35,7 @@ async def test_a_first_sync_stores_every_value_with_its_provenance(session: Asyn
     report = await reconcile_school(
         session, school.id, [fetched("ensimag-venir-en-echange-fr")], now=NOW
     )
-    facts = await _facts(session, school)
+    facts = await stored_facts(session, school)
     assert set(facts) == {
         ("deadline", "nomination/autumn"),
         ("deadline", "nomination/spring"),
@@ -104,7 +100,7 @@ async def test_a_later_fetch_of_the_same_page_confirms_values_without_changes(
         session, school.id, [fetched("ensimag-venir-en-echange-fr", days_later=7)], now=later(7)
     )
     assert (report.changes, report.confirmed) == ([], 13)
-    deadline = (await _facts(session, school))[("deadline", "application/autumn")]
+    deadline = (await stored_facts(session, school))[("deadline", "application/autumn")]
     assert (deadline.fetched_at, deadline.last_good_at) == (
         FIRST_FETCH,
         FIRST_FETCH + timedelta(days=7),
@@ -135,7 +131,7 @@ async def test_a_changed_value_is_replaced_and_the_change_is_stored(session: Asy
         " and learning agreement for one or two semesters at Ensimag."
     }
     assert changes[0].source_url == english.url
-    description = (await _facts(session, school))[("description", "")]
+    description = (await stored_facts(session, school))[("description", "")]
     assert (description.source_url, description.fetched_at) == (english.url, english.fetched_at)
     assert (
         ValueChange("description", "", changes[0].old_value, changes[0].new_value, english.url)
@@ -159,5 +155,5 @@ async def test_scraped_values_never_overwrite_the_curated_school(session: AsyncS
         "Helsinki",
         "https://www.aalto.fi/en",
     )
-    address = (await _facts(session, school))[("address", "")]
+    address = (await stored_facts(session, school))[("address", "")]
     assert address.value["locality"] == "Espoo"

@@ -102,14 +102,14 @@ DOCUMENTS: list[tuple[str, dict[str, Any] | None]] = [
 ]
 
 
-async def _both(
-    session: AsyncSession,
+async def _compiled(
     compiler: ReadCompiler,
-    resolve: Execute,
+    session: AsyncSession,
     query: str,
     variables: dict[str, Any] | None,
-) -> tuple[Any, Any]:
-    compiled = await compiler.execute(
+) -> Any:
+    """The compiled path's answer to ``query`` as JSON values; None when it does not compile."""
+    data = await compiler.execute(
         SerializedSession(session),
         query,
         variables,
@@ -117,10 +117,21 @@ async def _both(
         max_page_size=MAX_PAGE_SIZE,
         data_version=0,
     )
+    return None if data is None else orjson.loads(orjson.dumps(data))
+
+
+async def _both(
+    session: AsyncSession,
+    compiler: ReadCompiler,
+    resolve: Execute,
+    query: str,
+    variables: dict[str, Any] | None,
+) -> tuple[Any, Any]:
+    compiled = await _compiled(compiler, session, query, variables)
     assert compiled is not None, query
     resolved = await resolve(query, variables)
     assert resolved.errors is None, resolved.errors
-    return orjson.loads(orjson.dumps(compiled)), resolved.data
+    return compiled, resolved.data
 
 
 @pytest.mark.parametrize(("query", "variables"), DOCUMENTS)
@@ -256,30 +267,24 @@ async def test_random_selections_answer_like_the_resolvers(
     for root, type_name in rng.sample(_ROOTS, k=rng.randint(1, 3)):
         roots.append(f"x{_next(aliases)}: {root} {{ {_selection(rng, type_name, 3, aliases)} }}")
     query = "{ " + " ".join(roots) + " }"
-    compiled = await compiler.execute(
-        SerializedSession(session), query, None, None, max_page_size=MAX_PAGE_SIZE, data_version=0
-    )
+    compiled = await _compiled(compiler, session, query, None)
     resolved = await resolve(query)
     assert resolved.errors is None, resolved.errors
     # Every such selection compiles, on SQLite too: its deep levels are CTEs (decision 0190).
     assert compiled is not None, query
-    assert orjson.loads(orjson.dumps(compiled)) == resolved.data, query
+    assert compiled == resolved.data, query
 
 
 async def test_each_order_and_direction_of_schools_has_its_own_plan(
     session: AsyncSession, compiler: ReadCompiler, resolve: Execute
 ) -> None:
     await build_sample_catalogue(session)
-    db = SerializedSession(session)
     query = """query Q($order: SchoolOrder!, $last: Int) {
       schools(orderBy: $order, last: $last, filter: { partnersOnly: false }) {
         nodes { slug } pageInfo { hasNextPage hasPreviousPage } } }"""
 
     async def compiled(variables: dict[str, Any]) -> Any:
-        data = await compiler.execute(
-            db, query, variables, None, max_page_size=MAX_PAGE_SIZE, data_version=0
-        )
-        return None if data is None else orjson.loads(orjson.dumps(data))
+        return await _compiled(compiler, session, query, variables)
 
     by_name = await compiled({"order": "NAME"})
     assert [node["slug"] for node in by_name["schools"]["nodes"]] == [
@@ -347,15 +352,7 @@ async def test_a_repeated_request_is_read_once_and_values_are_never_confused(
     monkeypatch.setattr(run_module, "get_variable_values", counted)
 
     async def run(variables: dict[str, Any]) -> Any:
-        answer = await compiler.execute(
-            SerializedSession(session),
-            query,
-            variables,
-            None,
-            max_page_size=MAX_PAGE_SIZE,
-            data_version=0,
-        )
-        return None if answer is None else orjson.loads(orjson.dumps(answer))
+        return await _compiled(compiler, session, query, variables)
 
     one = await run({"n": 1})
     assert one is not None

@@ -1,25 +1,6 @@
-"""Fixtures of the observability tests: a scratch database, and the log lines of a test."""
+"""Fixtures of the observability tests: a scratch database (the log lines of a test come from
+tests/service/conftest.py)."""
 
-import io
-import logging
-from collections.abc import Iterator
-
-import pytest
-
-from service.config import Settings
-from service.observability.logs import configure_logging
 from tests.scratch import scratch_database, sessions
 
-__all__ = ["log_stream", "scratch_database", "sessions"]
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    """Every log line of the test, as JSON, in a stream; the root logger restored after."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging(Settings(_env_file=None, log_format="json"), stream=stream)
-    yield stream
-    root.handlers[:] = handlers
-    root.setLevel(level)
+__all__ = ["scratch_database", "sessions"]

@@ -15,6 +15,7 @@ from scrapers.fetch import MappingResolver, Resolver
 from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.web.app import create_app
+from service.web.runtime import Runtime
 from tests.databases import BACKENDS, TestDatabase, migrated_database, settings_for
 from tests.sample_catalogue import build_sample_catalogue
 
@@ -30,12 +31,23 @@ async def serve(
     settings: Settings, *, resolver: Resolver = OFFLINE_RESOLVER
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client talking to ``create_app(settings)``, lifespan included."""
+    async with serve_with_runtime(settings, resolver=resolver) as (client, _runtime):
+        yield client
+
+
+@asynccontextmanager
+async def serve_with_runtime(
+    settings: Settings, *, resolver: Resolver = OFFLINE_RESOLVER
+) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    """:func:`serve`, and the application's runtime (its engine, caches, compiler)."""
     app = create_app(settings, resolver=resolver)
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://api.test") as client,
     ):
-        yield client
+        runtime = app.state.runtime
+        assert isinstance(runtime, Runtime)
+        yield client, runtime
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

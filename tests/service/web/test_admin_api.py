@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -17,7 +14,6 @@ from service.config import Settings
 from service.db.engine import create_sessionmaker
 from service.db.models import AdminAction, JobRequest, RunStatus, School, SchoolOverride
 from service.db.versioning import read_data_version
-from service.observability.logs import configure_logging
 from service.operations.scheduler_state import record_next_run, record_run_finished
 from service.operations.school_backoff import BackoffPolicy, record_school_outcome
 from tests.databases import TestDatabase
@@ -273,17 +269,6 @@ async def test_admin_queries_list_the_log_the_queue_and_the_scheduler(
         ],
         "backoffs": [{"consecutiveFailures": 1, "school": {"slug": "phelma"}}],
     }
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging(Settings(_env_file=None, log_format="json"), stream=stream)
-    yield stream
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 async def test_an_admin_actions_log_line_carries_the_request_id(

@@ -8,14 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy import event, text
 
 from service.db.alone import fetch_alone
 from service.graphql.compiler import run as run_module
-from service.web.app import create_app
 from service.web.runtime import Runtime
 from tests.databases import TestDatabase
+from tests.service.web.conftest import serve_with_runtime
 
 PAGE = """query Page($codes: [String!]) {
   schools(filter: {countryCodes: $codes}, first: 2) {
@@ -34,14 +33,8 @@ async def _served(database: TestDatabase) -> AsyncIterator[tuple[httpx.AsyncClie
             "request_deadline_seconds": DEADLINE_SECONDS,
         }
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://api.test") as client,
-    ):
-        runtime = app.state.runtime
-        assert isinstance(runtime, Runtime)
-        yield client, runtime
+    async with serve_with_runtime(settings) as served:
+        yield served
 
 
 class _Sent:

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from service.config import Settings
-from service.web.app import create_app
-from service.web.runtime import Runtime
 from tests.databases import TestDatabase
+from tests.service.web.conftest import serve_with_runtime
 
 CONCURRENCY = 8
 QUERY = {"query": "{ countries { code schools { slug programmes { name offers { kind } } } } }"}
-
-
-@asynccontextmanager
-async def _served(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://api.test") as client,
-    ):
-        runtime = app.state.runtime
-        assert isinstance(runtime, Runtime)
-        yield client, runtime.engine
 
 
 async def _round(client: httpx.AsyncClient) -> None:
@@ -65,7 +47,8 @@ async def test_steady_load_reuses_the_pools_connections(served_database: TestDat
     )
     assert settings.db.pool_size >= CONCURRENCY + 1  # the requests, and the data-version read
     postgres = served_database.backend == "postgres"
-    async with _served(settings) as (client, engine):
+    async with serve_with_runtime(settings) as (client, runtime):
+        engine = runtime.engine
         opened: list[object] = []
 
         def count(*_args: Any) -> None:
