@@ -52,6 +52,9 @@ def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
         "SCHEDULER_POLL_SECONDS": "0.2",
         "SYNC_LEASE_TTL": "30",
         "LOG_FORMAT": "json",
+        # The run extracts in its own process (tests/conftest.py's setting, lost with the
+        # cleared environment): spawning a pool costs seconds and is not what these tests prove.
+        "SYNC_EXTRACT_PROCESSES": "1",
         **extra,
     }
     if db is not None:

@@ -44,6 +44,9 @@ def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
         "FETCH_RETRIES": "0",
         "FETCH_RETRY_AFTER_CAP": "1",
         "SYNC_LEASE_TTL": "1",
+        # Pages are extracted in the command's own process, as tests/conftest.py sets for this
+        # one: a pool spawned per run would cost seconds per test (the end-to-end run keeps one).
+        "SYNC_EXTRACT_PROCESSES": "1",
         **extra,
     }
     if db is not None:
@@ -300,6 +303,7 @@ async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
                 await make_link(session, url=urls[slug], school=school)
             await session.commit()
         env = environment(fresh, **LOOPBACK)
+        del env["SYNC_EXTRACT_PROCESSES"]  # end to end: the run's default pool of processes
 
         code, out, err = await mobility_process("sync", env=env, cwd=tmp_path)
         assert code == 0, err

@@ -22,9 +22,15 @@ from tests.processes import MOBILITY, process_env, serving
 from tests.sample_catalogue import build_sample_catalogue
 
 
-@pytest.fixture
-async def catalogue_file(tmp_path: Path) -> Path:
-    path = tmp_path / "catalogue.sqlite3"
+@pytest.fixture(scope="module")
+def serve_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served catalogue and the server's log, shared by the tests that only read them."""
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+async def catalogue_file(serve_dir: Path) -> Path:
+    path = serve_dir / "catalogue.sqlite3"
     settings = settings_for(URL.create("sqlite+aiosqlite", database=str(path)))
     engine = create_engine(settings)
     try:
@@ -37,10 +43,11 @@ async def catalogue_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def server(catalogue_file: Path, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(catalogue_file: Path, serve_dir: Path) -> Iterator[str]:
+    # One process for the module: its tests only read, and each tells its own requests apart.
     env = process_env(DATABASE_URL=f"sqlite:///{catalogue_file}", LOG_FORMAT="json")
-    with serving(env, tmp_path) as base:
+    with serving(env, serve_dir) as base:
         yield base
 
 
@@ -69,7 +76,7 @@ def _json_lines(log: Path) -> list[dict[str, object]]:
 
 
 def test_the_access_line_has_status_duration_operation_and_request_id(
-    server: str, tmp_path: Path
+    server: str, serve_dir: Path
 ) -> None:
     response = httpx.post(
         f"{server}/graphql",
@@ -83,7 +90,7 @@ def test_the_access_line_has_status_duration_operation_and_request_id(
     for _ in range(600):
         access = [
             line
-            for line in _json_lines(tmp_path / "serve.log")
+            for line in _json_lines(serve_dir / "serve.log")
             if line["logger"] == "service.access" and line.get("request_id") == "serve-trace-1"
         ]
         if access:
@@ -102,7 +109,7 @@ def test_the_access_line_has_status_duration_operation_and_request_id(
     }
     assert line["message"] == f"POST /graphql 200 {duration} ms Partners"
     # uvicorn's own access lines (no duration, no operation) are off.
-    assert not [x for x in _json_lines(tmp_path / "serve.log") if x["logger"] == "uvicorn.access"]
+    assert not [x for x in _json_lines(serve_dir / "serve.log") if x["logger"] == "uvicorn.access"]
 
 
 def test_a_taken_port_is_one_line_and_exit_8(tmp_path: Path) -> None:
