@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bench.calibrate import measure_rules
 from scrapers.extract.calibration import MEASURED, confidence_of
 from scrapers.extract.pipeline import extract_page
@@ -37,3 +39,18 @@ def test_a_kind_in_the_dates_own_clause_is_not_flagged() -> None:
     (fact,) = extraction.of(FactField.DEADLINE)
     measured = confidence_of(*MEASURED[("generic/deadlines", "clause")])
     assert (fact.rule, fact.confidence, fact.needs_review) == ("clause", measured, False)
+
+
+def test_a_rule_measured_on_e_mails_leaves_the_phone_numbers_it_gives_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The footer rule is measured on the footer's e-mail addresses; the development set labels
+    # no phone number, so the switchboard in a footer keeps the extractor's own confidence.
+    monkeypatch.setitem(MEASURED, ("generic/contacts", "footer"), (0, 5))
+    html = (
+        "<html><body><main><p>Deadline: 15 April 2027.</p></main>"
+        "<footer><p>Tél. +33 4 73 40 50 00</p></footer></body></html>"
+    )
+    extraction = extract_page(html, "https://www.example.fr/in", datetime(2026, 12, 1, tzinfo=UTC))
+    (phone,) = extraction.of(FactField.PHONE)
+    assert (phone.rule, phone.confidence) == ("footer", 0.6)
