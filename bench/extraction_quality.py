@@ -127,6 +127,11 @@ def main(argv: list[str] | None = None) -> None:
             True,
             3,
         ),
+        (
+            "development set, held-out third of batch 4 (the 18 pages of 2026-12-02, round 23)",
+            True,
+            4,
+        ),
     ):
         print(f"{title}:")
         print(format_devset(score_devset(arguments.devset, held_out=held_out, batch=batch)))
