@@ -1,8 +1,9 @@
 """Contact e-mails and phone numbers, each with the label the page gives it.
 
 Contacts are read from the whole page (the footer often holds the switchboard), trusted more in
-the main content; the footer's e-mail addresses only when the rest of the page has none
-(decision 0180), and only on a page that holds a fact of its own (decision 0181). Phone
+the main content; a side box's e-mail addresses only when the main content has none (decision
+0260), the footer's only when the rest of the page has none (decision 0180), and only on a page
+that holds a fact of its own (decision 0181). Phone
 numbers are parsed with libphonenumber's data (``phonenumbers``): international forms
 anywhere, national forms (``04 76 57 45 00``) when the page's country is known. Fax numbers
 are skipped.
@@ -40,6 +41,8 @@ _MAIN_CONFIDENCE = 0.9
 _OTHER_CONFIDENCE = 0.6
 #: The rule of a contact read from the site's footer (``TextBlock.in_footer``).
 FOOTER_RULE = "footer"
+#: Where an address was read, from the innermost ring of the page outwards.
+_MAIN, _ASIDE, _FOOTER = "main", "aside", "footer"
 #: The facts a page states about the school itself; a contact outside the footer is one too.
 _OWN_FIELDS = frozenset(
     (FactField.DEADLINE, FactField.LANGUAGE_REQUIREMENT, FactField.CREDITS, FactField.DURATION)
@@ -137,13 +140,14 @@ def parse_contacts(
         ):
             facts[(fact.field, fact.key)] = fact
 
-    # Where each address was seen: the footer, or anywhere else (decision 0180).
-    seen: dict[bool, set[str]] = {True: set(), False: set()}
+    # Where each address was seen: the main content, a side box, the footer (decisions 0180,
+    # 0260).
+    seen: dict[str, set[str]] = {_MAIN: set(), _ASIDE: set(), _FOOTER: set()}
     previous: TextBlock | None = None
     for block in blocks:
         text = deobfuscate(block.text)
         for address, written in find_emails(block.text):
-            seen[block.in_footer].add(address)
+            seen[_place(block)].add(address)
             label = _label(block, text[: text.find(written)], previous)
             keep(_fact(FactField.EMAIL, address, EmailContact(address, label), url, block))
         for number, start in _phones(text, region):
@@ -152,7 +156,7 @@ def parse_contacts(
         for href in block.links:
             linked = email_from_link(href)
             if linked:
-                seen[block.in_footer].add(linked)
+                seen[_place(block)].add(linked)
             if linked and (FactField.EMAIL, linked) not in facts:
                 email = EmailContact(linked, _label(block, text, previous))
                 keep(_fact(FactField.EMAIL, linked, email, url, block))
@@ -161,25 +165,34 @@ def parse_contacts(
                 phone = PhoneContact(dialled, _label(block, text, previous))
                 keep(_fact(FactField.PHONE, dialled, phone, url, block))
         previous = block
-    return _without_footer_emails(facts, footer=seen[True], elsewhere=seen[False])
+    return _without_outer_emails(facts, seen)
 
 
-def _without_footer_emails(
-    facts: dict[tuple[FactField, str], ExtractedFact], *, footer: set[str], elsewhere: set[str]
+def _place(block: TextBlock) -> str:
+    if block.in_footer:
+        return _FOOTER
+    return _MAIN if block.in_main else _ASIDE
+
+
+def _without_outer_emails(
+    facts: dict[tuple[FactField, str], ExtractedFact], seen: dict[str, set[str]]
 ) -> list[ExtractedFact]:
-    """The facts without the footer's e-mails when the rest of the page gives its own.
+    """The facts without the e-mails of the page's outer rings when an inner one gives its own.
 
     A footer's ``communication@``, ``info@`` or registry address is the website's, the same on
     every page; when the content (or a sidebar's contact box) names the office's address, the
-    footer's is not a contact of this page (development set, batch 2; decision 0180). A page
-    whose only address is in its footer keeps it, at the footer's lower confidence.
+    footer's is not a contact of this page (development set, batch 2; decision 0180). Likewise
+    a side box's "Other offices" (housing, press, library, alumni) beside a content that names
+    the page's own contact (batch 4; decision 0260). A page whose only address is in its footer
+    or a side box keeps it, at their lower confidence.
     """
-    if not elsewhere:
-        return list(facts.values())
+    kept: set[str] = set()
+    for place in (_MAIN, _ASIDE, _FOOTER):
+        # An address seen in an inner ring is kept wherever else it also appears.
+        if not kept:
+            kept |= seen[place]
     return [
-        fact
-        for (field, key), fact in facts.items()
-        if field is not FactField.EMAIL or key in elsewhere or key not in footer
+        fact for (field, key), fact in facts.items() if field is not FactField.EMAIL or key in kept
     ]
 
 

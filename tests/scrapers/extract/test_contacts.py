@@ -76,6 +76,34 @@ def test_links_count_and_the_footers_e_mails_give_way_to_the_pages_own() -> None
     }
 
 
+def test_a_side_boxs_other_offices_give_way_to_the_contents_own_address() -> None:
+    # Decision 0260: "Other offices: accommodation@" beside the content's exchange contact is
+    # not this page's contact; the side box's phone stays, and so does an address of the
+    # content that the side box repeats.
+    body = (
+        '<main><p>Exchange office: <a href="mailto:incoming@x.example">incoming@x.example</a>'
+        "</p></main>"
+        '<aside class="contact-panel"><p>Accommodation: accommodation@x.example</p>'
+        "<p>Exchange office: incoming@x.example</p><p>Tel. +33 4 76 57 45 00</p></aside>"
+    )
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
+    assert sorted((f.key, f.confidence) for f in facts) == [
+        ("+33476574500", 0.6),
+        ("incoming@x.example", 0.9),
+    ]
+
+
+def test_a_side_boxs_address_is_kept_when_the_content_names_none() -> None:
+    # Ensimag's exchange contact sits in a side box; the footer's address gives way to it.
+    body = (
+        "<main><p>Exchange students are welcome for one semester.</p></main>"
+        '<aside class="contact-panel"><p>Exchange office: incoming@x.example</p></aside>'
+        "<footer><p>info@x.example</p></footer>"
+    )
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
+    assert [(f.key, f.confidence, f.rule) for f in facts] == [("incoming@x.example", 0.6, "")]
+
+
 def test_a_footer_phone_is_still_read_with_the_footers_lower_confidence() -> None:
     body = (
         "<main><p>Exchange students welcome.</p></main>"
