@@ -2,8 +2,10 @@
 
 A number of credits counts only when the sentence says what it is per ("per semester", "par
 semestre", "lukukaudessa"): "60 ECTS completed before applying" is a prerequisite, not a load.
-Statements spread over sentences ("at least 15 ECTS per semester. The maximum per semester is
-30 ECTS.") merge into one fact per unit.
+Nor does a statistic ("an average of 26 ECTS per semester earned", "91% of exchange students
+complete 30 ECTS", a box of key figures: decision 0261), nor the part of a stated total ("a
+project of 10 ECTS and courses, 30 ECTS in total"). Statements spread over sentences ("at least
+15 ECTS per semester. The maximum per semester is 30 ECTS.") merge into one fact per unit.
 """
 
 from __future__ import annotations
@@ -16,15 +18,21 @@ from scrapers.extract.cues import Surroundings, TextCues, resolve
 from scrapers.extract.facts import ExtractedFact, clip_snippet
 from scrapers.extract.textmatch import fold_aligned
 from scrapers.extract.vocabulary import (
+    AVERAGE,
     BOTH_OPTIONS,
     BOUND_CUES,
+    FIGURES,
     FREQUENCY,
     HOUSING,
     MAXIMUM,
     MINIMUM,
+    OUTCOME,
     PER_CUES,
     SEMESTER_OPTION,
+    SHARE,
     STAY_CUES,
+    TOTAL_AFTER,
+    TOTAL_BEFORE,
     TYPICAL,
     YEAR_OPTION,
 )
@@ -41,10 +49,59 @@ _UNIT = (
 #: "20-30 ECTS", "between 20 and 30 ECTS", "mindestens 20 und höchstens 30 ECTS".
 _CREDITS = re.compile(
     r"(?<![\d.,])(\d{1,2})"
-    r"(?:\s*(?:-|\u2013|to|a|e|bis|and|et|und|ja)\s*(?:[^\W\d]+\s+)?(\d{1,2}))?\s*" + _UNIT
+    # "at least 20 and at most 30", "almeno 20 e al massimo 35" (it32): two words between.
+    r"(?:\s*(?:-|\u2013|to|a|e|bis|and|et|und|ja)\s*(?:[^\W\d]+\s+){0,2}(\d{1,2}))?\s*" + _UNIT
 )
 _MOST_CREDITS = 90
 _NO_CONTEXT = Surroundings((), None, None)
+
+
+def _is_statistic(sentence: str) -> bool:
+    """Whether a folded sentence reports what students did rather than what is asked."""
+    if SHARE.search(sentence):
+        return True
+    return AVERAGE.search(sentence) is not None and OUTCOME.search(sentence) is not None
+
+
+#: Where a statement ends inside what the sentence reader keeps as one sentence: it does not
+#: split before a digit ("… per semester. 91% of exchange students …"), for the dates' sake.
+_STATEMENT_END = re.compile(r"[.;!?]\s")
+
+
+def _statement(folded: str, start: int, end: int, match: re.Match[str]) -> str:
+    """The part of the sentence ``start:end`` that holds ``match``, up to its stops."""
+    stops = [stop.end() for stop in _STATEMENT_END.finditer(folded, start, match.start())]
+    after = _STATEMENT_END.search(folded, match.end(), end)
+    return folded[stops[-1] if stops else start : after.start() if after else end]
+
+
+def _offers(cues: TextCues, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The matches that state the offer: no statistic, no part of a stated total."""
+    kept = []
+    totals: set[tuple[int, int]] = set()
+    for match in matches:
+        start, end = cues.sentence_of(match.span())
+        if _is_statistic(_statement(cues.folded, start, end, match)):
+            continue
+        if _is_total(cues, match):
+            totals.add((start, end))
+        kept.append(match)
+    # In a sentence that states its total, any other single number of credits is a part.
+    return [
+        match
+        for match in kept
+        if cues.sentence_of(match.span()) not in totals
+        or match.group(2) is not None
+        or _is_total(cues, match)
+    ]
+
+
+def _is_total(cues: TextCues, match: re.Match[str]) -> bool:
+    start, _ = cues.sentence_of(match.span())
+    return bool(
+        TOTAL_AFTER.match(cues.folded, match.end())
+        or TOTAL_BEFORE.search(cues.folded, start, match.start())
+    )
 
 
 def _bounds(cues: TextCues, match: re.Match[str]) -> dict[str, int]:
@@ -64,10 +121,10 @@ def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
             continue
         folded = fold_aligned(block.text)
         matches = [m for m in _CREDITS.finditer(folded) if 0 < int(m.group(1)) <= _MOST_CREDITS]
-        if not matches:
+        if not matches or any(FIGURES.search(fold_aligned(h)) for h in block.headings):
             continue
         cues = TextCues(block.text, [match.span() for match in matches])
-        for match in matches:
+        for match in _offers(cues, matches):
             per = resolve(cues, match.span(), PER_CUES, _NO_CONTEXT, shared=True)
             if per is None:
                 continue

@@ -186,6 +186,39 @@ BOUND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
+#: A number of credits that measures what students did, not what the offer asks: an average or
+#: a median of what they earned ("27 crédits ECTS validés en moyenne par semestre", "earn a
+#: median of 28 ECTS per semester", "26 CFU medi per semestre maturati"), or a share of them
+#: ("91% of exchange students complete 30 ECTS per semester"). An average alone is the offer's
+#: usual load ("Gli studenti seguono in media 30 crediti", it18): it takes what they earned.
+#: Development set, batch 4: fr37, en35, it32, it33, en37, it35, en40 (decision 0261).
+AVERAGE = compile_cues(
+    r"average|on average|median|moyenne|en moyenne|mediane|medi|medio|media|in media"
+    r"|mediamente|mediana|durchschnittlich\w*|im schnitt|keskimaarin"
+)
+OUTCOME = compile_cues(
+    r"earn(?:s|ed)?|achiev(?:e|es|ed)|obtain(?:s|ed)?|gain(?:s|ed)?|pass(?:es|ed)"
+    r"|complet(?:e|es|ed)|valide\w*|obtenu\w*|acquis"
+    r"|conseguit\w*|ottenut\w*|maturat\w*|acquisit\w*|superat\w*|erworben\w*|erreicht\w*"
+)
+SHARE = re.compile(r"\d\s?%|(?<![\w])(?:per ?cent|pour ?cent|per cento|prozent)(?![\w])")
+#: A box or a page of figures: what it quotes are statistics, whatever their wording
+#: ("L'université en chiffres", "Ateneo in cifre", "Facts and figures").
+FIGURES = compile_cues(
+    r"in numeri|in cifre|i numeri|key figures|facts and figures|in figures|in numbers|at a glance"
+    r"|en chiffres|chiffres cles|statistics|statistiques|statistiche|in zahlen|zahlen und fakten"
+)
+#: The figure a sentence gives as its total, beside the parts it adds up ("un projet de 10 ECTS
+#: et des cours, soit 30 ECTS au total", fr39): said just after the number, or just before it.
+TOTAL_AFTER = re.compile(
+    r"\W{0,3}(?:in total|in all|au total|en tout|in tutto|in totale|complessiv\w*|insgesamt"
+    r"|yhteensa)(?![\w])"
+)
+TOTAL_BEFORE = re.compile(
+    r"(?<![\w])(?:soit|i\.e\.|a total of|for a total of|pour un total de|per un totale di"
+    r"|cioe|ovvero)\W{0,3}$"
+)
+
 # What credits are counted per.
 PER_SEMESTER = "semester"
 PER_YEAR = "year"

@@ -72,6 +72,48 @@ def test_credits_are_read_with_their_bounds_and_unit(
     assert _credits(body) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Last year our exchange students earned an average of 26 ECTS per semester.",
+        "Our exchange students earn a median of 28 ECTS per semester.",
+        "91% of exchange students complete 30 ECTS per semester.",
+        "En 2025, les étudiants accueillis ont validé en moyenne 28 crédits ECTS par semestre.",
+        "26 CFU medi per semestre maturati dagli studenti in corso.",
+    ],
+)
+def test_a_statistic_of_what_students_earned_is_not_the_offer(sentence: str) -> None:
+    # Decision 0261: the offer's figure stays, the statistic beside it is not read.
+    body = f"<p>The study plan holds at least 20 ECTS per semester. {sentence}</p>"
+    assert _credits(body) == _per_semester(20)
+
+
+def test_an_average_load_without_what_was_earned_is_the_usual_load() -> None:
+    body = "<p>Gli studenti seguono in media 30 crediti ECTS per semestre.</p>"
+    assert _credits(body) == _per_semester(typical=30)
+
+
+def test_a_box_of_key_figures_gives_no_credits() -> None:
+    body = "<h2>L'université en chiffres</h2><ul><li>28 crédits ECTS par semestre</li></ul>"
+    assert _credits(body) == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Un projet de 10 ECTS et des cours électifs, soit 30 ECTS au total par semestre.</p>",
+        "<p>Each semester is a project worth 15 ECTS plus courses, 30 ECTS in total.</p>",
+    ],
+)
+def test_the_total_a_sentence_states_is_the_load_not_its_parts(body: str) -> None:
+    assert _credits(body) == _per_semester(typical=30)
+
+
+def test_a_range_may_name_both_bounds() -> None:
+    body = "<p>Almeno 20 e al massimo 35 crediti ECTS per semestre.</p>"
+    assert _credits(body) == _per_semester(20, 35)
+
+
 def test_credits_without_a_unit_of_time_are_prerequisites_not_loads() -> None:
     assert _credits("<p>At least 60 ECTS must be completed before the exchange.</p>") == {}
 

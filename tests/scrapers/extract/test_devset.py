@@ -97,8 +97,9 @@ def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -
 #: or above (language requirements' recall).
 #: Batch 3 (18 pages) brought the held-out third's credits down to 0.85 / 0.85 before any rule
 #: was tuned on it; batch 4 (18 pages of statistics and side boxes) to 0.73 / 0.76, and the
-#: development part's credits to 0.77 and its e-mails' precision to 0.79.
-FLOORS = {False: (0.75, 0.75), True: (0.7, 0.7)}
+#: development part's credits to 0.77 and its e-mails' precision to 0.79. After the rules of
+#: round 23 (decisions 0260, 0261) every type is at 0.93 or above on both parts.
+FLOORS = {False: (0.8, 0.8), True: (0.85, 0.85)}
 
 
 def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
@@ -120,9 +121,8 @@ def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool)
 
 
 def test_pages_of_boilerplate_alone_yield_no_fact_not_even_their_footers_address() -> None:
-    # A footer's address is dropped on a page with no fact of its own (decision 0181). What is
-    # left is read as a fact of the page: batch 3's it28 (held out) states "30 crediti medi per
-    # semestre" in its figures, so its footer's two addresses stay; batch 4's figures and home
-    # pages do the same (fr41 held out; fr37, it33, en37, en40 in the development part).
-    assert score_devset(held_out=True).facts_on_empty_pages == 5
-    assert score_devset(held_out=False).facts_on_empty_pages == 10
+    # A footer's address is dropped on a page with no fact of its own (decision 0181), and the
+    # credits a box of figures quotes are a statistic, not a fact of the page (decision 0261):
+    # batch 3's it28 and batch 4's fr41 (held out), fr37, it33, en37, en40 yield nothing.
+    assert score_devset(held_out=True).facts_on_empty_pages == 0
+    assert score_devset(held_out=False).facts_on_empty_pages == 0
