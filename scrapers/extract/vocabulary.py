@@ -229,9 +229,10 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?:semester|semestre|term|trimestre)s?"
             r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
             # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
-            # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21).
+            # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21); "A full
+            # semester load is 30 ECTS" (batch 4: en36).
             r"|(?:a|one|un|uno|each|every|ogni) (?:typical |full |normal )?"
-            r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?"
+            r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?(?: (?:work)?load)?"
             r" (?:is|represents|represente|rappresenta)"
         ),
         PER_SEMESTER,

@@ -58,6 +58,13 @@ def _per_semester(
         ),
         ("<p>Un semestre d'échange représente 30 ECTS.</p>", _per_semester(typical=30)),
         (
+            "<p>A full semester load is 30 ECTS, and 60 ECTS for the full year.</p>",
+            {
+                **_per_semester(typical=30),
+                "year": {"per": "year", "min": None, "max": None, "typical": 60},
+            },
+        ),
+        (
             "<p>A learning agreement of 30 ECTS per semester, or 60 ECTS for the full year.</p>",
             {
                 **_per_semester(typical=30),
