@@ -7,7 +7,7 @@ import pytest
 from scrapers.extract.adapter import GENERIC
 from scrapers.sites.aalto import ADAPTER
 from service.catalogue.fields import FactField
-from tests.scrapers.extract.fixture_pages import extract_fixture, values
+from tests.scrapers.extract.fixture_pages import deadline_dates, extract_fixture, values
 
 TECHNOLOGY_DEADLINES = {
     "nomination/autumn": "2025-04-01",
@@ -18,8 +18,7 @@ TECHNOLOGY_DEADLINES = {
 
 
 def _dates(name: str, **options: object) -> dict[str, object]:
-    page = extract_fixture(name, **options)  # type: ignore[arg-type]
-    return {key: value["date"] for key, value in values(page, FactField.DEADLINE).items()}
+    return deadline_dates(extract_fixture(name, **options))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", ["aalto-incoming-exchange-en", "aalto-vaihto-opiskelijat-fi"])

@@ -6,7 +6,7 @@ import pytest
 
 from scrapers.extract.adapter import GENERIC
 from service.catalogue.fields import FactField
-from tests.scrapers.extract.fixture_pages import extract_fixture, only, values
+from tests.scrapers.extract.fixture_pages import deadline_dates, extract_fixture, only, values
 
 EXCHANGE_DEADLINES = {
     "nomination/autumn": "2025-04-15",
@@ -17,8 +17,7 @@ EXCHANGE_DEADLINES = {
 
 
 def _dates(name: str, **options: object) -> dict[str, object]:
-    page = extract_fixture(name, **options)  # type: ignore[arg-type]
-    return {key: value["date"] for key, value in values(page, FactField.DEADLINE).items()}
+    return deadline_dates(extract_fixture(name, **options))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
