@@ -137,19 +137,25 @@ async def _aalto(session: AsyncSession) -> School:
     return school
 
 
+#: What an info value not read from a page says of its page: nothing.
+_NO_PAGE = {
+    "sourceUrl": None,
+    "fetchedAt": None,
+    "lastGoodAt": None,
+    "stale": False,
+    "confidence": None,
+    "extractor": None,
+    "snippet": None,
+}
+
+
 def _curated(value: str) -> dict[str, object]:
-    """An info value as served from the FAQ page: no page, no freshness, no override."""
+    """An info value as served from the FAQ page: no page, no override."""
     return {
         "value": value,
         "key": "",
         "source": "CURATED",
-        "sourceUrl": None,
-        "fetchedAt": None,
-        "lastGoodAt": None,
-        "stale": False,
-        "confidence": None,
-        "extractor": None,
-        "snippet": None,
+        **_NO_PAGE,
         "overrideReason": None,
         "overriddenAt": None,
     }
@@ -213,13 +219,7 @@ async def test_info_serves_every_value_typed_with_its_source_and_freshness(
             "opens": None,
             "key": "application/autumn",
             "source": "OVERRIDE",
-            "sourceUrl": None,
-            "fetchedAt": None,
-            "lastGoodAt": None,
-            "stale": False,
-            "confidence": None,
-            "extractor": None,
-            "snippet": None,
+            **_NO_PAGE,
             "overrideReason": "The partner extended it by e-mail",
             "overriddenAt": "2026-03-04T10:30:00+00:00",
         },
