@@ -47,7 +47,7 @@ from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from scrapers.sync.run import run_sync
 from service.config import Settings
 from service.db.engine import create_engine
-from tests.processes import LOOPBACK_WRAPPER
+from tests.processes import LOOPBACK_WRAPPER, process_env
 from tests.scrapers.fixture_server import FixtureServer, Request, head
 
 
@@ -168,16 +168,14 @@ async def main(args: argparse.Namespace) -> None:
             sync_partition_min_schools=1,
         )
         await seed(settings, uniform_site_urls(args.sites, 1, port))
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(Path.cwd()),
-            "DATABASE_URL": url,
-            "FETCH_CONTACT_URL": "https://mobility.example/bench",
-            "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
-            "FETCH_CONCURRENCY": str(args.concurrency),
-            "FETCH_HOST_DELAY": str(args.host_delay),
-            "LOG_LEVEL": "WARNING",
-        }
+        env = process_env(
+            DATABASE_URL=url,
+            FETCH_CONTACT_URL="https://mobility.example/bench",
+            FETCH_ALLOWED_NETWORKS="127.0.0.1/32",
+            FETCH_CONCURRENCY=str(args.concurrency),
+            FETCH_HOST_DELAY=str(args.host_delay),
+            LOG_LEVEL="WARNING",
+        )
         fetch = settings.fetch.model_copy(
             update={
                 "contact_url": "https://mobility.example/bench",

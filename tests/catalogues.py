@@ -62,7 +62,8 @@ class SyntheticCatalogue:
     offers: int
 
 
-async def _insert(session: AsyncSession, target: Any, rows: list[dict[str, Any]]) -> None:
+async def insert_rows(session: AsyncSession, target: Any, rows: list[dict[str, Any]]) -> None:
+    """One bulk INSERT of ``rows`` into ``target`` (a model or a table); none when empty."""
     if rows:
         await session.execute(insert(target), rows)
 
@@ -70,7 +71,7 @@ async def _insert(session: AsyncSession, target: Any, rows: list[dict[str, Any]]
 async def build_synthetic_catalogue(session: AsyncSession, size: int) -> SyntheticCatalogue:
     """Write ``size`` partner schools and everything around them (flushed, not committed)."""
     countries = COUNTRIES[: min(len(COUNTRIES), size)]
-    await _insert(
+    await insert_rows(
         session,
         Country,
         [
@@ -78,7 +79,7 @@ async def build_synthetic_catalogue(session: AsyncSession, size: int) -> Synthet
             for code in countries
         ],
     )
-    await _insert(session, HomeTrack, [{"code": code} for code in TRACKS])
+    await insert_rows(session, HomeTrack, [{"code": code} for code in TRACKS])
     parents = [
         {
             "id": FIRST_ID + size + number,
@@ -90,7 +91,7 @@ async def build_synthetic_catalogue(session: AsyncSession, size: int) -> Synthet
         }
         for number in range((size + 49) // 50)
     ]
-    await _insert(session, School, parents)
+    await insert_rows(session, School, parents)
     schools, programmes, teaching, offers, reserved, links = [], [], [], [], [], []
     for number in range(size):
         school_id = FIRST_ID + number
@@ -145,12 +146,12 @@ async def build_synthetic_catalogue(session: AsyncSession, size: int) -> Synthet
                 "school_id": school_id,
             }
         )
-    await _insert(session, School, schools)
-    await _insert(session, Programme, programmes)
-    await _insert(session, school_programme, teaching)
-    await _insert(session, Offer, offers)
-    await _insert(session, offer_home_track, reserved)
-    await _insert(session, Link, links)
+    await insert_rows(session, School, schools)
+    await insert_rows(session, Programme, programmes)
+    await insert_rows(session, school_programme, teaching)
+    await insert_rows(session, Offer, offers)
+    await insert_rows(session, offer_home_track, reserved)
+    await insert_rows(session, Link, links)
     return SyntheticCatalogue(
         countries=len(countries),
         schools=size,

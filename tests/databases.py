@@ -71,6 +71,11 @@ class TestDatabase:
     settings: Settings
     engine: AsyncEngine
 
+    @property
+    def url(self) -> str:
+        """Its URL, password included: a child process's ``DATABASE_URL``."""
+        return self.settings.database.render_as_string(hide_password=False)
+
 
 async def _postgres_unreachable(server: URL, exc: BaseException) -> None:
     message = f"PostgreSQL at {server.render_as_string(hide_password=True)} is unreachable: {exc}"

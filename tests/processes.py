@@ -68,6 +68,17 @@ async def run_offline(directory: Path, env: Mapping[str, str], *args: str) -> tu
     return process.returncode, out.decode()
 
 
+async def run_mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
+    """``mobility *args`` in a real process: its exit code, its stdout and its stderr."""
+    process = await asyncio.create_subprocess_exec(
+        *MOBILITY, *args, env=dict(env), cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
 def free_port() -> int:
     """A TCP port nobody listens on at 127.0.0.1 right now."""
     with socket.socket() as probe:

@@ -25,6 +25,15 @@ from tests.factories import (
 )
 
 RETIRED = datetime(2021, 9, 1, tzinfo=UTC)
+#: The current partner schools (what ``schools`` lists by default), by slug.
+CURRENT_PARTNERS = [
+    "aalto-university",
+    "ense3",
+    "ensimag",
+    "phelma",
+    "telecom-saint-etienne",
+    "universite-de-sherbrooke",
+]
 
 
 @dataclass(frozen=True, slots=True)

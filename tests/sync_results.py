@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import (
@@ -24,7 +23,7 @@ from service.db.models import (
     SyncRunStatus,
     UrlHealth,
 )
-from tests.catalogues import FIRST_ID
+from tests.catalogues import FIRST_ID, insert_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +38,6 @@ class SyntheticSyncResults:
 
 
 SYNCED_AT = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
-
-
-async def _insert(session: AsyncSession, target: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(target), rows)
 
 
 def _fact(
@@ -83,7 +77,7 @@ async def add_synthetic_sync_results(session: AsyncSession, size: int) -> Synthe
         }
         for n in range(2)
     ]
-    await _insert(session, SyncRun, runs)
+    await insert_rows(session, SyncRun, runs)
     health: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
     facts: list[dict[str, Any]] = []
@@ -150,11 +144,11 @@ async def add_synthetic_sync_results(session: AsyncSession, size: int) -> Synthe
                         "first_seen_at": SYNCED_AT,
                     }
                 )
-    await _insert(session, UrlHealth, health)
-    await _insert(session, LinkCheck, checks)
-    await _insert(session, SchoolFact, facts)
-    await _insert(session, SchoolOverride, overrides)
-    await _insert(session, Finding, findings)
+    await insert_rows(session, UrlHealth, health)
+    await insert_rows(session, LinkCheck, checks)
+    await insert_rows(session, SchoolFact, facts)
+    await insert_rows(session, SchoolOverride, overrides)
+    await insert_rows(session, Finding, findings)
     return SyntheticSyncResults(
         healthy_links=len(health),
         facts=len(facts),

@@ -9,7 +9,6 @@ second signal.
 from __future__ import annotations
 
 import click
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scrapers.fetch import FetchPolicy
 from scrapers.schedule.assemble import assemble_scheduler
@@ -18,25 +17,9 @@ from scrapers.schedule.heartbeat import STALE_AFTER_SECONDS, heartbeat, heartbea
 from scrapers.schedule.signals import serve_until_signalled
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
-from service.db import create_engine, current_state
+from service.db import create_engine, require_head
 from service.errors import UserError
 from service.observability import configure_logging
-
-
-class DatabaseNotMigratedError(UserError):
-    """The schema is not at the newest migration: the scheduler would write into the unknown."""
-
-    exit_code = 3
-
-
-async def _check_schema(engine: AsyncEngine, settings: Settings) -> None:
-    state = await current_state(engine, settings)
-    if not state.at_head:
-        current = ", ".join(state.current) or "empty"
-        raise DatabaseNotMigratedError(
-            f"the database at {settings.database_display} is not migrated ({current}, "
-            f"head is {state.head}): run `mobility db upgrade`"
-        )
 
 
 async def _serve(settings: Settings, *, once: bool) -> int:
@@ -45,7 +28,7 @@ async def _serve(settings: Settings, *, once: bool) -> int:
     engine = create_engine(settings)
     try:
         async with assemble_scheduler(settings, engine, clock=SystemClock()) as scheduler:
-            await _check_schema(engine, settings)
+            await require_head(engine, settings)
             async with heartbeat(settings.scheduler.heartbeat_file):
                 return await serve_until_signalled(scheduler, once=once)
     finally:

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
         intend_writes,
         serving_settings,
     )
-    from service.db.migrate import RevisionState, current_state, downgrade, upgrade
+    from service.db.migrate import (
+        DatabaseNotMigratedError,
+        RevisionState,
+        current_state,
+        downgrade,
+        require_head,
+        upgrade,
+    )
     from service.db.models import (
         AdminAction,
         AdminOutcome,
@@ -86,6 +93,7 @@ __all__ = [
     "AdminOutcome",
     "Base",
     "Country",
+    "DatabaseNotMigratedError",
     "DeferredVersion",
     "DeliveryStatus",
     "FaqRevision",
@@ -139,6 +147,7 @@ __all__ = [
     "offer_home_track",
     "read_data_stamp",
     "read_data_version",
+    "require_head",
     "school_programme",
     "serving_settings",
     "upgrade",

@@ -1,4 +1,4 @@
-"""Migrations driven from Python: upgrade, current revision, head, drift.
+"""Migrations driven from Python: upgrade, current revision, head, drift, the check at head.
 
 The CLI and the tests go through these functions; the ``alembic`` command line works too (it
 reads ``[tool.alembic]`` in ``pyproject.toml`` and the settings from the environment).
@@ -144,6 +144,24 @@ async def current_state(engine: AsyncEngine, settings: Settings) -> RevisionStat
     except _CONNECTION_ERRORS as exc:
         raise describe_connection_error(settings, exc) from exc
     return RevisionState(current=current, head=head_revision())
+
+
+class DatabaseNotMigratedError(UserError):
+    """The schema is not at the newest migration: a command would write into the unknown."""
+
+    exit_code = 3
+
+
+async def require_head(engine: AsyncEngine, settings: Settings) -> None:
+    """Raise :class:`DatabaseNotMigratedError`, naming where the database stands, unless it is
+    at the newest migration."""
+    state = await current_state(engine, settings)
+    if not state.at_head:
+        current = ", ".join(state.current) or "empty"
+        raise DatabaseNotMigratedError(
+            f"the database at {settings.database_display} is not migrated ({current}, "
+            f"head is {state.head}): run `mobility db upgrade`"
+        )
 
 
 def owned_by_models(name: str | None, type_: str, parent_names: object) -> bool:

@@ -50,6 +50,11 @@ def values(extraction: PageExtraction, field: FactField) -> dict[str, dict[str, 
     return {fact.key: dict(fact.value.to_json()) for fact in extraction.of(field)}
 
 
+def deadline_dates(extraction: PageExtraction) -> dict[str, object]:
+    """Key → date of every deadline fact."""
+    return {key: value["date"] for key, value in values(extraction, FactField.DEADLINE).items()}
+
+
 def only(extraction: PageExtraction, field: FactField) -> ExtractedFact:
     facts = extraction.of(field)
     assert len(facts) == 1, facts

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from scrapers.extract.facts import PageExtraction
 from service.catalogue.fields import FactField
-from tests.scrapers.extract.fixture_pages import FETCHED_AT, extract_fixture, only, values
-
-
-def _dates(page: PageExtraction) -> dict[str, object]:
-    return {key: value["date"] for key, value in values(page, FactField.DEADLINE).items()}
+from tests.scrapers.extract.fixture_pages import (
+    FETCHED_AT,
+    deadline_dates,
+    extract_fixture,
+    only,
+    values,
+)
 
 
 def test_an_english_page_with_lists_and_a_cloudflare_address() -> None:
     page = extract_fixture("telecom-st-etienne-incoming-en")
     assert (page.adapter, page.fetched_at, page.problems) == ("generic", FETCHED_AT, ())
-    assert _dates(page) == {
+    assert deadline_dates(page) == {
         "nomination/autumn": "2025-04-30",
         "nomination/spring": "2025-10-31",
         "application/autumn": "2025-05-31",
@@ -58,7 +59,7 @@ def test_every_fact_says_where_it_came_from() -> None:
 
 def test_an_italian_page_in_prose_with_json_ld_and_a_sidebar_of_other_deadlines() -> None:
     page = extract_fixture("unical-incoming-students-it")
-    assert _dates(page) == {
+    assert deadline_dates(page) == {
         "nomination/autumn": "2025-05-15",
         "nomination/spring": "2025-11-15",
         "application/autumn": "2025-06-15",
@@ -72,7 +73,7 @@ def test_an_italian_page_in_prose_with_json_ld_and_a_sidebar_of_other_deadlines(
 
 def test_a_canadian_table_where_winter_is_the_january_term() -> None:
     page = extract_fixture("usherbrooke-etudiants-echange-fr")
-    assert _dates(page) == {
+    assert deadline_dates(page) == {
         "nomination/autumn": "2025-03-01",
         "application/autumn": "2025-03-15",
         "nomination/spring": "2025-09-15",
@@ -84,7 +85,7 @@ def test_a_canadian_table_where_winter_is_the_january_term() -> None:
 
 def test_a_german_table_where_winter_is_the_autumn_semester() -> None:
     page = extract_fixture("th-nordstadt-austausch-de")
-    assert _dates(page) == {
+    assert deadline_dates(page) == {
         "nomination/autumn": "2025-05-15",
         "nomination/spring": "2025-11-15",
         "application/autumn": "2025-06-01",

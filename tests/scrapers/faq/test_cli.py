@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import asyncio
 import re
 import shutil
 import sqlite3
@@ -14,7 +14,7 @@ import pytest
 from scrapers.faq.apply import writes as apply_module
 from scrapers.faq.command import SEED_ALREADY_IMPORTED
 from service.cli.main import main
-from tests.databases import postgres_server_url
+from tests.databases import empty_database
 from tests.in_process import run_main
 from tests.scrapers.faq.http_server import Response, Site
 from tests.scrapers.faq.pages import COMING_SOON, REVISION_2021, REVISION_2021_UPDATED
@@ -212,28 +212,22 @@ def test_a_failed_import_leaves_the_database_as_it_was(
 
 
 @pytest.mark.postgres
-def test_import_against_postgres_twice(tmp_path: Path) -> None:
-    server = postgres_server_url()
-    name = f"mobility_faq_cli_{os.getpid()}"
-    admin = server.render_as_string(hide_password=False).replace("+asyncpg", "")
-    for statement in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-qc", statement], check=True, capture_output=True)
-    try:
-        env = {"DATABASE_URL": server.set(database=name).render_as_string(hide_password=False)}
-        assert run_cli("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
-        first = run_cli("import-faq", cwd=tmp_path, env=env)
+async def test_import_against_postgres_twice(tmp_path: Path) -> None:
+    async with empty_database("postgres", tmp_path) as settings:
+        env = {"DATABASE_URL": settings.database.render_as_string(hide_password=False)}
+
+        def cli(*args: str) -> subprocess.CompletedProcess[str]:
+            # In a thread: the command runs its own event loop.
+            return run_cli(*args, cwd=tmp_path, env=env)
+
+        assert (await asyncio.to_thread(cli, "db", "upgrade")).returncode == 0
+        first = await asyncio.to_thread(cli, "import-faq")
         assert first.returncode == 0, first.stderr
         assert "16 partner schools" in first.stdout
         (tmp_path / "v1.md").write_text(REVISION_2021, encoding="utf-8")
-        assert run_cli("import-faq", "v1.md", cwd=tmp_path, env=env).returncode == 0
-        again = run_cli("import-faq", "v1.md", cwd=tmp_path, env=env)
+        assert (await asyncio.to_thread(cli, "import-faq", "v1.md")).returncode == 0
+        again = await asyncio.to_thread(cli, "import-faq", "v1.md")
         assert "changes: none" in again.stdout
-    finally:
-        subprocess.run(
-            ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
-            check=True,
-            capture_output=True,
-        )
 
 
 def test_a_reimport_lists_what_was_added_changed_and_retired(workdir: Path) -> None:

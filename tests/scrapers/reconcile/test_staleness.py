@@ -11,7 +11,7 @@ from scrapers.reconcile.school import reconcile_school
 from service.db.models import Finding, School
 from tests.factories import make_school
 from tests.scrapers.reconcile.pages import ENSIMAG_URL, NOW, fetched, later
-from tests.scrapers.reconcile.stored import reconciled_ensimag, stored_facts
+from tests.scrapers.reconcile.stored import reconciled_ensimag, redesigned_ensimag, stored_facts
 
 EXCHANGE_FIELDS = ["credits", "deadline", "duration", "email", "language_requirement"]
 
@@ -60,9 +60,7 @@ async def test_failing_again_adds_nothing_and_recovering_clears_stale_and_resolv
 async def test_a_page_whose_layout_changed_keeps_its_last_good_values_with_a_finding(
     session: AsyncSession,
 ) -> None:
-    school = await reconciled_ensimag(session)
-    redesign = fetched("ensimag-venir-en-echange-fr-redesign", days_later=1)
-    report = await reconcile_school(session, school.id, [redesign], now=later(1))
+    school, _, report = await redesigned_ensimag(session)
     facts = await stored_facts(session, school)
     deadline = facts[("deadline", "application/autumn")]
     assert (deadline.value["date"], deadline.stale, deadline.stale_since) == (
@@ -83,9 +81,7 @@ async def test_a_page_whose_layout_changed_keeps_its_last_good_values_with_a_fin
 async def test_the_layout_finding_is_resolved_when_the_values_come_back(
     session: AsyncSession,
 ) -> None:
-    school = await reconciled_ensimag(session)
-    redesign = fetched("ensimag-venir-en-echange-fr-redesign", days_later=1)
-    await reconcile_school(session, school.id, [redesign], now=later(1))
+    school, redesign, _ = await redesigned_ensimag(session)
     again = await reconcile_school(session, school.id, [redesign], now=later(2))
     # Still missing: the finding stays open (not resolved, not duplicated).
     assert (again.findings, again.marked_stale, again.resolved_findings) == ([], [], 0)

@@ -14,7 +14,7 @@ from service.db.models import Finding, School, SchoolFact, SchoolFactChange
 from service.db.versioning import read_data_version
 from tests.factories import make_override, make_school
 from tests.scrapers.reconcile.pages import ENSIMAG_URL, FIRST_FETCH, NOW, fetched, later
-from tests.scrapers.reconcile.stored import reconciled_ensimag, stored_facts
+from tests.scrapers.reconcile.stored import reconciled_ensimag, redesigned_ensimag, stored_facts
 
 #: Everything about a stored value but its last confirmation.
 Snapshot = tuple[object, ...]
@@ -78,9 +78,7 @@ async def test_a_second_answer_no_newer_than_the_confirmation_writes_nothing(
 async def test_an_unchanged_page_after_a_layout_change_keeps_values_stale_and_finding_open(
     session: AsyncSession,
 ) -> None:
-    school = await reconciled_ensimag(session)
-    redesign = fetched("ensimag-venir-en-echange-fr-redesign", days_later=1)
-    await reconcile_school(session, school.id, [redesign], now=later(1))
+    school, _, _ = await redesigned_ensimag(session)
     stale_before = {key for key, row in (await stored_facts(session, school)).items() if row.stale}
 
     report = await reconcile_school(

@@ -12,9 +12,10 @@ from pydantic import SecretStr
 
 from service.web.app import create_app
 from tests.databases import TestDatabase
+from tests.processes import run_mobility
 from tests.scrapers.fixture_server import FixtureServer
 from tests.scrapers.sync.conftest import fresh, seed
-from tests.scrapers.sync.test_cli import LOOPBACK, environment, local_site, mobility_process
+from tests.scrapers.sync.test_cli import LOOPBACK, environment, local_site
 
 __all__ = ["fresh"]  # the sync tests' fixture: a database of its own, both backends
 
@@ -58,7 +59,7 @@ async def test_a_sync_requested_through_the_api_is_run_by_the_scheduler(
             assert (await _graphql(client, RUNS))["syncRuns"] == []
 
             # A real process: the scheduler installs its signal handlers (main thread only).
-            code, _, err = await mobility_process(
+            code, _, err = await run_mobility(
                 "schedule", "--once", env=environment(fresh, **LOOPBACK), cwd=tmp_path
             )
             assert code == 0, err

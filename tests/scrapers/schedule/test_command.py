@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from service.db.models import FaqRevision, JobKind, JobRequest, JobStatus, LinkC
 from service.db.models import SyncRunStatus as Status
 from service.operations.job_queue import enqueue_job
 from tests.databases import TestDatabase
+from tests.processes import process_env, run_mobility
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer
 from tests.scrapers.schedule.partners import (
@@ -38,38 +37,26 @@ from tests.scrapers.webhooks.receiver import Receiver, running_receiver
 
 Sessions = async_sessionmaker[AsyncSession]
 LOCAL = "127.0.0.1"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "FETCH_CONTACT_URL": CONTACT,
-        "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
-        "FETCH_HOST_DELAY": "0",
-        "FETCH_RETRIES": "0",
-        "SCHEDULER_POLL_SECONDS": "0.2",
-        "SYNC_LEASE_TTL": "30",
-        "LOG_FORMAT": "json",
-        # The run extracts in its own process (tests/conftest.py's setting, lost with the
-        # cleared environment): spawning a pool costs seconds and is not what these tests prove.
-        "SYNC_EXTRACT_PROCESSES": "1",
-        **extra,
-    }
-    if db is not None:
-        env["DATABASE_URL"] = db.settings.database.render_as_string(hide_password=False)
-    return env
-
-
-async def mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "service.cli.main", *args, env=dict(env), cwd=cwd,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    return process_env(
+        **{
+            "FETCH_CONTACT_URL": CONTACT,
+            "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "FETCH_HOST_DELAY": "0",
+            "FETCH_RETRIES": "0",
+            "SCHEDULER_POLL_SECONDS": "0.2",
+            "SYNC_LEASE_TTL": "30",
+            "LOG_FORMAT": "json",
+            # The run extracts in its own process (tests/conftest.py's setting, lost with the
+            # cleared environment): spawning a pool costs seconds and is not what these tests
+            # prove.
+            "SYNC_EXTRACT_PROCESSES": "1",
+            **extra,
+            **({} if db is None else {"DATABASE_URL": db.url}),
+        }
+    )
 
 
 async def _until_checked(sessions: Sessions, links: int) -> None:
@@ -133,7 +120,7 @@ async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
 
     # The lock is free: a sync by hand runs, and visits both schools.
     site.page("/esisar", healthy_html("Esisar"))
-    code, out, err = await mobility("sync", env=env, cwd=tmp_path)
+    code, out, err = await run_mobility("sync", env=env, cwd=tmp_path)
     assert code == 0, err
     assert (
         out.splitlines()[-1]
@@ -158,7 +145,7 @@ async def test_once_serves_the_queue_delivers_webhooks_and_exits(
             WEBHOOK_URLS=receiver.url,
             WEBHOOK_SECRET=SECRET,
         )
-        code, _, err = await mobility("schedule", "--once", env=env, cwd=tmp_path)
+        code, _, err = await run_mobility("schedule", "--once", env=env, cwd=tmp_path)
     assert code == 0, err
     async with sessions() as session:
         request = await session.get_one(JobRequest, queued.request.id)
@@ -176,7 +163,7 @@ async def test_once_serves_the_queue_delivers_webhooks_and_exits(
 
 async def test_without_a_contact_url_it_stops_at_start_up_with_one_line(tmp_path: Path) -> None:
     env = environment(None, FETCH_CONTACT_URL="")
-    code, out, err = await mobility("schedule", env=env, cwd=tmp_path)
+    code, out, err = await run_mobility("schedule", env=env, cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err.startswith("mobility: error: FETCH_CONTACT_URL is not set")
     assert len(err.strip().splitlines()) == 1
@@ -186,7 +173,7 @@ async def test_without_a_contact_url_it_stops_at_start_up_with_one_line(tmp_path
 async def test_an_unmigrated_database_is_refused_with_one_line(tmp_path: Path) -> None:
     database = tmp_path / "empty.sqlite3"
     env = environment(None, DATABASE_URL=f"sqlite:///{database}", LOG_FORMAT="text")
-    code, out, err = await mobility("schedule", env=env, cwd=tmp_path)
+    code, out, err = await run_mobility("schedule", env=env, cwd=tmp_path)
     assert (code, out) == (3, "")
     assert err.splitlines()[-1] == (
         f"mobility: error: the database at sqlite+aiosqlite:///{database} is not migrated "

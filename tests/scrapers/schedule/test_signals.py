@@ -10,6 +10,8 @@ import asyncio
 import json
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,19 +83,25 @@ async def _prepare(sessions: async_sessionmaker[AsyncSession], mode: str) -> Non
         await session.commit()
 
 
-async def _start(database: TestDatabase, mode: str) -> SchedulerProcess:
-    url = database.settings.database.render_as_string(hide_password=False)
+@asynccontextmanager
+async def _started(database: TestDatabase, mode: str) -> AsyncIterator[SchedulerProcess]:
+    """The signal target running on ``database``; killed at the end if the test left it alive."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "tests.scrapers.schedule.signal_target",
-        url,
+        database.url,
         mode,
         cwd=ROOT,
         stdin=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    return SchedulerProcess(process)
+    try:
+        yield SchedulerProcess(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 @pytest.mark.parametrize("mode", ["scheduled", "queued"])
@@ -101,9 +109,8 @@ async def test_sigterm_mid_run_commits_the_school_in_flight_and_exits_0(
     sessions: async_sessionmaker[AsyncSession], scratch_database: TestDatabase, mode: str
 ) -> None:
     await _prepare(sessions, mode)
-    target = await _start(scratch_database, mode)
-    process = target.process
-    try:
+    async with _started(scratch_database, mode) as target:
+        process = target.process
         async with asyncio.timeout(60):  # a safety net against a hung child, not a measurement
             await target.wait_for("school started", school="a-school")
             await target.go_on()
@@ -112,10 +119,6 @@ async def test_sigterm_mid_run_commits_the_school_in_flight_and_exits_0(
             await target.wait_for("SIGTERM received: finishing the work in flight, then stopping")
             await target.go_on()
             exit_code = await target.finish()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
     assert exit_code == 0, target.other_output
     committed = [line["school"] for line in target.lines if line["message"] == "school committed"]
@@ -147,9 +150,8 @@ async def test_a_second_signal_stops_at_once_with_exit_code_130(
     sessions: async_sessionmaker[AsyncSession], scratch_database: TestDatabase
 ) -> None:
     await _prepare(sessions, "scheduled")
-    target = await _start(scratch_database, "scheduled")
-    process = target.process
-    try:
+    async with _started(scratch_database, "scheduled") as target:
+        process = target.process
         async with asyncio.timeout(60):
             await target.wait_for("school started", school="a-school")
             process.send_signal(signal.SIGINT)
@@ -159,10 +161,6 @@ async def test_a_second_signal_stops_at_once_with_exit_code_130(
             assert process.stdin is not None
             process.stdin.close()  # releases the thread still reading stdin
             exit_code = await target.finish()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     assert exit_code == 130, target.other_output
     async with sessions() as session:
         cities = dict((await session.execute(select(School.slug, School.city))).all())
@@ -179,15 +177,10 @@ async def test_a_killed_scheduler_s_request_is_queued_again_by_the_next_claim(
     if scratch_database.engine.dialect.name == "postgresql":
         pytest.skip("PostgreSQL retries a stalled scheduler's job (test_request_queue.py)")
     await _prepare(sessions, "queued")
-    target = await _start(scratch_database, "queued")
-    process = target.process
-    try:
+    async with _started(scratch_database, "queued") as target:
+        process = target.process
         async with asyncio.timeout(60):  # a safety net against a hung child, not a measurement
             await target.wait_for("school started", school="a-school")
-            process.kill()
-            await process.wait()
-    finally:
-        if process.returncode is None:
             process.kill()
             await process.wait()
     (running,) = await _requests(sessions)

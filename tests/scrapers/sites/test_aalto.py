@@ -7,7 +7,7 @@ import pytest
 from scrapers.extract.adapter import GENERIC
 from scrapers.sites.aalto import ADAPTER
 from service.catalogue.fields import FactField
-from tests.scrapers.extract.fixture_pages import extract_fixture, values
+from tests.scrapers.extract.fixture_pages import deadline_dates, extract_fixture, values
 
 TECHNOLOGY_DEADLINES = {
     "nomination/autumn": "2025-04-01",
@@ -17,23 +17,18 @@ TECHNOLOGY_DEADLINES = {
 }
 
 
-def _dates(name: str, **options: object) -> dict[str, object]:
-    page = extract_fixture(name, **options)  # type: ignore[arg-type]
-    return {key: value["date"] for key, value in values(page, FactField.DEADLINE).items()}
-
-
 @pytest.mark.parametrize("name", ["aalto-incoming-exchange-en", "aalto-vaihto-opiskelijat-fi"])
 def test_the_adapter_reads_the_schools_of_technology_row_in_every_language(name: str) -> None:
     page = extract_fixture(name)
     assert page.adapter == "aalto"
-    assert _dates(name) == TECHNOLOGY_DEADLINES
+    assert deadline_dates(extract_fixture(name)) == TECHNOLOGY_DEADLINES
     assert {fact.extractor for fact in page.of(FactField.DEADLINE)} == {"aalto/deadlines"}
 
 
 def test_the_generic_reading_puts_the_first_row_which_is_another_school_first() -> None:
     # Every row is kept (``…/2``, ``…/3``), but the usual keys go to the first row, another
     # school's: the adapter is still needed.
-    dates = _dates("aalto-incoming-exchange-en", adapter=GENERIC)
+    dates = deadline_dates(extract_fixture("aalto-incoming-exchange-en", adapter=GENERIC))
     assert {key: date for key, date in dates.items() if key.count("/") == 1} == {
         "nomination/autumn": "2025-03-01",
         "application/autumn": "2025-03-15",

@@ -6,7 +6,7 @@ import pytest
 
 from scrapers.extract.adapter import GENERIC
 from service.catalogue.fields import FactField
-from tests.scrapers.extract.fixture_pages import extract_fixture, only, values
+from tests.scrapers.extract.fixture_pages import deadline_dates, extract_fixture, only, values
 
 EXCHANGE_DEADLINES = {
     "nomination/autumn": "2025-04-15",
@@ -16,18 +16,13 @@ EXCHANGE_DEADLINES = {
 }
 
 
-def _dates(name: str, **options: object) -> dict[str, object]:
-    page = extract_fixture(name, **options)  # type: ignore[arg-type]
-    return {key: value["date"] for key, value in values(page, FactField.DEADLINE).items()}
-
-
 @pytest.mark.parametrize(
     "name", ["ensimag-venir-en-echange-fr", "ensimag-coming-for-an-exchange-en"]
 )
 def test_the_adapter_reads_the_exchange_section_only(name: str) -> None:
     page = extract_fixture(name)
     assert page.adapter == "ensimag"
-    assert _dates(name) == EXCHANGE_DEADLINES
+    assert deadline_dates(extract_fixture(name)) == EXCHANGE_DEADLINES
     requirements = values(page, FactField.LANGUAGE_REQUIREMENT)
     assert requirements["fr/cefr/required"]["level"] == "B1"
     assert requirements["fr/cefr/recommended"]["level"] == "A2"
@@ -42,7 +37,7 @@ def test_the_adapter_reads_the_exchange_section_only(name: str) -> None:
 
 def test_the_generic_reading_takes_the_double_degree_values_that_come_first() -> None:
     page = extract_fixture("ensimag-venir-en-echange-fr", adapter=GENERIC)
-    assert _dates("ensimag-venir-en-echange-fr", adapter=GENERIC) == {
+    assert deadline_dates(extract_fixture("ensimag-venir-en-echange-fr", adapter=GENERIC)) == {
         "application/any": "2025-03-01",
         **EXCHANGE_DEADLINES,
     }

@@ -9,7 +9,6 @@ by address (``http://127.0.0.1:PORT/…``); the allowlist lets 127.0.0.1 through
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from service.db.models import LinkCheck, School, SchoolFact, SyncRun, SyncRunSta
 from tests.databases import TestDatabase
 from tests.factories import make_link, make_school
 from tests.in_process import run_main
+from tests.processes import process_env, run_mobility
 from tests.scrapers.extract.fixture_pages import read_page
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer, Page
@@ -35,46 +35,28 @@ CONTACT = "https://mobility.example/crawler"
 
 
 def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(Path.cwd()),
-        "FETCH_CONTACT_URL": CONTACT,
-        "FETCH_HOST_DELAY": "0",
-        "FETCH_PAGE_TIMEOUT": "2",
-        "FETCH_RETRIES": "0",
-        "FETCH_RETRY_AFTER_CAP": "1",
-        "SYNC_LEASE_TTL": "1",
-        # Pages are extracted in the command's own process, as tests/conftest.py sets for this
-        # one: a pool spawned per run would cost seconds per test (the end-to-end run keeps one).
-        "SYNC_EXTRACT_PROCESSES": "1",
-        **extra,
-    }
-    if db is not None:
-        env["DATABASE_URL"] = db.settings.database.render_as_string(hide_password=False)
-    return env
+    return process_env(
+        **{
+            "FETCH_CONTACT_URL": CONTACT,
+            "FETCH_HOST_DELAY": "0",
+            "FETCH_PAGE_TIMEOUT": "2",
+            "FETCH_RETRIES": "0",
+            "FETCH_RETRY_AFTER_CAP": "1",
+            "SYNC_LEASE_TTL": "1",
+            # Pages are extracted in the command's own process, as tests/conftest.py sets for
+            # this one: a pool spawned per run would cost seconds per test (the end-to-end run
+            # keeps one).
+            "SYNC_EXTRACT_PROCESSES": "1",
+            **extra,
+            **({} if db is None else {"DATABASE_URL": db.url}),
+        }
+    )
 
 
 async def mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
     """``mobility *args`` in this process (a thread: the command runs its own event loop)."""
     done = await asyncio.to_thread(run_main, *args, cwd=cwd, env=env)
     return done.returncode, done.stdout, done.stderr
-
-
-async def mobility_process(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:
-    """``mobility *args`` in a real process (its extraction pool, its exit)."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "service.cli.main",
-        *args,
-        env=dict(env),
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 def local_site(web: FixtureServer) -> dict[str, list[str]]:
@@ -305,10 +287,10 @@ async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
         env = environment(fresh, **LOOPBACK)
         del env["SYNC_EXTRACT_PROCESSES"]  # end to end: the run's default pool of processes
 
-        code, out, err = await mobility_process("sync", env=env, cwd=tmp_path)
+        code, out, err = await run_mobility("sync", env=env, cwd=tmp_path)
         assert code == 0, err
         facts = await _facts_by_school(fresh)
-        again, second, err = await mobility_process("sync", env=env, cwd=tmp_path)
+        again, second, err = await run_mobility("sync", env=env, cwd=tmp_path)
         assert again == 0, err
 
     stored = {slug: len(facts[slug]) for slug in urls}

@@ -109,19 +109,24 @@ async def test_a_run_whose_lock_connection_is_killed_stops_before_its_next_schoo
     # A long watcher period: only the probe before each school can stop this run.
     report = await _run(pg, kill_the_lock, sync_lock_check_seconds=600)
 
-    assert (report.status, report.error) == (SyncRunStatus.ABORTED, CONNECTION_LOST)
     assert len(recorded) == kill_after
-    async with create_sessionmaker(pg.engine)() as session:
-        run = (await session.scalars(select(SyncRun))).one()
-        assert (run.status, run.error) == (SyncRunStatus.ABORTED, CONNECTION_LOST)
-        assert run.finished_at is not None
-        # No school transaction after the loss: exactly the schools recorded before it.
-        assert await session.scalar(select(LinkCheck.id).limit(1)) is not None
-        checked = await session.scalars(select(LinkCheck.url))
-        assert len(list(checked)) == kill_after
+    await _assert_aborted(pg, report, CONNECTION_LOST, schools=kill_after)
     # The lock went with the killed session: the next run takes it and runs to the end.
     again = await _run(pg, _ignore)
     assert again.status is SyncRunStatus.OK
+
+
+async def _assert_aborted(
+    db: TestDatabase, report: SyncReport, error: str, *, schools: int
+) -> None:
+    """The run stopped ABORTED with ``error``, and is so stored, with the link checks of the
+    ``schools`` recorded before the loss: no school transaction after it."""
+    assert (report.status, report.error) == (SyncRunStatus.ABORTED, error)
+    async with create_sessionmaker(db.engine)() as session:
+        run = (await session.scalars(select(SyncRun))).one()
+        assert (run.status, run.error) == (SyncRunStatus.ABORTED, error)
+        assert run.finished_at is not None
+        assert len(list(await session.scalars(select(LinkCheck.url)))) == schools
 
 
 async def _ignore(school: PlannedSchool, report: SchoolReport) -> None:
@@ -144,12 +149,8 @@ async def test_a_run_whose_lease_is_taken_over_is_aborted(
     # A TTL far longer than the run: only the check before each school can stop it.
     report = await _run(lite, steal_the_lease, sync_lease_ttl=600)
 
-    assert (report.status, report.error) == (SyncRunStatus.ABORTED, LEASE_LOST)
     assert len(recorded) == kill_after
-    async with create_sessionmaker(lite.engine)() as session:
-        run = (await session.scalars(select(SyncRun))).one()
-        assert (run.status, run.error) == (SyncRunStatus.ABORTED, LEASE_LOST)
-        assert len(list(await session.scalars(select(LinkCheck.url)))) == kill_after
+    await _assert_aborted(lite, report, LEASE_LOST, schools=kill_after)
 
 
 async def test_a_killed_holder_on_this_host_frees_the_lease_at_once(lite: TestDatabase) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import asyncio
 import re
 import subprocess
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.db import migrate
-from tests.databases import postgres_server_url
+from tests.databases import empty_database
 from tests.in_process import run_main
 
 
@@ -73,28 +73,14 @@ def test_the_password_never_reaches_the_terminal(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_upgrade_against_postgres_twice(tmp_path: Path) -> None:
-    server = postgres_server_url()
-    name = f"mobility_cli_{os.getpid()}"
-    admin = server.render_as_string(hide_password=False).replace("+asyncpg", "")
-    subprocess.run(
-        ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True, capture_output=True
-    )
-    subprocess.run(
-        ["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True, capture_output=True
-    )
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        first = run_cli("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+async def test_upgrade_against_postgres_twice(tmp_path: Path) -> None:
+    async with empty_database("postgres", tmp_path) as settings:
+        env = {"DATABASE_URL": settings.database.render_as_string(hide_password=False)}
+        # In a thread: the command runs its own event loop.
+        first = await asyncio.to_thread(run_cli, "db", "upgrade", env=env, cwd=tmp_path)
         assert first.returncode == 0, first.stderr
-        second = run_cli("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+        second = await asyncio.to_thread(run_cli, "db", "upgrade", env=env, cwd=tmp_path)
         assert "nothing to do" in second.stdout
-    finally:
-        subprocess.run(
-            ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
-            check=True,
-            capture_output=True,
-        )
 
 
 def test_help_explains_every_command(tmp_path: Path) -> None:

@@ -137,6 +137,30 @@ async def _aalto(session: AsyncSession) -> School:
     return school
 
 
+#: What an info value not read from a page says of its page: nothing.
+_NO_PAGE = {
+    "sourceUrl": None,
+    "fetchedAt": None,
+    "lastGoodAt": None,
+    "stale": False,
+    "confidence": None,
+    "extractor": None,
+    "snippet": None,
+}
+
+
+def _curated(value: str) -> dict[str, object]:
+    """An info value as served from the FAQ page: no page, no override."""
+    return {
+        "value": value,
+        "key": "",
+        "source": "CURATED",
+        **_NO_PAGE,
+        "overrideReason": None,
+        "overriddenAt": None,
+    }
+
+
 async def test_info_serves_every_value_typed_with_its_source_and_freshness(
     session: AsyncSession, execute: Execute
 ) -> None:
@@ -166,20 +190,7 @@ async def test_info_serves_every_value_typed_with_its_source_and_freshness(
         "overrideReason": None,
         "overriddenAt": None,
     }
-    assert info["name"] == {
-        "value": "Aalto University",
-        "key": "",
-        "source": "CURATED",
-        "sourceUrl": None,
-        "fetchedAt": None,
-        "lastGoodAt": None,
-        "stale": False,
-        "confidence": None,
-        "extractor": None,
-        "snippet": None,
-        "overrideReason": None,
-        "overriddenAt": None,
-    }
+    assert info["name"] == _curated("Aalto University")
     # The FAQ gives no city: the scraped address stands in for it.
     assert info["city"] == {
         "value": "Espoo",
@@ -208,13 +219,7 @@ async def test_info_serves_every_value_typed_with_its_source_and_freshness(
             "opens": None,
             "key": "application/autumn",
             "source": "OVERRIDE",
-            "sourceUrl": None,
-            "fetchedAt": None,
-            "lastGoodAt": None,
-            "stale": False,
-            "confidence": None,
-            "extractor": None,
-            "snippet": None,
+            **_NO_PAGE,
             "overrideReason": "The partner extended it by e-mail",
             "overriddenAt": "2026-03-04T10:30:00+00:00",
         },
@@ -298,20 +303,7 @@ async def test_a_school_nothing_was_read_about_has_empty_info(
     await make_school(session, slug="unical", name="University of Calabria", country_code="IT")
     data = await data_of(execute, INFO.replace('"aalto"', '"unical"'))
     assert data["school"]["info"] == {
-        "name": {
-            "value": "University of Calabria",
-            "key": "",
-            "source": "CURATED",
-            "sourceUrl": None,
-            "fetchedAt": None,
-            "lastGoodAt": None,
-            "stale": False,
-            "confidence": None,
-            "extractor": None,
-            "snippet": None,
-            "overrideReason": None,
-            "overriddenAt": None,
-        },
+        "name": _curated("University of Calabria"),
         "city": None,
         "countryCode": {"value": "IT", "source": "CURATED"},
         "website": None,

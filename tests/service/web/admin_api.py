@@ -10,9 +10,31 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.db.base import Base
 from service.db.engine import create_sessionmaker
+from tests.databases import TestDatabase
+from tests.factories import make_school_fact
+from tests.service.web.conftest import sample_school
 
 TOKEN = "s3cret-admin-token-for-tests"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+#: Aalto's autumn application deadline, the scraped value an admin reviews.
+LOW_CONFIDENCE_DEADLINE = {"kind": "application", "semester": "autumn", "date": "2027-04-15"}
+
+
+async def add_low_confidence_deadline(database: TestDatabase) -> None:
+    """Store (and commit) :data:`LOW_CONFIDENCE_DEADLINE` as scraped at confidence 0.4."""
+    async with create_sessionmaker(database.engine)() as session:
+        aalto = await sample_school(session, "aalto-university")
+        await make_school_fact(
+            session,
+            school=aalto,
+            field="deadline",
+            key="application/autumn",
+            value=LOW_CONFIDENCE_DEADLINE,
+            confidence=0.4,
+        )
+        await session.commit()
+
 
 _REFUSED = "... on AdminRefused { outcome message }"
 _OUTCOMES = f"{_REFUSED} ... on InvalidInput {{ field message }}"

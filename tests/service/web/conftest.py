@@ -9,17 +9,25 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from sqlalchemy import select
 from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import MappingResolver, Resolver
 from service.config import Settings
 from service.db.engine import create_sessionmaker
+from service.db.models import School
 from service.web.app import create_app
 from service.web.runtime import Runtime
 from tests.databases import BACKENDS, TestDatabase, migrated_database, settings_for
 from tests.sample_catalogue import build_sample_catalogue
 
 ClientFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+async def sample_school(session: AsyncSession, slug: str) -> School:
+    """The school ``slug`` of the sample catalogue."""
+    return (await session.scalars(select(School).where(School.slug == slug))).one()
 
 
 #: No name resolves: an FAQ URL's host is never looked up in DNS by these tests.

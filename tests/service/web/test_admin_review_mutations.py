@@ -8,10 +8,17 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from service.db.engine import create_sessionmaker
-from service.db.models import AdminAction, Finding, School, SchoolOverride, WebhookDelivery
+from service.db.models import AdminAction, Finding, SchoolOverride, WebhookDelivery
 from tests.databases import TestDatabase
-from tests.factories import make_school_fact
-from tests.service.web.admin_api import BEARER, MUTATIONS, TOKEN, post, table_rows
+from tests.service.web.admin_api import (
+    BEARER,
+    LOW_CONFIDENCE_DEADLINE,
+    MUTATIONS,
+    TOKEN,
+    add_low_confidence_deadline,
+    post,
+    table_rows,
+)
 from tests.service.web.conftest import serve
 
 _OPEN_FINDINGS = "{ findings { id message } }"
@@ -99,20 +106,8 @@ async def test_an_id_that_names_no_finding_is_invalid_input_and_logged_as_reject
 async def test_accepting_a_scraped_value_serves_it_as_an_override_and_announces_it(
     fresh_database: TestDatabase,
 ) -> None:
-    value = {"kind": "application", "semester": "autumn", "date": "2027-04-15"}
-    async with create_sessionmaker(fresh_database.engine)() as session:
-        aalto = (
-            await session.scalars(select(School).where(School.slug == "aalto-university"))
-        ).one()
-        await make_school_fact(
-            session,
-            school=aalto,
-            field="deadline",
-            key="application/autumn",
-            value=value,
-            confidence=0.4,
-        )
-        await session.commit()
+    value = LOW_CONFIDENCE_DEADLINE
+    await add_low_confidence_deadline(fresh_database)
     async with serve(_admin_settings(fresh_database)) as client:
         accepted = await post(client, MUTATIONS["acceptScrapedValue"], BEARER)
         served = await post(

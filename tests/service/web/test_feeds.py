@@ -10,15 +10,12 @@ from typing import Any
 import feedparser
 import httpx
 from icalendar import Calendar
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.engine import create_sessionmaker
-from service.db.models import School
 from tests.databases import TestDatabase
 from tests.factories import make_change, make_override, make_school_fact
 from tests.service.web.admin_api import post
-from tests.service.web.conftest import serve
+from tests.service.web.conftest import sample_school, serve
 
 PAGE = "https://www.aalto.fi/en/exchange"
 FETCHED = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
@@ -26,16 +23,12 @@ OVERRIDDEN = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
 DEADLINES = "{ kind semester date source sourceUrl }"
 
 
-async def _school(session: AsyncSession, slug: str) -> School:
-    return (await session.scalars(select(School).where(School.slug == slug))).one()
-
-
 async def _add_deadlines(database: TestDatabase) -> None:
     """Aalto (FI, open to every track): a scraped date overridden, a yearly one; Ensimag (FR,
     IEL only): one scraped date."""
     async with create_sessionmaker(database.engine)() as session:
-        aalto = await _school(session, "aalto-university")
-        ensimag = await _school(session, "ensimag")
+        aalto = await sample_school(session, "aalto-university")
+        ensimag = await sample_school(session, "ensimag")
         await make_school_fact(
             session,
             school=aalto,
@@ -186,7 +179,7 @@ async def test_a_changed_deadline_replaces_its_event_and_changes_the_etag(
     async with serve(fresh_database.settings) as client:
         first = await client.get("/calendar.ics?country=FR")
         async with create_sessionmaker(fresh_database.engine)() as session:
-            ensimag = await _school(session, "ensimag")
+            ensimag = await sample_school(session, "ensimag")
             await make_override(
                 session,
                 school=ensimag,
@@ -234,8 +227,8 @@ async def test_both_feeds_answer_304_to_a_client_holding_the_current_version(
 
 async def _add_changes(database: TestDatabase) -> None:
     async with create_sessionmaker(database.engine)() as session:
-        aalto = await _school(session, "aalto-university")
-        phelma = await _school(session, "phelma")
+        aalto = await sample_school(session, "aalto-university")
+        phelma = await sample_school(session, "phelma")
         await make_change(
             session,
             school=aalto,

@@ -10,11 +10,10 @@ from sqlalchemy import select
 
 from service.admin.auth import token_fingerprint
 from service.db.engine import create_sessionmaker
-from service.db.models import AdminAction, JobKind, JobRequest, School
+from service.db.models import AdminAction, JobKind, JobRequest
 from service.web.status.admin_session import COOKIE
 from tests.databases import TestDatabase
-from tests.factories import make_school_fact
-from tests.service.web.admin_api import TOKEN, post
+from tests.service.web.admin_api import TOKEN, add_low_confidence_deadline, post
 from tests.service.web.conftest import ClientFactory, serve
 
 SAME_SITE = {"Origin": "http://api.test", "Sec-Fetch-Site": "same-origin"}
@@ -191,19 +190,7 @@ async def test_an_admin_resolves_a_finding_from_the_page(fresh_database: TestDat
 async def test_an_admin_accepts_a_low_confidence_value_which_is_then_served_as_an_override(
     fresh_database: TestDatabase,
 ) -> None:
-    async with create_sessionmaker(fresh_database.engine)() as session:
-        aalto = (
-            await session.scalars(select(School).where(School.slug == "aalto-university"))
-        ).one()
-        await make_school_fact(
-            session,
-            school=aalto,
-            field="deadline",
-            key="application/autumn",
-            value={"kind": "application", "semester": "autumn", "date": "2027-04-15"},
-            confidence=0.4,
-        )
-        await session.commit()
+    await add_low_confidence_deadline(fresh_database)
     settings = fresh_database.settings.model_copy(update={"admin_token": SecretStr(TOKEN)})
     async with serve(settings) as client:
         csrf = await _log_in(client)

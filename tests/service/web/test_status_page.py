@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, Tag
 from sqlalchemy import select
 
 from service.db.engine import create_sessionmaker
-from service.db.models import FindingSeverity, Link, LinkStatus, School, SyncRunStatus
+from service.db.models import FindingSeverity, Link, LinkStatus, SyncRunStatus
 from service.web.status.page import CONTENT_SECURITY_POLICY
 from tests.databases import TestDatabase
 from tests.factories import (
@@ -19,7 +19,7 @@ from tests.factories import (
     make_sync_run,
     make_url_health,
 )
-from tests.service.web.conftest import serve
+from tests.service.web.conftest import sample_school, serve
 
 NIGHT = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 AALTO_HOME = "https://www.aalto.fi/en"
@@ -30,9 +30,7 @@ async def _add_health(database: TestDatabase) -> None:
     """Three nightly runs (OK 60 s, PARTIAL 120 s, FAILED 30 s): Aalto's homepage went from OK to
     redirected to broken; a dead-link finding; a stale and a low-confidence scraped value."""
     async with create_sessionmaker(database.engine)() as session:
-        aalto = (
-            await session.scalars(select(School).where(School.slug == "aalto-university"))
-        ).one()
+        aalto = await sample_school(session, "aalto-university")
         link = (await session.scalars(select(Link).where(Link.url == AALTO_HOME))).one()
         outcomes = [
             (SyncRunStatus.OK, 60, LinkStatus.OK),
