@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from scrapers.extract.dom import Element, replace_with_text, tags
 
 _AT = re.compile(
     r"\s*[\[({<]\s*(?:at|@|arobase|chiocciola|ät|at-sign|kissanhäntä|miukumauku)\s*[\])}>]\s*",
@@ -85,26 +84,24 @@ def decode_cfemail(encoded: str) -> str | None:
     return decoded if _EMAIL.fullmatch(decoded) else None
 
 
-def reveal_cloudflare_emails(soup: BeautifulSoup) -> None:
-    """Replace Cloudflare-protected addresses in ``soup`` by the addresses themselves."""
-    # One walk for both forms (a CSS selection and a ``find_all`` were two walks of a 60 KB
-    # page); collected first, replaced after, so the walk never sees a changed tree.
-    protected: list[Tag] = []
-    anchors: list[Tag] = []
-    for tag in soup.descendants:
-        if not isinstance(tag, Tag):
-            continue
+def reveal_cloudflare_emails(root: Element) -> None:
+    """Replace Cloudflare-protected addresses in the page by the addresses themselves."""
+    # One walk for both forms; collected first, replaced after, so the walk never sees a
+    # changed tree.
+    protected: list[Element] = []
+    anchors: list[Element] = []
+    for tag in tags(root):
         if tag.get("data-cfemail") is not None:
             protected.append(tag)
-        if tag.name == "a" and _CLOUDFLARE_PATH in str(tag.get("href", "")):
+        if tag.tag == "a" and _CLOUDFLARE_PATH in tag.get("href", ""):
             anchors.append(tag)
     for tag in protected:
-        decoded = decode_cfemail(str(tag["data-cfemail"]))
+        decoded = decode_cfemail(tag.get("data-cfemail", ""))
         if decoded is not None:
-            tag.replace_with(NavigableString(decoded))
+            replace_with_text(tag, decoded)
     for anchor in anchors:
-        href = str(anchor["href"])
+        href = anchor.get("href", "")
         if "#" in href:
             decoded = decode_cfemail(href.rsplit("#", 1)[1])
             if decoded is not None:
-                anchor["href"] = f"mailto:{decoded}"
+                anchor.set("href", f"mailto:{decoded}")
