@@ -41,8 +41,14 @@ _NOT_CONTACTS = re.compile(
 )
 
 
+#: What every hidden form holds: a bracket (``[at]``, ``(dot)``), an at sign, or "dot" spelled.
+_MAYBE_HIDDEN = re.compile(r"[\[({<@]|dot", re.IGNORECASE)
+
+
 def deobfuscate(text: str) -> str:
     """``text`` with spelled-out ``[at]`` / ``[dot]`` forms turned back into ``@`` and ``.``."""
+    if _MAYBE_HIDDEN.search(text) is None:
+        return text  # none of the forms below can match: most blocks of a page
     text = _SPACED_AT.sub(r"\1@\2", _DOT.sub(".", _AT.sub("@", text)))
     return _SPELLED.sub(
         lambda match: f"{match.group(1)}@{_SPELLED_DOT.sub('.', match.group(2))}", text
@@ -51,8 +57,15 @@ def deobfuscate(text: str) -> str:
 
 def find_emails(text: str) -> list[tuple[str, str]]:
     """``(address, text as written)`` of every e-mail in ``text``, addresses in lower case."""
+    return emails_in(deobfuscate(text))
+
+
+def emails_in(revealed: str) -> list[tuple[str, str]]:
+    """:func:`find_emails` of a text already given to :func:`deobfuscate`."""
+    if "@" not in revealed:
+        return []
     found = []
-    for match in _EMAIL.finditer(deobfuscate(text)):
+    for match in _EMAIL.finditer(revealed):
         address = match.group(0).lower()
         if not _NOT_CONTACTS.match(address):
             found.append((address, match.group(0)))
