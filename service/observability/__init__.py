@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from service.observability.request_id import (
         REQUEST_ID_HEADER,
         RequestIdMiddleware,
-        request_id_of,
+        request_id_in,
     )
     from service.observability.snapshot import (
         SnapshotQueries,
@@ -33,7 +33,7 @@ __all__ = [
     "configure_logging",
     "last_scheduled_successes",
     "metrics_endpoint",
-    "request_id_of",
+    "request_id_in",
     "snapshot_reader",
 ]
 

@@ -7,8 +7,9 @@ in the ``X-Request-ID`` response header, so that a user reporting a problem can 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from service.observability.asgi import HttpMiddleware
@@ -33,7 +34,8 @@ class RequestIdMiddleware(HttpMiddleware):
             await self.app(scope, receive, send_with_id)
 
 
-def request_id_of(request: Request) -> str:
-    """The id the middleware gave ``request`` ("unknown" outside the middleware)."""
-    request_id = getattr(request.state, "request_id", None)
+def request_id_in(state: Mapping[str, object]) -> str:
+    """The id the middleware gave the request whose ``scope["state"]`` is ``state``
+    ("unknown" outside the middleware)."""
+    request_id = state.get("request_id")
     return request_id if isinstance(request_id, str) else "unknown"

@@ -58,7 +58,8 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
         Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
     ]
     routes = [
-        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        # A plain ASGI application: no Starlette Request or Response (decision 0270).
+        Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
         *feed_routes(),
