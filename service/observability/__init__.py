@@ -8,6 +8,7 @@ from service.faces import lazy_face
 
 if TYPE_CHECKING:
     from service.observability.access_log import AccessLogMiddleware
+    from service.observability.asgi import header_of, set_response_header
     from service.observability.log_context import bind_log_fields
     from service.observability.logs import configure_logging
     from service.observability.metrics import ErrorKind, Metrics, metrics_endpoint
@@ -31,9 +32,11 @@ __all__ = [
     "SnapshotQueries",
     "bind_log_fields",
     "configure_logging",
+    "header_of",
     "last_scheduled_successes",
     "metrics_endpoint",
     "request_id_in",
+    "set_response_header",
     "snapshot_reader",
 ]
 

@@ -9,25 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import Message, Receive, Scope, Send
 
-from service.observability.asgi import HttpMiddleware
+from service.observability.asgi import HttpMiddleware, header_of, set_response_header
 from service.observability.log_context import accept_request_id, bind_request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
 class RequestIdMiddleware(HttpMiddleware):
     """Binds the request id for everything that runs while the request is served."""
 
     async def serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        request_id = accept_request_id(header_of(scope, _HEADER))
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                set_response_header(message, _HEADER, request_id)
             await send(message)
 
         with bind_request_id(request_id):
