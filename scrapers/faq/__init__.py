@@ -18,7 +18,6 @@ command is :mod:`scrapers.faq.command`. Other rooms import only the names below.
 """
 
 from scrapers.faq.errors import (
-    DatabaseNotMigratedError,
     SourceError,
     SourceRegressionError,
     SourceUnreachableError,
@@ -29,7 +28,6 @@ from scrapers.faq.read import SourceDocument, parse_page, read_seed, read_source
 from scrapers.faq.report import ImportReport, announce_import, format_report, import_status
 
 __all__ = [
-    "DatabaseNotMigratedError",
     "ImportReport",
     "SourceDocument",
     "SourceError",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from scrapers.faq.errors import DatabaseNotMigratedError, SourceRegressionError
+from scrapers.faq.errors import SourceRegressionError
 from scrapers.faq.importer import import_faq
 from scrapers.faq.plan import has_revisions
 from scrapers.faq.read import read_source
@@ -15,7 +15,7 @@ from service.db import (
     analyze_tables,
     create_engine,
     create_sessionmaker,
-    current_state,
+    require_head,
 )
 
 SEED_ALREADY_IMPORTED = (
@@ -56,13 +56,7 @@ def import_faq_command(state: CliState, source: str | None, dry_run: bool, force
         )
         engine = create_engine(settings)
         try:
-            revision = await current_state(engine, settings)
-            if not revision.at_head:
-                current = ", ".join(revision.current) or "empty"
-                raise DatabaseNotMigratedError(
-                    f"the database at {settings.database_display} is not migrated ({current}, "
-                    f"head is {revision.head}): run `mobility db upgrade`"
-                )
+            await require_head(engine, settings)
             async with create_sessionmaker(engine)() as session:
                 if document.is_seed and await has_revisions(session):
                     return None

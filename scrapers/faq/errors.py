@@ -3,7 +3,7 @@
 | status | meaning |
 |---|---|
 | 2 | unusable source: no file, not UTF-8, too large or deep, not a FAQ page, non-public URL |
-| 3 | the database is unreachable or not migrated |
+| 3 | the database is unreachable or not migrated (``service.db``'s errors) |
 | 4 | the source URL could not be fetched (network, timeout, HTTP error) |
 | 5 | the page is a source regression and was refused (``--force`` imports it anyway) |
 """
@@ -23,12 +23,6 @@ class SourceUnreachableError(UserError):
     """Fetching the source URL failed."""
 
     exit_code = 4
-
-
-class DatabaseNotMigratedError(UserError):
-    """The database schema is not at the newest migration."""
-
-    exit_code = 3
 
 
 class SourceRegressionError(UserError):

@@ -17,6 +17,8 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from service.background import run_alongside
+
 log = logging.getLogger(__name__)
 
 BEAT_SECONDS = 10.0
@@ -55,13 +57,10 @@ async def heartbeat(path: Path | None, interval: float = BEAT_SECONDS) -> AsyncI
     if path is None:
         yield
         return
-    task = asyncio.create_task(_beat_forever(path, interval))
     try:
-        yield
+        async with run_alongside(_beat_forever(path, interval)):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         _remove(path)
 
 

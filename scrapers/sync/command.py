@@ -4,7 +4,7 @@ Exit codes of ``sync``: 0 every link checked and recorded; 4 partial (links defe
 not recorded) or degraded (fewer than half the partner sites reached); 5 another run is in
 progress; 6 the run failed (nothing recorded, or no partner site reached); 7 aborted (the run lost
 its lock and stopped before its next school);
-2 and 3 as for every command (configuration or user error, database unreachable).
+2 and 3 as for every command (configuration or user error; database unreachable or not migrated).
 ``try`` exits 0 when the page was reached, 1 otherwise, 2 when the URL is refused; for an HTML
 page it also prints what would be extracted from it, as ``mobility extract`` does.
 """
@@ -23,7 +23,7 @@ from scrapers.sync.report import format_fetch, format_summary
 from scrapers.sync.run import SyncReport, run_sync
 from service.cli.context import CliState, pass_state, run_async
 from service.config import Settings
-from service.db import LinkStatus, SyncRunStatus, create_engine, current_state
+from service.db import LinkStatus, SyncRunStatus, create_engine, require_head
 from service.errors import UserError
 
 EXIT_PARTIAL = 4
@@ -62,19 +62,6 @@ class _ProgressBar:
         self._bar = None
 
 
-async def _check_schema(settings: Settings) -> None:
-    engine = create_engine(settings)
-    try:
-        state = await current_state(engine, settings)
-    finally:
-        await engine.dispose()
-    if not state.at_head:
-        current = ", ".join(state.current) or "empty"
-        raise UserError(
-            f"the database is at revision {current}, not {state.head}: run `mobility db upgrade`"
-        )
-
-
 async def _sync(
     settings: Settings,
     policy: FetchPolicy,
@@ -83,10 +70,10 @@ async def _sync(
     dry_run: bool,
     refetch: bool,
 ) -> SyncReport:
-    await _check_schema(settings)
     engine = create_engine(settings)
     progress = _ProgressBar()
     try:
+        await require_head(engine, settings)
         async with Fetcher(policy) as fetcher:
             return await run_sync(
                 engine,

@@ -30,6 +30,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from service.background import run_alongside
 from service.config import SyncSettings
 from service.db import SyncLease, utcnow
 from service.errors import UserError
@@ -177,13 +178,10 @@ async def _advisory_lock(engine: AsyncEngine, lock: RunLock, every: float) -> As
             await connection.scalar(text("SELECT 1"))
 
         lock.probe_with(probe, LOCK_CONNECTION_LOST)
-        watcher = asyncio.create_task(_watch(lock, every))
         try:
-            yield
+            async with run_alongside(_watch(lock, every)):
+                yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
             if not lock.lost.is_set():
                 await _unlock(connection)
     finally:
@@ -278,13 +276,10 @@ async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterato
 
     lock.probe_with(probe, LEASE_LOST)
     lock.read_in_transaction_with(read_in, LEASE_LOST)
-    renewal = asyncio.create_task(_renew_lease(engine, lock, ttl))
     try:
-        yield
+        async with run_alongside(_renew_lease(engine, lock, ttl)):
+            yield
     finally:
-        renewal.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewal
         async with engine.begin() as connection:
             await connection.execute(
                 delete(SyncLease).where(

@@ -54,6 +54,7 @@ from scrapers.sync.run import (
 )
 from scrapers.sync.school_facts import read_school_facts
 from scrapers.sync.visit import NoProgress, Progress, SchoolReport, Visit
+from service.background import run_alongside
 from service.config import Settings
 from service.db import (
     DeferredVersion,
@@ -352,26 +353,23 @@ class PartitionRunner:
             schools_in_flight=in_flight,
             read=school_recorder.read_ahead,
         )
-        watcher = asyncio.create_task(_watch(lock, self.settings.sync.lock_check_seconds))
-        self.running.add(partition_id)
-        self.idle.clear()
-        try:
-            work = asyncio.create_task(visit.run(plan, recorder, stop=self.stop))
-            await _until_lost(lock, work)
-        except _LeaseLostError:
-            log.warning("partition %s of run %s: %s", partition_id, run_id, PARTITION_TAKEN)
-            return
-        except Exception as exc:  # a defect: the run goes on without this partition's rest
-            log.exception("partition %s of run %s failed", partition_id, run_id)
-            await _close(sessions, partition_id, holder, PartitionStatus.FAILED, exc)
-            return
-        finally:
-            self.running.discard(partition_id)
-            if not self.running:
-                self.idle.set()
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+        async with run_alongside(_watch(lock, self.settings.sync.lock_check_seconds)):
+            self.running.add(partition_id)
+            self.idle.clear()
+            try:
+                work = asyncio.create_task(visit.run(plan, recorder, stop=self.stop))
+                await _until_lost(lock, work)
+            except _LeaseLostError:
+                log.warning("partition %s of run %s: %s", partition_id, run_id, PARTITION_TAKEN)
+                return
+            except Exception as exc:  # a defect: the run goes on without this partition's rest
+                log.exception("partition %s of run %s failed", partition_id, run_id)
+                await _close(sessions, partition_id, holder, PartitionStatus.FAILED, exc)
+                return
+            finally:
+                self.running.discard(partition_id)
+                if not self.running:
+                    self.idle.set()
         if self.stop is not None and self.stop.is_set():
             return
         await _close(sessions, partition_id, holder, PartitionStatus.DONE)

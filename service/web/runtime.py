@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +14,7 @@ from sqlalchemy.orm import configure_mappers
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from service.background import run_alongside
 from service.catalogue import read_catalogue_bounds
 from service.config import Settings
 from service.db import (
@@ -105,8 +104,6 @@ def build_lifespan(
             async with sessions() as session:
                 return await read_data_version(session)
 
-        # In the background: a server whose database is down still starts (and says so).
-        warming = asyncio.create_task(_warm_up(sessions))
         versions = DataVersionClock(read_version, max_age=settings.data_version_max_age_seconds)
         app.state.runtime = Runtime(
             engine=engine,
@@ -115,11 +112,10 @@ def build_lifespan(
             statement_timeout_set=engine.dialect.name == "postgresql",
         )
         try:
-            yield
+            # In the background: a server whose database is down still starts (and says so).
+            async with run_alongside(_warm_up(sessions)):
+                yield
         finally:
-            warming.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await warming
             await versions.wait_idle()
             await engine.dispose()
             gc.unfreeze()

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from scrapers.sync.lock import hold_run_lock
 from scrapers.sync.runs import INTERRUPTED
 from service.db.engine import create_sessionmaker
+from service.db.migrate import head_revision
 from service.db.models import LinkCheck, School, SchoolFact, SyncRun, SyncRunStatus
 from tests.databases import TestDatabase
 from tests.factories import make_link, make_school
@@ -153,6 +154,17 @@ async def test_sync_without_a_contact_url_refuses_to_start(
     code, _, err = await mobility("sync", env=env, cwd=tmp_path)
     assert code == 2
     assert err.startswith("mobility: error: FETCH_CONTACT_URL is not set")
+
+
+async def test_sync_on_an_unmigrated_database_says_to_upgrade(tmp_path: Path) -> None:
+    database = tmp_path / "empty.sqlite3"
+    env = environment(None, DATABASE_URL=f"sqlite:///{database}", **LOOPBACK)
+    code, out, err = await mobility("sync", env=env, cwd=tmp_path)
+    assert (code, out) == (3, "")
+    assert err == (
+        f"mobility: error: the database at sqlite+aiosqlite:///{database} is not migrated "
+        f"(empty, head is {head_revision()}): run `mobility db upgrade`\n"
+    )
 
 
 async def test_a_killed_run_keeps_what_it_committed_and_does_not_block_the_next(
