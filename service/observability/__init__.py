@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from service.faces import lazy_face
 
 if TYPE_CHECKING:
-    from service.observability.access_log import AccessLogMiddleware
     from service.observability.asgi import header_of, set_response_header
     from service.observability.log_context import bind_log_fields
     from service.observability.logs import configure_logging
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REQUEST_ID_HEADER",
-    "AccessLogMiddleware",
     "ErrorKind",
     "Metrics",
     "RequestIdMiddleware",
