@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from scrapers.extract.dom import Element, replace_with_text, tags
+from lxml import etree
+
+from scrapers.extract.dom import Element, replace_with_text
 
 _AT = re.compile(
     r"\s*[\[({<]\s*(?:at|@|arobase|chiocciola|ät|at-sign|kissanhäntä|miukumauku)\s*[\])}>]\s*",
@@ -97,17 +99,15 @@ def decode_cfemail(encoded: str) -> str | None:
     return decoded if _EMAIL.fullmatch(decoded) else None
 
 
+_PROTECTED = etree.XPath("descendant-or-self::*[@data-cfemail]")
+_PROTECTED_LINKS = etree.XPath(f"descendant-or-self::a[contains(@href, '{_CLOUDFLARE_PATH}')]")
+
+
 def reveal_cloudflare_emails(root: Element) -> None:
     """Replace Cloudflare-protected addresses in the page by the addresses themselves."""
-    # One walk for both forms; collected first, replaced after, so the walk never sees a
-    # changed tree.
-    protected: list[Element] = []
-    anchors: list[Element] = []
-    for tag in tags(root):
-        if tag.get("data-cfemail") is not None:
-            protected.append(tag)
-        if tag.tag == "a" and _CLOUDFLARE_PATH in tag.get("href", ""):
-            anchors.append(tag)
+    # Both forms picked in C; collected first, replaced after, so no search sees a changed tree.
+    protected: list[Element] = _PROTECTED(root)
+    anchors: list[Element] = _PROTECTED_LINKS(root)
     for tag in protected:
         decoded = decode_cfemail(tag.get("data-cfemail", ""))
         if decoded is not None:
