@@ -18,7 +18,8 @@ from service.text import fold
 
 @dataclass(slots=True)
 class Mention:
-    """One item, resolved; ``slug`` and ``programme`` are set once schools are merged."""
+    """One item, resolved; ``slug`` and ``programme`` are set once schools are merged
+    (``node``, the programme as this school names it, while programme groups are read)."""
 
     item: PageItem
     text: LinkText
@@ -26,6 +27,7 @@ class Mention:
     counts: tuple[Count, ...]
     slug: str = ""
     programme: str | None = None
+    node: tuple[str, str] | None = None
 
 
 def item_text(item: PageItem) -> str:

@@ -19,7 +19,7 @@ from scrapers.faq.interpret.link_checks import LinkBook
 from scrapers.faq.interpret.link_text import NamedSchool
 from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject
 from scrapers.faq.interpret.names import resolve_names
-from scrapers.faq.interpret.programmes import Node, ProgrammeGroups
+from scrapers.faq.interpret.programmes import ProgrammeGroups
 from scrapers.faq.interpret.rules import parse_rules
 from scrapers.faq.interpret.sanitize import sanitize_items
 from scrapers.faq.interpret.schools import SchoolBook, school_slug
@@ -149,22 +149,26 @@ class _Interpreter:
 
     def read_programmes(self, mentions: list[Mention]) -> None:
         groups = ProgrammeGroups()
-        named: list[tuple[Mention, str, Node]] = []
         for mention in mentions:
             if mention.text.programme is None:
                 continue
             # Interned: a programme's name comes back for many schools (decision 0207).
             node = (mention.slug, sys.intern(slugify(mention.text.programme)))
             groups.add(node)
-            named.append((mention, mention.text.programme, node))
+            # Kept on the mention, not in a list beside the mentions (decision 0275).
+            mention.node = node
             for partner in mention.text.partners:
                 groups.share(node, (school_slug(partner), node[1]))
         keys = groups.keys()
         del groups
-        for mention, name, node in named:
-            key, schools = keys[node]
-            mention.programme = key
+        for mention in mentions:
+            if mention.node is None:
+                continue
+            key, schools = keys[mention.node]
+            mention.programme, mention.node = key, None
             if key not in self.catalogue.programmes:
+                name = mention.text.programme
+                assert name is not None  # a mention with a node names its programme
                 self.catalogue.programmes[key] = ProgrammeSpec(
                     key=key, name=name, school_slugs=schools
                 )
