@@ -29,6 +29,13 @@ async def insert_rows(session: AsyncSession, model: Any, rows: Iterable[Values])
     Column defaults apply to the columns a row leaves out, as with the ORM.
     """
     table = getattr(model, "__table__", model)
+    statement = insert(table)
+    if session.get_bind().dialect.name == "postgresql":
+        # RETURNING makes SQLAlchemy send each batch as one multi-row INSERT … VALUES
+        # ("insertmanyvalues", which it uses only for statements that return rows) instead of one
+        # execution per row: the server's time of a first import of 10,000 schools falls by
+        # more than half (decision 0276). The ids returned are not read.
+        statement = statement.returning(*table.primary_key.columns)
     groups: dict[tuple[str, ...], list[Values]] = {}
     for row in rows:
         columns = tuple(row)
@@ -36,10 +43,10 @@ async def insert_rows(session: AsyncSession, model: Any, rows: Iterable[Values])
         group.append(row)
         if len(group) >= BATCH_ROWS:
             groups[columns] = []
-            await session.execute(insert(table), group)
+            await session.execute(statement, group)
     for group in groups.values():
         if group:
-            await session.execute(insert(table), group)
+            await session.execute(statement, group)
 
 
 async def update_rows(session: AsyncSession, model: type[Any], rows: Iterable[Values]) -> None:
