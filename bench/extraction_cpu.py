@@ -6,6 +6,12 @@ cue matching dominates as on a long partner page. Prints the page size and the b
 process CPU per page over ``--rounds`` rounds of ``--runs`` extractions.
 
     python -m bench.extraction_cpu [--size 61440] [--runs 10] [--rounds 15]
+    python -m bench.extraction_cpu --partner-sites 40 [--rounds 15]
+
+``--partner-sites N`` measures instead the pages ``bench.sync_vs_scrapy`` serves: the index and
+three pages of each of ``N`` sites of ``bench.partner_sites`` (a development page under a
+mega-menu, scripts, styles and icons, 30 to 80 KB), the CPU per page averaged over all of them
+in each round.
 
 It imports nothing but ``extract_page``, so the same file measures an older tree too:
 ``PYTHONPATH=/path/to/old/tree python bench/extraction_cpu.py`` (interleave the two, and note
@@ -41,15 +47,29 @@ def grown_page(size: int) -> str:
     return f"{head}<main>{content * copies}</main>{tail}"
 
 
-def measure(html: str, runs: int, rounds: int) -> list[float]:
-    """CPU seconds per extraction, one figure per round of ``runs`` extractions."""
-    extract_page(html, URL, FETCHED)  # warm caches (compiled cues, Babel names)
+def partner_pages(sites: int) -> list[tuple[str, str]]:
+    """(URL, HTML) of every page of ``sites`` simulated partner sites."""
+    from bench.partner_sites import SiteModel
+
+    model = SiteModel(sites)
+    return [
+        (f"http://{host}{path}", model.page_html(host, path).decode())
+        for host in model.hosts()
+        for path in model.paths()
+    ]
+
+
+def measure(pages: list[tuple[str, str]], runs: int, rounds: int) -> list[float]:
+    """CPU seconds per extraction, one figure per round of ``runs`` passes over ``pages``."""
+    for url, html in pages:
+        extract_page(html, url, FETCHED)  # warm caches (compiled cues, Babel names)
     figures = []
     for _ in range(rounds):
         start = time.process_time()
         for _ in range(runs):
-            extract_page(html, URL, FETCHED)
-        figures.append((time.process_time() - start) / runs)
+            for url, html in pages:
+                extract_page(html, url, FETCHED)
+        figures.append((time.process_time() - start) / runs / len(pages))
     return figures
 
 
@@ -58,12 +78,19 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=61_440)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--partner-sites", type=int, default=0, metavar="N")
     args = parser.parse_args()
-    html = grown_page(args.size)
-    figures = measure(html, args.runs, args.rounds)
+    if args.partner_sites:
+        pages = partner_pages(args.partner_sites)
+        runs = 1
+    else:
+        pages = [(URL, grown_page(args.size))]
+        runs = args.runs
+    figures = measure(pages, runs, args.rounds)
+    size = sum(len(html.encode()) for _, html in pages) / len(pages)
     print(
-        f"{len(html.encode())} bytes: best {min(figures) * 1000:.1f} ms,"
-        f" median {statistics.median(figures) * 1000:.1f} ms per page"
+        f"{len(pages)} page(s) of {size:.0f} bytes on average: best {min(figures) * 1000:.2f} ms,"
+        f" median {statistics.median(figures) * 1000:.2f} ms per page"
     )
 
 

@@ -6,10 +6,11 @@ compared on their whole value; e-mails and phones on their address and number (t
 a reading aid, not the fact). A fact extracted with a wrong value counts once as a false
 positive and once as a false negative.
 
-    python -m bench.extraction_quality [--labels PATH] [--details] [--devset PATH]
+    python -m bench.extraction_quality [--labels PATH] [--details] [--devset PATH] [--batch N]
 
 It then scores the development set that looks like the web (``bench.devset``): its development
-part and its held-out third, with a confusion list of the worst pages.
+part and its held-out third, with a confusion list of the worst pages. ``--batch N`` scores one
+batch of that set only (its held-out third, its development part, all of it) and nothing else.
 
 Pages marked ``held_out`` in the labelled set were written and labelled after the extractors
 were frozen: their numbers estimate quality on unseen pages; the others are an upper bound.
@@ -109,7 +110,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--labels", type=Path, default=LABELS, help="the labelled set (JSON)")
     parser.add_argument("--details", action="store_true", help="list every mismatch")
     parser.add_argument("--devset", type=Path, default=DEVSET, help="the development set")
+    parser.add_argument(
+        "--batch", type=int, help="score this batch of the development set only (1 to 5)"
+    )
     arguments = parser.parse_args(argv)
+    if arguments.batch is not None:
+        for part, held_out in _BATCH_PARTS:
+            title = f"development set, batch {arguments.batch}, {part}"
+            _print_devset(arguments.devset, title, held_out, arguments.batch)
+        return
     for title, subset in (
         ("all labelled pages", None),
         ("development pages (written alongside the extractors)", False),
@@ -118,24 +127,32 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{title}:")
         print(format_scores(measure(arguments.labels, held_out=subset), details=arguments.details))
         print()
-    for title, held_out, batch in (
-        ("development set, development part (tuned on)", False, None),
-        ("development set, held-out third (only scored)", True, None),
-        ("development set, held-out third of batch 2 (the 36 pages of 2026-12-02)", True, 2),
-        (
-            "development set, held-out third of batch 3 (the 18 pages of 2026-12-02, round 22)",
-            True,
-            3,
-        ),
-        (
-            "development set, held-out third of batch 4 (the 18 pages of 2026-12-02, round 23)",
-            True,
-            4,
-        ),
-    ):
-        print(f"{title}:")
-        print(format_devset(score_devset(arguments.devset, held_out=held_out, batch=batch)))
-        print()
+    for title, held_out, batch in _DEVSET_PARTS:
+        _print_devset(arguments.devset, title, held_out, batch)
+
+
+#: The parts of the development set printed by default: (title, held_out, batch).
+_DEVSET_PARTS: tuple[tuple[str, bool, int | None], ...] = (
+    ("development set, development part (tuned on)", False, None),
+    ("development set, held-out third (only scored)", True, None),
+    ("development set, batch 2 (2026-12-02), held-out third", True, 2),
+    ("development set, batch 3 (2026-12-02, round 22), held-out third", True, 3),
+    ("development set, batch 4 (2026-12-02, round 23), held-out third", True, 4),
+    ("development set, batch 5 (2026-12-03, round 24, scored blind), held-out third", True, 5),
+)
+#: The parts of one batch printed by ``--batch``: (title, held_out).
+_BATCH_PARTS: tuple[tuple[str, bool | None], ...] = (
+    ("held-out third", True),
+    ("development part", False),
+    ("all pages", None),
+)
+
+
+def _print_devset(devset: Path, title: str, held_out: bool | None, batch: int | None) -> None:
+    score = score_devset(devset, held_out=held_out, batch=batch)
+    print(f"{title} ({score.pages} pages):")
+    print(format_devset(score))
+    print()
 
 
 if __name__ == "__main__":

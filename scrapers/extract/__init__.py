@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from scrapers.extract.blocks import TextBlock
     from scrapers.extract.credits import parse_credits, parse_duration
     from scrapers.extract.deadlines import parse_deadlines
+    from scrapers.extract.dom import Element, select
     from scrapers.extract.facts import ExtractedFact, PageExtraction
     from scrapers.extract.languages import parse_language_requirements
     from scrapers.extract.pipeline import extract_page
@@ -27,6 +28,7 @@ __all__ = [
     "GENERIC",
     "BlockParser",
     "Concern",
+    "Element",
     "ExtractedFact",
     "PageContext",
     "PageExtraction",
@@ -40,6 +42,7 @@ __all__ = [
     "parse_deadlines",
     "parse_duration",
     "parse_language_requirements",
+    "select",
 ]
 
 __getattr__ = lazy_face(__name__, __file__)

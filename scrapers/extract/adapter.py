@@ -11,9 +11,8 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
-
 from scrapers.extract.blocks import TextBlock
+from scrapers.extract.dom import Element
 from scrapers.extract.facts import ExtractedFact
 
 
@@ -54,7 +53,8 @@ class SiteAdapter:
     main_selectors: tuple[str, ...] = ()
     #: Removed before reading, in addition to cookie banners and menus.
     noise_selectors: tuple[str, ...] = ()
-    prepare: Callable[[BeautifulSoup], None] | None = None
+    #: Changes the page's lxml tree in place (``scrapers.extract.dom``) before it is read.
+    prepare: Callable[[Element], None] | None = None
     parsers: Mapping[Concern, BlockParser] = field(default_factory=dict)
 
 

@@ -17,9 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from bs4 import Tag
-from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
-
+from scrapers.extract.dom import Element, child_tags, children, class_tokens, text_of
 from service.text import collapse_spaces
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "summary"}
@@ -41,7 +39,6 @@ _FOOTER_TOKEN = re.compile(
     r"(?:[-_]+[\w-]*)?$",
     re.IGNORECASE,
 )
-_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 #: A block this short just before a list introduces it even without a colon.
 _LEAD_IN_MAX = 120
 
@@ -74,22 +71,25 @@ class TextBlock:
 
 
 #: What an element's reading yields: the child elements to read next, each with its context.
-_Steps = Iterator[tuple[Tag, TextBlock]]
+_Steps = Iterator[tuple[Element, TextBlock]]
 
 #: Level of headings that are not h1-h6 (accordion toggles, summaries): below every h-level.
 _TOGGLE_LEVEL = 7
 
 
-def _heading_level(tag: Tag) -> int | None:
+def _heading_level(tag: Element) -> int | None:
     """The heading level of ``tag`` (1-7), or ``None`` when it is not a heading."""
-    if tag.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        return int(tag.name[1])
-    level = str(tag.get("aria-level", ""))
+    name = tag.tag
+    if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return int(name[1])
+    if not tag.attrib and name != "summary" and name != "p":
+        return None
+    level = tag.get("aria-level", "")
     if tag.get("role") == "heading":
         return int(level) if level.isdigit() and 1 <= int(level) <= 6 else _TOGGLE_LEVEL
-    if tag.name == "summary" or (tag.name == "button" and tag.has_attr("aria-expanded")):
+    if name == "summary" or (name == "button" and tag.get("aria-expanded") is not None):
         return _TOGGLE_LEVEL
-    if tag.name == "p" and _is_bold_only(tag, _BOLD_HEADING_MAX):
+    if name == "p" and _is_bold_only(tag, _BOLD_HEADING_MAX):
         return _TOGGLE_LEVEL  # "<p><strong>Dates limites</strong></p>": a heading in all but name
     return None
 
@@ -99,23 +99,23 @@ _BOLD_HEADING_MAX = 80
 _BOLD = ("strong", "b")
 
 
-def _is_bold_only(tag: Tag, longest: int) -> bool:
+def _is_bold_only(tag: Element, longest: int) -> bool:
     """Whether all of ``tag``'s text is inside one ``<strong>``/``<b>`` child (and short)."""
-    elements = [child for child in tag.children if isinstance(child, Tag)]
-    if len(elements) != 1 or elements[0].name not in _BOLD:
+    elements = child_tags(tag)
+    if len(elements) != 1 or elements[0].tag not in _BOLD:
         return False
-    text = collapse_spaces(tag.get_text(" "))
+    text = collapse_spaces(text_of(tag, " "))
     if not text or len(text) > longest or text.endswith(":"):
         return False
-    return collapse_spaces(elements[0].get_text(" ")) == text
+    return collapse_spaces(text_of(elements[0], " ")) == text
 
 
-def _has_block_inside(tag: Tag) -> bool:
-    return tag.find(_BLOCKS) is not None
+def _has_block_inside(tag: Element) -> bool:
+    return next(tag.iterdescendants(*_BLOCKS), None) is not None
 
 
 class _Reader:
-    def __init__(self, main: Tag) -> None:
+    def __init__(self, main: Element) -> None:
         self.main = main
         self.blocks: list[TextBlock] = []
         self.headings: list[tuple[int, str]] = []
@@ -132,7 +132,7 @@ class _Reader:
         if text:
             self.headings.append((level, text))
 
-    def walk(self, root: Tag, context: TextBlock) -> None:
+    def walk(self, root: Element, context: TextBlock) -> None:
         """Read ``root`` and everything under it, in document order, without recursion."""
         stack = [self._element(root, context)]
         while stack:
@@ -142,7 +142,7 @@ class _Reader:
             else:
                 stack.append(self._element(*step))
 
-    def _element(self, element: Tag, context: TextBlock) -> _Steps:
+    def _element(self, element: Element, context: TextBlock) -> _Steps:
         """Read ``element``'s own text; yield each child element to be read in its place."""
         buffer: list[str] = []
         links: list[str] = []
@@ -152,49 +152,47 @@ class _Reader:
             buffer.clear()
             links.clear()
 
-        for child in element.children:
-            if isinstance(child, _SKIPPED_STRINGS):
-                continue
-            if isinstance(child, NavigableString):
-                buffer.append(str(child))
-                continue
-            if not isinstance(child, Tag):
+        for child in children(element):
+            if isinstance(child, str):
+                buffer.append(child)
                 continue
             inner = (
                 context
                 if context.in_main or child is not self.main
                 else (replace(context, in_main=True))
             )
-            if child.name == "br":
+            name = child.tag
+            if name == "br":
                 flush()
             elif (level := _heading_level(child)) is not None:
                 flush()
-                self._enter_heading(level, collapse_spaces(child.get_text(" ")))
-                self._emit(child.get_text(" "), inner, [])
-            elif child.name == "table":
+                heading = text_of(child, " ")
+                self._enter_heading(level, collapse_spaces(heading))
+                self._emit(heading, inner, [])
+            elif name == "table":
                 flush()
                 yield from self._table(child, inner)
-            elif child.name in ("ul", "ol"):
+            elif name in ("ul", "ol"):
                 flush()
                 yield from self._list(child, inner)
-            elif child.name == "dl":
+            elif name == "dl":
                 flush()
                 yield from self._definitions(child, inner)
-            elif child.name in _SECTIONING or _is_footer_like(child):
+            elif name in _SECTIONING or _is_footer_like(child):
                 flush()
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
                 outer_headings, self.headings = self.headings, []
                 # Not a sectioning element here means a footer by its id or classes.
-                footer = inner.in_footer or child.name not in ("aside", "header")
+                footer = inner.in_footer or name not in ("aside", "header")
                 yield child, replace(inner, in_main=child is self.main, in_footer=footer)
                 self.headings = outer_headings
-            elif child.name in _BLOCKS or _has_block_inside(child):
+            elif name in _BLOCKS or _has_block_inside(child):
                 flush()
                 yield child, inner
             else:
                 links.extend(_contact_links(child))
-                buffer.append(child.get_text(""))
+                buffer.append(text_of(child))
         flush()
 
     def _lead_in(self, *, short_is_enough: bool) -> str | None:
@@ -207,39 +205,39 @@ class _Reader:
             return last.text
         return None
 
-    def _list(self, element: Tag, context: TextBlock) -> _Steps:
+    def _list(self, element: Element, context: TextBlock) -> _Steps:
         item_context = replace(
             context, lead_in=self._lead_in(short_is_enough=True) or context.lead_in
         )
-        for item in element.find_all("li", recursive=False):
+        for item in element.iterchildren("li"):
             yield item, item_context
 
-    def _definitions(self, element: Tag, context: TextBlock) -> _Steps:
+    def _definitions(self, element: Element, context: TextBlock) -> _Steps:
         term: str | None = None
         for tag in _own_children(element, ("dt", "dd"), through=("div",)):
-            if tag.name == "dt":
-                term = collapse_spaces(tag.get_text(" "))
+            if tag.tag == "dt":
+                term = collapse_spaces(text_of(tag, " "))
                 yield tag, context
             else:
                 yield tag, replace(context, row_header=term or context.row_header)
 
-    def _table(self, table: Tag, context: TextBlock) -> _Steps:
+    def _table(self, table: Element, context: TextBlock) -> _Steps:
         rows = list(_own_children(table, ("tr",), through=("thead", "tbody", "tfoot")))
-        caption = table.find("caption", recursive=False)
-        lead_in = collapse_spaces(caption.get_text(" ")) if isinstance(caption, Tag) else None
+        caption = next(table.iterchildren("caption"), None)
+        lead_in = collapse_spaces(text_of(caption, " ")) if caption is not None else None
         lead_in = lead_in or self._lead_in(short_is_enough=False)
         context = replace(context, lead_in=lead_in or context.lead_in)
         grid = [list(_cells(row)) for row in rows]
         header: list[str] = []
         if grid and (
-            all(cell.name == "th" for cell in grid[0])
-            or (rows[0].parent is not None and rows[0].parent.name == "thead")
+            all(cell.tag == "th" for cell in grid[0])
+            or getattr(rows[0].getparent(), "tag", None) == "thead"
             or _is_bold_row(grid[0])
         ):
-            header = [collapse_spaces(cell.get_text(" ")) for cell in grid[0]]
+            header = [collapse_spaces(text_of(cell, " ")) for cell in grid[0]]
             grid = grid[1:]
         for cells in grid:
-            row_header = collapse_spaces(cells[0].get_text(" ")) if len(cells) > 1 else None
+            row_header = collapse_spaces(text_of(cells[0], " ")) if len(cells) > 1 else None
             for index, cell in enumerate(cells):
                 column = header[index] if index < len(header) else None
                 is_label = index == 0 and len(cells) > 1
@@ -259,57 +257,55 @@ class _Reader:
 _FOOTER_NAMES = frozenset(("div", "section", "td", "p", "table"))
 
 
-def _is_footer_like(element: Tag) -> bool:
+def _is_footer_like(element: Element) -> bool:
     """Whether ``element`` is the site's footer by its id or classes (``<div id="footer">``)."""
-    if not element.attrs or element.name not in _FOOTER_NAMES:
+    if not element.attrib or element.tag not in _FOOTER_NAMES:
         return False
-    identity = (element.get("id"), *element.get_attribute_list("class"))
-    return any(_FOOTER_TOKEN.match(str(token)) for token in identity if token)
+    identity = (element.get("id"), *class_tokens(element))
+    return any(_FOOTER_TOKEN.match(token) for token in identity if token)
 
 
 #: A bold cell longer than this is a value that stands out, not a column header.
 _HEADER_CELL_MAX = 120
 
 
-def _is_bold_row(cells: list[Tag]) -> bool:
+def _is_bold_row(cells: list[Element]) -> bool:
     """ "<tr><td><b>Semester</b></td><td><b>Nomination deadline</b></td>…": a header row."""
     bold = [cell for cell in cells if _is_bold_only(cell, _HEADER_CELL_MAX)]
-    empty = [cell for cell in cells if not cell.get_text(strip=True)]
+    empty = [cell for cell in cells if not text_of(cell, strip=True)]
     return len(bold) >= 2 and len(bold) + len(empty) == len(cells)
 
 
 def _own_children(
-    element: Tag, names: tuple[str, ...], *, through: tuple[str, ...]
-) -> Iterator[Tag]:
+    element: Element, names: tuple[str, ...], *, through: tuple[str, ...]
+) -> Iterator[Element]:
     """``element``'s children named ``names``, also inside its ``through`` children.
 
     Children only, never every descendant filtered by its nearest ancestor: on nested tables
     that search is quadratic (3,000 nested tables took a minute).
     """
-    for child in element.children:
-        if not isinstance(child, Tag):
-            continue
-        if child.name in names:
+    for child in element:
+        if child.tag in names:
             yield child
-        elif child.name in through:
-            yield from (tag for tag in child.children if isinstance(tag, Tag) and tag.name in names)
+        elif child.tag in through:
+            yield from (tag for tag in child if tag.tag in names)
 
 
-def _cells(row: Tag) -> Iterator[Tag]:
+def _cells(row: Element) -> Iterator[Element]:
     """The row's cells, each repeated over the columns it spans."""
-    for cell in row.find_all(("td", "th"), recursive=False):
-        span = str(cell.get("colspan", "1"))
+    for cell in row.iterchildren("td", "th"):
+        span = cell.get("colspan", "1")
         for _ in range(int(span) if span.isdigit() and 0 < int(span) < 50 else 1):
             yield cell
 
 
-def _contact_links(tag: Tag) -> list[str]:
-    anchors = [tag] if tag.name == "a" else tag.find_all("a", href=True)
-    hrefs = [str(anchor.get("href", "")) for anchor in anchors]
+def _contact_links(tag: Element) -> list[str]:
+    anchors = [tag] if tag.tag == "a" else tag.iterdescendants("a")
+    hrefs = [anchor.get("href", "") for anchor in anchors]
     return [href for href in hrefs if href.lower().startswith(("mailto:", "tel:"))]
 
 
-def read_blocks(root: Tag, main: Tag) -> list[TextBlock]:
+def read_blocks(root: Element, main: Element) -> list[TextBlock]:
     """The text blocks under ``root`` in document order; those under ``main`` are marked so."""
     reader = _Reader(main)
     reader.walk(root, TextBlock(text="", in_main=root is main))

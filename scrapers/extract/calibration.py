@@ -34,17 +34,18 @@ CALIBRATED_FIELDS = frozenset(
 
 #: (extractor, rule) → (candidates that were right, candidates), measured by ``bench.calibrate``.
 MEASURED: dict[tuple[str, str], tuple[int, int]] = {
+    ("generic/contacts", "footer"): (0, 1),
     ("generic/deadlines", "bare"): (7, 7),
-    ("generic/deadlines", "clause"): (66, 69),
-    ("generic/deadlines", "headers"): (35, 35),
-    ("generic/deadlines", "heading"): (16, 18),
+    ("generic/deadlines", "clause"): (83, 87),
+    ("generic/deadlines", "headers"): (45, 45),
+    ("generic/deadlines", "heading"): (19, 21),
     ("generic/deadlines", "lead_in"): (8, 8),
-    ("generic/deadlines", "sentence"): (31, 32),
-    ("generic/languages", "clause"): (65, 65),
+    ("generic/deadlines", "sentence"): (34, 35),
+    ("generic/languages", "clause"): (84, 85),
     ("generic/languages", "headers"): (5, 5),
-    ("generic/languages", "heading"): (4, 4),
-    ("generic/languages", "previous_sentence"): (8, 8),
-    ("generic/languages", "sentence"): (2, 2),
+    ("generic/languages", "heading"): (6, 6),
+    ("generic/languages", "previous_sentence"): (9, 9),
+    ("generic/languages", "sentence"): (3, 3),
 }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import phonenumbers
 
 from scrapers.extract.blocks import TextBlock
-from scrapers.extract.emails import deobfuscate, email_from_link, find_emails
+from scrapers.extract.emails import deobfuscate, email_from_link, emails_in, find_emails
 from scrapers.extract.facts import ExtractedFact, clip_snippet
 from service.catalogue import EmailContact, FactField, FactValue, PhoneContact
 from service.countries import is_country_code
@@ -146,7 +146,7 @@ def parse_contacts(
     previous: TextBlock | None = None
     for block in blocks:
         text = deobfuscate(block.text)
-        for address, written in find_emails(block.text):
+        for address, written in emails_in(text):
             seen[_place(block)].add(address)
             label = _label(block, text[: text.find(written)], previous)
             keep(_fact(FactField.EMAIL, address, EmailContact(address, label), url, block))

@@ -9,6 +9,7 @@ date never sees "autumn".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -86,13 +87,22 @@ def surroundings_of(block: TextBlock) -> Surroundings:
 
 
 class TextCues:
-    """One block's text, folded once, with its sentences and the values' territories."""
+    """One block's text, folded once, with its sentences and the values' territories.
+
+    What the rules ask of it again and again (a cue set's mentions, a value's sentence and
+    scopes) is computed once per block: the deadline rules ask for the same mentions up to five
+    times per date.
+    """
 
     def __init__(self, text: str, values: Sequence[Span]) -> None:
         self.text = text
         self.folded = fold_aligned(text)
         self.values = sorted(values)
         self.sentences = sentence_spans(text)
+        # Keyed by the cue set's id, the cue set kept beside its mentions: while this block's
+        # cues live, no other object can take that id.
+        self._mentions: dict[int, tuple[Cues, list[Mention]]] = {}
+        self._scopes: dict[Span, list[Span]] = {}
 
     def sentence_of(self, span: Span) -> Span:
         for sentence in self.sentences:
@@ -107,7 +117,23 @@ class TextCues:
         return (start, end)
 
     def mentions(self, cues: Cues) -> list[Mention]:
-        return find_mentions(self.folded, cues)
+        known = self._mentions.get(id(cues))
+        if known is not None:
+            return known[1]
+        found = find_mentions(self.folded, cues)
+        self._mentions[id(cues)] = (cues, found)
+        return found
+
+    def scopes(self, span: Span) -> list[Span]:
+        """The scopes holding the value at ``span``, innermost first (``scopes_around``)."""
+        found = self._scopes.get(span)
+        if found is None:
+            sentence = self.sentence_of(span)
+            found = scopes_around(self.folded, span, sentence, self.values)
+            if self._shares_sentence(span, sentence):
+                found = found[:-1]  # the sentence is shared: only the value's own clause counts
+            self._scopes[span] = found
+        return found
 
     def near(
         self, span: Span, mentions: Sequence[Mention], combine: Combine = unanimous
@@ -119,10 +145,9 @@ class TextCues:
         """
         start, end = self.territory(span)
         own = [m for m in mentions if start <= m.start and m.end <= end]
-        sentence = self.sentence_of(span)
-        scopes = scopes_around(self.folded, span, sentence, self.values)
-        if self._shares_sentence(span, sentence):
-            scopes = scopes[:-1]  # the sentence is shared: only the value's own clause counts
+        if not own:
+            return None  # no scope can hold a mention outside the value's territory
+        scopes = self.scopes(span)
         nearest_mention = cue_in_scopes(span, own, scopes)
         if nearest_mention is None:
             return None
@@ -152,6 +177,16 @@ class TextCues:
 
 def label_in(text: str, cues: Cues, combine: Combine = unanimous) -> str | None:
     """The label ``combine`` picks from ``text``'s cues (``None`` when none or undecided)."""
+    if isinstance(cues, tuple):
+        # The same headings, lead-ins and headers surround many blocks and dates of a page.
+        return _label_in(text, cues, combine)
+    return combine({mention.label for mention in find_mentions(fold_aligned(text), cues)})
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_in(
+    text: str, cues: tuple[tuple[re.Pattern[str], str], ...], combine: Combine
+) -> str | None:
     return combine({mention.label for mention in find_mentions(fold_aligned(text), cues)})
 
 

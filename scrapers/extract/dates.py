@@ -146,9 +146,15 @@ def _with_year(opens: PartialDate, closes: PartialDate) -> PartialDate:
     return replace(opens, year=year)
 
 
+#: Every form of a date holds a digit (its day, or its year).
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date in ``text`` in order, ranges merged into their closing date."""
     folded = fold_aligned(text)
+    if _DIGIT.search(folded) is None:
+        return []
     mentions = _single_dates(folded)
     merged: list[DateMention] = []
     for mention in mentions:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from lxml import etree
+
+from scrapers.extract.dom import Element, replace_with_text
 
 _AT = re.compile(
     r"\s*[\[({<]\s*(?:at|@|arobase|chiocciola|ät|at-sign|kissanhäntä|miukumauku)\s*[\])}>]\s*",
@@ -42,8 +43,14 @@ _NOT_CONTACTS = re.compile(
 )
 
 
+#: What every hidden form holds: a bracket (``[at]``, ``(dot)``), an at sign, or "dot" spelled.
+_MAYBE_HIDDEN = re.compile(r"[\[({<@]|dot", re.IGNORECASE)
+
+
 def deobfuscate(text: str) -> str:
     """``text`` with spelled-out ``[at]`` / ``[dot]`` forms turned back into ``@`` and ``.``."""
+    if _MAYBE_HIDDEN.search(text) is None:
+        return text  # none of the forms below can match: most blocks of a page
     text = _SPACED_AT.sub(r"\1@\2", _DOT.sub(".", _AT.sub("@", text)))
     return _SPELLED.sub(
         lambda match: f"{match.group(1)}@{_SPELLED_DOT.sub('.', match.group(2))}", text
@@ -52,8 +59,15 @@ def deobfuscate(text: str) -> str:
 
 def find_emails(text: str) -> list[tuple[str, str]]:
     """``(address, text as written)`` of every e-mail in ``text``, addresses in lower case."""
+    return emails_in(deobfuscate(text))
+
+
+def emails_in(revealed: str) -> list[tuple[str, str]]:
+    """:func:`find_emails` of a text already given to :func:`deobfuscate`."""
+    if "@" not in revealed:
+        return []
     found = []
-    for match in _EMAIL.finditer(deobfuscate(text)):
+    for match in _EMAIL.finditer(revealed):
         address = match.group(0).lower()
         if not _NOT_CONTACTS.match(address):
             found.append((address, match.group(0)))
@@ -85,26 +99,22 @@ def decode_cfemail(encoded: str) -> str | None:
     return decoded if _EMAIL.fullmatch(decoded) else None
 
 
-def reveal_cloudflare_emails(soup: BeautifulSoup) -> None:
-    """Replace Cloudflare-protected addresses in ``soup`` by the addresses themselves."""
-    # One walk for both forms (a CSS selection and a ``find_all`` were two walks of a 60 KB
-    # page); collected first, replaced after, so the walk never sees a changed tree.
-    protected: list[Tag] = []
-    anchors: list[Tag] = []
-    for tag in soup.descendants:
-        if not isinstance(tag, Tag):
-            continue
-        if tag.get("data-cfemail") is not None:
-            protected.append(tag)
-        if tag.name == "a" and _CLOUDFLARE_PATH in str(tag.get("href", "")):
-            anchors.append(tag)
+_PROTECTED = etree.XPath("descendant-or-self::*[@data-cfemail]")
+_PROTECTED_LINKS = etree.XPath(f"descendant-or-self::a[contains(@href, '{_CLOUDFLARE_PATH}')]")
+
+
+def reveal_cloudflare_emails(root: Element) -> None:
+    """Replace Cloudflare-protected addresses in the page by the addresses themselves."""
+    # Both forms picked in C; collected first, replaced after, so no search sees a changed tree.
+    protected: list[Element] = _PROTECTED(root)
+    anchors: list[Element] = _PROTECTED_LINKS(root)
     for tag in protected:
-        decoded = decode_cfemail(str(tag["data-cfemail"]))
+        decoded = decode_cfemail(tag.get("data-cfemail", ""))
         if decoded is not None:
-            tag.replace_with(NavigableString(decoded))
+            replace_with_text(tag, decoded)
     for anchor in anchors:
-        href = str(anchor["href"])
+        href = anchor.get("href", "")
         if "#" in href:
             decoded = decode_cfemail(href.rsplit("#", 1)[1])
             if decoded is not None:
-                anchor["href"] = f"mailto:{decoded}"
+                anchor.set("href", f"mailto:{decoded}")

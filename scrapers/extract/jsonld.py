@@ -12,8 +12,7 @@ import json
 from collections.abc import Iterator
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-
+from scrapers.extract.dom import Element, tags
 from scrapers.extract.facts import ExtractedFact, clip_snippet
 from service.catalogue import Address, EmailContact, FactField, FactValue, Link, Name
 from service.countries import country_names, is_country_code
@@ -96,12 +95,14 @@ def _organization(blocks: list[object]) -> tuple[dict[str, object], float] | Non
     return (fallback, 0.6) if fallback is not None else None
 
 
-def read_json_ld(soup: BeautifulSoup) -> tuple[list[object], list[str]]:
+def read_json_ld(root: Element) -> tuple[list[object], list[str]]:
     """The parsed JSON-LD blocks of the page, and a problem line for each invalid one."""
     blocks: list[object] = []
     problems: list[str] = []
-    for script in soup.find_all("script", type="application/ld+json"):
-        raw = script.string or script.get_text()
+    for script in tags(root, "script"):
+        if script.get("type") != "application/ld+json":
+            continue
+        raw = script.text or ""
         try:
             blocks.append(json.loads(raw))
         except ValueError as exc:

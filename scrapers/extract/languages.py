@@ -94,8 +94,14 @@ class _Requirement:
     score: float | None = None
 
 
+#: A CEFR level and a test score both hold a digit.
+_DIGIT = re.compile(r"\d")
+
+
 def _requirements(folded: str) -> list[_Requirement]:
     """Every CEFR level and test score in the folded text, in order."""
+    if _DIGIT.search(folded) is None:
+        return []
     found = [
         _Requirement((m.start(), m.end()), "cefr", level=m.group(1).upper())
         for m in _CEFR.finditer(folded)

@@ -20,7 +20,7 @@ from scrapers.extract.contacts import (
 )
 from scrapers.extract.credits import parse_credits, parse_duration
 from scrapers.extract.deadlines import parse_deadlines
-from scrapers.extract.dom import MAIN_SELECTORS, parse_html, remove_noise, select_main
+from scrapers.extract.dom import MAIN_SELECTORS, body_of, parse_html, remove_noise, select_main
 from scrapers.extract.emails import reveal_cloudflare_emails
 from scrapers.extract.facts import ExtractedFact, PageExtraction
 from scrapers.extract.jsonld import parse_json_ld, read_json_ld
@@ -84,16 +84,16 @@ def extract_page(
     differs (a deep link that lands on a homepage is a soft 404).
     """
     chosen = adapter or adapter_for(urlsplit(url).hostname)
-    soup = parse_html(html)
-    facts = parse_metadata(soup, url)
-    json_ld, problems = read_json_ld(soup)
+    root = parse_html(html)
+    facts = parse_metadata(root, url)
+    json_ld, problems = read_json_ld(root)
     facts += parse_json_ld(json_ld, url)
-    reveal_cloudflare_emails(soup)
+    reveal_cloudflare_emails(root)
     if chosen.prepare is not None:
-        chosen.prepare(soup)
-    remove_noise(soup, chosen.noise_selectors, also=is_furniture)
-    main = select_main(soup, chosen.main_selectors + MAIN_SELECTORS)
-    blocks = read_blocks(soup.body or soup, main)
+        chosen.prepare(root)
+    remove_noise(root, chosen.noise_selectors, also=is_furniture)
+    main = select_main(root, chosen.main_selectors + MAIN_SELECTORS)
+    blocks = read_blocks(body_of(root), main)
     page = _page_context(url, facts)
     for concern, generic in GENERIC_PARSERS.items():
         facts += chosen.parsers.get(concern, generic)(blocks, page)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
-
-from scrapers.extract.dom import class_tokens
+from scrapers.extract.dom import REMOVED, REVEALED, Element, class_tokens, remove, tags
 
 #: Class or id tokens of boxes that are not the page's content: news, agenda, events teasers,
 #: related and useful links, sidebars of a CMS layout, top bars.
@@ -35,39 +33,45 @@ _TEASER_ITEMS = frozenset(("p", "div", "li"))
 _DATE_CLASSES = frozenset(("date", "data", "datum", "news-date", "date-news"))
 
 
-def _opens_with_its_date(tag: Tag) -> bool:
-    for child in tag.contents:
-        if isinstance(child, Tag):
-            if child.name == "time":
+def _opens_with_its_date(tag: Element) -> bool:
+    if tag.text and tag.text.strip():
+        return False
+    for child in tag:
+        name = child.tag
+        if name == REVEALED:
+            return False  # a string of its own, and not blank: a Cloudflare address
+        if isinstance(name, str) and name != REMOVED:
+            if name == "time":
                 return True
-            return child.name == "span" and not _DATE_CLASSES.isdisjoint(class_tokens(child))
-        if not isinstance(child, str) or child.strip():
+            return name == "span" and not _DATE_CLASSES.isdisjoint(class_tokens(child))
+        if not isinstance(name, str) and (child.text or "").strip():
+            return False  # a comment is a string too, and this one is not blank
+        if child.tail and child.tail.strip():
             return False
     return False
 
 
-def is_furniture(tag: Tag) -> bool:
+def is_furniture(tag: Element) -> bool:
     """Whether ``tag`` is page furniture: a form, the site header, a teaser or link box."""
-    if tag.name == "form":
+    name = tag.tag
+    if name == "form":
         return True
-    if tag.name == "header":
+    if name == "header":
         # The site's header; an article's own header holds its title, which is context.
-        return tag.find_parent(("main", "article")) is None
-    if tag.name in _TEASER_ITEMS and _opens_with_its_date(tag):
+        return next(tag.iterancestors("main", "article"), None) is None
+    if name in _TEASER_ITEMS and _opens_with_its_date(tag):
         return True
-    if not tag.attrs or tag.name in _NEVER or tag.get("role") == "main":
+    if not tag.attrib or name in _NEVER or tag.get("role") == "main":
         return False
-    identity = [str(tag.get("id", "")), *class_tokens(tag)]
+    identity = [tag.get("id", ""), *class_tokens(tag)]
     return any(_FURNITURE_TOKEN.match(token) for token in identity if token)
 
 
-def reduce_to_content(soup: BeautifulSoup) -> None:
-    """Remove teasers, link boxes, bare menus, site headers and forms from ``soup`` in place.
+def reduce_to_content(root: Element) -> None:
+    """Remove teasers, link boxes, bare menus, site headers and forms from the page in place.
 
     The pipeline passes :func:`is_furniture` to ``remove_noise`` instead, to walk the tree once.
     """
-    # Collect first, then remove: decomposing while iterating skips siblings.
-    furniture = [tag for tag in soup.find_all(True) if is_furniture(tag)]
-    for tag in furniture:
-        if not tag.decomposed:
-            tag.decompose()
+    # Collect first, then remove: removing while iterating skips siblings.
+    for tag in [tag for tag in tags(root) if is_furniture(tag)]:
+        remove(tag)

@@ -109,6 +109,9 @@ async def import_faq(
             plan = plan_import(catalogue, snapshot, new_revision=snapshot.revision_id is None)
         findings = catalogue.findings
     moment = now or utcnow()
+    # What the report says of the page, taken before the writes let the catalogue go.
+    counts = PageCounts.of(catalogue)
+    academic_year = catalogue.academic_year
     if not dry_run and not plan.is_empty:
         await apply_plan(
             session,
@@ -122,17 +125,18 @@ async def import_faq(
                 "title": meta.title,
                 "published_at": meta.published_at,
                 "contributor": meta.contributor,
-                "academic_year": catalogue.academic_year,
+                "academic_year": academic_year,
                 "imported_at": moment,
             },
             now=moment,
         )
+    del catalogue
     return ImportReport(
         source=label,
         content_hash=digest,
         meta=meta,
-        academic_year=catalogue.academic_year,
-        counts=PageCounts.of(catalogue),
+        academic_year=academic_year,
+        counts=counts,
         plan=plan,
         findings=findings,
         dry_run=dry_run,

@@ -17,15 +17,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bs4 import BeautifulSoup, Tag
-
 from scrapers.extract import (
     Concern,
+    Element,
     ExtractedFact,
     PageContext,
     SiteAdapter,
     TextBlock,
     parse_deadlines,
+    select,
 )
 
 NAME = "aalto"
@@ -35,13 +35,14 @@ VERSION = "1"
 _TECHNOLOGY_SCHOOLS = re.compile(r"\b(?:CHEM|ELEC|ENG|SCI)\b")
 
 
-def reveal_contact_emails(soup: BeautifulSoup) -> None:
+def reveal_contact_emails(root: Element) -> None:
     """Write the address a contact card's script would build into its link."""
-    for anchor in soup.select("a[data-user][data-domain]"):
-        if isinstance(anchor, Tag):
-            address = f"{anchor['data-user']}@{anchor['data-domain']}"
-            anchor["href"] = f"mailto:{address}"
-            anchor.string = address
+    for anchor in select(root, "a[data-user][data-domain]"):
+        address = f"{anchor.get('data-user')}@{anchor.get('data-domain')}"
+        anchor.set("href", f"mailto:{address}")
+        for child in list(anchor):
+            anchor.remove(child)  # their tails go too: the link's text is the address alone
+        anchor.text = address
 
 
 def technology_rows(blocks: Sequence[TextBlock]) -> list[TextBlock]:

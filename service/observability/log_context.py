@@ -10,7 +10,7 @@ import re
 import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from types import MappingProxyType
 
 LogValue = str | int
@@ -35,12 +35,23 @@ def bind_log_fields(**fields: LogValue | None) -> Iterator[None]:
 
     Blocks nest: an inner block adds to (or overrides) the outer one and restores it on exit.
     """
-    merged = {**_fields.get(), **{key: value for key, value in fields.items() if value is not None}}
-    token = _fields.set(MappingProxyType(merged))
+    token = push_log_fields(**fields)
     try:
         yield
     finally:
-        _fields.reset(token)
+        reset_log_fields(token)
+
+
+def push_log_fields(**fields: LogValue | None) -> Token[Mapping[str, LogValue]]:
+    """:func:`bind_log_fields` without a context manager (a request's middleware, where the
+    generator cost a few µs): pass the token to :func:`reset_log_fields` when done."""
+    merged = {**_fields.get(), **{key: value for key, value in fields.items() if value is not None}}
+    return _fields.set(MappingProxyType(merged))
+
+
+def reset_log_fields(token: Token[Mapping[str, LogValue]]) -> None:
+    """Restore the fields bound before :func:`push_log_fields` gave ``token``."""
+    _fields.reset(token)
 
 
 @contextmanager

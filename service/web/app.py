@@ -13,12 +13,13 @@ from service.catalogue import SearchIndexCache
 from service.config import Settings
 from service.graphql import build_schema
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability import AccessLogMiddleware, Metrics, RequestIdMiddleware
+from service.observability import Metrics, RequestIdMiddleware
 from service.web.compression import CompressionMiddleware
 from service.web.cors import CorsMiddleware
 from service.web.feeds.routes import feed_routes
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
+from service.web.graphql_route import GraphQLShortcut
 from service.web.health import build_readyz, healthz
 from service.web.metrics_route import build_metrics_route
 from service.web.persisted_queries import build_persisted_operations
@@ -45,9 +46,9 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
         resolver=resolver,
     )
     middleware = [
-        Middleware(RequestIdMiddleware),
-        # The access line is written inside the request id's scope, so it carries the id.
-        Middleware(AccessLogMiddleware),
+        # The access line is written in the same frame, inside the request id's binding, so it
+        # carries the id (decision 0270).
+        Middleware(RequestIdMiddleware, access_log=True),
         # Always installed: with CORS off a preflight still gets a deliberate 403 (not a 405).
         Middleware(
             CorsMiddleware,
@@ -56,9 +57,12 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
             max_age=settings.cors.max_age_seconds,
         ),
         Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
+        # Last: /graphql skips the router below (the route stays for the other methods).
+        Middleware(GraphQLShortcut, endpoint=endpoint),
     ]
     routes = [
-        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        # A plain ASGI application: no Starlette Request or Response (decision 0270).
+        Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", build_readyz(settings), methods=["GET"]),
         *feed_routes(),

@@ -14,8 +14,10 @@ import asyncio
 import zlib
 from collections.abc import Callable
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.observability import header_of, set_response_header
 
 try:  # brotli is optional: `pip install mobility-catalog[brotli]`
     import brotli
@@ -90,7 +92,7 @@ class CompressionMiddleware:
         if scope["type"] != "http" or scope["method"] == "HEAD":
             await self.app(scope, receive, send)
             return
-        encoding = choose_encoding(Headers(scope=scope).get("accept-encoding"), self.offered)
+        encoding = choose_encoding(header_of(scope, b"accept-encoding"), self.offered)
         await self.app(scope, receive, _Encoder(send, encoding, self.min_bytes).send)
 
 
@@ -116,6 +118,13 @@ class _Encoder:
         self._decided = True
         start = self._start
         assert start is not None, "a body before the response started"
+        if self._encoding is None:
+            # Nothing to compress (the client accepts no encoding we offer): only Vary,
+            # read and written on the raw list (MutableHeaders cost ~10 µs a response).
+            _add_vary_raw(start)
+            await self._send(start)
+            await self._send(message)
+            return
         headers = MutableHeaders(raw=start["headers"])
         if self._worth_it(start["status"], headers, message):
             assert self._encoding is not None
@@ -158,6 +167,25 @@ class _Encoder:
         if not more:
             data += self._finish()
         await self._send({"type": "http.response.body", "body": data, "more_body": more})
+
+
+def _raw_value(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _add_vary_raw(start: Message) -> None:
+    """:func:`_add_vary` on the start message's raw headers, for a compressible body."""
+    headers = start["headers"]
+    if not _compressible(_raw_value(headers, b"content-type") or ""):
+        return
+    vary = _raw_value(headers, b"vary")
+    if vary is None:
+        set_response_header(start, b"vary", "Accept-Encoding")
+    elif "accept-encoding" not in (part.strip().lower() for part in vary.split(",")):
+        set_response_header(start, b"vary", f"{vary}, Accept-Encoding")
 
 
 def _add_vary(headers: MutableHeaders) -> None:

@@ -18,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.observability import REQUEST_ID_HEADER
+from service.observability import REQUEST_ID_HEADER, header_of
 
 logger = logging.getLogger("service.web.cors")
 
@@ -62,11 +62,11 @@ class CorsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        origin = headers.get("origin")
-        if origin is None:
+        origin = header_of(scope, b"origin")
+        if origin is None:  # not a cross-origin request: read without building Headers
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(origin, headers)(scope, receive, send)
             return

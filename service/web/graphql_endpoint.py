@@ -20,8 +20,7 @@ from typing import Any
 from graphql import GraphQLError, OperationType, get_operation_ast
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from service.admin import AdminAuth, check_admin_token
@@ -30,17 +29,18 @@ from service.config import Settings
 from service.db import SerializedSession, StatementBound, bound_statements, read_data_version
 from service.graphql import CatalogueSchema, ReadCompiler, ResponseNotes, build_context
 from service.name_resolution import Resolver, resolve_with_system
-from service.observability import ErrorKind, Metrics, request_id_of
+from service.observability import ErrorKind, Metrics, request_id_in
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
 from service.web.http_cache import etag_of, mark_private, mark_public, matches, not_modified
 from service.web.negotiation import GRAPHQL_RESPONSE, JSON, choose_response_type, prefers_html
 from service.web.persisted_queries import PersistedOperations
+from service.web.plain_http import Answer, RequestHead
 from service.web.request_bounds import check_variables
 from service.web.request_tally import RequestTally
 from service.web.response_cache import CacheKey, ResponseCache, cache_key
-from service.web.runtime import Runtime, runtime_of
+from service.web.runtime import Runtime, runtime_of_app
 from service.web.shedding import ExecutionGate, OverloadedError
 from service.web.volatile import reads_visit_log
 
@@ -56,14 +56,30 @@ class _Failure:
     message: str
     code: str
 
-    def answer(
-        self, exc: BaseException, tally: RequestTally, request_id: str, media_type: str
-    ) -> Response:
-        logger.error("request %s: %s", request_id, self.log, exc_info=exc)
-        tally.errors.add(ErrorKind.INTERNAL)
+    def answer(self, exc: BaseException, call: _Call) -> Answer:
+        logger.error("request %s: %s", call.request_id, self.log, exc_info=exc)
+        call.tally.errors.add(ErrorKind.INTERNAL)
         return error_response(
-            self.status, self.message, media_type, code=self.code, request_id=request_id
+            self.status, self.message, call.media_type, code=self.code, request_id=call.request_id
         )
+
+
+@dataclass(slots=True)
+class _Call:
+    """One request to the endpoint, as far as it has been read."""
+
+    head: RequestHead
+    tally: RequestTally
+    #: What the answer is encoded as (service.web.negotiation).
+    media_type: str
+    request_id: str
+    params: GraphQLParams | None = None
+
+    @property
+    def graphql(self) -> GraphQLParams:
+        """The request's GraphQL parameters (once read)."""
+        assert self.params is not None, "the parameters are read first"
+        return self.params
 
 
 _UNEXPECTED = _Failure("unexpected error", 500, "Unexpected error.", "INTERNAL_SERVER_ERROR")
@@ -108,105 +124,111 @@ class GraphQLEndpoint:
             max_wait_seconds=settings.graphql.queue_wait_seconds,
         )
 
-    async def handle(self, request: Request) -> Response:
-        """Starlette endpoint for GET, HEAD and POST /graphql."""
-        if request.method == "HEAD":
-            return await self._head(request)
-        accept = request.headers.get("accept")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI application for GET, HEAD and POST /graphql (decision 0270)."""
+        head = RequestHead.of(scope)
+        answer = await self.handle(head, receive)
+        await answer(scope, receive, send)
+
+    async def handle(self, head: RequestHead, receive: Receive) -> Answer:
+        """The answer to one request."""
+        if head.method == "HEAD":
+            return await self._head(head, receive)
         if (
             self.graphiql is not None
-            and request.method == "GET"
-            and "query" not in request.query_params
-            and prefers_html(accept)
+            and head.method == "GET"
+            and "query" not in head.query_params()
+            and prefers_html(head.headers.get("accept"))
         ):
-            return graphiql_html_response(self.graphiql)
-        return await self._measured(request, accept)
+            return _graphiql_answer(self.graphiql)
+        return await self._measured(head, receive)
 
-    async def _measured(self, request: Request, accept: str | None) -> Response:
+    async def _measured(self, head: RequestHead, receive: Receive) -> Answer:
         started = time.perf_counter()
         tally = RequestTally()
         try:
-            return await self._handle(request, accept, tally)
+            return await self._handle(head, receive, tally)
         finally:
             if self.metrics is not None:
                 elapsed = time.perf_counter() - started
                 self.metrics.observe_graphql(tally.operation, elapsed, tally.errors)
 
-    async def _head(self, request: Request) -> Response:
+    async def _head(self, head: RequestHead, receive: Receive) -> Answer:
         """HEAD is GET without the body: the same status and headers (a monitor's probe).
 
         Without a query there is nothing to execute: the GraphiQL page's headers when it is
         served, else 405 naming the methods that do something.
         """
-        if "query" not in request.query_params:
+        if "query" not in head.query_params():
             if self.graphiql is None:
-                return Response(status_code=405, headers={"Allow": "GET, POST"})
-            full = graphiql_html_response(self.graphiql)
+                return Answer.build(b"", status=405, headers={"Allow": "GET, POST"})
+            full = _graphiql_answer(self.graphiql)
         else:
-            full = await self._measured(request, request.headers.get("accept"))
-        return Response(b"", status_code=full.status_code, headers=dict(full.headers))
+            full = await self._measured(head, receive)
+        return full.without_body()
 
-    async def _handle(self, request: Request, accept: str | None, tally: RequestTally) -> Response:
-        request_id = request_id_of(request)
-        media_type = choose_response_type(accept)
+    async def _handle(self, head: RequestHead, receive: Receive, tally: RequestTally) -> Answer:
+        media_type = choose_response_type(head.headers.get("accept"))
         if media_type is None:
             tally.refused(406)
             return error_response(
                 406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.", JSON, code="NOT_ACCEPTABLE"
             )
+        call = _Call(head, tally, media_type, request_id_in(head.state))
         deadline = asyncio.get_running_loop().time() + self.settings.request_deadline_seconds
+        reading = True
+        # One deadline covers the body and the execution: 408 while the body comes, 503 after.
         try:
-            async with asyncio.timeout_at(deadline) as reading:
-                params = await read_params(request, max_body_bytes=self.settings.max_body_bytes)
-            params = self.persisted.resolve(params)
-            check_variables(
-                params.variables,
-                max_depth=self.settings.graphql.max_variables_depth,
-                max_values=self.settings.graphql.max_variable_values,
-            )
-        except ProtocolError as problem:
-            tally.refused(problem.status)
-            return error_response(
-                problem.status,
-                problem.message,
-                media_type,
-                code=problem.code,
-                headers=problem.headers,
-            )
+            async with asyncio.timeout_at(deadline) as window:
+                try:
+                    call.params = await self._params(head, receive)
+                except ProtocolError as problem:
+                    tally.refused(problem.status)
+                    return error_response(
+                        problem.status,
+                        problem.message,
+                        media_type,
+                        code=problem.code,
+                        headers=problem.headers,
+                    )
+                reading = False
+                tally.operation = call.params.operation_name
+                head.state["operation_name"] = call.params.operation_name  # for the access line
+                try:
+                    return await self._run(call)
+                except TimeoutError:
+                    raise
+                except Exception as exc:
+                    # Outside GraphQL execution (which masks its own errors): still masked, traced.
+                    return _UNEXPECTED.answer(exc, call)
         except TimeoutError:
-            if not reading.expired():
+            if not window.expired():
                 raise
-            tally.refused(408)
-            return error_response(408, "The request body came too slowly.", media_type)
-        tally.operation = params.operation_name
-        request.state.operation_name = params.operation_name  # for the access line
-        try:
-            async with asyncio.timeout_at(deadline) as running:
-                return await self._run(request, params, media_type, request_id, tally)
-        except TimeoutError:
-            if not running.expired():
-                raise
-            logger.warning("request %s stopped at its deadline", request_id)
+            if reading:
+                tally.refused(408)
+                return error_response(408, "The request body came too slowly.", media_type)
+            logger.warning("request %s stopped at its deadline", call.request_id)
             tally.errors.add(ErrorKind.LIMIT)
             return error_response(
                 503,
                 f"The request did not finish within {self.settings.request_deadline_seconds:g} s.",
                 media_type,
                 code="DEADLINE_EXCEEDED",
-                request_id=request_id,
+                request_id=call.request_id,
             )
-        except Exception as exc:
-            # Outside GraphQL execution (which masks its own errors): still masked, still traced.
-            return _UNEXPECTED.answer(exc, tally, request_id, media_type)
 
-    async def _run(
-        self,
-        request: Request,
-        params: GraphQLParams,
-        media_type: str,
-        request_id: str,
-        tally: RequestTally,
-    ) -> Response:
+    async def _params(self, head: RequestHead, receive: Receive) -> GraphQLParams:
+        params = await read_params(head, receive, max_body_bytes=self.settings.max_body_bytes)
+        params = self.persisted.resolve(params)
+        check_variables(
+            params.variables,
+            max_depth=self.settings.graphql.max_variables_depth,
+            max_values=self.settings.graphql.max_variable_values,
+        )
+        return params
+
+    async def _run(self, call: _Call) -> Answer:
+        params, tally, media_type = call.graphql, call.tally, call.media_type
         try:
             document = self.schema.parser.parse(params.query)
         except GraphQLError as error:
@@ -236,7 +258,7 @@ class GraphQLEndpoint:
                 code="SUBSCRIPTIONS_NOT_SUPPORTED",
             )
         is_query = operation.operation is OperationType.QUERY
-        if request.method != "POST" and not is_query:
+        if call.head.method != "POST" and not is_query:
             tally.refused(405)
             return error_response(
                 405,
@@ -245,9 +267,7 @@ class GraphQLEndpoint:
                 headers={"Allow": "POST"},
             )
         try:
-            return await self._execute(
-                request, params, media_type, request_id, tally, is_query=is_query
-            )
+            return await self._execute(call, is_query=is_query)
         except OverloadedError:
             tally.refused(503)
             return error_response(
@@ -255,52 +275,42 @@ class GraphQLEndpoint:
                 "The server is busy; retry in a moment.",
                 media_type,
                 code="OVERLOADED",
-                request_id=request_id,
+                request_id=call.request_id,
                 headers={"Retry-After": str(self.settings.graphql.retry_after_seconds)},
             )
         except (DBAPIError, OSError) as exc:
-            return _DATABASE_DOWN.answer(exc, tally, request_id, media_type)
+            return _DATABASE_DOWN.answer(exc, call)
 
-    async def _execute(
-        self,
-        request: Request,
-        params: GraphQLParams,
-        media_type: str,
-        request_id: str,
-        tally: RequestTally,
-        *,
-        is_query: bool,
-    ) -> Response:
-        runtime = runtime_of(request)
+    async def _execute(self, call: _Call, *, is_query: bool) -> Answer:
+        head, params, media_type = call.head, call.graphql, call.media_type
+        runtime = runtime_of_app(head.app)
         key = cache_key(params.query, params.variables, params.operation_name)
-        admin = check_admin_token(self.settings.admin.token, request.headers.get("authorization"))
+        admin = check_admin_token(self.settings.admin.token, head.headers.get("authorization"))
         # Sync runs and link checks move without the data version: never from the cache.
         cacheable = is_query and not reads_visit_log(params.query)
-        execution = _Execution(
-            self, runtime, request, params, request_id, admin, key, is_query, cacheable
-        )
+        execution = _Execution(self, runtime, call, admin, key, is_query, cacheable)
 
         async def run() -> _Executed:
             async with self.gate.admit():
                 return await execution()
 
-        anonymous = "authorization" not in request.headers
+        anonymous = "authorization" not in head.headers
         max_age = self.settings.http_cache_max_age_seconds
         if cacheable and (self.response_cache.max_bytes or anonymous):
             recent = await runtime.versions.current()
             etag = etag_of(recent, key)
             # Only GET revalidates (RFC 9110 §13.1.2); POST answers carry the ETag all the same.
-            revalidating = anonymous and request.method != "POST"
-            if revalidating and matches(request.headers.get("if-none-match"), etag):
+            revalidating = anonymous and head.method != "POST"
+            if revalidating and matches(head.headers.get("if-none-match"), etag):
                 return not_modified(etag, max_age)
             body = self.response_cache.get(recent, key) if self.response_cache.max_bytes else None
             if body is not None:
-                cached = Response(body, media_type=f"{media_type}; charset=utf-8")
+                cached = Answer.build(body, media_type=f"{media_type}; charset=utf-8")
                 return mark_public(cached, etag, max_age) if anonymous else mark_private(cached)
             if anonymous and self.response_cache.max_bytes:
                 executed = await self._single_flight((recent, key), run)
-                return self._respond(executed, media_type, tally, key, anonymous=anonymous)
-        return self._respond(await run(), media_type, tally, key, anonymous=anonymous)
+                return self._respond(executed, call, key, anonymous=anonymous)
+        return self._respond(await run(), call, key, anonymous=anonymous)
 
     async def _single_flight(
         self, flight: tuple[int, CacheKey], run: Callable[[], Awaitable[_Executed]]
@@ -326,17 +336,11 @@ class GraphQLEndpoint:
             logger.debug("shared execution failed: %r", error)
 
     def _respond(
-        self,
-        executed: _Executed,
-        media_type: str,
-        tally: RequestTally,
-        key: CacheKey,
-        *,
-        anonymous: bool,
-    ) -> Response:
-        tally.executed(executed.errors, executed.notes)
+        self, executed: _Executed, call: _Call, key: CacheKey, *, anonymous: bool
+    ) -> Answer:
+        call.tally.executed(executed.errors, executed.notes)
         response = encode_result(
-            executed.data, executed.errors, media_type, extensions=executed.extensions
+            executed.data, executed.errors, call.media_type, extensions=executed.extensions
         )
         if executed.is_query and executed.notes.cacheable and not executed.errors and anonymous:
             etag = etag_of(executed.version, key)
@@ -364,9 +368,7 @@ class _Execution:
 
     endpoint: GraphQLEndpoint
     runtime: Runtime
-    request: Request
-    params: GraphQLParams
-    request_id: str
+    call: _Call
     admin: AdminAuth
     key: CacheKey
     is_query: bool
@@ -374,7 +376,7 @@ class _Execution:
     cacheable: bool
 
     async def __call__(self) -> _Executed:
-        endpoint, runtime = self.endpoint, self.runtime
+        endpoint, runtime, params = self.endpoint, self.runtime, self.call.graphql
         alone = await self._alone()
         if alone is not None:
             return alone
@@ -393,7 +395,7 @@ class _Execution:
             version = await db.run(read_data_version)
             runtime.versions.observe(version, read_at)
             context = build_context(
-                request_id=self.request_id,
+                request_id=self.call.request_id,
                 db=db,
                 data_version=version,
                 max_page_size=endpoint.settings.max_page_size,
@@ -408,9 +410,9 @@ class _Execution:
             if self.is_query and endpoint.compiler is not None:
                 compiled = await endpoint.compiler.execute(
                     db,
-                    self.params.query,
-                    self.params.variables,
-                    self.params.operation_name,
+                    params.query,
+                    params.variables,
+                    params.operation_name,
                     max_page_size=endpoint.settings.max_page_size,
                     data_version=version,
                 )
@@ -419,15 +421,15 @@ class _Execution:
                 data, errors, extensions = compiled, [], None
             else:
                 result = await endpoint.schema.execute(
-                    self.params.query,
-                    variable_values=self.params.variables,
+                    params.query,
+                    variable_values=params.variables,
                     context_value=context,
-                    operation_name=self.params.operation_name,
-                    allowed_operation_types=_ALLOWED.get(self.request.method, _QUERIES_ONLY),
+                    operation_name=params.operation_name,
+                    allowed_operation_types=_ALLOWED.get(self.call.head.method, _QUERIES_ONLY),
                 )
                 data, errors, extensions = result.data, list(result.errors or ()), result.extensions
                 if writes and not await _commit_or_roll_back(
-                    db, runtime, result.errors, self.request_id
+                    db, runtime, result.errors, self.call.request_id
                 ):
                     data = None
         finally:
@@ -448,15 +450,15 @@ class _Execution:
     async def _alone(self) -> _Executed | None:
         """A compiled query answered by one statement outside a transaction (PostgreSQL,
         ReadCompiler.execute_alone), or None: the session path below answers it."""
-        endpoint, runtime = self.endpoint, self.runtime
+        endpoint, runtime, params = self.endpoint, self.runtime, self.call.graphql
         if not self.is_query or endpoint.compiler is None or not runtime.statement_timeout_set:
             return None
         read_at = time.monotonic()
         answered = await endpoint.compiler.execute_alone(
             runtime.engine,
-            self.params.query,
-            self.params.variables,
-            self.params.operation_name,
+            params.query,
+            params.variables,
+            params.operation_name,
             max_page_size=endpoint.settings.max_page_size,
             recent_version=await runtime.versions.current(),
         )
@@ -469,6 +471,11 @@ class _Execution:
             body = encode_result(data, None, JSON).body
             endpoint.response_cache.put(version, self.key, bytes(body))
         return _Executed(data, [], None, notes, self.is_query, version)
+
+
+def _graphiql_answer(page: GraphiQLPage) -> Answer:
+    page_response = graphiql_html_response(page)
+    return Answer(page_response.status_code, bytes(page_response.body), page_response.raw_headers)
 
 
 async def _commit_or_roll_back(

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive
+
+from service.web.plain_http import RequestHead
 
 
 class ProtocolError(Exception):
@@ -46,9 +49,11 @@ class GraphQLParams:
     extensions: dict[str, Any] | None = None
 
 
-async def read_body(request: Request, max_bytes: int) -> bytes:
-    """The request body, refusing (413) as soon as it is known to exceed ``max_bytes``."""
-    declared = request.headers.get("content-length")
+async def read_body(head: RequestHead, receive: Receive, max_bytes: int) -> bytes:
+    """The request body, refusing (413) as soon as it is known to exceed ``max_bytes``.
+
+    Starlette's ``ClientDisconnect`` when the client goes before the body is complete."""
+    declared = head.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
             raise ProtocolError(400, "Content-Length is not a number.")
@@ -56,16 +61,22 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
             raise ProtocolError(413, f"The request body is larger than {max_bytes} bytes.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ProtocolError(413, f"The request body is larger than {max_bytes} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            if body := message.get("body", b""):
+                size += len(body)
+                if size > max_bytes:
+                    raise ProtocolError(413, f"The request body is larger than {max_bytes} bytes.")
+                chunks.append(body)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect
 
 
-def _check_content_type(request: Request) -> None:
-    header = request.headers.get("content-type", "")
+def _check_content_type(head: RequestHead) -> None:
+    header = head.headers.get("content-type", "")
     media, *parameters = (part.strip() for part in header.split(";"))
     if media.lower() != "application/json":
         raise ProtocolError(
@@ -119,10 +130,10 @@ def _params(source: Mapping[str, Any], *, variables_as_text: bool) -> GraphQLPar
     )
 
 
-async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
-    """The GraphQL parameters of ``request`` (GET or POST); ProtocolError when malformed."""
-    if request.method != "POST":  # GET, or HEAD (Starlette routes it with GET)
-        return _params(request.query_params, variables_as_text=True)
-    _check_content_type(request)
-    body = await read_body(request, max_body_bytes)
+async def read_params(head: RequestHead, receive: Receive, *, max_body_bytes: int) -> GraphQLParams:
+    """The GraphQL parameters of a request (GET or POST); ProtocolError when malformed."""
+    if head.method != "POST":  # GET, or HEAD (Starlette routes it with GET)
+        return _params(head.query_params(), variables_as_text=True)
+    _check_content_type(head)
+    body = await read_body(head, receive, max_body_bytes)
     return _params(_decode_json_object(body, "The request body"), variables_as_text=False)

@@ -7,9 +7,9 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
-from starlette.responses import Response
 
 from service.web.negotiation import GRAPHQL_RESPONSE
+from service.web.plain_http import Answer
 
 _CODES = {
     400: "BAD_REQUEST",
@@ -28,12 +28,12 @@ def _response(
     status: int,
     media_type: str,
     headers: Mapping[str, str] | None = None,
-) -> Response:
-    return Response(
+) -> Answer:
+    return Answer.build(
         orjson.dumps(payload),
-        status_code=status,
+        status=status,
         media_type=f"{media_type}; charset=utf-8",
-        headers=dict(headers or {}),
+        headers=headers,
     )
 
 
@@ -45,7 +45,7 @@ def error_response(
     code: str | None = None,
     request_id: str | None = None,
     headers: Mapping[str, str] | None = None,
-) -> Response:
+) -> Answer:
     """A response for a request that was not executed, shaped like a GraphQL response."""
     extensions: dict[str, str] = {"code": code or _CODES.get(status, "ERROR")}
     if request_id is not None:
@@ -72,7 +72,7 @@ def encode_result(
     *,
     request_error: bool | None = None,
     extensions: Mapping[str, Any] | None = None,
-) -> Response:
+) -> Answer:
     """The HTTP response for an execution result.
 
     A request error (the operation never ran) has no ``data`` entry and, with

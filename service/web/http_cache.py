@@ -11,9 +11,9 @@ docs/decisions/0096-http-caching-of-query-answers.md.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
-from starlette.responses import Response
-
+from service.web.plain_http import Answer
 from service.web.response_cache import CacheKey
 
 #: What an answer's bytes depend on besides the URL or body (Origin is added by service.web.cors).
@@ -22,14 +22,27 @@ VARY = "Accept, Accept-Encoding, Authorization"
 PRIVATE = "private, no-store"
 
 
+#: Keys up to this many characters keep their digest (a request and its repeats hash it once).
+DIGEST_MEMO_CHARS = 4096
+
+
 def etag_of(version: int, key: CacheKey) -> str:
     """The entity tag of a successful answer to ``key`` at data ``version``."""
+    query, variables, operation = key
+    small = len(query) + len(variables) + len(operation or "") <= DIGEST_MEMO_CHARS
+    return f'W/"{version}-{_remembered_digest(key) if small else _digest(key)}"'
+
+
+def _digest(key: CacheKey) -> str:
     query, variables, operation = key
     digest = hashlib.sha256()
     for part in (query.encode("utf-8"), variables, (operation or "").encode("utf-8")):
         digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two keys collide
         digest.update(part)
-    return f'W/"{version}-{digest.hexdigest()[:32]}"'
+    return digest.hexdigest()[:32]
+
+
+_remembered_digest = lru_cache(maxsize=1024)(_digest)
 
 
 def public_cache_control(max_age: int) -> str:
@@ -55,26 +68,27 @@ def matches(if_none_match: str | None, etag: str) -> bool:
     )
 
 
-def mark_public(response: Response, etag: str, max_age: int) -> Response:
+def mark_public(answer: Answer, etag: str, max_age: int) -> Answer:
     """Label an anonymous successful query answer as cacheable by anyone until it changes."""
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = public_cache_control(max_age)
-    response.headers["Vary"] = VARY
-    return response
+    answer.set("ETag", etag)
+    answer.set("Cache-Control", public_cache_control(max_age))
+    answer.set("Vary", VARY)
+    return answer
 
 
-def mark_private(response: Response, etag: str | None = None) -> Response:
+def mark_private(answer: Answer, etag: str | None = None) -> Answer:
     """Label an answer no cache may keep (it depends on the token, or it wrote something)."""
     if etag is not None:
-        response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = PRIVATE
-    response.headers["Vary"] = VARY
-    return response
+        answer.set("ETag", etag)
+    answer.set("Cache-Control", PRIVATE)
+    answer.set("Vary", VARY)
+    return answer
 
 
-def not_modified(etag: str, max_age: int) -> Response:
+def not_modified(etag: str, max_age: int) -> Answer:
     """The 304 for a client that already holds the answer tagged ``etag``."""
-    return Response(
-        status_code=304,
+    return Answer.build(
+        b"",
+        status=304,
         headers={"ETag": etag, "Cache-Control": public_cache_control(max_age), "Vary": VARY},
     )

@@ -138,7 +138,12 @@ async def _warm_up(sessions: async_sessionmaker[AsyncSession]) -> None:
 
 def runtime_of(request: Request) -> Runtime:
     """The runtime of the application serving ``request``."""
-    runtime = getattr(request.app.state, "runtime", None)
+    return runtime_of_app(request.app)
+
+
+def runtime_of_app(app: Starlette) -> Runtime:
+    """The runtime of ``app`` (made by its lifespan)."""
+    runtime = getattr(app.state, "runtime", None)
     if not isinstance(runtime, Runtime):
         raise RuntimeError("the application's lifespan has not run (no database engine)")
     return runtime

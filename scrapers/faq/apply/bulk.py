@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -28,6 +29,13 @@ async def insert_rows(session: AsyncSession, model: Any, rows: Iterable[Values])
     Column defaults apply to the columns a row leaves out, as with the ORM.
     """
     table = getattr(model, "__table__", model)
+    statement = insert(table)
+    if session.get_bind().dialect.name == "postgresql":
+        # RETURNING makes SQLAlchemy send each batch as one multi-row INSERT … VALUES
+        # ("insertmanyvalues", which it uses only for statements that return rows) instead of one
+        # execution per row: the server's time of a first import of 10,000 schools falls by
+        # more than half (decision 0276). The ids returned are not read.
+        statement = statement.returning(*table.primary_key.columns)
     groups: dict[tuple[str, ...], list[Values]] = {}
     for row in rows:
         columns = tuple(row)
@@ -35,15 +43,23 @@ async def insert_rows(session: AsyncSession, model: Any, rows: Iterable[Values])
         group.append(row)
         if len(group) >= BATCH_ROWS:
             groups[columns] = []
-            await session.execute(insert(table), group)
+            await session.execute(statement, group)
     for group in groups.values():
         if group:
-            await session.execute(insert(table), group)
+            await session.execute(statement, group)
 
 
-async def update_rows(session: AsyncSession, model: type[Any], rows: list[Values]) -> None:
-    if rows:
-        await session.execute(update(model), rows)
+async def update_rows(session: AsyncSession, model: type[Any], rows: Iterable[Values]) -> None:
+    """ORM bulk updates by primary key of ``rows`` (each with its ``id``), read once as they
+    come: one executemany per ``BATCH_ROWS`` rows (the rows of one batch exist at once)."""
+    batch: list[Values] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            await session.execute(update(model), batch)
+            batch = []
+    if batch:
+        await session.execute(update(model), batch)
 
 
 def change_rows(
@@ -53,11 +69,10 @@ def change_rows(
     retired_column: str = "retired_at",
     translate: Mapping[str, Any] | None = None,
     stamp: bool = True,
-) -> list[Values]:
-    """Bulk-update rows for a table's changes and retirements."""
-    rows: list[Values] = []
+) -> Iterator[Values]:
+    """Bulk-update rows for a table's changes and retirements, made as they are read."""
     change: Change
-    for change in (*table.changed, *table.retired):
+    for change in chain(table.changed, table.retired):
         row: Values = {"id": change.id}
         for name, (_, new) in change.fields.items():
             if name == "retired":
@@ -69,5 +84,4 @@ def change_rows(
                 row[name] = new
         if stamp:
             row["updated_at"] = now
-        rows.append(row)
-    return rows
+        yield row

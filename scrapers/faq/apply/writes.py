@@ -5,7 +5,8 @@ of a whole table never exist at once); the ids of new rows are then read back wi
 table (``RETURNING`` with ordered rows made SQLAlchemy insert SQLite rows one by one, and splice
 the results quadratically). Updates are ORM bulk updates by primary key. Statements go through the
 session, so the data version is bumped once for the transaction (:mod:`service.db.versioning`);
-an empty plan issues no statement at all.
+an empty plan issues no statement at all. The catalogue is let go table by table as it is written
+(its records are no longer read once their rows and ids exist; decision 0275).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from itertools import chain
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,7 +79,8 @@ class _Writer:
         )
 
     async def write_schools(self) -> None:
-        added = [self.catalogue.schools[slug] for slug in self.plan.schools.added]
+        schools = self.catalogue.schools
+        added = self.plan.schools.added
         rows = (
             self.stamped(
                 {
@@ -90,7 +93,7 @@ class _Writer:
                     "is_partner": s.is_partner,
                 }
             )
-            for s in added
+            for s in (schools[slug] for slug in added)
         )
         if added:
             await insert_rows(self.session, School, rows)
@@ -98,19 +101,25 @@ class _Writer:
             # catalogue's own strings, not a second copy of every slug (decision 0207).
             result = await self.session.stream(select(School.slug, School.id))
             self.school_ids = {sys.intern(slug): id_ async for slug, id_ in result}
-        # Parents are set once every school has an id (a parent may be new too).
-        parents = [
-            {"id": self.school_ids[s.slug], "parent_id": self.school_ids[s.parent_slug]}
-            for s in added
-            if s.parent_slug is not None
-        ]
-        parent_id = ("parent_id", lambda slug: self.school_ids[slug] if slug else None)
+        # Parents are set once every school has an id (a parent may be new too); the rows are
+        # made batch by batch as they are sent (decision 0275).
+        ids = self.school_ids
+        parents = (
+            {"id": ids[slug], "parent_id": ids[parent]}
+            for slug in added
+            if (parent := schools[slug].parent_slug) is not None
+        )
+        parent_id = ("parent_id", lambda slug: ids[slug] if slug else None)
         await update_rows(
             self.session,
             School,
-            parents
-            + change_rows(self.plan.schools, self.now, translate={"parent_slug": parent_id}),
+            chain(
+                parents,
+                change_rows(self.plan.schools, self.now, translate={"parent_slug": parent_id}),
+            ),
         )
+        # Nothing later reads the schools' records: the ids stand for them (decision 0275).
+        self.catalogue.schools = {}
 
     async def write_programmes(self) -> None:
         rows = (
@@ -127,6 +136,7 @@ class _Writer:
             for key, slug in self.plan.programme_schools
         )
         await insert_rows(self.session, school_programme, pairs)
+        self.catalogue.programmes = {}
 
     async def write_offers(self) -> None:
         #: The new reserved offers' natural keys (by ids), to give them their tracks.
@@ -171,6 +181,7 @@ class _Writer:
             )
             await insert_rows(self.session, offer_home_track, tracks)
         await update_rows(self.session, Offer, change_rows(self.plan.offers, self.now))
+        self.catalogue.offers = {}
 
     def _finding_links(self, findings: Mapping[str, FindingSpec]) -> set[LinkKey]:
         """The links the findings to write refer to: the only ones whose ids are read back."""
@@ -223,6 +234,7 @@ class _Writer:
                     if key in wanted:
                         self.link_ids[key] = id_
         await update_rows(self.session, Link, change_rows(self.plan.links, self.now))
+        self.catalogue.links = {}
 
     async def write_rules(self) -> None:
         rows = [
@@ -297,7 +309,10 @@ async def apply_plan(
     revision: Values,
     now: datetime,
 ) -> None:
-    """Write ``plan``; ``revision`` holds the new revision's columns (used when it is new)."""
+    """Write ``plan``; ``revision`` holds the new revision's columns (used when it is new).
+
+    The catalogue's schools, programmes, offers and links are emptied as they are written.
+    """
     writer = _Writer(session, plan, catalogue, snapshot, now)
     await writer.write_reference_data()
     await writer.write_schools()

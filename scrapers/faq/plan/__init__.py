@@ -6,6 +6,7 @@ source regression; :mod:`.replacements` says which school replaced a retired one
 """
 
 from scrapers.faq.plan.compare import (
+    LABELLED_ADDED,
     Change,
     Plan,
     TablePlan,
@@ -18,6 +19,7 @@ from scrapers.faq.plan.snapshot import FINDING_ORIGIN, Snapshot, has_revisions, 
 
 __all__ = [
     "FINDING_ORIGIN",
+    "LABELLED_ADDED",
     "Change",
     "Plan",
     "Snapshot",

@@ -19,6 +19,10 @@ from service.db import FindingSeverity
 
 K = TypeVar("K", bound=Hashable)
 
+#: Added keys a plan can describe, in order: the summary prints at most this many change lines.
+#: A plan keeps what the labels need for these only, never the catalogue (decision 0275).
+LABELLED_ADDED = 50
+
 
 @dataclass(slots=True)
 class Change:
@@ -39,13 +43,15 @@ class TablePlan:
     added: list[Any] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     retired: list[Change] = field(default_factory=list)
-    #: What the summary prints for an added key (an offer's places included): computed when
-    #: printed, so that a first import of 10,000 schools holds no label it never prints.
+    #: What the summary prints for one of the first ``LABELLED_ADDED`` added keys (an offer's
+    #: places included): computed when printed, so that a first import of 10,000 schools holds
+    #: no label it never prints.
     describe: Callable[[Any], str] = str
 
     @property
     def added_labels(self) -> Iterator[str]:
-        return (self.describe(key) for key in self.added)
+        """The labels of the first ``LABELLED_ADDED`` added keys."""
+        return (self.describe(key) for key in self.added[:LABELLED_ADDED])
 
     @property
     def restored(self) -> int:
@@ -227,17 +233,21 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
             if row is None or (row.id, school_ids.get(slug)) not in snapshot.programme_schools:
                 plan.programme_schools.append((key, slug))
     offers = catalogue.offers
-
-    def describe_offer(key: OfferKey) -> str:
-        places = offers[key].places if key in offers else None
-        return offer_label(key) + (f": places {places}" if places is not None else "")
-
     plan.offers = diff_table(
         ((key, {"places": offer.places}) for key, offer in offers.items()),
         snapshot.offers,
-        describe_offer,
+        offer_label,
         listed=offers,
     )
+    # The places of the offers the summary may print, not the catalogue's offers: the plan
+    # outlives the catalogue (the writes let it go table by table; decision 0275).
+    printed = {key: offers[key].places for key in plan.offers.added[:LABELLED_ADDED]}
+
+    def describe_offer(key: OfferKey) -> str:
+        places = printed.get(key)
+        return offer_label(key) + (f": places {places}" if places is not None else "")
+
+    plan.offers.describe = describe_offer
     plan.links = diff_table(
         ((key, {"role": link.role}) for key, link in catalogue.links.items()),
         snapshot.links,

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from scrapers.faq.interpret import Catalogue, FindingSpec
-from scrapers.faq.plan import Change, Plan, TablePlan
+from scrapers.faq.plan import LABELLED_ADDED, Change, Plan, TablePlan
 from scrapers.faq.read import RevisionMeta
 
-#: Change lines printed before "… and N more".
-MAX_CHANGE_LINES = 50
+#: Change lines printed before "… and N more" (no more than a plan can label).
+MAX_CHANGE_LINES = LABELLED_ADDED
 
 
 @dataclass(frozen=True, slots=True)

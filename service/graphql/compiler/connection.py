@@ -80,8 +80,7 @@ class _Columns:
     def add(self, details: list[FieldDetails]) -> str:
         name = f"n{len(self.sql)}"
         element = self.planner.object_sql(self.node_type, self.row, details)
-        cast = f"CAST({element} AS TEXT)" if self.planner.dialect.postgres else element
-        self.sql.append(f"{cast} AS {name}")
+        self.sql.append(f"{self.planner.dialect.json_out(element)} AS {name}")
         return name
 
 

@@ -66,7 +66,7 @@ def _json_value(rows: Sequence[Any], _arguments: Arguments) -> Any:
 
 def _json_root(planner: Planner, root: list[FieldDetails], select: str) -> RootPlan:
     d = planner.dialect
-    value = f"CAST(({select}) AS TEXT)" if d.postgres else f"({select})"
+    value = d.json_out(f"({select})")
     sql = with_sources(
         d, f"SELECT {value} AS j, {DATA_VERSION_SQL} AS data_version", planner.levels
     )

@@ -102,9 +102,12 @@ _Bound = tuple[OperationPlan, dict[str, Any], dict[str, dict[str, Any]]]
 
 @dataclass(slots=True)
 class _Read:
-    """One request's operation as read: its document and variables, as given and coerced,
-    and (per driver and page-size limit) its plan, bound parameters and root arguments."""
+    """One request's operation as read: its text and operation name, its document and
+    variables, as given and coerced, and (per driver and page-size limit) its plan, bound
+    parameters and root arguments."""
 
+    query: str
+    operation_name: str | None
     document: _Document
     given: dict[str, Any]
     coerced: VariableValues
@@ -165,14 +168,13 @@ class ReadCompiler:
         if read is None:
             return None
         # Over the cost limits: the resolvers' path refuses it (QUERY_TOO_COMPLEX), before SQL.
-        if not await self._allows(db, query, operation_name, read, data_version, max_page_size):
+        if not await self._allows(db, read, data_version, max_page_size):
             return None
         driver = await db.run(_driver_dialect)
-        bound = self._bound_once(query, operation_name, read, driver, max_page_size)
+        bound = self._bound_once(read, driver, max_page_size)
         if bound is None:
             return None
         plan, params, arguments = bound
-        document, coerced = read.document, read.coerced
         data: dict[str, Any] = {}
         for key, root in plan.roots.items():
             try:
@@ -182,10 +184,7 @@ class ReadCompiler:
                     raise
                 # SQLite's parser has a fixed stack: a selection nested deeper than it can
                 # parse goes through the resolvers from now on (nothing ran: no state to undo).
-                dialect = Dialect(driver.name)
-                self._plans[self._plan_key(query, operation_name, document, coerced, dialect)] = (
-                    None
-                )
+                self._plans[self._plan_key(read, Dialect(driver.name))] = None
                 self._reads.clear()  # they may hold that plan
                 return None
             data[key] = root.assemble(rows, arguments[key])
@@ -217,12 +216,10 @@ class ReadCompiler:
         read = self._read(query, variables, operation_name)
         if read is None:
             return None
-        allowed = self._allowed.get(
-            self._cost_key(query, operation_name, read, recent_version, max_page_size)
-        )
+        allowed = self._allowed.get(self._cost_key(read, recent_version, max_page_size))
         if not allowed:
             return None  # unknown yet (execute() estimates it) or refused (the resolvers say so)
-        bound = self._bound_once(query, operation_name, read, engine.dialect, max_page_size)
+        bound = self._bound_once(read, engine.dialect, max_page_size)
         if bound is None:
             return None
         plan, params, arguments = bound
@@ -280,39 +277,24 @@ class ReadCompiler:
         if isinstance(coerced, list):
             return None
         cost_values = tuple(coerced.coerced.get(name) for name in document.cost_variables)
-        return _Read(document, given, coerced, cost_values, {})
+        return _Read(query, operation_name, document, given, coerced, cost_values, {})
 
     def _bound_once(
-        self,
-        query: str,
-        operation_name: str | None,
-        read: _Read,
-        driver: SQLAlchemyDialect,
-        max_page_size: int,
+        self, read: _Read, driver: SQLAlchemyDialect, max_page_size: int
     ) -> _Bound | None:
         """:meth:`_bound`, once per request read and driver (see :meth:`_read`)."""
         key = (driver.name, max_page_size)
         if key in read.bound:
             return read.bound[key]
-        bound = read.bound[key] = self._bound(
-            query, operation_name, read.document, read.coerced, driver, max_page_size
-        )
+        bound = read.bound[key] = self._bound(read, driver, max_page_size)
         return bound
 
-    def _bound(
-        self,
-        query: str,
-        operation_name: str | None,
-        document: _Document,
-        coerced: VariableValues,
-        driver: SQLAlchemyDialect,
-        max_page_size: int,
-    ) -> _Bound | None:
+    def _bound(self, read: _Read, driver: SQLAlchemyDialect, max_page_size: int) -> _Bound | None:
         """The plan, its bound parameters and each root's arguments; None: not compilable."""
-        dialect = Dialect(driver.name)
-        plan = self._plan(query, operation_name, document, coerced, dialect, driver)
+        plan = self._plan(read, Dialect(driver.name), driver)
         if plan is None:
             return None
+        coerced = read.coerced
         try:
             # Several slots read the arguments of one field: coerce each field's once.
             at: dict[int, dict[str, Any]] = {}
@@ -343,17 +325,11 @@ class ReadCompiler:
         return plan, params, arguments
 
     async def _allows(
-        self,
-        db: SerializedSession,
-        query: str,
-        operation_name: str | None,
-        read: _Read,
-        data_version: int,
-        max_page_size: int,
+        self, db: SerializedSession, read: _Read, data_version: int, max_page_size: int
     ) -> bool:
         """The cost limits' decision, estimated once per document, data version and the
         values the estimate reads (the bounds it uses change only with the data version)."""
-        key = self._cost_key(query, operation_name, read, data_version, max_page_size)
+        key = self._cost_key(read, data_version, max_page_size)
         allowed = self._allowed.get(key)
         if allowed is None:
             allowed = await self.schema.cost.allows(
@@ -362,21 +338,15 @@ class ReadCompiler:
                 db,
                 data_version=data_version,
                 variables=dict(read.given),
-                operation_name=operation_name,
+                operation_name=read.operation_name,
                 max_page_size=max_page_size,
             )
             _remember(self._allowed, key, allowed, self._cache_size)
         return allowed
 
     @staticmethod
-    def _cost_key(
-        query: str,
-        operation_name: str | None,
-        read: _Read,
-        data_version: int,
-        max_page_size: int,
-    ) -> tuple[Any, ...]:
-        return (query, operation_name, data_version, max_page_size, read.cost_values)
+    def _cost_key(read: _Read, data_version: int, max_page_size: int) -> tuple[Any, ...]:
+        return (read.query, read.operation_name, data_version, max_page_size, read.cost_values)
 
     def _document(self, query: str, operation_name: str | None) -> _Document | None:
         key = (query, operation_name)
@@ -421,35 +391,24 @@ class ReadCompiler:
         )
 
     def _plan(
-        self,
-        query: str,
-        operation_name: str | None,
-        document: _Document,
-        variables: VariableValues,
-        dialect: Dialect,
-        driver: SQLAlchemyDialect,
+        self, read: _Read, dialect: Dialect, driver: SQLAlchemyDialect
     ) -> OperationPlan | None:
-        key = self._plan_key(query, operation_name, document, variables, dialect)
+        key = self._plan_key(read, dialect)
         if key in self._plans:
             self._plans.move_to_end(key)
             return self._plans[key]
         try:
-            plan: OperationPlan | None = self._build(document, variables, dialect, driver)
+            plan: OperationPlan | None = self._build(read.document, read.coerced, dialect, driver)
         except NotCompilableError:
             plan = None
         _remember(self._plans, key, plan, self._cache_size)
         return plan
 
-    def _plan_key(
-        self,
-        query: str,
-        operation_name: str | None,
-        document: _Document,
-        variables: VariableValues,
-        dialect: Dialect,
-    ) -> tuple[Any, ...]:
-        directives = tuple(variables.coerced.get(name) for name in document.directive_variables)
-        return (query, operation_name, dialect.name, directives, _shape(variables.coerced))
+    @staticmethod
+    def _plan_key(read: _Read, dialect: Dialect) -> tuple[Any, ...]:
+        coerced = read.coerced.coerced
+        directives = tuple(coerced.get(name) for name in read.document.directive_variables)
+        return (read.query, read.operation_name, dialect.name, directives, _shape(coerced))
 
     def _build(
         self,

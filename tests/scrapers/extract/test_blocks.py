@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.extract.dom import parse_html, remove_noise, select_main
+from scrapers.extract.dom import parse_html, remove_noise, select_main, text_of
 from tests.scrapers.extract.blocks_of import blocks_of
 
 
@@ -20,9 +20,9 @@ def test_cookie_banners_menus_breadcrumbs_and_scripts_are_not_content() -> None:
 
 
 def test_a_page_class_naming_a_menu_does_not_remove_the_page() -> None:
-    soup = parse_html('<html><body class="has-mega-menu"><main><p>Kept.</p></main></body></html>')
-    remove_noise(soup)
-    assert soup.get_text(strip=True) == "Kept."
+    root = parse_html('<html><body class="has-mega-menu"><main><p>Kept.</p></main></body></html>')
+    remove_noise(root)
+    assert text_of(root, strip=True) == "Kept."
 
 
 def test_a_line_break_ends_a_block_and_inline_markup_does_not() -> None:
@@ -73,10 +73,10 @@ def test_footers_and_sidebars_are_not_main_content_nor_under_its_headings() -> N
 
 def test_the_main_content_is_the_first_main_element_with_real_text() -> None:
     teaser = "<article><p>Short teaser.</p></article>"
-    soup = parse_html(
+    root = parse_html(
         f"<html><body>{teaser}<div id='content'><p>{'Long text. ' * 30}</p></div></body></html>"
     )
-    assert select_main(soup).get("id") == "content"
+    assert select_main(root).get("id") == "content"
 
 
 def test_a_teaser_item_that_opens_with_its_date_is_furniture_in_any_box() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.extract.dom import parse_html
+from scrapers.extract.dom import parse_html, select, text_of
 from scrapers.extract.emails import (
     decode_cfemail,
     deobfuscate,
@@ -55,11 +55,11 @@ def test_cloudflare_protected_addresses_are_decoded_in_text_and_links() -> None:
     encoded = "3c55525f535155525b7c485950595f5351114f4811594855595252591259445d514c5059"
     assert decode_cfemail(encoded) == "incoming@telecom-st-etienne.example"
     assert decode_cfemail("zz") is None
-    soup = parse_html(
+    root = parse_html(
         f'<p><a href="/cdn-cgi/l/email-protection#{encoded}"><span class="__cf_email__"'
         f' data-cfemail="{encoded}">[email&#160;protected]</span></a></p>'
     )
-    reveal_cloudflare_emails(soup)
-    assert soup.get_text() == "incoming@telecom-st-etienne.example"
-    assert soup.a is not None
-    assert soup.a["href"] == "mailto:incoming@telecom-st-etienne.example"
+    reveal_cloudflare_emails(root)
+    assert text_of(root) == "incoming@telecom-st-etienne.example"
+    (anchor,) = select(root, "a")
+    assert anchor.get("href") == "mailto:incoming@telecom-st-etienne.example"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.extraction_quality import LABELS, MEASURED, format_scores, measure
+from bench.devset import DEVSET
+from bench.extraction_quality import LABELS, MEASURED, format_scores, main, measure
 from service.catalogue.fields import FactField
 
 #: Set from the measurements when the floor was added (``python -m bench.extraction_quality``):
@@ -58,3 +59,22 @@ def test_a_wrong_value_is_a_false_positive_and_a_false_negative(tmp_path: Path) 
     assert (emails.true_positives, emails.false_positives, emails.false_negatives) == (1, 0, 1)
     assert (emails.precision, emails.recall) == (1.0, 0.5)
     assert scores[FactField.CREDITS].precision == 0.0  # found, never labelled
+
+
+def test_one_batch_of_the_development_set_is_scored_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["--batch", "4"])
+    printed = capsys.readouterr().out
+    assert "development set, batch 4, held-out third (6 pages):" in printed
+    assert "development set, batch 4, development part (12 pages):" in printed
+    assert "development set, batch 4, all pages (18 pages):" in printed
+    assert "all labelled pages" not in printed
+    # The confusion lists name batch 4's pages only.
+    pages = json.loads(DEVSET.read_text(encoding="utf-8"))["pages"]
+    batch = {page["file"] for page in pages if page.get("batch") == 4}
+    listed = {
+        line.split()[0] for line in printed.splitlines() if line.startswith("  ") and line[2] != " "
+    }
+    assert listed
+    assert listed <= batch, listed - batch

@@ -427,3 +427,30 @@ async def test_rows_sent_in_small_batches_are_all_written_once(
         again = await _import(session, page)
     assert not again.changed
     assert [s for s in sent if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}] == []
+
+
+async def test_inserts_send_many_rows_per_statement_on_postgresql(session: AsyncSession) -> None:
+    # On PostgreSQL a batch of rows is one multi-row INSERT … VALUES (decision 0276), not one
+    # execution per row: 60 schools' offers fit in one batch, so in one statement.
+    page = render_faq(generate_schools(60, 8), 8)
+    async with counting_statements(session) as sent:
+        report = await _import(session, page)
+    offers = [s for s in sent if s.startswith("INSERT INTO offer ")]
+    added = len(report.plan.offers.added)
+    assert added > 100
+    if session.get_bind().dialect.name == "postgresql":
+        assert len(offers) == 1
+        assert offers[0].count("), (") == added - 1
+    else:
+        # SQLite: one executemany of the same single-row statement.
+        assert len(offers) == 1
+        assert offers[0].count("), (") == 0
+
+
+async def test_a_first_import_moves_the_data_version_once(session: AsyncSession) -> None:
+    # Its rows are inserted by Core statements through the session, in batches (multi-row on
+    # PostgreSQL): the transaction still moves the version, and only once.
+    version = await read_data_version(session)
+    report = await _import(session, render_faq(generate_schools(60, 8), 8))
+    assert len(report.plan.links.added) > 100
+    assert await read_data_version(session) == version + 1
