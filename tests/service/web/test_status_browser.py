@@ -26,9 +26,12 @@ from tests.service.web.admin_api import TOKEN
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def served_seed_with_admin(tmp_path: Path) -> Iterator[str]:
-    """`mobility serve` on the seed catalogue, with the admin token configured."""
+@pytest.fixture(scope="module")
+def served_seed_with_admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`mobility serve` on the seed catalogue, with the admin token configured: one server for
+    the module (each test's writes, a resolved finding and an override set then cleared, leave
+    the other's starting point as it was)."""
+    tmp_path = tmp_path_factory.mktemp("status-browser")
     env = process_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}",
         ADMIN_TOKEN=TOKEN,
