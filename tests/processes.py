@@ -92,6 +92,28 @@ def process_env(**variables: str) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(Path.cwd()), **variables}
 
 
+#: The contact URL a crawling `mobility` command of the tests announces.
+CRAWLER_CONTACT = "https://mobility.example/crawler"
+
+
+def crawler_env(database_url: str | None, **variables: str) -> dict[str, str]:
+    """The environment of a `mobility` command crawling the fixture sites: a contact URL, no
+    delay between a host's requests, no retries, and pages extracted in the command's own
+    process (tests/conftest.py's setting, which the cleared environment loses: a pool spawned
+    per run costs seconds and is not what these tests prove). ``variables`` add to or replace
+    these; ``database_url``, when given, is the ``DATABASE_URL``."""
+    return process_env(
+        **{
+            "FETCH_CONTACT_URL": CRAWLER_CONTACT,
+            "FETCH_HOST_DELAY": "0",
+            "FETCH_RETRIES": "0",
+            "SYNC_EXTRACT_PROCESSES": "1",
+            **variables,
+            **({} if database_url is None else {"DATABASE_URL": database_url}),
+        }
+    )
+
+
 #: How long a starting `mobility` process may take to answer: a safety net against one that
 #: hangs, not a guess at its start-up time (a loaded machine takes seconds to import it).
 START_SECONDS = 90.0

@@ -41,8 +41,8 @@ from scrapers.sync.plan import NO_LINKS, PlannedSchool, distinct_links, load_pla
 from scrapers.sync.reach import Reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
 from scrapers.sync.school_facts import SchoolFactsReader
-from scrapers.sync.tally import RunTally, SchoolLine
-from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolReport, Visit
+from scrapers.sync.tally import RunTally
+from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolLine, SchoolReport, Visit
 from service.config import Settings
 from service.db import (
     SYNCED_TABLES,

@@ -1,10 +1,11 @@
 """What a run keeps of its schools: running totals, and one small line per school.
 
-A school's :class:`~scrapers.sync.visit.SchoolReport` (its link counts, the verdict of each link)
+A school's :class:`~scrapers.sync.visit.SchoolReport` (its line, the verdict of each link)
 lives while the school is in flight. Once it is recorded, :meth:`RunTally.add` folds it into the
 run's totals (links per status, links and partner sites reached, what was done to the facts,
-findings, the run's verdict) and keeps of it only a :class:`SchoolLine`, the row of the run's
-table and its error: a run holds a few scalars per school, not its reports.
+findings, the run's verdict) and keeps of it only its
+:class:`~scrapers.sync.visit.SchoolLine`, the row of the run's table and its error: a run holds
+a few scalars per school, not its reports.
 
 A link of a programme shared by several schools ("commune avec") is in the report of each of
 them: its verdict counts once in the totals. Only those links (their ids) are remembered to tell;
@@ -19,53 +20,8 @@ from dataclasses import dataclass, field
 
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.reach import Reach
-from scrapers.sync.visit import SchoolReport
+from scrapers.sync.visit import SchoolLine, SchoolReport
 from service.db import LinkStatus, SyncRunStatus
-
-
-@dataclass(frozen=True, slots=True)
-class SchoolLine:
-    """One school of a run, as its table row and record show it."""
-
-    slug: str
-    name: str
-    links: int
-    #: Links per status, as ``(status, count)`` pairs.
-    statuses: tuple[tuple[LinkStatus, int], ...] = ()
-    seconds: float = 0.0
-    error: str | None = None
-    skipped: str | None = None
-    recorded: bool = False
-    facts: FactCounts | None = None
-    findings: int = 0
-    reached: int = 0
-    #: Some link was visited (its verdict known): the reached column means something.
-    visited: bool = False
-
-    @property
-    def counts(self) -> Counter[LinkStatus]:
-        return Counter(dict(self.statuses))
-
-    @property
-    def checked(self) -> int:
-        return sum(n for status, n in self.statuses if status.is_checked)
-
-    @classmethod
-    def of(cls, report: SchoolReport) -> SchoolLine:
-        return cls(
-            report.slug,
-            report.name,
-            report.links,
-            tuple(report.counts.items()),
-            report.seconds,
-            report.error,
-            report.skipped,
-            report.recorded,
-            report.facts,
-            report.findings,
-            report.reached,
-            bool(report.verdicts),
-        )
 
 
 @dataclass(slots=True)
@@ -95,7 +51,7 @@ class RunTally:
 
     def add(self, report: SchoolReport) -> None:
         """Fold in a school the run is done with (recorded or not)."""
-        self.lines.append(SchoolLine.of(report))
+        self.lines.append(report.line())
         self.schools += 1
         done = report.recorded or (self.dry_run and report.error is None)
         self.done += done

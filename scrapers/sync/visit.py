@@ -16,7 +16,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -56,8 +56,9 @@ class NoProgress:
 
 
 @dataclass(slots=True)
-class SchoolReport:
-    """What became of one school in a run."""
+class SchoolLine:
+    """One school of a run, as its table row and record show it: what the run keeps of the
+    school once it is recorded (decision 0195)."""
 
     slug: str
     name: str
@@ -75,6 +76,22 @@ class SchoolReport:
     findings: int = 0
     #: Links checked whose site answered (whatever the verdict, a 404 too).
     reached: int = 0
+
+    @property
+    def checked(self) -> int:
+        return sum(n for status, n in self.counts.items() if status.is_checked)
+
+    @property
+    def visited(self) -> bool:
+        """Some link was visited (its verdict known): the reached column means something."""
+        return bool(self.counts)
+
+
+@dataclass(slots=True)
+class SchoolReport(SchoolLine):
+    """What became of one school in a run, while it is in flight: its line, and what the run's
+    totals need of its links."""
+
     #: Some link's site answered, a deferral (Retry-After) included: the site was reached.
     site_answered: bool = False
     #: The first link that was not reached, with why (``url: error``), for the run's message.
@@ -85,9 +102,12 @@ class SchoolReport:
     #: Those of its links that are a programme's, which other schools may share.
     shared_links: frozenset[int] = frozenset()
 
-    @property
-    def checked(self) -> int:
-        return sum(n for status, n in self.counts.items() if status.is_checked)
+    def line(self) -> SchoolLine:
+        """The school's line alone, to keep once the report is let go."""
+        return SchoolLine(**{name: getattr(self, name) for name in _LINE_FIELDS})
+
+
+_LINE_FIELDS = tuple(f.name for f in fields(SchoolLine))
 
 
 #: Records a visited school; receives None as outcomes when the visit itself failed.

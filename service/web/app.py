@@ -19,6 +19,7 @@ from service.web.cors import CorsMiddleware
 from service.web.feeds.routes import feed_routes
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
+from service.web.graphql_route import GraphQLShortcut
 from service.web.health import build_readyz, healthz
 from service.web.metrics_route import build_metrics_route
 from service.web.persisted_queries import build_persisted_operations
@@ -56,6 +57,8 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
             max_age=settings.cors.max_age_seconds,
         ),
         Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
+        # Last: /graphql skips the router below (the route stays for the other methods).
+        Middleware(GraphQLShortcut, endpoint=endpoint),
     ]
     routes = [
         # A plain ASGI application: no Starlette Request or Response (decision 0270).

@@ -19,6 +19,7 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Self
 
 LOOPBACK = "127.0.0.1"
 
@@ -101,39 +102,20 @@ def head(status: int, headers: list[tuple[str, str]]) -> bytes:
     return status_line(status) + lines.encode("latin-1") + b"\r\n"
 
 
-class FixtureServer:
-    """The listener; an async context manager."""
+class Listener:
+    """A TCP listener on ``host`` as an async context manager: it listens on a free port
+    (``port``) from entry, and on exit stops listening and ends the connections still open."""
 
-    def __init__(
-        self,
-        *,
-        latency: float | Callable[[Request], float] = 0.0,
-        host: str = LOOPBACK,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
-        self.sites: dict[str, Site] = {}
-        self.requests: list[Request] = []
-        self.forbidden_hits: list[Request] = []
-        self.latency = latency
-        self._host = host
+    def __init__(self, host: str, tls: ssl.SSLContext | None = None) -> None:
+        self.host = host
+        self.port = 0
         self._tls = tls
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
-        self.port = 0
 
-    def site(self, host: str) -> Site:
-        """The site for ``host``, created on first use."""
-        return self.sites.setdefault(host.lower(), Site(host.lower()))
-
-    def url(self, host: str, path: str = "/") -> str:
-        return f"{'https' if self._tls else 'http'}://{host}:{self.port}{path}"
-
-    def requests_for(self, host: str, path: str | None = None) -> list[Request]:
-        return [r for r in self.requests if r.host == host and (path is None or r.path == path)]
-
-    async def __aenter__(self) -> FixtureServer:
+    async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(
-            self._serve, self._host, 0, backlog=1024, ssl=self._tls
+            self._accept, self.host, 0, backlog=1024, ssl=self._tls
         )
         self.port = self._server.sockets[0].getsockname()[1]
         return self
@@ -152,15 +134,12 @@ class FixtureServer:
                 await asyncio.gather(*self._connections, return_exceptions=True)
             await self._server.wait_closed()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._connections.add(task)
         try:
-            while await self._answer_one(reader, writer):
-                pass
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
+            await self._serve(reader, writer)
         except asyncio.CancelledError:
             # Cancelled by __aexit__ (a handler hanging on purpose): end quietly, the server is
             # closing; a cancelled handler task would be reported by asyncio as an error.
@@ -171,6 +150,44 @@ class FixtureServer:
             writer.close()
             with contextlib.suppress(ConnectionError, asyncio.CancelledError):
                 await writer.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Answer one connection (it is closed after)."""
+        raise NotImplementedError
+
+
+class FixtureServer(Listener):
+    """The listener of the partner sites; an async context manager."""
+
+    def __init__(
+        self,
+        *,
+        latency: float | Callable[[Request], float] = 0.0,
+        host: str = LOOPBACK,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(host, tls)
+        self.sites: dict[str, Site] = {}
+        self.requests: list[Request] = []
+        self.forbidden_hits: list[Request] = []
+        self.latency = latency
+
+    def site(self, host: str) -> Site:
+        """The site for ``host``, created on first use."""
+        return self.sites.setdefault(host.lower(), Site(host.lower()))
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"{'https' if self._tls else 'http'}://{host}:{self.port}{path}"
+
+    def requests_for(self, host: str, path: str | None = None) -> list[Request]:
+        return [r for r in self.requests if r.host == host and (path is None or r.path == path)]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(
+            ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError
+        ):
+            while await self._answer_one(reader, writer):
+                pass
 
     async def _answer_one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         """Answer one request; False when the connection must close."""
@@ -231,29 +248,12 @@ async def _write_page(writer: asyncio.StreamWriter, request: Request, page: Page
     await writer.drain()
 
 
-class Canary:
+class Canary(Listener):
     """A listener on an address the fetcher must never reach; counts every connection."""
 
     def __init__(self, host: str = "127.0.0.2") -> None:
-        self.host = host
+        super().__init__(host)
         self.hits = 0
-        self.port = 0
-        self._server: asyncio.Server | None = None
-
-    async def __aenter__(self) -> Canary:
-        self._server = await asyncio.start_server(self._serve, self.host, 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.hits += 1
@@ -262,4 +262,3 @@ class Canary:
         writer.write(head(200, headers) + body)
         with contextlib.suppress(ConnectionError):
             await writer.drain()
-        writer.close()

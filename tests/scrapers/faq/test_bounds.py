@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.errors import SourceError
 from scrapers.faq.importer import import_faq
-from scrapers.faq.read.source import read_seed
 from service.db.models import Finding, School
 from service.text import sanitize_text
+from tests.scrapers.faq.seed import import_seed
 
 pytestmark = pytest.mark.reliability
 
@@ -36,9 +36,7 @@ def test_unstorable_characters_are_removed_and_counted() -> None:
 async def test_a_nul_in_a_name_is_removed_with_a_finding_and_retires_nobody(
     session: AsyncSession,
 ) -> None:
-    seed = read_seed().text
-    await import_faq(session, seed, source_label="seed")
-    await session.commit()
+    seed = await import_seed(session)
     before = await _current_schools(session)
 
     report = await import_faq(session, _with_nul_in_aalto(seed), source_label="nul.md")
@@ -89,8 +87,7 @@ def _page_of(items: int) -> str:
 async def test_a_page_over_a_cap_is_refused_and_changes_nothing(
     session: AsyncSession, max_items: int, max_schools: int | None, message: str
 ) -> None:
-    await import_faq(session, read_seed().text, source_label="seed")
-    await session.commit()
+    await import_seed(session)
     before = await _current_schools(session)
     with pytest.raises(SourceError) as refused:
         await import_faq(
@@ -117,9 +114,7 @@ async def test_a_page_within_the_caps_is_imported(session: AsyncSession) -> None
 async def test_a_renamed_school_is_retired_with_a_finding_naming_its_replacement(
     session: AsyncSession,
 ) -> None:
-    seed = read_seed().text
-    await import_faq(session, seed, source_label="seed")
-    await session.commit()
+    seed = await import_seed(session)
 
     renamed = seed.replace("Aalto University", "Aalto Yliopisto", 1)
     report = await import_faq(session, renamed, source_label="renamed.md")

@@ -18,12 +18,13 @@ from scrapers.fetch import Fetcher, FetchPolicy, MappingResolver
 from service.config import Settings
 from tests.databases import TestDatabase
 from tests.factories import make_sync_run
+from tests.processes import CRAWLER_CONTACT
 from tests.scrapers.conftest import LOOPBACK_POLICY
 from tests.scrapers.faq.pages import RULES, faq_page
 from tests.scrapers.faults import healthy_html
 from tests.scrapers.fixture_server import FixtureServer
 
-CONTACT = "https://mobility.example/crawler"
+CONTACT = CRAWLER_CONTACT
 SECRET = "whsec-schedule-test-0123456789"
 AALTO, ENSIIE = "aalto-university", "ensiie"
 RESOLVER = MappingResolver({host: ["127.0.0.1"] for host in ("aalto.test", "ensiie.test")})

@@ -22,11 +22,10 @@ from service.db.models import FaqRevision, JobKind, JobRequest, JobStatus, LinkC
 from service.db.models import SyncRunStatus as Status
 from service.operations.job_queue import enqueue_job
 from tests.databases import TestDatabase
-from tests.processes import process_env, run_mobility
+from tests.processes import crawler_env, run_mobility
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer
 from tests.scrapers.schedule.partners import (
-    CONTACT,
     SECRET,
     count,
     record_an_earlier_sync,
@@ -40,23 +39,14 @@ LOCAL = "127.0.0.1"
 
 
 def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
-    return process_env(
-        **{
-            "FETCH_CONTACT_URL": CONTACT,
-            "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
-            "FETCH_HOST_DELAY": "0",
-            "FETCH_RETRIES": "0",
-            "SCHEDULER_POLL_SECONDS": "0.2",
-            "SYNC_LEASE_TTL": "30",
-            "LOG_FORMAT": "json",
-            # The run extracts in its own process (tests/conftest.py's setting, lost with the
-            # cleared environment): spawning a pool costs seconds and is not what these tests
-            # prove.
-            "SYNC_EXTRACT_PROCESSES": "1",
-            **extra,
-            **({} if db is None else {"DATABASE_URL": db.url}),
-        }
-    )
+    settings = {
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        "SCHEDULER_POLL_SECONDS": "0.2",
+        "SYNC_LEASE_TTL": "30",
+        "LOG_FORMAT": "json",
+        **extra,
+    }
+    return crawler_env(None if db is None else db.url, **settings)
 
 
 async def _until_checked(sessions: Sessions, links: int) -> None:

@@ -25,33 +25,25 @@ from service.db.models import LinkCheck, School, SchoolFact, SyncRun, SyncRunSta
 from tests.databases import TestDatabase
 from tests.factories import make_link, make_school
 from tests.in_process import run_main
-from tests.processes import process_env, run_mobility
+from tests.processes import crawler_env, run_mobility
 from tests.scrapers.extract.fixture_pages import read_page
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer, Page
 from tests.scrapers.sync.conftest import count_rows, seed, until_free
 
 LOCAL = "127.0.0.1"
-CONTACT = "https://mobility.example/crawler"
 
 
 def environment(db: TestDatabase | None, **extra: str) -> dict[str, str]:
-    return process_env(
-        **{
-            "FETCH_CONTACT_URL": CONTACT,
-            "FETCH_HOST_DELAY": "0",
-            "FETCH_PAGE_TIMEOUT": "2",
-            "FETCH_RETRIES": "0",
-            "FETCH_RETRY_AFTER_CAP": "1",
-            "SYNC_LEASE_TTL": "1",
-            # Pages are extracted in the command's own process, as tests/conftest.py sets for
-            # this one: a pool spawned per run would cost seconds per test (the end-to-end run
-            # keeps one).
-            "SYNC_EXTRACT_PROCESSES": "1",
-            **extra,
-            **({} if db is None else {"DATABASE_URL": db.url}),
-        }
-    )
+    """A crawling command's environment (the end-to-end run drops ``SYNC_EXTRACT_PROCESSES``
+    to keep its default pool)."""
+    settings = {
+        "FETCH_PAGE_TIMEOUT": "2",
+        "FETCH_RETRY_AFTER_CAP": "1",
+        "SYNC_LEASE_TTL": "1",
+        **extra,
+    }
+    return crawler_env(None if db is None else db.url, **settings)
 
 
 async def mobility(*args: str, env: Mapping[str, str], cwd: Path) -> tuple[int, str, str]:

@@ -16,8 +16,7 @@ from scrapers.fetch import Fetcher, MappingResolver
 from scrapers.sync.handler import check_links_only
 from scrapers.sync.plan import PlannedSchool
 from scrapers.sync.run import run_sync
-from scrapers.sync.tally import SchoolLine
-from scrapers.sync.visit import SchoolReport
+from scrapers.sync.visit import SchoolLine, SchoolReport
 from service.db.models import SyncRunStatus
 from tests.databases import TestDatabase
 from tests.scrapers.conftest import LOOPBACK_POLICY

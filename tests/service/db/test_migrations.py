@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scrapers.faq.importer import import_faq
-from scrapers.faq.read.source import read_seed
 from service.config import Settings
 from service.db import migrate
 from service.db.base import Base
 from service.db.engine import create_engine, create_sessionmaker
 from tests.databases import BACKENDS, empty_database
+from tests.scrapers.faq.seed import import_seed
 
 
 @asynccontextmanager
@@ -116,8 +115,7 @@ async def test_a_synced_database_migrates_up_and_down_past_0005(
     async with _empty(backend, tmp_path) as (settings, engine):
         await migrate.upgrade(engine, settings, "0007")
         async with create_sessionmaker(engine)() as session:
-            await import_faq(session, read_seed().text, source_label="seed")
-            await session.commit()
+            await import_seed(session)
         async with engine.begin() as connection:
             await connection.execute(
                 text(

@@ -11,11 +11,13 @@ import struct
 import subprocess
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from playwright.async_api import Browser, Page
 
 from tests.browser import headless_chromium
 from tests.processes import MOBILITY, process_env, serving
@@ -24,9 +26,12 @@ from tests.service.web.admin_api import TOKEN
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def served_seed_with_admin(tmp_path: Path) -> Iterator[str]:
-    """`mobility serve` on the seed catalogue, with the admin token configured."""
+@pytest.fixture(scope="module")
+def served_seed_with_admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`mobility serve` on the seed catalogue, with the admin token configured: one server for
+    the module (each test's writes, a resolved finding and an override set then cleared, leave
+    the other's starting point as it was)."""
+    tmp_path = tmp_path_factory.mktemp("status-browser")
     env = process_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}",
         ADMIN_TOKEN=TOKEN,
@@ -82,21 +87,42 @@ def _distinct_pixels(png: bytes) -> int:
     )
 
 
+@dataclass(slots=True)
+class _StatusPage:
+    """/status in a phone-sized page, logged in, and every URL the page asked for."""
+
+    page: Page
+    notice: str
+    requested: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def hosts(self) -> set[str]:
+        """The hosts the page reached (data: URLs reach none)."""
+        return {
+            urlsplit(url).hostname or "" for url in self.requested if not url.startswith("data:")
+        }
+
+
+async def _log_in(browser: Browser, base: str) -> _StatusPage:
+    """Open ``base``/status on a phone-sized page and log in with the admin token."""
+    page = await browser.new_page(viewport={"width": 390, "height": 844})
+    status = _StatusPage(page, notice="")
+    page.on("request", lambda request: status.requested.append(request.url))
+    page.on("requestfailed", lambda request: status.failed.append(request.url))
+    await page.goto(f"{base}/status")
+    await page.fill("input[name=token]", TOKEN)
+    await page.click("form[action='/status/login'] button")
+    await page.wait_for_selector(".notice")
+    status.notice = await page.locator(".notice").inner_text()
+    return status
+
+
 async def test_an_admin_resolves_a_seed_finding_on_the_status_page_offline(
     served_seed_with_admin: str, tmp_path: Path
 ) -> None:
     async with headless_chromium() as browser:
-        page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        failures: list[str] = []
-        page.on("requestfailed", lambda request: failures.append(request.url))
-
-        await page.goto(f"{served_seed_with_admin}/status")
-        await page.fill("input[name=token]", TOKEN)
-        await page.click("form[action='/status/login'] button")
-        await page.wait_for_selector(".notice")
-        notice_after_login = await page.locator(".notice").inner_text()
+        status = await _log_in(browser, served_seed_with_admin)
+        page = status.page
         open_before = await page.locator("#findings form.resolve").count()
         first = page.locator("#findings li").filter(has=page.locator("form.resolve")).first
         message = (await first.inner_text()).split("\n")[0]
@@ -108,16 +134,17 @@ async def test_an_admin_resolves_a_seed_finding_on_the_status_page_offline(
         screenshot = await page.screenshot(full_page=True)
         (tmp_path / "status.png").write_bytes(screenshot)
 
-    assert notice_after_login == "Logged in."
+    assert status.notice == "Logged in."
     assert open_before >= 1
     assert open_after == open_before - 1
     assert message.strip()
     assert findings_text.count(message) == 0
     # A blank page is one or two colours; the status page has text, dots, bars and borders.
     assert _distinct_pixels(screenshot) > 20
-    assert failures == []
-    hosts = {urlsplit(url).hostname or "" for url in requested if not url.startswith("data:")}
-    assert hosts == {"127.0.0.1"}, f"the page reached beyond this machine: {sorted(hosts)}"
+    assert status.failed == []
+    assert status.hosts() == {"127.0.0.1"}, (
+        f"the page reached beyond this machine: {sorted(status.hosts())}"
+    )
 
 
 async def _city(api: httpx.AsyncClient, slug: str) -> str | None:
@@ -140,13 +167,8 @@ async def test_an_admin_sets_and_clears_an_override_through_the_status_page_offl
         )
         slug = first.json()["data"]["schools"]["nodes"][0]["slug"]
         curated = await _city(api, slug)
-        page = await browser.new_page(viewport={"width": 390, "height": 844})
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        await page.goto(f"{base}/status")
-        await page.fill("input[name=token]", TOKEN)
-        await page.click("form[action='/status/login'] button")
-        await page.wait_for_selector(".notice >> text=Logged in.")
+        status = await _log_in(browser, base)
+        page = status.page
 
         form = page.locator("form.override")
         await form.locator("input[name=school]").fill(slug)
@@ -168,5 +190,5 @@ async def test_an_admin_sets_and_clears_an_override_through_the_status_page_offl
     assert overridden == "Ville d'essai"
     assert cleared == curated
     assert cleared != overridden
-    hosts = {urlsplit(url).hostname or "" for url in requested if not url.startswith("data:")}
-    assert hosts == {"127.0.0.1"}
+    assert status.notice == "Logged in."
+    assert status.hosts() == {"127.0.0.1"}
