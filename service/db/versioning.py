@@ -17,14 +17,16 @@ only when something did change (``docs/decisions/0125-one-data-version-per-sync-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Update, event, inspect, select, update
+from sqlalchemy import FromClause, Update, event, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.orm.session import ORMExecuteState
+from sqlalchemy.sql.dml import UpdateBase
 
 from service.db.base import Base
 from service.db.types import utcnow
@@ -144,8 +146,29 @@ def _on_orm_execute(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
-    if mapper is not None and getattr(mapper.class_, "__versioned__", True) is not False:
+    if mapper is not None:
+        versioned = getattr(mapper.class_, "__versioned__", True) is not False
+    elif isinstance(state.statement, UpdateBase):
+        # A Core statement on a table (the FAQ writer's batched inserts) names no mapper.
+        versioned = _table_is_versioned(state.statement.table)
+    else:
+        versioned = False
+    if versioned:
         _bump(state.session)
+
+
+@functools.cache
+def _table_is_versioned(table: FromClause) -> bool:
+    """Whether a write to ``table`` moves the data version: unless a model mapped to it opts out.
+
+    A table no model is mapped to (an association table) is served through the models it joins,
+    so a write to it is versioned.
+    """
+    return all(
+        getattr(mapper.class_, "__versioned__", True) is not False
+        for mapper in Base.registry.mappers
+        if mapper.local_table is table
+    )
 
 
 @event.listens_for(VersionedSession, "after_transaction_end")
