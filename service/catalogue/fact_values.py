@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from service.catalogue.fields import FactField
 
@@ -218,60 +219,58 @@ class Address:
         )
 
 
+class _OneText:
+    """A value of one text part, stored as ``{part: text}``: ``part`` is the subclass's one field.
+
+    The four kinds below differ only in what their part is called; this is their one reading
+    and writing of it.
+    """
+
+    __slots__ = ()
+    _part: ClassVar[str]
+
+    if TYPE_CHECKING:
+
+        def __init__(self, value: str | None, /) -> None: ...
+
+    def to_json(self) -> JsonObject:
+        return {self._part: getattr(self, self._part)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], key: str = "") -> Self:
+        return cls(_text(data, cls._part))
+
+
 @dataclass(frozen=True, slots=True)
-class PageText:
+class PageText(_OneText):
     """A text: a page's title, a school's description."""
 
+    _part: ClassVar[str] = "text"
     text: str | None
 
-    def to_json(self) -> JsonObject:
-        return {"text": self.text}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object], key: str = "") -> PageText:
-        return cls(text=_text(data, "text"))
-
 
 @dataclass(frozen=True, slots=True)
-class Name:
+class Name(_OneText):
     """A school's name as its pages give it."""
 
+    _part: ClassVar[str] = "name"
     name: str | None
 
-    def to_json(self) -> JsonObject:
-        return {"name": self.name}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object], key: str = "") -> Name:
-        return cls(name=_text(data, "name"))
-
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(_OneText):
     """An address: a logo, a page's canonical URL, a profile the organisation is also."""
 
+    _part: ClassVar[str] = "url"
     url: str | None
-
-    def to_json(self) -> JsonObject:
-        return {"url": self.url}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object], key: str = "") -> Link:
-        return cls(url=_text(data, "url"))
 
 
 @dataclass(frozen=True, slots=True)
-class PageLanguage:
+class PageLanguage(_OneText):
     """The language a page is written in (ISO 639 code)."""
 
+    _part: ClassVar[str] = "code"
     code: str | None
-
-    def to_json(self) -> JsonObject:
-        return {"code": self.code}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object], key: str = "") -> PageLanguage:
-        return cls(code=_text(data, "code"))
 
 
 @dataclass(frozen=True, slots=True)
