@@ -236,7 +236,10 @@ async def test_queued_requests_are_each_picked_up_once_by_two_schedulers(
     ids = await _queue(sessions, 3)
     clock = FakeClock(MONDAY)
     handled: list[tuple[str, int, tuple[str, ...]]] = []
-    passes = {"a": 0, "b": 0}
+    # Passes each scheduler made once every request was handled: stopping on a pass count
+    # alone raced on PostgreSQL, where syncs share one procrastinate lock, so a scheduler that
+    # polls while the other runs a sync finds nothing (the queue is not empty yet).
+    passes_after = {"a": 0, "b": 0}
     schedulers: dict[str, Scheduler] = {}
 
     def handler_for(worker: str) -> Job:
@@ -249,23 +252,29 @@ async def test_queued_requests_are_each_picked_up_once_by_two_schedulers(
 
     def tick_for(worker: str) -> TickTask:
         async def tick() -> None:
-            passes[worker] += 1
-            if min(passes.values()) >= 5:  # several polls after the queue emptied
+            if len(handled) < len(ids):
+                return
+            passes_after[worker] += 1
+            if min(passes_after.values()) >= 3:  # several polls after the queue emptied
                 for scheduler in schedulers.values():
                     scheduler.request_stop()
 
         return tick
 
-    for worker in passes:
+    for worker in passes_after:
         schedulers[worker] = _scheduler(
             sessions,
             clock,
             handlers={JobKind.SYNC: handler_for(worker)},
             ticks=[tick_for(worker)],
             worker=worker,
-            poll=timedelta(seconds=10),
+            # No time travel between polls: a fake clock racing ahead while the other scheduler
+            # runs a request would expire that request's lease and queue it again.
+            poll=timedelta(0),
         )
-    await asyncio.gather(*(scheduler.run() for scheduler in schedulers.values()))
+    # A bound, not a synchronisation: a request left unclaimed fails here instead of hanging.
+    async with asyncio.timeout(60):
+        await asyncio.gather(*(scheduler.run() for scheduler in schedulers.values()))
     assert sorted(request_id for _, request_id, _ in handled) == ids
     rows = await _requests(sessions)
     assert [(row.status, row.run_id, row.result) for row in rows] == [
