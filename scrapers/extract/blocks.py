@@ -39,6 +39,18 @@ _FOOTER_TOKEN = re.compile(
     r"(?:[-_]+[\w-]*)?$",
     re.IGNORECASE,
 )
+#: A column beside the content by its id or class, in layouts without ``<aside>``: the
+#: ``<div id="colonne-droite">``, ``<div class="colonna-destra">``, ``<td class="colonna-dx">``,
+#: ``<div id="rightcol">`` or ``right-column`` of CMS templates (development set, batches 4 and
+#: 5), ARIA's ``complementary`` landmark. A word for a side alone (``text-right``,
+#: ``pull-right``) is a utility class of any element, not a column: it needs a column's word.
+_SIDE_WORD = r"(?:right|droite|destra|dx|side|lateral|laterale|secondary|secondaire|aside)"
+_COLUMN_WORD = r"(?:col|cols|column|colonne|colonna|spalte|pane|panel|bar|rail|region)"
+_SIDE_TOKEN = re.compile(
+    rf"^(?:[\w]+[-_])*(?:{_COLUMN_WORD}[-_]?{_SIDE_WORD}|{_SIDE_WORD}[-_]?{_COLUMN_WORD}"
+    r"|laterale|aside)(?:[-_]+[\w-]*)?$",
+    re.IGNORECASE,
+)
 #: A block this short just before a list introduces it even without a colon.
 _LEAD_IN_MAX = 120
 
@@ -178,13 +190,16 @@ class _Reader:
             elif name == "dl":
                 flush()
                 yield from self._definitions(child, inner)
-            elif name in _SECTIONING or _is_footer_like(child):
+            elif name in _SECTIONING or _is_footer_like(child) or _is_side_column(child):
                 flush()
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
                 outer_headings, self.headings = self.headings, []
-                # Not a sectioning element here means a footer by its id or classes.
-                footer = inner.in_footer or name not in ("aside", "header")
+                # Not a sectioning element here means a footer or a side column by its id or
+                # classes.
+                footer = inner.in_footer or (
+                    name not in ("aside", "header") and not _is_side_column(child)
+                )
                 yield child, replace(inner, in_main=child is self.main, in_footer=footer)
                 self.headings = outer_headings
             elif name in _BLOCKS or _has_block_inside(child):
@@ -248,7 +263,7 @@ class _Reader:
                         context,
                         row_header=None if is_label else row_header,
                         column_header=column or None,
-                        in_main=context.in_main and not footer,
+                        in_main=context.in_main and not footer and not _is_side_column(cell),
                         in_footer=context.in_footer or footer,
                     ),
                 )
@@ -263,6 +278,19 @@ def _is_footer_like(element: Element) -> bool:
         return False
     identity = (element.get("id"), *class_tokens(element))
     return any(_FOOTER_TOKEN.match(token) for token in identity if token)
+
+
+_SIDE_NAMES = frozenset(("div", "section", "td", "table", "ul"))
+
+
+def _is_side_column(element: Element) -> bool:
+    """Whether ``element`` is a column beside the content (``<div id="colonne-droite">``)."""
+    if not element.attrib or element.tag not in _SIDE_NAMES:
+        return False
+    if element.get("role") == "complementary":
+        return True
+    identity = (element.get("id"), *class_tokens(element))
+    return any(_SIDE_TOKEN.match(token) for token in identity if token)
 
 
 #: A bold cell longer than this is a value that stands out, not a column header.

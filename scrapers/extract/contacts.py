@@ -41,6 +41,9 @@ _MAIN_CONFIDENCE = 0.9
 _OTHER_CONFIDENCE = 0.6
 #: The rule of a contact read from the site's footer (``TextBlock.in_footer``).
 FOOTER_RULE = "footer"
+#: The rule of a contact read from a side box or column: outside the main content and the
+#: footer.
+ASIDE_RULE = "aside"
 #: Where an address was read, from the innermost ring of the page outwards.
 _MAIN, _ASIDE, _FOOTER = "main", "aside", "footer"
 #: The facts a page states about the school itself; a contact outside the footer is one too.
@@ -92,7 +95,7 @@ def _fact(
     field: FactField, key: str, value: FactValue, url: str, block: TextBlock
 ) -> ExtractedFact:
     confidence = _MAIN_CONFIDENCE if block.in_main else _OTHER_CONFIDENCE
-    rule = FOOTER_RULE if block.in_footer else ""
+    rule = {_MAIN: "", _ASIDE: ASIDE_RULE, _FOOTER: FOOTER_RULE}[_place(block)]
     snippet = clip_snippet(block.text)
     return ExtractedFact(field, key, value, url, snippet, EXTRACTOR, VERSION, confidence, rule)
 
@@ -197,17 +200,24 @@ def _without_outer_emails(
 
 
 def without_boilerplate_emails(facts: list[ExtractedFact]) -> list[ExtractedFact]:
-    """``facts`` without the footer's e-mail addresses when the page has no fact of its own.
+    """``facts`` without the footer's and side boxes' addresses when the page has no fact of
+    its own.
 
-    A page of boilerplate alone (a news list, a housing or campus page, a home page) holds
-    nothing about the exchange but the site's footer; its ``info@`` or ``communication@``
-    is the website's, not a contact that page gives (decision 0181). A fact of its own is a
-    deadline, a language requirement, credits, a duration, or a contact read outside the
-    footer.
+    A page of boilerplate alone (a news list, a housing or campus page, a home page, a
+    directory of phone numbers) holds nothing about the exchange but the site's footer and
+    side boxes; their ``info@``, ``press@`` or ``webteam@`` is the website's or another
+    office's, not a contact that page gives (decisions 0181, 0310). A fact of its own is a
+    deadline, a language requirement, credits, a duration, or an e-mail address read in the
+    main content (a phone number is not: a directory's switchboard numbers are no contact of
+    the exchange).
     """
     for fact in facts:
-        if fact.field in _OWN_FIELDS or (fact.extractor == EXTRACTOR and fact.rule != FOOTER_RULE):
+        if fact.field in _OWN_FIELDS or (
+            fact.extractor == EXTRACTOR and fact.field is FactField.EMAIL and not fact.rule
+        ):
             return facts
     return [
-        fact for fact in facts if not (fact.field is FactField.EMAIL and fact.rule == FOOTER_RULE)
+        fact
+        for fact in facts
+        if not (fact.field is FactField.EMAIL and fact.rule in (FOOTER_RULE, ASIDE_RULE))
     ]

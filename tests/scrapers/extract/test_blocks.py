@@ -71,6 +71,27 @@ def test_footers_and_sidebars_are_not_main_content_nor_under_its_headings() -> N
     assert (blocks["Tel"].in_main, blocks["Tel"].headings) == (False, ())
 
 
+def test_a_layouts_side_column_is_not_main_content_but_a_utility_class_is() -> None:
+    # Decision 0310: "colonne-droite", "colonna-dx", "rightcol" name a column beside the
+    # content; "text-right" aligns a paragraph of it.
+    body = (
+        '<div id="colonne-centre"><p class="text-right">Main text.</p></div>'
+        '<div id="colonne-droite"><p>Press: press@x.example</p></div>'
+        '<table><tr><td class="testo">Table text.</td><td class="colonna-dx">Agenda</td></tr>'
+        '</table><div id="rightcol"><p>Housing</p></div>'
+        '<div role="complementary"><p>Related</p></div>'
+    )
+    blocks = {block.text: block.in_main for block in blocks_of(body)}
+    assert blocks == {
+        "Main text.": True,
+        "Press: press@x.example": False,
+        "Table text.": True,
+        "Agenda": False,
+        "Housing": False,
+        "Related": False,
+    }
+
+
 def test_the_main_content_is_the_first_main_element_with_real_text() -> None:
     teaser = "<article><p>Short teaser.</p></article>"
     root = parse_html(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from scrapers.extract.contacts import (
+    ASIDE_RULE,
     FOOTER_RULE,
     country_of_host,
     parse_contacts,
@@ -101,7 +102,7 @@ def test_a_side_boxs_address_is_kept_when_the_content_names_none() -> None:
         "<footer><p>info@x.example</p></footer>"
     )
     facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
-    assert [(f.key, f.confidence, f.rule) for f in facts] == [("incoming@x.example", 0.6, "")]
+    assert [(f.key, f.confidence, f.rule) for f in facts] == [("incoming@x.example", 0.6, "aside")]
 
 
 def test_a_footer_phone_is_still_read_with_the_footers_lower_confidence() -> None:
@@ -176,3 +177,23 @@ def test_a_contact_outside_the_footer_is_a_fact_of_the_page_itself() -> None:
     assert _page(body) == [(FactField.EMAIL, "campus@x.example", "")]
     facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
     assert without_boilerplate_emails(facts) == facts
+
+
+def test_a_side_boxs_address_on_a_page_with_no_fact_of_its_own_is_not_a_contact() -> None:
+    # Decision 0310: a news list's "Press office: press@" box is another office's.
+    body = (
+        "<main><h1>News</h1><p>The library opens a new reading room.</p></main>"
+        '<aside class="press"><p>Journalists: press@x.example</p></aside>'
+    )
+    assert _page(body) == []
+    facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
+    assert [(f.key, f.rule) for f in facts] == [("press@x.example", ASIDE_RULE)]
+
+
+def test_phone_numbers_in_the_content_do_not_make_a_page_its_own() -> None:
+    # A directory of switchboard numbers keeps no footer address (decision 0310).
+    body = (
+        "<main><h1>Directory</h1><p>Admissions: +44 1752 600 100</p></main>"
+        "<footer><p>webteam@x.example</p></footer>"
+    )
+    assert _page(body) == []
