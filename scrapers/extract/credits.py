@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from scrapers.extract.blocks import TextBlock
-from scrapers.extract.cues import Surroundings, TextCues, resolve
+from scrapers.extract.cues import Surroundings, TextCues, label_in, resolve
 from scrapers.extract.facts import ExtractedFact, clip_snippet
 from scrapers.extract.textmatch import fold_aligned
 from scrapers.extract.vocabulary import (
@@ -112,6 +113,58 @@ def _bounds(cues: TextCues, match: re.Match[str]) -> dict[str, int]:
     return {bound.label if bound else TYPICAL: low}
 
 
+#: A number said without its unit after a number of credits: "30 ECTS per semester, and at
+#: least 20", "fino a 30 CFU per semestre, 60 per l'anno intero". Not a date's, a time's, a
+#: share's or a price's.
+_BARE_NUMBER = re.compile(r"(?<![\w.,:/])(\d{1,2})(?![\w:/%\u00b0\u20ac-]|[.,]\d|\s*(?:%|\u20ac))")
+#: How far before a bare number its bound word may be: "et pas plus de 36".
+_BOUND_REACH = 24
+
+
+@dataclass(frozen=True, slots=True)
+class _Unsaid:
+    """A number of credits said without its unit, and what it says of itself."""
+
+    span: tuple[int, int]
+    value: int
+    per: str | None
+    bound: str | None
+
+
+def _said_without_unit(cues: TextCues, match: re.Match[str]) -> list[_Unsaid]:
+    """The numbers that follow ``match`` in its statement without their unit, each with its own
+    bound word before it or its own unit of time after it.
+
+    "Le contrat comporte 30 crédits ECTS par semestre, et au minimum 20": 20 is a minimum per
+    semester; "fino a 30 CFU per semestre, 60 per l'anno intero": 60 is a maximum per year
+    (development set, fr10, fr45, it41). A number with neither ("30 ECTS per semester, in 5
+    courses") is not one.
+    """
+    start, end = cues.sentence_of(match.span())
+    statement_end = start + len(_statement(cues.folded, start, end, match))
+    found = []
+    position = match.end()
+    for number in _BARE_NUMBER.finditer(cues.folded, match.end(), statement_end):
+        if _CREDITS.match(cues.folded, number.start()):
+            break  # "at least 24 ECTS and at most 30 ECTS": said with its unit, a match itself
+        value = int(number.group(1))
+        before = cues.folded[max(position, number.start() - _BOUND_REACH) : number.start()]
+        own_bound = label_in(before, BOUND_CUES)
+        after = cues.folded[number.end() : statement_end]
+        own_per = next(
+            (
+                label
+                for pattern, label in PER_CUES
+                if (cue := pattern.search(after)) is not None and not after[: cue.start()].strip()
+            ),
+            None,
+        )
+        position = number.end()
+        if 0 < value <= _MOST_CREDITS and (own_bound is not None or own_per is not None):
+            found.append(_Unsaid(number.span(1), value, own_per, own_bound))
+    return found
+
+
 def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     """One credits fact per unit (semester, year) with whatever bounds the page states."""
     merged: dict[str, dict[str, int]] = {}
@@ -124,18 +177,36 @@ def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
         if not matches or any(FIGURES.search(fold_aligned(h)) for h in block.headings):
             continue
         cues = TextCues(block.text, [match.span() for match in matches])
-        for match in _offers(cues, matches):
+        offers = _offers(cues, matches)
+        unsaid = {
+            match.span(): _said_without_unit(cues, match) if match.group(2) is None else []
+            for match in offers
+        }
+        if any(unsaid.values()):
+            # The numbers said without a unit are values too: "au minimum" before 20 is not
+            # the bound of the 30 before it.
+            spans = [match.span() for match in matches]
+            spans += [number.span for numbers in unsaid.values() for number in numbers]
+            cues = TextCues(block.text, spans)
+        for match in offers:
             per = resolve(cues, match.span(), PER_CUES, _NO_CONTEXT, shared=True)
             if per is None:
                 continue
-            bounds = merged.setdefault(per.label, {})
-            added = {name: n for name, n in _bounds(cues, match).items() if name not in bounds}
-            if added:
-                bounds.update(added)
+            stated = _bounds(cues, match)
+            statements = [(per.label, name, n) for name, n in stated.items()]
+            statements += [
+                (number.per or per.label, number.bound or next(iter(stated)), number.value)
+                for number in unsaid[match.span()]
+            ]
+            for unit, name, n in statements:
+                bounds = merged.setdefault(unit, {})
+                if name in bounds:
+                    continue
+                bounds[name] = n
                 start, end = cues.sentence_of(match.span())
                 sentence = block.text[start:end].strip()
-                if sentence not in snippets.setdefault(per.label, []):
-                    snippets[per.label].append(sentence)
+                if sentence not in snippets.setdefault(unit, []):
+                    snippets[unit].append(sentence)
     facts = []
     for unit, bounds in merged.items():
         value = Credits(

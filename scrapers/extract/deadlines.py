@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from scrapers.extract.blocks import TextBlock
 from scrapers.extract.cues import (
@@ -157,6 +158,55 @@ def _snippet(block: TextBlock, cues: TextCues, span: tuple[int, int], kind: Foun
     return clip_snippet(" | ".join([part for part in prefix if part] + [sentence]))
 
 
+def _sentence_label(cues: TextCues, span: tuple[int, int]) -> str | None:
+    """The semester named by the label that opens the date's sentence, before its first date.
+
+    "Semestre de printemps 2028 : nomination avant le 15 octobre 2027, candidature avant le 31
+    octobre 2027": the label before the colon speaks for both dates (development set, fr47),
+    where the block's own lead label ("Calendrier — Semestre d'automne 2027 :") does not.
+    """
+    start, end = cues.sentence_of(span)
+    first = min(value[0] for value in cues.values if start <= value[0] < end)
+    label = cues.folded[start:first].rpartition(":")[0]
+    return label_in(label, SEMESTER_CUES, combine_periods) if label else None
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A deadline found in a block, before its key is given."""
+
+    date: DateMention
+    kind: Found
+    period: str | None
+    sentence: tuple[int, int]
+
+
+def _fill_in_order(candidates: list[_Candidate], earlier: list[str | None]) -> None:
+    """Give a sentence's semester-less dates the semesters of the deadlines just before it.
+
+    "Nominations by 15 May (autumn) or 15 November (spring). Students then apply by 15 June or
+    15 December", "… by 30/04 or 31/10 respectively" (development set, it14, it30): when a
+    sentence's two dates or more name no semester, and the same number of deadlines just
+    before them named distinct semesters, the dates follow them in order.
+    """
+    by_sentence: dict[tuple[int, int], list[_Candidate]] = {}
+    for candidate in candidates:
+        by_sentence.setdefault(candidate.sentence, []).append(candidate)
+    for group in by_sentence.values():
+        count = len(group)
+        previous = earlier[-count:]
+        if (
+            count >= 2
+            and all(candidate.period is None for candidate in group)
+            and len(previous) == count
+            and None not in previous
+            and len(set(previous)) == count
+        ):
+            for candidate, period in zip(group, previous, strict=True):
+                candidate.period = period
+        earlier.extend(candidate.period for candidate in group)
+
+
 def parse_deadlines(
     blocks: Sequence[TextBlock], url: str, *, winter: str = AUTUMN
 ) -> list[ExtractedFact]:
@@ -167,6 +217,8 @@ def parse_deadlines(
     """
     found: dict[str, ExtractedFact] = {}
     last_period: dict[str, str | None] = {}
+    #: The semesters of the deadlines read so far, in order (``_fill_in_order``).
+    earlier: list[str | None] = []
     for block in blocks:
         if not block.in_main:
             continue
@@ -175,6 +227,7 @@ def parse_deadlines(
             continue
         cues = TextCues(block.text, [(d.start, d.end) for d in dates])
         around = surroundings_of(block)
+        candidates: list[_Candidate] = []
         for date in dates:
             span = (date.start, date.end)
             if _about_another_topic(cues, span):
@@ -192,6 +245,8 @@ def parse_deadlines(
                 cues, span, SEMESTER_CUES, around, shared=False, combine=combine_periods
             )
             period = semester.label if semester else None
+            if semester is None or semester.where not in (IN_CLAUSE, IN_SENTENCE):
+                period = _sentence_label(cues, span) or period
             if period == YEAR and _names_autumn_too(cues, date):
                 period = AUTUMN
             if period is None and kind.label in last_period:
@@ -202,16 +257,21 @@ def parse_deadlines(
                 period = winter
             elif period == AUTUMN and winter != AUTUMN and WINTER_IN_AUTUMN.search(cues.folded):
                 winter = AUTUMN  # "Winter semester (October to February)" (batch 3: en30)
+            last_period[kind.label] = period
+            candidates.append(_Candidate(date, kind, period, cues.sentence_of(span)))
+        _fill_in_order(candidates, earlier)
+        for candidate in candidates:
+            date, kind, period = candidate.date, candidate.kind, candidate.period
             value = Deadline(
                 kind=kind.label,
                 semester=period,
                 date=date.date.iso(),
                 opens=date.opens.iso() if date.opens else None,
             )
-            last_period[kind.label] = period
             key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
             if key is None:
                 continue
+            span = (date.start, date.end)
             found[key] = ExtractedFact(
                 FactField.DEADLINE,
                 key,

@@ -46,6 +46,8 @@ _TESTS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"ielts()(?:\s*academic)?[^0-9\n]{0,30}?(\d(?:[.,]5|[.,]0)?)(?![\d])"), "ielts"),
     (re.compile(r"toeic()[^0-9\n]{0,30}?(\d{3})(?!\d|[.,]\d)"), "toeic"),
+    # "Duolingo English Test: 110" (development set, en41).
+    (re.compile(r"duolingo()[^0-9\n]{0,30}?(\d{2,3})(?!\d|[.,]\d)"), "duolingo"),
 )
 _CONFIDENCE = {IN_CLAUSE: 0.9, IN_SENTENCE: 0.8}
 _CONTEXT_CONFIDENCE = 0.65
@@ -79,6 +81,8 @@ def _test_name(test: str, variant: str | None, score: float) -> tuple[str, str] 
         return ("IELTS", "ielts") if 1 <= score <= 9 else None
     if test == "toeic":
         return ("TOEIC", "toeic") if 10 <= score <= 990 else None
+    if test == "duolingo":
+        return ("Duolingo", "duolingo") if 10 <= score <= 160 else None
     if variant in ("pbt", "itp") or score > 120:
         name = "ITP" if variant == "itp" else "PBT"
         return (f"TOEFL {name}", f"toefl_{name.lower()}") if 310 <= score <= 677 else None
@@ -149,6 +153,28 @@ def _last_sentence(text: str) -> str:
     return text[sentences[-1][0] : sentences[-1][1]] if sentences else text
 
 
+#: A language course the school offers at a level ("un corso intensivo di livello A1 a
+#: settembre", "a free Swedish course for beginners (A1)"): the level is the course's, not a
+#: requirement (development set, it38), unless its clause also requires it.
+_COURSE = compile_cues(r"courses?|class(?:es)?|cours|corsi|corso|kurs\w*|kurssi\w*|lezioni|lessons")
+_ON_OFFER = compile_cues(
+    r"available|offered|offers?|provided|free|propos\w*|offert\w*|gratuit\w*|disponibil\w*"
+    r"|organizz\w*|organis\w*|angeboten|kostenlos\w*|tarjo\w*|ilmai\w*"
+)
+
+
+def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int]) -> bool:
+    """Whether the level's clause speaks of a language course offered, not of a requirement."""
+    scopes = cues.scopes(span)
+    start, end = scopes[-2] if len(scopes) > 1 else scopes[-1]
+    clause = cues.folded[start:end]
+    return (
+        _COURSE.search(clause) is not None
+        and _ON_OFFER.search(clause) is not None
+        and label_in(clause, STATUS_CUES) is None
+    )
+
+
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     """Language requirement facts of the main content's blocks, every distinct one kept."""
     found: dict[str, ExtractedFact] = {}
@@ -166,6 +192,8 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
         around = surroundings_of(block)
         for requirement in requirements:
             span = requirement.span
+            if requirement.test == "cefr" and _is_a_course_on_offer(cues, span):
+                continue
             language = (
                 resolve(cues, span, language_cues(), around, shared=True)
                 if requirement.test == "cefr"

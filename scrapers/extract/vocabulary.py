@@ -24,6 +24,10 @@ KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"nomina(?<!etudiants nomina)(?<!studenti nomina)(?<!students nomina)"
             r"(?!ted (?:students?|applicants|candidates))\w*"
             r"|nominier\w*|nominoi\w*|designation\w*|nimea\w*"
+            # "Home universities send the list of nominated students by …": the list is the
+            # nomination (development set, it30).
+            r"|(?:list|lists|names|liste|lista|elenco|elenchi)(?: (?:of|des|dei|degli|delle|the))*"
+            r" (?:etudiants |studenti |students )?nomin\w*"
         ),
         NOMINATION,
     ),
@@ -51,6 +55,8 @@ DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|\w+frist"
             r"|bewerbungsschluss|einsendeschluss|spatestens|bis zum|maaraai\w*|viimeistaan"
             r"|mennessa|paattyy|by|before|until|period|periode|periodo|zeitraum|\w*aika"
+            # "un'unica finestra, che si chiude il 15 ottobre" (development set, it38).
+            r"|(?:si |se )?chiud\w*|se clot|se termine|se ferme|closing|close[sd]? on"
         ),
         DEADLINE_CUE,
     ),
@@ -166,14 +172,17 @@ BOUND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         compile_cues(
             r"at least|minimum|min\.?|no fewer than|au moins|au minimum|almeno|minimo"
-            r"|mindestens|wenigstens|vahintaan"
+            r"|mindestens|wenigstens|vahintaan|not less than|no less than|pas moins de"
+            r"|non meno di"
         ),
         MINIMUM,
     ),
     (
         compile_cues(
             r"maximum|max\.?|at most|up to|no more than|au maximum|au plus|jusqu'a|al massimo"
-            r"|massimo|fino a|hochstens|maximal|bis zu|enintaan|korkeintaan"
+            r"|massimo|fino a|hochstens|maximal|bis zu|enintaan|korkeintaan|not more than"
+            # "au moins 18 crédits ECTS par semestre, et pas plus de 36" (development set, fr45).
+            r"|pas plus de|non piu di"
         ),
         MAXIMUM,
     ),
@@ -259,6 +268,11 @@ STAY_CUES = compile_cues(
     # "Accueil des étudiants Erasmus+ … pour un semestre uniquement" (development set, fr25).
     r"|erasmus"
 )
+#: Who or what a stay's adjective qualifies: "mobilità semestrali", "studenti annuali".
+_STAYERS = (
+    r"(?:mobilita|soggiorni?|scambi|mobilites?|sejours?|echanges?|studenti|etudiants"
+    r"|stays?|exchanges?|students)"
+)
 SEMESTER_OPTION = compile_cues(
     r"(?:one|a|1|single|un|une|uno|una|ein\w*|yksi|yhde\w*)\s+(?:\w+\s+)?"
     r"(?:semester|semestre|term|trimestre|lukukau\w*)"
@@ -267,12 +281,16 @@ SEMESTER_OPTION = compile_cues(
     # Only after the students or the stay: "applications for the autumn semester" is a deadline.
     r"|(?:students|us|stay) for (?:the )?(?:autumn|fall|spring) (?:semester|term)"
     r"|(?:students|us|stay) for semester [12]"
+    # A stay named by its adjective: "mobilità semestrali", "gli studenti semestrali", "un
+    # séjour semestriel", "a semester-long exchange" (development set, it38, it42).
+    rf"|{_STAYERS} (?:semestral[ei]|semestriel\w*)|semester-long (?:stays?|exchanges?|mobility)"
 )
 YEAR_OPTION = compile_cues(
     r"(?:one|a|1|full|whole|entire|une|un|uno|intero|ein\w*|ganz\w*|yksi|koko)\s+(?:\w+\s+)?"
     r"(?:academic year|year|annee(?: universitaire)?|anno(?: accademico)?|studienjahr|jahr"
     r"|lukuvuo\w*)"
     r"|(?:two|2|deux|due|zwei|kaksi)\s+(?:semesters|semestres|semestri|semester|lukukautta)"
+    rf"|{_STAYERS} (?:annual[ei]|annuel\w*)|(?:year-long|full-year) (?:stays?|exchanges?|mobility)"
 )
 BOTH_OPTIONS = compile_cues(
     r"one or two semesters|un ou deux semestres|uno o due semestri|ein oder zwei semester\w*"

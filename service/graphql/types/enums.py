@@ -181,6 +181,7 @@ class LanguageTest(enum.Enum):
     )
     IELTS = strawberry.enum_value("IELTS", description="IELTS (1-9, in half bands).")
     TOEIC = strawberry.enum_value("TOEIC", description="TOEIC (10-990).")
+    DUOLINGO = strawberry.enum_value("DUOLINGO", description="Duolingo English Test (10-160).")
 
 
 @strawberry.enum(description="What a number of credits is counted over.")

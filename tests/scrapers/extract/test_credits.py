@@ -177,3 +177,46 @@ def test_a_room_for_one_semester_is_housing_not_a_stay() -> None:
 def test_a_semester_mentioned_outside_a_stay_is_not_a_duration() -> None:
     body = "<p>The full workload is 30 ECTS per semester; one semester of French is offered.</p>"
     assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "<p>The study plan holds 30 ECTS per semester, and at least 24.</p>",
+            _per_semester(low=24, typical=30),
+        ),
+        (
+            "<p>Au moins 20 crédits ECTS par semestre, et pas plus de 33.</p>",
+            _per_semester(low=20, high=33),
+        ),
+        (
+            "<p>Up to 32 ECTS per semester, 64 for the full year.</p>",
+            {
+                **_per_semester(high=32),
+                "year": {"per": "year", "min": None, "max": 64, "typical": None},
+            },
+        ),
+        # A number with neither a bound nor a unit of its own is not a number of credits.
+        ("<p>At least 20 ECTS per semester, in 4 courses.</p>", _per_semester(low=20)),
+    ],
+)
+def test_a_number_said_without_its_unit_after_credits_is_a_bound_of_them(
+    body: str, expected: dict[str, dict[str, object]]
+) -> None:
+    assert _credits(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "options"),
+    [
+        (
+            "<p>Si accettano mobilità semestrali e, per i master, mobilità annuali.</p>",
+            ["semester", "year"],
+        ),
+        ("<p>We welcome semester-long exchanges only.</p>", ["semester"]),
+    ],
+)
+def test_a_stay_named_by_its_adjective_is_a_duration(body: str, options: list[str]) -> None:
+    (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.value.to_json() == {"options": options}

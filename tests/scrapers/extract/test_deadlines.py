@@ -214,3 +214,68 @@ def test_a_deadline_keeps_its_sentence_and_headers_as_snippet() -> None:
     (fact,) = parse_deadlines(blocks_of(f"<main>{body}</main>"), URL)
     assert fact.snippet == "Autumn 2025 | Nomination deadline | 15.4.2025"
     assert (fact.source_url, fact.extractor, fact.confidence) == (URL, "generic/deadlines", 0.85)
+
+
+def test_dates_without_a_semester_follow_the_semesters_of_the_deadlines_before_them() -> None:
+    # "… respectively": the second sentence's dates go with the first sentence's semesters.
+    body = (
+        "<p>Partners nominate their students by 1 May 2027 (autumn semester) or by 2 November"
+        " 2027 (spring semester). The nominated students then apply by 20 May 2027 or 20"
+        " November 2027 respectively.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2027-05-01", None),
+        "nomination/spring": ("2027-11-02", None),
+        "application/autumn": ("2027-05-20", None),
+        "application/spring": ("2027-11-20", None),
+    }
+
+
+def test_one_date_without_a_semester_does_not_borrow_one() -> None:
+    body = (
+        "<p>Nominations by 1 May 2027 (autumn) or 2 November 2027 (spring).</p>"
+        "<p>Applications by 20 May 2027.</p>"
+    )
+    assert _deadlines(body)["application/any"] == ("2027-05-20", None)
+
+
+def test_a_label_opening_a_sentence_names_its_dates_semester() -> None:
+    body = (
+        "<p>Calendar: autumn 2027: nomination by 15 April 2027, application by 30 April 2027."
+        " Spring 2028: nomination by 15 October 2027, application by 31 October 2027.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2027-04-15", None),
+        "application/autumn": ("2027-04-30", None),
+        "nomination/spring": ("2027-10-15", None),
+        "application/spring": ("2027-10-31", None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            (
+                "<h2>Nomination</h2><p>For the spring semester the window closes on 1 October"
+                " 2027.</p>"
+            ),
+            {"nomination/spring": ("2027-10-01", None)},
+        ),
+        (
+            (
+                "<h2>Nomination</h2><p>Per il secondo semestre la finestra si chiude il 1 ottobre"
+                " 2027.</p>"
+            ),
+            {"nomination/spring": ("2027-10-01", None)},
+        ),
+        (
+            "<p>Partner universities send the list of nominated students by 30 April 2027.</p>",
+            {"nomination/any": ("2027-04-30", None)},
+        ),
+    ],
+)
+def test_a_window_that_closes_and_a_list_of_nominees_are_nomination_deadlines(
+    body: str, expected: dict[str, tuple[str, str | None]]
+) -> None:
+    assert _deadlines(body) == expected

@@ -104,7 +104,9 @@ def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -
 #: Batch 5 (round 24, 18 pages written and scored blind, no rule changed) brought the held-out
 #: third's credits recall to 0.84 and its durations' precision to 0.87; the floor of the
 #: held-out recall is 0.80 until a round tunes rules on batch 5's development part.
-FLOORS = {False: (0.8, 0.8), True: (0.85, 0.8)}
+#: Round 25 tuned on the development part of batches 1 to 5 (decisions 0310, 0311): every type
+#: at 0.99 or above there; its floor is 0.90, leaving room for a blind batch's development part.
+FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
 
 
 def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:

@@ -109,3 +109,27 @@ def test_a_second_level_for_the_same_language_is_kept_under_a_ranked_key() -> No
         "fr/cefr/required": _cefr("fr", "B1", True),
         "fr/cefr/required/2": _cefr("fr", "B2", True),
     }
+
+
+def test_a_duolingo_score_is_a_test_requirement() -> None:
+    body = "<p>English: TOEFL iBT 80 or a Duolingo English Test score of 105.</p>"
+    assert _requirements(body) == {
+        "en/toefl_ibt/unspecified": _test("TOEFL iBT", 80, None),
+        "en/duolingo/unspecified": _test("Duolingo", 105, None),
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>No certificate is needed, but a free Spanish course at level A1 is offered.</p>",
+        "<p>Un cours intensif d'italien de niveau A2 est proposé en septembre.</p>",
+    ],
+)
+def test_the_level_of_a_course_on_offer_is_not_a_requirement(body: str) -> None:
+    assert _requirements(body) == {}
+
+
+def test_a_course_level_that_the_clause_requires_is_still_a_requirement() -> None:
+    body = "<p>Students must reach B1 in Italian, and a course is offered to help them.</p>"
+    assert _requirements(body) == {"it/cefr/required": _cefr("it", "B1", True)}
