@@ -128,8 +128,8 @@ def test_stored_text_holds_no_replacement_or_c1_characters(run: CatalogueRun) ->
 
 
 def test_the_deadline_covers_the_whole_page_not_each_read(run: CatalogueRun) -> None:
-    # The trickle sends a byte every 50 ms, well within the per-read timeout; only a deadline on
-    # the whole page stops it (it would take 9 s to finish).
+    # The trickle sends a byte every 100 ms, well within the per-read timeout; only a deadline on
+    # the whole page stops it (it would take 19 s to finish).
     result = run.results["trickle"]
     assert result.status is LinkStatus.TIMEOUT
     assert result.http_status is None
