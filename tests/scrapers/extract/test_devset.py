@@ -20,14 +20,14 @@ def _pages() -> list[dict[str, object]]:
     return pages
 
 
-def test_the_set_has_135_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
+def test_the_set_has_153_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
     pages = _pages()
-    assert len(pages) == 135
-    assert Counter(str(page["language"]) for page in pages) == {"fr": 47, "en": 46, "it": 42}
+    assert len(pages) == 153
+    assert Counter(str(page["language"]) for page in pages) == {"fr": 53, "en": 52, "it": 48}
     held_out = [index for index, page in enumerate(pages) if page["held_out"]]
-    assert held_out == list(range(2, 135, 3))
+    assert held_out == list(range(2, 153, 3))
     assert [page.get("batch", 1) for page in pages] == (
-        [1] * 45 + [2] * 36 + [3] * 18 + [4] * 18 + [5] * 18
+        [1] * 45 + [2] * 36 + [3] * 18 + [4] * 18 + [5] * 18 + [6] * 18
     )
     assert all((DEVSET.parent / str(page["file"])).is_file() for page in pages)
 
@@ -44,7 +44,7 @@ def test_every_label_is_a_typed_fact_of_a_measured_field() -> None:
 
 def test_pages_with_no_facts_at_all_are_part_of_the_set() -> None:
     empty = [page["file"] for page in _pages() if not page["facts"]]
-    assert len(empty) == 27
+    assert len(empty) == 31
 
 
 def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> None:
@@ -57,7 +57,7 @@ def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> N
     assert all(counts[fact_field.value] >= 10 for fact_field in MEASURED), counts
 
 
-@pytest.mark.parametrize("batch_number", [3, 4, 5])
+@pytest.mark.parametrize("batch_number", [3, 4, 5, 6])
 def test_a_later_batch_holds_pages_of_every_language_and_fact_less_pages_in_both_parts(
     batch_number: int,
 ) -> None:
@@ -106,7 +106,17 @@ def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -
 #: held-out recall is 0.80 until a round tunes rules on batch 5's development part.
 #: Round 25 tuned on the development part of batches 1 to 5 (decisions 0310, 0311): every type
 #: at 0.99 or above there; its floor is 0.90, leaving room for a blind batch's development part.
+#: Batch 6 (round 25, 18 pages written and scored blind on main 68e7768, again on ee270d1)
+#: would bring the held-out third's durations' precision to 0.82 (floor 0.85) and the
+#: development part's credits recall to 0.89 (floor 0.90): the floors stay those of the part
+#: they were set on (batches 1 to 5), and batch 6's held-out third has a floor of its own, its
+#: blind worst (durations, 0.50 / 0.40). Its development part is scored, not floored, until a
+#: round tunes rules on it.
 FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
+#: The batches the floors above hold on.
+FLOORED_BATCHES = (1, 2, 3, 4, 5)
+#: The batch written and scored blind in round 25, and the floor of its held-out third.
+BLIND_BATCH, BLIND_FLOORS = 6, (0.5, 0.4)
 
 
 def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
@@ -119,9 +129,19 @@ def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
 
 @pytest.mark.parametrize("held_out", [False, True], ids=["development-part", "held-out-third"])
 def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool) -> None:
-    score = score_devset(held_out=held_out)
+    score = score_devset(held_out=held_out, batches=FLOORED_BATCHES)
     report = format_devset(score)
     precision_floor, recall_floor = FLOORS[held_out]
+    for tally in score.tallies.values():
+        assert tally.precision >= precision_floor, report
+        assert tally.recall >= recall_floor, report
+
+
+def test_the_held_out_third_of_the_blind_batch_stays_above_its_own_floor() -> None:
+    score = score_devset(held_out=True, batch=BLIND_BATCH)
+    report = format_devset(score)
+    precision_floor, recall_floor = BLIND_FLOORS
+    assert score.pages == 6, report
     for tally in score.tallies.values():
         assert tally.precision >= precision_floor, report
         assert tally.recall >= recall_floor, report
@@ -130,7 +150,11 @@ def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool)
 #: Facts found on the pages labelled with none, per batch: at most these. Batch 5 was scored
 #: blind (round 24) with 5; round 25's side columns and fact-less pages (decision 0310) took its
 #: development part's two (en42's press office, en45's footer) away: 3 remain, held out.
-_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 3}
+#: Batch 6 was scored blind (round 25) with 6, all on its development part: the housing page
+#: fr49 yields a room-request date and so keeps its footer's address, the figures page fr51 a
+#: statistic's level and its footer's address, the arrival page en50 two other offices'
+#: addresses from a side column named ``side``.
+_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 3, 6: 6}
 
 
 @pytest.mark.parametrize("batch", sorted(_FACTS_ON_EMPTY_PAGES))
