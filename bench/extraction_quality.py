@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--details", action="store_true", help="list every mismatch")
     parser.add_argument("--devset", type=Path, default=DEVSET, help="the development set")
     parser.add_argument(
-        "--batch", type=int, help="score this batch of the development set only (1 to 5)"
+        "--batch", type=int, help="score this batch of the development set only (1 to 6)"
     )
     arguments = parser.parse_args(argv)
     if arguments.batch is not None:
@@ -139,6 +139,7 @@ _DEVSET_PARTS: tuple[tuple[str, bool, int | None], ...] = (
     ("development set, batch 3 (2026-12-02, round 22), held-out third", True, 3),
     ("development set, batch 4 (2026-12-02, round 23), held-out third", True, 4),
     ("development set, batch 5 (2026-12-03, round 24, scored blind), held-out third", True, 5),
+    ("development set, batch 6 (2026-12-03, round 25, scored blind), held-out third", True, 6),
 )
 #: The parts of one batch printed by ``--batch``: (title, held_out).
 _BATCH_PARTS: tuple[tuple[str, bool | None], ...] = (
