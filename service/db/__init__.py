@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from service.faces import lazy_face
 
 if TYPE_CHECKING:
-    from service.db.alone import fetch_alone, listens_to_statements
+    from service.db.alone import fetch_alone, listens_to_statements, release_kept
     from service.db.base import Base
     from service.db.deadline import StatementBound, bound_statements, is_deadline_stop
     from service.db.engine import (
@@ -147,6 +147,7 @@ __all__ = [
     "offer_home_track",
     "read_data_stamp",
     "read_data_version",
+    "release_kept",
     "require_head",
     "school_programme",
     "serving_settings",

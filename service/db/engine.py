@@ -110,7 +110,10 @@ def create_engine(
     return engine
 
 
-_CHECKED_IN_AT = "mobility_checked_in_at"
+#: ``record.info`` keys: when a pooled connection was last checked in, and after how long idle
+#: it is pinged (service.db.alone's lane reads both: it keeps connections checked out).
+CHECKED_IN_AT = "mobility_checked_in_at"
+PING_AFTER_IDLE = "mobility_ping_after_idle"
 
 
 def serving_settings(deadline_seconds: float) -> dict[str, str]:
@@ -140,11 +143,12 @@ def _ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:
 
     @event.listens_for(engine.sync_engine, "checkin")
     def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-        record.info[_CHECKED_IN_AT] = time.monotonic()
+        record.info[CHECKED_IN_AT] = time.monotonic()
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
-        since = record.info.get(_CHECKED_IN_AT)
+        record.info[PING_AFTER_IDLE] = idle_seconds
+        since = record.info.get(CHECKED_IN_AT)
         if since is None or time.monotonic() - since < idle_seconds:
             return  # new (it was just connected), or in recent use
         try:

@@ -30,6 +30,7 @@ from service.db import SerializedSession, StatementBound, bound_statements, read
 from service.graphql import CatalogueSchema, ReadCompiler, ResponseNotes, build_context
 from service.name_resolution import Resolver, resolve_with_system
 from service.observability import ErrorKind, Metrics, request_id_in
+from service.web.deadlines import DeadlineWatch
 from service.web.graphiql_page import GraphiQLPage, graphiql_html_response
 from service.web.graphql_request import GraphQLParams, ProtocolError, read_params
 from service.web.graphql_response import encode_result, error_response
@@ -118,6 +119,8 @@ class GraphQLEndpoint:
         self.compiler = ReadCompiler(schema) if settings.compiled_reads else None
         #: Executions under way that identical anonymous queries wait for (see _single_flight).
         self._in_flight: dict[tuple[int, CacheKey], asyncio.Future[_Executed]] = {}
+        #: The requests' deadlines, on one timer (decision 0290).
+        self.deadlines = DeadlineWatch()
         self.gate = ExecutionGate(
             max_concurrent=settings.graphql.max_concurrent,
             max_queued=settings.graphql.max_queued,
@@ -179,7 +182,7 @@ class GraphQLEndpoint:
         reading = True
         # One deadline covers the body and the execution: 408 while the body comes, 503 after.
         try:
-            async with asyncio.timeout_at(deadline) as window:
+            async with self.deadlines.guard(deadline) as window:
                 try:
                     call.params = await self._params(head, receive)
                 except ProtocolError as problem:

@@ -22,6 +22,7 @@ from service.db import (
     create_engine,
     create_sessionmaker,
     read_data_version,
+    release_kept,
     serving_settings,
 )
 from service.web.data_version import DataVersionClock
@@ -117,6 +118,7 @@ def build_lifespan(
                 yield
         finally:
             await versions.wait_idle()
+            await release_kept(engine)  # the compiled reads' kept connections (decision 0290)
             await engine.dispose()
             gc.unfreeze()
 

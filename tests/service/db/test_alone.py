@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from service.db.alone import fetch_alone, listens_to_statements
+from service.db.alone import fetch_alone, listens_to_statements, release_kept
 from service.db.deadline import is_deadline_stop
 from service.db.engine import create_engine
 from tests.databases import postgres_server_url, settings_for
@@ -46,6 +46,7 @@ async def _engine(**settings: Any) -> AsyncIterator[AsyncEngine]:
     try:
         yield engine
     finally:
+        await release_kept(engine)
         await engine.dispose()
 
 
@@ -164,3 +165,83 @@ async def test_a_cancelled_statement_stops_in_the_database_and_its_connection_go
         finally:
             await probe.dispose()
         assert await _backend(engine, fetch) != before
+
+
+async def _checked_out(engine: AsyncEngine) -> int:
+    return int(engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
+async def _lane_engine(ping_after: float = 3600) -> AsyncEngine:
+    """A pool of three with two connections open: room for the lane to keep one."""
+    engine = create_engine(
+        settings_for(postgres_server_url(), db_pool_size=3, db_ping_after_idle_seconds=ping_after)
+    )
+    await asyncio.gather(*(_backend(engine, fetch_alone) for _ in range(2)))
+    return engine
+
+
+async def test_the_lane_keeps_a_connection_while_the_pool_has_room_and_gives_it_back() -> None:
+    engine = await _lane_engine()
+    try:
+        # One kept checked out for the next statement, one idle in the pool for sessions.
+        assert await _checked_out(engine) == 1
+        first = await _backend(engine, fetch_alone)
+        assert await _checked_out(engine) == 1
+        assert await _backend(engine, fetch_alone) == first
+        assert await _checked_out(engine) == 1
+        # A session meanwhile gets a connection of its own from the pool.
+        assert await _backend(engine, _through_sqlalchemy) != first
+        await release_kept(engine)
+        assert await _checked_out(engine) == 0
+        # Back in the pool, it serves sessions again.
+        assert first in {await _backend(engine, _through_sqlalchemy) for _ in range(2)}
+    finally:
+        await release_kept(engine)
+        await engine.dispose()
+
+
+async def test_the_lane_keeps_nothing_once_the_pool_is_at_its_size() -> None:
+    async with _engine() as engine:  # a pool of one
+        await _backend(engine, fetch_alone)
+        assert await _checked_out(engine) == 0
+
+
+async def test_the_lane_keeps_nothing_when_no_other_connection_is_idle_in_the_pool() -> None:
+    server = postgres_server_url()
+    engine = create_engine(settings_for(server, db_pool_size=3, db_ping_after_idle_seconds=3600))
+    try:
+        await _backend(engine, fetch_alone)  # the only one open: a session would need it
+        assert await _checked_out(engine) == 0
+    finally:
+        await release_kept(engine)
+        await engine.dispose()
+
+
+async def test_a_kept_connection_idle_past_the_ping_goes_back_and_is_pinged() -> None:
+    engine = await _lane_engine(ping_after=0)
+    pings: list[object] = []
+    try:
+        await _backend(engine, fetch_alone)
+        # Pinged before every use: never kept, so the pool's checkout pings it each time.
+        assert await _checked_out(engine) == 0
+        event.listen(engine.sync_engine, "checkout", lambda *args: pings.append(args))
+        await _backend(engine, fetch_alone)
+        assert len(pings) == 1  # checked out of the pool again, not taken from the lane
+    finally:
+        await release_kept(engine)
+        await engine.dispose()
+
+
+async def test_a_lost_kept_connection_fails_as_through_the_pool_and_is_replaced() -> None:
+    engine = await _lane_engine()
+    try:
+        lost = await _backend(engine, fetch_alone)
+        assert await _checked_out(engine) == 1
+        await _terminate(lost)
+        error = await _failure(engine, fetch_alone, "SELECT $1::float8 AS x")
+        assert error.connection_invalidated
+        assert await _checked_out(engine) == 0
+        assert await _backend(engine, fetch_alone) != lost
+    finally:
+        await release_kept(engine)
+        await engine.dispose()
