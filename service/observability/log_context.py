@@ -6,8 +6,8 @@ and into tasks created inside the block, and never leak between concurrent reque
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -68,9 +68,37 @@ def bind_run_id(run_id: int | str) -> Iterator[None]:
         yield
 
 
+class _RandomBytes:
+    """The operating system's random bytes, drawn a block at a time: ``secrets.token_hex``
+    made one ``getrandom`` system call per request id (decision 0290). A forked child draws
+    its own block (it must not hand out its parent's next ids)."""
+
+    BLOCK = 4096
+
+    def __init__(self) -> None:
+        self._block = b""
+        self._at = 0
+        os.register_at_fork(after_in_child=self._forget)
+
+    def take(self, count: int) -> bytes:
+        if self._at + count > len(self._block):
+            self._block = os.urandom(self.BLOCK)
+            self._at = 0
+        taken = self._block[self._at : self._at + count]
+        self._at += count
+        return taken
+
+    def _forget(self) -> None:
+        self._block = b""
+        self._at = 0
+
+
+_random = _RandomBytes()
+
+
 def new_request_id() -> str:
     """A fresh random request id (16 hex characters)."""
-    return secrets.token_hex(8)
+    return _random.take(8).hex()
 
 
 def accept_request_id(candidate: str | None) -> str:

@@ -18,6 +18,7 @@ from service.observability.log_context import (
     bind_request_id,
     bind_run_id,
     current_log_fields,
+    new_request_id,
 )
 from service.observability.logs import configure_logging
 
@@ -167,3 +168,10 @@ def test_alembic_info_lines_are_off_unless_the_level_is_debug() -> None:
         assert [line["message"] for line in _lines(stream)] == ["Context impl SQLiteImpl."]
     finally:
         logging.getLogger("alembic").setLevel(level)
+
+
+def test_fresh_request_ids_are_distinct_across_blocks_of_random_bytes() -> None:
+    # 4,096 random bytes make 512 ids: 2,000 ids draw four blocks.
+    ids = [new_request_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(value) == 16 and int(value, 16) >= 0 for value in ids)
