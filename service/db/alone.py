@@ -86,6 +86,8 @@ async def release_kept(engine: AsyncEngine) -> None:
     lane = _lanes.pop(engine.sync_engine, None)
     if lane is not None:
         await greenlet_spawn(lane.release)
+    if _returning:  # stale ones on their way back
+        await asyncio.gather(*_returning, return_exceptions=True)
 
 
 @dataclass(slots=True)
@@ -120,20 +122,23 @@ class _Lane:
         self.idle: list[_Kept] = []
 
     def take(self) -> PoolProxiedConnection | None:
-        """A kept connection that may serve now, or None (check one out of the pool)."""
-        if not self.idle:
-            return None
-        kept = self.idle.pop()
-        if self._fresh(kept, time.monotonic()):
-            return kept.pooled
-        self.idle.append(kept)
-        return None  # the stale ones go back (rarely: after a pause) when one is next kept
+        """A kept connection that may serve now, or None (check one out of the pool). Stale
+        ones met on the way go back to the pool."""
+        now = time.monotonic()
+        while self.idle:
+            kept = self.idle.pop()
+            if self._fresh(kept, now):
+                return kept.pooled
+            _return_later(kept)
+        return None
 
     def keep(self, pooled: PoolProxiedConnection) -> bool:
         """Keep ``pooled`` for the next statement; False: check it in (the caller does)."""
         pool = self.engine.pool
-        if self.idle:
-            self._drop_stale(pool)
+        # The oldest goes back once stale (one look per statement: the lane is a stack, the
+        # newest are used and the oldest sit idle).
+        if self.idle and not self._fresh(self.idle[0], time.monotonic()):
+            _return_later(self.idle.pop(0))
         record = pooled._connection_record
         if record is None or record.info.get(PING_AFTER_IDLE, 0.0) <= 0:
             return False  # pinged before every use: the pool's checkout does it
@@ -156,16 +161,6 @@ class _Lane:
             and now - kept.since < record.info.get(PING_AFTER_IDLE, 0.0)
             and getattr(pool, "_invalidate_time", 0) <= record.starttime
         )
-
-    def _drop_stale(self, pool: Pool) -> None:
-        now = time.monotonic()
-        stale = [kept for kept in self.idle if not self._fresh(kept, now)]
-        if not stale:
-            return
-        self.idle = [kept for kept in self.idle if kept not in stale]
-        # Checked in from the loop's own thread: a greenlet is needed only to close one.
-        for kept in stale:
-            _return_later(kept)
 
 
 def _return_later(kept: _Kept) -> None:
