@@ -125,6 +125,7 @@ class GraphQLEndpoint:
             max_concurrent=settings.graphql.max_concurrent,
             max_queued=settings.graphql.max_queued,
             max_wait_seconds=settings.graphql.queue_wait_seconds,
+            deadlines=self.deadlines,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,6 +14,8 @@ from collections import deque
 from contextlib import suppress
 from types import TracebackType
 
+from service.web.deadlines import DeadlineWatch
+
 
 class OverloadedError(Exception):
     """No execution slot became free in time."""
@@ -27,7 +29,16 @@ class ExecutionGate:
     no coroutine, lock or future (``asyncio.Semaphore`` cost ~3 % of a cold country page's
     instructions; decision 0290)."""
 
-    def __init__(self, *, max_concurrent: int, max_queued: int, max_wait_seconds: float) -> None:
+    def __init__(
+        self,
+        *,
+        max_concurrent: int,
+        max_queued: int,
+        max_wait_seconds: float,
+        deadlines: DeadlineWatch | None = None,
+    ) -> None:
+        #: Keeps the waits' limits on its one timer (the endpoint's), else asyncio.timeout.
+        self._deadlines = deadlines
         self._free = max_concurrent
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._max_queued = max_queued
@@ -45,10 +56,16 @@ class ExecutionGate:
             return
         if len(self._waiters) >= self._max_queued:
             raise OverloadedError
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
         self._waiters.append(waiter)
+        limit = loop.time() + self._max_wait
         try:
-            async with asyncio.timeout(self._max_wait):
+            async with (
+                asyncio.timeout_at(limit)
+                if self._deadlines is None
+                else self._deadlines.guard(limit)
+            ):
                 await waiter
         except BaseException as stopped:
             if waiter.done() and not waiter.cancelled():

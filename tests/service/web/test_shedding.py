@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from service.web.deadlines import DeadlineWatch
 from service.web.shedding import ExecutionGate, OverloadedError
 
 
@@ -45,8 +46,14 @@ async def test_a_full_queue_refuses_at_once_and_a_freed_slot_goes_to_the_first_w
         pass
 
 
-async def test_a_wait_past_its_limit_is_overloaded_and_leaves_no_slot_taken() -> None:
-    gate = ExecutionGate(max_concurrent=1, max_queued=1, max_wait_seconds=0.01)
+@pytest.mark.parametrize("watched", [False, True], ids=["asyncio.timeout", "DeadlineWatch"])
+async def test_a_wait_past_its_limit_is_overloaded_and_leaves_no_slot_taken(watched: bool) -> None:
+    gate = ExecutionGate(
+        max_concurrent=1,
+        max_queued=1,
+        max_wait_seconds=0.01,
+        deadlines=DeadlineWatch() if watched else None,
+    )
     holder, leave = await _holding(gate)
     with pytest.raises(OverloadedError):
         async with gate.admit():
@@ -73,4 +80,19 @@ async def test_a_cancelled_waiter_gives_its_turn_on() -> None:
     later_out.set()
     await later
     async with gate.admit():
+        pass
+
+
+async def test_the_requests_own_deadline_on_the_same_watch_ends_a_wait_as_a_timeout() -> None:
+    watch = DeadlineWatch()
+    gate = ExecutionGate(max_concurrent=1, max_queued=1, max_wait_seconds=60, deadlines=watch)
+    holder, leave = await _holding(gate)
+    loop = asyncio.get_running_loop()
+    with pytest.raises(TimeoutError):
+        async with watch.guard(loop.time() + 0.01) as window, gate.admit():
+            pass
+    assert window.expired()
+    leave.set()
+    await holder
+    async with gate.admit():  # the abandoned wait took no slot
         pass
