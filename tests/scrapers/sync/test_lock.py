@@ -16,7 +16,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.engine import Connection
 
 from scrapers.sync.lock import LEASE_NAME, RunInProgressError, hold_run_lock
-from service.db.engine import create_sessionmaker
+from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import SyncLease
 from service.db.types import utcnow
 from tests.databases import TestDatabase, migrated_database
@@ -135,3 +135,24 @@ async def test_a_lease_taken_over_is_noticed_as_lost(lite: TestDatabase) -> None
         async with lite.engine.begin() as connection:
             await connection.execute(update(SyncLease).values(holder="thief:2:beef"))
         await asyncio.wait_for(lock.lost.wait(), 10)
+
+
+async def test_a_school_transaction_renews_the_lease_it_reads(lite: TestDatabase) -> None:
+    # A lease far longer than the test: its background renewal (every third of it) stays out.
+    async with hold_run_lock(lite.engine, 600) as lock:
+        sessions = create_sessionmaker(intend_writes(lite.engine))
+        async with sessions() as session:
+            first_expiry = await session.scalar(select(SyncLease.expires_at))
+        assert first_expiry is not None
+        async with sessions() as session, session.begin():
+            assert await lock.held_in(session)
+        async with sessions() as session:
+            renewed = await session.scalar(select(SyncLease.expires_at))
+        assert renewed is not None
+        assert renewed > first_expiry
+        # Rolled back with its school, the renewal is not kept.
+        async with sessions() as session:
+            async with session.begin():
+                assert await lock.held_in(session)
+                await session.rollback()
+            assert await session.scalar(select(SyncLease.expires_at)) == renewed
