@@ -17,26 +17,37 @@ processes (``SYNC_EXTRACT_PROCESSES``; by default one per core, 1 = in the run's
 model :mod:`bench.sync_vs_scrapy` compares with Scrapy:
 
     .venv/bin/python -m bench.sync_sites --realistic --pages 3 --sites 1000 --concurrency 8
+
+``--database-url`` runs on a PostgreSQL server instead of a SQLite file: a fresh database is
+created on it for the benchmark and dropped at the end. Each run also counts what it asked of
+the network (requests, by status) and of the database (statements by verb, rows they wrote),
+the figures that tell a politeness-bound run from a CPU- or write-bound one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import multiprocessing
 import platform
 import resource
+import secrets
 import sqlite3
 import tempfile
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from ipaddress import ip_network
 from multiprocessing.queues import Queue
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, make_url, select, text
+from sqlalchemy.engine import Connection, ExecutionContext
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import NullPool
 
 from bench import partner_sites
 from bench.partner_sites import SiteModel
@@ -98,6 +109,39 @@ class Measure:
     #: CPU seconds (user + system) of the processes that ended during the run (its extraction
     #: processes, stopped when the run ends).
     children_cpu_seconds: float = 0.0
+    #: SQL statements the run sent through its engine, by first word (SELECT, INSERT, …), and
+    #: the rows its INSERT, UPDATE and DELETE statements reported (procrastinate's own
+    #: connections, on PostgreSQL, are not counted).
+    statements: Counter[str] | None = None
+    rows_written: int = 0
+
+
+class StatementCount:
+    """Counts the statements an engine sends, by verb, and the rows its writes touch."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements: Counter[str] = Counter()
+        self.rows_written = 0
+        self._engine = engine.sync_engine
+        event.listen(self._engine, "after_cursor_execute", self._count)
+
+    def _count(
+        self,
+        connection: Connection,
+        cursor: object,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "?"
+        self.statements[verb] += 1
+        if verb in {"INSERT", "UPDATE", "DELETE"}:
+            rowcount = getattr(cursor, "rowcount", -1)
+            self.rows_written += max(rowcount, 0)
+
+    def stop(self) -> None:
+        event.remove(self._engine, "after_cursor_execute", self._count)
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -168,6 +212,7 @@ async def measure(
     """One sync run, timed. ``pages`` (closed here) extracts with the default handler when given;
     ``handler`` None without ``pages`` is the run's own default (its pool opened by the run)."""
     engine = create_engine(settings)
+    count = StatementCount(engine)
     try:
         started, cpu = time.perf_counter(), cpu_seconds()
         children = cpu_seconds(resource.RUSAGE_CHILDREN)
@@ -181,6 +226,7 @@ async def measure(
                 await asyncio.to_thread(pages.close)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         children = cpu_seconds(resource.RUSAGE_CHILDREN) - children
+        count.stop()
         async with engine.connect() as connection:
             not_modified = await connection.scalar(
                 select(func.count())
@@ -198,7 +244,34 @@ async def measure(
         cpu,
         peak_rss_mb(resource.RUSAGE_CHILDREN),
         children,
+        count.statements,
+        count.rows_written,
     )
+
+
+@contextlib.asynccontextmanager
+async def bench_database(server: str | None, directory: Path) -> AsyncIterator[str]:
+    """The URL of a fresh database: a SQLite file in ``directory``, or (``server``, a
+    PostgreSQL URL) a database created on that server for the benchmark and dropped after it."""
+    if server is None:
+        yield f"sqlite:///{directory / 'bench.sqlite3'}"
+        return
+    name = f"sync_bench_{secrets.token_hex(3)}"
+    admin = create_engine(
+        Settings(_env_file=None, database_url=server),
+        poolclass=NullPool,
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
 
 
 def bench_policy(concurrency: int, host_delay: float) -> FetchPolicy:
@@ -233,11 +306,14 @@ async def main(args: argparse.Namespace) -> None:
     server.start()
     try:
         port = ports.get(timeout=120)
-        with tempfile.TemporaryDirectory() as directory:
-            database = Path(directory) / "bench.sqlite3"
+        async with contextlib.AsyncExitStack() as stack:
+            directory = stack.enter_context(tempfile.TemporaryDirectory())
+            database = await stack.enter_async_context(
+                bench_database(args.database_url, Path(directory))
+            )
             settings = Settings(
                 _env_file=None,
-                database_url=f"sqlite:///{database}",
+                database_url=database,
                 sync_dead_link_runs=3,
                 sync_extract_processes=args.extract_processes,
             )
@@ -280,7 +356,12 @@ def print_results(
     processes = "one per core" if args.extract_processes is None else args.extract_processes
     print(
         f"machine: {cpu}, {multiprocessing.cpu_count()} cores, "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+        f"Python {platform.python_version()}, "
+        + (
+            f"SQLite {sqlite3.sqlite_version}"
+            if args.database_url is None
+            else f"PostgreSQL at {make_url(args.database_url).render_as_string()}"
+        )
     )
     if args.realistic:
         pages = f"index + {args.pages} pages, 30-80 kB each, latency 50-100 ms"
@@ -297,9 +378,9 @@ def print_results(
     print(
         "| run | wall time | / bound | CPU (run's process) | CPU (extraction processes) "
         "| links checked | statuses | answered 304 | facts changed | facts confirmed | peak RSS "
-        "| extraction process RSS |"
+        "| extraction process RSS | requests | statements | rows written |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         counts = ", ".join(f"{status.value} {n}" for status, n in sorted(run.report.counts.items()))
         print(
@@ -308,8 +389,17 @@ def print_results(
             f"{run.report.links_checked}/{run.report.links_total} | "
             f"{counts} | {run.not_modified} | {run.report.facts.changed} | "
             f"{run.report.facts.confirmed} | {run.peak_rss_mb:.0f} MB | "
-            f"{run.children_rss_mb:.0f} MB |"
+            f"{run.children_rss_mb:.0f} MB | {run.report.stats.get('requests', 0)} | "
+            f"{format_statements(run.statements)} | {run.rows_written} |"
         )
+
+
+def format_statements(statements: Counter[str] | None) -> str:
+    """``1234 (SELECT 900, UPDATE 300, …)``: the total, then by verb, most first."""
+    if not statements:
+        return "-"
+    verbs = ", ".join(f"{verb} {n}" for verb, n in statements.most_common())
+    return f"{statements.total()} ({verbs})"
 
 
 def parse_args() -> argparse.Namespace:
@@ -333,6 +423,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--host-delay", type=float, default=1.0)
     parser.add_argument(
         "--links-only", action="store_true", help="check links without reading the pages"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL server (postgresql://postgres@127.0.0.1:5432/postgres): the runs use "
+        "a fresh database created on it (default: a SQLite file)",
     )
     parser.add_argument("--cold-only", action="store_true", help="no unchanged re-run")
     parser.add_argument(
