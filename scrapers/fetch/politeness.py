@@ -5,11 +5,20 @@ it waits for the host to be free, then for the host's delay since its previous r
 then for a place among the requests in flight across all hosts. The delay is the larger of the
 configured minimum and the host's robots.txt ``Crawl-delay`` (capped). A Retry-After the fetcher
 is willing to wait for holds the host back; one longer than that defers the host for the run.
+
+When more requests are ready than there are places, the place freed goes to the host the
+scheduler met first (:class:`_Places`), not to the request that waited longest: the hosts of a
+run then finish one after the other instead of all advancing together. A school's pages wait in
+memory until its last one is fetched, and with 256 schools in flight, first come first served
+kept every one of them half fetched: 400 realistic sites held 86 MB more before the first school
+was complete (decision 0307).
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,8 +33,40 @@ class HostDeferredError(Exception):
         self.seconds = seconds
 
 
+class _Places:
+    """A semaphore whose freed place goes to the waiter of the lowest rank (then the first)."""
+
+    def __init__(self, places: int) -> None:
+        self._free = places
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+
+    async def acquire(self, rank: int) -> None:
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return
+        place: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (rank, next(self._arrivals), place))
+        try:
+            await place
+        except asyncio.CancelledError:
+            if place.done() and not place.cancelled():
+                self.release()  # given a place as it was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._waiting:
+            _, _, place = heapq.heappop(self._waiting)
+            if not place.done():  # a cancelled waiter stays in the heap until it comes up
+                place.set_result(None)
+                return
+        self._free += 1
+
+
 @dataclass(slots=True)
 class _Host:
+    #: The order in which the scheduler met the host: its rank for a global place.
+    rank: int
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     #: Earliest clock time the next request may start.
     next_at: float = 0.0
@@ -49,7 +90,8 @@ class HostScheduler:
     ) -> None:
         self._host_delay = host_delay
         self._crawl_delay_cap = crawl_delay_cap
-        self._global = asyncio.Semaphore(concurrency)
+        self._global = _Places(concurrency)
+        self._ranks = itertools.count()
         self._hosts: dict[str, _Host] = {}
         #: Hosts let go (:meth:`forget`) whose spacing or deferral still runs: host → (earliest
         #: next request, deferred until). Pruned as those times pass, so it holds the hosts of
@@ -60,7 +102,7 @@ class HostScheduler:
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
         if state is None:
-            state = self._hosts[host] = _Host()
+            state = self._hosts[host] = _Host(next(self._ranks))
             resting = self._resting.pop(host, None)
             if resting is not None:  # back before its spacing or deferral ran out
                 state.next_at, state.deferred_until = resting
@@ -128,10 +170,11 @@ class HostScheduler:
             wait = state.next_at - self._clock()
             if wait > 0:
                 await asyncio.sleep(wait)
-            async with self._global:
+            await self._global.acquire(state.rank)
+            try:
                 state.requests += 1
-                try:
-                    yield
-                finally:
-                    state.last_done = self._clock()
-                    state.next_at = max(state.next_at, state.last_done + self.delay_for(host))
+                yield
+            finally:
+                self._global.release()
+                state.last_done = self._clock()
+                state.next_at = max(state.next_at, state.last_done + self.delay_for(host))

@@ -44,16 +44,16 @@ from scrapers.sync.lock import RunLock, _watch, runner_name
 from scrapers.sync.partition import link_host, split_plan
 from scrapers.sync.plan import PlannedSchool, load_plan
 from scrapers.sync.run import (
-    SCHOOLS_PER_SLOT,
     SchoolDone,
     _LeaseLostError,
     _Recorder,
     _then,
     _until_lost,
     plan_urls,
+    school_budget,
 )
 from scrapers.sync.school_facts import read_school_facts
-from scrapers.sync.visit import NoProgress, Progress, SchoolReport, Visit
+from scrapers.sync.visit import NoProgress, Progress, SchoolBudget, SchoolReport, Visit
 from service.background import run_alongside
 from service.config import Settings
 from service.db import (
@@ -295,6 +295,9 @@ class PartitionRunner:
     #: Attempts of this process in flight, and set when there are none.
     running: set[int] = field(default_factory=set)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The schools this process visits at once, shared by the attempts it runs at once: each
+    #: attempt with a budget of its own let twelve partitions keep 12 times 256 schools in flight.
+    budget: SchoolBudget | None = None
 
     async def _tell(self, school: PlannedSchool, report: SchoolReport) -> None:
         assert self.on_school is not None
@@ -344,13 +347,14 @@ class PartitionRunner:
             school_recorder,
             fence.after if self.on_school is None else _and(fence.after, self._tell),
         )
-        in_flight = self.fetcher.policy.concurrency * SCHOOLS_PER_SLOT
+        if self.budget is None:
+            self.budget = school_budget(self.fetcher, self.settings)
         # A school's pages go to the handler's extraction as soon as they are fetched.
         visit = Visit(
             self.fetcher,
             known,
             progress=NoProgress(),
-            schools_in_flight=in_flight,
+            schools_in_flight=self.budget,
             read=school_recorder.read_ahead,
         )
         async with run_alongside(_watch(lock, self.settings.sync.lock_check_seconds)):

@@ -42,7 +42,15 @@ from scrapers.sync.reach import Reach
 from scrapers.sync.runs import INTERRUPTED, close_interrupted_runs, close_run, open_run
 from scrapers.sync.school_facts import SchoolFactsReader
 from scrapers.sync.tally import RunTally
-from scrapers.sync.visit import NoProgress, Progress, Recorder, SchoolLine, SchoolReport, Visit
+from scrapers.sync.visit import (
+    NoProgress,
+    Progress,
+    Recorder,
+    SchoolBudget,
+    SchoolLine,
+    SchoolReport,
+    Visit,
+)
 from service.config import Settings
 from service.db import (
     SYNCED_TABLES,
@@ -63,6 +71,22 @@ _T = TypeVar("_T")
 
 #: Schools visited at once per global request slot (see ``run_sync``).
 SCHOOLS_PER_SLOT = 32
+#: Schools fetched and waiting for their pages to be read, per extraction process, beyond which
+#: no new school starts (:class:`~scrapers.sync.visit.SchoolBudget`, decision 0307).
+SCHOOLS_READ_AHEAD_PER_PROCESS = 8
+
+
+def school_budget(fetcher: Fetcher, settings: Settings) -> SchoolBudget:
+    """The schools one process visits at once, and those it lets wait for extraction.
+
+    A school spends most of its visit waiting for its host's delay, so it takes many schools in
+    flight to keep every global slot busy; the bound keeps the pages that wait for the rest of
+    their school (at most in_flight schools' worth) bounded too.
+    """
+    return SchoolBudget(
+        fetcher.policy.concurrency * SCHOOLS_PER_SLOT,
+        reading=SCHOOLS_READ_AHEAD_PER_PROCESS * max(1, extraction_processes(settings)),
+    )
 
 
 #: Told about each school once the run is done with it (recorded or not).
@@ -371,15 +395,11 @@ async def run_sync(
         return tally
 
     def visit(known: Mapping[str, KnownUrl], recorder: _Recorder) -> Visit:
-        # A school spends most of its visit waiting for its host's delay, so it takes many
-        # schools in flight to keep every global slot busy; the bound keeps the pages that wait
-        # for the rest of their school (at most in_flight schools' worth) bounded too.
-        in_flight = fetcher.policy.concurrency * SCHOOLS_PER_SLOT
         return Visit(
             fetcher,
             known,
             progress=progress or NoProgress(),
-            schools_in_flight=in_flight,
+            schools_in_flight=school_budget(fetcher, settings),
             read=recorder.read_ahead,
         )
 

@@ -31,6 +31,66 @@ async def test_one_request_per_host_and_a_global_limit_across_hosts() -> None:
     assert [hosts.requests_sent(f"h{n}.test") for n in range(3)] == [4, 4, 4]
 
 
+async def test_a_freed_place_goes_to_the_host_met_first_not_to_the_longest_waiter() -> None:
+    hosts = scheduler(concurrency=1)
+    order: list[str] = []
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def ask(host: str, asking: asyncio.Event) -> None:
+        asking.set()  # nothing yields between here and its place in the queue
+        async with hosts.slot(host):
+            order.append(host)
+
+    async def hold(host: str) -> None:
+        async with hosts.slot(host):
+            holding.set()
+            await release.wait()
+
+    async with hosts.slot("older.test"):  # met first
+        pass
+    holder = asyncio.create_task(hold("holder.test"))
+    await holding.wait()
+    young_asks, older_asks = asyncio.Event(), asyncio.Event()
+    young = asyncio.create_task(ask("young.test", young_asks))
+    await young_asks.wait()
+    older = asyncio.create_task(ask("older.test", older_asks))  # waits less, met earlier
+    await older_asks.wait()
+    release.set()
+    await asyncio.gather(holder, young, older)
+    assert order == ["older.test", "young.test"]
+
+
+async def test_a_waiter_cancelled_in_the_queue_gives_its_place_on() -> None:
+    hosts = scheduler(concurrency=1)
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with hosts.slot("holder.test"):
+            holding.set()
+            await release.wait()
+
+    async def ask(host: str, asking: asyncio.Event) -> str:
+        asking.set()
+        async with hosts.slot(host):
+            return host
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    first_asks, second_asks = asyncio.Event(), asyncio.Event()
+    cancelled = asyncio.create_task(ask("first.test", first_asks))
+    await first_asks.wait()
+    second = asyncio.create_task(ask("second.test", second_asks))
+    await second_asks.wait()
+    cancelled.cancel()
+    release.set()
+    assert await second == "second.test"
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    await holder
+    async with hosts.slot("third.test"):  # the place came back
+        pass
+
+
 def test_the_delay_is_the_larger_of_the_minimum_and_the_capped_crawl_delay() -> None:
     hosts = HostScheduler(host_delay=1.0, crawl_delay_cap=10.0, concurrency=1, clock=lambda: 0.0)
     assert hosts.delay_for("a.test") == 1.0

@@ -1,7 +1,8 @@
-"""Visiting a plan: the https version of an http link, looked for once."""
+"""Visiting a plan: the https version of an http link, looked for once; the school budget."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import cast
@@ -11,7 +12,7 @@ import pytest
 from scrapers.fetch import Fetcher, FetchResult, Validators
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedLink, PlannedSchool
-from scrapers.sync.visit import NoProgress, SchoolReport, Visit
+from scrapers.sync.visit import NoProgress, SchoolBudget, SchoolReport, Visit
 from service.db.models import LinkRole, LinkStatus
 from tests.scrapers.conftest import LOOPBACK_POLICY
 
@@ -121,3 +122,23 @@ async def test_a_pages_outcome_is_let_go_once_every_school_needing_it_is_recorde
     assert held["b"] == {own_b, shared}
     assert visit.held_urls == set()
     assert sorted(fetcher.asked) == sorted([own_a, shared, own_b])
+
+
+async def test_no_school_starts_while_the_reader_has_its_fill() -> None:
+    budget = SchoolBudget(4, reading=1)
+    await budget.start()
+    with budget.reading():
+        second = asyncio.create_task(budget.start())
+        await asyncio.sleep(0)  # one turn of the loop: it has its place, and waits for room
+        assert not second.done()
+    await asyncio.wait_for(second, 30)  # room again: it starts
+    with budget.reading():
+        cancelled = asyncio.create_task(budget.start())
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+    # Two of four places are taken: the cancelled start gave its own back.
+    await asyncio.wait_for(budget.start(), 30)
+    await asyncio.wait_for(budget.start(), 30)
+    budget.end()
