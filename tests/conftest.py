@@ -81,6 +81,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _backend_of(item.nodeid) == "postgres":
             item.add_marker(pytest.mark.postgres)
+    # The longest tests first: xdist hands tests out in this order as workers free up, so the run
+    # ends on short ones instead of one worker finishing a 30 s test while the other waits.
+    # A stable sort: everything else keeps pytest's order (grouped by fixture parameters).
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture

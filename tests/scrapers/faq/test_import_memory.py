@@ -25,6 +25,7 @@ from tests.scrapers.faq.import_peak import import_peak
 MAX_RATIO = 11
 
 
+@pytest.mark.long
 async def test_a_first_import_of_3000_schools_peaks_within_its_bound(tmp_path: Path) -> None:
     async with migrated_database("sqlite", tmp_path) as database:
         url = database.settings.database.render_as_string(hide_password=False)

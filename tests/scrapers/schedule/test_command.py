@@ -57,6 +57,7 @@ async def _until_checked(sessions: Sessions, links: int) -> None:
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.long
 async def test_sigterm_mid_sync_keeps_what_was_committed_and_frees_the_lock(
     sessions: Sessions, scratch_database: TestDatabase, web: FixtureServer, tmp_path: Path
 ) -> None:

@@ -269,6 +269,7 @@ def _fact_cells(out: str) -> dict[str, list[str]]:
     return {cells[0]: cells[5:9] for cells in rows}
 
 
+@pytest.mark.long
 async def test_sync_reads_the_partners_pages_and_a_second_run_changes_nothing(
     fresh: TestDatabase, web: FixtureServer, tmp_path: Path
 ) -> None:

@@ -124,6 +124,7 @@ async def test_a_pool_of_processes_reads_what_the_run_s_own_process_reads() -> N
     assert all(outcome.facts for outcome in pooled[:3] if isinstance(outcome, PageExtraction))
 
 
+@pytest.mark.long
 async def test_a_dead_extraction_process_is_its_page_s_failure_and_the_pool_goes_on() -> None:
     killer_url = "https://www.example.edu/killer"
     killer = _fetched(killer_url, killer_url, f"<html><body>{KILLER}</body></html>")

@@ -59,6 +59,7 @@ def _loopback_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", loopback)
 
 
+@pytest.mark.long
 async def test_a_worker_extracts_in_a_pool_and_a_dead_process_fails_only_its_page(
     pg: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -151,6 +151,7 @@ def _pid(holder: str) -> int:
     return int(holder.split(":")[1])
 
 
+@pytest.mark.long
 async def test_a_killed_worker_loses_no_row_and_its_partition_is_retried_elsewhere(
     pg: TestDatabase, tmp_path: Path
 ) -> None:
