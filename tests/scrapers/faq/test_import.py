@@ -460,3 +460,23 @@ async def test_a_first_import_moves_the_data_version_once(
     report = await _import(session, render_faq(schools, 8))
     assert len(report.plan.links.added) > 60
     assert await read_data_version(session) == version + 1
+
+
+@pytest.mark.parametrize(
+    "schools", [16, pytest.param(10_000, marks=pytest.mark.long)], ids=["16", "10000"]
+)
+async def test_a_second_import_of_the_same_page_writes_nothing(
+    session: AsyncSession, schools: int
+) -> None:
+    # Issue 15: the second import of an unchanged page sends no INSERT, UPDATE or DELETE and
+    # leaves the data version where the first import put it.
+    page = render_faq(generate_schools(schools, 42), 42)
+    first = await _import(session, page)
+    assert len(first.plan.schools.added) >= schools
+    version = await read_data_version(session)
+    async with counting_statements(session) as sent:
+        second = await _import(session, page)
+    writes = [s for s in sent if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+    assert second.plan.is_empty
+    assert await read_data_version(session) == version
