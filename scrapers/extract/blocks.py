@@ -131,12 +131,37 @@ class _Reader:
         self.main = main
         self.blocks: list[TextBlock] = []
         self.headings: list[tuple[int, str]] = []
+        #: Whether the last block's lead-in came from :meth:`_paragraph_lead_in`.
+        self._led_by_paragraph = False
 
     def _emit(self, text: str, context: TextBlock, links: list[str]) -> None:
         text = collapse_spaces(text)
         if text:
             headings = tuple(heading for _, heading in self.headings)
+            led = False
+            if context.lead_in is None and context.row_header is None and len(text) <= _LEAD_IN_MAX:
+                lead_in = self._paragraph_lead_in(headings, context.in_main)
+                if lead_in:
+                    context, led = replace(context, lead_in=lead_in), True
             self.blocks.append(replace(context, text=text, headings=headings, links=tuple(links)))
+            self._led_by_paragraph = led
+
+    def _paragraph_lead_in(self, headings: tuple[str, ...], in_main: bool) -> str | None:
+        """The lead-in of a short paragraph: "<p>The last date to apply is:</p><p>1 March for
+        the fall term</p><p>15 September for the winter term</p>" reads as a list does.
+
+        A short block ending with a colon leads in the short blocks after it in its section,
+        until a longer one or a heading.
+        """
+        if not self.blocks:
+            return None
+        last = self.blocks[-1]
+        if last.headings != headings or last.in_main != in_main or len(last.text) > _LEAD_IN_MAX:
+            return None
+        if last.text.endswith(":"):
+            return last.text
+        # Only a paragraph's lead-in runs on: a list's ends with the list.
+        return last.lead_in if self._led_by_paragraph else None
 
     def _enter_heading(self, level: int, text: str) -> None:
         while self.headings and self.headings[-1][0] >= level:

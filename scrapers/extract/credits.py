@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scrapers.extract.blocks import TextBlock
-from scrapers.extract.cues import Surroundings, TextCues, label_in, resolve
+from scrapers.extract.cues import Surroundings, TextCues, label_in, resolve, unanimous
 from scrapers.extract.facts import ExtractedFact, clip_snippet
-from scrapers.extract.textmatch import fold_aligned
+from scrapers.extract.textmatch import Mention, fold_aligned
 from scrapers.extract.vocabulary import (
     AVERAGE,
     BOTH_OPTIONS,
@@ -105,12 +105,38 @@ def _is_total(cues: TextCues, match: re.Match[str]) -> bool:
     )
 
 
+#: What may stand between a bound word and its number: "minimum 20", "a minimum of 20", "(max.
+#: 36".
+_BOUND_GAP = re.compile(r"(?:\s|\(|:|of|de|di|d')*")
+
+
+def _owner(cues: TextCues, mention: Mention) -> tuple[int, int] | None:
+    """The value a bound word stands just before, if any ("minimum 20" → 20)."""
+    for value in cues.values:
+        if value[0] >= mention.end and _BOUND_GAP.fullmatch(cues.folded, mention.end, value[0]):
+            return value
+    return None
+
+
 def _bounds(cues: TextCues, match: re.Match[str]) -> dict[str, int]:
+    """The bound a number of credits is: its own bound word before it, else the nearest one
+    that no other number owns ("30 ECTS per semester (minimum 20 ECTS)": 30 is the load)."""
     low, high = int(match.group(1)), match.group(2)
     if high is not None:
         return {MINIMUM: low, MAXIMUM: int(high)}
-    bound = resolve(cues, match.span(), BOUND_CUES, _NO_CONTEXT, shared=False)
-    return {bound.label if bound else TYPICAL: low}
+    span = match.span()
+    owners = [(mention, _owner(cues, mention)) for mention in cues.mentions(BOUND_CUES)]
+    own = [mention for mention, owner in owners if owner == span]
+    if own:
+        return {own[-1].label: low}
+    free = [mention for mention, owner in owners if owner is None]
+    nearby = cues.near(span, free)
+    label = (
+        nearby.label
+        if nearby is not None
+        else cues.only_in_sentence(span, free, shared=False, combine=unanimous)
+    )
+    return {label or TYPICAL: low}
 
 
 #: A number said without its unit after a number of credits: "30 ECTS per semester, and at

@@ -124,11 +124,32 @@ def _from_match(match: re.Match[str]) -> PartialDate | None:
     return _valid(year, month, int(groups["day"]))
 
 
+#: A score, not a date: "an IELTS of 6.5.", "GPA 3.0." read as 6 May, 3 January in the Finnish
+#: day-month form.
+_SCORE_BEFORE = re.compile(
+    r"(?<![\w])(?:ielts|toefl|toeic|gpa|score|band|grade|note|voto|punteggio|average|moyenne)"
+    r"(?:\W+[^\W\d]+){0,2}\W*$"
+)
+_SCORE_REACH = 30
+
+
+def _is_a_score(folded: str, match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    if not groups.get("mnum") or groups.get("year") or "." not in match.group(0):
+        return False
+    return (
+        _SCORE_BEFORE.search(folded, max(0, match.start() - _SCORE_REACH), match.start())
+        is not None
+    )
+
+
 def _single_dates(folded: str) -> list[DateMention]:
     found: list[DateMention] = []
     for pattern in _patterns():
         for match in pattern.finditer(folded):
             if any(match.start() < m.end and m.start < match.end() for m in found):
+                continue
+            if _is_a_score(folded, match):
                 continue
             date = _from_match(match)
             if date is not None:

@@ -36,6 +36,9 @@ KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"application\w*|apply|applying|candidat\w*|dossiers?|demandes? d'admission"
             r"|domand[ae]|bewerb\w*"
             r"|haku\w*|hakemu\w*|hae|hakea|hakeminen"
+            # The exchange student's online form, as many offices call the application.
+            r"|online registration|registration form|inscriptions? en ligne"
+            r"|iscrizion[ei] online|online-anmeldung"
         ),
         APPLICATION,
     ),
@@ -57,6 +60,7 @@ DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|mennessa|paattyy|by|before|until|period|periode|periodo|zeitraum|\w*aika"
             # "un'unica finestra, che si chiude il 15 ottobre" (development set, it38).
             r"|(?:si |se )?chiud\w*|se clot|se termine|se ferme|closing|close[sd]? on"
+            r"|(?:last|latest|final) (?:date|day)|dernier (?:delai|jour)|ultimo giorno"
         ),
         DEADLINE_CUE,
     ),

@@ -92,6 +92,20 @@ def test_a_layouts_side_column_is_not_main_content_but_a_utility_class_is() -> N
     }
 
 
+def test_a_short_paragraph_ending_with_a_colon_leads_in_the_short_ones_after_it() -> None:
+    body = (
+        "<main><h2>Dates</h2><p>Nomination deadlines:</p><p>Autumn: 15 April</p>"
+        "<p>Spring: 15 October</p><h2>Other</h2><p>Welcome day: 2 September</p>"
+        "<p>Application deadlines:</p><ul><li>Autumn: 1 May</li></ul><p>Late: 1 June</p></main>"
+    )
+    lead_ins = {block.text: block.lead_in for block in blocks_of(body)}
+    assert lead_ins["Autumn: 15 April"] == "Nomination deadlines:"
+    assert lead_ins["Spring: 15 October"] == "Nomination deadlines:"
+    assert lead_ins["Welcome day: 2 September"] is None  # under another heading
+    assert lead_ins["Autumn: 1 May"] == "Application deadlines:"
+    assert lead_ins["Late: 1 June"] is None  # a list's lead-in ends with the list
+
+
 def test_the_main_content_is_the_first_main_element_with_real_text() -> None:
     teaser = "<article><p>Short teaser.</p></article>"
     root = parse_html(

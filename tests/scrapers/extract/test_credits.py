@@ -197,6 +197,11 @@ def test_a_semester_mentioned_outside_a_stay_is_not_a_duration() -> None:
                 "year": {"per": "year", "min": None, "max": 64, "typical": None},
             },
         ),
+        # A bound word just before a number is that number's, not the load's before it.
+        (
+            "<p>Take 30 ECTS per semester (minimum 18 ECTS).</p>",
+            _per_semester(low=18, typical=30),
+        ),
         # A number with neither a bound nor a unit of its own is not a number of credits.
         ("<p>At least 20 ECTS per semester, in 4 courses.</p>", _per_semester(low=20)),
     ],

@@ -74,6 +74,9 @@ def test_a_range_is_its_closing_date_and_keeps_its_opening(
         "en mai 15 étudiants",
         "31.2.2025",
         "Room 12.14.",
+        # A score at the end of a sentence is not the Finnish "6.5." (6 May).
+        "Non-native speakers need an IELTS of 6.5.",
+        "A GPA of at least 3.0.",
     ],
 )
 def test_numbers_that_are_not_dates_are_not_dates(text: str) -> None:
@@ -83,3 +86,9 @@ def test_numbers_that_are_not_dates_are_not_dates(text: str) -> None:
 def test_dates_are_returned_in_text_order() -> None:
     text = "by June 1st for the autumn semester and by November 15 for the spring semester"
     assert [iso for iso, _, _ in _found(text)] == ["--06-01", "--11-15"]
+
+
+def test_a_day_and_month_after_a_score_is_still_a_date_when_far_enough() -> None:
+    assert [mention.date.iso() for mention in find_dates("IELTS 6.5. Apply by 15.4.")] == [
+        "--04-15"
+    ]

@@ -279,3 +279,28 @@ def test_a_window_that_closes_and_a_list_of_nominees_are_nomination_deadlines(
     body: str, expected: dict[str, tuple[str, str | None]]
 ) -> None:
     assert _deadlines(body) == expected
+
+
+def test_short_paragraphs_after_a_colon_read_as_a_list() -> None:
+    # "<p>…is:</p><p>date for a term</p><p>date for a term</p>": paragraphs, not a list.
+    body = (
+        "<p>The last date to complete an application is:</p>"
+        "<p>March 3 for a Fall term or Full-Year exchange</p>"
+        "<p>September 17 for a Spring term exchange</p>"
+    )
+    assert _deadlines(body) == {
+        "application/autumn": ("--03-03", None),
+        "application/spring": ("--09-17", None),
+    }
+
+
+def test_online_registration_is_the_exchange_students_application() -> None:
+    body = (
+        "<h2>Online registration</h2>"
+        "<ul><li>From 1 February to 28 May (autumn semester or full year)</li>"
+        "<li>From 1 February to 27 November (spring semester)</li></ul>"
+    )
+    assert _deadlines(body) == {
+        "application/autumn": ("--05-28", "--02-01"),
+        "application/spring": ("--11-27", "--02-01"),
+    }
