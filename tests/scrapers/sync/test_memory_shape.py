@@ -9,6 +9,7 @@ is recorded). Neither depends on how many schools came before. No timing is meas
 from __future__ import annotations
 
 import gc
+import secrets
 
 import pytest
 
@@ -24,9 +25,13 @@ from tests.scrapers.fixture_server import FixtureServer
 from tests.scrapers.sync.conftest import seed, sync_settings
 
 
-def _alive(kind: type[object]) -> int:
+def _reports_alive(slugs: frozenset[str]) -> int:
+    """This run's school reports still alive: those of other tests (a task an earlier test
+    left behind in the session's event loop) are not this run's to count."""
     gc.collect()
-    return sum(1 for thing in gc.get_objects() if type(thing) is kind)
+    return sum(
+        1 for thing in gc.get_objects() if type(thing) is SchoolReport and thing.slug in slugs
+    )
 
 
 async def _held_at_last_school(
@@ -34,7 +39,9 @@ async def _held_at_last_school(
 ) -> tuple[int, int, int]:
     """Reports alive and per-host entries held as the run's last school is done, and the
     per-host entries held after the run."""
-    hosts = [f"partner-{n:03d}.test" for n in range(sites)]
+    run = secrets.token_hex(4)  # slugs of this run only
+    hosts = [f"shape-{run}-{n:03d}.test" for n in range(sites)]
+    slugs = frozenset(host.split(".")[0] for host in hosts)
     for host in hosts:
         web.site(host).page("/", b"<html><body><p>Mobilit\xc3\xa9</p></body></html>")
     await seed(db.engine, {host.split(".")[0]: [web.url(host)] for host in hosts})
@@ -46,7 +53,7 @@ async def _held_at_last_school(
         async def on_school(school: PlannedSchool, report: SchoolReport) -> None:
             done.append(school.slug)
             if len(done) == sites:  # every other school is recorded and let go
-                seen.append((_alive(SchoolReport), fetcher.hosts_held))
+                seen.append((_reports_alive(slugs), fetcher.hosts_held))
 
         report = await run_sync(
             db.engine,
