@@ -255,8 +255,17 @@ async def test_a_killed_worker_loses_no_row_and_its_partition_is_retried_elsewhe
     assert mates
     assert {_pid(written[s]) for s in mates} == {killed[0]}
     assert _pid(written[trap_id]) in alive
-    # The killed worker's other partition (it works on two at once) is retried as well.
-    assert {p.id for p in partitions if p.attempts == 2} == held_by_killed
+    # The killed worker's other partition (it works on two at once) is retried as well, unless
+    # it finished between the read of what the worker held and the kill: then the killed
+    # worker closed it itself, once (the read and the kill cannot be one step).
+    retried_ids = {p.id for p in partitions if p.attempts == 2}
+    assert retried.id in retried_ids
+    assert retried_ids <= held_by_killed
+    assert all(
+        p.attempts == 1 and p.holder is not None and _pid(p.holder) == killed[0]
+        for p in partitions
+        if p.id in held_by_killed - retried_ids
+    )
     assert all(p.attempts == 1 for p in partitions if p.id not in held_by_killed)
     assert len(watch.starts) == SCHOOLS
     assert all(len(s) >= 2 for s in watch.starts.values())
