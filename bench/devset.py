@@ -83,12 +83,17 @@ class Tally:
 
 @dataclass
 class DevsetScore:
-    """Tallies per fact type, the mismatches per page, and the facts of fact-less pages."""
+    """Tallies per fact type, the mismatches per page, and the facts of fact-less pages.
+
+    ``misses`` are the development pages' mismatches; ``held_out_misses`` those of held-out
+    pages, kept apart so that a report does not show them unless asked (``format_devset``).
+    """
 
     tallies: dict[FactField, Tally] = field(
         default_factory=lambda: {fact_field: Tally() for fact_field in MEASURED}
     )
     misses: list[tuple[str, str, Identity]] = field(default_factory=list)
+    held_out_misses: list[tuple[str, str, Identity]] = field(default_factory=list)
     facts_on_empty_pages: int = 0
     pages: int = 0
 
@@ -155,17 +160,22 @@ def score_devset(
             tally.true_positives += len(mine & theirs)
             tally.false_positives += len(mine - theirs)
             tally.false_negatives += len(theirs - mine)
-            score.misses += [
+            misses = score.held_out_misses if page.get("held_out") else score.misses
+            misses += [
                 (page["file"], "unexpected", item) for item in sorted(mine - theirs, key=str)
             ]
-            score.misses += [
-                (page["file"], "missed", item) for item in sorted(theirs - mine, key=str)
-            ]
+            misses += [(page["file"], "missed", item) for item in sorted(theirs - mine, key=str)]
     return score
 
 
-def format_devset(score: DevsetScore, *, worst: int = 15) -> str:
-    """Precision and recall per fact type, then the pages with the most mismatches."""
+def format_devset(score: DevsetScore, *, worst: int = 15, spoil_held_out: bool = False) -> str:
+    """Precision and recall per fact type, then the development pages with the most mismatches.
+
+    Held-out pages count in the figures but are never named in the confusion list unless
+    ``spoil_held_out``: a page-by-page list of their misses spoils the held-out part (whoever
+    reads it can tune rules against those pages), so only a run that will write no rule should
+    ask for it.
+    """
     lines = [f"{'fact type':<22} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}"]
     total = Tally()
     for fact_field, tally in score.tallies.items():
@@ -175,11 +185,18 @@ def format_devset(score: DevsetScore, *, worst: int = 15) -> str:
         lines.append(_row(fact_field.value, tally))
     lines.append(_row("all", total))
     lines.append(f"facts found on the pages labelled with none: {score.facts_on_empty_pages}")
-    by_page = Counter(page for page, _, _ in score.misses)
-    lines.append(f"confusion list (worst {worst} pages, then their mismatches):")
+    misses = score.misses + score.held_out_misses if spoil_held_out else score.misses
+    if score.held_out_misses and not spoil_held_out:
+        lines.append(
+            f"held-out pages: {len(score.held_out_misses)} mismatches, not listed"
+            " (--spoil-held-out lists them)"
+        )
+    by_page = Counter(page for page, _, _ in misses)
+    part = "pages" if spoil_held_out else "development pages"
+    lines.append(f"confusion list (worst {worst} {part}, then their mismatches):")
     for page, count in by_page.most_common(worst):
         lines.append(f"  {page} ({count})")
-        lines += [f"    {kind}: {item[1:]}" for where, kind, item in score.misses if where == page]
+        lines += [f"    {kind}: {item[1:]}" for where, kind, item in misses if where == page]
     return "\n".join(lines)
 
 

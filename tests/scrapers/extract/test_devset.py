@@ -93,6 +93,31 @@ def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -
     )
 
 
+def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_is_asked(
+    tmp_path: Path,
+) -> None:
+    page = "en12-uni-q-semester-columns.html"
+    shutil.copy(DEVSET.parent / page, tmp_path / page)
+    labels = {
+        "pages": [
+            {
+                "file": page,
+                "url": "https://www.uni-q.edu/uni-q-semester-columns",
+                "held_out": True,
+                "facts": [["email", "nobody@uni-q.edu"]],
+            }
+        ]
+    }
+    (tmp_path / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    score = score_devset(tmp_path / "labels.json")
+    assert score.tallies[FactField.EMAIL].false_negatives == 1
+    assert score.misses == []
+    assert (page, "missed", ("email", "nobody@uni-q.edu")) in score.held_out_misses
+    assert page not in format_devset(score)
+    assert "held-out pages: " in format_devset(score)
+    assert f"  {page} (" in format_devset(score, spoil_held_out=True)
+
+
 #: Floors set from the measurement when the set was added (``python -m bench.extraction_quality``,
 #: docs/benchmarks.md): a drop below them is a regression. On 2026-12-02 (81 pages) the held-out
 #: third was at 0.93 or above for every type, and the held-out third of batch 2 alone at 0.88
