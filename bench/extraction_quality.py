@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--details", action="store_true", help="list every mismatch")
     parser.add_argument("--devset", type=Path, default=DEVSET, help="the development set")
     parser.add_argument(
-        "--batch", type=int, help="score this batch of the development set only (1 to 6)"
+        "--batch", type=int, help="score this batch of the development set only (1 to 7)"
     )
     parser.add_argument(
         "--spoil-held-out",
@@ -151,6 +151,7 @@ _DEVSET_PARTS: tuple[tuple[str, bool, int | None], ...] = (
     ("development set, batch 4 (2026-12-02, round 23), held-out third", True, 4),
     ("development set, batch 5 (2026-12-03, round 24, scored blind), held-out third", True, 5),
     ("development set, batch 6 (2026-12-03, round 25, scored blind), held-out third", True, 6),
+    ("development set, batch 7 (2026-12-04, round 26, scored blind), held-out third", True, 7),
 )
 #: The parts of one batch printed by ``--batch``: (title, held_out).
 _BATCH_PARTS: tuple[tuple[str, bool | None], ...] = (

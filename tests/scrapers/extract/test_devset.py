@@ -20,14 +20,14 @@ def _pages() -> list[dict[str, object]]:
     return pages
 
 
-def test_the_set_has_153_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
+def test_the_set_has_171_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
     pages = _pages()
-    assert len(pages) == 153
-    assert Counter(str(page["language"]) for page in pages) == {"fr": 53, "en": 52, "it": 48}
+    assert len(pages) == 171
+    assert Counter(str(page["language"]) for page in pages) == {"fr": 59, "en": 58, "it": 54}
     held_out = [index for index, page in enumerate(pages) if page["held_out"]]
-    assert held_out == list(range(2, 153, 3))
+    assert held_out == list(range(2, 171, 3))
     assert [page.get("batch", 1) for page in pages] == (
-        [1] * 45 + [2] * 36 + [3] * 18 + [4] * 18 + [5] * 18 + [6] * 18
+        [1] * 45 + [2] * 36 + [3] * 18 + [4] * 18 + [5] * 18 + [6] * 18 + [7] * 18
     )
     assert all((DEVSET.parent / str(page["file"])).is_file() for page in pages)
 
@@ -44,7 +44,7 @@ def test_every_label_is_a_typed_fact_of_a_measured_field() -> None:
 
 def test_pages_with_no_facts_at_all_are_part_of_the_set() -> None:
     empty = [page["file"] for page in _pages() if not page["facts"]]
-    assert len(empty) == 31
+    assert len(empty) == 35
 
 
 def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> None:
@@ -57,7 +57,7 @@ def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> N
     assert all(counts[fact_field.value] >= 10 for fact_field in MEASURED), counts
 
 
-@pytest.mark.parametrize("batch_number", [3, 4, 5, 6])
+@pytest.mark.parametrize("batch_number", [3, 4, 5, 6, 7])
 def test_a_later_batch_holds_pages_of_every_language_and_fact_less_pages_in_both_parts(
     batch_number: int,
 ) -> None:
@@ -137,11 +137,17 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
 #: they were set on (batches 1 to 5), and batch 6's held-out third has a floor of its own, its
 #: blind worst (durations, 0.50 / 0.40). Its development part is scored, not floored, until a
 #: round tunes rules on it.
+#: Batch 7 (round 26, 18 pages written and scored blind on main ac3d00d) is kept out of the
+#: floors above in the same way: its held-out third would bring the whole held-out part's
+#: credits recall to 0.76 and its durations' precision to 0.82; its held-out third has a floor
+#: of its own at its blind worst (precision: e-mails, 0.62; recall: credits, 0.33), and its
+#: development part is scored, not floored, until a round tunes rules on it.
 FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
 #: The batches the floors above hold on.
 FLOORED_BATCHES = (1, 2, 3, 4, 5)
-#: The batch written and scored blind in round 25, and the floor of its held-out third.
-BLIND_BATCH, BLIND_FLOORS = 6, (0.5, 0.4)
+#: The batches written and scored blind (round 25: 6, round 26: 7), and the floor (precision,
+#: recall, every type) of each one's held-out third, set at its blind worst.
+BLIND_FLOORS = {6: (0.5, 0.4), 7: (0.62, 0.33)}
 
 
 def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
@@ -162,10 +168,11 @@ def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool)
         assert tally.recall >= recall_floor, report
 
 
-def test_the_held_out_third_of_the_blind_batch_stays_above_its_own_floor() -> None:
-    score = score_devset(held_out=True, batch=BLIND_BATCH)
+@pytest.mark.parametrize("batch", sorted(BLIND_FLOORS))
+def test_the_held_out_third_of_a_blind_batch_stays_above_its_own_floor(batch: int) -> None:
+    score = score_devset(held_out=True, batch=batch)
     report = format_devset(score)
-    precision_floor, recall_floor = BLIND_FLOORS
+    precision_floor, recall_floor = BLIND_FLOORS[batch]
     assert score.pages == 6, report
     for tally in score.tallies.values():
         assert tally.precision >= precision_floor, report
@@ -179,7 +186,9 @@ def test_the_held_out_third_of_the_blind_batch_stays_above_its_own_floor() -> No
 #: fr49 yields a room-request date and so keeps its footer's address, the figures page fr51 a
 #: statistic's level and its footer's address, the arrival page en50 two other offices'
 #: addresses from a side column named ``side``.
-_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 3, 6: 6}
+#: Batch 7 was scored blind (round 26, main ac3d00d) with 3, all on its held-out fact-less page
+#: (its three development fact-less pages, housing, a home page and a news list, yield none).
+_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 3, 6: 6, 7: 3}
 
 
 @pytest.mark.parametrize("batch", sorted(_FACTS_ON_EMPTY_PAGES))
