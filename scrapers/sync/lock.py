@@ -145,17 +145,20 @@ async def hold_run_lock(
     lease_ttl: float,
     *,
     check_seconds: float = SyncSettings().lock_check_seconds,
+    now: Callable[[], datetime] = utcnow,
 ) -> AsyncIterator[RunLock]:
     """Hold the run lock for the duration of the block, or raise :class:`RunInProgressError`.
 
     ``check_seconds``: how often the PostgreSQL lock connection is probed between schools.
+    ``now``: the clock the SQLite lease's expiries are written and compared with (a test moves
+    it by hand; the renewals' rhythm stays the event loop's).
     """
     lock = RunLock(runner_name())
     if engine.dialect.name == "postgresql":
         async with _advisory_lock(engine, lock, check_seconds):
             yield lock
     else:
-        async with _lease(engine, lock, lease_ttl):
+        async with _lease(engine, lock, lease_ttl, now):
             yield lock
 
 
@@ -204,8 +207,10 @@ async def _unlock(connection: AsyncConnection) -> None:
         log.warning("releasing the run lock failed (the lock went with its session): %s", exc)
 
 
-async def _take_lease(engine: AsyncEngine, holder: str, ttl: float) -> None:
-    now = utcnow()
+async def _take_lease(
+    engine: AsyncEngine, holder: str, ttl: float, clock: Callable[[], datetime]
+) -> None:
+    now = clock()
     values = {"holder": holder, "acquired_at": now, "expires_at": now + timedelta(seconds=ttl)}
     async with engine.begin() as connection:
         taken = await connection.execute(
@@ -240,12 +245,14 @@ async def _take_lease(engine: AsyncEngine, holder: str, ttl: float) -> None:
     raise RunInProgressError(f"a sync run is already in progress{who}{until}")
 
 
-async def _renew_lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> None:
+async def _renew_lease(
+    engine: AsyncEngine, lock: RunLock, ttl: float, clock: Callable[[], datetime]
+) -> None:
     """Push the expiry back every third of the TTL; set ``lock.lost`` if the lease is gone."""
     deadline = asyncio.get_running_loop().time() + ttl
     while True:
         await asyncio.sleep(ttl / 3)
-        now = utcnow()
+        now = clock()
         try:
             async with engine.begin() as connection:
                 renewed = await connection.execute(
@@ -286,8 +293,10 @@ async def _committed_expiry(engine: AsyncEngine, lock: RunLock) -> datetime | No
 
 
 @contextlib.asynccontextmanager
-async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterator[None]:
-    await _take_lease(engine, lock.holder, ttl)
+async def _lease(
+    engine: AsyncEngine, lock: RunLock, ttl: float, clock: Callable[[], datetime]
+) -> AsyncIterator[None]:
+    await _take_lease(engine, lock.holder, ttl, clock)
 
     async def renew_in(session: AsyncSession) -> bool:
         # The school's transaction holds the write lock already: renewing costs what reading
@@ -295,7 +304,7 @@ async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterato
         renewed = await session.execute(
             update(SyncLease)
             .where(SyncLease.name == LEASE_NAME, SyncLease.holder == lock.holder)
-            .values(expires_at=utcnow() + timedelta(seconds=ttl))
+            .values(expires_at=clock() + timedelta(seconds=ttl))
         )
         return bool(getattr(renewed, "rowcount", 0) == 1)
 
@@ -311,7 +320,7 @@ async def _lease(engine: AsyncEngine, lock: RunLock, ttl: float) -> AsyncIterato
     lock.probe_with(probe, LEASE_LOST)
     lock.read_in_transaction_with(renew_in, LEASE_LOST)
     try:
-        async with run_alongside(_renew_lease(engine, lock, ttl)):
+        async with run_alongside(_renew_lease(engine, lock, ttl, clock)):
             yield
     finally:
         try:

@@ -20,6 +20,7 @@ from service.db.engine import create_sessionmaker, intend_writes
 from service.db.models import SyncLease
 from service.db.types import utcnow
 from tests.databases import TestDatabase, migrated_database
+from tests.scrapers.schedule.fake_clock import FakeClock
 from tests.scrapers.sync.conftest import until_free
 
 HOLD_AND_WAIT = """
@@ -109,23 +110,37 @@ async def test_an_expired_lease_is_taken_over(lite: TestDatabase) -> None:
 
 
 async def test_a_live_lease_is_renewed_past_its_ttl(lite: TestDatabase) -> None:
+    # The lease's expiries are read and written on a clock moved by hand: however slow the
+    # machine, the lease expires only when the test says time has passed, never between a
+    # renewal and the second holder's attempt (a 0.6 s lease on the wall clock raced there).
+    clock = FakeClock(utcnow())
+    renewals = 0
     renewed = asyncio.Event()
 
     def note_renewal(_conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
+        nonlocal renewals
         if statement.startswith("UPDATE sync_lease SET expires_at") and cursor.rowcount == 1:
+            renewals += 1
             renewed.set()
 
     event.listen(lite.engine.sync_engine, "after_cursor_execute", note_renewal)
-    async with hold_run_lock(lite.engine, 0.6) as lock:
-        async with create_sessionmaker(lite.engine)() as session:
+    async with hold_run_lock(lite.engine, 0.6, now=clock.now) as lock:
+        sessions = create_sessionmaker(lite.engine)
+        async with sessions() as session:
             first_expiry = await session.scalar(select(SyncLease.expires_at))
         assert first_expiry is not None
-        # Wait on the renewals themselves until the first expiry is past.
-        while utcnow() <= first_expiry:
-            await asyncio.wait_for(renewed.wait(), 30)
+        clock.advance(timedelta(seconds=1))  # past the first expiry: only renewals keep it
+        # Wait on the renewals themselves until one made after the move is committed.
+        expiry = first_expiry
+        while expiry <= clock.now():
             renewed.clear()
+            await asyncio.wait_for(renewed.wait(), 30)
+            async with sessions() as session:
+                expiry = await session.scalar(select(SyncLease.expires_at)) or expiry
+        assert renewals >= 1
+        assert expiry == clock.now() + timedelta(seconds=0.6)
         with pytest.raises(RunInProgressError):
-            async with hold_run_lock(lite.engine, 0.6):
+            async with hold_run_lock(lite.engine, 0.6, now=clock.now):
                 pass
         assert not lock.lost.is_set()
 
