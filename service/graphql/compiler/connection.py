@@ -1,14 +1,14 @@
-"""``schools``: the page of the school connection as one statement, its envelope in Python.
+"""The root connections (``schools``, ``offersConnection``…) as one statement and one JSON row.
 
-The statement returns one row per school of the page, and one more when rows exist past its
-far end (keyset pagination in the order asked, byte by byte, as service.catalogue.schools
-pages: the order's column, then the slug; read from the end for ``last``), with the JSON of
-each node selection in its own column and ``totalCount`` beside it (the page is left joined to
-the count, so an empty page still carries it). Cursors are base64 (service.graphql.types.
-pagination); the envelope of a root connection (edges, cursors, ``pageInfo``) is a few
-strings per row, the nodes' JSON is spliced as it came. A connection below a root
-(``Link.checksConnection``) is JSON the statement builds, cursors included
-(``Dialect.base64url``; decision 0215)."""
+The statement writes the whole connection in the database: its page of rows (keyset
+pagination in the order asked, byte by byte, as service.catalogue.schools pages: the order's
+column, then the slug; read from the end for ``last``) is a common table of the statement, and
+the connection's JSON object (``edges``, ``nodes``, ``pageInfo``, ``totalCount``) is built over
+it, cursors included: base64 of the text service.graphql.types.pagination encodes
+(``Dialect.base64url``; decision 0215 for the connections below a root, 0320 for the roots).
+One row comes back, its JSON spliced into the response as it came, beside the data version of
+the statement's snapshot. The page reads one row past its far end only when ``pageInfo`` asks
+whether more follow."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from datetime import UTC
 from functools import partial
 from typing import Any
 
-import orjson
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 
@@ -49,8 +48,8 @@ from service.graphql.compiler.roots import (
     _filter,
     _given_list,
     _given_value,
+    _json_value,
     _upper,
-    encode_cursor,
     finding_filter,
     offer_filter,
 )
@@ -61,16 +60,16 @@ from service.graphql.types.connection import (
     SYNC_RUN_CURSOR,
     decode_time_cursor,
 )
-from service.graphql.types.offer_connection import decode_offer_cursor, encode_offer_cursor
-from service.graphql.types.pagination import decode_school_cursor, encode_position
+from service.graphql.types.offer_connection import decode_offer_cursor
+from service.graphql.types.pagination import SCHOOL_CURSOR, decode_school_cursor
 
-#: Builds one response value of the envelope from (rows of the page, root arguments).
-Part = Callable[[Sequence[Any], Arguments, int], Any]
+#: The SQL of a page row's cursor, over the row (its columns as the page selects them).
+Cursor = Callable[[Row], str]
 
 
 @dataclass(slots=True)
 class _Columns:
-    """The node selections of the statement, one JSON column each."""
+    """The node selections of the page, one JSON column each."""
 
     planner: Planner
     node_type: str
@@ -80,33 +79,161 @@ class _Columns:
     def add(self, details: list[FieldDetails]) -> str:
         name = f"n{len(self.sql)}"
         element = self.planner.object_sql(self.node_type, self.row, details)
-        self.sql.append(f"{self.planner.dialect.json_out(element)} AS {name}")
+        self.sql.append(f"{element} AS {name}")
         return name
 
 
-@dataclass(frozen=True, slots=True)
-class _Envelope:
-    """How the rows of a connection's statement become its value (fixed by its plan)."""
+def _constant(dialect: Dialect, value: bool) -> str:
+    """A JSON ``true``/``false`` known when the SQL is written."""
+    return dialect.boolean(dialect.true() if value else "false" if dialect.postgres else "0")
 
-    #: ``School`` for ``SchoolConnection``, ``SchoolEdge``…
-    node_type: str
-    #: A column NULL only on the row that carries just the total (an empty page).
-    present: str
-    #: The cursor of a row.
-    cursor: Callable[[Any], str]
-    #: Read from the end (``last``): the rows come nearest-``before`` first.
+
+@dataclass(slots=True)
+class _Page:
+    """The page of a root connection as a common table (``name``) of its statement, and the
+    SQL of the envelope's values over it.
+
+    ``names`` are the page's key columns (``{a}`` stands for the table's alias) and
+    ``descending`` their directions in the connection's order; the page is read from the
+    end for ``last`` (``from_end``), nearest-``before`` first, and answered in order."""
+
+    planner: Planner
+    name: str
+    names: Sequence[str]
+    descending: Sequence[bool]
     from_end: bool
+    #: The page size (a bound parameter).
+    size: str
+    #: Whether the table reads one row past the page's far end (``more`` was written).
+    reads_more: bool = False
 
-    def rows(self, rows: Sequence[Any]) -> list[Any]:
-        return [row for row in rows if row[self.present] is not None]
+    def _order(self, alias: str, *, reverse: bool) -> str:
+        return ", ".join(
+            name.format(a=alias) + (" DESC" if descending != reverse else "")
+            for name, descending in zip(self.names, self.descending, strict=True)
+        )
 
-    def page(self, rows: Sequence[Any], limit: int) -> list[Any]:
-        page = self.rows(rows)[:limit]
-        return page[::-1] if self.from_end else page
+    def _rows(self, alias: str) -> str:
+        """A FROM item: the page's rows (without the row past its end)."""
+        order = self._order(self.name, reverse=self.from_end)
+        return f"(SELECT * FROM {self.name} ORDER BY {order} LIMIT {self.size}) AS {alias}"
 
-    def more(self, rows: Sequence[Any], limit: int) -> bool:
-        """Rows exist past the page's far end (the statement reads one more)."""
-        return len(self.rows(rows)) > limit
+    def items(self, element: Callable[[Row], str]) -> str:
+        """A scalar subquery: the JSON array of ``element`` over the page's rows, in order."""
+        alias = self.planner.alias("pg")
+        array = self.planner.dialect.json_array(
+            element(Row(alias)), f"FROM {self._rows(alias)}", self._order(alias, reverse=False)
+        )
+        return f"({array})"
+
+    def end(self, value: Callable[[Row], str], *, last: bool) -> str:
+        """``value`` of the page's first (or last) row; NULL for an empty page."""
+        alias = self.planner.alias("pg")
+        order = self._order(alias, reverse=last)
+        return f"(SELECT {value(Row(alias))} FROM {self._rows(alias)} ORDER BY {order} LIMIT 1)"
+
+    def more(self) -> str:
+        """SQL boolean: rows exist past the page's far end (the table reads one more)."""
+        self.reads_more = True
+        return f"((SELECT count(*) FROM {self.name} AS m) > {self.size})"
+
+
+def _column(name: str) -> Callable[[Row], str]:
+    return lambda row: row.col(name)
+
+
+def _embedded(d: Dialect, name: str) -> Callable[[Row], str]:
+    """A node's JSON column of the page as a value of an edge's object."""
+    return lambda row: d.json_column(row.col(name))
+
+
+def _edges(
+    planner: Planner,
+    columns: _Columns,
+    details: list[FieldDetails],
+    page: _Page,
+    cursor: Cursor,
+) -> str:
+    d = planner.dialect
+    edge_type = f"{columns.node_type}Edge"
+    _type, grouped = planner.subfields(edge_type, details)
+    parts: list[tuple[str, Callable[[Row], str]]] = []
+    for key, field_details in grouped.items():
+        name = field_details[0].node.name.value
+        if name == "cursor":
+            parts.append((key, cursor))
+        elif name == "node":
+            parts.append((key, _embedded(d, columns.add(field_details))))
+        elif name == "__typename":
+            parts.append((key, lambda _row: d.literal(edge_type)))
+        else:
+            raise NotCompilableError(f"{edge_type}.{name}")
+    return page.items(lambda row: d.json_object([(key, part(row)) for key, part in parts]))
+
+
+def _page_info(
+    planner: Planner, details: list[FieldDetails], page: _Page, cursor: Cursor, bind: Bind
+) -> str:
+    d = planner.dialect
+    _type, grouped = planner.subfields("PageInfo", details)
+    pairs: list[tuple[str, str]] = []
+    for key, field_details in grouped.items():
+        name = field_details[0].node.name.value
+        # As service.catalogue.keyset.cut_page: past the far end, the page's extra row; past
+        # the near end, whether the client came from a cursor there (part of the text's shape).
+        if name == "hasNextPage":
+            value = (
+                _constant(d, bind.fixed(_given("before")))
+                if page.from_end
+                else d.boolean(page.more())
+            )
+        elif name == "hasPreviousPage":
+            value = (
+                d.boolean(page.more())
+                if page.from_end
+                else _constant(d, bind.fixed(_given("after")))
+            )
+        elif name in ("startCursor", "endCursor"):
+            value = page.end(cursor, last=name == "endCursor")
+        elif name == "__typename":
+            value = d.literal("PageInfo")
+        else:
+            raise NotCompilableError(f"PageInfo.{name}")
+        pairs.append((key, value))
+    return d.json_object(pairs)
+
+
+def _envelope(
+    planner: Planner,
+    root: list[FieldDetails],
+    columns: _Columns,
+    page: _Page,
+    cursor: Cursor,
+    bind: Bind,
+    total: Callable[[], str],
+) -> str:
+    """The JSON object of the connection over its page; ``total()``: SQL of ``totalCount``."""
+    d = planner.dialect
+    connection_type = f"{columns.node_type}Connection"
+    _type, grouped = planner.subfields(connection_type, root)
+    pairs: list[tuple[str, str]] = []
+    for key, field_details in grouped.items():
+        name = field_details[0].node.name.value
+        if name == "edges":
+            pairs.append((key, _edges(planner, columns, field_details, page, cursor)))
+        elif name == "nodes":
+            pairs.append((key, page.items(_column(columns.add(field_details)))))
+        elif name == "pageInfo":
+            pairs.append((key, _page_info(planner, field_details, page, cursor, bind)))
+        elif name == "totalCount":
+            pairs.append((key, total()))
+        elif name == "__typename":
+            pairs.append((key, d.literal(connection_type)))
+        else:
+            raise NotCompilableError(f"{connection_type}.{name}")
+    if not pairs:
+        raise NotCompilableError("object size")
+    return d.json_object(pairs)
 
 
 def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
@@ -137,102 +264,6 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
         return "(" + " AND ".join(conditions) + ")" if conditions else d.true()
 
     return where
-
-
-def _fragment_of(column: str) -> Callable[[Any], orjson.Fragment]:
-    return lambda row: orjson.Fragment(row[column])
-
-
-def _nodes(envelope: _Envelope, column: str) -> Part:
-    return lambda rows, _arguments, limit: [
-        orjson.Fragment(r[column]) for r in envelope.page(rows, limit)
-    ]
-
-
-def _edges(
-    planner: Planner, columns: _Columns, details: list[FieldDetails], envelope: _Envelope
-) -> Part:
-    edge_type = f"{envelope.node_type}Edge"
-    _type, grouped = planner.subfields(edge_type, details)
-    parts: list[tuple[str, Callable[[Any], Any]]] = []
-    for key, field_details in grouped.items():
-        name = field_details[0].node.name.value
-        if name == "cursor":
-            parts.append((key, envelope.cursor))
-        elif name == "node":
-            parts.append((key, _fragment_of(columns.add(field_details))))
-        elif name == "__typename":
-            parts.append((key, lambda _row: edge_type))
-        else:
-            raise NotCompilableError(f"{edge_type}.{name}")
-    return lambda rows, _arguments, limit: [
-        {key: value(row) for key, value in parts} for row in envelope.page(rows, limit)
-    ]
-
-
-def _page_info(planner: Planner, details: list[FieldDetails], envelope: _Envelope) -> Part:
-    _type, grouped = planner.subfields("PageInfo", details)
-
-    # As service.catalogue.keyset.cut_page: past the far end, the statement's extra row; past
-    # the near end, whether the client came from a cursor there.
-    def has_next(rows: Sequence[Any], arguments: Arguments, limit: int) -> bool:
-        if envelope.from_end:
-            return arguments.get("before") is not None
-        return envelope.more(rows, limit)
-
-    def has_previous(rows: Sequence[Any], arguments: Arguments, limit: int) -> bool:
-        if envelope.from_end:
-            return envelope.more(rows, limit)
-        return arguments.get("after") is not None
-
-    def end(rows: Sequence[Any], limit: int, index: int) -> str | None:
-        page = envelope.page(rows, limit)
-        return envelope.cursor(page[index]) if page else None
-
-    parts: list[tuple[str, Part]] = []
-    for key, field_details in grouped.items():
-        name = field_details[0].node.name.value
-        part: Part
-        if name == "hasNextPage":
-            part = has_next
-        elif name == "hasPreviousPage":
-            part = has_previous
-        elif name == "startCursor":
-            part = lambda rows, _a, limit: end(rows, limit, 0)  # noqa: E731
-        elif name == "endCursor":
-            part = lambda rows, _a, limit: end(rows, limit, -1)  # noqa: E731
-        elif name == "__typename":
-            part = lambda _rows, _a, _limit: "PageInfo"  # noqa: E731
-        else:
-            raise NotCompilableError(f"PageInfo.{name}")
-        parts.append((key, part))
-    return lambda rows, arguments, limit: {key: part(rows, arguments, limit) for key, part in parts}
-
-
-def _envelope_parts(
-    planner: Planner, root: list[FieldDetails], columns: _Columns, envelope: _Envelope
-) -> tuple[list[tuple[str, Part]], bool]:
-    """The parts of the connection's value, and whether ``totalCount`` is selected."""
-    connection_type = f"{envelope.node_type}Connection"
-    _type, grouped = planner.subfields(connection_type, root)
-    parts: list[tuple[str, Part]] = []
-    counted = False
-    for key, field_details in grouped.items():
-        name = field_details[0].node.name.value
-        if name == "edges":
-            parts.append((key, _edges(planner, columns, field_details, envelope)))
-        elif name == "nodes":
-            parts.append((key, _nodes(envelope, columns.add(field_details))))
-        elif name == "pageInfo":
-            parts.append((key, _page_info(planner, field_details, envelope)))
-        elif name == "totalCount":
-            counted = True
-            parts.append((key, lambda rows, _a, _limit: int(rows[0]["total"])))
-        elif name == "__typename":
-            parts.append((key, lambda _rows, _a, _limit: connection_type))
-        else:
-            raise NotCompilableError(f"{connection_type}.{name}")
-    return parts, counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,11 +333,24 @@ def _checker(shape: _Shape, orders: Orders, decode: Decode) -> Callable[[Argumen
     return check
 
 
-def _school_cursor(order: SchoolOrder) -> Callable[[Any], str]:
+def _position_cursor(d: Dialect, prefix: str, values: Sequence[tuple[str, type]]) -> str:
+    """SQL: the cursor ``encode_position(prefix, values)`` writes (``json.dumps`` of the list,
+    ``ensure_ascii=False``: ``[`` the values ``, `` apart ``]``), from (SQL, Python type)."""
+    parts = [d.literal(prefix + "[")]
+    for index, (value, kind) in enumerate(values):
+        if index:
+            parts.append(d.literal(", "))
+        parts.append(d.json_string(value) if kind is str else d.json_integer(value))
+    parts.append(d.literal("]"))
+    return d.base64url(d.concat(*parts))
+
+
+def _school_cursor(d: Dialect, order: SchoolOrder) -> Cursor:
+    """SQL of ``encode_school_cursor``: the slug's cursor, or the position's by ``order``."""
     if order is SchoolOrder.SLUG:
-        return lambda row: encode_cursor(row["slug"])
+        return lambda row: d.base64url(d.concat(d.literal(SCHOOL_CURSOR), row.col("slug")))
     prefix = f"school-by-{order.value}:"
-    return lambda row: encode_position(prefix, (row["k0"], row["slug"]))
+    return lambda row: _position_cursor(d, prefix, [(row.col("k0"), str), (row.col("slug"), str)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,17 +386,33 @@ class _Keyset:
     source: str
     row: Row
     keys: Sequence[_Key]
-    #: Which keys each side of the outer ORDER BY reads (``k0``…, or a selected name).
+    #: How the page's table orders its rows by each key (``{a}``: the table's alias).
     outer: Sequence[str]
     #: The names the keys are selected under, when they all are: the page is ordered by them
     #: (each key computed once per row, not again for the ORDER BY).
     selected_as: Sequence[str] | None = None
 
-    def sql(self, where: Callable[[str], str], selected: Sequence[str], counted: bool) -> str:
-        d = self.planner.dialect
-        total = (
-            f"(SELECT count(*) FROM {self.source} AS sc WHERE {where('sc')})" if counted else "NULL"
+    def page(self) -> _Page:
+        return _Page(
+            self.planner,
+            self.planner.alias("page"),
+            self.outer,
+            [key.descending for key in self.keys],
+            self.shape.from_end,
+            self.bind(_page_size, "INTEGER"),
         )
+
+    def total(self, where: Callable[[str], str]) -> Callable[[], str]:
+        """SQL of ``totalCount``: the rows passing ``where``."""
+        return lambda: f"(SELECT count(*) FROM {self.source} AS sc WHERE {where('sc')})"
+
+    def sql(
+        self, where: Callable[[str], str], selected: Sequence[str], page: _Page, envelope: str
+    ) -> str:
+        """The statement: ``envelope`` (the connection's JSON over ``page``) and the data
+        version, one row; the page's table reads the rows passing ``where`` beyond the cursors
+        given, in order, ``selected`` of each."""
+        d = self.planner.dialect
         conditions = [where(self.row.alias)]
         for argument, forward in (("after", True), ("before", False)):
             if not self.bind.fixed(_given(argument)):
@@ -371,20 +431,13 @@ class _Keyset:
         order = ", ".join(
             name + direction(key) for name, key in zip(sorted_by, self.keys, strict=True)
         )
-        outer = ", ".join(
-            name + direction(key) for name, key in zip(self.outer, self.keys, strict=True)
+        limit = self.bind(lambda a: _page_size(a) + 1, "INTEGER") if page.reads_more else page.size
+        rows = (
+            f"{page.name} AS (SELECT {', '.join(selected)} FROM {self.source} AS "
+            f"{self.row.alias} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT {limit})"
         )
-        limit = self.bind(lambda a: _page_size(a) + 1, "INTEGER")
-        page = (
-            f"SELECT {', '.join(selected)} FROM {self.source} AS {self.row.alias} "
-            f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT {limit}"
-        )
-        sql = (
-            f"SELECT t.total AS total, t.data_version AS data_version, p.* "
-            f"FROM (SELECT {total} AS total, {DATA_VERSION_SQL} AS data_version) AS t "
-            f"LEFT JOIN ({page}) AS p ON 1 = 1 ORDER BY {outer}"
-        )
-        return with_sources(d, sql, self.planner.levels)
+        sql = f"SELECT {d.json_out(envelope)} AS j, {DATA_VERSION_SQL} AS data_version"
+        return with_sources(d, sql, [*self.planner.levels, rows])
 
     def _component(
         self, argument: str, index: int, convert: Callable[[Any], Any]
@@ -404,22 +457,12 @@ def _component(
     return value
 
 
-def _root_plan(
-    keyset: _Keyset,
-    root: list[FieldDetails],
-    parts: list[tuple[str, Part]],
-    sql: str,
-) -> RootPlan:
+def _root_plan(keyset: _Keyset, root: list[FieldDetails], sql: str) -> RootPlan:
     query_type = keyset.planner.schema.query_type
     assert query_type is not None
     field_def = query_type.fields[root[0].node.name.value]
-
-    def assemble(rows: Sequence[Any], arguments: Arguments) -> Any:
-        size = _page_size(arguments)
-        return {key: part(rows, arguments, size) for key, part in parts}
-
     checker = _checker(keyset.shape, keyset.orders, keyset.decode)
-    return RootPlan(sql, field_def, root[0].node, assemble, checker, carries_version=True)
+    return RootPlan(sql, field_def, root[0].node, _json_value, checker, carries_version=True)
 
 
 def _shape_of(planner: Planner, root: list[FieldDetails], orders: Any) -> _Shape:
@@ -436,8 +479,6 @@ def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> Root
     assert isinstance(shape.order, SchoolOrder)
     row = Row(planner.alias("s"))
     columns = _Columns(planner, "School", row)
-    envelope = _Envelope("School", "slug", _school_cursor(shape.order), shape.from_end)
-    parts, counted = _envelope_parts(planner, root, columns, envelope)
     where = _filters(planner, bind)
     # The keyset (service.catalogue.schools.school_order): the order's column, then the slug,
     # byte by byte; the served name for NAME.
@@ -445,10 +486,7 @@ def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> Root
     lead_column = lead[shape.order]
     names = ([] if lead_column is None else [lead_column]) + ["slug"]
     keys = [_Key(d.binary(row.col(name)), False, "TEXT") for name in names]
-    selected = [f"{row.col('slug')} AS slug", *columns.sql]
-    if lead_column is not None:
-        selected.insert(0, f"{row.col(lead_column)} AS k0")
-    outer = [d.binary(f"p.{name if name == 'slug' else 'k0'}") for name in names]
+    outer = [d.binary("{a}." + ("slug" if name == "slug" else "k0")) for name in names]
     keyset = _Keyset(
         planner,
         bind,
@@ -460,7 +498,14 @@ def plan_schools(planner: Planner, root: list[FieldDetails], bind: Bind) -> Root
         keys,
         outer,
     )
-    return _root_plan(keyset, root, parts, keyset.sql(where, selected, counted))
+    page = keyset.page()
+    envelope = _envelope(
+        planner, root, columns, page, _school_cursor(d, shape.order), bind, keyset.total(where)
+    )
+    selected = [f"{row.col('slug')} AS slug", *columns.sql]
+    if lead_column is not None:
+        selected.insert(0, f"{row.col(lead_column)} AS k0")
+    return _root_plan(keyset, root, keyset.sql(where, selected, page, envelope))
 
 
 def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
@@ -474,26 +519,23 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
     alias = planner.alias("o")
     row = Row(alias, offers.carried(alias))
     order = offer_order(offer_order_asked, offer_columns(row.alias))
+    kinds = POSITION_TYPES[offer_order_asked]
     keys = [
         _Key(
             _compiled_literal(planner, column),
             descending,
             "INTEGER" if kind is int else "TEXT",
         )
-        for column, descending, kind in zip(
-            order.columns, order.descending, POSITION_TYPES[offer_order_asked], strict=True
-        )
+        for column, descending, kind in zip(order.columns, order.descending, kinds, strict=True)
     ]
     names = [f"k{index}" for index in range(len(keys))]
     columns = _Columns(planner, "Offer", row)
+    prefix = f"offer-by-{offer_order_asked.value}:"  # encode_offer_cursor's
 
-    def cursor(paged: Any) -> str:
-        position = tuple(paged[name] for name in names)
-        return encode_offer_cursor(position, offer_order_asked)
+    def cursor(paged: Row) -> str:
+        values = [(paged.col(name), kind) for name, kind in zip(names, kinds, strict=True)]
+        return _position_cursor(d, prefix, values)
 
-    envelope = _Envelope("Offer", names[-1], cursor, shape.from_end)
-    parts, counted = _envelope_parts(planner, root, columns, envelope)
-    selected = [f"{key.sql} AS {name}" for key, name in zip(keys, names, strict=True)]
     keyset = _Keyset(
         planner,
         bind,
@@ -503,11 +545,14 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
         source(d, "Offer"),
         row,
         keys,
-        [f"p.{name}" for name in names],
+        ["{a}." + name for name in names],
         names,
     )
-    sql = keyset.sql(offers.where, [*selected, *columns.sql], counted)
-    return _root_plan(keyset, root, parts, sql)
+    page = keyset.page()
+    envelope = _envelope(planner, root, columns, page, cursor, bind, keyset.total(offers.where))
+    selected = [f"{key.sql} AS {name}" for key, name in zip(keys, names, strict=True)]
+    sql = keyset.sql(offers.where, [*selected, *columns.sql], page, envelope)
+    return _root_plan(keyset, root, sql)
 
 
 def _stored_time(dialect: Dialect) -> Callable[[Any], Any]:
@@ -540,18 +585,16 @@ def _newest_first(
     ]
     columns = _Columns(planner, node_type, row)
 
-    def cursor(paged: Any) -> str:
+    def cursor(paged: Row) -> str:
         # d.timestamp writes the time as Python's isoformat(): encode_time_cursor's text.
-        return encode_position(prefix, (paged["k0"], paged["k1"]))
-
-    envelope = _Envelope(node_type, "k1", cursor, shape.from_end)
-    parts, counted = _envelope_parts(planner, root, columns, envelope)
-    selected = [
-        f"{time} AS o0",
-        f"{d.timestamp(time)} AS k0",
-        f"{row.col('id')} AS k1",
-        *columns.sql,
-    ]
+        position = d.concat(
+            d.literal(prefix + '["'),
+            paged.col("k0"),
+            d.literal('", '),
+            paged.col("k1"),
+            d.literal("]"),
+        )
+        return d.base64url(position)
 
     keyset = _Keyset(
         planner,
@@ -562,10 +605,17 @@ def _newest_first(
         source(d, node_type),
         row,
         keys,
-        ["p.o0", "p.k1"],
+        ["{a}.o0", "{a}.k1"],
     )
-    sql = keyset.sql(where, selected, counted)
-    return _root_plan(keyset, root, parts, sql)
+    page = keyset.page()
+    envelope = _envelope(planner, root, columns, page, cursor, bind, keyset.total(where))
+    selected = [
+        f"{time} AS o0",
+        f"{d.timestamp(time)} AS k0",
+        f"{row.col('id')} AS k1",
+        *columns.sql,
+    ]
+    return _root_plan(keyset, root, keyset.sql(where, selected, page, envelope))
 
 
 def plan_findings_connection(planner: Planner, root: list[FieldDetails], bind: Bind) -> RootPlan:
@@ -685,9 +735,6 @@ def checks_connection_sql(
         finally:
             planner.depth -= 1
 
-    def boolean(value: bool) -> str:
-        return d.boolean(d.true() if value else "false" if d.postgres else "0")
-
     _type, grouped = planner.subfields("LinkCheckConnection", details)
     pairs: list[tuple[str, str]] = []
     for key, field_details in grouped.items():
@@ -720,9 +767,9 @@ def checks_connection_sql(
                 # As keyset.cut_page: past the far end, the extra row; past the near end,
                 # whether the client came from a cursor there.
                 if info_name == "hasNextPage":
-                    value = boolean(given["before"]) if from_end else d.boolean(page.more())
+                    value = _constant(d, given["before"]) if from_end else d.boolean(page.more())
                 elif info_name == "hasPreviousPage":
-                    value = d.boolean(page.more()) if from_end else boolean(given["after"])
+                    value = d.boolean(page.more()) if from_end else _constant(d, given["after"])
                 elif info_name in ("startCursor", "endCursor"):
                     value = page.end(cursor, last=info_name == "endCursor")
                 elif info_name == "__typename":

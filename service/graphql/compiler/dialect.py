@@ -115,6 +115,17 @@ class Dialect:
             )
         return f"base64url({text})"
 
+    def json_string(self, value: str) -> str:
+        """SQL text: ``value`` as a JSON string, as ``json.dumps(value, ensure_ascii=False)``
+        writes it (quotes, backslashes and control characters escaped; ``null`` for NULL)."""
+        if self.postgres:
+            return f"coalesce(CAST(to_json(CAST({value} AS TEXT)) AS TEXT), 'null')"
+        return f"json_quote(CAST({value} AS TEXT))"
+
+    def json_integer(self, value: str) -> str:
+        """SQL text: the integer ``value`` as JSON writes it (``null`` for NULL)."""
+        return f"coalesce(CAST({value} AS TEXT), 'null')"
+
     def param(self, name: str, sql_type: str) -> str:
         """A bound parameter with its type spelled out (asyncpg infers types from casts)."""
         return f"CAST(:{name} AS {sql_type})"

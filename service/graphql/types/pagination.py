@@ -21,7 +21,8 @@ from service.graphql.context import GraphQLInfo
 from service.graphql.errors import bad_input
 from service.graphql.types.catalogue import School
 
-_CURSOR_PREFIX = "school:"
+#: The prefix of a school cursor by slug (the compiled read writes it in SQL too).
+SCHOOL_CURSOR = "school:"
 
 
 def encode_opaque(prefix: str, text: str) -> str:
@@ -66,12 +67,12 @@ def decode_position(
 
 def encode_cursor(slug: str) -> str:
     """An opaque cursor for the school with ``slug``."""
-    return encode_opaque(_CURSOR_PREFIX, slug)
+    return encode_opaque(SCHOOL_CURSOR, slug)
 
 
 def decode_cursor(cursor: str, argument: str = "after") -> str:
     """The slug inside ``cursor``; a readable GraphQL error for anything else."""
-    return decode_opaque(_CURSOR_PREFIX, cursor, argument)
+    return decode_opaque(SCHOOL_CURSOR, cursor, argument)
 
 
 def encode_school_cursor(record: SchoolRecord, order: SchoolOrder) -> str:
