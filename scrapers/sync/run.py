@@ -20,7 +20,6 @@ it takes no lock and writes nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
@@ -315,17 +314,29 @@ def _then(record: Recorder, on_school: SchoolDone) -> Recorder:
 
 
 async def _until_lost(lock: RunLock, work: asyncio.Task[_T]) -> _T:
+    """``work``'s result, unless the lock is lost first: then the work is cancelled (between
+    two school transactions, :func:`~scrapers.sync.visit.record_whole`) and
+    :class:`_LeaseLostError` raised. The work is always awaited to its end, its outcome
+    retrieved, also when this wait is itself cancelled."""
     lost = asyncio.create_task(lock.lost.wait())
     try:
         await asyncio.wait({work, lost}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        await _cancel_and_wait(work)
+        raise
     finally:
         lost.cancel()
     if work.done():
         return work.result()
-    work.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await work
+    await _cancel_and_wait(work)
     raise _LeaseLostError
+
+
+async def _cancel_and_wait(work: asyncio.Task[_T]) -> None:
+    """Cancel ``work`` and wait until it has ended; whatever it ended with is retrieved (a
+    visit stopped by a lost lock may end with the lost lock's own error)."""
+    work.cancel()
+    await asyncio.gather(work, return_exceptions=True)
 
 
 async def run_sync(

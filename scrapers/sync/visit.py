@@ -206,6 +206,28 @@ def _https_twin(url: str) -> str | None:
     return "https" + url[len("http") :]
 
 
+async def record_whole(recording: Awaitable[None]) -> None:
+    """Await one school's recording to its end, even if the visit is cancelled meanwhile.
+
+    A run that loses its lock cancels its visit (the fetches in flight are abandoned); a
+    cancellation landing inside a school's transaction interrupted its ROLLBACK or COMMIT
+    half-way (the lease found taken over at the transaction's start, then rolling back), and
+    SQLAlchemy's pool could only invalidate that connection, with SQLite's write lock held
+    until the connection was gone. The school's transaction now commits or rolls back by
+    itself, its outcome is retrieved, and the cancellation goes on once it has ended.
+    """
+    task = asyncio.ensure_future(recording)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: the cancellation, not the school's outcome, goes on
+        raise
+
+
 class SchoolBudget:
     """Schools visited at once, and of those how many may wait, fetched, to be read.
 
@@ -393,10 +415,10 @@ class Visit:
                 report = SchoolReport(school.slug, school.name, len(school.links), seconds=seconds)
                 if isinstance(outcomes, dict):
                     count_verdicts(report, school, outcomes)
-                    await record(school, outcomes, report)
+                    await record_whole(record(school, outcomes, report))
                 else:
                     report.error = f"visit failed: {outcomes}"
-                    await record(school, None, report)
+                    await record_whole(record(school, None, report))
                 del outcomes, visited
                 self._release(school)
                 recorded += 1

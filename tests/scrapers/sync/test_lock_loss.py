@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import os
 import random
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from scrapers.fetch import Fetcher, MappingResolver
+from scrapers.fetch import Fetcher, FetchResult, MappingResolver
 from scrapers.sync.command import EXIT_ABORTED
-from scrapers.sync.lock import ADVISORY_KEY, LEASE_LOST, hold_run_lock, holder_is_gone
+from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
+from scrapers.sync.lock import (
+    ADVISORY_KEY,
+    LEASE_EXPIRED,
+    LEASE_LOST,
+    RunLock,
+    hold_run_lock,
+    holder_is_gone,
+)
 from scrapers.sync.lock import LOCK_CONNECTION_LOST as CONNECTION_LOST
 from scrapers.sync.plan import PlannedSchool
 from scrapers.sync.run import SchoolDone, SyncReport, run_sync
 from scrapers.sync.visit import SchoolReport
-from service.db.engine import create_sessionmaker
+from service.db.engine import create_engine, create_sessionmaker
 from service.db.models import LinkCheck, SyncLease, SyncRun, SyncRunStatus
 from tests.databases import TestDatabase, migrated_database
 from tests.scrapers.conftest import LOOPBACK_POLICY
@@ -213,3 +224,111 @@ async def test_a_real_sync_process_whose_lock_is_killed_exits_7_with_the_run_abo
         run = (await session.scalars(select(SyncRun))).one()
     assert (run.status, run.error) == (SyncRunStatus.ABORTED, CONNECTION_LOST)
     assert run.finished_at is not None
+
+
+class _ApplyingUntil(RecordingHandler):
+    """Applies a school's pages only once ``until`` is set: its transaction stays open."""
+
+    def __init__(self, until: asyncio.Event) -> None:
+        super().__init__()
+        self.until = until
+        self.applied: list[str] = []
+
+    async def __call__(
+        self, school: PlannedSchool, results: Mapping[str, FetchResult]
+    ) -> ApplySchool:
+        async def apply(session: AsyncSession, scope: RunScope) -> FactCounts:
+            self.applied.append(school.slug)
+            await self.until.wait()
+            return FactCounts()
+
+        return apply
+
+
+@pytest.mark.parametrize("loss", ["taken over", "expired mid-school"])
+async def test_a_run_that_loses_its_lease_ends_its_transaction_and_leaves_no_stray_error(
+    lite: TestDatabase,
+    web: FixtureServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    loss: str,
+) -> None:
+    """However the lease is lost, the school's transaction ends by itself (no cancellation in
+    its middle, which left the pool to invalidate a connection still holding SQLite's write
+    lock), another writer can write at once, and no task is left with an exception nobody
+    retrieved (the run's visit ends with the lost lease's error)."""
+    await seed(lite.engine, _catalogue(web))
+    lost = asyncio.Event()
+    lose = RunLock.lose
+
+    def note_the_loss(self: RunLock, reason: str) -> None:
+        lose(self, reason)
+        lost.set()
+
+    monkeypatch.setattr(RunLock, "lose", note_the_loss)
+    stray: list[dict[str, object]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: stray.append(context))
+    resolver = MappingResolver({f"{slug}.test": ["127.0.0.1"] for slug in SCHOOLS})
+    on_school = _ignore
+    if loss == "taken over":
+        # Found at the next school's transaction, which then rolls back.
+        handler = RecordingHandler()
+        settings = sync_settings(lite, sync_lease_ttl=600)
+        expected, schools = LEASE_LOST, 1
+
+        async def steal_the_lease(school: PlannedSchool, report: SchoolReport) -> None:
+            async with lite.engine.begin() as connection:
+                await connection.execute(update(SyncLease).values(holder="thief:2:beef"))
+
+        on_school = steal_the_lease
+    else:
+        # A short lease whose renewals the open school transaction refuses (its write lock, a
+        # short busy timeout): it expires while the first school's pages are being applied.
+        handler = _ApplyingUntil(lost)
+        settings = sync_settings(lite, sync_lease_ttl=0.3, sqlite_busy_timeout_ms=50)
+        expected, schools = LEASE_EXPIRED, 1
+    caplog.set_level(logging.ERROR)
+    try:
+        async with Fetcher(LOOPBACK_POLICY, resolver=resolver) as fetcher:
+            report = await run_sync(
+                lite.engine, fetcher, settings=settings, handler=handler, on_school=on_school
+            )
+        await _assert_aborted(lite, report, expected, schools=schools)
+        # No transaction is left open: a writer with no patience writes at once.
+        writer = create_engine(settings.model_copy(update={"sqlite_busy_timeout_ms": 0}))
+        try:
+            async with writer.begin() as connection:
+                await connection.execute(update(SyncRun).values(error="written after"))
+        finally:
+            await writer.dispose()
+        gc.collect()  # an unretrieved task exception is reported when its task is collected
+    finally:
+        loop.set_exception_handler(None)
+    assert stray == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_cancelled_run_leaves_no_visit_behind(
+    lite: TestDatabase, web: FixtureServer
+) -> None:
+    """A run cancelled from outside (a scheduler stopping) ends its visit before it ends: the
+    visit left running went on to its next school, found the lease released, and ended with
+    the lost lease's error, an exception no one retrieved."""
+    await seed(lite.engine, _catalogue(web))
+    first = asyncio.Event()
+
+    async def note_the_first(school: PlannedSchool, report: SchoolReport) -> None:
+        first.set()
+
+    run = asyncio.create_task(_run(lite, note_the_first))
+    await first.wait()
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    visits = [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "Visit.run"
+    ]
+    assert visits == []
