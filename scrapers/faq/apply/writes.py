@@ -14,12 +14,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from itertools import chain
+from typing import TypeVarTuple
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncResult, AsyncSession
 
-from scrapers.faq.apply.bulk import Values, change_rows, insert_rows, update_rows
+from scrapers.faq.apply.bulk import (
+    BATCH_ROWS,
+    Values,
+    change_rows,
+    insert_rows,
+    update_new_rows,
+    update_rows,
+)
 from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey
 from scrapers.faq.plan import FINDING_ORIGIN, Plan, Snapshot, TablePlan, finding_values
 from service.countries import country_name
@@ -36,6 +43,15 @@ from service.db import (
     offer_home_track,
     school_programme,
 )
+
+_Columns = TypeVarTuple("_Columns")
+
+
+async def _stream(session: AsyncSession, statement: Select[*_Columns]) -> AsyncResult[*_Columns]:
+    """``statement``'s rows, fetched ``BATCH_ROWS`` at a time: without ``yield_per`` the ORM's
+    stream fetches every row of the result at once (1.25 times the page's size in raw rows for the
+    programmes' ids of a 3,000-school first import, the whole import's peak; decision 0340)."""
+    return await session.stream(statement.execution_options(yield_per=BATCH_ROWS))
 
 
 class _Writer:
@@ -99,7 +115,7 @@ class _Writer:
             await insert_rows(self.session, School, rows)
             # Streamed, slugs interned: the catalogue's slugs are, so the ids' keys are the
             # catalogue's own strings, not a second copy of every slug (decision 0207).
-            result = await self.session.stream(select(School.slug, School.id))
+            result = await _stream(self.session, select(School.slug, School.id))
             self.school_ids = {sys.intern(slug): id_ async for slug, id_ in result}
         # Parents are set once every school has an id (a parent may be new too); the rows are
         # made batch by batch as they are sent (decision 0275).
@@ -109,14 +125,12 @@ class _Writer:
             for slug in added
             if (parent := schools[slug].parent_slug) is not None
         )
+        await update_new_rows(self.session, School, parents)
         parent_id = ("parent_id", lambda slug: ids[slug] if slug else None)
         await update_rows(
             self.session,
             School,
-            chain(
-                parents,
-                change_rows(self.plan.schools, self.now, translate={"parent_slug": parent_id}),
-            ),
+            change_rows(self.plan.schools, self.now, translate={"parent_slug": parent_id}),
         )
         # Nothing later reads the schools' records: the ids stand for them (decision 0275).
         self.catalogue.schools = {}
@@ -128,7 +142,7 @@ class _Writer:
         )
         if self.plan.programmes.added:
             await insert_rows(self.session, Programme, rows)
-            result = await self.session.stream(select(Programme.key, Programme.id))
+            result = await _stream(self.session, select(Programme.key, Programme.id))
             self.programme_ids = {sys.intern(key): id_ async for key, id_ in result}
         await update_rows(self.session, Programme, change_rows(self.plan.programmes, self.now))
         pairs = (
@@ -163,7 +177,8 @@ class _Writer:
         await insert_rows(self.session, Offer, rows())
         if reserved:
             # The new reserved offers' ids, read back to give them their tracks.
-            existing = await self.session.execute(
+            existing = await _stream(
+                self.session,
                 select(
                     Offer.id,
                     Offer.school_id,
@@ -171,12 +186,16 @@ class _Writer:
                     Offer.kind,
                     Offer.academic_year,
                     Offer.scope,
-                ).where(Offer.scope != "")
+                ).where(Offer.scope != ""),
             )
+            new = [
+                (id_, scope)
+                async for id_, school, programme, kind, year, scope in existing
+                if (school, programme, kind, year, scope) in reserved
+            ]
             tracks = (
                 {"offer_id": id_, "home_track_code": code}
-                for id_, school, programme, kind, year, scope in existing
-                if (school, programme, kind, year, scope) in reserved
+                for id_, scope in new
                 for code in scope.split(",")
             )
             await insert_rows(self.session, offer_home_track, tracks)
@@ -220,8 +239,8 @@ class _Writer:
             if urls:
                 slugs = {id_: slug for slug, id_ in self.school_ids.items()}
                 keys = {id_: key for key, id_ in self.programme_ids.items()}
-                links = await self.session.stream(
-                    select(Link.id, Link.url, Link.school_id, Link.programme_id)
+                links = await _stream(
+                    self.session, select(Link.id, Link.url, Link.school_id, Link.programme_id)
                 )
                 async for id_, url, school, programme in links:
                     if url not in urls:
