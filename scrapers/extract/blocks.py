@@ -48,11 +48,22 @@ _SIDE_WORD = r"(?:right|droite|destra|dx|side|lateral|laterale|secondary|seconda
 _COLUMN_WORD = r"(?:col|cols|column|colonne|colonna|spalte|pane|panel|bar|rail|region)"
 _SIDE_TOKEN = re.compile(
     rf"^(?:[\w]+[-_])*(?:{_COLUMN_WORD}[-_]?{_SIDE_WORD}|{_SIDE_WORD}[-_]?{_COLUMN_WORD}"
-    r"|laterale|aside)(?:[-_]+[\w-]*)?$",
+    r"|laterale|aside|side)(?:[-_]+[\w-]*)?$",
     re.IGNORECASE,
 )
 #: A block this short just before a list introduces it even without a colon.
 _LEAD_IN_MAX = 120
+#: A sentence that points at what follows ("Les dates ci-dessous sont les dates limites de
+#: candidature.", "The deadlines below are for complete applications", "le seguenti
+#: scadenze"): it introduces the table after it, however long its paragraph (decision 0326).
+_POINTS_FORWARD = re.compile(
+    r"(?<![\w-])(?:ci-dessous|ci-apr[eè]s|below|di seguito|qui sotto|sottostant[ei]|nachstehend\w*"
+    r"|as follows|comme suit|(?:the|les|des|le|la|i|gli) (?:following|suivant(?:e|es|s)|seguenti))"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+#: Where the sentence that points forward ends or starts inside its paragraph.
+_SENTENCE_STOP = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +256,20 @@ class _Reader:
             return last.text
         return None
 
+    def _pointer(self) -> str | None:
+        """The sentence of the block just before a table that points at it ("… ci-dessous …")."""
+        if not self.blocks:
+            return None
+        last = self.blocks[-1]
+        if last.headings != tuple(heading for _, heading in self.headings):
+            return None
+        match = _POINTS_FORWARD.search(last.text)
+        if match is None:
+            return None
+        starts = [stop.end() for stop in _SENTENCE_STOP.finditer(last.text, 0, match.start())]
+        end = _SENTENCE_STOP.search(last.text, match.end())
+        return last.text[starts[-1] if starts else 0 : end.start() if end else len(last.text)]
+
     def _list(self, element: Element, context: TextBlock) -> _Steps:
         item_context = replace(
             context, lead_in=self._lead_in(short_is_enough=True) or context.lead_in
@@ -265,7 +290,7 @@ class _Reader:
         rows = list(_own_children(table, ("tr",), through=("thead", "tbody", "tfoot")))
         caption = next(table.iterchildren("caption"), None)
         lead_in = collapse_spaces(text_of(caption, " ")) if caption is not None else None
-        lead_in = lead_in or self._lead_in(short_is_enough=False)
+        lead_in = lead_in or self._lead_in(short_is_enough=False) or self._pointer()
         context = replace(context, lead_in=lead_in or context.lead_in)
         grid = [list(_cells(row)) for row in rows]
         header: list[str] = []

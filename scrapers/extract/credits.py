@@ -191,13 +191,38 @@ def _said_without_unit(cues: TextCues, match: re.Match[str]) -> list[_Unsaid]:
     return found
 
 
+def _bounds_the_load(
+    cues: TextCues, match: re.Match[str], stated: dict[str, int], load: dict[str, int]
+) -> bool:
+    """Whether bounds said without a unit ("You must take at least 15 ECTS", "we recommend
+    between 20 and 40 ECTS") are those of the load stated before them in their section.
+
+    Not a prerequisite or a result ("a minimum of 60 ECTS completed"), and only bounds that fit
+    around the load: a minimum above it or a maximum below it is some other figure.
+    """
+    if TYPICAL in stated:
+        return False
+    start, end = cues.sentence_of(match.span())
+    if OUTCOME.search(_statement(cues.folded, start, end, match)):
+        return False
+    typical = load.get(TYPICAL)
+    if typical is None:
+        return True
+    return stated.get(MINIMUM, 0) <= typical <= stated.get(MAXIMUM, _MOST_CREDITS)
+
+
 def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     """One credits fact per unit (semester, year) with whatever bounds the page states."""
     merged: dict[str, dict[str, int]] = {}
     snippets: dict[str, list[str]] = {}
+    # The unit the section's last load was stated per, for a bound said after it.
+    stated_unit: str | None = None
+    stated_under: tuple[str, ...] | None = None
     for block in blocks:
         if not block.in_main:
             continue
+        if block.headings != stated_under:
+            stated_unit = None
         folded = fold_aligned(block.text)
         matches = [m for m in _CREDITS.finditer(folded) if 0 < int(m.group(1)) <= _MOST_CREDITS]
         if not matches or any(FIGURES.search(fold_aligned(h)) for h in block.headings):
@@ -216,12 +241,22 @@ def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
             cues = TextCues(block.text, spans)
         for match in offers:
             per = resolve(cues, match.span(), PER_CUES, _NO_CONTEXT, shared=True)
-            if per is None:
-                continue
             stated = _bounds(cues, match)
-            statements = [(per.label, name, n) for name, n in stated.items()]
+            if per is not None:
+                unit = per.label
+                stated_unit, stated_under = unit, block.headings
+            elif stated_unit is not None and _bounds_the_load(
+                cues, match, stated, merged[stated_unit]
+            ):
+                # "A normal semester is 30 ECTS. You must take at least 15 ECTS.": a bound
+                # said after its section's load, without a unit of its own, is that load's
+                # (decision 0326).
+                unit = stated_unit
+            else:
+                continue
+            statements = [(unit, name, n) for name, n in stated.items()]
             statements += [
-                (number.per or per.label, number.bound or next(iter(stated)), number.value)
+                (number.per or unit, number.bound or next(iter(stated)), number.value)
                 for number in unsaid[match.span()]
             ]
             for unit, name, n in statements:

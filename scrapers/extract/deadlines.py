@@ -186,8 +186,8 @@ def _fill_in_order(candidates: list[_Candidate], earlier: list[str | None]) -> N
 
     "Nominations by 15 May (autumn) or 15 November (spring). Students then apply by 15 June or
     15 December", "… by 30/04 or 31/10 respectively" (development set, it14, it30): when a
-    sentence's two dates or more name no semester, and the same number of deadlines just
-    before them named distinct semesters, the dates follow them in order.
+    sentence's two dates or more, all of one kind, name no semester, and the same number of
+    deadlines just before them named distinct semesters, the dates follow them in order.
     """
     by_sentence: dict[tuple[int, int], list[_Candidate]] = {}
     for candidate in candidates:
@@ -198,6 +198,10 @@ def _fill_in_order(candidates: list[_Candidate], earlier: list[str | None]) -> N
         if (
             count >= 2
             and all(candidate.period is None for candidate in group)
+            # "Partners send their shortlist by 15 February; each candidate then applies by
+            # 15 March": two kinds are successive steps, not one deadline per semester
+            # (decision 0326).
+            and len({candidate.kind.label for candidate in group}) == 1
             and len(previous) == count
             and None not in previous
             and len(set(previous)) == count

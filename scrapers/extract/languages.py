@@ -28,7 +28,7 @@ from scrapers.extract.cues import (
 from scrapers.extract.dates import LANGUAGES
 from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
 from scrapers.extract.textmatch import compile_cues, fold_aligned
-from scrapers.extract.vocabulary import REQUIRED, STATUS_CUES
+from scrapers.extract.vocabulary import FIGURES, REQUIRED, STATUS_CUES
 from service.catalogue import FactField, LanguageRequirement
 
 EXTRACTOR = "generic/languages"
@@ -160,6 +160,9 @@ _COURSE = compile_cues(r"courses?|class(?:es)?|cours|corsi|corso|kurs\w*|kurssi\
 _ON_OFFER = compile_cues(
     r"available|offered|offers?|provided|free|propos\w*|offert\w*|gratuit\w*|disponibil\w*"
     r"|organizz\w*|organis\w*|angeboten|kostenlos\w*|tarjo\w*|ilmai\w*"
+    # "A beginners' course in Swedish (level A1, 7.5 ECTS) runs every semester": a course for
+    # beginners is one the school gives (decision 0326).
+    r"|beginners'?|debutants?|principianti|anfanger\w*"
 )
 
 
@@ -187,6 +190,10 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
         previous = block
         requirements = _requirements(fold_aligned(block.text))
         if not requirements:
+            continue
+        # "92 % des étudiants atteignent le niveau B2" under "L'école en chiffres": a box or a
+        # page of figures quotes statistics, not requirements (as for credits, decision 0261).
+        if any(FIGURES.search(fold_aligned(heading)) for heading in block.headings):
             continue
         cues = TextCues(block.text, [requirement.span for requirement in requirements])
         around = surroundings_of(block)

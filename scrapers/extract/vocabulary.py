@@ -22,18 +22,35 @@ KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         compile_cues(
             r"nomina(?<!etudiants nomina)(?<!studenti nomina)(?<!students nomina)"
+            # "Once nominated, you have until 1 June to submit your application": a state the
+            # student is in, not the nomination's date (decision 0326).
+            r"(?<!once nomina)(?<!une fois nomina)(?<!una volta nomina)"
             r"(?!ted (?:students?|applicants|candidates))\w*"
             r"|nominier\w*|nominoi\w*|designation\w*|nimea\w*"
             # "Home universities send the list of nominated students by …": the list is the
             # nomination (development set, it30).
             r"|(?:list|lists|names|liste|lista|elenco|elenchi)(?: (?:of|des|dei|degli|delle|the))*"
             r" (?:etudiants |studenti |students )?nomin\w*"
+            # "Partners send us the list of their shortlisted candidates by 15 February": a list
+            # of candidates sent by the partner is the nomination (decision 0326).
+            r"|(?:list|liste|lista|elenco)"
+            r"(?: (?:of|de|des|leurs|their|the|dei|degli|delle|propri))*"
+            r"(?: (?:candidat\w*|etudiants|studenti)"
+            r" (?:preselection\w*|selection\w*|retenus|selezionat\w*)"
+            r"| (?:selected|shortlisted|chosen) (?:candidates|students))"
         ),
         NOMINATION,
     ),
     (
         compile_cues(
-            r"application\w*|apply|applying|candidat\w*|dossiers?|demandes? d'admission"
+            r"application\w*|apply|applying|dossiers?|demandes? d'admission"
+            # "The coordinator nominates the selected candidates by 31 January": the object of
+            # a nomination is no application (decision 0326).
+            r"|(?<!nominates the selected )(?<!nominate the selected )(?<!nominates the )"
+            r"(?<!nominate the )(?<!nominates )(?<!nominate )(?<!liste de leurs )(?<!liste des )"
+            r"(?<!list of )(?<!list of the )(?<!list of their )(?<!lista dei )(?<!elenco dei )"
+            r"(?<!selected )(?<!shortlisted )"
+            r"candidat\w*"
             r"|domand[ae]|bewerb\w*"
             r"|haku\w*|hakemu\w*|hae|hakea|hakeminen"
             # The exchange student's online form, as many offices call the application.
@@ -184,6 +201,9 @@ BOUND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         compile_cues(
             r"maximum|max\.?|at most|up to|no more than|au maximum|au plus|jusqu'a|al massimo"
+            # "a learning agreement may not exceed 40 ECTS" (decision 0326).
+            r"|(?:may|must|cannot|can not|should) not exceed|not to exceed|ne (?:doit|peut) pas"
+            r" depasser|sans depasser|non (?:puo|deve) superare|non superare"
             r"|massimo|fino a|hochstens|maximal|bis zu|enintaan|korkeintaan|not more than"
             # "au moins 18 crédits ECTS par semestre, et pas plus de 36" (development set, fr45).
             r"|pas plus de|non piu di"
@@ -244,9 +264,14 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
             # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21); "A full
             # semester load is 30 ECTS" (batch 4: en36).
-            r"|(?:a|one|un|uno|each|every|ogni) (?:typical |full |normal )?"
+            r"|(?:a|one|un|uno|each|every|ogni)"
+            r" (?:typical |full |normal |usual |standard |regular )?"
             r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?(?: (?:work)?load)?"
             r" (?:is|represents|represente|rappresenta)"
+            # The period named just before its figure in brackets: "Un semestre (30 ECTS) ou
+            # une année (60 ECTS)", "one semester (30 ECTS)" (decision 0326).
+            r"|(?:a|one|un|une|uno|una) (?:full |single |academic )?(?:semester|semestre|term)"
+            r"(?=\s*\(\s*\d)"
         ),
         PER_SEMESTER,
     ),
@@ -254,6 +279,12 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         compile_cues(
             r"(?:per|a|each|par|pro|all'|ogni) (?:academic )?"
             r"(?:year|an|annee|anno|jahr|studienjahr)"
+            # "60 CFU per un anno accademico" (decision 0326).
+            r"|per (?:un|l') ?anno accademico"
+            r"|(?:a|one|un|une|uno|una|full|whole) (?:full |whole |academic )?"
+            r"(?:year|annee|anno)(?: universitaire| accademico)?(?=\s*\(\s*\d)"
+            # A year as the subject: "The double-degree year is worth 60 ECTS" (decision 0326).
+            r"|(?:a|one|the|each|every) (?:[\w-]+ )?(?:academic )?year (?:is|represents)(?: worth)?"
             # "30 ECTS per semester, or 60 ECTS for the full year" (batch 3: en32).
             r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:full|whole|entire|intero|complete)"
             r" (?:academic )?(?:year|annee|anno)"
@@ -271,6 +302,9 @@ STAY_CUES = compile_cues(
     r"|soggiorno|mobilita|durata|austausch\w*|aufenthalt\w*|mobilitat|dauer|vaihto\w*|kesto"
     # "Accueil des étudiants Erasmus+ … pour un semestre uniquement" (development set, fr25).
     r"|erasmus"
+    # "Students join one of our MSc programmes for one academic year", "spend a semester with
+    # us", "trascorrere un semestre": how long a student joins or spends (decision 0326).
+    r"|join(?:s|ing)?|spend(?:s|ing)?|trascorr\w*"
 )
 #: Who or what a stay's adjective qualifies: "mobilità semestrali", "studenti annuali".
 _STAYERS = (
@@ -318,6 +352,10 @@ FREQUENCY = compile_cues(
 #: calls, the school's own degree admissions.
 OTHER_TOPIC = compile_cues(
     r"housing|accommodation|logement|alloggi\w*|phd|doctora\w*|dottorat\w*"
+    # France's student-aid body and its social file ("Le dossier social étudiant du CROUS se
+    # remplit avant le 15 mai"), student residences: housing and aid (decision 0326).
+    r"|crous|dossier social\w*|residences? universitaires?|student residences?|studentat\w*"
+    r"|residenz\w* universitari\w*|wohnheim\w*"
     r"|mastere specialise|immatricolazion\w*"
 )
 #: A deadline word with no kind: on an incoming-students page "Deadline: 31 March" is the

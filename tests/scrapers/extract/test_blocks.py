@@ -130,3 +130,28 @@ def test_a_teaser_item_that_opens_with_its_date_is_furniture_in_any_box() -> Non
         "Application by 15 May 2027",
     ]
     assert [block.text for block in blocks if block.in_footer] == ["X · info@x.example"]
+
+
+def test_a_sentence_pointing_at_the_table_below_leads_it_in_whatever_its_length() -> None:
+    # Decision 0326: "les dates ci-dessous", "the deadlines below", "le seguenti scadenze".
+    body = (
+        "<main><p>We welcome partner students every year in three programmes. The dates below"
+        " are the closing dates for complete files. Late files are not read.</p>"
+        "<table><tr><th>Programme</th><th>Autumn</th></tr><tr><td>Law</td><td>1 May</td></tr>"
+        "</table><p>Our school has a long history of exchanges with universities abroad and a"
+        " campus by the river.</p><table><tr><td>Opening hours</td><td>9-17</td></tr></table>"
+        "</main>"
+    )
+    lead_ins = {block.text: block.lead_in for block in blocks_of(body)}
+    assert lead_ins["1 May"] == "The dates below are the closing dates for complete files."
+    assert lead_ins["9-17"] is None
+
+
+def test_a_column_named_side_alone_is_beside_the_content() -> None:
+    body = (
+        '<div class="page"><p>Main text.</p></div><div class="side"><p>Desk: d@x.example</p></div>'
+    )
+    assert {block.text: block.in_main for block in blocks_of(body)} == {
+        "Main text.": True,
+        "Desk: d@x.example": False,
+    }

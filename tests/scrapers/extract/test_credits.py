@@ -225,3 +225,52 @@ def test_a_number_said_without_its_unit_after_credits_is_a_bound_of_them(
 def test_a_stay_named_by_its_adjective_is_a_duration(body: str, options: list[str]) -> None:
     (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
     assert fact.value.to_json() == {"options": options}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "<p>A standard semester is 30 ECTS. Each student must enrol for at least 18 ECTS.</p>",
+            _per_semester(18, None, 30),
+        ),
+        (
+            "<p>Plan on 30 ECTS per semester.</p><p>Your study plan may not exceed 36 ECTS.</p>",
+            _per_semester(None, 36, 30),
+        ),
+        (
+            "<p>One semester is 30 ECTS. We advise taking between 24 and 33 ECTS.</p>",
+            _per_semester(24, 33, 30),
+        ),
+    ],
+)
+def test_a_bound_said_after_the_sections_load_is_that_loads(
+    body: str, expected: dict[str, dict[str, object]]
+) -> None:
+    # Decision 0326: the bound's sentence names no unit of its own.
+    assert _credits(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        (
+            "<p>Students take 30 ECTS per semester. Applicants must have completed at least"
+            " 60 ECTS.</p>"
+        ),
+        "<p>Students take 30 ECTS per semester.</p><p>Applicants need a minimum of 90 ECTS.</p>",
+        (
+            "<h2>Load</h2><p>Students take 30 ECTS per semester.</p><h2>Admission</h2>"
+            "<p>You need at least 20 ECTS.</p>"
+        ),
+    ],
+)
+def test_a_prerequisite_or_another_sections_bound_is_not_the_loads(body: str) -> None:
+    assert _credits(body) == _per_semester(None, None, 30)
+
+
+def test_a_period_named_before_its_figure_in_brackets_is_what_the_figure_is_per() -> None:
+    assert _credits("<p>Uno semestre (30 CFU) oppure un anno accademico (60 CFU).</p>") == {
+        **_per_semester(None, None, 30),
+        "year": {"per": "year", "min": None, "max": None, "typical": 60},
+    }

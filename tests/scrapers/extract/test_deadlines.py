@@ -239,6 +239,44 @@ def test_one_date_without_a_semester_does_not_borrow_one() -> None:
     assert _deadlines(body)["application/any"] == ("2027-05-20", None)
 
 
+def test_two_kinds_in_one_sentence_are_steps_and_borrow_no_semesters() -> None:
+    # Decision 0326: a partner's shortlist, then each candidate's file.
+    body = (
+        "<p>Nominations by 1 May 2027 (autumn) or 2 November 2027 (spring).</p>"
+        "<h2>Joint degree</h2><p>Partner schools send us the list of their selected candidates"
+        " before 10 February 2027; each candidate then applies by 10 March 2027.</p>"
+    )
+    deadlines = _deadlines(body)
+    assert deadlines["nomination/any"] == ("2027-02-10", None)
+    assert deadlines["application/any"] == ("2027-03-10", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "<p>Your home coordinator nominates the selected candidates by 20 January 2027.</p>",
+            {"nomination/any": ("2027-01-20", None)},
+        ),
+        (
+            "<p>Once nominated, you have until 3 June 2027 to send your application.</p>",
+            {"application/any": ("2027-06-03", None)},
+        ),
+        (
+            (
+                "<p>Les étudiants peuvent demander une chambre. Le dossier social étudiant du"
+                " CROUS se remplit avant le 15 mai.</p>"
+            ),
+            {},
+        ),
+    ],
+)
+def test_who_is_nominated_and_what_the_date_is_about_decide_its_kind(
+    body: str, expected: dict[str, tuple[str, str | None]]
+) -> None:
+    assert _deadlines(body) == expected
+
+
 def test_a_label_opening_a_sentence_names_its_dates_semester() -> None:
     body = (
         "<p>Calendar: autumn 2027: nomination by 15 April 2027, application by 30 April 2027."

@@ -133,3 +133,15 @@ def test_the_level_of_a_course_on_offer_is_not_a_requirement(body: str) -> None:
 def test_a_course_level_that_the_clause_requires_is_still_a_requirement() -> None:
     body = "<p>Students must reach B1 in Italian, and a course is offered to help them.</p>"
     assert _requirements(body) == {"it/cefr/required": _cefr("it", "B1", True)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<h2>Our school in figures</h2><p>85 % of our guests reach level B2 in Italian.</p>",
+        "<p>Norwegian is not needed. A beginners' course in Norwegian (A1) starts in August.</p>",
+    ],
+)
+def test_a_statistic_of_figures_and_a_beginners_course_are_not_requirements(body: str) -> None:
+    # Decision 0326.
+    assert _requirements(body) == {}

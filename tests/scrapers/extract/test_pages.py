@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapers.extract.calibration import MEASURED, confidence_of
 from service.catalogue.fields import FactField
 from tests.scrapers.extract.fixture_pages import (
     FETCHED_AT,
@@ -54,7 +55,7 @@ def test_every_fact_says_where_it_came_from() -> None:
         "1",
         "lead_in",
     )
-    assert deadline.confidence == 0.9
+    assert deadline.confidence == confidence_of(*MEASURED[("generic/deadlines", "lead_in")])
 
 
 def test_an_italian_page_in_prose_with_json_ld_and_a_sidebar_of_other_deadlines() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapers.extract.calibration import MEASURED, confidence_of
 from scrapers.extract.report import extraction_as_json, format_extraction, render_value
 from service.catalogue.fact_values import Deadline, LanguageRequirement
 from tests.scrapers.extract.fixture_pages import extract_fixture
@@ -17,7 +18,8 @@ def test_the_report_lists_values_with_their_provenance_students_needs_first() ->
         "  deadline:",
         "    nomination/autumn: 2025-04-30",
         (
-            "      from generic/deadlines v1 (lead_in), confidence 0.90:"
+            "      from generic/deadlines v1 (lead_in), confidence"
+            f" {confidence_of(*MEASURED[('generic/deadlines', 'lead_in')]):.2f}:"
             " “Nomination deadlines | Fall semester: April 30, 2025”"
         ),
     ]
