@@ -142,9 +142,12 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
 #: credits recall to 0.76 and its durations' precision to 0.82; its held-out third has a floor
 #: of its own at its blind worst (precision: e-mails, 0.62; recall: credits, 0.33), and its
 #: development part is scored, not floored, until a round tunes rules on it.
+#: Round 26 tuned on batch 6's development part (decision 0326): every type at 1.00 there, so
+#: the development part's floor holds on batches 1 to 6; batch 6's held-out six, never tuned
+#: on, keep their blind floor below and stay out of the held-out floor above.
 FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
 #: The batches the floors above hold on.
-FLOORED_BATCHES = (1, 2, 3, 4, 5)
+FLOORED_BATCHES = {False: (1, 2, 3, 4, 5, 6), True: (1, 2, 3, 4, 5)}
 #: The batches written and scored blind (round 25: 6, round 26: 7), and the floor (precision,
 #: recall, every type) of each one's held-out third, set at its blind worst.
 BLIND_FLOORS = {6: (0.5, 0.4), 7: (0.62, 0.33)}
@@ -160,7 +163,7 @@ def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
 
 @pytest.mark.parametrize("held_out", [False, True], ids=["development-part", "held-out-third"])
 def test_precision_and_recall_per_fact_type_stay_above_the_floor(held_out: bool) -> None:
-    score = score_devset(held_out=held_out, batches=FLOORED_BATCHES)
+    score = score_devset(held_out=held_out, batches=FLOORED_BATCHES[held_out])
     report = format_devset(score)
     precision_floor, recall_floor = FLOORS[held_out]
     for tally in score.tallies.values():
@@ -188,7 +191,9 @@ def test_the_held_out_third_of_a_blind_batch_stays_above_its_own_floor(batch: in
 #: addresses from a side column named ``side``.
 #: Batch 7 was scored blind (round 26, main ac3d00d) with 3, all on its held-out fact-less page
 #: (its three development fact-less pages, housing, a home page and a news list, yield none).
-_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 3, 6: 6, 7: 3}
+#: Round 26 (decision 0326): batch 6's development pages yield none (fr49's CROUS date, fr51's
+#: statistic and en50's `side` column are gone), batch 5's held-out part 2 (3 before).
+_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 2, 6: 0, 7: 3}
 
 
 @pytest.mark.parametrize("batch", sorted(_FACTS_ON_EMPTY_PAGES))
