@@ -19,16 +19,28 @@ def header_of(scope: Scope, name: bytes) -> str | None:
 
 def set_response_header(message: Message, name: bytes, value: str) -> None:
     """Set header ``name`` (lower case) of an ``http.response.start`` message, replacing every
-    value it had, as ``MutableHeaders.__setitem__`` does."""
-    headers = message["headers"] = list(message.get("headers", ()))
-    encoded = value.encode("latin-1")
-    found = [index for index, (key, _old) in enumerate(headers) if key == name]
-    for index in reversed(found[1:]):
-        del headers[index]
-    if found:
-        headers[found[0]] = (name, encoded)
-    else:
-        headers.append((name, encoded))
+    value it had, as ``MutableHeaders.__setitem__`` does.
+
+    Plain loops, no comprehension: on Python 3.11 each comprehension is a function made and
+    called, and this runs for two or three headers of every response (decision 0321)."""
+    pair = (name, value.encode("latin-1"))
+    headers = list(message.get("headers", ()))
+    message["headers"] = headers
+    for item in headers:
+        if item[0] == name:
+            break
+    else:  # the usual case: not there yet
+        headers.append(pair)
+        return
+    kept = []
+    placed = False
+    for item in headers:
+        if item[0] != name:
+            kept.append(item)
+        elif not placed:
+            kept.append(pair)
+            placed = True
+    headers[:] = kept
 
 
 class HttpMiddleware(ABC):

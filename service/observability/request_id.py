@@ -13,11 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.observability.access_log import write_access_line
 from service.observability.asgi import HttpMiddleware, header_of, set_response_header
 from service.observability.log_context import accept_request_id, push_log_fields, reset_log_fields
+from service.observability.server_errors import server_error
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
@@ -27,30 +29,49 @@ class RequestIdMiddleware(HttpMiddleware):
     """Binds the request id for everything that runs while the request is served; with
     ``access_log``, writes the request's access line as it ends, inside that binding."""
 
-    def __init__(self, app: ASGIApp, *, access_log: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        access_log: bool = False,
+        server_errors: ServerErrorMiddleware | None = None,
+    ) -> None:
         super().__init__(app)
         self.access_log = access_log
+        #: Outermost on a path without Starlette's ServerErrorMiddleware (/graphql): an
+        #: exception escaping gets that middleware's answer, after the access line is written
+        #: (where the middleware outside this one would have caught it).
+        self.server_errors = server_errors
 
     async def serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         request_id = accept_request_id(header_of(scope, _HEADER))
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500  # what the client gets when the application fails before answering
+        answering = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answering
             if message["type"] == "http.response.start":
+                answering = True
                 status = int(message["status"])
                 set_response_header(message, _HEADER, request_id)
             await send(message)
 
         token = push_log_fields(request_id=request_id)
         try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            if self.access_log:
-                write_access_line(scope, status, started)
-            reset_log_fields(token)
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                if self.access_log:
+                    write_access_line(scope, status, started)
+                reset_log_fields(token)
+        except Exception as exc:
+            if self.server_errors is None:
+                raise
+            await server_error(
+                self.server_errors, exc, started=answering, scope=scope, receive=receive, send=send
+            )
 
 
 def request_id_in(state: Mapping[str, object]) -> str:

@@ -19,7 +19,7 @@ from service.web.cors import CorsMiddleware
 from service.web.feeds.routes import feed_routes
 from service.web.graphiql_page import build_graphiql, graphiql_static_routes
 from service.web.graphql_endpoint import GraphQLEndpoint
-from service.web.graphql_route import GraphQLShortcut
+from service.web.graphql_route import CatalogueApplication
 from service.web.health import build_readyz, healthz
 from service.web.metrics_route import build_metrics_route
 from service.web.persisted_queries import build_persisted_operations
@@ -57,8 +57,6 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
             max_age=settings.cors.max_age_seconds,
         ),
         Middleware(CompressionMiddleware, min_bytes=settings.compression_min_bytes),
-        # Last: /graphql skips the router below (the route stays for the other methods).
-        Middleware(GraphQLShortcut, endpoint=endpoint),
     ]
     routes = [
         # A plain ASGI application: no Starlette Request or Response (decision 0270).
@@ -72,7 +70,11 @@ def create_app(settings: Settings, *, resolver: Resolver = resolve_with_system) 
         routes.append(Route("/metrics", build_metrics_route(metrics), methods=["GET"]))
     if graphiql is not None:
         routes.extend(graphiql_static_routes(graphiql))
-    return Starlette(
+    # GET/HEAD/POST /graphql go through the middlewares above straight to the endpoint, without
+    # the router and Starlette's own two middlewares (decision 0321); the route stays for the
+    # other methods (Starlette's 405).
+    return CatalogueApplication(
+        graphql=endpoint,
         routes=routes,
         middleware=middleware,
         lifespan=build_lifespan(settings),

@@ -11,6 +11,7 @@ the same). See docs/decisions/0097-compression-in-the-application.md.
 from __future__ import annotations
 
 import asyncio
+import functools
 import zlib
 from collections.abc import Callable
 
@@ -62,7 +63,10 @@ def choose_encoding(accept_encoding: str | None, offered: tuple[str, ...]) -> st
     return best[2] if best is not None else None
 
 
+@functools.lru_cache(maxsize=64)
 def _compressible(content_type: str) -> bool:
+    """Whether a body of ``content_type`` is worth compressing (the application's few media
+    types, kept: this is asked for every response)."""
     media = content_type.split(";", 1)[0].strip().lower()
     return media.startswith(_COMPRESSIBLE) or media.endswith(_COMPRESSIBLE_SUFFIXES)
 
@@ -93,13 +97,42 @@ class CompressionMiddleware:
             await self.app(scope, receive, send)
             return
         encoding = choose_encoding(header_of(scope, b"accept-encoding"), self.offered)
+        if encoding is None:
+            await self.app(scope, receive, _identity(send))
+            return
         await self.app(scope, receive, _Encoder(send, encoding, self.min_bytes).send)
 
 
-class _Encoder:
-    """The ``send`` of one response: holds its start until the first body chunk decides."""
+def _identity(send: Send) -> Send:
+    """``_Encoder(send, None, …).send`` as one closure (most answers, cheaper per request): the
+    start is held until the first body chunk, then sent with ``Vary`` as it is for a
+    compressible media type; everything after goes through."""
+    start: Message | None = None
+    decided = False
 
-    def __init__(self, send: Send, encoding: str | None, min_bytes: int) -> None:
+    async def send_identity(message: Message) -> None:
+        nonlocal start, decided
+        kind = message["type"]
+        if kind == "http.response.start":
+            start = message
+            return
+        if kind != "http.response.body" or decided:
+            await send(message)
+            return
+        decided = True
+        assert start is not None, "a body before the response started"
+        _add_vary_raw(start)
+        await send(start)
+        await send(message)
+
+    return send_identity
+
+
+class _Encoder:
+    """The ``send`` of one response the client accepts ``encoding`` for: holds its start until
+    the first body chunk decides (``_identity`` when it accepts none)."""
+
+    def __init__(self, send: Send, encoding: str, min_bytes: int) -> None:
         self._send = send
         self._encoding = encoding
         self._min_bytes = min_bytes
@@ -118,16 +151,8 @@ class _Encoder:
         self._decided = True
         start = self._start
         assert start is not None, "a body before the response started"
-        if self._encoding is None:
-            # Nothing to compress (the client accepts no encoding we offer): only Vary,
-            # read and written on the raw list (MutableHeaders cost ~10 µs a response).
-            _add_vary_raw(start)
-            await self._send(start)
-            await self._send(message)
-            return
         headers = MutableHeaders(raw=start["headers"])
         if self._worth_it(start["status"], headers, message):
-            assert self._encoding is not None
             self._compress, self._finish = _compressor(self._encoding)
             del headers["content-length"]
             headers["Content-Encoding"] = self._encoding
@@ -139,7 +164,7 @@ class _Encoder:
         await self._body(message)
 
     def _worth_it(self, status: int, headers: MutableHeaders, first: Message) -> bool:
-        if self._encoding is None or status < 200 or status in (204, 206, 304):
+        if status < 200 or status in (204, 206, 304):
             return False
         if "content-encoding" in headers or not _compressible(headers.get("content-type", "")):
             return False
@@ -169,19 +194,19 @@ class _Encoder:
         await self._send({"type": "http.response.body", "body": data, "more_body": more})
 
 
-def _raw_value(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
-    for key, value in headers:
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
 def _add_vary_raw(start: Message) -> None:
     """:func:`_add_vary` on the start message's raw headers, for a compressible body."""
-    headers = start["headers"]
-    if not _compressible(_raw_value(headers, b"content-type") or ""):
+    content_type: bytes | None = None
+    vary_raw: bytes | None = None
+    for key, value in start["headers"]:  # one pass, the first value of each
+        if key == b"content-type":
+            if content_type is None:
+                content_type = value
+        elif key == b"vary" and vary_raw is None:
+            vary_raw = value
+    if content_type is None or not _compressible(content_type.decode("latin-1")):
         return
-    vary = _raw_value(headers, b"vary")
+    vary = None if vary_raw is None else vary_raw.decode("latin-1")
     if vary is None:
         set_response_header(start, b"vary", "Accept-Encoding")
     elif "accept-encoding" not in (part.strip().lower() for part in vary.split(",")):

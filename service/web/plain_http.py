@@ -74,11 +74,15 @@ class Answer:
     ) -> Answer:
         """As ``starlette.responses.Response(body, status, headers, media_type)`` sends it:
         the given headers, then ``content-length`` and ``content-type`` unless given."""
-        raw = _raw(headers) if headers else []
-        names = {name for name, _value in raw}
-        if b"content-length" not in names and not (status < 200 or status in (204, 304)):
+        if headers:
+            raw = _raw(headers)
+            names = {name for name, _value in raw}
+            length, kind = b"content-length" not in names, b"content-type" not in names
+        else:  # most answers: no set to build (decision 0321)
+            raw, length, kind = [], True, True
+        if length and not (status < 200 or status in (204, 304)):
             raw.append((b"content-length", str(len(body)).encode("latin-1")))
-        if media_type is not None and b"content-type" not in names:
+        if media_type is not None and kind:
             raw.append((b"content-type", media_type.encode("latin-1")))
         return cls(status, body, raw)
 
