@@ -168,7 +168,7 @@ class _Writer:
                         "school_id": school_id,
                         "programme_id": programme_id,
                         "kind": kind,
-                        "places": self.catalogue.offers[key].places,
+                        "places": self.catalogue.offers[key],
                         "academic_year": year,
                         "scope": scope,
                     }
@@ -222,7 +222,7 @@ class _Writer:
             self.stamped(
                 {
                     "url": url,
-                    "role": self.catalogue.links[(url, slug, programme)].role,
+                    "role": self.catalogue.links[(url, slug, programme)],
                     "school_id": self.school_ids[slug] if slug else None,
                     "programme_id": self.programme_ids[programme] if programme else None,
                 }

@@ -37,35 +37,6 @@ class ProgrammeSpec:
     url: str | None = None
 
 
-@dataclass(slots=True)
-class OfferSpec:
-    key: OfferKey
-    places: int | None
-    line: int | None = None
-
-    @property
-    def school_slug(self) -> str:
-        return self.key[0]
-
-    @property
-    def kind(self) -> OfferKind | None:
-        return self.key[2]
-
-    @property
-    def scope(self) -> str:
-        return self.key[4]
-
-    @property
-    def tracks(self) -> tuple[str, ...]:
-        return tuple(self.scope.split(",")) if self.scope else ()
-
-
-@dataclass(slots=True)
-class LinkSpec:
-    key: LinkKey
-    role: LinkRole
-
-
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     """A selection rule: for every track (``track`` None) or for one."""
@@ -87,8 +58,11 @@ class Catalogue:
     tracks: dict[str, str | None] = field(default_factory=dict)
     schools: dict[str, SchoolSpec] = field(default_factory=dict)
     programmes: dict[str, ProgrammeSpec] = field(default_factory=dict)
-    offers: dict[OfferKey, OfferSpec] = field(default_factory=dict)
-    links: dict[LinkKey, LinkSpec] = field(default_factory=dict)
+    #: Each offer's places (None: not given). The key says the rest: a record per offer beside
+    #: its key was ~0.7 times the page's size on a first import (decision 0341).
+    offers: dict[OfferKey, int | None] = field(default_factory=dict)
+    #: Each link's role, by key (decision 0341, as offers).
+    links: dict[LinkKey, LinkRole] = field(default_factory=dict)
     #: None when the page has no "Pour qui ?" section (the stored rules are then kept).
     rules: list[RuleSpec] | None = None
     findings: list[FindingSpec] = field(default_factory=list)

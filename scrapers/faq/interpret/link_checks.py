@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrapers.faq.interpret.catalogue import Catalogue, LinkSpec, SchoolSpec
+from scrapers.faq.interpret.catalogue import Catalogue, SchoolSpec
 from scrapers.faq.interpret.findings import FindingLog, FindingSpec, LinkKey
 from scrapers.faq.interpret.links import (
     classify_link,
@@ -86,7 +86,10 @@ class LinkBook:
         first_owner: dict[str, tuple[str | None, str, LinkKey]] = {}
         reported: set[str] = set()
         websites: dict[str, str] = {}
-        seen: set[tuple[str, str]] = set()
+        #: The (school, URL) pairs already checked: each URL's first school, and the rare
+        #: further pairs apart (a set of pairs was ~0.5 times the page's size; decision 0341).
+        seen_first: dict[str, str] = {}
+        seen_more: set[tuple[str, str]] = set()
         # In page order, each use let go as it is read (decision 0207).
         uses, self._uses = self._uses, []
         uses.reverse()
@@ -111,13 +114,17 @@ class LinkBook:
                 if role is LinkRole.PROGRAMME_PAGE
                 else (url, use.school, None)
             )
-            catalogue.links.setdefault(key, LinkSpec(key=key, role=role))
+            catalogue.links.setdefault(key, role)
             if role is LinkRole.PROGRAMME_PAGE and use.programme is not None:
                 programme = catalogue.programmes[use.programme]
                 programme.url = programme.url or url
-            if (use.school, url) in seen:
+            first_school = seen_first.get(url)
+            if first_school is None:
+                seen_first[url] = use.school
+            elif first_school == use.school or (use.school, url) in seen_more:
                 continue
-            seen.add((use.school, url))
+            else:
+                seen_more.add((use.school, url))
             for finding in url_findings(
                 use.raw, key, school_slug=use.school, line=use.line, label=_label(school)
             ):

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 KEY_MAX_LENGTH = 300
 
 #: A programme as one school names it: (school slug, programme name slug).
 Node = tuple[str, str]
+
+T = TypeVar("T")
 
 
 def programme_key(name_slug: str, school_slugs: Iterable[str]) -> str:
@@ -60,14 +63,22 @@ class ProgrammeGroups:
 
     def keys(self) -> dict[Node, tuple[str, tuple[str, ...]]]:
         """Every node's programme key, with the sorted slugs of the schools in its group (one
-        tuple per group, shared by its nodes)."""
+        tuple per group, shared by its nodes). Consumes the groups, as :meth:`groups`."""
+        return self.groups(lambda key, schools: (key, schools))
+
+    def groups(self, make: Callable[[str, tuple[str, ...]], T]) -> dict[Node, T]:
+        """Every node's ``make(programme key, sorted school slugs)``, made once per group and
+        shared by its nodes: the caller's own record of the programme, so that no tuple per
+        group is made beside it. Consumes the groups: the union-find is let go once each node's
+        group is known, before the keys are made (decision 0341)."""
         members: dict[Node, list[Node]] = {}
         for node in self._parent:
             members.setdefault(self._root(node), []).append(node)
-        keys: dict[Node, tuple[str, tuple[str, ...]]] = {}
+        self._parent = {}
+        made: dict[Node, T] = {}
         while members:
             root, nodes = members.popitem()
             schools = tuple(sorted({school for school, _ in nodes}))
-            entry = (_key(root[1], schools), schools)
-            keys.update((node, entry) for node in nodes)
-        return keys
+            entry = make(_key(root[1], schools), schools)
+            made.update((node, entry) for node in nodes)
+        return made

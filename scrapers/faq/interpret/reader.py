@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping
 
 from scrapers.faq.errors import SourceError
-from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, OfferSpec, ProgrammeSpec
+from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, ProgrammeSpec
 from scrapers.faq.interpret.countries import CountryResolver
 from scrapers.faq.interpret.findings import FindingLog
 from scrapers.faq.interpret.link_checks import LinkBook
@@ -159,19 +159,21 @@ class _Interpreter:
             mention.node = node
             for partner in mention.text.partners:
                 groups.share(node, (school_slug(partner), node[1]))
-        keys = groups.keys()
+        # One record per group, named below by the first mention in page order: no (key,
+        # schools) tuple beside it (decision 0341).
+        specs = groups.groups(lambda key, schools: ProgrammeSpec(key, "", schools))
         del groups
+        programmes = self.catalogue.programmes
         for mention in mentions:
             if mention.node is None:
                 continue
-            key, schools = keys[mention.node]
-            mention.programme, mention.node = key, None
-            if key not in self.catalogue.programmes:
+            spec = specs[mention.node]
+            mention.programme, mention.node = spec.key, None
+            if spec.key not in programmes:
                 name = mention.text.programme
                 assert name is not None  # a mention with a node names its programme
-                self.catalogue.programmes[key] = ProgrammeSpec(
-                    key=key, name=name, school_slugs=schools
-                )
+                spec.name = name
+                programmes[spec.key] = spec
 
     # Offers ---------------------------------------------------------------------------------
 
@@ -190,13 +192,13 @@ class _Interpreter:
         assert year is not None  # checked in run(): a page with items has a year
         scope = item.track or ""
         counts: Iterable[Count | None] = mention.counts or (None,)
+        offers = self.catalogue.offers
         for count in counts:
             kind: OfferKind | None = count.kind if count else None
             key: OfferKey = (mention.slug, mention.programme, kind, year, scope)
             places = count.places if count else None
-            existing = self.catalogue.offers.get(key)
-            if existing is None:
-                self.catalogue.offers[key] = OfferSpec(key=key, places=places, line=item.line)
+            if key not in offers:
+                offers[key] = places
                 self.raw_offers[key] = (item.link_text, item.tail)
                 if scope:
                     self.catalogue.tracks.setdefault(scope, None)
@@ -209,8 +211,9 @@ class _Interpreter:
                     item.line,
                 )
                 continue
-            if existing.places is not None and places is not None:
-                existing.places += places
+            existing = offers[key]
+            if existing is not None and places is not None:
+                offers[key] = existing + places
             self.findings.note(
                 "offers_merged",
                 f"two items give {mention.slug} the same offer "

@@ -176,7 +176,7 @@ def detect_regression(
     listed = len(catalogue.partner_slugs)
     if partners and listed * 2 < partners:
         reason = f"the page lists {listed} partner schools where the catalogue has {partners}"
-    elif known_places and listed and all(o.places is None for o in catalogue.offers.values()):
+    elif known_places and listed and all(places is None for places in catalogue.offers.values()):
         reason = (
             f"the page gives no count at all where the catalogue knows the places of "
             f"{known_places} offers"
@@ -234,14 +234,14 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
                 plan.programme_schools.append((key, slug))
     offers = catalogue.offers
     plan.offers = diff_table(
-        ((key, {"places": offer.places}) for key, offer in offers.items()),
+        ((key, {"places": places}) for key, places in offers.items()),
         snapshot.offers,
         offer_label,
         listed=offers,
     )
     # The places of the offers the summary may print, not the catalogue's offers: the plan
     # outlives the catalogue (the writes let it go table by table; decision 0275).
-    printed = {key: offers[key].places for key in plan.offers.added[:LABELLED_ADDED]}
+    printed = {key: offers[key] for key in plan.offers.added[:LABELLED_ADDED]}
 
     def describe_offer(key: OfferKey) -> str:
         places = printed.get(key)
@@ -249,7 +249,7 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
 
     plan.offers.describe = describe_offer
     plan.links = diff_table(
-        ((key, {"role": link.role}) for key, link in catalogue.links.items()),
+        ((key, {"role": role}) for key, role in catalogue.links.items()),
         snapshot.links,
         link_label,
         listed=catalogue.links,

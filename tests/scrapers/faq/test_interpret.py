@@ -73,7 +73,7 @@ def test_names_acronyms_and_cities_come_out_of_the_link_texts(seed: Catalogue) -
 
 
 def test_only_aalto_has_known_places_in_2019_2020(seed: Catalogue) -> None:
-    known = {key: offer.places for key, offer in seed.offers.items() if offer.places is not None}
+    known = {key: places for key, places in seed.offers.items() if places is not None}
     assert known == {
         (
             "aalto-university",
@@ -84,7 +84,7 @@ def test_only_aalto_has_known_places_in_2019_2020(seed: Catalogue) -> None:
         ): 2
     }
     assert len(seed.offers) == 16
-    unknown = [key for key, offer in seed.offers.items() if offer.places is None]
+    unknown = [key for key, places in seed.offers.items() if places is None]
     assert all(kind is None and year == "2019/2020" for _, _, kind, year, _ in unknown)
 
 
@@ -148,7 +148,7 @@ def test_a_later_revision_gives_every_count() -> None:
         OfferKind.DOUBLE_DEGREE,
         OfferKind.EXCHANGE_OR_DOUBLE_DEGREE,
     )
-    offers: dict[OfferKey, int | None] = {k: o.places for k, o in catalogue.offers.items()}
+    offers: dict[OfferKey, int | None] = dict(catalogue.offers)
     year = "2020/2021"
     mines = "ecole-des-mines-saint-etienne"
     assert offers == {
@@ -182,7 +182,7 @@ def test_the_same_school_twice_is_one_school_with_several_offers() -> None:
         None,
         "cursus-ismin-parcours-embedded-systems@ecole-des-mines-saint-etienne",
     )
-    assert catalogue.links[ismin].role is LinkRole.PROGRAMME_PAGE
+    assert catalogue.links[ismin] is LinkRole.PROGRAMME_PAGE
     assert catalogue.schools["eilco"].city == "Calais"
 
 
@@ -195,7 +195,7 @@ def test_repeated_and_merged_items() -> None:
         "    * [Mines Alès, Pau, France](https://www.imt-mines-ales.fr/pau) : 2 échanges\n"
     )
     catalogue = _read(page)
-    places = {key[0]: offer.places for key, offer in catalogue.offers.items()}
+    places = {key[0]: value for key, value in catalogue.offers.items()}
     assert places == {"ensiie": 2, "mines-ales": 3}
     assert [(f.kind, f.line) for f in catalogue.findings] == [
         ("duplicate_item", 15),
@@ -221,7 +221,7 @@ def test_what_cannot_be_read_is_a_finding_with_its_line() -> None:
         ("missing_track", 22),
     ]
     esiee = ("esiee-paris", None, None, "2020/2021", "")
-    assert catalogue.offers[esiee].places is None
+    assert catalogue.offers[esiee] is None
     assert "universite-sans-lien" in catalogue.schools
 
 
