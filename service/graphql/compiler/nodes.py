@@ -7,7 +7,7 @@ The ids are parsed in Python (``service.graphql.global_id``, as the resolvers pa
 one JSON parameter, one element per id, in order: ``{"t": branch, "k": key, "s": school slug}``;
 an id that is malformed, names an unknown type or has the wrong number of key parts has no
 branch and answers null, as on the resolvers' path. An id of a node type the plan has no branch
-for (``Change``, ``SyncRun``, or a selection the relation table cannot compile for that type)
+for (``Change``, or a selection the relation table cannot compile for that type)
 sends the operation to the resolvers, as does a ``nodes`` list longer than the page size.
 """
 
@@ -36,6 +36,7 @@ _SINGLE_KEYS: dict[str, tuple[str, bool]] = {
     "SelectionRule": ("id", True),
     "LinkCheck": ("id", True),
     "LinkHealth": ("id", True),
+    "SyncRun": ("id", True),
 }
 #: The branch of a programme seen from a school (``Programme:<school slug>:<key>``).
 _PROGRAMME_AT_SCHOOL = "Programme@school"
@@ -66,7 +67,7 @@ def _element(text: str, branches: frozenset[str]) -> dict[str, Any]:
         return {"t": branch, "k": parts[0]} if len(parts) == 1 else {"t": None}
     keyed = _SINGLE_KEYS.get(type_name)
     if keyed is None:
-        # A node type the resolvers fetch and the compiler does not (Change, SyncRun) goes to
+        # A node type the resolvers fetch and the compiler does not (Change) goes to
         # them; any other name is no type of this API: null on both paths.
         if type_name in _RESOLVER_ONLY:
             raise NotCompilableError(f"node({type_name})")
@@ -82,7 +83,7 @@ def _element(text: str, branches: frozenset[str]) -> dict[str, Any]:
 
 
 #: Node types only the resolvers fetch.
-_RESOLVER_ONLY = frozenset({"Change", "SyncRun"})
+_RESOLVER_ONLY = frozenset({"Change"})
 
 
 def _ids_parameter(

@@ -554,6 +554,11 @@ COVERED = [
        c: node(id: "nope") { id }
        d: nodes(ids: []) { id } }
     fragment F on Node { ... on HomeTrack { code selectionRule { id } } }""",
+    # A run by its global id (decision 0322), beside other types and ids that answer null.
+    """{ a: node(id: "@@run@@") { id __typename ... on SyncRun { number status startedAt
+         finishedAt schools linksTotal linksChecked linksReached counts { status count }
+         errors { slug message } skipped { slug message } error } }
+       b: nodes(ids: ["School:phelma", "@@run@@", "SyncRun:-1", "SyncRun:x"]) { id } }""",
     """{ a: syncRunsConnection(first: 2) { totalCount __typename
          edges { __typename cursor node { id number status startedAt finishedAt schools
            linksTotal linksChecked linksReached counts { status count } errors { slug message }
@@ -611,8 +616,8 @@ async def test_the_compiler_answers_the_fields_it_covers_itself(
 @pytest.mark.parametrize(
     "query",
     [
-        '{ node(id: "@@run@@") { id } }',
-        '{ nodes(ids: ["School:phelma", "@@run@@"]) { id } }',
+        # SyncRun.stats is the resolvers' (decision 0322): a run's node asking for it is theirs.
+        '{ node(id: "@@run@@") { ... on SyncRun { number stats { bytes } } } }',
         # A selection the relation table cannot compile for the id's type.
         (
             '{ node(id: "School:phelma") { ... on School { links { checks { run { stats { bytes }'
