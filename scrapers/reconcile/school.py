@@ -42,7 +42,13 @@ from scrapers.reconcile.outcome import (
     ReconcileReport,
     pages_of,
 )
-from scrapers.reconcile.values import apply_candidate, candidates_of, confirm_values, mark_stale
+from scrapers.reconcile.values import (
+    NewRows,
+    apply_candidate,
+    candidates_of,
+    confirm_values,
+    mark_stale,
+)
 from service.catalogue import Address, FactField, FactValue, read_stored
 from service.db import FindingSeverity, SchoolFact
 
@@ -178,8 +184,10 @@ async def reconcile_school(
         for key, candidate in yielded.items()
         if key not in kept or candidate.fact.confidence > kept[key].confidence
     }
+    new = NewRows()
     for key, candidate in candidates.items():
-        apply_candidate(session, context, key, candidate, report, now)
+        apply_candidate(session, context, key, candidate, report, now, new)
+    await new.insert(session)
     kept = {key: row for key, row in kept.items() if key not in candidates}
     by_page: dict[str, list[SchoolFact]] = defaultdict(list)
     for row in kept.values():

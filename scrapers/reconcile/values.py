@@ -8,8 +8,9 @@ value is a ``school_fact_change`` row; provenance and freshness updates are not 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,22 @@ from scrapers.extract import ExtractedFact, PageExtraction
 from scrapers.reconcile.context import FactKey, SchoolContext
 from scrapers.reconcile.outcome import ReconcileReport, ValueChange
 from service.catalogue import STORED_FIELDS
-from service.db import SchoolFact, SchoolFactChange
+from service.db import SchoolFact, SchoolFactChange, insert_values
+
+
+@dataclass(slots=True)
+class NewRows:
+    """A school's new values and value changes, sent in one statement each once its candidates
+    are applied (:func:`insert_values`): nothing in the school's transaction reads them back."""
+
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    async def insert(self, session: AsyncSession) -> None:
+        if self.facts:
+            await insert_values(session, SchoolFact, self.facts)
+        if self.changes:
+            await insert_values(session, SchoolFactChange, self.changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +75,13 @@ def apply_candidate(
     candidate: Candidate,
     report: ReconcileReport,
     now: datetime,
+    new: NewRows,
 ) -> None:
-    """Store one candidate value: new, replacing, or confirming the stored one."""
+    """Store one candidate value: new, replacing, or confirming the stored one.
+
+    A new value and a change are added to ``new``, in the order of the calls (so the history's
+    ids follow it, as the ORM's flush gave them); a stored value is updated through the session.
+    """
     fact, page = candidate.fact, candidate.page
     value: dict[str, object] = dict(fact.value.to_json())
     provenance = {
@@ -75,32 +96,32 @@ def apply_candidate(
         report.changes.append(
             ValueChange(key[0], key[1], row.value if row else None, value, fact.source_url)
         )
-        session.add(
-            SchoolFactChange(
-                school_id=context.school.id,
-                field=key[0],
-                key=key[1],
-                old_value=row.value if row else None,
-                new_value=value,
-                changed_at=now,
-                source_url=fact.source_url,
-            )
+        new.changes.append(
+            {
+                "school_id": context.school.id,
+                "field": key[0],
+                "key": key[1],
+                "old_value": row.value if row else None,
+                "new_value": value,
+                "changed_at": now,
+                "source_url": fact.source_url,
+            }
         )
     if row is None:
-        row = SchoolFact(
-            school_id=context.school.id,
-            field=key[0],
-            key=key[1],
-            value=value,
-            fetched_at=page.fetched_at,
-            last_good_at=page.fetched_at,
-            stale=False,
-            stale_since=None,
-            first_seen_at=now,
-            **provenance,
+        new.facts.append(
+            {
+                "school_id": context.school.id,
+                "field": key[0],
+                "key": key[1],
+                "value": value,
+                "fetched_at": page.fetched_at,
+                "last_good_at": page.fetched_at,
+                "stale": False,
+                "stale_since": None,
+                "first_seen_at": now,
+                **provenance,
+            }
         )
-        session.add(row)
-        context.facts[key] = row
         return
     replaced = row.value != value
     if replaced:

@@ -11,14 +11,22 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import FetchResult, Validators
 from scrapers.findings import SYNC_ORIGIN, Observed, load_findings, observe, settle
 from scrapers.sync.findings import DEAD_LINK, HTTPS_AVAILABLE, link_fingerprint
 from scrapers.sync.plan import PlannedLink, PlannedSchool
-from service.db import Finding, FindingSeverity, LinkCheck, LinkStatus, UrlHealth, utcnow
+from service.db import (
+    Finding,
+    FindingSeverity,
+    LinkCheck,
+    LinkStatus,
+    UrlHealth,
+    insert_values,
+    utcnow,
+)
 
 #: Statuses that show the URL answers (a PDF answers, it is just not parsed).
 _ALIVE = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED, LinkStatus.UNSUPPORTED_CONTENT})
@@ -88,19 +96,29 @@ def apply_outcome(health: UrlHealth, outcome: UrlOutcome) -> None:
         health.https_url = outcome.https_url
 
 
-def _link_check(run_id: int, link: PlannedLink, result: FetchResult) -> LinkCheck:
-    return LinkCheck(
-        run_id=run_id,
-        link_id=link.id,
-        url=link.url,
-        status=result.status,
-        http_status=result.http_status,
-        final_url=result.final_url,
-        redirects=[hop.as_record() for hop in result.redirects],
-        response_ms=result.response_ms,
-        error=result.error,
-        checked_at=result.checked_at,
-    )
+def _link_check(run_id: int, link: PlannedLink, result: FetchResult) -> dict[str, object]:
+    return {
+        "run_id": run_id,
+        "link_id": link.id,
+        "url": link.url,
+        "status": result.status,
+        "http_status": result.http_status,
+        "final_url": result.final_url,
+        "redirects": [hop.as_record() for hop in result.redirects],
+        "response_ms": result.response_ms,
+        "error": result.error,
+        "checked_at": result.checked_at,
+    }
+
+
+def _new_state(health: UrlHealth) -> dict[str, object]:
+    """The columns a new (transient) URL state was given, as the ORM would have inserted it."""
+    given = inspect(health).dict
+    return {
+        column.key: given[column.key]
+        for column in inspect(UrlHealth).column_attrs
+        if column.key in given
+    }
 
 
 async def record_school(
@@ -124,16 +142,22 @@ async def record_school(
         health.url: health
         for health in await session.scalars(select(UrlHealth).where(UrlHealth.url.in_(school.urls)))
     }
+    new: list[UrlHealth] = []
     for url in school.urls:
         if url in update_urls:
             health = states.get(url)
             if health is None:
+                # Not added to the session: inserted below with the others, in one statement;
+                # the findings read it as it is.
                 health = states[url] = UrlHealth(url=url, consecutive_failures=0)
-                session.add(health)
+                new.append(health)
             apply_outcome(health, outcomes[url])
+    if new:
+        await insert_values(session, UrlHealth, [_new_state(health) for health in new])
     links = [link for link in school.links if link.id not in recorded_links]
-    for link in links:
-        session.add(_link_check(run_id, link, outcomes[link.url].result))
+    if links:
+        checks = [_link_check(run_id, link, outcomes[link.url].result) for link in links]
+        await insert_values(session, LinkCheck, checks)
     await session.flush()
     return await _record_findings(session, school.id, links, states, dead_after)
 

@@ -15,6 +15,7 @@ from service.faces import lazy_face
 if TYPE_CHECKING:
     from service.db.alone import fetch_alone, listens_to_statements, release_kept
     from service.db.base import Base
+    from service.db.bulk import insert_values
     from service.db.deadline import StatementBound, bound_statements, is_deadline_stop
     from service.db.engine import (
         WRITE_INTENT,
@@ -141,6 +142,7 @@ __all__ = [
     "deferred_version_info",
     "downgrade",
     "fetch_alone",
+    "insert_values",
     "intend_writes",
     "is_deadline_stop",
     "listens_to_statements",
