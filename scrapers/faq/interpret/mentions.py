@@ -19,15 +19,19 @@ from service.text import fold
 @dataclass(slots=True)
 class Mention:
     """One item, resolved; ``slug`` and ``programme`` are set once schools are merged
-    (``node``, the programme as this school names it, while programme groups are read)."""
+    (``node``, the programme as this school names it, while programme groups are read).
+
+    ``text`` is let go once the schools are registered and the programme groups built: only
+    the programme's name (``programme_name``) is read after that (decision 0341)."""
 
     item: PageItem
-    text: LinkText
+    text: LinkText | None
     country: str
     counts: tuple[Count, ...]
     slug: str = ""
     programme: str | None = None
     node: tuple[str, str] | None = None
+    programme_name: str | None = None
 
 
 def item_text(item: PageItem) -> str:

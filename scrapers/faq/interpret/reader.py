@@ -16,7 +16,7 @@ from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, ProgrammeSpec
 from scrapers.faq.interpret.countries import CountryResolver
 from scrapers.faq.interpret.findings import FindingLog
 from scrapers.faq.interpret.link_checks import LinkBook
-from scrapers.faq.interpret.link_text import NamedSchool
+from scrapers.faq.interpret.link_text import LinkText, NamedSchool
 from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject
 from scrapers.faq.interpret.names import resolve_names
 from scrapers.faq.interpret.programmes import ProgrammeGroups
@@ -34,6 +34,12 @@ def _check_year(year: str, line: int | None) -> str:
         where = f"line {line}: " if line else ""
         raise SourceError(f"{where}academic year {year} is not two consecutive years")
     return year
+
+
+def _text(mention: Mention) -> LinkText:
+    """The mention's link text, while it is kept (until the programme groups are read)."""
+    assert mention.text is not None, "the link text is read before the programme groups"
+    return mention.text
 
 
 class _Interpreter:
@@ -93,10 +99,8 @@ class _Interpreter:
         lines: dict[str, int | None] = {}
         written: list[str] = []
         for mention in mentions:
-            for parents in (
-                mention.text.school.parents,
-                *(partner.parents for partner in mention.text.partners),
-            ):
+            text = _text(mention)
+            for parents in (text.school.parents, *(partner.parents for partner in text.partners)):
                 for name in parents:
                     written.append(name)
                     lines.setdefault(name, mention.item.line)
@@ -129,17 +133,17 @@ class _Interpreter:
             return above
 
         for mention in mentions:
-            school = mention.text.school
+            text = _text(mention)
             mention.slug = self.schools.add(
-                school,
+                text.school,
                 country=mention.country,
                 line=mention.item.line,
-                parent=parent_chain(school.parents, mention),
+                parent=parent_chain(text.school.parents, mention),
                 listed=True,
-                city=mention.text.city,
+                city=text.city,
             )
         for mention in mentions:
-            for partner in mention.text.partners:
+            for partner in _text(mention).partners:
                 self.schools.add(
                     partner,
                     country=mention.country,
@@ -150,14 +154,17 @@ class _Interpreter:
     def read_programmes(self, mentions: list[Mention]) -> None:
         groups = ProgrammeGroups()
         for mention in mentions:
-            if mention.text.programme is None:
+            # The link text's last reader: let go, its programme's name kept (decision 0341).
+            text, mention.text = _text(mention), None
+            if text.programme is None:
                 continue
+            mention.programme_name = text.programme
             # Interned: a programme's name comes back for many schools (decision 0207).
-            node = (mention.slug, sys.intern(slugify(mention.text.programme)))
+            node = (mention.slug, sys.intern(slugify(text.programme)))
             groups.add(node)
             # Kept on the mention, not in a list beside the mentions (decision 0275).
             mention.node = node
-            for partner in mention.text.partners:
+            for partner in text.partners:
                 groups.share(node, (school_slug(partner), node[1]))
         # One record per group, named below by the first mention in page order: no (key,
         # schools) tuple beside it (decision 0341).
@@ -168,9 +175,9 @@ class _Interpreter:
             if mention.node is None:
                 continue
             spec = specs[mention.node]
+            name, mention.programme_name = mention.programme_name, None
             mention.programme, mention.node = spec.key, None
             if spec.key not in programmes:
-                name = mention.text.programme
                 assert name is not None  # a mention with a node names its programme
                 spec.name = name
                 programmes[spec.key] = spec
