@@ -209,8 +209,14 @@ def _add_vary_raw(start: Message) -> None:
     vary = None if vary_raw is None else vary_raw.decode("latin-1")
     if vary is None:
         set_response_header(start, b"vary", "Accept-Encoding")
-    elif "accept-encoding" not in (part.strip().lower() for part in vary.split(",")):
+    elif not _names_accept_encoding(vary):
         set_response_header(start, b"vary", f"{vary}, Accept-Encoding")
+
+
+@functools.lru_cache(maxsize=64)
+def _names_accept_encoding(vary: str) -> bool:
+    """Whether a ``Vary`` value already names ``Accept-Encoding`` (the application's few)."""
+    return "accept-encoding" in (part.strip().lower() for part in vary.split(","))
 
 
 def _add_vary(headers: MutableHeaders) -> None:

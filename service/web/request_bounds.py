@@ -28,4 +28,6 @@ def check_variables(variables: dict[str, Any] | None, *, max_depth: int, max_val
             if depth > max_depth:
                 raise ProtocolError(400, f"`variables` nest more than {max_depth} levels deep.")
             children = value.values() if isinstance(value, dict) else value
-            stack.extend((child, depth + 1) for child in children)
+            below = depth + 1
+            for child in children:  # no generator: this runs for every request's variables
+                stack.append((child, below))

@@ -229,7 +229,7 @@ class ReadCompiler:
         if not root.carries_version:
             return None
         statement = plan.statements[key]
-        values = tuple(params[name] for name in statement.names)
+        values = tuple(map(params.__getitem__, statement.names))
         rows: Sequence[Any]
         if listens_to_statements(engine):
             # Through SQLAlchemy's Connection, whose events count and trace the statement.
@@ -485,7 +485,7 @@ async def _fetch(session: AsyncSession, statement: Statement, params: dict[str, 
     tracing) and driver errors arrive as SQLAlchemy's, like every other statement's.
     """
     connection = await session.connection()
-    values = tuple(params[name] for name in statement.names)
+    values = tuple(map(params.__getitem__, statement.names))
     return list((await connection.exec_driver_sql(statement.sql, values)).mappings())
 
 
