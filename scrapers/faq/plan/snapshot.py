@@ -10,6 +10,7 @@ each of its offers and links, programme keys, years, scopes) are one object each
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -68,12 +69,19 @@ class Values(Mapping[str, object]):
 
 
 class _Shared:
-    """One object per distinct value: the strings a snapshot's keys repeat row after row."""
+    """One object per distinct value: the strings a snapshot's keys repeat row after row.
+
+    Strings are interned (``sys.intern``): the catalogue interns its school slugs and programme
+    keys too (decision 0207), so on a second import the catalogue's keys are the snapshot's own
+    strings rather than a second copy of each (decision 0341).
+    """
 
     def __init__(self) -> None:
         self._known: dict[object, object] = {}
 
     def __call__(self, value: T) -> T:
+        if isinstance(value, str):
+            return sys.intern(value)  # type: ignore[return-value]
         return self._known.setdefault(value, value)  # type: ignore[return-value]
 
 

@@ -27,21 +27,26 @@ class ImportPeak:
     peak_bytes: int
     schools_added: int
     offers_added: int
+    #: Whether the traced import's plan was empty (a second import of the same page).
+    nothing_to_write: bool
 
 
-def import_peak(database_url: str, schools: int, seed: int) -> ImportPeak:
+def import_peak(database_url: str, schools: int, seed: int, *, again: bool = False) -> ImportPeak:
     """Import a generated page of ``schools`` into the migrated, empty ``database_url`` (a smaller
-    page first warms the process, as a server's or a scheduler's second import finds it)."""
+    page first warms the process, as a server's or a scheduler's second import finds it).
+
+    With ``again`` the page is imported and committed once before, untraced: what is measured
+    is a second import of the same page, which finds all of it in the database."""
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=spawn) as child:
-        return child.submit(_measure, database_url, schools, seed).result()
+        return child.submit(_measure, database_url, schools, seed, again).result()
 
 
-def _measure(database_url: str, schools: int, seed: int) -> ImportPeak:
-    return asyncio.run(_traced_import(database_url, schools, seed))
+def _measure(database_url: str, schools: int, seed: int, again: bool) -> ImportPeak:
+    return asyncio.run(_traced_import(database_url, schools, seed, again))
 
 
-async def _traced_import(database_url: str, schools: int, seed: int) -> ImportPeak:
+async def _traced_import(database_url: str, schools: int, seed: int, again: bool) -> ImportPeak:
     from bench.generate_catalogue import generate_schools, render_faq
     from scrapers.faq import import_faq
     from service.db.engine import create_engine, create_sessionmaker
@@ -53,6 +58,10 @@ async def _traced_import(database_url: str, schools: int, seed: int) -> ImportPe
         maker = create_sessionmaker(engine)
         async with maker() as session:
             await import_faq(session, render_faq(generate_schools(40, 5), 5), dry_run=True)
+        if again:
+            async with maker() as session:
+                await import_faq(session, page)
+                await session.commit()
         gc.collect()
         tracemalloc.start()
         try:
@@ -70,4 +79,5 @@ async def _traced_import(database_url: str, schools: int, seed: int) -> ImportPe
         peak_bytes=peak - base,
         schools_added=len(report.plan.schools.added),
         offers_added=len(report.plan.offers.added),
+        nothing_to_write=report.plan.is_empty,
     )
