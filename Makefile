@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format types imports tests migrate install install-dev clean bench
+.PHONY: help run test check lint format types imports tests migrate install install-dev clean bench flake
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -97,6 +97,9 @@ tests:
 
 bench: install-dev ## Run the fetcher benchmark (1,000 sites on loopback; not part of check)
 	$(BIN)/python -m bench.sync_sites
+
+flake: install-dev ## Run the formerly timing-based tests 20 times under stress --cpu 2 (SQLite and PostgreSQL)
+	$(BIN)/python -m bench.flake_run --runs 20
 
 clean: ## Remove the virtual environment, caches and the embedded database
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var tests/clients/node_modules
