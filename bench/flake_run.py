@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,16 +140,28 @@ def run_once(number: int, args: argparse.Namespace, tally: Tally, scratch: Path)
     env = dict(os.environ, TEST_DATABASE_URL=args.database_url, REQUIRE_POSTGRES="1")
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    finished = subprocess.run(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    # In a process group of its own, so that a stopped count stops pytest's workers too.
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        process_group=0,
+    ) as pytest_run:
+        try:
+            output, _ = pytest_run.communicate()
+        finally:
+            if pytest_run.poll() is None:
+                os.killpg(pytest_run.pid, signal.SIGKILL)
     elapsed = time.perf_counter() - started
     counts: Counter[str] = Counter()
     if report.exists():
         for name, outcome in outcomes(report):
             counts[outcome] += 1
             getattr(tally, outcome)[name] += 1
-    ok = finished.returncode == 0 and counts["failed"] == 0 and counts["passed"] > 0
+    ok = pytest_run.returncode == 0 and counts["failed"] == 0 and counts["passed"] > 0
     tally.runs.append(ok)
     print(
         f"run {number:>2}: {'pass' if ok else 'FAIL'}  {counts['passed']} passed, "
@@ -157,8 +170,8 @@ def run_once(number: int, args: argparse.Namespace, tally: Tally, scratch: Path)
         flush=True,
     )
     if not ok:
-        (scratch / f"run-{number}.log").write_text(finished.stdout)
-        tail = "\n".join(finished.stdout.splitlines()[-40:])
+        (scratch / f"run-{number}.log").write_text(output)
+        tail = "\n".join(output.splitlines()[-40:])
         print(f"--- run {number}'s output, last lines (all of it: {scratch}) ---\n{tail}")
 
 
@@ -184,7 +197,15 @@ def summarise(tally: Tally) -> None:
         print("no test failed")
 
 
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main() -> None:
+    # Stopped by SIGTERM, or by SIGINT even where a shell started it in the background (which
+    # ignores SIGINT): the run's pytest and stress are stopped on the way out.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers; 0: one")
