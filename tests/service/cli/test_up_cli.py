@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from service.catalogue.readiness import NEVER_IMPORTED
+from tests.databases import migrated_database
 from tests.processes import MOBILITY, free_port, process_env, wait_until_answering
 
 
@@ -42,21 +43,27 @@ def _wait_for_log(tmp_path: Path, pattern: str, seconds: float = 60) -> None:
         time.sleep(0.05)  # the poll interval of the log file, not a guess at how long it takes
 
 
-def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    env = process_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'catalogue.sqlite3'}", PORT=str(free_port()), **extra
-    )
-    main = MOBILITY
-    subprocess.run([*main, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
+@pytest.fixture
+async def catalogue(tmp_path: Path) -> Path:
+    """A migrated SQLite file: a copy of the test process's template, not a `db upgrade` process
+    per test (what these tests prove starts with `up`)."""
+    async with migrated_database("sqlite", tmp_path) as database:
+        path = database.settings.database.database
+    assert path is not None
+    return Path(path)
+
+
+def _start(tmp_path: Path, catalogue: Path, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    env = process_env(DATABASE_URL=f"sqlite:///{catalogue}", PORT=str(free_port()), **extra)
     with (tmp_path / "up.log").open("wb") as log:
-        process = subprocess.Popen([*main, "up"], env=env, cwd=tmp_path, stderr=log)
+        process = subprocess.Popen([*MOBILITY, "up"], env=env, cwd=tmp_path, stderr=log)
     base = f"http://127.0.0.1:{env['PORT']}"
     wait_until_answering(process, f"{base}/healthz", tmp_path / "up.log")
     return process, base
 
 
-def test_one_interrupt_stops_the_api_and_the_scheduler(tmp_path: Path) -> None:
-    process, _ = _start(tmp_path, FETCH_CONTACT_URL="https://it.example.org/crawler")
+def test_one_interrupt_stops_the_api_and_the_scheduler(tmp_path: Path, catalogue: Path) -> None:
+    process, _ = _start(tmp_path, catalogue, FETCH_CONTACT_URL="https://it.example.org/crawler")
     children = _children(process.pid)
     assert len(children) == 2  # mobility serve, mobility schedule
     _wait_for_log(tmp_path, r"scheduler \S+ started")  # it logs once it handles signals
@@ -66,8 +73,10 @@ def test_one_interrupt_stops_the_api_and_the_scheduler(tmp_path: Path) -> None:
     assert not any(_alive(child) for child in children)
 
 
-def test_without_a_contact_url_the_api_is_served_alone_and_says_why(tmp_path: Path) -> None:
-    process, base = _start(tmp_path)
+def test_without_a_contact_url_the_api_is_served_alone_and_says_why(
+    tmp_path: Path, catalogue: Path
+) -> None:
+    process, base = _start(tmp_path, catalogue)
     try:
         assert len(_children(process.pid)) == 1
         # Nothing imports the catalogue without the scheduler: not ready, and it says why.
@@ -79,8 +88,10 @@ def test_without_a_contact_url_the_api_is_served_alone_and_says_why(tmp_path: Pa
     assert "the scheduler is not started: set FETCH_CONTACT_URL" in _stderr(tmp_path)
 
 
-def test_when_a_child_dies_the_other_is_stopped_and_the_status_passed_on(tmp_path: Path) -> None:
-    process, _ = _start(tmp_path, FETCH_CONTACT_URL="https://it.example.org/crawler")
+def test_when_a_child_dies_the_other_is_stopped_and_the_status_passed_on(
+    tmp_path: Path, catalogue: Path
+) -> None:
+    process, _ = _start(tmp_path, catalogue, FETCH_CONTACT_URL="https://it.example.org/crawler")
     api, scheduler = _children(process.pid)
     os.kill(api, signal.SIGKILL)
     assert process.wait(timeout=60) == 128 + signal.SIGKILL
