@@ -150,11 +150,24 @@ class _Reader:
         if text:
             headings = tuple(heading for _, heading in self.headings)
             led = False
-            if context.lead_in is None and context.row_header is None and len(text) <= _LEAD_IN_MAX:
+            lead_in = context.lead_in
+            if lead_in is None and context.row_header is None and len(text) <= _LEAD_IN_MAX:
                 lead_in = self._paragraph_lead_in(headings, context.in_main)
-                if lead_in:
-                    context, led = replace(context, lead_in=lead_in), True
-            self.blocks.append(replace(context, text=text, headings=headings, links=tuple(links)))
+                led = bool(lead_in)
+            # Built field by field: ``dataclasses.replace`` costs a Python call per field, on
+            # every block of the page.
+            self.blocks.append(
+                TextBlock(
+                    text,
+                    headings,
+                    lead_in or None,
+                    context.row_header,
+                    context.column_header,
+                    context.in_main,
+                    context.in_footer,
+                    tuple(links),
+                )
+            )
             self._led_by_paragraph = led
 
     def _paragraph_lead_in(self, headings: tuple[str, ...], in_main: bool) -> str | None:

@@ -34,13 +34,26 @@ def _fold_char(char: str) -> str:
     return lower if len(lower) == 1 else base
 
 
+class _FoldTable(dict[int, str]):
+    """Code point → folded character, for ``str.translate``, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_aligned(text: str) -> str:
     """Lower-case, accent-free copy of ``text`` with exactly the same length."""
     # Pages are mostly ASCII, and an ASCII character folds to its lower case: one call instead
     # of a Unicode normalisation per character (half the extraction time of a long page).
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    # Any other text is translated in C through a table that learns each character once,
+    # instead of a Python call per character (round 26).
+    return text.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from scrapers.extract.textmatch import fold_aligned
@@ -21,4 +23,16 @@ from scrapers.extract.textmatch import fold_aligned
 )
 def test_folding_removes_case_and_accents_and_keeps_every_offset(text: str, folded: str) -> None:
     assert fold_aligned(text) == folded
+    assert len(fold_aligned(text)) == len(text)
+
+
+def _folded_by_hand(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0]
+    return base.lower() if len(base.lower()) == 1 else base
+
+
+def test_the_translation_table_folds_every_character_as_the_definition_says() -> None:
+    # Round 26: ``str.translate`` through a table that learns characters as it meets them.
+    text = "".join(chr(code) for code in range(0x80, 0x3000) if not 0xD800 <= code < 0xE000)
+    assert fold_aligned(text) == "".join(map(_folded_by_hand, text))
     assert len(fold_aligned(text)) == len(text)
