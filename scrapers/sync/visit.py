@@ -372,6 +372,9 @@ class Visit:
             try:
                 results = await asyncio.gather(*(self._outcome(url) for url in school.urls))
                 outcomes = dict(zip(school.urls, results, strict=True))
+                # Only ``outcomes`` may keep the pages, until they are read: a school that then
+                # waits for room in the recorder's queue held them here, through this frame.
+                del results
             except Exception as exc:  # a defect, not the web: the fetcher never raises for it
                 log.exception("visiting %s failed", school.slug)
                 outcomes = exc

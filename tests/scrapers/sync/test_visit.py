@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import cast
 
 import pytest
 
-from scrapers.fetch import Fetcher, FetchResult, Validators
+from scrapers.fetch import FetchedPage, Fetcher, FetchResult, Validators
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedLink, PlannedSchool
 from scrapers.sync.visit import NoProgress, SchoolBudget, SchoolReport, Visit
@@ -142,3 +143,51 @@ async def test_no_school_starts_while_the_reader_has_its_fill() -> None:
     await asyncio.wait_for(budget.start(), 30)
     await asyncio.wait_for(budget.start(), 30)
     budget.end()
+
+
+class PagingFetcher(ScriptedFetcher):
+    """Answers every URL with a page of its own."""
+
+    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        self.asked.append(url)
+        page = FetchedPage(url, url, 200, {}, f"<p>{url}</p>", "utf-8", "header", NOW)
+        return FetchResult(url=url, status=LinkStatus.OK, checked_at=NOW, final_url=url, page=page)
+
+
+def _pages_alive(urls: set[str]) -> set[str]:
+    gc.collect()
+    return {
+        thing.url for thing in gc.get_objects() if type(thing) is FetchedPage and thing.url in urls
+    }
+
+
+async def test_a_school_waiting_for_the_recorder_holds_no_page_it_has_read() -> None:
+    """While the recorder is busy and its queue full, a school already read waits to be queued:
+    it held its pages (the fetch's results, kept by its visit's frame) although only their
+    verdicts wait to be recorded."""
+    plan = [
+        PlannedSchool(
+            n, f"s{n}", f"S{n}", (PlannedLink(n, url, LinkRole.HOMEPAGE, f"school:s{n}"),)
+        )
+        for n, url in enumerate(f"https://s{n}.test/" for n in range(3))
+    ]
+    last = plan[-1]
+    fetcher = PagingFetcher({})
+    last_read = asyncio.Event()
+    alive: list[set[str]] = []
+
+    async def read(school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]) -> None:
+        if school is last:
+            last_read.set()  # it goes on to the recorder's queue, which is full
+
+    async def record(
+        planned: PlannedSchool, visited: Mapping[str, UrlOutcome] | None, report: SchoolReport
+    ) -> None:
+        if planned is plan[0]:
+            await last_read.wait()  # the second school fills the queue meanwhile
+            alive.append(_pages_alive(set(last.urls)))
+
+    # One school in flight, a queue of one: the first is being recorded, the second queued.
+    visit = Visit(cast(Fetcher, fetcher), {}, progress=NoProgress(), schools_in_flight=1, read=read)
+    await visit.run(plan, record)
+    assert alive == [set()]
