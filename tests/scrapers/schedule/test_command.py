@@ -1,7 +1,9 @@
 """``mobility schedule`` as an operator runs it: a real process, real signals, real exit codes.
 
 The processes resolve names with the system resolver, so the fixture sites are reached by address
-(``http://127.0.0.1:PORT/…``), which the allowlist lets through.
+(``http://127.0.0.1:PORT/…``), which the allowlist lets through. The refusals at start-up (exit
+code and one line, before any signal handler) run the command in this process
+(tests/in_process.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from service.db.models import FaqRevision, JobKind, JobRequest, JobStatus, LinkC
 from service.db.models import SyncRunStatus as Status
 from service.operations.job_queue import enqueue_job
 from tests.databases import TestDatabase
+from tests.in_process import run_main
 from tests.processes import crawler_env, run_mobility
 from tests.scrapers.faults import hang_after_headers, healthy_html
 from tests.scrapers.fixture_server import FixtureServer
@@ -152,9 +155,14 @@ async def test_once_serves_the_queue_delivers_webhooks_and_exits(
     ]
 
 
+async def _schedule_in_process(env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    done = await asyncio.to_thread(run_main, "schedule", cwd=cwd, env=env)
+    return done.returncode, done.stdout, done.stderr
+
+
 async def test_without_a_contact_url_it_stops_at_start_up_with_one_line(tmp_path: Path) -> None:
     env = environment(None, FETCH_CONTACT_URL="")
-    code, out, err = await run_mobility("schedule", env=env, cwd=tmp_path)
+    code, out, err = await _schedule_in_process(env, tmp_path)
     assert (code, out) == (2, "")
     assert err.startswith("mobility: error: FETCH_CONTACT_URL is not set")
     assert len(err.strip().splitlines()) == 1
@@ -164,7 +172,7 @@ async def test_without_a_contact_url_it_stops_at_start_up_with_one_line(tmp_path
 async def test_an_unmigrated_database_is_refused_with_one_line(tmp_path: Path) -> None:
     database = tmp_path / "empty.sqlite3"
     env = environment(None, DATABASE_URL=f"sqlite:///{database}", LOG_FORMAT="text")
-    code, out, err = await run_mobility("schedule", env=env, cwd=tmp_path)
+    code, out, err = await _schedule_in_process(env, tmp_path)
     assert (code, out) == (3, "")
     assert err.splitlines()[-1] == (
         f"mobility: error: the database at sqlite+aiosqlite:///{database} is not migrated "

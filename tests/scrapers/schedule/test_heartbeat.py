@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from scrapers.schedule.heartbeat import (
     heartbeat_is_fresh,
     write_beat,
 )
-from tests.processes import MOBILITY, process_env
+from tests.in_process import run_main
 
 
 async def test_the_file_is_beaten_while_the_block_runs_and_removed_after(tmp_path: Path) -> None:
@@ -35,13 +34,13 @@ def test_a_beat_is_fresh_for_thirty_seconds(tmp_path: Path) -> None:
 
 def test_check_heartbeat_exits_0_when_fresh_and_1_when_stale(tmp_path: Path) -> None:
     path = tmp_path / "heartbeat"
-    env = process_env(SCHEDULER_HEARTBEAT_FILE=str(path))
-    command = [*MOBILITY, "schedule", "--check-heartbeat"]
-    stale = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, timeout=60)
-    assert (stale.returncode, stale.stderr.decode().strip()) == (
+    # In process (tests/in_process.py): an exit code and a line, no scheduler started.
+    env = {"SCHEDULER_HEARTBEAT_FILE": str(path)}
+    stale = run_main("schedule", "--check-heartbeat", env=env, cwd=tmp_path)
+    assert (stale.returncode, stale.stderr.strip()) == (
         1,
         f"no heartbeat in {path} for {STALE_AFTER_SECONDS:.0f} s",
     )
     path.write_text(f"{time.time():.0f}\n")
-    fresh = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, timeout=60)
+    fresh = run_main("schedule", "--check-heartbeat", env=env, cwd=tmp_path)
     assert fresh.returncode == 0, fresh.stderr
