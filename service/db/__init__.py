@@ -15,7 +15,7 @@ from service.faces import lazy_face
 if TYPE_CHECKING:
     from service.db.alone import fetch_alone, listens_to_statements, release_kept
     from service.db.base import Base
-    from service.db.bulk import insert_values
+    from service.db.bulk import column_batches, insert_values
     from service.db.deadline import StatementBound, bound_statements, is_deadline_stop
     from service.db.engine import (
         WRITE_INTENT,
@@ -135,6 +135,7 @@ __all__ = [
     "bump_data_version",
     "bump_deferred_version",
     "changed_here",
+    "column_batches",
     "create_engine",
     "create_sessionmaker",
     "current_state",

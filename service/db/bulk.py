@@ -9,7 +9,7 @@ sent here as plain column values instead (decision 0335).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
@@ -17,24 +17,45 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 
-async def insert_values(
-    session: AsyncSession, model: type[DeclarativeBase], rows: Iterable[Mapping[str, Any]]
-) -> None:
-    """Insert ``rows`` (column values) into ``model``'s table in the session's transaction.
+def column_batches(
+    rows: Iterable[Mapping[str, Any]], limit: int | None = None
+) -> Iterator[list[Mapping[str, Any]]]:
+    """``rows`` grouped by their set of columns, read once as they come, each group in its rows'
+    order: a group is yielded when it holds ``limit`` rows (the rows of one batch exist at once,
+    never a whole table's), the rest once ``rows`` is spent. ``None`` means no limit."""
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        columns = tuple(row)
+        group = groups.setdefault(columns, [])
+        group.append(row)
+        if limit is not None and len(group) >= limit:
+            groups[columns] = []
+            yield group
+    for group in groups.values():
+        if group:
+            yield group
 
-    Rows with the same columns go as one executemany, in their order (so their ids follow it):
-    on SQLite one prepared statement the driver runs per row in process, on PostgreSQL one
-    multi-row ``INSERT … VALUES`` (``RETURNING`` makes SQLAlchemy's asyncpg dialect send it so,
-    decision 0276; the ids are not read). Column defaults apply to the columns a row leaves out,
-    as with the ORM, and the statement goes through the session: its events see the write (the
-    data version, decision 0125).
+
+async def insert_values(
+    session: AsyncSession,
+    model: type[DeclarativeBase] | Table,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    batch_rows: int | None = None,
+) -> None:
+    """Insert ``rows`` (column values) into ``model``'s table (a model or a Core table) in the
+    session's transaction.
+
+    Rows with the same columns go as one executemany (at most ``batch_rows`` rows each), in their
+    order (so their ids follow it): on SQLite one prepared statement the driver runs per row in
+    process, on PostgreSQL one multi-row ``INSERT … VALUES`` (``RETURNING`` makes SQLAlchemy's
+    asyncpg dialect send it so, decision 0276; the ids are not read). Column defaults apply to
+    the columns a row leaves out, as with the ORM, and the statement goes through the session:
+    its events see the write (the data version, decision 0125).
     """
-    table = cast(Table, model.__table__)
+    table = model if isinstance(model, Table) else cast(Table, model.__table__)
     statement = insert(table)
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.returning(*table.primary_key.columns)
-    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for group in groups.values():
+    for group in column_batches(rows, batch_rows):
         await session.execute(statement, group)
