@@ -69,7 +69,8 @@ def test_a_later_batch_holds_pages_of_every_language_and_fact_less_pages_in_both
     assert any(not page["facts"] for page in held_out)
 
 
-def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -> None:
+def _one_page_labels(tmp_path: Path, *, held_out: bool, facts: list[list[str]]) -> Path:
+    """A labels file beside a copy of en12, labelled with ``facts`` only."""
     page = "en12-uni-q-semester-columns.html"
     shutil.copy(DEVSET.parent / page, tmp_path / page)
     labels = {
@@ -77,13 +78,19 @@ def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -
             {
                 "file": page,
                 "url": "https://www.uni-q.edu/uni-q-semester-columns",
-                "held_out": False,
-                "facts": [["email", "inbound@uni-q.edu"], ["email", "nobody@uni-q.edu"]],
+                "held_out": held_out,
+                "facts": facts,
             }
         ]
     }
-    (tmp_path / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
-    score = score_devset(tmp_path / "labels.json")
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(labels), encoding="utf-8")
+    return path
+
+
+def test_a_wrong_date_is_a_false_positive_and_a_false_negative(tmp_path: Path) -> None:
+    facts = [["email", "inbound@uni-q.edu"], ["email", "nobody@uni-q.edu"]]
+    score = score_devset(_one_page_labels(tmp_path, held_out=False, facts=facts))
     emails = score.tallies[FactField.EMAIL]
     assert (emails.true_positives, emails.false_positives, emails.false_negatives) == (1, 0, 1)
     assert score.tallies[FactField.DEADLINE].true_positives == 0
@@ -97,19 +104,8 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
     tmp_path: Path,
 ) -> None:
     page = "en12-uni-q-semester-columns.html"
-    shutil.copy(DEVSET.parent / page, tmp_path / page)
-    labels = {
-        "pages": [
-            {
-                "file": page,
-                "url": "https://www.uni-q.edu/uni-q-semester-columns",
-                "held_out": True,
-                "facts": [["email", "nobody@uni-q.edu"]],
-            }
-        ]
-    }
-    (tmp_path / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
-    score = score_devset(tmp_path / "labels.json")
+    facts = [["email", "nobody@uni-q.edu"]]
+    score = score_devset(_one_page_labels(tmp_path, held_out=True, facts=facts))
     assert score.tallies[FactField.EMAIL].false_negatives == 1
     assert score.misses == []
     assert (page, "missed", ("email", "nobody@uni-q.edu")) in score.held_out_misses
