@@ -223,5 +223,5 @@ def _add_vary(headers: MutableHeaders) -> None:
     vary = headers.get("vary")
     if vary is None:
         headers["Vary"] = "Accept-Encoding"
-    elif "accept-encoding" not in (part.strip().lower() for part in vary.split(",")):
+    elif not _names_accept_encoding(vary):
         headers["Vary"] = f"{vary}, Accept-Encoding"

@@ -7,7 +7,6 @@ declares its length), malformed JSON or a missing query 400.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ import orjson
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive
 
+from service.web.header_memo import kept_per_text
 from service.web.plain_http import RequestHead
 
 
@@ -78,11 +78,7 @@ async def read_body(head: RequestHead, receive: Receive, max_bytes: int) -> byte
 
 def _check_content_type(head: RequestHead) -> None:
     header = head.headers.get("content-type", "")
-    problem = (
-        _content_type_problem(header)
-        if len(header) <= 256
-        else _content_type_problem.__wrapped__(header)
-    )
+    problem = _content_type_problem(header)
     if problem == _NOT_JSON:
         raise ProtocolError(
             415,
@@ -96,10 +92,10 @@ def _check_content_type(head: RequestHead) -> None:
 _NOT_JSON, _NOT_UTF8 = 1, 2
 
 
-@functools.lru_cache(maxsize=256)
+@kept_per_text
 def _content_type_problem(header: str) -> int:
-    """0, or what is wrong with a POST's ``Content-Type`` (kept per header text up to 256
-    characters: every request asks, decision 0321)."""
+    """0, or what is wrong with a POST's ``Content-Type`` (kept per header text:
+    ``service.web.header_memo``, every request asks)."""
     media, *parameters = (part.strip() for part in header.split(";"))
     if media.lower() != "application/json":
         return _NOT_JSON

@@ -8,7 +8,7 @@ as the GraphQL-over-HTTP specification allows since 2025.
 
 from __future__ import annotations
 
-import functools
+from service.web.header_memo import kept_per_text
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -51,20 +51,10 @@ def _quality(ranges: list[tuple[str, float]], media: str) -> tuple[float, int]:
     return best
 
 
+@kept_per_text
 def choose_response_type(accept: str | None) -> str | None:
-    """The media type to answer with, or None when the client accepts neither (406).
-
-    Kept per header text up to 256 characters (a client population sends a few; every request
-    asks, decision 0321); a longer one is read afresh, so the memo stays small."""
-    if accept is not None and len(accept) > _KEPT_LENGTH:
-        return _choose_response_type(accept)
-    return _kept_response_type(accept)
-
-
-_KEPT_LENGTH = 256
-
-
-def _choose_response_type(accept: str | None) -> str | None:
+    """The media type to answer with, or None when the client accepts neither (406); kept per
+    header text (``service.web.header_memo``: every request asks)."""
     if accept is None or not accept.strip():
         return GRAPHQL_RESPONSE
     ranges = _ranges(accept)
@@ -73,9 +63,6 @@ def _choose_response_type(accept: str | None) -> str | None:
         return None
     # Higher quality wins; at equal quality the more explicit mention; then the newer type.
     return GRAPHQL_RESPONSE if graphql >= json else JSON
-
-
-_kept_response_type = functools.lru_cache(maxsize=256)(_choose_response_type)
 
 
 def prefers_html(accept: str | None) -> bool:
