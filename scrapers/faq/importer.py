@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scrapers.faq.apply import apply_plan
 from scrapers.faq.errors import SourceError
 from scrapers.faq.interpret import interpret_page
-from scrapers.faq.plan import Plan, detect_regression, load_snapshot, plan_findings, plan_import
+from scrapers.faq.plan import (
+    Plan,
+    compare_offers_and_links,
+    detect_regression,
+    load_snapshot,
+    plan_findings,
+    plan_import,
+)
 from scrapers.faq.read import SourceDocument, parse_page
 from scrapers.faq.report import ImportReport, PageCounts
 from service.db import utcnow
@@ -96,7 +103,20 @@ async def import_faq(
     del page
     partners = len(catalogue.partner_slugs)
     _check_cap(label, partners, max_schools, "partner schools", "FAQ_MAX_SCHOOLS")
-    regression = detect_regression(catalogue, snapshot, digest, forced=force)
+    # What the report says of the page, taken before the comparison and the writes let the
+    # catalogue's offers and links go.
+    counts = PageCounts.of(catalogue)
+    counted = any(places is not None for places in catalogue.offers.values())
+    academic_year = catalogue.academic_year
+    streamed = await compare_offers_and_links(session, catalogue, snapshot)
+    regression = detect_regression(
+        catalogue,
+        snapshot,
+        digest,
+        forced=force,
+        counted=counted,
+        known_places=streamed.known_places,
+    )
     refused = regression is not None and not force
     if refused:
         assert regression is not None
@@ -106,12 +126,16 @@ async def import_faq(
         if regression is not None:
             catalogue.findings.append(regression)
         with collection_paused():
-            plan = plan_import(catalogue, snapshot, new_revision=snapshot.revision_id is None)
+            plan = plan_import(
+                catalogue,
+                snapshot,
+                offers=streamed.offers,
+                links=streamed.links,
+                new_revision=snapshot.revision_id is None,
+            )
         findings = catalogue.findings
+    del streamed
     moment = now or utcnow()
-    # What the report says of the page, taken before the writes let the catalogue go.
-    counts = PageCounts.of(catalogue)
-    academic_year = catalogue.academic_year
     if not dry_run and not plan.is_empty:
         await apply_plan(
             session,

@@ -70,7 +70,8 @@ class _Writer:
         self.now = now
         self.school_ids = snapshot.school_ids()
         self.programme_ids = {key: row.id for key, row in snapshot.programmes.items()}
-        self.link_ids = {key: row.id for key, row in snapshot.links.items()}
+        #: The existing links the findings refer to (the only link ids the writes need).
+        self.link_ids = dict(snapshot.link_ids)
 
     def stamped(self, values: Values) -> Values:
         return {**values, "created_at": self.now, "updated_at": self.now}

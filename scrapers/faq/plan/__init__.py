@@ -2,7 +2,8 @@
 
 :mod:`.snapshot` loads what the catalogue holds (in a few queries, keyed as the page is);
 :mod:`.compare` compares it with the interpreted catalogue, table by table, and detects a
-source regression; :mod:`.replacements` says which school replaced a retired one.
+source regression; :mod:`.stream` compares offers and links as their rows stream by;
+:mod:`.replacements` says which school replaced a retired one.
 """
 
 from scrapers.faq.plan.compare import (
@@ -16,6 +17,7 @@ from scrapers.faq.plan.compare import (
     plan_import,
 )
 from scrapers.faq.plan.snapshot import FINDING_ORIGIN, Snapshot, has_revisions, load_snapshot
+from scrapers.faq.plan.stream import StreamedPlans, compare_offers_and_links
 
 __all__ = [
     "FINDING_ORIGIN",
@@ -23,7 +25,9 @@ __all__ = [
     "Change",
     "Plan",
     "Snapshot",
+    "StreamedPlans",
     "TablePlan",
+    "compare_offers_and_links",
     "detect_regression",
     "finding_values",
     "has_revisions",

@@ -1,4 +1,5 @@
-"""What an import would change: a pure comparison of the page's catalogue with the snapshot.
+"""What an import would change: a pure comparison of the page's catalogue with the snapshot
+(and, for offers and links, with their rows as they stream by: :class:`StreamedTable`).
 
 ``--dry-run`` prints this plan; a real run applies it (:mod:`scrapers.faq.apply.writes`). Rows the
 page no longer lists are retired, never deleted; rows it lists again are restored, except a school
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey, OfferKey
 from scrapers.faq.plan.replacements import replacement_findings
@@ -18,6 +19,7 @@ from scrapers.faq.plan.snapshot import Row, Snapshot, json_value
 from service.db import FindingSeverity
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 #: Added keys a plan can describe, in order: the summary prints at most this many change lines.
 #: A plan keeps what the labels need for these only, never the catalogue (decision 0275).
@@ -124,6 +126,53 @@ def diff_table(
     return plan
 
 
+class StreamedTable(Generic[K, V]):
+    """:func:`diff_table` for a table whose existing rows are seen one at a time, as they
+    stream from the database, rather than held (offers and links; decision 0360).
+
+    ``desired`` is the catalogue's own dict of each key's one compared value (``name``), and it
+    is consumed: a key whose row the database holds unchanged is dropped from it as the row is
+    seen (its key is let go with it), so that once every row was seen what remains is what is
+    added or changed, in the page's order — the order :func:`diff_table` gives.
+    """
+
+    def __init__(self, desired: dict[K, V], name: str, label: Callable[[K], str]) -> None:
+        self.desired = desired
+        self.name = name
+        self.label = label
+        self.plan = TablePlan(describe=label)
+        self._changes: dict[K, Change] = {}
+
+    def see(self, key: K, id_: int, value: V, retired: bool) -> None:
+        """One existing row: its natural key, id, compared value and whether it is retired."""
+        if key not in self.desired:
+            if not retired:
+                change = Change(key, id_, self.label(key), {"retired": (False, True)})
+                self.plan.retired.append(change)
+            return
+        new = self.desired[key]
+        fields: dict[str, tuple[object, object]] = {}
+        if value != new:
+            fields[self.name] = (value, new)
+        if retired:
+            fields["retired"] = (True, False)
+        if fields:
+            self._changes[key] = Change(key, id_, self.label(key), fields)
+        else:
+            del self.desired[key]
+
+    def finish(self) -> TablePlan:
+        """The table's plan, once every existing row was seen."""
+        for key in self.desired:
+            change = self._changes.get(key)
+            if change is None:
+                self.plan.added.append(key)
+            else:
+                self.plan.changed.append(change)
+        self._changes = {}
+        return self.plan
+
+
 def offer_label(key: OfferKey) -> str:
     slug, programme, kind, year, scope = key
     parts = [slug, programme.split("@", 1)[0] if programme else None, kind or "unknown kind"]
@@ -161,22 +210,24 @@ def plan_findings(
 
 
 def detect_regression(
-    catalogue: Catalogue, snapshot: Snapshot, content_hash: str, *, forced: bool
+    catalogue: Catalogue,
+    snapshot: Snapshot,
+    content_hash: str,
+    *,
+    forced: bool,
+    counted: bool,
+    known_places: int,
 ) -> FindingSpec | None:
     """A page that lost most of what the catalogue holds: fewer than half of its partners, or
-    no count at all where the catalogue knows places. An empty catalogue cannot regress."""
+    no count at all (``counted`` is whether the page gives one) where the catalogue knows the
+    places of ``known_places`` offers. An empty catalogue cannot regress."""
     partners = sum(
         1 for row in snapshot.schools.values() if row.values["is_partner"] and not row.retired
-    )
-    known_places = sum(
-        1
-        for row in snapshot.offers.values()
-        if not row.retired and row.values["places"] is not None
     )
     listed = len(catalogue.partner_slugs)
     if partners and listed * 2 < partners:
         reason = f"the page lists {listed} partner schools where the catalogue has {partners}"
-    elif known_places and listed and all(places is None for places in catalogue.offers.values()):
+    elif known_places and listed and not counted:
         reason = (
             f"the page gives no count at all where the catalogue knows the places of "
             f"{known_places} offers"
@@ -193,8 +244,16 @@ def detect_regression(
     )
 
 
-def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool) -> Plan:
-    """Everything that differs between the page and the database."""
+def plan_import(
+    catalogue: Catalogue,
+    snapshot: Snapshot,
+    *,
+    offers: TablePlan,
+    links: TablePlan,
+    new_revision: bool,
+) -> Plan:
+    """Everything that differs between the page and the database, given the plans of the
+    offers and links (compared as their rows streamed by: :mod:`scrapers.faq.plan.stream`)."""
     plan = Plan(new_revision=new_revision)
     plan.countries = sorted(catalogue.countries - snapshot.countries)
     plan.tracks = sorted(set(catalogue.tracks) - snapshot.tracks)
@@ -232,28 +291,17 @@ def plan_import(catalogue: Catalogue, snapshot: Snapshot, *, new_revision: bool)
         for slug in programme.school_slugs:
             if row is None or (row.id, school_ids.get(slug)) not in snapshot.programme_schools:
                 plan.programme_schools.append((key, slug))
-    offers = catalogue.offers
-    plan.offers = diff_table(
-        ((key, {"places": places}) for key, places in offers.items()),
-        snapshot.offers,
-        offer_label,
-        listed=offers,
-    )
+    plan.offers = offers
     # The places of the offers the summary may print, not the catalogue's offers: the plan
     # outlives the catalogue (the writes let it go table by table; decision 0275).
-    printed = {key: offers[key] for key in plan.offers.added[:LABELLED_ADDED]}
+    printed = {key: catalogue.offers[key] for key in offers.added[:LABELLED_ADDED]}
 
     def describe_offer(key: OfferKey) -> str:
         places = printed.get(key)
         return offer_label(key) + (f": places {places}" if places is not None else "")
 
     plan.offers.describe = describe_offer
-    plan.links = diff_table(
-        ((key, {"role": role}) for key, role in catalogue.links.items()),
-        snapshot.links,
-        link_label,
-        listed=catalogue.links,
-    )
+    plan.links = links
     if catalogue.rules is not None:
         rules = {rule.track: rule for rule in catalogue.rules}
         plan.rules = diff_table(

@@ -1,22 +1,26 @@
-"""What the database holds, loaded in bulk (one query per table) and keyed by natural keys.
+"""What the database holds, read in bulk (one query per table) and keyed by natural keys.
 
 The import compares the page with this snapshot in memory, so its cost does not grow with one
 query per item: a page of 10,000 schools is read in a handful of statements. Rows are held
 compactly (decision 0205): a row's values are one tuple whose names every row of its table
 shares (:class:`Values`), and the natural keys' strings repeated across rows (a school's slug in
-each of its offers and links, programme keys, years, scopes) are one object each.
+each of its programmes' groups, programme keys) are one object each.
+
+Offers and links, the bulk of a catalogue, are not held: :func:`stream_offers` and
+:func:`stream_links` hand their rows over as they come, a batch at a time, to be compared with
+the page's as they pass (:mod:`scrapers.faq.plan.stream`, decision 0360).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, exists, select
+from sqlalchemy.ext.asyncio import AsyncResult, AsyncSession
 from sqlalchemy.orm import aliased
 
 from scrapers.faq.interpret import ORIGIN, LinkKey, OfferKey
@@ -27,6 +31,7 @@ from service.db import (
     Finding,
     HomeTrack,
     Link,
+    LinkRole,
     Offer,
     Programme,
     School,
@@ -36,6 +41,10 @@ from service.db import (
 )
 
 FINDING_ORIGIN = ORIGIN
+
+#: Rows fetched at a time when a table's rows are streamed: without ``yield_per`` the ORM's
+#: stream fetches the whole result at once (decision 0340).
+STREAM_ROWS = 1_000
 
 
 def json_value(value: object) -> Any:
@@ -116,8 +125,9 @@ class Snapshot:
     programmes: dict[str, Row] = field(default_factory=dict)
     #: (programme id, school id) pairs of ``school_programme``.
     programme_schools: set[tuple[int, int]] = field(default_factory=set)
-    offers: dict[OfferKey, Row] = field(default_factory=dict)
-    links: dict[LinkKey, Row] = field(default_factory=dict)
+    #: The ids of the links the page's findings refer to (read while the links stream by:
+    #: :mod:`scrapers.faq.plan.stream`); the writer reads back those it adds.
+    link_ids: dict[LinkKey, int] = field(default_factory=dict)
     rules: dict[str | None, Row] = field(default_factory=dict)
     #: Import findings by fingerprint; ``retired`` means resolved.
     findings: dict[str, Row] = field(default_factory=dict)
@@ -201,10 +211,23 @@ async def _load_schools(session: AsyncSession, snapshot: Snapshot, shared: _Shar
         )
 
 
-async def _load_offers_and_links(
-    session: AsyncSession, snapshot: Snapshot, shared: _Shared
-) -> None:
-    offers = await session.execute(
+#: An offer's row as it streams by: its key, id, places, and whether it is retired.
+OfferRow = tuple[OfferKey, int, int | None, bool]
+#: A link's row as it streams by: its key, id, role, and whether it is retired.
+LinkRow = tuple[LinkKey, int, LinkRole, bool]
+
+
+_Columns = TypeVarTuple("_Columns")
+
+
+async def _stream(session: AsyncSession, statement: Select[*_Columns]) -> AsyncResult[*_Columns]:
+    """``statement``'s rows, fetched ``STREAM_ROWS`` at a time."""
+    return await session.stream(statement.execution_options(yield_per=STREAM_ROWS))
+
+
+async def stream_offers(session: AsyncSession) -> AsyncIterator[OfferRow]:
+    """Every offer's row, a batch at a time, keyed as the page's: nothing of them is kept."""
+    statement = (
         select(
             Offer.id,
             School.slug,
@@ -218,20 +241,21 @@ async def _load_offers_and_links(
         .join(School, Offer.school_id == School.id)
         .outerjoin(Programme, Offer.programme_id == Programme.id)
     )
-    for id_, slug, programme, kind, year, scope, places, retired in offers:
-        key = (shared(slug), shared(programme), kind, shared(year), shared(scope))
-        snapshot.offers[key] = Row(
-            id=id_, values=Values(_PLACES, (places,)), retired=retired is not None
-        )
-    links = await session.execute(
+    async for id_, slug, programme, kind, year, scope, places, retired in await _stream(
+        session, statement
+    ):
+        yield (slug, programme, kind, year, scope), id_, places, retired is not None
+
+
+async def stream_links(session: AsyncSession) -> AsyncIterator[LinkRow]:
+    """Every link's row, a batch at a time, keyed as the page's: nothing of them is kept."""
+    statement = (
         select(Link.id, Link.url, School.slug, Programme.key, Link.role, Link.retired_at)
         .outerjoin(School, Link.school_id == School.id)
         .outerjoin(Programme, Link.programme_id == Programme.id)
     )
-    for id_, url, slug, programme, role, retired in links:
-        snapshot.links[(url, shared(slug), shared(programme))] = Row(
-            id=id_, values=Values(_ROLE, (role,)), retired=retired is not None
-        )
+    async for id_, url, slug, programme, role, retired in await _stream(session, statement):
+        yield (url, slug, programme), id_, role, retired is not None
 
 
 async def _load_findings(session: AsyncSession, snapshot: Snapshot) -> None:
@@ -279,7 +303,8 @@ async def _load_findings(session: AsyncSession, snapshot: Snapshot) -> None:
 
 
 async def load_snapshot(session: AsyncSession, content_hash: str) -> Snapshot:
-    """Everything the import compares against, in one query per table."""
+    """Everything the import compares against but offers and links (streamed later), in one
+    query per table."""
     snapshot = Snapshot()
     shared = _Shared()
     snapshot.countries = set(await session.scalars(select(Country.code)))
@@ -295,7 +320,6 @@ async def load_snapshot(session: AsyncSession, content_hash: str) -> Snapshot:
         select(school_programme.c.programme_id, school_programme.c.school_id)
     )
     snapshot.programme_schools = {(programme, school) for programme, school in pairs}
-    await _load_offers_and_links(session, snapshot, shared)
     for id_, track, semesters, criteria, text in await session.execute(
         select(
             SelectionRule.id,
