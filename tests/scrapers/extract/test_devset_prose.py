@@ -1,11 +1,12 @@
 """No prose names a held-out page of the development set beside its miss (decisions 0325, 0375).
 
 The held-out third is only scored, never tuned on (issue 12, item 6). ``bench.devset`` lists a
-held-out page's mismatches only when spoiling is asked; this test keeps the docs from doing it
-instead. A held-out page's id (``it28``, the start of its file name) with a word that says what
-the extractor got wrong ("missed", "read as", "false", "yields", …) in the same sentence, at most
-``NEAR`` characters away, fails it. A page may still be named as held out, fact-less or built a
-certain way; how its part is read is said by the part's counts.
+held-out page's mismatches only when spoiling is asked; this test keeps the docs, the comments
+and the docstrings from doing it instead. A held-out page's id (what opens its file name, as
+``fr01`` opens ``fr01-ensx-venir-en-echange.html``) with a word that says what the extractor got
+wrong ("missed", "read as", "false", "yields", …) in the same sentence, at most ``NEAR``
+characters away, fails it. A page may still be named as held out, fact-less or built a certain
+way; how its part is read is said by the part's counts.
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ MISS_WORDS = re.compile(
 )
 #: How far from a page's id a miss word counts, in characters (a line and a half of prose).
 NEAR = 100
+#: The folders of Python modules read for comments and docstrings.
+_CODE = ("bench", "scrapers", "service", "tests")
 #: Where a sentence ends, and a paragraph, a list item, a heading or a table row.
 _SENTENCE_END = re.compile(r"[.!?]\s|\n\s*\n|\n(?=\s*[-|#*])|\|[ \t]*\n")
 
 
 def _prose() -> list[Path]:
-    """What a reader writing rules reads: docs/ (decision records included), CHANGELOG, README."""
-    return [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "CHANGELOG.md", ROOT / "README.md"]
+    """What a reader writing rules reads: docs/ (decision records included), CHANGELOG, README,
+    and the Python modules (their comments and docstrings) of the code, the benches and tests."""
+    docs = sorted((ROOT / "docs").rglob("*.md"))
+    modules = [path for top in _CODE for path in sorted((ROOT / top).rglob("*.py"))]
+    return [*docs, ROOT / "CHANGELOG.md", ROOT / "README.md", *modules]
 
 
 def held_out_ids(labels: Path = DEVSET) -> list[str]:
@@ -61,7 +67,7 @@ def find_held_out_misses(text: str, ids: Collection[str]) -> list[tuple[int, str
     return found
 
 
-def test_no_doc_names_a_held_out_page_beside_its_miss() -> None:
+def test_no_doc_or_comment_names_a_held_out_page_beside_its_miss() -> None:
     ids = held_out_ids()
     found = [
         f"{path.relative_to(ROOT)}:{line}: {sentence}"
