@@ -20,8 +20,9 @@ from bench.devset import DEVSET, FETCHED_AT, identity_of
 from scrapers.extract.pipeline import extract_page
 
 #: Batches of the development set whose development part no confidence is measured on yet:
-#: batch 7 was written and scored blind in round 26, while another helper was changing the rules.
-UNCALIBRATED_BATCHES = (7,)
+#: batch 7 was written and scored blind in round 26, batch 8 in round 27, each while another
+#: helper was changing the rules.
+UNCALIBRATED_BATCHES = (7, 8)
 
 
 def measure_rules(labels: Path = DEVSET) -> dict[tuple[str, str], tuple[int, int]]:

@@ -20,14 +20,14 @@ def _pages() -> list[dict[str, object]]:
     return pages
 
 
-def test_the_set_has_171_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
+def test_the_set_has_189_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
     pages = _pages()
-    assert len(pages) == 171
-    assert Counter(str(page["language"]) for page in pages) == {"fr": 59, "en": 58, "it": 54}
+    assert len(pages) == 189
+    assert Counter(str(page["language"]) for page in pages) == {"fr": 65, "en": 64, "it": 60}
     held_out = [index for index, page in enumerate(pages) if page["held_out"]]
-    assert held_out == list(range(2, 171, 3))
+    assert held_out == list(range(2, 189, 3))
     assert [page.get("batch", 1) for page in pages] == (
-        [1] * 45 + [2] * 36 + [3] * 18 + [4] * 18 + [5] * 18 + [6] * 18 + [7] * 18
+        [1] * 45 + [2] * 36 + [3] * 18 + [4] * 18 + [5] * 18 + [6] * 18 + [7] * 18 + [8] * 18
     )
     assert all((DEVSET.parent / str(page["file"])).is_file() for page in pages)
 
@@ -44,7 +44,7 @@ def test_every_label_is_a_typed_fact_of_a_measured_field() -> None:
 
 def test_pages_with_no_facts_at_all_are_part_of_the_set() -> None:
     empty = [page["file"] for page in _pages() if not page["facts"]]
-    assert len(empty) == 35
+    assert len(empty) == 39
 
 
 def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> None:
@@ -57,7 +57,7 @@ def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> N
     assert all(counts[fact_field.value] >= 10 for fact_field in MEASURED), counts
 
 
-@pytest.mark.parametrize("batch_number", [3, 4, 5, 6, 7])
+@pytest.mark.parametrize("batch_number", [3, 4, 5, 6, 7, 8])
 def test_a_later_batch_holds_pages_of_every_language_and_fact_less_pages_in_both_parts(
     batch_number: int,
 ) -> None:
@@ -141,12 +141,17 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
 #: Round 26 tuned on batch 6's development part (decision 0326): every type at 1.00 there, so
 #: the development part's floor holds on batches 1 to 6; batch 6's held-out six, never tuned
 #: on, keep their blind floor below and stay out of the held-out floor above.
+#: Batch 8 (round 27, 18 pages written and scored blind on main 912eb31) is kept out in the same
+#: way: its held-out third would bring the whole held-out part's deadlines to 0.90 / 0.89 and
+#: its credits recall to 0.79; its held-out third has a floor of its own just below its blind
+#: worst (e-mails, 0.40 / 0.40), and its development part is scored, not floored.
 FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
 #: The batches the floors above hold on.
 FLOORED_BATCHES = {False: (1, 2, 3, 4, 5, 6), True: (1, 2, 3, 4, 5)}
-#: The batches written and scored blind (round 25: 6, round 26: 7), and the floor (precision,
-#: recall, every type) of each one's held-out third, set at its blind worst.
-BLIND_FLOORS = {6: (0.5, 0.4), 7: (0.62, 0.33)}
+#: The batches written and scored blind (round 25: 6, round 26: 7, round 27: 8), and the floor
+#: (precision, recall, every type) of each one's held-out third, set at or just below its blind
+#: worst.
+BLIND_FLOORS = {6: (0.5, 0.4), 7: (0.62, 0.33), 8: (0.39, 0.39)}
 
 
 def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
@@ -189,7 +194,11 @@ def test_the_held_out_third_of_a_blind_batch_stays_above_its_own_floor(batch: in
 #: (its three development fact-less pages, housing, a home page and a news list, yield none).
 #: Round 26 (decision 0326): batch 6's development pages yield none (fr49's CROUS date, fr51's
 #: statistic and en50's `side` column are gone), batch 5's held-out part 2 (3 before).
-_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 2, 6: 0, 7: 3}
+#: Batch 8 was scored blind (round 27, main 912eb31) with 12, all on its development part: the
+#: outgoing students' page fr64 yields its partners' levels, its 30 ECTS, its stays and its
+#: office's address, the agenda it58 an outgoing call's, a summer school's and a course's levels
+#: and its footer's address, the course list it57 a course's level; the held-out form yields none.
+_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 2, 6: 0, 7: 3, 8: 12}
 
 
 @pytest.mark.parametrize("batch", sorted(_FACTS_ON_EMPTY_PAGES))
