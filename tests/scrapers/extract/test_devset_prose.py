@@ -80,7 +80,8 @@ def test_no_doc_or_comment_names_a_held_out_page_beside_its_miss() -> None:
 def test_the_check_reads_the_held_out_pages_the_docs_name() -> None:
     # Not vacuous: the docs do name held-out pages (their batches' lists), and the check sees them.
     ids = held_out_ids()
-    assert len(ids) == 63
+    # One id per held-out page, every third of the set (which only grows: 57 after batch 7).
+    assert len(set(ids)) == len(ids) >= 57
     name = re.compile(r"\b(?:" + "|".join(ids) + r")\b")
     named = {mention for path in _prose() for mention in name.findall(path.read_text("utf-8"))}
     assert len(named) >= 20, named
