@@ -19,10 +19,10 @@ from pathlib import Path
 from bench.devset import DEVSET, FETCHED_AT, identity_of
 from scrapers.extract.pipeline import extract_page
 
-#: Batches of the development set whose development part no confidence is measured on yet:
-#: batch 7 was written and scored blind in round 26, batch 8 in round 27, each while another
-#: helper was changing the rules.
-UNCALIBRATED_BATCHES = (7, 8)
+#: Batches of the development set whose development part no confidence is measured on yet: a
+#: batch written blind stays here until a round tunes on it (batch 8, written in round 27;
+#: batch 7, written in round 26, was tuned on in round 27: decision 0350).
+UNCALIBRATED_BATCHES = (8,)
 
 
 def measure_rules(labels: Path = DEVSET) -> dict[tuple[str, str], tuple[int, int]]:

@@ -22,6 +22,7 @@ from scrapers.extract.vocabulary import (
     AVERAGE,
     BOTH_OPTIONS,
     BOUND_CUES,
+    EITHER_OPTION,
     FIGURES,
     FREQUENCY,
     HOUSING,
@@ -69,32 +70,51 @@ def _is_statistic(sentence: str) -> bool:
 _STATEMENT_END = re.compile(r"[.;!?]\s")
 
 
-def _statement(folded: str, start: int, end: int, match: re.Match[str]) -> str:
-    """The part of the sentence ``start:end`` that holds ``match``, up to its stops."""
+def _statement_span(start: int, end: int, folded: str, match: re.Match[str]) -> tuple[int, int]:
+    """Where the part of the sentence ``start:end`` that holds ``match`` starts and ends."""
     stops = [stop.end() for stop in _STATEMENT_END.finditer(folded, start, match.start())]
     after = _STATEMENT_END.search(folded, match.end(), end)
-    return folded[stops[-1] if stops else start : after.start() if after else end]
+    return (stops[-1] if stops else start, after.start() if after else end)
+
+
+def _statement(folded: str, start: int, end: int, match: re.Match[str]) -> str:
+    """The part of the sentence ``start:end`` that holds ``match``, up to its stops."""
+    statement_start, statement_end = _statement_span(start, end, folded, match)
+    return folded[statement_start:statement_end]
 
 
 def _offers(cues: TextCues, matches: list[re.Match[str]]) -> list[re.Match[str]]:
     """The matches that state the offer: no statistic, no part of a stated total."""
     kept = []
-    totals: set[tuple[int, int]] = set()
+    #: The sentences that state a total, with the unit each total is said per.
+    totals: dict[tuple[int, int], set[str | None]] = {}
     for match in matches:
         start, end = cues.sentence_of(match.span())
         if _is_statistic(_statement(cues.folded, start, end, match)):
             continue
         if _is_total(cues, match):
-            totals.add((start, end))
+            totals.setdefault((start, end), set()).add(_own_per(cues.folded, match.end()))
         kept.append(match)
-    # In a sentence that states its total, any other single number of credits is a part.
+    # In a sentence that states its total, any other single number of credits is a part,
+    # unless it is said per another unit: "30 CFU a semestre, ovvero 60 CFU per l'anno
+    # intero" restates a load per year (decision 0350).
     return [
         match
         for match in kept
-        if cues.sentence_of(match.span()) not in totals
+        if (sentence := cues.sentence_of(match.span())) not in totals
         or match.group(2) is not None
         or _is_total(cues, match)
+        or _own_per(cues.folded, match.end()) not in totals[sentence] | {None}
     ]
+
+
+def _own_per(folded: str, end: int, until: int | None = None) -> str | None:
+    """The unit of time said right after a figure ("30 CFU a semestre"), if any."""
+    until = len(folded) if until is None else until
+    start = end
+    while start < until and folded[start].isspace():
+        start += 1
+    return next((label for pattern, label in PER_CUES if pattern.match(folded, start, until)), None)
 
 
 def _is_total(cues: TextCues, match: re.Match[str]) -> bool:
@@ -166,8 +186,9 @@ def _said_without_unit(cues: TextCues, match: re.Match[str]) -> list[_Unsaid]:
     (development set, fr10, fr45, it41). A number with neither ("30 ECTS per semester, in 5
     courses") is not one.
     """
-    start, end = cues.sentence_of(match.span())
-    statement_end = start + len(_statement(cues.folded, start, end, match))
+    # "Semestre ou année ; 30 ECTS par semestre, 60 pour l'année": the statement after the
+    # semicolon ends where the sentence does (decision 0350).
+    _, statement_end = _statement_span(*cues.sentence_of(match.span()), cues.folded, match)
     found = []
     position = match.end()
     for number in _BARE_NUMBER.finditer(cues.folded, match.end(), statement_end):
@@ -176,15 +197,7 @@ def _said_without_unit(cues: TextCues, match: re.Match[str]) -> list[_Unsaid]:
         value = int(number.group(1))
         before = cues.folded[max(position, number.start() - _BOUND_REACH) : number.start()]
         own_bound = label_in(before, BOUND_CUES)
-        after = cues.folded[number.end() : statement_end]
-        own_per = next(
-            (
-                label
-                for pattern, label in PER_CUES
-                if (cue := pattern.search(after)) is not None and not after[: cue.start()].strip()
-            ),
-            None,
-        )
+        own_per = _own_per(cues.folded, number.end(), statement_end)
         position = number.end()
         if 0 < value <= _MOST_CREDITS and (own_bound is not None or own_per is not None):
             found.append(_Unsaid(number.span(1), value, own_per, own_bound))
@@ -301,7 +314,7 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
             both = BOTH_OPTIONS.search(sentence) is not None
             if not (both or about_a_stay or STAY_CUES.search(sentence)):
                 continue
-            found = {"semester", "year"} if both else set()
+            found = {"semester", "year"} if both or EITHER_OPTION.search(sentence) else set()
             if SEMESTER_OPTION.search(sentence):
                 found.add("semester")
             if YEAR_OPTION.search(sentence):

@@ -31,13 +31,14 @@ from scrapers.extract.cues import (
 )
 from scrapers.extract.dates import DateMention, find_dates
 from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
-from scrapers.extract.textmatch import distance
+from scrapers.extract.textmatch import distance, fold_aligned
 from scrapers.extract.vocabulary import (
     APPLICATION,
     AUTUMN,
     BARE_DEADLINE,
     DATE_ROLE_CUES,
     DEADLINE_CUE,
+    DEADLINES_ABOVE,
     KIND_CUES,
     LATER_ROUND,
     OPENING_CUE,
@@ -114,9 +115,16 @@ def _is_just_a_date(text: str, date: DateMention) -> bool:
 
 
 def _marks_a_limit(
-    cues: TextCues, span: tuple[int, int], date: DateMention, kind: Found, around: Surroundings
+    cues: TextCues,
+    span: tuple[int, int],
+    date: DateMention,
+    kind: Found,
+    around: Surroundings,
+    semester: Found | None,
 ) -> bool:
-    """Whether something says the date is a limit: a period's end, a deadline word, …"""
+    """Whether something says the date is a limit: a period's end, a deadline word, …, or,
+    under a heading, lead-in or header naming its kind, its own semester ("Nomination" over
+    "1 May for the winter semester, 1 November for the summer semester", decision 0350)."""
     if date.opens is not None or kind.where in (IN_CLAUSE, IN_SENTENCE):
         return True
     if kind.where == IN_HEADERS and _is_just_a_date(cues.text, date):
@@ -125,7 +133,9 @@ def _marks_a_limit(
     roles = [m for m in cues.mentions(DATE_ROLE_CUES) if start <= m.start and m.end <= end]
     if any(m.label == DEADLINE_CUE for m in roles):
         return True
-    return any(label_in(piece, DATE_ROLE_CUES) == DEADLINE_CUE for _, piece in around.ordered())
+    if any(label_in(piece, DATE_ROLE_CUES) == DEADLINE_CUE for _, piece in around.ordered()):
+        return True
+    return semester is not None and semester.where == IN_CLAUSE
 
 
 def _bare_deadline(cues: TextCues, span: tuple[int, int], around: Surroundings) -> Found | None:
@@ -179,6 +189,42 @@ class _Candidate:
     kind: Found
     period: str | None
     sentence: tuple[int, int]
+    block: TextBlock
+    cues: TextCues
+
+
+_CLAUSE_END = re.compile(r"[;.!?]")
+
+
+def _period_of_the_deadlines_above(block: TextBlock, winter: str) -> str | None:
+    """The semester a sentence gives the deadlines above it ("The deadlines above apply to the
+    autumn semester; …"), from its clause."""
+    folded = fold_aligned(block.text)
+    cue = DEADLINES_ABOVE.search(folded)
+    if cue is None:
+        return None
+    end = _CLAUSE_END.search(folded, cue.end())
+    period = label_in(folded[cue.end() : end.start() if end else None], SEMESTER_CUES)
+    return winter if period == WINTER else period
+
+
+def _give_the_deadlines_above_their_period(
+    block: TextBlock, candidates: list[_Candidate], winter: str
+) -> bool:
+    """Give the section's deadlines that name no semester the one a sentence after them says
+    they are for ("Le scadenze indicate valgono per il semestre autunnale", decision 0350).
+
+    Whether any was given one.
+    """
+    above = [
+        candidate
+        for candidate in candidates
+        if candidate.period is None and candidate.block.headings == block.headings
+    ]
+    period = _period_of_the_deadlines_above(block, winter) if above else None
+    for candidate in above if period is not None else ():
+        candidate.period = period
+    return period is not None
 
 
 def _fill_in_order(candidates: list[_Candidate], earlier: list[str | None]) -> None:
@@ -223,9 +269,15 @@ def parse_deadlines(
     last_period: dict[str, str | None] = {}
     #: The semesters of the deadlines read so far, in order (``_fill_in_order``).
     earlier: list[str | None] = []
+    #: Every deadline of the page, keyed once all are read (a later sentence may name the
+    #: semester of earlier ones).
+    read: list[_Candidate] = []
+    unnamed = False  # whether one of them names no semester
     for block in blocks:
         if not block.in_main:
             continue
+        if unnamed and _give_the_deadlines_above_their_period(block, read, winter):
+            unnamed = any(candidate.period is None for candidate in read)
         dates = find_dates(block.text)
         if not dates:
             continue
@@ -241,13 +293,15 @@ def parse_deadlines(
                 kind = _bare_deadline(cues, span, around)
                 if kind is None or _is_other_date(cues, date, None, around):
                     continue
-            elif _is_other_date(cues, date, kind, around) or not _marks_a_limit(
-                cues, span, date, kind, around
-            ):
+            elif _is_other_date(cues, date, kind, around):
                 continue
             semester = resolve(
                 cues, span, SEMESTER_CUES, around, shared=False, combine=combine_periods
             )
+            if kind.where != IN_BARE and not _marks_a_limit(
+                cues, span, date, kind, around, semester
+            ):
+                continue
             period = semester.label if semester else None
             if semester is None or semester.where not in (IN_CLAUSE, IN_SENTENCE):
                 period = _sentence_label(cues, span) or period
@@ -262,29 +316,32 @@ def parse_deadlines(
             elif period == AUTUMN and winter != AUTUMN and WINTER_IN_AUTUMN.search(cues.folded):
                 winter = AUTUMN  # "Winter semester (October to February)" (batch 3: en30)
             last_period[kind.label] = period
-            candidates.append(_Candidate(date, kind, period, cues.sentence_of(span)))
+            candidates.append(_Candidate(date, kind, period, cues.sentence_of(span), block, cues))
         _fill_in_order(candidates, earlier)
-        for candidate in candidates:
-            date, kind, period = candidate.date, candidate.kind, candidate.period
-            value = Deadline(
-                kind=kind.label,
-                semester=period,
-                date=date.date.iso(),
-                opens=date.opens.iso() if date.opens else None,
-            )
-            key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
-            if key is None:
-                continue
-            span = (date.start, date.end)
-            found[key] = ExtractedFact(
-                FactField.DEADLINE,
-                key,
-                value,
-                url,
-                _snippet(block, cues, span, kind),
-                EXTRACTOR,
-                VERSION,
-                _CONFIDENCE[kind.where],
-                rule=kind.where,
-            )
+        read += candidates
+        unnamed = unnamed or any(candidate.period is None for candidate in candidates)
+    for candidate in read:
+        date, kind, period = candidate.date, candidate.kind, candidate.period
+        block, cues = candidate.block, candidate.cues
+        value = Deadline(
+            kind=kind.label,
+            semester=period,
+            date=date.date.iso(),
+            opens=date.opens.iso() if date.opens else None,
+        )
+        key = ranked_key(found, f"{kind.label}/{period or 'any'}", value)
+        if key is None:
+            continue
+        span = (date.start, date.end)
+        found[key] = ExtractedFact(
+            FactField.DEADLINE,
+            key,
+            value,
+            url,
+            _snippet(block, cues, span, kind),
+            EXTRACTOR,
+            VERSION,
+            _CONFIDENCE[kind.where],
+            rule=kind.where,
+        )
     return list(found.values())

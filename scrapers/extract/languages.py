@@ -170,6 +170,13 @@ def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int]) -> bool:
     """Whether the level's clause speaks of a language course offered, not of a requirement."""
     scopes = cues.scopes(span)
     start, end = scopes[-2] if len(scopes) > 1 else scopes[-1]
+    sentence_start, sentence_end = cues.sentence_of(span)
+    if cues.folded.rfind("(", sentence_start, span[0]) > cues.folded.rfind(
+        ")", sentence_start, span[0]
+    ):
+        # "A survival Finnish course (level A1, 3 ECTS) is offered": a level in brackets is
+        # the noun's before them, and the comma inside cuts it from "offered" (decision 0350).
+        start, end = sentence_start, sentence_end
     clause = cues.folded[start:end]
     return (
         _COURSE.search(clause) is not None

@@ -108,6 +108,15 @@ SPRING = "spring"
 YEAR = "year"
 #: "winter" alone: autumn in German-speaking universities, the January term elsewhere.
 WINTER = "winter"
+#: A sentence about the deadlines above it: "The deadlines above apply to the autumn semester",
+#: "Le scadenze indicate valgono per il semestre autunnale" (decision 0350).
+DEADLINES_ABOVE = compile_cues(
+    r"(?:deadlines?|dates?) (?:(?:listed|given|shown|mentioned|stated) )?above"
+    r"|(?:above|aforementioned) (?:deadlines|dates)"
+    r"|(?:dates?|delais|dates limites) (?:(?:indiquee?s?|mentionnee?s?|precisee?s?) )?ci-dessus"
+    r"|(?:scadenze|date|termini) (?:(?:sopra ?)?(?:indicat[ei]|riportat[ei]|elencat[ei])"
+    r"(?: sopra| qui sopra)?|di cui sopra|precedenti)"
+)
 #: A later round of the same call: "Secondo round, solo per i posti non assegnati: entro il 15
 #: maggio 2027" under "Primo round: … (mobilità nel primo semestre)" (batch 3: it27).
 LATER_ROUND = compile_cues(
@@ -121,6 +130,11 @@ WINTER_STARTS_IN_AUTUMN = (
     r"winter (?:semester|term) ?(?:\(|, )(?:from |starting in )?(?:september|october)"
 )
 WINTER_IN_AUTUMN = compile_cues(WINTER_STARTS_IN_AUTUMN)
+#: A first term and the one after it: "Fall and Winter", "autunno e primavera".
+_TERM_AND_NEXT = (
+    r"(?:the )?(?:fall|autumn|automne|autunno) (?:and|et|e|&) (?:winter|spring|hiver|printemps"
+    r"|inverno|primavera)(?: terms?| semesters?| semestres?| semestri)?"
+)
 SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (compile_cues(r"winter-?semester\w*|wintersemesters?|wise"), AUTUMN),
     (compile_cues(r"sommer-?semester\w*|sose"), SPRING),
@@ -128,6 +142,9 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         compile_cues(
             r"academic year|full year|whole year|annee (?:universitaire|complete|academique)"
             r"|anno accademico|intero anno|studienjahr\w*|akademische\w* jahr\w*|lukuvuo\w*"
+            # "Fall, or Fall and Winter: …", "automne, ou automne et printemps": a term and the
+            # one after it, offered beside the first alone, are its year (decision 0350).
+            f"|(?<=or |ou | o ){_TERM_AND_NEXT}"
         ),
         YEAR,
     ),
@@ -258,8 +275,16 @@ PER_YEAR = "year"
 PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         compile_cues(
-            r"(?:per|a|each|par|pro|ogni|al|jede[ns]?) (?:academic )?"
-            r"(?:semester|semestre|term|trimestre)s?"
+            r"(?:per|a|par|pro|al|jede[ns]?"
+            # "A German course runs before each semester": when, not what it is per (decision
+            # 0350). The look-behinds run only where "each" or "ogni" was read.
+            r"|each(?<!before each)(?<!after each)(?<!during each)(?<!start of each)"
+            r"(?<!end of each)(?<!beginning of each)"
+            r"|ogni(?<!prima di ogni)(?<!dopo ogni)(?<!inizio di ogni)(?<!fine di ogni)"
+            r"(?<!durante ogni)) (?:academic )?(?:semester|semestre|term|trimestre)s?"
+            # "In un semestre si possono sostenere al massimo 30 CFU" (decision 0350).
+            r"|(?:in|en|within) (?:one|un|uno|une|a single|un seul|un solo)"
+            r" (?:semester|semestre|term)"
             r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
             # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
             # d'échange représente 30 ECTS" (development set, batch 3: en29, and fr21); "A full
@@ -290,6 +315,8 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r" (?:academic )?(?:year|annee|anno)"
             r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:academic )?(?:year|annee|anno)"
             r" (?:entiere|complete|intero|accademico intero)"
+            # "30 ECTS par semestre, 60 pour l'année" (decision 0350); not "for the year 2027".
+            r"|(?:for|pour|per) (?:the |l')(?:year|annee|anno)(?!\s*\d)"
             r"|annual\w*|annuel\w*|annu[ao]|jahrlich|vuodessa|lukuvuodessa|per lukuvuosi"
         ),
         PER_YEAR,
@@ -336,6 +363,16 @@ BOTH_OPTIONS = compile_cues(
     # Both terms offered ("the Fall and/or Winter term", "au semestre 1 … et/ou au semestre 2")
     r"|(?:autumn|fall|automne|autunno|semester|semestre|term|trimestre)[^.;]{0,40}?"
     r"\s(?:and/or|et/ou|e/o|und/oder)"
+)
+#: A term or both, a semester or a year: both options, where the sentence speaks of a stay
+#: ("You can spend the winter semester, the summer semester or both", "un periodo di studio
+#: semestrale o annuale", "Durée : semestre ou année"; decision 0350). Not "120 étudiants partis
+#: un semestre ou une année à l'étranger", which is no stay here.
+EITHER_OPTION = compile_cues(
+    r"(?:semester|semestre|term|trimestre)[^.;]{0,60}?\s(?:or|ou|o|oppure|oder)"
+    r"(?: for| pour| per)? (?:both|les deux|entrambi|beide)"
+    r"|(?:semestral[ei]|semestriel\w*|semester|semestre) (?:or|ou|o|oppure|oder)"
+    r" (?:(?:an?|un|une|uno|full|whole|academic) )*(?:annual[ei]|annuel\w*|year|annee|anno)"
 )
 #: A sentence about a room, not the stay: "Exchange students are guaranteed a room for one
 #: semester" (development set, en11).

@@ -274,3 +274,75 @@ def test_a_period_named_before_its_figure_in_brackets_is_what_the_figure_is_per(
         **_per_semester(None, None, 30),
         "year": {"per": "year", "min": None, "max": None, "typical": 60},
     }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        (
+            "<p>A two-week Spanish course (5 ECTS) takes place before each semester.</p>"
+            "<p>Students take 30 ECTS per semester.</p>"
+        ),
+        (
+            "<p>Un corso di italiano (3 CFU) si tiene prima di ogni semestre.</p>"
+            "<p>Gli studenti seguono 30 CFU per semestre.</p>"
+        ),
+    ],
+)
+def test_a_course_held_before_each_semester_is_not_a_load_per_semester(body: str) -> None:
+    # Decision 0350: "before each semester" says when, not what a figure is per.
+    assert _credits(body) == _per_semester(typical=30)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>In one semester you may take up to 36 ECTS and no fewer than 15.</p>", (15, 36)),
+        ("<p>En un semestre, un étudiant suit au plus 33 crédits ECTS.</p>", (None, 33)),
+    ],
+)
+def test_in_a_semester_is_what_the_credits_are_per(
+    body: str, expected: tuple[int | None, int | None]
+) -> None:
+    assert _credits(body) == _per_semester(*expected)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>We expect 30 ECTS per semester, i.e. 60 ECTS per academic year.</p>",
+        "<p>Il piano prevede 30 CFU per semestre, cioè 60 CFU per l'anno accademico.</p>",
+        "<p>Comptez 30 crédits par semestre et 60 pour l'année universitaire.</p>",
+        "<p>Plan 30 ECTS per term, 60 for the year.</p>",
+    ],
+)
+def test_a_load_restated_per_year_is_a_second_load_not_a_total_of_parts(body: str) -> None:
+    # Decision 0350: "ovvero", "i.e." before a figure per another unit restate the load.
+    assert _credits(body) == {
+        **_per_semester(typical=30),
+        "year": {"per": "year", "min": None, "max": None, "typical": 60},
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Exchange students may come for the autumn term, the spring term or both.</p>",
+        "<p>Exchange students join us in semester 1, in semester 2, or for both.</p>",
+        (
+            "<p>Les étudiants en échange viennent au semestre d'automne, au semestre de printemps"
+            " ou les deux.</p>"
+        ),
+        "<p>È possibile un soggiorno semestrale o annuale.</p>",
+        "<h2>Durée</h2><p>Semestre ou année universitaire.</p>",
+    ],
+)
+def test_a_term_or_both_and_a_semester_or_a_year_are_both_options(body: str) -> None:
+    # Decision 0350.
+    (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.value.to_json() == {"options": ["semester", "year"]}
+
+
+def test_a_semester_or_a_year_outside_a_stay_is_not_a_duration() -> None:
+    body = "<p>Last year 85 students went abroad for a semester or a year.</p>"
+    assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []

@@ -342,3 +342,101 @@ def test_online_registration_is_the_exchange_students_application() -> None:
         "application/autumn": ("--05-28", "--02-01"),
         "application/spring": ("--11-27", "--02-01"),
     }
+
+
+def test_a_date_given_for_its_own_semester_under_a_kind_heading_is_a_deadline() -> None:
+    # Decision 0350: "Coordinators please note the dates: 1 May for …" says no "by" or
+    # "deadline"; the heading names the kind and each date names its semester.
+    body = (
+        "<h2>Nomination</h2><p>Partner coordinators, please keep these dates in mind: 15 April"
+        " for the autumn semester, 15 October for the spring semester.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("--04-15", None),
+        "nomination/spring": ("--10-15", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<h2>Application</h2><p>Welcome week: 2 September for the autumn semester.</p>",
+        "<h2>Application</h2><p>Our office moved to the library on 3 March 2027.</p>",
+    ],
+)
+def test_a_date_under_a_kind_heading_needs_its_own_semester_or_a_limit(body: str) -> None:
+    assert _deadlines(body) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "winter"),
+    [
+        (
+            (
+                "<p><strong>Autumn, or autumn and spring:</strong> your university nominates you"
+                " by 1 April; you apply by 1 May.</p>"
+            ),
+            AUTUMN,
+        ),
+        (
+            "<p>Fall, or Fall and Winter: nomination by 1 April; application by 1 May.</p>",
+            SPRING,
+        ),
+        (
+            (
+                "<p>Fall term or both terms: nomination by 1 April, then the application by"
+                " 1 May.</p>"
+            ),
+            SPRING,
+        ),
+    ],
+)
+def test_a_term_or_that_term_with_the_next_is_the_first_terms_deadline(
+    body: str, winter: str
+) -> None:
+    # Decision 0350: the stay starts in the first term either way.
+    assert _deadlines(body, winter=winter) == {
+        "nomination/autumn": ("--04-01", None),
+        "application/autumn": ("--05-01", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        (
+            "The deadlines above apply to the autumn semester; for the spring semester the only"
+            " deadline is 31 October 2027."
+        ),
+        (
+            "Les dates ci-dessus valent pour le semestre d'automne ; pour le semestre de printemps,"
+            " date limite unique le 31 octobre 2027."
+        ),
+        (
+            "Le scadenze sopra indicate valgono per il semestre autunnale; per il semestre"
+            " primaverile la scadenza è il 31 ottobre 2027."
+        ),
+    ],
+)
+def test_a_sentence_about_the_deadlines_above_gives_them_its_semester(note: str) -> None:
+    body = (
+        "<h2>Deadlines by programme</h2><ul><li>Physics: application by 31 March 2027</li>"
+        f"<li>Chemistry: application by 15 April 2027</li></ul><p>{note}</p>"
+    )
+    assert _deadlines(body) == {
+        "application/autumn": ("2027-03-31", None),
+        "application/autumn/2": ("2027-04-15", None),
+        "application/spring": ("2027-10-31", None),
+    }
+
+
+def test_a_sentence_about_the_deadlines_above_speaks_for_its_own_section_only() -> None:
+    body = (
+        "<h2>Physics</h2><p>Application by 31 March 2027.</p>"
+        "<h2>Chemistry</h2><p>Application by 15 April 2027.</p>"
+        "<p>The dates above are for the spring semester.</p>"
+    )
+    assert _deadlines(body) == {
+        "application/any": ("2027-03-31", None),
+        "application/spring": ("2027-04-15", None),
+    }

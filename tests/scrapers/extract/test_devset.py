@@ -145,9 +145,12 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
 #: way: its held-out third would bring the whole held-out part's deadlines to 0.90 / 0.89 and
 #: its credits recall to 0.79; its held-out third has a floor of its own just below its blind
 #: worst (e-mails, 0.40 / 0.40), and its development part is scored, not floored.
+#: Round 27 tuned on batch 7's development part (decision 0350): every type at 1.00 on the
+#: development part of batches 1 to 7, so its floor holds on all seven; batch 7's held-out six,
+#: never tuned on, keep their blind floor below, as batch 6's do.
 FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
 #: The batches the floors above hold on.
-FLOORED_BATCHES = {False: (1, 2, 3, 4, 5, 6), True: (1, 2, 3, 4, 5)}
+FLOORED_BATCHES = {False: (1, 2, 3, 4, 5, 6, 7), True: (1, 2, 3, 4, 5)}
 #: The batches written and scored blind (round 25: 6, round 26: 7, round 27: 8), and the floor
 #: (precision, recall, every type) of each one's held-out third, set at or just below its blind
 #: worst.

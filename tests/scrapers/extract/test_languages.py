@@ -145,3 +145,42 @@ def test_a_course_level_that_the_clause_requires_is_still_a_requirement() -> Non
 def test_a_statistic_of_figures_and_a_beginners_course_are_not_requirements(body: str) -> None:
     # Decision 0326.
     assert _requirements(body) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            (
+                "<p>For the Dutch-taught track we expect Dutch at level B2. The English-taught"
+                " minors require English at level B1.</p>"
+            ),
+            {
+                "nl/cefr/unspecified": _cefr("nl", "B2", None),
+                "en/cefr/required": _cefr("en", "B1", True),
+            },
+        ),
+        (
+            (
+                "<p>Per Medicina è richiesto lo spagnolo al livello C1, per Economia al livello"
+                " B2. Nei corsi in inglese è richiesto il livello B2.</p>"
+            ),
+            {
+                "es/cefr/required": _cefr("es", "C1", True),
+                "es/cefr/required/2": _cefr("es", "B2", True),
+                "en/cefr/required": _cefr("en", "B2", True),
+            },
+        ),
+    ],
+)
+def test_a_level_ends_its_sentence_and_takes_no_language_from_the_next(
+    body: str, expected: dict[str, dict[str, object]]
+) -> None:
+    # Decision 0350: "… level B1. The English-taught …" is two sentences, as after a word.
+    assert _requirements(body) == expected
+
+
+def test_the_level_of_a_course_on_offer_is_read_in_its_whole_sentence() -> None:
+    # Decision 0350: the comma inside the brackets cuts the level's clause from "offered".
+    body = "<p>A Swedish course for newcomers (level A1, 5 ECTS) is offered each term.</p>"
+    assert _requirements(body) == {}

@@ -62,21 +62,32 @@ def test_a_wrong_value_is_a_false_positive_and_a_false_negative(tmp_path: Path) 
 
 
 def test_one_batch_of_the_development_set_is_scored_alone(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # Batch 2: its confusion lists are not empty (batch 4 scores without a mismatch since
-    # round 25's side columns, decision 0310).
     main(["--batch", "2"])
     printed = capsys.readouterr().out
     assert "development set, batch 2, held-out third (12 pages):" in printed
     assert "development set, batch 2, development part (24 pages):" in printed
     assert "development set, batch 2, all pages (36 pages):" in printed
     assert "all labelled pages" not in printed
-    # The confusion lists name batch 2's pages only.
-    pages = json.loads(DEVSET.read_text(encoding="utf-8"))["pages"]
-    batch = {page["file"] for page in pages if page.get("batch") == 2}
+    # The confusion lists name the batch's pages only: two copies of a page, one per batch,
+    # each labelled with an address it does not hold (every development page of the set
+    # scores without a mismatch since decision 0350).
+    source = "en12-uni-q-semester-columns.html"
+    pages = []
+    for batch in (2, 3):
+        page = f"batch{batch}-{source}"
+        shutil.copy(DEVSET.parent / source, tmp_path / page)
+        facts = [["email", f"nobody{batch}@uni-q.edu"]]
+        pages.append(
+            {"file": page, "url": "https://uni-q.edu/", "held_out": False, "batch": batch}
+            | {"facts": facts}
+        )
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    main(["--devset", str(labels), "--batch", "2"])
+    printed = capsys.readouterr().out
     listed = {
         line.split()[0] for line in printed.splitlines() if line.startswith("  ") and line[2] != " "
     }
-    assert listed
-    assert listed <= batch, listed - batch
+    assert listed == {f"batch2-{source}"}
