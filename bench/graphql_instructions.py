@@ -12,6 +12,9 @@ again; the instructions of the dump divided by ``--requests`` are the cost of on
         --postgres-server postgresql://postgres@127.0.0.1:5432/postgres
     callgrind_annotate /tmp/cg.out | head
 
+With ``--sqlite PATH`` instead of ``--postgres-server`` the same pages are answered from that
+SQLite file (loaded the same way the first time, kept for the next run).
+
 Without valgrind (``--no-callgrind``) it prints the process CPU per page instead, which moves
 with the machine's load. ``--check`` first prints a digest of the 21 answers, to compare trees.
 Decisions 0270 and 0290.
@@ -25,6 +28,9 @@ import hashlib
 import os
 import subprocess
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -32,6 +38,7 @@ import orjson
 from bench.api_bench import COUNTRY_PAGE
 from bench.faq_import import bench_database
 from bench.generate_catalogue import COUNTRIES
+from service.config import Settings
 
 
 async def _request(app: Any, body: bytes) -> tuple[int, bytes]:
@@ -114,12 +121,20 @@ def _instrument(switch: str) -> None:
     subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], check=True)
 
 
+@asynccontextmanager
+async def _database(arguments: argparse.Namespace) -> AsyncIterator[Settings]:
+    if arguments.sqlite is None:
+        async with bench_database(arguments.postgres_server, name=arguments.database) as settings:
+            yield settings
+    else:
+        yield Settings(database_url=f"sqlite:///{arguments.sqlite.resolve()}", _env_file=None)
+
+
 async def _run(arguments: argparse.Namespace) -> None:
     from bench.postgraphile_bench import prepare
-    from service.config import Settings
     from service.web.app import create_app
 
-    async with bench_database(arguments.postgres_server, name=arguments.database) as settings:
+    async with _database(arguments) as settings:
         await prepare(settings, arguments.schools, 42)
         os.environ["DATABASE_URL"] = settings.database.render_as_string(hide_password=False)
         os.environ["RESPONSE_CACHE_BYTES"] = "0"
@@ -169,7 +184,9 @@ async def _run(arguments: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres-server", required=True)
+    backend = parser.add_mutually_exclusive_group(required=True)
+    backend.add_argument("--postgres-server")
+    backend.add_argument("--sqlite", type=Path, help="an SQLite file, loaded when empty")
     parser.add_argument("--database", default="mobility_bench_instructions")
     parser.add_argument("--schools", type=int, default=10_000)
     parser.add_argument("--warmup", type=int, default=100)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
 from bench.api_bench import (
@@ -258,9 +258,9 @@ async def prepare(settings: Settings, schools: int, seed: int) -> None:
     engine = create_engine(settings)
     try:
         async with engine.connect() as connection:
-            loaded = await connection.scalar(text("SELECT to_regclass('school') IS NOT NULL"))
+            loaded = await connection.run_sync(lambda sync: inspect(sync).has_table("school"))
             if loaded:
-                loaded = await connection.scalar(text("SELECT EXISTS (SELECT FROM school)"))
+                loaded = await connection.scalar(text("SELECT EXISTS (SELECT 1 FROM school)"))
     finally:
         await engine.dispose()
     if loaded:

@@ -102,6 +102,14 @@ class School(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("slug <> ''", name="slug_not_empty"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        # The served list's filter (a country's current partners), answered from the index
+        # alone; its first column serves every served-country lookup (migration 0020).
+        Index(
+            "ix_school_served_country_code_is_partner_retired_at",
+            "served_country_code",
+            "is_partner",
+            "retired_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +122,7 @@ class School(TimestampMixin, Base):
     website: Mapped[str | None] = mapped_column(String(2048))
     #: coalesce(admin override, country_code), kept by database triggers (migration 0008) so that
     #: a country filter reads an index. Never written by the application.
-    served_country_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    served_country_code: Mapped[str | None] = mapped_column(String(2))
     #: Listed as a partner by the curated page (parents are schools, not partners).
     is_partner: Mapped[bool] = mapped_column(default=False)
     retired_at: Mapped[datetime | None]

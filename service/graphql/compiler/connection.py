@@ -36,7 +36,6 @@ from service.graphql.compiler.relations import (
     Bind,
     Row,
     open_to,
-    served_country,
     source,
     with_sources,
 )
@@ -249,7 +248,7 @@ def _filters(planner: Planner, bind: Bind) -> Callable[[str], str]:
     def where(s: str) -> str:
         conditions = []
         if codes is not None:
-            conditions.append(d.in_list(f"{s}.{served_country(d)}", codes))
+            conditions.append(d.in_list(f"{s}.served_country_code", codes))
         if partners:
             conditions.append(f"{s}.is_partner = {d.true()}")
         if not retired:

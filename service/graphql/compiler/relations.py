@@ -115,11 +115,9 @@ def sqlalchemy_dialect(name: str) -> Any:
 @cache
 def _served_schools(dialect_name: str) -> str:
     # The served columns (an admin override beats the curated value) as the one SQLAlchemy
-    # expression the resolvers use too (service.catalogue.served_fields), compiled once; on
-    # PostgreSQL also the indexed served country the triggers maintain (served_country).
-    rows = served_school_rows()
-    if dialect_name == "postgresql":
-        rows = rows.add_columns(School.served_country_code)
+    # expression the resolvers use too (service.catalogue.served_fields), compiled once; also
+    # the indexed served country the triggers maintain, which the list filters read.
+    rows = served_school_rows().add_columns(School.served_country_code)
     compiled = rows.compile(
         dialect=sqlalchemy_dialect(dialect_name),
         compile_kwargs={"literal_binds": True},
@@ -138,18 +136,6 @@ def _served_facts(dialect_name: str) -> str:
     return f"({served_facts_sql(sqlalchemy_dialect(dialect_name))})"
 
 
-def served_country(dialect: Dialect) -> str:
-    """The served schools' column that filters on the served country read.
-
-    On PostgreSQL the indexed ``served_country_code`` (the same value as ``country_code``,
-    kept by migration 0008's triggers), which the inlined CTE lets the planner reach: a
-    filter on the ``coalesce`` of the override and the curated value scanned every school,
-    page and count. SQLite materializes the CTE, so an index under it is never used: there the
-    served ``country_code`` itself (one column less to materialize).
-    """
-    return "served_country_code" if dialect.postgres else "country_code"
-
-
 def source(_dialect: Dialect, type_name: str) -> str:
     """The FROM item rows of ``type_name`` are read from."""
     return SERVED_SCHOOL if type_name == "School" else TABLES[type_name]
@@ -162,18 +148,17 @@ def with_sources(dialect: Dialect, statement: str, levels: Sequence[str] = ()) -
     """``statement`` with the common tables it reads defined once in front.
 
     A common table expression rather than a subquery at each use: SQLite's parser has a
-    fixed stack, and every nested subquery spends some of it. PostgreSQL inlines them
-    (NOT MATERIALIZED), so conditions on them still reach the tables' indexes. The served
-    schools are materialized on SQLite (decision 0150); the served values and what is read from
-    them are inlined on both backends: a statement reads a few schools' values, never them all.
+    fixed stack, and every nested subquery spends some of it. Both backends inline them
+    (NOT MATERIALIZED), so conditions on them still reach the tables' indexes: SQLite
+    materializes a CTE read twice (a page and its ``totalCount``) otherwise, every school's
+    served row before any filter (decision 0370).
     ``levels`` are the planner's relation levels (``name AS (…)``, deepest first): those the
     statement reads, directly or through another, come last.
     """
     from service.graphql.compiler.info import info_sources
 
-    hint = "NOT MATERIALIZED " if dialect.postgres else ""
     sources = [
-        (SERVED_SCHOOL, f"{hint}{_served_schools(dialect.name)}"),
+        (SERVED_SCHOOL, f"NOT MATERIALIZED {_served_schools(dialect.name)}"),
         (SERVED_FACT, f"NOT MATERIALIZED {_served_facts(dialect.name)}"),
         *(
             (name, f"NOT MATERIALIZED ({select})")

@@ -35,8 +35,6 @@ from service.graphql.compiler.relations import (
     Bind,
     Row,
     open_to,
-    served_country,
-    source,
     sqlalchemy_dialect,
     with_sources,
 )
@@ -218,7 +216,6 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
     track = _given_value(bind, "homeTrack", "TEXT", _upper)
     places = bind.fixed(lambda a: _filter(a).get("hasPlaces"))
     student, suffix = _student_criteria(planner, bind)
-    schools = source(d, "School")
 
     def where(o: str) -> str:
         conditions = []
@@ -228,12 +225,18 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
             conditions.append(d.in_list(f"{o}.kind", kinds))
         if year is not None:
             conditions.append(f"{o}.academic_year = {year}")
-        school = [f"os.id = {o}.school_id"]
+        # The school's own columns (the served country is one, kept by triggers) as a set of
+        # ids: SQLite reads it once from the school index, then the offers by their school's,
+        # where an EXISTS over the served schools was probed for every offer (decision 0370).
+        school = []
         if country is not None:
-            school.append(f"os.{served_country(d)} = {country}")
+            school.append(f"os.served_country_code = {country}")
         if not retired:
             school.append("os.retired_at IS NULL")
-        conditions.append(f"EXISTS (SELECT 1 FROM {schools} AS os WHERE {' AND '.join(school)})")
+        if school:
+            conditions.append(
+                f"{o}.school_id IN (SELECT os.id FROM school AS os WHERE {' AND '.join(school)})"
+            )
         if track is not None:
             conditions.append(open_to(o, track))
         if places is not None:
