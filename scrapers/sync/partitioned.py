@@ -298,6 +298,20 @@ class PartitionRunner:
     #: The schools this process visits at once, shared by the attempts it runs at once: each
     #: attempt with a budget of its own let twelve partitions keep 12 times 256 schools in flight.
     budget: SchoolBudget | None = None
+    #: What every school's second step reads (every partner's hosts), read once per run by
+    #: the attempts of this process, not once per partition (decisions 0125, 0365): the run's
+    #: only, an earlier run's let go. The coordinator's own worker starts with the run's.
+    scopes: dict[int, RunScope] = field(default_factory=dict)
+    _scoping: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def _scope(self, session: AsyncSession, run_id: int) -> RunScope:
+        async with self._scoping:  # the partitions of a run start together: one reads
+            scope = self.scopes.get(run_id)
+            if scope is None:
+                scope = RunScope(partner_sites=await load_partner_sites(session))
+                self.scopes.clear()
+                self.scopes[run_id] = scope
+            return scope
 
     async def _tell(self, school: PlannedSchool, report: SchoolReport) -> None:
         assert self.on_school is not None
@@ -323,12 +337,12 @@ class PartitionRunner:
                     )
                 )
             )
-            wanted = set(school_ids) - done
-            plan = [school for school in await load_plan(session) if school.id in wanted]
+            # Its own schools only: twelve attempts each reading the whole catalogue's plan at
+            # once were most of a 5,000-site run's peak memory (decision 0365).
+            plan = await load_plan(session, ids=set(school_ids) - done)
             urls = {url for school in plan for url in school.urls}
             known = await load_request_state(session, urls, refetch=self.refetch)
-            # What every school's second step reads, once per partition (decision 0125).
-            scope = RunScope(partner_sites=await load_partner_sites(session))
+            scope = await self._scope(session, run_id)
         lock = RunLock(holder)
         lock.probe_with(_holds(sessions, partition_id, holder), PARTITION_TAKEN)
         lock.read_in_transaction_with(_holds_in(partition_id, holder), PARTITION_TAKEN)
@@ -556,9 +570,11 @@ async def visit_partitions(
     run_lock: RunLock,
     deferred: DeferredVersion,
     done: Callable[[SchoolReport], None],
+    scope: RunScope | None = None,
 ) -> int:
     """Visit ``plan`` as host partitions through procrastinate; ``done`` is told each school's
-    report as it is read (none is kept); returns how many were.
+    report as it is read (none is kept); returns how many were. ``scope``, read by the caller
+    for the run, is what this process's own attempts use (others read their own).
 
     The caller holds the run lock and has opened run ``run_id``. Once ``stop`` is set the
     partitions are revoked and the reports are those of the schools written until then.
@@ -596,6 +612,7 @@ async def visit_partitions(
         on_school=on_school,
         run_lock=run_lock,
         outer_stop=stop,
+        scopes={} if scope is None else {run_id: scope},
     )
     by_id = {s.id: s for s in plan}
     follower = _Follower(sessions, run_id, by_id, on_school, progress, runner.claimed, done)

@@ -9,7 +9,7 @@ link's check once per run (:mod:`.run`). Retired schools, programmes and links a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,13 +69,17 @@ async def _check_slugs(session: AsyncSession, slugs: Sequence[str]) -> None:
 NO_LINKS = "no links"
 
 
-async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[PlannedSchool]:
-    """The schools to visit (all active ones, or ``slugs``) with their active links.
+async def load_plan(
+    session: AsyncSession, slugs: Sequence[str] = (), *, ids: Collection[int] | None = None
+) -> list[PlannedSchool]:
+    """The schools to visit (all active ones, or ``slugs``, or those of ``ids``) with their
+    active links.
 
     A partner school with no active link is in the plan with none (:func:`unlinked` tells it
     apart): the run does not visit it, and records it as skipped (:data:`NO_LINKS`). Other
     schools without links (a parent institution, a former partner) are left out.
-    Raises :class:`~service.errors.UserError` for an unknown or retired slug.
+    Raises :class:`~service.errors.UserError` for an unknown or retired slug. ``ids`` (a host
+    partition's schools) reads only those schools and their links, not the catalogue's.
     """
     if slugs:
         await _check_slugs(session, slugs)
@@ -84,6 +88,8 @@ async def load_plan(session: AsyncSession, slugs: Sequence[str] = ()) -> list[Pl
     )
     if slugs:
         query = query.where(School.slug.in_(slugs))
+    if ids is not None:
+        query = query.where(School.id.in_(list(ids)))
     schools = (await session.execute(query.order_by(School.slug))).all()
     ids = [school.id for school in schools]
     links: dict[int, dict[int, PlannedLink]] = {school_id: {} for school_id in ids}
