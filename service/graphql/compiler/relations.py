@@ -402,6 +402,26 @@ def _by_slug(d: Dialect, row: Row) -> str:
     return d.binary(row.col("slug"))
 
 
+def _country_schools(d: Dialect, p: Row, c: Row) -> str:
+    # PostgreSQL: the served country_code, not the indexed served_country_code: under the full
+    # tree (every country's schools) its plan over the index took 0.55 s against 0.25-0.32 s,
+    # and one country's schools 19 ms either way (docs/benchmarks.md). SQLite: the index,
+    # which the served country_code (a coalesce over the overrides' join) cannot use.
+    country = c.col("country_code" if d.postgres else "served_country_code")
+    return (
+        f"WHERE {country} = {p.col('code')} "
+        f"AND {c.col('is_partner')} = {d.true()} AND {c.col('retired_at')} IS NULL"
+    )
+
+
+def _country_schools_order(d: Dialect, row: Row) -> str:
+    # Every school of the country is read, so sorting them is cheaper than walking the slug
+    # index through all 10,000; SQLite cannot tell (it takes the overrides' join for several
+    # rows a school) and walked it: the unary + keeps the slug index out of the ordering
+    # (decision 0370). The same order: + keeps the column's collation.
+    return _by_slug(d, row) if d.postgres else f"+{row.col('slug')}"
+
+
 def _programme_order(d: Dialect, row: Row) -> str:
     return f"{d.binary(row.col('key'))}, {row.col('id')}"
 
@@ -415,14 +435,8 @@ FIELDS: dict[str, dict[str, Entry]] = {
         "schools": Relation(
             "School",
             many=True,
-            # The served country_code, not the indexed served_country_code: under the full tree
-            # (every country's schools) PostgreSQL's plan over the index took 0.55 s against
-            # 0.25-0.32 s, and one country's schools 19 ms either way (docs/benchmarks.md).
-            where=lambda d, p, c, _b: (
-                f"WHERE {c.col('country_code')} = {p.col('code')} "
-                f"AND {c.col('is_partner')} = {d.true()} AND {c.col('retired_at')} IS NULL"
-            ),
-            order=_by_slug,
+            where=lambda d, p, c, _b: _country_schools(d, p, c),
+            order=_country_schools_order,
         ),
     },
     "School": {

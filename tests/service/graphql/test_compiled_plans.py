@@ -1,9 +1,9 @@
 """The compiled list statements filter through the served country's index on both backends.
 
 SQLite materialized the served-schools CTE of a page read twice (its rows and ``totalCount``),
-every school's served row before any filter, and probed a correlated ``EXISTS`` for every
-offer; the plans below are the ones a 1,000-school catalogue gets after ``ANALYZE``, as an
-import leaves it (decision 0370).
+every school's served row before any filter, probed a correlated ``EXISTS`` for every offer,
+and walked the slug index through every school for one country's; the plans below are the
+ones a 1,000-school catalogue gets after ``ANALYZE``, as an import leaves it (decision 0370).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ COUNTRY_PAGE = """query CountryPage($codes: [String!]) {
 OFFERS_PAGE = """query Offers($code: String) {
   offersConnection(first: 20, filter: {countryCode: $code}) { totalCount nodes {
     kind places school { slug name } } } }"""
+COUNTRY_ROOT = """query Country($code: String!) {
+  country(code: $code) { code schools { slug name programmes { name } } } }"""
 LISTING_INDEX = "ix_school_served_country_code_is_partner_retired_at"
 
 
@@ -106,3 +108,17 @@ async def test_a_countrys_page_reads_its_schools_from_the_index(
     plan = await _plan(session, statement, parameters)
     assert any(LISTING_INDEX in line for line in plan), "\n".join(plan)
     assert _full_scans(plan) == [], "\n".join(plan)
+
+
+async def test_one_countrys_schools_are_searched_not_walked_on_sqlite(
+    session: AsyncSession,
+) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        pytest.skip("PostgreSQL reads the served country_code there (relations._country_schools)")
+    await build_synthetic_catalogue(session, 1_000)
+    await analyze_tables(session, IMPORTED_TABLES)
+    statement, parameters = await _compiled_statement(session, COUNTRY_ROOT, {"code": "FI"})
+    plan = await _plan(session, statement, parameters)
+    # Walking the slug index in order read every school to keep one country's.
+    assert not any("sqlite_autoindex_school_1" in line for line in plan), "\n".join(plan)
+    assert any(LISTING_INDEX in line for line in plan), "\n".join(plan)
