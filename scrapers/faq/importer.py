@@ -20,7 +20,7 @@ from scrapers.faq.errors import SourceError
 from scrapers.faq.interpret import interpret_page
 from scrapers.faq.plan import (
     Plan,
-    compare_offers_and_links,
+    compare_catalogue,
     detect_regression,
     load_snapshot,
     plan_findings,
@@ -108,13 +108,13 @@ async def import_faq(
     counts = PageCounts.of(catalogue)
     counted = any(places is not None for places in catalogue.offers.values())
     academic_year = catalogue.academic_year
-    streamed = await compare_offers_and_links(session, catalogue, snapshot)
+    streamed = await compare_catalogue(session, catalogue, snapshot)
     regression = detect_regression(
         catalogue,
-        snapshot,
         digest,
         forced=force,
         counted=counted,
+        partners=streamed.partners,
         known_places=streamed.known_places,
     )
     refused = regression is not None and not force
@@ -127,11 +127,7 @@ async def import_faq(
             catalogue.findings.append(regression)
         with collection_paused():
             plan = plan_import(
-                catalogue,
-                snapshot,
-                offers=streamed.offers,
-                links=streamed.links,
-                new_revision=snapshot.revision_id is None,
+                catalogue, snapshot, streamed, new_revision=snapshot.revision_id is None
             )
         findings = catalogue.findings
     del streamed

@@ -68,8 +68,8 @@ class _Writer:
         self.catalogue = catalogue
         self.snapshot = snapshot
         self.now = now
-        self.school_ids = snapshot.school_ids()
-        self.programme_ids = {key: row.id for key, row in snapshot.programmes.items()}
+        self.school_ids = snapshot.school_ids
+        self.programme_ids = snapshot.programme_ids
         #: The existing links the findings refer to (the only link ids the writes need).
         self.link_ids = dict(snapshot.link_ids)
 

@@ -8,7 +8,7 @@ their names (:mod:`.schools`, :mod:`.names`, :mod:`.link_text`), programmes
 (:mod:`.findings`).
 """
 
-from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, SchoolSpec
+from scrapers.faq.interpret.catalogue import Catalogue, OfferKey, ProgrammeSpec, SchoolSpec
 from scrapers.faq.interpret.findings import ORIGIN, FindingSpec, LinkKey
 from scrapers.faq.interpret.names import SIMILARITY
 from scrapers.faq.interpret.reader import interpret_page
@@ -20,6 +20,7 @@ __all__ = [
     "FindingSpec",
     "LinkKey",
     "OfferKey",
+    "ProgrammeSpec",
     "SchoolSpec",
     "interpret_page",
 ]

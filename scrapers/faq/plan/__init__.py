@@ -1,8 +1,8 @@
 """Plan: the database's :class:`Snapshot` and the :class:`Plan` of what to write.
 
-:mod:`.snapshot` loads what the catalogue holds (in a few queries, keyed as the page is);
+:mod:`.snapshot` reads what the catalogue holds (in a few queries, keyed as the page is);
 :mod:`.compare` compares it with the interpreted catalogue, table by table, and detects a
-source regression; :mod:`.stream` compares offers and links as their rows stream by;
+source regression; :mod:`.stream` compares the catalogue's rows as they stream by;
 :mod:`.replacements` says which school replaced a retired one.
 """
 
@@ -17,7 +17,7 @@ from scrapers.faq.plan.compare import (
     plan_import,
 )
 from scrapers.faq.plan.snapshot import FINDING_ORIGIN, Snapshot, has_revisions, load_snapshot
-from scrapers.faq.plan.stream import StreamedPlans, compare_offers_and_links
+from scrapers.faq.plan.stream import StreamedPlans, compare_catalogue
 
 __all__ = [
     "FINDING_ORIGIN",
@@ -27,7 +27,7 @@ __all__ = [
     "Snapshot",
     "StreamedPlans",
     "TablePlan",
-    "compare_offers_and_links",
+    "compare_catalogue",
     "detect_regression",
     "finding_values",
     "has_revisions",

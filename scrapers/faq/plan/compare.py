@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey, OfferKey
 from scrapers.faq.plan.replacements import replacement_findings
 from scrapers.faq.plan.snapshot import Row, Snapshot, json_value
+
+if TYPE_CHECKING:
+    from scrapers.faq.plan.stream import StreamedPlans
 from service.db import FindingSeverity
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+#: A key's absence from a dict whose values may be None.
+_ABSENT: Any = object()
 
 #: Added keys a plan can describe, in order: the summary prints at most this many change lines.
 #: A plan keeps what the labels need for these only, never the catalogue (decision 0275).
@@ -128,47 +134,67 @@ def diff_table(
 
 class StreamedTable(Generic[K, V]):
     """:func:`diff_table` for a table whose existing rows are seen one at a time, as they
-    stream from the database, rather than held (offers and links; decision 0360).
+    stream from the database, rather than held (decisions 0360, 0361).
 
-    ``desired`` is the catalogue's own dict of each key's one compared value (``name``), and it
-    is consumed: a key whose row the database holds unchanged is dropped from it as the row is
-    seen (its key is let go with it), so that once every row was seen what remains is what is
-    added or changed, in the page's order — the order :func:`diff_table` gives.
+    ``desired`` is the catalogue's own dict; ``compared`` gives a desired record's values in the
+    order of ``names``, the order in which rows are seen. Given ``known`` (the keys the database
+    holds, filled while the rows stream by), ``desired`` is only read. Without it, it is
+    consumed: a key whose row the database holds unchanged is deleted from it as the row is
+    seen (its key is let go with it), so that what remains at the end is what is added or
+    changed. Either way the plan is :func:`diff_table`'s, in its order: added and changed keys
+    in the page's order, retirements in the database's.
     """
 
-    def __init__(self, desired: dict[K, V], name: str, label: Callable[[K], str]) -> None:
+    def __init__(
+        self,
+        desired: dict[K, V],
+        names: tuple[str, ...],
+        compared: Callable[[V], tuple[object, ...]],
+        label: Callable[[K], str],
+        *,
+        known: Container[K] | None = None,
+    ) -> None:
         self.desired = desired
-        self.name = name
+        self.names = names
+        self.compared = compared
         self.label = label
+        self.known = known
         self.plan = TablePlan(describe=label)
         self._changes: dict[K, Change] = {}
 
-    def see(self, key: K, id_: int, value: V, retired: bool) -> None:
-        """One existing row: its natural key, id, compared value and whether it is retired."""
-        if key not in self.desired:
+    def see(
+        self, key: K, id_: int, values: tuple[object, ...], retired: bool, held: bool = False
+    ) -> None:
+        """One existing row: its natural key, id, compared values (in the order of ``names``),
+        whether it is retired, and whether it is held retired (decision 0077)."""
+        desired = self.desired.get(key, _ABSENT)
+        if desired is _ABSENT:
             if not retired:
                 change = Change(key, id_, self.label(key), {"retired": (False, True)})
                 self.plan.retired.append(change)
             return
-        new = self.desired[key]
-        fields: dict[str, tuple[object, object]] = {}
-        if value != new:
-            fields[self.name] = (value, new)
-        if retired:
+        new_values = self.compared(desired)
+        fields = {
+            name: (old, new)
+            for name, old, new in zip(self.names, values, new_values, strict=True)
+            if old != new
+        }
+        if retired and not held:
             fields["retired"] = (True, False)
         if fields:
             self._changes[key] = Change(key, id_, self.label(key), fields)
-        else:
+        elif self.known is None:
             del self.desired[key]
 
     def finish(self) -> TablePlan:
         """The table's plan, once every existing row was seen."""
+        known = self.known
         for key in self.desired:
             change = self._changes.get(key)
-            if change is None:
-                self.plan.added.append(key)
-            else:
+            if change is not None:
                 self.plan.changed.append(change)
+            elif known is None or key not in known:
+                self.plan.added.append(key)
         self._changes = {}
         return self.plan
 
@@ -211,19 +237,16 @@ def plan_findings(
 
 def detect_regression(
     catalogue: Catalogue,
-    snapshot: Snapshot,
     content_hash: str,
     *,
     forced: bool,
     counted: bool,
+    partners: int,
     known_places: int,
 ) -> FindingSpec | None:
-    """A page that lost most of what the catalogue holds: fewer than half of its partners, or
-    no count at all (``counted`` is whether the page gives one) where the catalogue knows the
+    """A page that lost most of what the catalogue holds: fewer than half of its ``partners``,
+    or no count at all (``counted`` is whether the page gives one) where the catalogue knows the
     places of ``known_places`` offers. An empty catalogue cannot regress."""
-    partners = sum(
-        1 for row in snapshot.schools.values() if row.values["is_partner"] and not row.retired
-    )
     listed = len(catalogue.partner_slugs)
     if partners and listed * 2 < partners:
         reason = f"the page lists {listed} partner schools where the catalogue has {partners}"
@@ -245,53 +268,27 @@ def detect_regression(
 
 
 def plan_import(
-    catalogue: Catalogue,
-    snapshot: Snapshot,
-    *,
-    offers: TablePlan,
-    links: TablePlan,
-    new_revision: bool,
+    catalogue: Catalogue, snapshot: Snapshot, streamed: StreamedPlans, *, new_revision: bool
 ) -> Plan:
     """Everything that differs between the page and the database, given the plans of the
-    offers and links (compared as their rows streamed by: :mod:`scrapers.faq.plan.stream`)."""
+    tables compared as their rows streamed by (:mod:`scrapers.faq.plan.stream`)."""
     plan = Plan(new_revision=new_revision)
     plan.countries = sorted(catalogue.countries - snapshot.countries)
     plan.tracks = sorted(set(catalogue.tracks) - snapshot.tracks)
-    plan.schools = diff_table(
-        (
-            (
-                slug,
-                {
-                    "name": school.name,
-                    "short_name": school.short_name,
-                    "city": school.city,
-                    "country_code": school.country_code,
-                    "parent_slug": school.parent_slug,
-                    "website": school.website,
-                    "is_partner": school.is_partner,
-                },
-            )
-            for slug, school in catalogue.schools.items()
-        ),
-        snapshot.schools,
-        str,
-        listed=catalogue.schools,
-    )
+    plan.schools = streamed.schools
     # Said before the findings are planned, so that they are stored with the rest.
-    catalogue.findings.extend(replacement_findings(snapshot.schools, catalogue.schools))
-    plan.programmes = diff_table(
-        ((key, {"name": p.name, "url": p.url}) for key, p in catalogue.programmes.items()),
-        snapshot.programmes,
-        str,
-        listed=catalogue.programmes,
-    )
-    school_ids = snapshot.school_ids()
+    catalogue.findings.extend(replacement_findings(streamed.unlisted_partners, catalogue.schools))
+    plan.programmes = streamed.programmes
+    school_ids = snapshot.school_ids
     for key, programme in catalogue.programmes.items():
-        row = snapshot.programmes.get(key)
+        programme_id = snapshot.programme_ids.get(key)
         for slug in programme.school_slugs:
-            if row is None or (row.id, school_ids.get(slug)) not in snapshot.programme_schools:
+            if (
+                programme_id is None
+                or (programme_id, school_ids.get(slug)) not in snapshot.programme_schools
+            ):
                 plan.programme_schools.append((key, slug))
-    plan.offers = offers
+    plan.offers = offers = streamed.offers
     # The places of the offers the summary may print, not the catalogue's offers: the plan
     # outlives the catalogue (the writes let it go table by table; decision 0275).
     printed = {key: catalogue.offers[key] for key in offers.added[:LABELLED_ADDED]}
@@ -301,7 +298,7 @@ def plan_import(
         return offer_label(key) + (f": places {places}" if places is not None else "")
 
     plan.offers.describe = describe_offer
-    plan.links = links
+    plan.links = streamed.links
     if catalogue.rules is not None:
         rules = {rule.track: rule for rule in catalogue.rules}
         plan.rules = diff_table(

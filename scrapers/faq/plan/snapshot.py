@@ -1,26 +1,30 @@
 """What the database holds, read in bulk (one query per table) and keyed by natural keys.
 
-The import compares the page with this snapshot in memory, so its cost does not grow with one
-query per item: a page of 10,000 schools is read in a handful of statements. Rows are held
-compactly (decision 0205): a row's values are one tuple whose names every row of its table
-shares (:class:`Values`), and the natural keys' strings repeated across rows (a school's slug in
-each of its programmes' groups, programme keys) are one object each.
+The import compares the page with what it holds, so its cost does not grow with one query per
+item: a page of 10,000 schools is read in a handful of statements. :func:`load_snapshot` loads
+what interpretation needs and the small tables (rules, findings) before the page is read; a
+row's values are one tuple whose names every row of its table shares (:class:`Values`).
 
-Offers and links, the bulk of a catalogue, are not held: :func:`stream_offers` and
-:func:`stream_links` hand their rows over as they come, a batch at a time, to be compared with
-the page's as they pass (:mod:`scrapers.faq.plan.stream`, decision 0360).
+The catalogue's own rows are not held (decisions 0360, 0361): :func:`stream_schools`,
+:func:`stream_programmes`, :func:`stream_offers` and :func:`stream_links` hand them over as they
+come, a batch at a time, to be compared with the page's as they pass
+(:mod:`scrapers.faq.plan.stream`); only their ids are kept, those of schools and programmes keyed
+by the catalogue's own (interned) strings, and the ``school_programme`` pairs as one packed
+integer each (:class:`PairSet`).
 """
 
 from __future__ import annotations
 
 import json
-import sys
+from array import array
+from bisect import bisect_left
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, TypeVarTuple
+from typing import Any, TypeVarTuple
 
+from sqlalchemy import Row as SqlRow
 from sqlalchemy import Select, exists, select
-from sqlalchemy.ext.asyncio import AsyncResult, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from scrapers.faq.interpret import ORIGIN, LinkKey, OfferKey
@@ -42,17 +46,16 @@ from service.db import (
 
 FINDING_ORIGIN = ORIGIN
 
-#: Rows fetched at a time when a table's rows are streamed: without ``yield_per`` the ORM's
-#: stream fetches the whole result at once (decision 0340).
-STREAM_ROWS = 1_000
+#: Rows fetched at a time when a table's rows are streamed (without ``yield_per`` the ORM's
+#: stream fetches the whole result at once, decision 0340). A batch of 1,000 offers' rows cost
+#: 1.2 times the page's size on a 3,000-school page, above the import's peak; 250 keep every
+#: batch under it (decision 0361).
+STREAM_ROWS = 250
 
 
 def json_value(value: object) -> Any:
     """``value`` as it comes back from a JSON column (tuples become lists)."""
     return json.loads(json.dumps(value))
-
-
-T = TypeVar("T")
 
 
 class Values(Mapping[str, object]):
@@ -77,29 +80,10 @@ class Values(Mapping[str, object]):
         return len(self._names)
 
 
-class _Shared:
-    """One object per distinct value: the strings a snapshot's keys repeat row after row.
-
-    Strings are interned (``sys.intern``): the catalogue interns its school slugs and programme
-    keys too (decision 0207), so on a second import the catalogue's keys are the snapshot's own
-    strings rather than a second copy of each (decision 0341).
-    """
-
-    def __init__(self) -> None:
-        self._known: dict[object, object] = {}
-
-    def __call__(self, value: T) -> T:
-        if isinstance(value, str):
-            return sys.intern(value)  # type: ignore[return-value]
-        return self._known.setdefault(value, value)  # type: ignore[return-value]
-
-
-_SCHOOL_FIELDS = (
+#: A school's compared values, in this order (:func:`stream_schools`).
+SCHOOL_FIELDS = (
     "name", "short_name", "city", "country_code", "parent_slug", "website", "is_partner"
 )  # fmt: skip
-_PROGRAMME_FIELDS = ("name", "url")
-_PLACES = ("places",)
-_ROLE = ("role",)
 _RULE_FIELDS = ("semesters", "criteria", "source_text")
 _FINDING_FIELDS = (
     "kind", "severity", "message", "detail", "source_line", "school_slug", "link_key"
@@ -117,28 +101,53 @@ class Row:
     held: bool = False
 
 
+class PairSet:
+    """The ``school_programme`` pairs: one 64-bit integer each (programme id, school id), sorted
+    in an array, where a set of id tuples cost about the page's size on a second import."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self) -> None:
+        self._packed = array("q")
+
+    def append(self, programme: int, school: int) -> None:
+        """Add a pair that sorts after every pair added before (by programme, then school)."""
+        # Ids are 32-bit integer columns: a programme's fits above a school's.
+        packed = programme << 32 | school
+        assert not self._packed or self._packed[-1] < packed, "pairs come in order"
+        self._packed.append(packed)
+
+    def __contains__(self, pair: object) -> bool:
+        if not isinstance(pair, tuple):
+            return False
+        programme, school = pair
+        if not isinstance(programme, int) or not isinstance(school, int):
+            return False
+        packed = programme << 32 | school
+        at = bisect_left(self._packed, packed)
+        return at < len(self._packed) and self._packed[at] == packed
+
+
 @dataclass(slots=True)
 class Snapshot:
     countries: set[str] = field(default_factory=set)
     tracks: set[str] = field(default_factory=set)
-    schools: dict[str, Row] = field(default_factory=dict)
-    programmes: dict[str, Row] = field(default_factory=dict)
-    #: (programme id, school id) pairs of ``school_programme``.
-    programme_schools: set[tuple[int, int]] = field(default_factory=set)
-    #: The ids of the links the page's findings refer to (read while the links stream by:
-    #: :mod:`scrapers.faq.plan.stream`); the writer reads back those it adds.
+    #: Names of the schools that are some school's parent (interpretation reads them).
+    parent_names: list[str] = field(default_factory=list)
+    #: Every school's id by slug, every programme's by key, and the ``school_programme``
+    #: pairs: read while the schools, programmes and pairs stream by
+    #: (:mod:`scrapers.faq.plan.stream`).
+    school_ids: dict[str, int] = field(default_factory=dict)
+    programme_ids: dict[str, int] = field(default_factory=dict)
+    programme_schools: PairSet = field(default_factory=PairSet)
+    #: The ids of the links the page's findings refer to (read while the links stream by);
+    #: the writer reads back those it adds.
     link_ids: dict[LinkKey, int] = field(default_factory=dict)
     rules: dict[str | None, Row] = field(default_factory=dict)
     #: Import findings by fingerprint; ``retired`` means resolved.
     findings: dict[str, Row] = field(default_factory=dict)
     #: The id of the revision with the page's content hash, if it was imported before.
     revision_id: int | None = None
-
-    @property
-    def parent_names(self) -> list[str]:
-        """Names of the schools that are some school's parent."""
-        parents = {row.values["parent_slug"] for row in self.schools.values()}
-        return [str(row.values["name"]) for slug, row in self.schools.items() if slug in parents]
 
     @property
     def name_corrections(self) -> dict[str, str]:
@@ -156,61 +165,23 @@ class Snapshot:
                     corrections[written] = read_as
         return corrections
 
-    def school_ids(self) -> dict[str, int]:
-        return {slug: row.id for slug, row in self.schools.items()}
-
 
 async def has_revisions(session: AsyncSession) -> bool:
     """Whether any FAQ page was imported into this database."""
     return bool(await session.scalar(select(exists().where(FaqRevision.id.is_not(None)))))
 
 
-async def _load_schools(session: AsyncSession, snapshot: Snapshot, shared: _Shared) -> None:
-    parent = aliased(School)
-    rows = await session.execute(
-        select(
-            School.id,
-            School.slug,
-            School.name,
-            School.short_name,
-            School.city,
-            School.country_code,
-            parent.slug,
-            School.website,
-            School.is_partner,
-            School.retired_at,
-            exists()
-            .where(
-                SchoolOverride.school_id == School.id,
-                SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
-            )
-            .label("held"),
-        ).outerjoin(parent, School.parent_id == parent.id)
-    )
-    for (
-        id_,
-        slug,
-        name,
-        short,
-        city,
-        country,
-        parent_slug,
-        website,
-        partner,
-        retired,
-        held,
-    ) in rows:
-        snapshot.schools[shared(slug)] = Row(
-            id=id_,
-            values=Values(
-                _SCHOOL_FIELDS,
-                (name, short, city, country, shared(parent_slug), website, partner),
-            ),
-            retired=retired is not None,
-            held=bool(held),
-        )
+async def _load_parent_names(session: AsyncSession) -> list[str]:
+    child = aliased(School)
+    parents = select(child.parent_id).where(child.parent_id.is_not(None))
+    return list(await session.scalars(select(School.name).where(School.id.in_(parents))))
 
 
+#: A school's row as it streams by: its slug, id, compared values (``SCHOOL_FIELDS``, the
+#: parent by slug), whether it is retired, and whether an admin retired it.
+SchoolRow = tuple[str, int, tuple[object, ...], bool, bool]
+#: A programme's row as it streams by: its key, id, (name, URL), whether it is retired.
+ProgrammeRow = tuple[str, int, tuple[object, ...], bool]
 #: An offer's row as it streams by: its key, id, places, and whether it is retired.
 OfferRow = tuple[OfferKey, int, int | None, bool]
 #: A link's row as it streams by: its key, id, role, and whether it is retired.
@@ -220,9 +191,62 @@ LinkRow = tuple[LinkKey, int, LinkRole, bool]
 _Columns = TypeVarTuple("_Columns")
 
 
-async def _stream(session: AsyncSession, statement: Select[*_Columns]) -> AsyncResult[*_Columns]:
-    """``statement``'s rows, fetched ``STREAM_ROWS`` at a time."""
-    return await session.stream(statement.execution_options(yield_per=STREAM_ROWS))
+async def _stream(
+    session: AsyncSession, statement: Select[*_Columns]
+) -> AsyncIterator[SqlRow[*_Columns]]:
+    """``statement``'s rows, fetched ``STREAM_ROWS`` at a time. Taken a batch at a time from the
+    result (``partitions``): its rows one by one cost a greenlet switch each, which made a second
+    import of 10,000 schools a tenth slower."""
+    result = await session.stream(statement.execution_options(yield_per=STREAM_ROWS))
+    async for batch in result.partitions():
+        for row in batch:
+            yield row
+
+
+async def stream_schools(session: AsyncSession) -> AsyncIterator[SchoolRow]:
+    """Every school's row, a batch at a time: nothing of them is kept."""
+    parent = aliased(School)
+    statement = select(
+        School.id,
+        School.slug,
+        School.name,
+        School.short_name,
+        School.city,
+        School.country_code,
+        parent.slug,
+        School.website,
+        School.is_partner,
+        School.retired_at,
+        exists()
+        .where(
+            SchoolOverride.school_id == School.id,
+            SchoolOverride.field == ADMIN_RETIREMENT_FIELD,
+        )
+        .label("held"),
+    ).outerjoin(parent, School.parent_id == parent.id)
+    async for row in _stream(session, statement):
+        (id_, slug, name, short, city, country, parent_slug, website, partner, retired,
+         held) = row  # fmt: skip
+        values = (name, short, city, country, parent_slug, website, partner)
+        yield slug, id_, values, retired is not None, bool(held)
+
+
+async def stream_programmes(session: AsyncSession) -> AsyncIterator[ProgrammeRow]:
+    """Every programme's row, a batch at a time: nothing of them is kept."""
+    statement = select(
+        Programme.id, Programme.key, Programme.name, Programme.url, Programme.retired_at
+    )
+    async for id_, key, name, url, retired in _stream(session, statement):
+        yield key, id_, (name, url), retired is not None
+
+
+async def load_programme_schools(session: AsyncSession) -> PairSet:
+    """The ``school_programme`` pairs, packed as they stream by (in the packed order)."""
+    programme, school = school_programme.c.programme_id, school_programme.c.school_id
+    pairs = PairSet()
+    async for pair in _stream(session, select(programme, school).order_by(programme, school)):
+        pairs.append(*pair)
+    return pairs
 
 
 async def stream_offers(session: AsyncSession) -> AsyncIterator[OfferRow]:
@@ -241,7 +265,7 @@ async def stream_offers(session: AsyncSession) -> AsyncIterator[OfferRow]:
         .join(School, Offer.school_id == School.id)
         .outerjoin(Programme, Offer.programme_id == Programme.id)
     )
-    async for id_, slug, programme, kind, year, scope, places, retired in await _stream(
+    async for id_, slug, programme, kind, year, scope, places, retired in _stream(
         session, statement
     ):
         yield (slug, programme, kind, year, scope), id_, places, retired is not None
@@ -254,7 +278,7 @@ async def stream_links(session: AsyncSession) -> AsyncIterator[LinkRow]:
         .outerjoin(School, Link.school_id == School.id)
         .outerjoin(Programme, Link.programme_id == Programme.id)
     )
-    async for id_, url, slug, programme, role, retired in await _stream(session, statement):
+    async for id_, url, slug, programme, role, retired in _stream(session, statement):
         yield (url, slug, programme), id_, role, retired is not None
 
 
@@ -303,23 +327,12 @@ async def _load_findings(session: AsyncSession, snapshot: Snapshot) -> None:
 
 
 async def load_snapshot(session: AsyncSession, content_hash: str) -> Snapshot:
-    """Everything the import compares against but offers and links (streamed later), in one
-    query per table."""
+    """What interpretation needs and the small tables, in one query each; the catalogue's own
+    rows are streamed once the page is interpreted (:mod:`scrapers.faq.plan.stream`)."""
     snapshot = Snapshot()
-    shared = _Shared()
     snapshot.countries = set(await session.scalars(select(Country.code)))
     snapshot.tracks = set(await session.scalars(select(HomeTrack.code)))
-    await _load_schools(session, snapshot, shared)
-    for id_, key, name, url, retired in await session.execute(
-        select(Programme.id, Programme.key, Programme.name, Programme.url, Programme.retired_at)
-    ):
-        snapshot.programmes[shared(key)] = Row(
-            id=id_, values=Values(_PROGRAMME_FIELDS, (name, url)), retired=retired is not None
-        )
-    pairs = await session.execute(
-        select(school_programme.c.programme_id, school_programme.c.school_id)
-    )
-    snapshot.programme_schools = {(programme, school) for programme, school in pairs}
+    snapshot.parent_names = await _load_parent_names(session)
     for id_, track, semesters, criteria, text in await session.execute(
         select(
             SelectionRule.id,
