@@ -14,13 +14,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import TypeVarTuple
 
-from sqlalchemy import Select, delete, select
-from sqlalchemy.ext.asyncio import AsyncResult, AsyncSession
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.faq.apply.bulk import (
-    BATCH_ROWS,
     Values,
     change_rows,
     insert_rows,
@@ -28,7 +26,14 @@ from scrapers.faq.apply.bulk import (
     update_rows,
 )
 from scrapers.faq.interpret import Catalogue, FindingSpec, LinkKey
-from scrapers.faq.plan import FINDING_ORIGIN, Plan, Snapshot, TablePlan, finding_values
+from scrapers.faq.plan import (
+    FINDING_ORIGIN,
+    Plan,
+    Snapshot,
+    TablePlan,
+    finding_values,
+    stream_rows,
+)
 from service.countries import country_name
 from service.db import (
     Country,
@@ -43,15 +48,6 @@ from service.db import (
     offer_home_track,
     school_programme,
 )
-
-_Columns = TypeVarTuple("_Columns")
-
-
-async def _stream(session: AsyncSession, statement: Select[*_Columns]) -> AsyncResult[*_Columns]:
-    """``statement``'s rows, fetched ``BATCH_ROWS`` at a time: without ``yield_per`` the ORM's
-    stream fetches every row of the result at once (1.25 times the page's size in raw rows for the
-    programmes' ids of a 3,000-school first import, the whole import's peak; decision 0340)."""
-    return await session.stream(statement.execution_options(yield_per=BATCH_ROWS))
 
 
 class _Writer:
@@ -116,7 +112,7 @@ class _Writer:
             await insert_rows(self.session, School, rows)
             # Streamed, slugs interned: the catalogue's slugs are, so the ids' keys are the
             # catalogue's own strings, not a second copy of every slug (decision 0207).
-            result = await _stream(self.session, select(School.slug, School.id))
+            result = stream_rows(self.session, select(School.slug, School.id))
             self.school_ids = {sys.intern(slug): id_ async for slug, id_ in result}
         # Parents are set once every school has an id (a parent may be new too); the rows are
         # made batch by batch as they are sent (decision 0275).
@@ -143,7 +139,7 @@ class _Writer:
         )
         if self.plan.programmes.added:
             await insert_rows(self.session, Programme, rows)
-            result = await _stream(self.session, select(Programme.key, Programme.id))
+            result = stream_rows(self.session, select(Programme.key, Programme.id))
             self.programme_ids = {sys.intern(key): id_ async for key, id_ in result}
         await update_rows(self.session, Programme, change_rows(self.plan.programmes, self.now))
         pairs = (
@@ -178,7 +174,7 @@ class _Writer:
         await insert_rows(self.session, Offer, rows())
         if reserved:
             # The new reserved offers' ids, read back to give them their tracks.
-            existing = await _stream(
+            existing = stream_rows(
                 self.session,
                 select(
                     Offer.id,
@@ -240,7 +236,7 @@ class _Writer:
             if urls:
                 slugs = {id_: slug for slug, id_ in self.school_ids.items()}
                 keys = {id_: key for key, id_ in self.programme_ids.items()}
-                links = await _stream(
+                links = stream_rows(
                     self.session, select(Link.id, Link.url, Link.school_id, Link.programme_id)
                 )
                 async for id_, url, school, programme in links:

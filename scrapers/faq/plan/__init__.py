@@ -16,7 +16,13 @@ from scrapers.faq.plan.compare import (
     plan_findings,
     plan_import,
 )
-from scrapers.faq.plan.snapshot import FINDING_ORIGIN, Snapshot, has_revisions, load_snapshot
+from scrapers.faq.plan.snapshot import (
+    FINDING_ORIGIN,
+    Snapshot,
+    has_revisions,
+    load_snapshot,
+    stream_rows,
+)
 from scrapers.faq.plan.stream import StreamedPlans, compare_catalogue
 
 __all__ = [
@@ -34,4 +40,5 @@ __all__ = [
     "load_snapshot",
     "plan_findings",
     "plan_import",
+    "stream_rows",
 ]
