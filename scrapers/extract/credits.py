@@ -22,6 +22,7 @@ from scrapers.extract.vocabulary import (
     AVERAGE,
     BOTH_OPTIONS,
     BOUND_CUES,
+    COURSE,
     EITHER_OPTION,
     FIGURES,
     FREQUENCY,
@@ -29,6 +30,7 @@ from scrapers.extract.vocabulary import (
     MAXIMUM,
     MINIMUM,
     OUTCOME,
+    PART_OF,
     PER_CUES,
     SEMESTER_OPTION,
     SHARE,
@@ -83,14 +85,37 @@ def _statement(folded: str, start: int, end: int, match: re.Match[str]) -> str:
     return folded[statement_start:statement_end]
 
 
+_DIGIT = re.compile(r"\d")
+#: How far before a number of credits its part word or its course's bracket may open.
+_PART_REACH = 40
+
+
+def _is_a_part_or_a_course(folded: str, start: int, match: re.Match[str]) -> bool:
+    """Whether the number bounds a part of the load ("dont au plus 6 crédits de cours") or is
+    a course's, in brackets beside it ("A course for beginners (level A1, 4 ECTS)")."""
+    reach = max(start, match.start() - _PART_REACH)
+    if PART_OF.search(folded, reach, match.start()):
+        return True
+    bracket = folded.rfind("(", start, match.start())
+    if bracket <= folded.rfind(")", start, match.start()):
+        return False
+    # The course is the noun the brackets follow: no figure stands between them ("courses
+    # worth 30 ECTS per semester (60 ECTS per year)" restates the load).
+    courses = list(COURSE.finditer(folded, max(start, bracket - _PART_REACH), bracket))
+    return bool(courses) and _DIGIT.search(folded, courses[-1].end(), bracket) is None
+
+
 def _offers(cues: TextCues, matches: list[re.Match[str]]) -> list[re.Match[str]]:
-    """The matches that state the offer: no statistic, no part of a stated total."""
+    """The matches that state the offer: no statistic, no part of a stated total, no part of
+    the load nor a course's own credits (decision 0380)."""
     kept = []
     #: The sentences that state a total, with the unit each total is said per.
     totals: dict[tuple[int, int], set[str | None]] = {}
     for match in matches:
         start, end = cues.sentence_of(match.span())
         if _is_statistic(_statement(cues.folded, start, end, match)):
+            continue
+        if _is_a_part_or_a_course(cues.folded, start, match):
             continue
         if _is_total(cues, match):
             totals.setdefault((start, end), set()).add(_own_per(cues.folded, match.end()))

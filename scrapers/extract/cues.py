@@ -129,7 +129,7 @@ class TextCues:
         found = self._scopes.get(span)
         if found is None:
             sentence = self.sentence_of(span)
-            found = scopes_around(self.folded, span, sentence, self.values)
+            found = scopes_around(self.folded, span, sentence, self.values, self.text)
             if self._shares_sentence(span, sentence):
                 found = found[:-1]  # the sentence is shared: only the value's own clause counts
             self._scopes[span] = found

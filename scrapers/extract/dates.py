@@ -4,9 +4,10 @@ Month names come from CLDR through Babel (wide and abbreviated, format and stand
 never from a hand table. Recognised forms: ``15 avril 2025``, ``1er juin``, ``1° giugno``,
 ``15. Mai 2025``, ``15. huhtikuuta 2025``, ``huhtikuun 15.``, ``April 15th, 2025``,
 ``the 15th of April``, ``15.4.2025``, ``15.4.``, ``15/04/2025``, ``15/04``, ``15-04-2025``,
-``2025-04-15``; ranges
-(``10.-31.1.2025``, ``1 March - 15 April 2025``) keep their opening date. A date without a
-year is a yearly date: :meth:`PartialDate.iso` writes it ``--MM-DD`` (ISO 8601).
+``2025-04-15``, ``2025.04.15`` (year first, as East Asian offices write it), ``15/4/25``
+(a two-digit year after a day and a month); ranges (``10.-31.1.2025``, ``1 March - 15 April
+2025``, ``2025.03.02 ~ 2025.03.20``) keep their opening date. A date without a year is a
+yearly date: :meth:`PartialDate.iso` writes it ``--MM-DD`` (ISO 8601).
 """
 
 from __future__ import annotations
@@ -83,12 +84,21 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\u1d49\u02b3|°|\.)?"
     year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
     return (
-        re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+        # "2027-04-10", and "2027.04.10" with dots as Korea, China and Japan write it (decision
+        # 0380).
+        re.compile(
+            r"(?<![\d.])(?P<year>(?:19|20)\d\d)(?P<sep>[-.])(?P<mnum>[01]?\d)(?P=sep)"
+            r"(?P<day>[0-3]?\d)(?!\d|\.\d)"
+        ),
         re.compile(
             r"(?<![\d.,/])(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\."
             r"(?:(?P<year>(?:19|20)\d\d)(?!\d)|(?![\d]))"
         ),
-        re.compile(rf"(?<![\d./])(?P<day>[0-3]?\d)/(?P<mnum>[01]?\d)/{year}"),
+        # "31/5/2027"; "31/5/27", a two-digit year of this century (decision 0380).
+        re.compile(
+            r"(?<![\d./])(?P<day>[0-3]?\d)/(?P<mnum>[01]?\d)/"
+            r"(?P<year>(?:19|20)\d\d(?!\d)|\d\d(?![\d/]))"
+        ),
         # "15-03-2027"; "15/03" (two digits each, so that "Semester 1/2" is not 1 February).
         re.compile(rf"(?<![\d./-])(?P<day>[0-3]?\d)-(?P<mnum>[01]?\d)-{year}"),
         re.compile(r"(?<![\d./-])(?P<day>[0-3]\d)/(?P<mnum>[01]\d)(?![\d/])"),
@@ -99,9 +109,11 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
-_DAY_RANGE_START = re.compile(r"(?<![\d.])([0-3]?\d)\.?\s*(?:[\u2013\u2014-]|to|au|al|bis)\s*$")
+_DAY_RANGE_START = re.compile(
+    r"(?<![\d.])([0-3]?\d)\.?\s*(?:[\u2013\u2014~\uff5e-]|to|au|al|bis)\s*$"
+)
 _RANGE_CONNECTOR = re.compile(
-    r"^\s*(?:[\u2013\u2014-]|to|until|till|through|au|a|jusqu'au|al|fino al|bis|bis zum)\s*$"
+    r"^\s*(?:[\u2013\u2014~\uff5e-]|to|until|till|through|au|a|jusqu'au|al|fino al|bis|bis zum)\s*$"
 )
 
 
@@ -117,6 +129,8 @@ def _valid(year: int | None, month: int, day: int) -> PartialDate | None:
 def _from_match(match: re.Match[str]) -> PartialDate | None:
     groups = match.groupdict()
     year = int(groups["year"]) if groups.get("year") else None
+    if year is not None and year < 100:
+        year += 2000
     if groups.get("mnum"):
         month = int(groups["mnum"])
     else:

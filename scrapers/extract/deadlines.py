@@ -101,8 +101,9 @@ def _is_other_date(
         return kind_mention is None or distance(span, role) < distance(span, kind_mention)
     if kind is not None and kind.where in (IN_CLAUSE, IN_SENTENCE, IN_HEADERS):
         return False
-    # A row header that names another kind of date ("Publication of results") and no kind.
-    return bool(around.headers) and label_in(around.headers[0], DATE_ROLE_CUES) in other
+    # A row or column header that names another kind of date ("Publication of results", "Term
+    # dates") and no kind (the column's header since decision 0380).
+    return any(label_in(header, DATE_ROLE_CUES) in other for header in around.headers)
 
 
 _DATE_DECORATION = re.compile(r"[\W\d_]*(?:[^\W\d_]{1,3}\.?)?[\W\d_]*", re.UNICODE)

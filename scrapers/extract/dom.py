@@ -57,6 +57,8 @@ _COOKIE = re.compile(
 )
 _MENU_TOKEN = re.compile(
     r"^(?:[\w]+[-_])*(?:menu|menus|navbar|nav|navigation|breadcrumbs?|megamenu|skip-?links?"
+    # "gnb", "lnb", "snb": the global, local and side navigation bars of Korean sites.
+    r"|gnb|lnb|snb"
     r"|sr-only|visually-hidden|screen-reader-text|social-share|share-buttons)(?:[-_]+[\w-]*)?$",
     re.IGNORECASE,
 )

@@ -2,7 +2,8 @@
 
 Forms handled: ``name [at] school [dot] fr``, ``name @ school.fr``, ``name(at)school.fr``,
 ``name {at} school.fr``, ``name at school dot fr``, ``mailto:`` links (percent-encoded, with
-``?subject=``), HTML entities (decoded by the parser) and Cloudflare's e-mail protection
+``?subject=``), the full-width and small at signs of East Asian pages (U+FF20, U+FE6B), HTML
+entities (decoded by the parser) and Cloudflare's e-mail protection
 (``data-cfemail``, a hex string XORed with its first byte).
 """
 
@@ -44,14 +45,17 @@ _NOT_CONTACTS = re.compile(
 
 
 #: What every hidden form holds: a bracket (``[at]``, ``(dot)``), an at sign, or "dot" spelled.
-_MAYBE_HIDDEN = re.compile(r"[\[({<@]|dot", re.IGNORECASE)
+_MAYBE_HIDDEN = re.compile(r"[\[({<@\uff20\ufe6b]|dot", re.IGNORECASE)
+#: "exchange-in [full-width at] school.jp" with U+FF20 or U+FE6B: at signs a robot
+#: does not read as one.
+_WIDE_AT = re.compile(r"[\uff20\ufe6b]")
 
 
 def deobfuscate(text: str) -> str:
     """``text`` with spelled-out ``[at]`` / ``[dot]`` forms turned back into ``@`` and ``.``."""
     if _MAYBE_HIDDEN.search(text) is None:
         return text  # none of the forms below can match: most blocks of a page
-    text = _SPACED_AT.sub(r"\1@\2", _DOT.sub(".", _AT.sub("@", text)))
+    text = _SPACED_AT.sub(r"\1@\2", _DOT.sub(".", _AT.sub("@", _WIDE_AT.sub("@", text))))
     return _SPELLED.sub(
         lambda match: f"{match.group(1)}@{_SPELLED_DOT.sub('.', match.group(2))}", text
     )

@@ -28,14 +28,14 @@ from scrapers.extract.cues import (
 from scrapers.extract.dates import LANGUAGES
 from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
 from scrapers.extract.textmatch import compile_cues, fold_aligned
-from scrapers.extract.vocabulary import FIGURES, REQUIRED, STATUS_CUES
+from scrapers.extract.vocabulary import COURSE, FIGURES, REQUIRED, STATUS_CUES
 from service.catalogue import FactField, LanguageRequirement
 
 EXTRACTOR = "generic/languages"
 VERSION = "1"
 
 #: Languages a partner may teach in or ask for (ISO 639-1).
-REQUIREMENT_LANGUAGES = ("en", "fr", "de", "it", "fi", "sv", "es", "pt", "nl")
+REQUIREMENT_LANGUAGES = ("en", "fr", "de", "it", "fi", "sv", "es", "pt", "nl", "ja", "ko", "zh")
 
 _CEFR = re.compile(r"(?<![\w])([abc][12])\+?(?![\w])")
 #: Each test's pattern: an optional variant group, then the score group.
@@ -48,7 +48,11 @@ _TESTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"toeic()[^0-9\n]{0,30}?(\d{3})(?!\d|[.,]\d)"), "toeic"),
     # "Duolingo English Test: 110" (development set, en41).
     (re.compile(r"duolingo()[^0-9\n]{0,30}?(\d{2,3})(?!\d|[.,]\d)"), "duolingo"),
+    # "TOPIK level 4": the Test of Proficiency in Korean, levels 1 to 6 (decision 0380).
+    (re.compile(r"topik()[^0-9\n]{0,30}?(\d)(?![\d.,])"), "topik"),
 )
+#: The language a test measures, when not English.
+_TEST_LANGUAGE = {"topik": "ko"}
 _CONFIDENCE = {IN_CLAUSE: 0.9, IN_SENTENCE: 0.8}
 _CONTEXT_CONFIDENCE = 0.65
 
@@ -81,6 +85,8 @@ def _test_name(test: str, variant: str | None, score: float) -> tuple[str, str] 
         return ("IELTS", "ielts") if 1 <= score <= 9 else None
     if test == "toeic":
         return ("TOEIC", "toeic") if 10 <= score <= 990 else None
+    if test == "topik":
+        return ("TOPIK", "topik") if 1 <= score <= 6 else None
     if test == "duolingo":
         return ("Duolingo", "duolingo") if 10 <= score <= 160 else None
     if variant in ("pbt", "itp") or score > 120:
@@ -156,21 +162,46 @@ def _last_sentence(text: str) -> str:
 #: A language course the school offers at a level ("un corso intensivo di livello A1 a
 #: settembre", "a free Swedish course for beginners (A1)"): the level is the course's, not a
 #: requirement (development set, it38), unless its clause also requires it.
-_COURSE = compile_cues(r"courses?|class(?:es)?|cours|corsi|corso|kurs\w*|kurssi\w*|lezioni|lessons")
 _ON_OFFER = compile_cues(
     r"available|offered|offers?|provided|free|propos\w*|offert\w*|gratuit\w*|disponibil\w*"
     r"|organizz\w*|organis\w*|angeboten|kostenlos\w*|tarjo\w*|ilmai\w*"
     # "A beginners' course in Swedish (level A1, 7.5 ECTS) runs every semester": a course for
     # beginners is one the school gives (decision 0326).
     r"|beginners'?|debutants?|principianti|anfanger\w*"
+    # "Il Centro linguistico propone un corso …", "le corso intensivo di italiano": a course
+    # the school proposes or runs intensively (decision 0380).
+    r"|propon\w*|offr\w*|intensiv\w*"
 )
 
 
-def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int]) -> bool:
-    """Whether the level's clause speaks of a language course offered, not of a requirement."""
+@cache
+def _names_a_course_on_offer(heading: str) -> bool:
+    folded = fold_aligned(heading)
+    return COURSE.search(folded) is not None and _ON_OFFER.search(folded) is not None
+
+
+def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int], heading: str | None) -> bool:
+    """Whether the level's clause speaks of a language course offered, not of a requirement:
+    in its clause, in apposition after the course in its sentence ("propone un corso di
+    tedesco, livello A2, …"), or under a heading that names the course (decision 0380)."""
     scopes = cues.scopes(span)
     start, end = scopes[-2] if len(scopes) > 1 else scopes[-1]
     sentence_start, sentence_end = cues.sentence_of(span)
+    clause = cues.folded[start:end]
+    if COURSE.search(clause) is None:
+        # The status is read last: most levels' sentences name no course at all.
+        if (
+            COURSE.search(cues.folded, sentence_start, start) is not None
+            and _ON_OFFER.search(cues.folded, sentence_start, sentence_end) is not None
+            and label_in(cues.folded[sentence_start:sentence_end], STATUS_CUES) is None
+        ):
+            return True
+        if (
+            heading is not None
+            and _names_a_course_on_offer(heading)
+            and label_in(clause, STATUS_CUES) is None
+        ):
+            return True
     if cues.folded.rfind("(", sentence_start, span[0]) > cues.folded.rfind(
         ")", sentence_start, span[0]
     ):
@@ -179,7 +210,7 @@ def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int]) -> bool:
         start, end = sentence_start, sentence_end
     clause = cues.folded[start:end]
     return (
-        _COURSE.search(clause) is not None
+        COURSE.search(clause) is not None
         and _ON_OFFER.search(clause) is not None
         and label_in(clause, STATUS_CUES) is None
     )
@@ -206,12 +237,12 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
         around = surroundings_of(block)
         for requirement in requirements:
             span = requirement.span
-            if requirement.test == "cefr" and _is_a_course_on_offer(cues, span):
+            if requirement.test == "cefr" and _is_a_course_on_offer(cues, span, block.heading):
                 continue
             language = (
                 resolve(cues, span, language_cues(), around, shared=True)
                 if requirement.test == "cefr"
-                else Found("en", IN_CLAUSE)
+                else Found(_TEST_LANGUAGE.get(requirement.test, "en"), IN_CLAUSE)
             )
             if language is None and requirement.test == "cefr":
                 earlier = _previous_sentence(

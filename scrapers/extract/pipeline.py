@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapers.extract.adapter import BlockParser, Concern, PageContext, SiteAdapter
-from scrapers.extract.blocks import read_blocks
+from scrapers.extract.blocks import TextBlock, read_blocks
 from scrapers.extract.calibration import calibrate
 from scrapers.extract.contacts import (
     country_of_host,
@@ -27,7 +28,8 @@ from scrapers.extract.jsonld import parse_json_ld, read_json_ld
 from scrapers.extract.languages import parse_language_requirements
 from scrapers.extract.metadata import parse_metadata
 from scrapers.extract.reduce import is_furniture
-from scrapers.extract.vocabulary import AUTUMN, SPRING
+from scrapers.extract.textmatch import fold_aligned
+from scrapers.extract.vocabulary import ANOTHER_PROGRAMME, AUTUMN, INCOMING, SPRING
 from scrapers.sites import adapter_for
 from service.catalogue import Address, FactField, PageLanguage
 
@@ -57,6 +59,24 @@ def _page_context(url: str, facts: list[ExtractedFact]) -> PageContext:
         )
     winter = AUTUMN if language == "de" or region in _WINTER_IS_AUTUMN else SPRING
     return PageContext(url=url, language=language, region=region, winter=winter)
+
+
+@lru_cache(maxsize=256)
+def _about_another_programme(headings: tuple[str, ...]) -> bool:
+    """Whether the nearest heading that names a programme names the school's own outgoing
+    students or a summer school rather than the incoming exchange (decision 0380)."""
+    for heading in reversed(headings):
+        folded = fold_aligned(heading)
+        if INCOMING.search(folded):
+            return False
+        if ANOTHER_PROGRAMME.search(folded):
+            return True
+    return False
+
+
+def _about_the_exchange(blocks: list[TextBlock]) -> list[TextBlock]:
+    """The blocks, less those under a heading about another programme."""
+    return [block for block in blocks if not _about_another_programme(block.headings)]
 
 
 def _best_of_each(facts: Iterable[ExtractedFact]) -> tuple[ExtractedFact, ...]:
@@ -93,7 +113,7 @@ def extract_page(
         chosen.prepare(root)
     remove_noise(root, chosen.noise_selectors, also=is_furniture)
     main = select_main(root, chosen.main_selectors + MAIN_SELECTORS)
-    blocks = read_blocks(body_of(root), main)
+    blocks = _about_the_exchange(read_blocks(body_of(root), main))
     page = _page_context(url, facts)
     for concern, generic in GENERIC_PARSERS.items():
         facts += chosen.parsers.get(concern, generic)(blocks, page)

@@ -99,12 +99,20 @@ def nearest(span: Span, mentions: Iterable[Mention], within: Span | None = None)
 
 
 def _split(
-    text: str, pattern: re.Pattern[str], outer: Span, protected: Sequence[Span]
+    text: str,
+    pattern: re.Pattern[str],
+    outer: Span,
+    protected: Sequence[Span],
+    written: str | None = None,
 ) -> list[Span]:
     spans: list[Span] = []
     start = outer[0]
     for match in pattern.finditer(text, outer[0], outer[1]):
         if any(p_start < match.end() and match.start() < p_end for p_start, p_end in protected):
+            continue
+        if written is not None and written[match.start() : match.end()].lower() != match.group():
+            # The Italian "è" (is) and the French "où" (where) fold to "e" (and) and "ou" (or):
+            # the text as written says they split no clause (decision 0380).
             continue
         spans.append((start, match.start()))
         start = match.end()
@@ -119,15 +127,21 @@ def sentence_spans(text: str) -> list[Span]:
 
 
 def scopes_around(
-    folded: str, span: Span, sentence: Span, protected: Sequence[Span] = ()
+    folded: str,
+    span: Span,
+    sentence: Span,
+    protected: Sequence[Span] = (),
+    written: str | None = None,
 ) -> list[Span]:
     """The scopes holding ``span``, innermost first: part (``:``), clause, sentence.
 
     Cues are looked for in the innermost scope first, so that in "classes taught in English: A2
     level in French" the level A2 goes with French. ``protected`` spans (dates) are never split.
+    ``written`` is the text as folded from, when known (the same offsets): a separator folded
+    out of an accented word ("è", "où") is none.
     """
     scopes: list[Span] = []
-    for clause in _split(folded, _CLAUSE_SEPARATOR, sentence, protected):
+    for clause in _split(folded, _CLAUSE_SEPARATOR, sentence, protected, written):
         if clause[0] <= span[0] and span[1] <= clause[1]:
             for part in _split(folded, _PART_SEPARATOR, clause, protected):
                 if part[0] <= span[0] and span[1] <= part[1]:

@@ -12,6 +12,29 @@ import re
 
 from scrapers.extract.textmatch import compile_cues
 
+#: What stands before "candidat…" when the candidates are not the applicants: the object of
+#: a nomination, a list of them, Quebec's "mise en candidature" (decisions 0326, 0380).
+_NOT_BEFORE_A_CANDIDATE = (
+    "nominates the selected ",
+    "nominate the selected ",
+    "nominates the ",
+    "nominate the ",
+    "nominates ",
+    "nominate ",
+    "liste de leurs ",
+    "liste des ",
+    "list of ",
+    "list of the ",
+    "list of their ",
+    "lista dei ",
+    "elenco dei ",
+    "selected ",
+    "shortlisted ",
+    "mise en ",
+    "mettre en ",
+    "mettent en ",
+)
+
 # What a deadline is for.
 NOMINATION = "nomination"
 APPLICATION = "application"
@@ -27,6 +50,9 @@ KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?<!once nomina)(?<!une fois nomina)(?<!una volta nomina)"
             r"(?!ted (?:students?|applicants|candidates))\w*"
             r"|nominier\w*|nominoi\w*|designation\w*|nimea\w*"
+            # Quebec's "mise en candidature": the home school puts the student forward
+            # (decision 0380).
+            r"|mise en candidature|mettre en candidature|mettent en candidature"
             # "Home universities send the list of nominated students by …": the list is the
             # nomination (development set, it30).
             r"|(?:list|lists|names|liste|lista|elenco|elenchi)(?: (?:of|des|dei|degli|delle|the))*"
@@ -46,11 +72,11 @@ KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"application\w*|apply|applying|dossiers?|demandes? d'admission"
             # "The coordinator nominates the selected candidates by 31 January": the object of
             # a nomination is no application (decision 0326).
-            r"|(?<!nominates the selected )(?<!nominate the selected )(?<!nominates the )"
-            r"(?<!nominate the )(?<!nominates )(?<!nominate )(?<!liste de leurs )(?<!liste des )"
-            r"(?<!list of )(?<!list of the )(?<!list of their )(?<!lista dei )(?<!elenco dei )"
-            r"(?<!selected )(?<!shortlisted )"
-            r"candidat\w*"
+            # The look-behinds follow the word, so they run only where "candidat" was read
+            # (decision 0380).
+            r"|candidat"
+            + "".join(f"(?<!{before}candidat)" for before in _NOT_BEFORE_A_CANDIDATE)
+            + r"\w*"
             r"|domand[ae]|bewerb\w*"
             r"|haku\w*|hakemu\w*|hae|hakea|hakeminen"
             # The exchange student's online form, as many offices call the application.
@@ -93,6 +119,11 @@ DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|updated|mis a jour|aggiornat\w*|aktualisiert|paivitetty|accept\w*|zusage"
             r"|hyvaksy\w*|exams?|examens?|esam\w*|prufung\w*|tentti\w*|selection|selezione"
             r"|auswahl|valinta\w*|checked|verifi\w*"
+            # A term's own dates beside its deadlines: "Term dates", "Dates du semestre",
+            # "Periodo delle lezioni" (decision 0380).
+            r"|(?:term|semester|teaching|lecture|class) (?:dates|period)"
+            r"|dates of the (?:term|semester)"
+            r"|dates du (?:semestre|trimestre|quadrimestre)|periodo (?:delle lezioni|didattico)"
         ),
         OTHER_DATE_CUE,
     ),
@@ -153,6 +184,9 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"autumn|fall|automne|autunno|herbst\w*|syksy\w*|syyslukukau\w*"
             r"|first semester|1st semester|premier semestre|1er semestre|primo semestre"
             r"|semestre 1|1\. semester|semester 1|semester i|1 ?° semestre|autunnal\w*"
+            # British "Semester A" and Belgian quadrimestres, "Q1" (not "Q1 2027", a quarter;
+            # decision 0380).
+            r"|semester a|(?:premier|1er) quadrimestre|quadrimestre 1|q1(?! ?\d)"
             # "I semestre (settembre-febbraio)", "II semestre" (development set, it15, it21).
             r"|i semestre(?<!\wi semestre)(?<!'i semestre)"
             # A semester named by the month it starts: "starting in September", "arrivée en
@@ -171,6 +205,7 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|second semester|2nd semester|second semestre|deuxieme semestre|2e semestre"
             r"|secondo semestre|semestre 2|2\. semester|summer semester|sommer"
             r"|semester 2|semester ii|2 ?° semestre|primaveril\w*|ii semestre"
+            r"|semester b|(?:second|deuxieme|2e) quadrimestre|quadrimestre 2|q2(?! ?\d)"
             r"|(?:starting|arriving|arrival|start) in (?:january|february)"
             r"|arrivee en (?:janvier|fevrier)|arrivo (?:a|in) (?:gennaio|febbraio)"
         ),
@@ -231,6 +266,8 @@ BOUND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
         compile_cues(
             r"full(?:[- ]time)? (?:work)?load|workload|normal|typical|usual|charge normale"
             r"|carico|regelstudien\w*|vollzeit|taysi\w*|normaali\w*|expected"
+            # "la charge habituelle est de 30 crédits" (decision 0380).
+            r"|habituel\w*|abitual\w*"
         ),
         TYPICAL,
     ),
@@ -269,6 +306,16 @@ TOTAL_BEFORE = re.compile(
     r"|cioe|ovvero)\W{0,3}$"
 )
 
+#: A part of the load, not the load: "au moins 20 crédits par semestre, dont au plus 6 crédits
+#: de cours de langue", "of which", "di cui" (decision 0380). Read just before a number.
+PART_OF = re.compile(
+    r"(?<![\w])(?:dont|of which|di cui|davon|wovon|joista)(?:\W+[^\W\d]+){0,4}\W*$"
+)
+#: A course, a class or a module: its credits in brackets beside it are its own, "A beginners'
+#: course (level A1, 4 ECTS)", not the load (decision 0380), and a level in its clause is the
+#: course's, not a requirement (``languages``).
+COURSE = compile_cues(r"courses?|class(?:es)?|cours|corsi|corso|kurs\w*|kurssi\w*|lezioni|lessons")
+
 # What credits are counted per.
 PER_SEMESTER = "semester"
 PER_YEAR = "year"
@@ -281,7 +328,7 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|each(?<!before each)(?<!after each)(?<!during each)(?<!start of each)"
             r"(?<!end of each)(?<!beginning of each)"
             r"|ogni(?<!prima di ogni)(?<!dopo ogni)(?<!inizio di ogni)(?<!fine di ogni)"
-            r"(?<!durante ogni)) (?:academic )?(?:semester|semestre|term|trimestre)s?"
+            r"(?<!durante ogni)) (?:academic )?(?:semester|semestre|term|trimestre|quadrimestre)s?"
             # "In un semestre si possono sostenere al massimo 30 CFU" (decision 0350).
             r"|(?:in|en|within) (?:one|un|uno|une|a single|un seul|un solo)"
             r" (?:semester|semestre|term)"
@@ -332,6 +379,8 @@ STAY_CUES = compile_cues(
     # "Students join one of our MSc programmes for one academic year", "spend a semester with
     # us", "trascorrere un semestre": how long a student joins or spends (decision 0326).
     r"|join(?:s|ing)?|spend(?:s|ing)?|trascorr\w*"
+    # "Gli studenti possono frequentare un semestre": to attend a term (decision 0380).
+    r"|frequentare|frequentano"
 )
 #: Who or what a stay's adjective qualifies: "mobilità semestrali", "studenti annuali".
 _STAYERS = (
@@ -340,12 +389,14 @@ _STAYERS = (
 )
 SEMESTER_OPTION = compile_cues(
     r"(?:one|a|1|single|un|une|uno|una|ein\w*|yksi|yhde\w*)\s+(?:\w+\s+)?"
-    r"(?:semester|semestre|term|trimestre|lukukau\w*)"
+    r"(?:semester|semestre|term|trimestre|quadrimestre|lukukau\w*)"
     # "We accept exchange students for the autumn semester … and the spring semester", "study
     # with us for Semester 1 …": one term on its own (development set, en23, en25).
     # Only after the students or the stay: "applications for the autumn semester" is a deadline.
     r"|(?:students|us|stay) for (?:the )?(?:autumn|fall|spring) (?:semester|term)"
     r"|(?:students|us|stay) for semester [12]"
+    # "Partner students may spend Semester A, …" (decision 0380).
+    r"|spend (?:the )?semester [12ab]"
     # A stay named by its adjective: "mobilità semestrali", "gli studenti semestrali", "un
     # séjour semestriel", "a semester-long exchange" (development set, it38, it42).
     rf"|{_STAYERS} (?:semestral[ei]|semestriel\w*)|semester-long (?:stays?|exchanges?|mobility)"
@@ -354,7 +405,9 @@ YEAR_OPTION = compile_cues(
     r"(?:one|a|1|full|whole|entire|une|un|uno|intero|ein\w*|ganz\w*|yksi|koko)\s+(?:\w+\s+)?"
     r"(?:academic year|year|annee(?: universitaire)?|anno(?: accademico)?|studienjahr|jahr"
     r"|lukuvuo\w*)"
-    r"|(?:two|2|deux|due|zwei|kaksi)\s+(?:semesters|semestres|semestri|semester|lukukautta)"
+    r"|(?:two|2|deux|due|zwei|kaksi)\s+(?:semesters|semestres|semestri|semester|lukukautta"
+    # "deux trimestres consécutifs" in Quebec, "deux quadrimestres" in Belgium (decision 0380).
+    r"|trimestres|quadrimestres|quadrimestri)"
     rf"|{_STAYERS} (?:annual[ei]|annuel\w*)|(?:year-long|full-year) (?:stays?|exchanges?|mobility)"
 )
 BOTH_OPTIONS = compile_cues(
@@ -394,6 +447,23 @@ OTHER_TOPIC = compile_cues(
     r"|crous|dossier social\w*|residences? universitaires?|student residences?|studentat\w*"
     r"|residenz\w* universitari\w*|wohnheim\w*"
     r"|mastere specialise|immatricolazion\w*"
+    # The school's own degree admissions: "Admission aux programmes réguliers", "Regular degree
+    # programmes: apply by …" (decision 0380).
+    r"|programmes? reguliers|regular (?:degree )?(?:programmes?|programs?|admissions?)"
+)
+#: A heading over what is not the incoming exchange: the school's own students going abroad
+#: ("Partir à l'étranger", "Mobilité sortante", "Studenti in uscita", "per gli studenti
+#: dell'Ateneo"), a summer school or course (decision 0380). The nearest heading that names
+#: this or the incoming exchange (``INCOMING``) decides.
+ANOTHER_PROGRAMME = compile_cues(
+    r"outgoing|going abroad|mobilite sortante|etudiants sortants|partir a l'etranger"
+    r"|studenti in uscita|mobilita in uscita|partire con erasmus|per gli studenti dell'ateneo"
+    r"|summer schools?|summer courses?|ecoles? d'ete|universites? d'ete|cours d'ete"
+    r"|scuol[ae] estiv\w*|corsi estivi"
+)
+INCOMING = compile_cues(
+    r"incoming|inbound|entrant\w*|in entrata|in arrivo|venir|accueil|exchange students"
+    r"|etudiants en echange|studenti in scambio|studenti stranieri"
 )
 #: A deadline word with no kind: on an incoming-students page "Deadline: 31 March" is the
 #: student's application deadline.

@@ -19,6 +19,17 @@ def test_cookie_banners_menus_breadcrumbs_and_scripts_are_not_content() -> None:
     assert [block.text for block in blocks_of(body)] == ["The content."]
 
 
+def test_a_global_or_local_navigation_bar_is_a_menu() -> None:
+    # Korean sites name their menus "gnb", "lnb" and "snb" (global, local, side navigation
+    # bar; decision 0380).
+    body = (
+        '<div id="gnb"><ul><li><a href="/adm">Admission (apply 2027.03.02 ~ 2027.03.26)</a></li>'
+        '</ul></div><div class="lnb-wrap"><a href="/x">Exchange</a></div>'
+        '<div id="contents"><p>The content.</p></div>'
+    )
+    assert [block.text for block in blocks_of(body)] == ["The content."]
+
+
 def test_a_page_class_naming_a_menu_does_not_remove_the_page() -> None:
     root = parse_html('<html><body class="has-mega-menu"><main><p>Kept.</p></main></body></html>')
     remove_noise(root)

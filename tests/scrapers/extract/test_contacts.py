@@ -197,3 +197,28 @@ def test_phone_numbers_in_the_content_do_not_make_a_page_its_own() -> None:
         "<footer><p>webteam@x.example</p></footer>"
     )
     assert _page(body) == []
+
+
+def test_a_page_for_the_schools_own_outgoing_students_yields_no_fact() -> None:
+    # Decision 0380: an outgoing page's levels, loads, stays and office are its partners' or
+    # its own students', not what an incoming student needs.
+    body = (
+        "<main><h1>Studying abroad: outgoing mobility</h1>"
+        "<p>Our partners usually ask for English at level B2. You go for one semester or a"
+        " year and must pass 30 ECTS per semester.</p>"
+        "<h2>Contact</h2><p>Outgoing office: goabroad@x.example</p></main>"
+        '<footer><p><a href="mailto:info@x.example">info@x.example</a></p></footer>'
+    )
+    assert _page(body) == []
+
+
+def test_an_outgoing_box_or_a_summer_school_beside_the_incoming_content_is_not_read() -> None:
+    body = (
+        "<main><h1>Incoming exchange students</h1>"
+        "<p>Apply by 15 April 2027. Questions: incoming@x.example</p>"
+        "<h3>Students of the university going abroad</h3>"
+        "<p>Outgoing office: goabroad@x.example</p>"
+        "<h3>Summer school «Alpine cities»: applications close on 30 April 2027</h3>"
+        "<p>Three weeks in July, taught in English (level B2).</p></main>"
+    )
+    assert sorted(key for _, key, _ in _page(body)) == ["application/any", "incoming@x.example"]

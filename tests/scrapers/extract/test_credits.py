@@ -346,3 +346,79 @@ def test_a_term_or_both_and_a_semester_or_a_year_are_both_options(body: str) -> 
 def test_a_semester_or_a_year_outside_a_stay_is_not_a_duration() -> None:
     body = "<p>Last year 85 students went abroad for a semester or a year.</p>"
     assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Partner students may spend Semester B, Semester A or both terms with us.</p>",
+        "<p>L'échange dure un quadrimestre ou une année académique.</p>",
+        "<p>Les étudiants en échange viennent un trimestre ou deux trimestres consécutifs.</p>",
+        "<p>Gli studenti possono frequentare un semestre oppure l'intero anno accademico.</p>",
+    ],
+)
+def test_quadrimestres_trimestres_and_lettered_semesters_are_stays_of_a_term(body: str) -> None:
+    # Decision 0380: Belgian quadrimestres, Quebec trimestres, British "Semester A/B", and the
+    # Italian "frequentare" (to attend) of a stay.
+    (fact,) = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
+    assert fact.value.to_json() == {"options": ["semester", "year"]}
+
+
+def test_attending_a_course_for_a_semester_is_no_stay() -> None:
+    body = "<p>Per frequentare il corso di italiano del secondo semestre serve il livello A2.</p>"
+    assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []
+
+
+def test_a_bound_after_a_semicolon_and_an_italian_is_is_the_loads() -> None:
+    # "il massimo consentito è di 36 CFU": "è" is no "e" (and) that would cut "massimo" from
+    # its number (decision 0380).
+    body = "<p>Il carico normale è di 30 CFU a semestre; il massimo consentito è di 36 CFU.</p>"
+    assert _credits(body) == _per_semester(high=36, typical=30)
+
+
+def test_credits_per_quadrimestre_and_the_usual_load_are_per_semester() -> None:
+    # Belgian universities count their year in quadrimestres (decision 0380).
+    body = (
+        "<p>Le contrat d'études compte au minimum 24 et au maximum 33 crédits ECTS par"
+        " quadrimestre ; la charge habituelle est de 30 crédits.</p>"
+    )
+    assert _credits(body) == _per_semester(low=24, high=33, typical=30)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Au moins 18 crédits ECTS par semestre, dont au plus 8 crédits de stage.</p>",
+        "<p>At least 18 ECTS per semester, of which no more than 8 ECTS in language courses.</p>",
+        "<p>Almeno 18 CFU a semestre, di cui al massimo 8 CFU di tirocinio.</p>",
+    ],
+)
+def test_a_bound_on_a_part_of_the_load_is_not_the_loads(body: str) -> None:
+    # "dont" / "of which" / "di cui" bound a part of the load, not the load (decision 0380).
+    assert _credits(body) == _per_semester(low=18)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        (
+            "<p>A Swedish course for beginners (level A1, 5 ECTS) runs in each semester."
+            " The load is 30 ECTS per semester.</p>"
+        ),
+        (
+            "<p>Un cours de français (niveau A2, 3 crédits ECTS) est proposé chaque semestre."
+            " La charge normale est de 30 crédits ECTS par semestre.</p>"
+        ),
+    ],
+)
+def test_a_courses_credits_in_brackets_are_not_the_load(body: str) -> None:
+    # Decision 0380: the brackets beside a course give that course's credits.
+    assert _credits(body) == _per_semester(typical=30)
+
+
+def test_a_load_restated_in_brackets_after_courses_is_still_the_load() -> None:
+    body = "<p>Students pick courses worth 30 ECTS per semester (60 ECTS per year).</p>"
+    assert _credits(body) == {
+        **_per_semester(typical=30),
+        "year": {"per": "year", "min": None, "max": None, "typical": 60},
+    }

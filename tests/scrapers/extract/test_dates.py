@@ -35,6 +35,11 @@ def _found(text: str) -> list[tuple[str, str | None, str]]:
         ("le 15/04/2025", "2025-04-15", "15/04/2025"),
         ("on 2025-04-15", "2025-04-15", "2025-04-15"),
         ("29.2. each year", "--02-29", "29.2."),
+        # Year first with dots, as Korean, Chinese and Japanese offices write it (decision 0380).
+        ("submit by 2027.05.20", "2027-05-20", "2027.05.20"),
+        # A two-digit year after a day and a month: "20/6/27" is 20 June 2027 (decision 0380).
+        ("scadenza: 20/6/27", "2027-06-20", "20/6/27"),
+        ("until 3/12/26.", "2026-12-03", "3/12/26"),
     ],
 )
 def test_single_dates_are_read_in_every_language(text: str, iso: str, written: str) -> None:
@@ -55,6 +60,12 @@ def test_single_dates_are_read_in_every_language(text: str, iso: str, written: s
             "1 November \u2013 15 January 2026",
             ("2026-01-15", "2025-11-01", "1 November \u2013 15 January 2026"),
         ),
+        # A tilde joins a period's dates (decision 0380); alone before a date, it closes one.
+        (
+            "2027.03.02 ~ 2027.03.20",
+            ("2027-03-20", "2027-03-02", "2027.03.02 ~ 2027.03.20"),
+        ),
+        ("2027.09.01\uff5e2027.09.19", ("2027-09-19", "2027-09-01", "2027.09.01\uff5e2027.09.19")),
     ],
 )
 def test_a_range_is_its_closing_date_and_keeps_its_opening(
@@ -77,6 +88,10 @@ def test_a_range_is_its_closing_date_and_keeps_its_opening(
         # A score at the end of a sentence is not the Finnish "6.5." (6 May).
         "Non-native speakers need an IELTS of 6.5.",
         "A GPA of at least 3.0.",
+        # A fraction or a version with a third part, and a year's number alone, are no dates.
+        "Semester 1/2/3",
+        "release 2027.1",
+        "Module 12/3/245",
     ],
 )
 def test_numbers_that_are_not_dates_are_not_dates(text: str) -> None:

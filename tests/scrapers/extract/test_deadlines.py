@@ -440,3 +440,67 @@ def test_a_sentence_about_the_deadlines_above_speaks_for_its_own_section_only() 
         "application/any": ("2027-03-31", None),
         "application/spring": ("2027-04-15", None),
     }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        (
+            "<p>Semester A and the full year: nomination by 1 April 2027.</p>"
+            "<p>Semester B only: nomination by 1 October 2027.</p>"
+        ),
+        (
+            "<p>Désignation pour le Q1 ou l'année : avant le 1er avril 2027 ; pour le Q2"
+            " seulement : avant le 1er octobre 2027.</p>"
+        ),
+        (
+            "<p>Date limite de désignation : 1er avril 2027 pour le premier quadrimestre,"
+            " 1er octobre 2027 pour le deuxième quadrimestre.</p>"
+        ),
+    ],
+)
+def test_semesters_named_by_a_letter_or_a_quadrimestre_are_the_autumn_and_spring(
+    body: str,
+) -> None:
+    # Decision 0380: British "Semester A/B", Belgian "quadrimestre" and its "Q1/Q2".
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2027-04-01", None),
+        "nomination/spring": ("2027-10-01", None),
+    }
+
+
+def test_a_mise_en_candidature_is_the_home_schools_nomination() -> None:
+    # Quebec offices write "mise en candidature" for a nomination (decision 0380).
+    body = (
+        "<h2>Dates limites</h2><p>Mise en candidature par votre université : 1er mars 2027."
+        " Demande d'admission en échange : 1er avril 2027.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/any": ("2027-03-01", None),
+        "application/any": ("2027-04-01", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "Admission aux programmes réguliers, trimestre d'hiver : date limite le 1er novembre 2027.",
+        "Regular degree programmes: apply by 15 January 2027 for the autumn.",
+    ],
+)
+def test_the_schools_regular_admissions_give_no_exchange_deadline(banner: str) -> None:
+    assert _deadlines(f"<p>{banner}</p>") == {}
+
+
+def test_a_terms_own_dates_beside_its_deadlines_are_no_deadline() -> None:
+    # A column of the term's dates in a schedule; "~ date" closes a period (decision 0380).
+    body = (
+        "<h3>Application schedule</h3><table><tr><th>Semester</th><th>Term dates</th>"
+        "<th>Nomination by home university</th><th>Online application</th></tr>"
+        "<tr><td>Spring 2028</td><td>2028.03.02 ~ 2028.06.19</td><td>~ 2027.10.15</td>"
+        "<td>2027.10.18 ~ 2027.11.05</td></tr></table>"
+    )
+    assert _deadlines(body) == {
+        "nomination/spring": ("2027-10-15", None),
+        "application/spring": ("2027-11-05", "2027-10-18"),
+    }

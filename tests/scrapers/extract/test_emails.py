@@ -24,6 +24,9 @@ from scrapers.extract.emails import (
         ("exchange {at} school.example", "exchange@school.example"),
         ("Jane.Doe AT partner DOT example", "jane.doe@partner.example"),
         ("kv [arobase] ecole [point] example", "kv@ecole.example"),
+        # The full-width and small at signs of Japanese, Chinese and Korean pages (decision 0380).
+        ("intl\uff20daigaku.example (replace the at sign)", "intl@daigaku.example"),
+        ("office\ufe6bschool.example", "office@school.example"),
     ],
 )
 def test_spelled_out_addresses_are_read_back(text: str, address: str) -> None:

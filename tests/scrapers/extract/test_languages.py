@@ -184,3 +184,50 @@ def test_the_level_of_a_course_on_offer_is_read_in_its_whole_sentence() -> None:
     # Decision 0350: the comma inside the brackets cuts the level's clause from "offered".
     body = "<p>A Swedish course for newcomers (level A1, 5 ECTS) is offered each term.</p>"
     assert _requirements(body) == {}
+
+
+def test_japanese_korean_and_chinese_are_languages_a_partner_asks_for() -> None:
+    # Decision 0380: East Asian partners ask for their own language at a CEFR level.
+    body = (
+        "<ul><li>Courses in English: IELTS 6.0.</li>"
+        "<li>Courses in Japanese: Japanese at level B1 or above.</li>"
+        "<li>Seminars in Chinese require Chinese at level B2.</li></ul>"
+    )
+    assert _requirements(body) == {
+        "en/ielts/unspecified": _test("IELTS", 6, None),
+        "ja/cefr/unspecified": _cefr("ja", "B1", None),
+        "zh/cefr/required": _cefr("zh", "B2", True),
+    }
+
+
+def test_a_topik_level_is_a_korean_test_score() -> None:
+    # The Test of Proficiency in Korean has six levels (decision 0380).
+    body = "<p>Students taking courses in Korean need TOPIK level 3 or above.</p>"
+    assert _requirements(body) == {
+        "ko/topik/unspecified": {
+            "language": "ko",
+            "level": None,
+            "test": "TOPIK",
+            "score": 3,
+            "required": None,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A level in apposition after the course it describes (decision 0380).
+        "<p>Il Centro linguistico propone un corso di tedesco, livello A2 (4 CFU), ogni anno.</p>",
+        "<p>We also offer a Danish course for international students, level A1, in May.</p>",
+        # A level under a heading that names an intensive course.
+        "<h3>Start of the intensive Spanish course</h3><p>Three weeks, levels A1 and A2.</p>",
+    ],
+)
+def test_a_courses_level_beside_it_or_under_its_heading_is_no_requirement(body: str) -> None:
+    assert _requirements(body) == {}
+
+
+def test_a_required_level_after_an_offered_course_is_still_required() -> None:
+    body = "<p>A German course is offered; for the lectures, level B2 in German is required.</p>"
+    assert _requirements(body) == {"de/cefr/required": _cefr("de", "B2", True)}

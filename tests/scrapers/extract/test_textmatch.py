@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from scrapers.extract.textmatch import fold_aligned
+from scrapers.extract.textmatch import fold_aligned, scopes_around
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,24 @@ def test_the_translation_table_folds_every_character_as_the_definition_says() ->
     text = "".join(chr(code) for code in range(0x80, 0x3000) if not 0xD800 <= code < 0xE000)
     assert fold_aligned(text) == "".join(map(_folded_by_hand, text))
     assert len(fold_aligned(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "clause"),
+    [
+        # "è" (is) and "où" (where) fold to "e" (and) and "ou" (or), but split no clause
+        # (decision 0380); the written "e" and "ou" still do.
+        ("Il massimo è di 36 CFU", "36", "Il massimo è di 36 CFU"),
+        ("Le mois où tombe le 15 mai", "15 mai", "Le mois où tombe le 15 mai"),
+        ("Inglese B2 e francese B1", "B1", "francese B1"),
+        ("Anglais B2 OU allemand B1", "B1", "allemand B1"),
+        ("English B2 \u2013 German B1", "B1", "German B1"),
+    ],
+)
+def test_a_clause_ends_at_a_written_conjunction_not_at_a_folded_accent(
+    text: str, value: str, clause: str
+) -> None:
+    start = text.index(value)
+    span = (start, start + len(value))
+    innermost = scopes_around(fold_aligned(text), span, (0, len(text)), written=text)[0]
+    assert text[innermost[0] : innermost[1]].strip() == clause
