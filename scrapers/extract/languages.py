@@ -27,7 +27,7 @@ from scrapers.extract.cues import (
 )
 from scrapers.extract.dates import LANGUAGES
 from scrapers.extract.facts import ExtractedFact, clip_snippet, ranked_key
-from scrapers.extract.textmatch import compile_cues, fold_aligned
+from scrapers.extract.textmatch import BY_GROUP, compile_cues, fold_aligned
 from scrapers.extract.vocabulary import COURSE, FIGURES, REQUIRED, STATUS_CUES
 from service.catalogue import FactField, LanguageRequirement
 
@@ -69,14 +69,15 @@ def _name_pattern(name: str, locale: str) -> str:
 
 @cache
 def language_cues() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """One cue per language, matching its name in every page language."""
-    cues = []
+    """One cue for every language, matching its name in every page language: a group per
+    language, named by its code, so that a text is scanned once (decision 0380)."""
+    groups = []
     for code in REQUIREMENT_LANGUAGES:
         names = {
             _name_pattern(Locale.parse(locale).languages[code], locale) for locale in LANGUAGES
         }
-        cues.append((compile_cues("|".join(sorted(names, key=len, reverse=True))), code))
-    return tuple(cues)
+        groups.append(f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})")
+    return ((compile_cues("|".join(groups)), BY_GROUP),)
 
 
 def _test_name(test: str, variant: str | None, score: float) -> tuple[str, str] | None:

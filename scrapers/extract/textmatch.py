@@ -68,13 +68,19 @@ class Mention:
     label: str
 
 
+#: The label of a cue whose pattern names its labels as groups: each match is labelled with the
+#: name of the group it matched (one scan for many labels, as the languages' names).
+BY_GROUP = ""
+
+
 def find_mentions(folded: str, cues: Sequence[tuple[re.Pattern[str], str]]) -> list[Mention]:
     """Every cue occurrence, earlier cues in ``cues`` winning over overlapping later ones."""
     taken: list[Mention] = []
     for pattern, label in cues:
         for match in pattern.finditer(folded):
             if not any(match.start() < m.end and m.start < match.end() for m in taken):
-                taken.append(Mention(match.start(), match.end(), label))
+                named = label if label != BY_GROUP else match.lastgroup
+                taken.append(Mention(match.start(), match.end(), named or label))
     return sorted(taken, key=lambda mention: mention.start)
 
 

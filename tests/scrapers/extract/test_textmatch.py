@@ -6,7 +6,13 @@ import unicodedata
 
 import pytest
 
-from scrapers.extract.textmatch import fold_aligned, scopes_around
+from scrapers.extract.textmatch import (
+    BY_GROUP,
+    compile_cues,
+    find_mentions,
+    fold_aligned,
+    scopes_around,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +63,12 @@ def test_a_clause_ends_at_a_written_conjunction_not_at_a_folded_accent(
     span = (start, start + len(value))
     innermost = scopes_around(fold_aligned(text), span, (0, len(text)), written=text)[0]
     assert text[innermost[0] : innermost[1]].strip() == clause
+
+
+def test_a_cue_labelled_by_its_groups_takes_each_matchs_group_name() -> None:
+    # One scan for many labels (the requirement languages, decision 0380).
+    cues = ((compile_cues("(?P<en>english|anglais)|(?P<fr>french|francais)"), BY_GROUP),)
+    assert [(m.start, m.label) for m in find_mentions("anglais ou francais", cues)] == [
+        (0, "en"),
+        (11, "fr"),
+    ]
