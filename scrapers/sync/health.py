@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import FetchResult, Validators
 from scrapers.findings import SYNC_ORIGIN, Observed, load_findings, observe, settle
+from scrapers.reconcile import PageOutcome
 from scrapers.sync.findings import DEAD_LINK, HTTPS_AVAILABLE, link_fingerprint
 from scrapers.sync.plan import PlannedLink, PlannedSchool
 from service.db import (
@@ -39,6 +40,9 @@ class UrlOutcome:
     result: FetchResult
     #: The https address found serving an http URL's page, if one was found.
     https_url: str | None = None
+    #: What the URL tells reconciliation, read as soon as it was fetched (the page's text is
+    #: then let go: ``result.page`` is None); None when the school's handler reads it.
+    read: PageOutcome | None = None
 
 
 @dataclass(frozen=True, slots=True)

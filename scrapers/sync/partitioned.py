@@ -370,6 +370,7 @@ class PartitionRunner:
             progress=NoProgress(),
             schools_in_flight=self.budget,
             read=school_recorder.read_ahead,
+            read_page=school_recorder.read_page,
         )
         async with run_alongside(_watch(lock, self.settings.sync.lock_check_seconds)):
             self.running.add(partition_id)

@@ -44,6 +44,7 @@ from scrapers.sync.tally import RunTally
 from scrapers.sync.visit import (
     NoProgress,
     Progress,
+    ReadFetched,
     Recorder,
     SchoolBudget,
     SchoolLine,
@@ -70,9 +71,11 @@ _T = TypeVar("_T")
 
 #: Schools visited at once per global request slot (see ``run_sync``).
 SCHOOLS_PER_SLOT = 32
-#: Schools fetched and waiting for their pages to be read, per extraction process, beyond which
-#: no new school starts (:class:`~scrapers.sync.visit.SchoolBudget`, decision 0307).
-SCHOOLS_READ_AHEAD_PER_PROCESS = 8
+#: What may wait to be read, per extraction process, beyond which no new school starts
+#: (:class:`~scrapers.sync.visit.SchoolBudget`, decision 0307): pages, read one by one as they are
+#: fetched (the default handler; 32 is decision 0307's 8 schools of four pages), or schools, for
+#: a handler that reads a school whole.
+READ_AHEAD_PER_PROCESS = 32
 
 
 def school_budget(fetcher: Fetcher, settings: Settings) -> SchoolBudget:
@@ -84,7 +87,7 @@ def school_budget(fetcher: Fetcher, settings: Settings) -> SchoolBudget:
     """
     return SchoolBudget(
         fetcher.policy.concurrency * SCHOOLS_PER_SLOT,
-        reading=SCHOOLS_READ_AHEAD_PER_PROCESS * max(1, extraction_processes(settings)),
+        reading=READ_AHEAD_PER_PROCESS * max(1, extraction_processes(settings)),
     )
 
 
@@ -252,6 +255,13 @@ class _Recorder:
         self._recorded_urls.update(url for url in school.urls if url in self._shared_urls)
         self._recorded_links.update(link.id for link in school.links if link.is_shared)
 
+    @property
+    def read_page(self) -> ReadFetched | None:
+        """Reads each URL as soon as it is fetched, when the handler can (the default one)."""
+        if isinstance(self._handler, SchoolFactsReader):
+            return self._handler.read_page
+        return None
+
     async def read_ahead(self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]) -> None:
         """Read the school's pages now, for when it is recorded (a :data:`ReadAhead`)."""
         self._read_ahead[school.id] = await self._read_pages(school, outcomes)
@@ -270,9 +280,18 @@ class _Recorder:
     async def _read_pages(
         self, school: PlannedSchool, outcomes: Mapping[str, UrlOutcome]
     ) -> ApplySchool | str:
-        results = {url: outcome.result for url, outcome in outcomes.items()}
+        handler = self._handler
         try:
-            return await self._handler(school, results)
+            if isinstance(handler, SchoolFactsReader):
+                # Read as they were fetched (a URL whose reading raised then is read again).
+                read = [
+                    outcome.read
+                    if outcome.read is not None
+                    else await handler.read_page(outcome.result)
+                    for outcome in (outcomes[url] for url in school.urls)
+                ]
+                return handler.apply_read(school, read)
+            return await handler(school, {url: o.result for url, o in outcomes.items()})
         except Exception as exc:  # a defect in reading: the link health is recorded regardless
             log.exception("reading the pages of %s failed", school.slug)
             return f"pages not read: {type(exc).__name__}: {exc}"
@@ -412,6 +431,7 @@ async def run_sync(
             progress=progress or NoProgress(),
             schools_in_flight=school_budget(fetcher, settings),
             read=recorder.read_ahead,
+            read_page=recorder.read_page,
         )
 
     urls = plan_urls(plan)

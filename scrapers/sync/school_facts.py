@@ -23,12 +23,12 @@ and no lock is held while pages are parsed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scrapers.fetch import FetchResult
-from scrapers.reconcile import reconcile_school
+from scrapers.reconcile import PageOutcome, reconcile_school
 from scrapers.sync.handler import ApplySchool, FactCounts, RunScope
 from scrapers.sync.page_reader import PageReader
 from scrapers.sync.plan import PlannedSchool
@@ -45,7 +45,18 @@ class SchoolFactsReader:
         self, school: PlannedSchool, results: Mapping[str, FetchResult]
     ) -> ApplySchool:
         """Extract the school's pages now; reconcile them when the returned step is applied."""
-        outcomes = await self._pages.outcomes([results[url] for url in school.urls])
+        return self.apply_read(
+            school, await self._pages.outcomes([results[url] for url in school.urls])
+        )
+
+    async def read_page(self, result: FetchResult) -> PageOutcome:
+        """What one fetch result tells reconciliation, as soon as it is fetched: a run reads
+        each page so, and lets its text go at once (:data:`scrapers.sync.visit.ReadFetched`)."""
+        [outcome] = await self._pages.outcomes([result])
+        return outcome
+
+    def apply_read(self, school: PlannedSchool, outcomes: Sequence[PageOutcome]) -> ApplySchool:
+        """The school's second step, its pages read (``outcomes`` in ``school.urls`` order)."""
 
         async def apply(session: AsyncSession, scope: RunScope) -> FactCounts:
             report = await reconcile_school(

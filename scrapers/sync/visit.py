@@ -28,6 +28,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from scrapers.fetch import Fetcher, FetchResult, UnsupportedUrlError, parse_target
+from scrapers.reconcile import PageOutcome
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedSchool
@@ -124,6 +125,10 @@ Recorder = Callable[[PlannedSchool, Mapping[str, UrlOutcome] | None, SchoolRepor
 #: Reads a visited school's pages as soon as its links are visited, before it waits its turn to
 #: be recorded (so that many schools' pages are read at once, on every core); never raises.
 ReadAhead = Callable[[PlannedSchool, Mapping[str, UrlOutcome]], Awaitable[None]]
+
+#: Reads one URL's fetch result as soon as it is fetched (the default handler's extraction),
+#: before the school's other pages are fetched: the page's text is then let go (decision 0366).
+ReadFetched = Callable[[FetchResult], Awaitable[PageOutcome]]
 
 
 #: A visited school: its outcomes per URL (or the defect that stopped the visit) and its time.
@@ -229,7 +234,8 @@ async def record_whole(recording: Awaitable[None]) -> None:
 
 
 class SchoolBudget:
-    """Schools visited at once, and of those how many may wait, fetched, to be read.
+    """Schools visited at once, and how much of what they fetched may wait to be read: pages
+    read one by one as they are fetched (the default handler), or schools read whole.
 
     ``reading`` None: no bound but ``in_flight`` (the handler reads at once: links only).
     Made in the event loop it is used in.
@@ -259,7 +265,7 @@ class SchoolBudget:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
-        """A school whose pages wait for (or are in) the reader."""
+        """A page (or a school's pages) waiting for, or in, the reader."""
         self._reading += 1
         try:
             yield
@@ -280,9 +286,11 @@ class Visit:
         progress: Progress,
         schools_in_flight: int | SchoolBudget,
         read: ReadAhead | None = None,
+        read_page: ReadFetched | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._read = read
+        self._read_page = read_page
         self._known = known
         self._progress = progress
         if isinstance(schools_in_flight, int):
@@ -324,10 +332,33 @@ class Visit:
     async def _visit_url(self, url: str) -> UrlOutcome:
         known = self._known.get(url)
         result = await self._fetcher.fetch(url, known.validators if known else None)
+        read = None
+        if self._read_page is not None:
+            read, result = await self._read_fetched(result, self._read_page)
         https_url = None
         if not (known and known.https_url):
             https_url = await self._find_https(url, result)
-        return UrlOutcome(result, https_url)
+        return UrlOutcome(result, https_url, read)
+
+    async def _read_fetched(
+        self, result: FetchResult, read_page: ReadFetched
+    ) -> tuple[PageOutcome | None, FetchResult]:
+        """The URL read as soon as it is fetched, and its result without the page's text.
+
+        A page waited for its school's last page before it was read (three more requests on its
+        host, a second or more apart, then the reader's queue): with 256 schools in flight, most
+        pages a run held were such pages (decision 0366). A URL of several schools is read once.
+        If reading raises (a defect), the page is kept and its school's reader reads it again.
+        """
+        page = result.page
+        # A 304 or a failure has nothing to extract: it waits for nothing.
+        with self._budget.reading() if page is not None else contextlib.nullcontext():
+            try:
+                read = await read_page(result)
+            except Exception:
+                log.exception("reading %s failed", result.url)
+                return None, result
+        return read, result if page is None else replace(result, page=None)
 
     async def _find_https(self, url: str, result: FetchResult) -> str | None:
         """An https address serving an http URL's page (its redirect, or a probe)."""
@@ -379,7 +410,9 @@ class Visit:
                 log.exception("visiting %s failed", school.slug)
                 outcomes = exc
             if self._read is not None and isinstance(outcomes, dict):
-                with self._budget.reading():
+                # Pages read as they were fetched took their places in the budget then.
+                read = all(o.read is not None for o in outcomes.values())
+                with contextlib.nullcontext() if read else self._budget.reading():
                     await self._read(school, outcomes)
                 outcomes = {url: self._read_out(url, o) for url, o in outcomes.items()}
             self._progress.advance(len(school.links))

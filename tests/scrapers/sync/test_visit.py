@@ -11,6 +11,7 @@ from typing import cast
 import pytest
 
 from scrapers.fetch import FetchedPage, Fetcher, FetchResult, Validators
+from scrapers.reconcile import PageOutcome, PageUnchanged
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedLink, PlannedSchool
 from scrapers.sync.visit import NoProgress, SchoolBudget, SchoolReport, Visit
@@ -191,3 +192,60 @@ async def test_a_school_waiting_for_the_recorder_holds_no_page_it_has_read() -> 
     visit = Visit(cast(Fetcher, fetcher), {}, progress=NoProgress(), schools_in_flight=1, read=read)
     await visit.run(plan, record)
     assert alive == [set()]
+
+
+async def test_a_page_is_read_and_let_go_before_its_schools_next_page_is_fetched() -> None:
+    """Each URL is read as soon as it is fetched, not once its school's last page is: a page
+    waited for three more requests on its host, a second apart, then for the reader, and with
+    256 schools in flight those were most of the pages a run held (decision 0366). A URL of
+    two schools is read once, and both schools get what it read."""
+    shared = "https://a.test/shared"
+    own = [f"https://a.test/{n}" for n in range(3)]
+    programme = PlannedLink(9, shared, LinkRole.EXCHANGE_PAGE, "programme:p")
+    links = [PlannedLink(n, url, LinkRole.HOMEPAGE, "school:a") for n, url in enumerate(own)]
+    plan = [
+        PlannedSchool(1, "a", "A", (*links, programme)),
+        PlannedSchool(2, "b", "B", (programme,)),
+    ]
+    reads: list[str] = []
+    read_done = {url: asyncio.Event() for url in [*own, shared]}
+    alive_at_fetch: dict[str, set[str]] = {}
+
+    class HostFetcher(PagingFetcher):
+        """A host's pages one after the other, each once the one before it is read (the
+        host's delay, a second, is longer than a read)."""
+
+        async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+            if url in own[1:]:
+                before = own[: own.index(url)]
+                await read_done[before[-1]].wait()
+                alive_at_fetch[url] = _pages_alive(set(before))
+            return await super().fetch(url, validators)
+
+    async def read_page(result: FetchResult) -> PageOutcome:
+        reads.append(result.url)
+        read_done[result.url].set()
+        return PageUnchanged(result.url, result.checked_at)
+
+    recorded: dict[str, Mapping[str, UrlOutcome]] = {}
+
+    async def record(
+        planned: PlannedSchool, visited: Mapping[str, UrlOutcome] | None, report: SchoolReport
+    ) -> None:
+        recorded[planned.slug] = visited or {}
+
+    fetcher = HostFetcher({})
+    visit = Visit(
+        cast(Fetcher, fetcher),
+        {},
+        progress=NoProgress(),
+        schools_in_flight=2,
+        read_page=read_page,
+    )
+    await visit.run(plan, record)
+    assert sorted(reads) == sorted([*own, shared])
+    # As each page is asked for, the school's pages before it are read and their text gone.
+    assert alive_at_fetch == {url: set() for url in own[1:]}
+    a, b = recorded["a"], recorded["b"]
+    assert all(o.result.page is None and o.read is not None for o in a.values())
+    assert b[shared].read is a[shared].read == PageUnchanged(shared, NOW)
