@@ -151,6 +151,8 @@ async def _next_visited(
         getter.cancel()
         stopper.cancel()
     if stop.is_set():
+        if getter.done() and not getter.cancelled():
+            queue.put_nowait(getter.result())  # back, for the visit to give its place back
         return None
     return getter.result()
 
@@ -396,6 +398,7 @@ class Visit:
             task.add_done_callback(visits.discard)
 
     async def _visit_school(self, school: PlannedSchool, queue: asyncio.Queue[_Visited]) -> None:
+        queued = False
         try:
             loop = asyncio.get_running_loop()
             started = loop.time()
@@ -417,8 +420,13 @@ class Visit:
                 outcomes = {url: self._read_out(url, o) for url, o in outcomes.items()}
             self._progress.advance(len(school.links))
             await queue.put((school, outcomes, loop.time() - started))
+            queued = True
         finally:
-            self._budget.end()
+            # A school queued keeps its place until it is recorded (:meth:`run`): a place given
+            # back as it was queued let new schools start while the recorder fell behind, and
+            # every school waiting for it held its outcomes (decision 0366).
+            if not queued:
+                self._budget.end()
 
     async def run(
         self,
@@ -449,12 +457,15 @@ class Visit:
                     break
                 school, outcomes, seconds = visited
                 report = SchoolReport(school.slug, school.name, len(school.links), seconds=seconds)
-                if isinstance(outcomes, dict):
-                    count_verdicts(report, school, outcomes)
-                    await record_whole(record(school, outcomes, report))
-                else:
-                    report.error = f"visit failed: {outcomes}"
-                    await record_whole(record(school, None, report))
+                try:
+                    if isinstance(outcomes, dict):
+                        count_verdicts(report, school, outcomes)
+                        await record_whole(record(school, outcomes, report))
+                    else:
+                        report.error = f"visit failed: {outcomes}"
+                        await record_whole(record(school, None, report))
+                finally:
+                    self._budget.end()
                 del outcomes, visited
                 self._release(school)
                 recorded += 1
@@ -466,4 +477,9 @@ class Visit:
             for task in abandoned:
                 task.cancel()
             await asyncio.gather(*abandoned, return_exceptions=True)
+            # Schools queued and never recorded (a stop, a lost lock) give their places back: a
+            # worker's budget outlives its partitions.
+            while not queue.empty():
+                queue.get_nowait()
+                self._budget.end()
         return recorded

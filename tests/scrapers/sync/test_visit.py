@@ -163,14 +163,14 @@ def _pages_alive(urls: set[str]) -> set[str]:
 
 
 async def test_a_school_waiting_for_the_recorder_holds_no_page_it_has_read() -> None:
-    """While the recorder is busy and its queue full, a school already read waits to be queued:
-    it held its pages (the fetch's results, kept by its visit's frame) although only their
-    verdicts wait to be recorded."""
+    """While the recorder is busy, a school already read waits in its queue: it held its pages
+    (the fetch's results, kept by its visit's frame) although only their verdicts wait to be
+    recorded."""
     plan = [
         PlannedSchool(
             n, f"s{n}", f"S{n}", (PlannedLink(n, url, LinkRole.HOMEPAGE, f"school:s{n}"),)
         )
-        for n, url in enumerate(f"https://s{n}.test/" for n in range(3))
+        for n, url in enumerate(f"https://s{n}.test/" for n in range(2))
     ]
     last = plan[-1]
     fetcher = PagingFetcher({})
@@ -185,11 +185,11 @@ async def test_a_school_waiting_for_the_recorder_holds_no_page_it_has_read() -> 
         planned: PlannedSchool, visited: Mapping[str, UrlOutcome] | None, report: SchoolReport
     ) -> None:
         if planned is plan[0]:
-            await last_read.wait()  # the second school fills the queue meanwhile
+            await last_read.wait()  # the second school is read and queued meanwhile
             alive.append(_pages_alive(set(last.urls)))
 
-    # One school in flight, a queue of one: the first is being recorded, the second queued.
-    visit = Visit(cast(Fetcher, fetcher), {}, progress=NoProgress(), schools_in_flight=1, read=read)
+    # Two schools in flight: the first is being recorded, the second read and queued.
+    visit = Visit(cast(Fetcher, fetcher), {}, progress=NoProgress(), schools_in_flight=2, read=read)
     await visit.run(plan, record)
     assert alive == [set()]
 
@@ -249,3 +249,34 @@ async def test_a_page_is_read_and_let_go_before_its_schools_next_page_is_fetched
     a, b = recorded["a"], recorded["b"]
     assert all(o.result.page is None and o.read is not None for o in a.values())
     assert b[shared].read is a[shared].read == PageUnchanged(shared, NOW)
+
+
+async def test_a_school_keeps_its_place_in_flight_until_it_is_recorded() -> None:
+    """A school queued for the recorder gave its place back: while the recorder fell behind,
+    new schools kept starting, and every school waiting for it held its outcomes (up to the
+    queue's length beyond the schools in flight, per partition; decision 0366). Now at most
+    ``in_flight`` schools are started and not yet recorded, however slow the recorder."""
+    urls = [f"https://s{n}.test/" for n in range(8)]
+    plan = [
+        PlannedSchool(
+            n, f"s{n}", f"S{n}", (PlannedLink(n, url, LinkRole.HOMEPAGE, f"school:s{n}"),)
+        )
+        for n, url in enumerate(urls)
+    ]
+    fetcher = ScriptedFetcher(dict.fromkeys(urls, LinkStatus.OK))
+    recorded: list[str] = []
+    ahead: list[int] = []
+
+    async def record(
+        planned: PlannedSchool, visited: Mapping[str, UrlOutcome] | None, report: SchoolReport
+    ) -> None:
+        for _ in range(20):  # a slow recorder: the visits get many turns of the loop meanwhile
+            await asyncio.sleep(0)
+        ahead.append(len(fetcher.asked) - len(recorded))
+        recorded.append(planned.slug)
+
+    visit = Visit(cast(Fetcher, fetcher), {}, progress=NoProgress(), schools_in_flight=2)
+    await visit.run(plan, record)
+    assert recorded == [school.slug for school in plan]
+    # Started and not recorded, the one being recorded included (before: 5).
+    assert max(ahead) == 2
