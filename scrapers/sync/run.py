@@ -453,6 +453,10 @@ async def run_sync(
         report.stats = _stats(fetcher, report.seconds)
         return report
 
+    # On PostgreSQL, host partitions claimed by procrastinate workers (decision 0130), each of
+    # which reads its own URLs' state: the run's whole map, unused, was held to its end (20,000
+    # URLs with validators at 5,000 sites).
+    partitioned = engine.dialect.name == "postgresql"
     async with hold_run_lock(
         engine, settings.sync.lease_ttl, check_seconds=settings.sync.lock_check_seconds
     ) as lock:
@@ -460,11 +464,9 @@ async def run_sync(
             if await close_interrupted_runs(session):
                 # A killed run never moved the version for what it committed.
                 await bump_data_version(session)
-            # On PostgreSQL each partition reads its own URLs' state: the run's whole map,
-            # unused, was held to its end (20,000 URLs with validators at 5,000 sites).
             known = (
                 {}
-                if engine.dialect.name == "postgresql"
+                if partitioned
                 else await load_request_state(session, urls.every, refetch=refetch)
             )
             run = await open_run(session, schools=slugs, runner=lock.holder)
@@ -487,8 +489,7 @@ async def run_sync(
         stopped = False
         tally = new_tally()
         try:
-            if engine.dialect.name == "postgresql":
-                # Host partitions claimed by procrastinate workers (decision 0130).
+            if partitioned:
                 from scrapers.sync.partitioned import visit_partitions
 
                 visiting = visit_partitions(
