@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--details", action="store_true", help="list every mismatch")
     parser.add_argument("--devset", type=Path, default=DEVSET, help="the development set")
     parser.add_argument(
-        "--batch", type=int, help="score this batch of the development set only (1 to 8, 10)"
+        "--batch", type=int, help="score this batch of the development set only (1 to 10)"
     )
     parser.add_argument(
         "--spoil-held-out",
@@ -153,6 +153,7 @@ _DEVSET_PARTS: tuple[tuple[str, bool, int | None], ...] = (
     ("development set, batch 6 (2026-12-03, round 25, scored blind), held-out third", True, 6),
     ("development set, batch 7 (2026-12-04, round 26, scored blind), held-out third", True, 7),
     ("development set, batch 8 (2026-12-07, round 27, scored blind), held-out third", True, 8),
+    ("development set, batch 9 (2026-12-08, round 28, scored blind), held-out third", True, 9),
     ("development set, batch 10 (2026-12-08, round 28, scored blind), held-out third", True, 10),
 )
 #: The parts of one batch printed by ``--batch``: (title, held_out).

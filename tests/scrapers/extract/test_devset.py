@@ -20,12 +20,12 @@ def _pages() -> list[dict[str, object]]:
     return pages
 
 
-def test_the_set_has_207_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
+def test_the_set_has_225_pages_in_three_languages_with_a_fixed_held_out_third() -> None:
     pages = _pages()
-    assert len(pages) == 207
-    assert Counter(str(page["language"]) for page in pages) == {"fr": 71, "en": 70, "it": 66}
+    assert len(pages) == 225
+    assert Counter(str(page["language"]) for page in pages) == {"fr": 77, "en": 76, "it": 72}
     held_out = [index for index, page in enumerate(pages) if page["held_out"]]
-    assert held_out == list(range(2, 207, 3))
+    assert held_out == list(range(2, 225, 3))
     assert [page.get("batch", 1) for page in pages] == (
         [1] * 45
         + [2] * 36
@@ -35,6 +35,7 @@ def test_the_set_has_207_pages_in_three_languages_with_a_fixed_held_out_third() 
         + [6] * 18
         + [7] * 18
         + [8] * 18
+        + [9] * 18
         + [10] * 18
     )
     assert all((DEVSET.parent / str(page["file"])).is_file() for page in pages)
@@ -52,7 +53,7 @@ def test_every_label_is_a_typed_fact_of_a_measured_field() -> None:
 
 def test_pages_with_no_facts_at_all_are_part_of_the_set() -> None:
     empty = [page["file"] for page in _pages() if not page["facts"]]
-    assert len(empty) == 43
+    assert len(empty) == 47
 
 
 def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> None:
@@ -65,7 +66,7 @@ def test_the_second_batch_holds_ten_held_out_instances_of_every_fact_type() -> N
     assert all(counts[fact_field.value] >= 10 for fact_field in MEASURED), counts
 
 
-@pytest.mark.parametrize("batch_number", [3, 4, 5, 6, 7, 8, 10])
+@pytest.mark.parametrize("batch_number", [3, 4, 5, 6, 7, 8, 9, 10])
 def test_a_later_batch_holds_pages_of_every_language_and_fact_less_pages_in_both_parts(
     batch_number: int,
 ) -> None:
@@ -159,6 +160,11 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
 #: Round 27 tuned on batch 8's development part too (decision 0380): every type at 1.00 on the
 #: development part of batches 1 to 8, so its floor holds on all eight; batch 8's held-out six,
 #: never tuned on, keep their blind floor below, as batches 6's and 7's do.
+#: Batch 9 (round 28, 18 pages written and scored blind on main bf5d7dd) is kept out in the same
+#: way: its held-out third would bring the whole held-out part's credits to 0.85 / 0.75 and its
+#: deadlines' recall to 0.85; its held-out third has a floor of its own just below its blind
+#: worst (precision: credits, 0.43; recall: credits, 0.43), and its development part is scored,
+#: not floored, until a round tunes rules on it.
 #: Batch 10 (round 28, 18 pages written and scored blind on main bf5d7dd) is kept out in the
 #: same way: its held-out third would bring the whole held-out part's credits recall to 0.77 and
 #: its e-mails' precision to 0.87; its held-out third has a floor of its own just below its
@@ -167,10 +173,16 @@ def test_a_held_out_pages_mismatches_are_counted_but_listed_only_when_spoiling_i
 FLOORS = {False: (0.9, 0.9), True: (0.85, 0.8)}
 #: The batches the floors above hold on.
 FLOORED_BATCHES = {False: (1, 2, 3, 4, 5, 6, 7, 8), True: (1, 2, 3, 4, 5)}
-#: The batches written and scored blind (round 25: 6, round 26: 7, round 27: 8, round 28: 10),
-#: and the floor (precision, recall, every type) of each one's held-out third, set at or just
-#: below its blind worst.
-BLIND_FLOORS = {6: (0.5, 0.4), 7: (0.62, 0.33), 8: (0.39, 0.39), 10: (0.7, 0.59)}
+#: The batches written and scored blind (round 25: 6, round 26: 7, round 27: 8, round 28: 9 and
+#: 10), and the floor (precision, recall, every type) of each one's held-out third, set at or
+#: just below its blind worst.
+BLIND_FLOORS = {
+    6: (0.5, 0.4),
+    7: (0.62, 0.33),
+    8: (0.39, 0.39),
+    9: (0.42, 0.42),
+    10: (0.7, 0.59),
+}
 
 
 def test_the_held_out_third_of_the_second_batch_stays_above_its_floor() -> None:
@@ -220,12 +232,15 @@ def test_the_held_out_third_of_a_blind_batch_stays_above_its_own_floor(batch: in
 #: Round 27 (decision 0380): none on batch 8's development fact-less pages (the outgoing page
 #: and the agenda's outgoing call and summer school are not read, the courses' levels are the
 #: courses'), none on its held-out one.
+#: Batch 9 was scored blind (round 28, main bf5d7dd) with 3, all on its development part: the
+#: library page it62 a training workshop's credits and its two desks' addresses; the contact
+#: form, the press releases and the held-out events calendar yield none.
 #: Batch 10 was scored blind (round 28, main bf5d7dd) with 20: 18 on its development part (the
 #: job offers' page it69 8: its posts' closing dates, their levels and the personnel office's
 #: address; the "study with us" page fr75 6: the degree admissions' date, a TOEIC target, the
 #: French courses' levels and two addresses; the student association it70 4: a volunteers' call,
 #: the tandem's levels and its address) and 2 on its held-out one.
-_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 2, 6: 0, 7: 3, 8: 0, 10: 20}
+_FACTS_ON_EMPTY_PAGES = {1: 0, 2: 0, 3: 0, 4: 0, 5: 2, 6: 0, 7: 3, 8: 0, 9: 3, 10: 20}
 
 
 @pytest.mark.parametrize("batch", sorted(_FACTS_ON_EMPTY_PAGES))
