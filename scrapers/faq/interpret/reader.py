@@ -59,9 +59,10 @@ class _Interpreter:
         self.catalogue = Catalogue(meta=page.meta)
         self.schools = SchoolBook(self.findings)
         self.links = LinkBook(self.findings)
-        #: The texts of the item behind each offer (link text, tail), to tell a repeated item
-        #: from a merge; kept while offers are read.
-        self.raw_offers: dict[OfferKey, tuple[str, str]] = {}
+        #: The hash of the texts of the item behind each offer (link text, tail), to tell a
+        #: repeated item from a merge; kept while offers are read. The texts themselves kept
+        #: every item's link text and tail alive until the last offer was read (decision 0385).
+        self.raw_offers: dict[OfferKey, int] = {}
 
     def run(self) -> Catalogue:
         years = [_check_year(year, line) for line, year in self.page.academic_years]
@@ -200,17 +201,18 @@ class _Interpreter:
         scope = item.track or ""
         counts: Iterable[Count | None] = mention.counts or (None,)
         offers = self.catalogue.offers
+        raw = hash((item.link_text, item.tail))
         for count in counts:
             kind: OfferKind | None = count.kind if count else None
             key: OfferKey = (mention.slug, mention.programme, kind, year, scope)
             places = count.places if count else None
             if key not in offers:
                 offers[key] = places
-                self.raw_offers[key] = (item.link_text, item.tail)
+                self.raw_offers[key] = raw
                 if scope:
                     self.catalogue.tracks.setdefault(scope, None)
                 continue
-            if self.raw_offers[key] == (item.link_text, item.tail):
+            if self.raw_offers[key] == raw:
                 self.findings.note(
                     "duplicate_item",
                     f"{item.link_text!r} is listed twice; counted once",
