@@ -21,7 +21,8 @@ model :mod:`bench.sync_vs_scrapy` compares with Scrapy:
 ``--database-url`` runs on a PostgreSQL server instead of a SQLite file: a fresh database is
 created on it for the benchmark and dropped at the end. Each run also counts what it asked of
 the network (requests, by status) and of the database (statements by verb, rows they wrote),
-the figures that tell a politeness-bound run from a CPU- or write-bound one.
+the figures that tell a politeness-bound run from a CPU- or write-bound one, and the most pages
+the run's window held unread (sent for, not yet extracted; decision 0400).
 """
 
 from __future__ import annotations
@@ -378,9 +379,9 @@ def print_results(
     print(
         "| run | wall time | / bound | CPU (run's process) | CPU (extraction processes) "
         "| links checked | statuses | answered 304 | facts changed | facts confirmed | peak RSS "
-        "| extraction process RSS | requests | statements | rows written |"
+        "| extraction process RSS | requests | pages unread, most | statements | rows written |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         counts = ", ".join(f"{status.value} {n}" for status, n in sorted(run.report.counts.items()))
         print(
@@ -390,6 +391,7 @@ def print_results(
             f"{counts} | {run.not_modified} | {run.report.facts.changed} | "
             f"{run.report.facts.confirmed} | {run.peak_rss_mb:.0f} MB | "
             f"{run.children_rss_mb:.0f} MB | {run.report.stats.get('requests', 0)} | "
+            f"{run.report.stats.get('pages_held_most', '-')} | "
             f"{format_statements(run.statements)} | {run.rows_written} |"
         )
 

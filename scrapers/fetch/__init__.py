@@ -18,6 +18,7 @@ from scrapers.fetch.results import (
 from scrapers.fetch.stats import format_stats
 from scrapers.fetch.targets import UnsupportedUrlError, parse_target
 from scrapers.fetch.verdict import Answer
+from scrapers.fetch.window import PageWindow
 
 __all__ = [
     "Answer",
@@ -29,6 +30,7 @@ __all__ = [
     "Fetcher",
     "Hop",
     "MappingResolver",
+    "PageWindow",
     "Resolver",
     "UnsupportedUrlError",
     "Validators",

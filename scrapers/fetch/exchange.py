@@ -17,6 +17,7 @@ import httpx
 from scrapers.fetch.body import BodyTooLargeError, BodyUnreadableError, read_body
 from scrapers.fetch.results import BodyOverCapError, FetchError, Hop
 from scrapers.fetch.verdict import HTML_TYPES, Answer, media_type
+from scrapers.fetch.window import PageWindow
 from service.db import LinkStatus
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -39,15 +40,25 @@ class RetryableError(Exception):
 
 
 class Trip:
-    """One URL's journey: its hops and the network time it has spent against the deadline."""
+    """One URL's journey: its hops and the network time it has spent against the deadline,
+    and the place it holds in its caller's page window (:mod:`.window`), if it has one."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, window: PageWindow | None = None) -> None:
         self.timeout = timeout
         self.spent = 0.0
         self.hops: list[Hop] = []
         self.retries = 0
         #: The URL being requested (the last hop's target).
         self.current = ""
+        self.window = window
+        #: A place of ``window`` is held: its request was sent, its body not let go.
+        self.holds_place = False
+
+    def give_place(self) -> None:
+        """Give the trip's place in its window back, if it holds one."""
+        if self.holds_place and self.window is not None:
+            self.holds_place = False
+            self.window.give()
 
     @property
     def response_ms(self) -> int:

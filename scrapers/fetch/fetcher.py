@@ -7,7 +7,8 @@ polite and safe; nothing else in the code base builds a client (an import contra
 1. refuses anything but http(s), resolves the host once per run and refuses non-public addresses
    (:mod:`~scrapers.fetch.resolve`); the transport dials only that validated address;
 2. asks the origin's robots.txt (:mod:`~scrapers.fetch.robots`), fetched once per run;
-3. waits its turn for the host and for a global slot (:mod:`~scrapers.fetch.politeness`);
+3. waits its turn for the host, for a place in the caller's page window if it gave one
+   (:mod:`~scrapers.fetch.window`), and for a global slot (:mod:`~scrapers.fetch.politeness`);
 4. sends a GET (conditional when validators are known) with a total deadline for the page;
 5. retries connection errors, 408, 429 and 5xx with backoff or Retry-After (:mod:`~.retry`);
 6. follows at most ``max_redirects`` redirects by hand, each hop going through steps 1 to 5 again;
@@ -39,6 +40,7 @@ from scrapers.fetch.stats import FetchStats
 from scrapers.fetch.targets import Target, UnsupportedUrlError, parse_target
 from scrapers.fetch.transport import PinnedTransport
 from scrapers.fetch.verdict import Answer, judge_answer
+from scrapers.fetch.window import PageWindow
 from service.addresses import AddressGuard, AddressRefusedError
 from service.db import LinkStatus, utcnow
 
@@ -118,15 +120,32 @@ class Fetcher:
         held = self.scheduler.hosts_held + self._robots.origins_held
         return held + self._addresses.hosts_held
 
-    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
-        """Visit ``url`` and say what it is; ``validators`` make the request conditional."""
+    async def fetch(
+        self, url: str, validators: Validators | None = None, *, window: PageWindow | None = None
+    ) -> FetchResult:
+        """Visit ``url`` and say what it is; ``validators`` make the request conditional.
+
+        With ``window`` each request waits for a place in it once its host's turn has come, and
+        a result that carries a page (``result.page``) keeps its place: the caller gives it
+        back (``window.give()``) once it has read the page. Any other result has given its
+        place back already (:mod:`.window`).
+        """
         checked_at = utcnow()
-        trip = Trip(self.policy.page_timeout)
+        trip = Trip(self.policy.page_timeout, window)
         trip.current = url
         try:
             start = _start_url(url)
             answer = await self._follow(start, trip, self._page, validators, check_robots=True)
+            result = judge_answer(
+                url,
+                answer,
+                redirects=tuple(trip.hops),
+                checked_at=checked_at,
+                response_ms=trip.response_ms,
+                retries=trip.retries,
+            )
         except FetchError as failure:
+            trip.give_place()
             return FetchResult(
                 url=url,
                 status=failure.status,
@@ -137,14 +156,12 @@ class Fetcher:
                 response_ms=trip.response_ms,
                 error=failure.message,
             )
-        return judge_answer(
-            url,
-            answer,
-            redirects=tuple(trip.hops),
-            checked_at=checked_at,
-            response_ms=trip.response_ms,
-            retries=trip.retries,
-        )
+        except BaseException:  # cancelled (a run that stops): no body is kept
+            trip.give_place()
+            raise
+        if result.page is None:  # a 304, an error status, a body that is not an HTML page
+            trip.give_place()
+        return result
 
     async def fetch_named(self, url: str, *, accept: str, max_bytes: int) -> Answer:
         """GET a page an operator named (the FAQ page), not a crawled one: the address guard at
@@ -251,17 +268,28 @@ class Fetcher:
             self.stats.count_retry()
 
     async def _exchange(self, ask: _Ask) -> tuple[Answer, httpx.URL | None]:
+        trip = ask.trip
         try:
-            async with self.scheduler.slot(ask.target.host):
+            # A trip holds no place here: its earlier exchanges (hops, retries) gave theirs back.
+            async with self.scheduler.slot(ask.target.host, window=trip.window):
+                if trip.window is not None:
+                    trip.holds_place = True
+                    self.stats.count_window(trip.window)
                 if self._client is None:
                     raise RuntimeError("the fetcher is used outside its `async with` block")
-                return await self._counted(self._client, ask)
+                answer, location = await self._counted(self._client, ask)
         except HostDeferredError as exc:
             raise FetchError(
                 LinkStatus.DEFERRED,
                 f"{exc.host} asked for {exc.seconds:.0f} s of quiet earlier in this run: "
                 "deferred to the next run",
             ) from None
+        except BaseException:  # a failure, retried or not: no body to keep
+            trip.give_place()
+            raise
+        if answer.body is None:  # a redirect, a retry, an error status: nothing to read
+            trip.give_place()
+        return answer, location
 
     async def _counted(
         self, client: httpx.AsyncClient, ask: _Ask

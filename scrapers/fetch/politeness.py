@@ -2,12 +2,13 @@
 
 Every request of the fetcher (pages, redirects, robots.txt) goes through :meth:`HostScheduler.slot`:
 it waits for the host to be free, then for the host's delay since its previous request to pass,
+then (a page whose caller reads through a window, :mod:`.window`) for a place in that window,
 then for a place among the requests in flight across all hosts. The delay is the larger of the
 configured minimum and the host's robots.txt ``Crawl-delay`` (capped). A Retry-After the fetcher
 is willing to wait for holds the host back; one longer than that defers the host for the run.
 
 When more requests are ready than there are places, the place freed goes to the host the
-scheduler met first (:class:`_Places`), not to the request that waited longest: the hosts of a
+scheduler met first (:class:`RankedPlaces`), not to the request that waited longest: the hosts of a
 run then finish one after the other instead of all advancing together. A school's pages wait in
 memory until its last one is fetched, and with 256 schools in flight, first come first served
 kept every one of them half fetched: 400 realistic sites held 86 MB more before the first school
@@ -22,6 +23,10 @@ import itertools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapers.fetch.window import PageWindow
 
 
 class HostDeferredError(Exception):
@@ -33,7 +38,7 @@ class HostDeferredError(Exception):
         self.seconds = seconds
 
 
-class _Places:
+class RankedPlaces:
     """A semaphore whose freed place goes to the waiter of the lowest rank (then the first)."""
 
     def __init__(self, places: int) -> None:
@@ -90,7 +95,7 @@ class HostScheduler:
     ) -> None:
         self._host_delay = host_delay
         self._crawl_delay_cap = crawl_delay_cap
-        self._global = _Places(concurrency)
+        self._global = RankedPlaces(concurrency)
         self._ranks = itertools.count()
         self._hosts: dict[str, _Host] = {}
         #: Hosts let go (:meth:`forget`) whose spacing or deferral still runs: host → (earliest
@@ -161,8 +166,13 @@ class HostScheduler:
         return self._host(host).requests
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold the right to send one request to ``host`` (raises :class:`HostDeferredError`)."""
+    async def slot(self, host: str, *, window: PageWindow | None = None) -> AsyncIterator[None]:
+        """Hold the right to send one request to ``host`` (raises :class:`HostDeferredError`).
+
+        With ``window``, the request also waits for a place in it once the host's turn has
+        come, before a global place; from inside the slot that place is the caller's, to give
+        back when the body is let go (:mod:`.window`).
+        """
         state = self._host(host)
         async with state.lock:
             if state.deferred_until is not None:
@@ -170,7 +180,14 @@ class HostScheduler:
             wait = state.next_at - self._clock()
             if wait > 0:
                 await asyncio.sleep(wait)
-            await self._global.acquire(state.rank)
+            if window is not None:
+                await window.take(state.rank)
+            try:
+                await self._global.acquire(state.rank)
+            except BaseException:  # cancelled while waiting: nothing was sent
+                if window is not None:
+                    window.give()
+                raise
             try:
                 state.requests += 1
                 yield

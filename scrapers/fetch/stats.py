@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapers.fetch.window import PageWindow
 
 
 @dataclass(slots=True)
@@ -42,6 +46,10 @@ class FetchStats:
     retries: int = 0
     robots_refusals: int = 0
     hosts: dict[str, HostLatency] = field(default_factory=dict)
+    #: With a page window (:mod:`.window`): the most page bodies it held at once (sent for, not
+    #: yet read), and the requests that found it full and waited for the reader.
+    pages_held_most: int = 0
+    window_waits: int = 0
 
     def count_exchange(self, host: str, outcome: str, *, ms: float, body_bytes: int) -> None:
         """One request sent to ``host``: its status (or failure), time and body size."""
@@ -60,9 +68,14 @@ class FetchStats:
     def count_robots_refusal(self) -> None:
         self.robots_refusals += 1
 
+    def count_window(self, window: PageWindow) -> None:
+        """A request took a place in ``window``: its figures so far."""
+        self.pages_held_most = max(self.pages_held_most, window.most_held)
+        self.window_waits = max(self.window_waits, window.waits)
+
     def as_record(self) -> dict[str, object]:
         """A JSON object, keys and hosts sorted, as stored with the run."""
-        return {
+        record: dict[str, object] = {
             "requests": self.requests,
             "bytes": self.bytes_read,
             "statuses": dict(sorted(self.statuses.items())),
@@ -70,6 +83,10 @@ class FetchStats:
             "robots_refusals": self.robots_refusals,
             "hosts": {host: self.hosts[host].as_record() for host in sorted(self.hosts)},
         }
+        if self.pages_held_most:  # pages were fetched through a window
+            record["pages_held_most"] = self.pages_held_most
+            record["window_waits"] = self.window_waits
+        return record
 
 
 def format_stats(record: dict[str, object]) -> str:
@@ -86,6 +103,11 @@ def format_stats(record: dict[str, object]) -> str:
         f"statuses {shown}, {record.get('retries', 0)} retries, "
         f"{record.get('robots_refusals', 0)} robots refusals"
     )
+    if "pages_held_most" in record:
+        line += (
+            f", at most {record['pages_held_most']} pages unread, "
+            f"{record.get('window_waits', 0)} waits for the reader"
+        )
     if "duration_seconds" in record:
         line += f", {record['duration_seconds']} s"
     if latency:

@@ -12,7 +12,9 @@ A page whose extraction raises is that page's read failure (its values are kept,
 with a ``fetch_failed`` finding). So is a page whose process died (``BrokenProcessPool``): the
 pool is replaced and the page tried once more, alone in the new pool (it may have been an
 innocent page in flight beside the one that killed the process); if it dies again, the page is
-not read. The run goes on either way. At most one page per process is in the pool at once.
+not read. The run goes on either way. At most one page per process is in the pool at once; the
+pages waiting for a process are at most the run's page window, which the fetcher does not
+outrun (:class:`~scrapers.fetch.PageWindow`, decision 0400).
 """
 
 from __future__ import annotations

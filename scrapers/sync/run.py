@@ -71,10 +71,11 @@ _T = TypeVar("_T")
 
 #: Schools visited at once per global request slot (see ``run_sync``).
 SCHOOLS_PER_SLOT = 32
-#: What may wait to be read, per extraction process, beyond which no new school starts
-#: (:class:`~scrapers.sync.visit.SchoolBudget`, decision 0307): pages, read one by one as they are
-#: fetched (the default handler; 32 is decision 0307's 8 schools of four pages), or schools, for
-#: a handler that reads a school whole.
+#: What may wait to be read, per extraction process (:class:`~scrapers.sync.visit.SchoolBudget`,
+#: decision 0307): pages read one by one as they are fetched (the default handler; 32 is decision
+#: 0307's 8 schools of four pages), from their request to their extraction, beyond which no page
+#: is asked for (the fetcher waits for a place in the window, decision 0400) and no new school
+#: starts; or schools, for a handler that reads a school whole, beyond which no new school starts.
 READ_AHEAD_PER_PROCESS = 32
 
 
@@ -82,8 +83,9 @@ def school_budget(fetcher: Fetcher, settings: Settings) -> SchoolBudget:
     """The schools one process visits at once, and those it lets wait for extraction.
 
     A school spends most of its visit waiting for its host's delay, so it takes many schools in
-    flight to keep every global slot busy; the bound keeps the pages that wait for the rest of
-    their school (at most in_flight schools' worth) bounded too.
+    flight to keep every global slot busy; the window keeps the pages fetched and not yet read
+    to ``reading`` however slow extraction is, and the schools fetched but not recorded are at
+    most ``in_flight`` (decisions 0366, 0400).
     """
     return SchoolBudget(
         fetcher.policy.concurrency * SCHOOLS_PER_SLOT,

@@ -8,12 +8,15 @@ needs it is recorded, so a run holds the pages of the schools in flight, not of 
 and once a school's pages are read (``read``: extracted, before the school waits its turn to be
 recorded) the text of a page no other school needs is let go at once: what waits is verdicts.
 
-A :class:`SchoolBudget` bounds the schools in flight, and the schools fetched whose pages wait
-for the reader: once that many wait, no new school starts until one is read. When extraction is
+A :class:`SchoolBudget` bounds the schools in flight, and what they fetched that waits for the
+reader: once that much waits, no new school starts until some is read. When extraction is
 slower than fetching (a loaded machine), fetching more only lengthens that queue, and every
 school in flight ended up in it with its pages (400 realistic sites: 1,024 pages, 54 MB of
-text, decision 0307). The visits of one process share one budget (a run's, or the partitions a
-worker runs at once).
+text, decision 0307). Pages read as they are fetched are held to the budget's window besides
+(:class:`~scrapers.fetch.PageWindow`, decision 0400): the schools already in flight cannot
+fetch ahead of the reader either, since each page's request waits in the fetcher for a place
+that the page read before it gives back. The visits of one process share one budget (a run's,
+or the partitions a worker runs at once).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from scrapers.fetch import Fetcher, FetchResult, UnsupportedUrlError, parse_target
+from scrapers.fetch import Fetcher, FetchResult, PageWindow, UnsupportedUrlError, parse_target
 from scrapers.reconcile import PageOutcome
 from scrapers.sync.handler import FactCounts
 from scrapers.sync.health import KnownUrl, UrlOutcome
@@ -240,6 +243,10 @@ class SchoolBudget:
     read one by one as they are fetched (the default handler), or schools read whole.
 
     ``reading`` None: no bound but ``in_flight`` (the handler reads at once: links only).
+    Otherwise pages read one by one are held to :attr:`window` (``reading`` places, decision
+    0400): a page's request waits for a place in the fetcher, and the place is given back once
+    the page is read. Schools read whole are counted apart (:meth:`reading`). Either way no new
+    school starts while the window is full or ``reading`` schools wait for the reader.
     Made in the event loop it is used in.
     """
 
@@ -250,12 +257,19 @@ class SchoolBudget:
         self._reading = 0
         self._room = asyncio.Event()
         self._room.set()
+        #: The page bodies fetched for the reader and not yet read, at most ``reading``.
+        self.window = None if reading is None else PageWindow(reading, on_room=self._room.set)
+
+    def _full(self) -> bool:
+        if self.window is not None and self.window.full:
+            return True
+        return self._reading_limit is not None and self._reading >= self._reading_limit
 
     async def start(self) -> None:
         """Take a place for a school, once one is free and the reader's queue has room."""
         await self._places.acquire()
         try:
-            while self._reading_limit is not None and self._reading >= self._reading_limit:
+            while self._full():
                 self._room.clear()
                 await self._room.wait()
         except BaseException:  # cancelled while waiting: the place is not kept
@@ -293,10 +307,12 @@ class Visit:
         self._fetcher = fetcher
         self._read = read
         self._read_page = read_page
-        self._known = known
-        self._progress = progress
         if isinstance(schools_in_flight, int):
             schools_in_flight = SchoolBudget(schools_in_flight)
+        #: Pages read as they are fetched wait for the reader within the budget's window.
+        self._window = schools_in_flight.window if read_page is not None else None
+        self._known = known
+        self._progress = progress
         self._budget = schools_in_flight
         self._queue_size = schools_in_flight.in_flight
         self._urls: dict[str, asyncio.Task[UrlOutcome]] = {}
@@ -333,7 +349,8 @@ class Visit:
 
     async def _visit_url(self, url: str) -> UrlOutcome:
         known = self._known.get(url)
-        result = await self._fetcher.fetch(url, known.validators if known else None)
+        validators = known.validators if known else None
+        result = await self._fetcher.fetch(url, validators, window=self._window)
         read = None
         if self._read_page is not None:
             read, result = await self._read_fetched(result, self._read_page)
@@ -353,13 +370,16 @@ class Visit:
         If reading raises (a defect), the page is kept and its school's reader reads it again.
         """
         page = result.page
-        # A 304 or a failure has nothing to extract: it waits for nothing.
-        with self._budget.reading() if page is not None else contextlib.nullcontext():
-            try:
-                read = await read_page(result)
-            except Exception:
-                log.exception("reading %s failed", result.url)
-                return None, result
+        try:
+            read = await read_page(result)
+        except Exception:
+            log.exception("reading %s failed", result.url)
+            return None, result
+        finally:
+            # Read (or its reading failed: a defect, the page is kept for its school's reader,
+            # outside the window): the page's place in the window goes to the next request.
+            if page is not None and self._window is not None:
+                self._window.give()
         return read, result if page is None else replace(result, page=None)
 
     async def _find_https(self, url: str, result: FetchResult) -> str | None:
@@ -371,7 +391,10 @@ class Visit:
         twin = _https_twin(url)
         if twin is None or result.status in _NO_PROBE:
             return None
-        probe = await self._fetcher.fetch(twin)
+        # The twin's page is not read: its place in the window is given back at once.
+        probe = await self._fetcher.fetch(twin, window=self._window)
+        if probe.page is not None and self._window is not None:
+            self._window.give()
         return probe.final_url if probe.reached else None
 
     def _outcome(self, url: str) -> asyncio.Task[UrlOutcome]:

@@ -10,7 +10,7 @@ from typing import cast
 
 import pytest
 
-from scrapers.fetch import FetchedPage, Fetcher, FetchResult, Validators
+from scrapers.fetch import FetchedPage, Fetcher, FetchResult, PageWindow, Validators
 from scrapers.reconcile import PageOutcome, PageUnchanged
 from scrapers.sync.health import KnownUrl, UrlOutcome
 from scrapers.sync.plan import PlannedLink, PlannedSchool
@@ -34,7 +34,9 @@ class ScriptedFetcher:
     def forget_host(self, host: str) -> None:
         self.forgotten.append(host)
 
-    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, validators: Validators | None = None, *, window: PageWindow | None = None
+    ) -> FetchResult:
         self.asked.append(url)
         return FetchResult(url=url, status=self._statuses[url], checked_at=NOW, final_url=url)
 
@@ -149,7 +151,9 @@ async def test_no_school_starts_while_the_reader_has_its_fill() -> None:
 class PagingFetcher(ScriptedFetcher):
     """Answers every URL with a page of its own."""
 
-    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, validators: Validators | None = None, *, window: PageWindow | None = None
+    ) -> FetchResult:
         self.asked.append(url)
         page = FetchedPage(url, url, 200, {}, f"<p>{url}</p>", "utf-8", "header", NOW)
         return FetchResult(url=url, status=LinkStatus.OK, checked_at=NOW, final_url=url, page=page)
@@ -215,12 +219,18 @@ async def test_a_page_is_read_and_let_go_before_its_schools_next_page_is_fetched
         """A host's pages one after the other, each once the one before it is read (the
         host's delay, a second, is longer than a read)."""
 
-        async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        async def fetch(
+            self,
+            url: str,
+            validators: Validators | None = None,
+            *,
+            window: PageWindow | None = None,
+        ) -> FetchResult:
             if url in own[1:]:
                 before = own[: own.index(url)]
                 await read_done[before[-1]].wait()
                 alive_at_fetch[url] = _pages_alive(set(before))
-            return await super().fetch(url, validators)
+            return await super().fetch(url, validators, window=window)
 
     async def read_page(result: FetchResult) -> PageOutcome:
         reads.append(result.url)
