@@ -141,14 +141,20 @@ class _Reader:
     def __init__(self, main: Element) -> None:
         self.main = main
         self.blocks: list[TextBlock] = []
+        #: The heading chain, replaced (never changed in place) when a heading is entered, so
+        #: that an element's reading can tell whether its own headings changed it.
         self.headings: list[tuple[int, str]] = []
+        #: The chain's texts, as every block takes them (built once per chain, not per block).
+        self.heading_texts: tuple[str, ...] = ()
+        #: How many headings have been read, to tell a box's own text from its headings.
+        self._headings_read = 0
         #: Whether the last block's lead-in came from :meth:`_paragraph_lead_in`.
         self._led_by_paragraph = False
 
     def _emit(self, text: str, context: TextBlock, links: list[str]) -> None:
         text = collapse_spaces(text)
         if text:
-            headings = tuple(heading for _, heading in self.headings)
+            headings = self.heading_texts
             led = False
             lead_in = context.lead_in
             if lead_in is None and context.row_header is None and len(text) <= _LEAD_IN_MAX:
@@ -187,11 +193,15 @@ class _Reader:
         # Only a paragraph's lead-in runs on: a list's ends with the list.
         return last.lead_in if self._led_by_paragraph else None
 
+    def _set_headings(self, chain: list[tuple[int, str]]) -> None:
+        self.headings = chain
+        self.heading_texts = tuple(heading for _, heading in chain)
+
     def _enter_heading(self, level: int, text: str) -> None:
-        while self.headings and self.headings[-1][0] >= level:
-            self.headings.pop()
-        if text:
-            self.headings.append((level, text))
+        # The chain's levels increase: the headings of a lower level are a prefix of it.
+        kept = [heading for heading in self.headings if heading[0] < level]
+        self._set_headings([*kept, (level, text)] if text else kept)
+        self._headings_read += 1
 
     def walk(self, root: Element, context: TextBlock) -> None:
         """Read ``root`` and everything under it, in document order, without recursion."""
@@ -207,6 +217,11 @@ class _Reader:
         """Read ``element``'s own text; yield each child element to be read in its place."""
         buffer: list[str] = []
         links: list[str] = []
+        headings_before, blocks_before, read_before = (
+            self.headings,
+            len(self.blocks),
+            self._headings_read,
+        )
 
         def flush() -> None:
             self._emit("".join(buffer), context, links)
@@ -243,14 +258,15 @@ class _Reader:
                 flush()
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
-                outer_headings, self.headings = self.headings, []
+                outer_headings = self.headings
+                self._set_headings([])
                 # Not a sectioning element here means a footer or a side column by its id or
                 # classes.
                 footer = inner.in_footer or (
                     name not in ("aside", "header") and not _is_side_column(child)
                 )
                 yield child, replace(inner, in_main=child is self.main, in_footer=footer)
-                self.headings = outer_headings
+                self._set_headings(outer_headings)
             elif name in _BLOCKS or _has_block_inside(child):
                 flush()
                 yield child, inner
@@ -258,12 +274,19 @@ class _Reader:
                 links.extend(_contact_links(child))
                 buffer.append(text_of(child))
         flush()
+        if self.headings is not headings_before:
+            headings_read = self._headings_read - read_before
+            if len(self.blocks) - blocks_before > headings_read:
+                # A box with its own heading and its own text (a news card, a teaser list, a
+                # related-links box): its headings end with it, as a reader sees the box's
+                # frame end; a wrapper holding a heading alone leaves it to what follows.
+                self._set_headings(headings_before)
 
     def _lead_in(self, *, short_is_enough: bool) -> str | None:
         if not self.blocks:
             return None
         last = self.blocks[-1]
-        if last.headings == tuple(heading for _, heading in self.headings) and (
+        if last.headings == self.heading_texts and (
             last.text.endswith(":") or (short_is_enough and len(last.text) <= _LEAD_IN_MAX)
         ):
             return last.text
@@ -274,7 +297,7 @@ class _Reader:
         if not self.blocks:
             return None
         last = self.blocks[-1]
-        if last.headings != tuple(heading for _, heading in self.headings):
+        if last.headings != self.heading_texts:
             return None
         match = _POINTS_FORWARD.search(last.text)
         if match is None:

@@ -87,9 +87,44 @@ def parse_html(html: str) -> Element:
     string built otherwise) is replaced by U+FFFD rather than failing the page.
     """
     try:
-        return _parse(html)
+        root = _parse(html)
     except UnicodeEncodeError:
-        return _parse(html.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+        root = _parse(html.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+    if _has_invisible_characters(html):
+        _drop_invisible_characters(root)
+    return root
+
+
+#: Characters a reader never sees: the soft hyphen of hyphenation plug-ins (``Candi&shy;dature``),
+#: the zero-width space of CMS line-break hints, the word joiner, a stray byte-order mark.
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+_INVISIBLE_RUN = re.compile(f"[{_INVISIBLE}]+")
+#: The same characters as the source may write them: ``&shy;``, ``&#173;``, ``&#x200B;``…
+_INVISIBLE_REFERENCE = re.compile(
+    r"&(?:shy;?|#0*(?:173|8203|8288|65279);?|#x0*(?:ad|200b|2060|feff);?)", re.IGNORECASE
+)
+#: The text nodes that hold one (in C, but a pass over every text node: only on the pages
+#: whose source holds one).
+_WITH_INVISIBLE = etree.XPath(
+    "//text()[" + " or ".join(f"contains(., '{char}')" for char in _INVISIBLE) + "]"
+)
+
+
+def _has_invisible_characters(html: str) -> bool:
+    return any(char in html for char in _INVISIBLE) or bool(_INVISIBLE_REFERENCE.search(html))
+
+
+def _drop_invisible_characters(root: Element) -> None:
+    """Take the invisible characters out of the page's text: a cue word with a soft hyphen
+    in it is still the word the reader reads (decision 0396)."""
+    for found in _WITH_INVISIBLE(root):
+        parent = found.getparent()
+        if parent is None:
+            continue
+        if found.is_tail:
+            parent.tail = _INVISIBLE_RUN.sub("", parent.tail or "")
+        else:
+            parent.text = _INVISIBLE_RUN.sub("", parent.text or "")
 
 
 #: libxml2 builds its own tree at most about 2,048 elements deep (``huge_tree``) and drops what

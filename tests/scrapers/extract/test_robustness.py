@@ -98,7 +98,8 @@ def test_the_facts_a_transformation_loses_and_gains_are_listed_with_their_page(
     assert changed.tallies[FactField.LANGUAGE_REQUIREMENT].true_positives == 1
 
 
-def test_every_boilerplate_page_is_scored_in_each_language() -> None:
+def test_a_page_of_boilerplate_alone_yields_no_fact_in_any_language() -> None:
     counts = score_boilerplate()
     assert len(counts) == 24
     assert {"footer (fr)", "all blocks (en)", "mega menu (it)"} <= set(counts)
+    assert {name: count for name, count in counts.items() if count} == {}
