@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from scrapers.extract.dom import Element, child_tags, children, class_tokens, text_of
 from service.text import collapse_spaces
 
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "summary"}
+_H_LEVELS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HEADINGS = {*_H_LEVELS, "summary"}
 # fmt: off
 _BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
@@ -150,6 +151,10 @@ class _Reader:
         self._headings_read = 0
         #: Whether the last block's lead-in came from :meth:`_paragraph_lead_in`.
         self._led_by_paragraph = False
+        #: Whether a bold paragraph read now would be the main content's title: nothing of the
+        #: main content read yet, and no ``<h1>``-``<h6>`` in it (its headings are all bold
+        #: paragraphs, as a WYSIWYG editor writes them).
+        self._title_open = next(main.iter(*_H_LEVELS), None) is None
 
     def _emit(self, text: str, context: TextBlock, links: list[str]) -> None:
         text = collapse_spaces(text)
@@ -175,6 +180,8 @@ class _Reader:
                 )
             )
             self._led_by_paragraph = led
+            if context.in_main:
+                self._title_open = False
 
     def _paragraph_lead_in(self, headings: tuple[str, ...], in_main: bool) -> str | None:
         """The lead-in of a short paragraph: "<p>The last date to apply is:</p><p>1 March for
@@ -242,6 +249,10 @@ class _Reader:
                 flush()
             elif (level := _heading_level(child)) is not None:
                 flush()
+                if self._title_open and level == _TOGGLE_LEVEL and inner.in_main:
+                    # The first bold paragraph of a content without heading elements is its
+                    # title, above the bold paragraphs that follow, as an <h1> would be.
+                    level = 1
                 heading = text_of(child, " ")
                 self._enter_heading(level, collapse_spaces(heading))
                 self._emit(heading, inner, [])

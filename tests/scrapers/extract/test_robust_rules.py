@@ -131,3 +131,16 @@ def test_a_date_in_bold_or_followed_by_words_of_its_own_is_content() -> None:
         ("deadline", "application", "autumn", "2027-05-01"),
         ("deadline", "application", "spring", "2026-11-01"),
     }
+
+
+def test_the_first_bold_paragraph_of_a_content_without_heading_elements_is_its_title() -> None:
+    # Its <h1> and <h2>s written as bold paragraphs: the title "Venir en échange" stays above
+    # "Prérequis" instead of being replaced by it, so the stay is still the exchange's.
+    body = (
+        "<main><p><strong>Venir en échange à l'ENSX</strong></p>"
+        "<p>L'ENSX accueille chaque année une centaine d'étudiants.</p>"
+        "<p><strong>Prérequis</strong></p>"
+        "<p>Les étudiants peuvent venir pour un semestre ou pour une année universitaire.</p>"
+        "</main>"
+    )
+    assert _facts(body) == {("duration", "semester", "year")}
