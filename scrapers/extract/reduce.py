@@ -126,6 +126,28 @@ def _is_a_link_after(tag: Element, first: Element) -> bool:
     return link is not None and not _WORD.search("".join(rest))
 
 
+_CARD_PARTS = frozenset(("p", "div", "span", "time"))
+_CARD_TITLES = frozenset(("p", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _is_a_dated_card(tag: Element) -> bool:
+    """Whether ``tag`` is a news or event card: its first element a date standing alone
+    (``<p>20 January 2027</p>``), its second a title that is one link and nothing else
+    (``<p><a href="/news/msc">…</a></p>``, ``<h3><a …>``), whatever their classes."""
+    if tag.text and tag.text.strip():
+        return False
+    parts = [child for child in tag if isinstance(child.tag, str) and child.tag != REMOVED]
+    if len(parts) < 2 or parts[0].tag not in _CARD_PARTS or parts[1].tag not in _CARD_TITLES:
+        return False
+    if (parts[0].tail or "").strip() or not _is_a_date_alone(parts[0]):
+        return False
+    title = parts[1]
+    links = [child for child in title if child.tag == "a" and child.get("href")]
+    if len(links) != 1 or len(title) != 1 or (title.text or "").strip():
+        return False
+    return not (links[0].tail or "").strip()
+
+
 def is_furniture(tag: Element) -> bool:
     """Whether ``tag`` is page furniture: a form, the site header, a teaser or link box."""
     name = tag.tag
@@ -136,7 +158,7 @@ def is_furniture(tag: Element) -> bool:
     if name == "header":
         # The site's header; an article's own header holds its title, which is context.
         return next(tag.iterancestors("main", "article"), None) is None
-    if name in _TEASER_ITEMS and _opens_with_its_date(tag):
+    if name in _TEASER_ITEMS and (_opens_with_its_date(tag) or _is_a_dated_card(tag)):
         return True
     if not tag.attrib or name in _NEVER or tag.get("role") == "main":
         return False

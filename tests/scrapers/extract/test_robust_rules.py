@@ -144,3 +144,23 @@ def test_the_first_bold_paragraph_of_a_content_without_heading_elements_is_its_t
         "</main>"
     )
     assert _facts(body) == {("duration", "semester", "year")}
+
+
+def test_a_card_of_a_date_alone_then_a_linked_title_is_a_teaser_whatever_its_classes() -> None:
+    cards = (
+        '<div class="x31c"><div class="x5e0"><p class="x8d2">20 janvier 2027</p><p><a '
+        'href="/actu/msc">Masters : candidatures prolongées jusqu\'au 15 mars 2027</a></p></div>'
+        '<div class="x5e0"><p>12/01/2027</p><h3><a href="/actu/ete">Université d\'été : '
+        "inscriptions avant le 15 février 2027</a></h3><p>Cours de français, niveau B1.</p>"
+        "</div></div>"
+    )
+    assert _facts(cards + _CONTENT) == _CONTENT_FACTS
+
+
+def test_a_date_then_a_paragraph_of_its_own_is_content() -> None:
+    body = (
+        "<main><h2>Dates limites de candidature</h2><div><p>1er mai 2027</p>"
+        "<p>Semestre d'automne : date limite de candidature.</p></div></main>"
+    )
+    # Not removed: its date is read (its semester, in the next paragraph, is another matter).
+    assert {fact[3] for fact in _facts(body) if fact[0] == "deadline"} == {"2027-05-01"}
