@@ -22,25 +22,38 @@ class Mention:
     (``node``, the programme as this school names it, while programme groups are read).
 
     ``text`` is let go once the schools are registered and the programme groups built: only
-    the programme's name (``programme_name``) is read after that (decision 0341)."""
+    the programme's name (``programme_name``) is read after that (decision 0341). The item
+    itself is not kept: only what the offers and links read of it, its texts as a hash (its
+    record and link text were 1.75 times the page's size at the interpretation's peak;
+    decision 0386)."""
 
-    item: PageItem
     text: LinkText | None
     country: str
     counts: tuple[Count, ...]
+    line: int | None
+    academic_year: str | None
+    track: str | None
+    url: str | None
+    extra_urls: tuple[str, ...]
+    #: ``hash((link text, tail))``: an item listed twice gives the same offers with the same
+    #: texts, a merge gives them with other texts.
+    raw: int
+    #: The item's link text and tail, kept only when an earlier item's texts hashed alike (it
+    #: may repeat that item, and the finding that says so quotes them).
+    texts: tuple[str, str] | None = None
     slug: str = ""
     programme: str | None = None
     node: tuple[str, str] | None = None
     programme_name: str | None = None
 
 
-def item_text(item: PageItem) -> str:
-    return f"{item.link_text} {item.tail}"
+def texts_subject(link_text: str, tail: str) -> str:
+    """What a finding about an item is about: its text, folded (its line may move)."""
+    return fold(f"{link_text} {tail}")
 
 
 def item_subject(item: PageItem) -> str:
-    """What a finding about an item is about: its text, folded (its line may move)."""
-    return fold(item_text(item))
+    return texts_subject(item.link_text, item.tail)
 
 
 class MentionReader:
@@ -179,4 +192,14 @@ class MentionReader:
                 item_subject(item),
                 item.line,
             )
-        return Mention(item=item, text=text, country=country, counts=counts)
+        return Mention(
+            text=text,
+            country=country,
+            counts=counts,
+            line=item.line,
+            academic_year=item.academic_year,
+            track=item.track,
+            url=item.url,
+            extra_urls=item.extra_urls,
+            raw=hash((item.link_text, item.tail)),
+        )

@@ -17,13 +17,13 @@ from scrapers.faq.interpret.countries import CountryResolver
 from scrapers.faq.interpret.findings import FindingLog
 from scrapers.faq.interpret.link_checks import LinkBook
 from scrapers.faq.interpret.link_text import LinkText, NamedSchool
-from scrapers.faq.interpret.mentions import Mention, MentionReader, item_subject
+from scrapers.faq.interpret.mentions import Mention, MentionReader, texts_subject
 from scrapers.faq.interpret.names import resolve_names
 from scrapers.faq.interpret.programmes import ProgrammeGroups
 from scrapers.faq.interpret.rules import parse_rules
 from scrapers.faq.interpret.sanitize import sanitize_items
 from scrapers.faq.interpret.schools import SchoolBook, school_slug
-from scrapers.faq.read import Count, ParsedPage
+from scrapers.faq.read import Count, PageItem, ParsedPage
 from service.db import OfferKind
 from service.text import fold, slugify
 
@@ -79,7 +79,7 @@ class _Interpreter:
         # that the parsed page and the whole catalogue never coexist in full (decision 0205).
         items, self.page.items = self.page.items, []
         items = sanitize_items(items, self.findings)
-        mentions = [mention for item in items if (mention := reader.read(item))]
+        mentions = self.read_mentions(reader, items)
         del items
         self.register_schools(mentions)
         self.read_programmes(mentions)
@@ -94,6 +94,22 @@ class _Interpreter:
         self.catalogue.findings = self.findings.as_list()
         return self.catalogue
 
+    def read_mentions(self, reader: MentionReader, items: list[PageItem]) -> list[Mention]:
+        """The items read, in page order. A mention keeps its item's texts only when an earlier
+        one's hashed alike: only such an item can repeat an earlier one (decision 0386)."""
+        mentions: list[Mention] = []
+        seen: set[int] = set()
+        for item in items:
+            mention = reader.read(item)
+            if mention is None:
+                continue
+            if mention.raw in seen:
+                mention.texts = (item.link_text, item.tail)
+            else:
+                seen.add(mention.raw)
+            mentions.append(mention)
+        return mentions
+
     # Schools and programmes -----------------------------------------------------------------
 
     def register_schools(self, mentions: list[Mention]) -> None:
@@ -104,7 +120,7 @@ class _Interpreter:
             for parents in (text.school.parents, *(partner.parents for partner in text.partners)):
                 for name in parents:
                     written.append(name)
-                    lines.setdefault(name, mention.item.line)
+                    lines.setdefault(name, mention.line)
         names = resolve_names(written, self.known_parents, self.corrections)
         for correction in names.corrections:
             self.findings.note(
@@ -128,7 +144,7 @@ class _Interpreter:
                 above = self.schools.add(
                     NamedSchool(names.canonical[name]),
                     country=mention.country,
-                    line=mention.item.line,
+                    line=mention.line,
                     parent=above,
                 )
             return above
@@ -138,7 +154,7 @@ class _Interpreter:
             mention.slug = self.schools.add(
                 text.school,
                 country=mention.country,
-                line=mention.item.line,
+                line=mention.line,
                 parent=parent_chain(text.school.parents, mention),
                 listed=True,
                 city=text.city,
@@ -148,7 +164,7 @@ class _Interpreter:
                 self.schools.add(
                     partner,
                     country=mention.country,
-                    line=mention.item.line,
+                    line=mention.line,
                     parent=parent_chain(partner.parents, mention),
                 )
 
@@ -192,16 +208,17 @@ class _Interpreter:
         while mentions:
             mention = mentions.pop()
             self.add_offers(mention)
-            self.links.add_item(mention.slug, mention.item, mention.programme)
+            self.links.add_item(
+                mention.slug, mention.programme, mention.url, mention.extra_urls, mention.line
+            )
 
     def add_offers(self, mention: Mention) -> None:
-        item = mention.item
-        year = item.academic_year or self.catalogue.academic_year
+        year = mention.academic_year or self.catalogue.academic_year
         assert year is not None  # checked in run(): a page with items has a year
-        scope = item.track or ""
+        scope = mention.track or ""
         counts: Iterable[Count | None] = mention.counts or (None,)
         offers = self.catalogue.offers
-        raw = hash((item.link_text, item.tail))
+        raw = mention.raw
         for count in counts:
             kind: OfferKind | None = count.kind if count else None
             key: OfferKey = (mention.slug, mention.programme, kind, year, scope)
@@ -213,11 +230,14 @@ class _Interpreter:
                     self.catalogue.tracks.setdefault(scope, None)
                 continue
             if self.raw_offers[key] == raw:
+                # Kept: an earlier item's texts hashed alike (read_mentions).
+                assert mention.texts is not None
+                link_text, tail = mention.texts
                 self.findings.note(
                     "duplicate_item",
-                    f"{item.link_text!r} is listed twice; counted once",
-                    f"{item_subject(item)}|{scope}",
-                    item.line,
+                    f"{link_text!r} is listed twice; counted once",
+                    f"{texts_subject(link_text, tail)}|{scope}",
+                    mention.line,
                 )
                 continue
             existing = offers[key]
@@ -229,7 +249,7 @@ class _Interpreter:
                 f"({kind or 'unknown kind'}, {scope or 'open to all'}); their places were "
                 f"added up",
                 f"{key}",
-                item.line,
+                mention.line,
                 school_slug=mention.slug,
             )
 
