@@ -139,8 +139,10 @@ def _has_block_inside(tag: Element) -> bool:
 
 
 class _Reader:
-    def __init__(self, main: Element) -> None:
+    def __init__(self, main: Element, footer: Element | None = None) -> None:
         self.main = main
+        #: The site's footer found by its place (``dom.trailing_region``), if any.
+        self.footer = footer
         self.blocks: list[TextBlock] = []
         #: The heading chain, replaced (never changed in place) when a heading is entered, so
         #: that an element's reading can tell whether its own headings changed it.
@@ -265,7 +267,12 @@ class _Reader:
             elif name == "dl":
                 flush()
                 yield from self._definitions(child, inner)
-            elif name in _SECTIONING or _is_footer_like(child) or _is_side_column(child):
+            elif (
+                name in _SECTIONING
+                or child is self.footer
+                or _is_footer_like(child)
+                or _is_side_column(child)
+            ):
                 flush()
                 # A footer or sidebar is not under the heading that precedes it, and is not
                 # the main content even when no main element stands out.
@@ -430,8 +437,8 @@ def _contact_links(tag: Element) -> list[str]:
     return [href for href in hrefs if href.lower().startswith(("mailto:", "tel:"))]
 
 
-def read_blocks(root: Element, main: Element) -> list[TextBlock]:
+def read_blocks(root: Element, main: Element, footer: Element | None = None) -> list[TextBlock]:
     """The text blocks under ``root`` in document order; those under ``main`` are marked so."""
-    reader = _Reader(main)
+    reader = _Reader(main, footer)
     reader.walk(root, TextBlock(text="", in_main=root is main))
     return reader.blocks

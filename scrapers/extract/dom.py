@@ -365,3 +365,34 @@ def select_main(root: Element, selectors: tuple[str, ...] = MAIN_SELECTORS) -> E
             if len(text_of(candidate, " ", strip=True)) >= _MAIN_MIN_TEXT:
                 return candidate
     return body_of(root)
+
+
+#: A page's last region is its footer when it holds at most this share of the page's text.
+_FOOTER_SHARE = 0.25
+
+
+def trailing_region(body: Element) -> Element | None:
+    """The page's footer by its place, for a page whose main content does not stand out.
+
+    Below the wrappers that hold everything (an element with one child of text), the page is a
+    row of regions; with three or more (a header, the content, a footer), the last is the
+    site's footer when it is not the longest and holds at most a quarter of their text,
+    whatever its element or classes (a ``<footer>`` written as a ``<div>``, decision 0396).
+    """
+    region = body
+    while True:
+        parts = [
+            (child, length)
+            for child in child_tags(region)
+            if (length := len(text_of(child, " ", strip=True)))
+        ]
+        if len(parts) != 1:
+            break
+        region = parts[0][0]
+    if len(parts) < 3:
+        return None
+    lengths = [length for _, length in parts]
+    last, length = parts[-1]
+    if length == max(lengths) or length > _FOOTER_SHARE * sum(lengths):
+        return None
+    return last

@@ -21,7 +21,14 @@ from scrapers.extract.contacts import (
 )
 from scrapers.extract.credits import parse_credits, parse_duration
 from scrapers.extract.deadlines import parse_deadlines
-from scrapers.extract.dom import MAIN_SELECTORS, body_of, parse_html, remove_noise, select_main
+from scrapers.extract.dom import (
+    MAIN_SELECTORS,
+    body_of,
+    parse_html,
+    remove_noise,
+    select_main,
+    trailing_region,
+)
 from scrapers.extract.emails import reveal_cloudflare_emails
 from scrapers.extract.facts import ExtractedFact, PageExtraction
 from scrapers.extract.jsonld import parse_json_ld, read_json_ld
@@ -113,7 +120,9 @@ def extract_page(
         chosen.prepare(root)
     remove_noise(root, chosen.noise_selectors, also=is_furniture)
     main = select_main(root, chosen.main_selectors + MAIN_SELECTORS)
-    blocks = _about_the_exchange(read_blocks(body_of(root), main))
+    body = body_of(root)
+    footer = trailing_region(body) if main is body else None
+    blocks = _about_the_exchange(read_blocks(body, main, footer))
     page = _page_context(url, facts)
     for concern, generic in GENERIC_PARSERS.items():
         facts += chosen.parsers.get(concern, generic)(blocks, page)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bench.devset import identities
-from scrapers.extract.dom import parse_html, text_of
+from scrapers.extract.dom import body_of, parse_html, text_of, trailing_region
 from scrapers.extract.pipeline import extract_page
 
 URL = "https://www.ensx.fr/venir-en-echange"
@@ -164,3 +164,44 @@ def test_a_date_then_a_paragraph_of_its_own_is_content() -> None:
     )
     # Not removed: its date is read (its semester, in the next paragraph, is another matter).
     assert {fact[3] for fact in _facts(body) if fact[0] == "deadline"} == {"2027-05-01"}
+
+
+_REGIONS = (
+    '<div class="x01"><p><a href="/">ENSX</a> <a href="/formation">Formation</a></p></div>'
+    '<div class="x02"><h1>Venir en échange à l\'ENSX</h1>'
+    "<p>L'ENSX accueille chaque année une centaine d'étudiants de ses partenaires.</p>"
+    "<p>Date limite de candidature : 1er mai 2027 pour le semestre d'automne.</p>"
+    "<p>Bureau des relations internationales : ri@ensx.fr</p></div>"
+)
+
+
+def test_the_last_short_region_of_a_page_without_main_content_is_its_footer() -> None:
+    footer = (
+        '<div class="x03"><p>ENSX, 1 avenue de l\'Université, 38000 Grenoble</p>'
+        "<p>communication@ensx.fr</p></div>"
+    )
+    assert _facts(_REGIONS + footer) == {
+        ("deadline", "application", "autumn", "2027-05-01"),
+        ("email", "ri@ensx.fr"),
+    }
+
+
+def test_a_last_region_as_long_as_the_content_is_not_a_footer() -> None:
+    second = (
+        '<div class="x03"><h2>Contacts</h2><p>Le bureau des relations internationales accueille '
+        "les étudiants du lundi au vendredi, de 9 h à 17 h, au bâtiment A, premier étage, "
+        "et répond aux questions sur les candidatures et le logement : erasmus@ensx.fr</p></div>"
+    )
+    assert ("email", "erasmus@ensx.fr") in _facts(_REGIONS + second)
+
+
+def test_the_footer_by_its_place_is_found_below_the_wrappers_and_only_in_a_row_of_three() -> None:
+    wrapped = parse_html(
+        "<body><div><div><p>Menu</p></div><div><p>" + "Contenu de la page. " * 10 + "</p></div>"
+        "<div><p>Pied de page</p></div></div></body>"
+    )
+    found = trailing_region(body_of(wrapped))
+    assert found is not None
+    assert text_of(found) == "Pied de page"
+    two = parse_html("<body><div><p>Contenu de la page.</p></div><div><p>Pied</p></div></body>")
+    assert trailing_region(body_of(two)) is None
