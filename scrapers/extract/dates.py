@@ -5,7 +5,8 @@ never from a hand table. Recognised forms: ``15 avril 2025``, ``1er juin``, ``1�
 ``15. Mai 2025``, ``15. huhtikuuta 2025``, ``huhtikuun 15.``, ``April 15th, 2025``,
 ``the 15th of April``, ``15.4.2025``, ``15.4.``, ``15/04/2025``, ``15/04``, ``15-04-2025``,
 ``2025-04-15``, ``2025.04.15`` (year first, as East Asian offices write it), ``15/4/25``
-(a two-digit year after a day and a month); ranges (``10.-31.1.2025``, ``1 March - 15 April
+(a two-digit year after a day and a month), ``the end of March 2027``, ``fine marzo``,
+``fin mars`` (the month's last day); ranges (``10.-31.1.2025``, ``1 March - 15 April
 2025``, ``2025.03.02 ~ 2025.03.20``) keep their opening date. A date without a year is a
 yearly date: :meth:`PartialDate.iso` writes it ``--MM-DD`` (ISO 8601).
 """
@@ -41,12 +42,14 @@ class PartialDate:
 
 @dataclass(frozen=True, slots=True)
 class DateMention:
-    """A date found in a text; ``opens`` is the first date when the text gave a range."""
+    """A date found in a text; ``opens`` is the first date when the text gave a range;
+    ``month_end``: written as a month's end ("the end of March"), not as a day."""
 
     date: PartialDate
     start: int
     end: int
     opens: PartialDate | None = None
+    month_end: bool = False
 
 
 @cache
@@ -83,6 +86,12 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     # "1ᵉʳ avril" (superscript letters; development set, fr28) as well as "1er avril".
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\u1d49\u02b3|°|\.)?"
     year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+    # "by the end of March 2027", "entro la fine di marzo", "fin mars 2027 au plus tard", "Ende
+    # März": the month's last day (decision 0405).
+    month_end = re.compile(
+        rf"(?<![\w])(?:end\s+of|fine\s+(?:di\s+)?|fin\s+(?:de\s+|d')?|ende)\s*{month}"
+        rf"(?:,?\s*{year})?"
+    )
     return (
         # "2027-04-10", and "2027.04.10" with dots as Korea, China and Japan write it (decision
         # 0380).
@@ -106,6 +115,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(
             rf"(?<![\w]){month_first}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?(?!\d)(?:,?\s+{year})?"
         ),
+        month_end,
     )
 
 
@@ -135,6 +145,9 @@ def _from_match(match: re.Match[str]) -> PartialDate | None:
         month = int(groups["mnum"])
     else:
         month = month_numbers()[match.group("month").rstrip(".")]
+    if groups.get("day") is None:
+        # The end of a month: its last day, in a common year when the year is not given.
+        return _valid(year, month, calendar.monthrange(year or 2001, month)[1])
     return _valid(year, month, int(groups["day"]))
 
 
@@ -167,7 +180,8 @@ def _single_dates(folded: str) -> list[DateMention]:
                 continue
             date = _from_match(match)
             if date is not None:
-                found.append(DateMention(date, match.start(), match.end()))
+                month_end = match.groupdict().get("day") is None
+                found.append(DateMention(date, match.start(), match.end(), month_end=month_end))
     return sorted(found, key=lambda mention: mention.start)
 
 
@@ -181,8 +195,8 @@ def _with_year(opens: PartialDate, closes: PartialDate) -> PartialDate:
     return replace(opens, year=year)
 
 
-#: Every form of a date holds a digit (its day, or its year).
-_DIGIT = re.compile(r"\d")
+#: Every form of a date holds a digit (its day, or its year), but the end of a month.
+_DIGIT = re.compile(r"\d|\b(?:end|fine?|ende)\b")
 
 
 def find_dates(text: str) -> list[DateMention]:

@@ -39,6 +39,8 @@ from scrapers.extract.vocabulary import (
     DATE_ROLE_CUES,
     DEADLINE_CUE,
     DEADLINES_ABOVE,
+    DOUBLE_DEGREE,
+    EXCHANGE,
     KIND_CUES,
     LATER_ROUND,
     OPENING_CUE,
@@ -115,6 +117,10 @@ def _is_just_a_date(text: str, date: DateMention) -> bool:
     return _DATE_DECORATION.fullmatch(rest) is not None
 
 
+#: How far from a month's end its deadline word may stand ("entro la fine di marzo").
+_MONTH_END_REACH = 12
+
+
 def _marks_a_limit(
     cues: TextCues,
     span: tuple[int, int],
@@ -128,6 +134,15 @@ def _marks_a_limit(
     "1 May for the winter semester, 1 November for the summer semester", decision 0350)."""
     if date.opens is not None or kind.where in (IN_CLAUSE, IN_SENTENCE):
         return True
+    if date.month_end:
+        # "by the end of March", "fin mars au plus tard": a month's end is a limit only beside
+        # its deadline word; "letters are sent at the end of June" is when (decision 0405).
+        return any(
+            date.start - _MONTH_END_REACH <= m.end <= date.start + 1
+            or date.end <= m.start <= date.end + _MONTH_END_REACH
+            for m in cues.mentions(DATE_ROLE_CUES)
+            if m.label == DEADLINE_CUE
+        )
     if kind.where == IN_HEADERS and _is_just_a_date(cues.text, date):
         return True  # a table of dates under "Nomination" headers is a table of deadlines
     start, end = cues.sentence_of(span)
@@ -258,6 +273,20 @@ def _fill_in_order(candidates: list[_Candidate], earlier: list[str | None]) -> N
         earlier.extend(candidate.period for candidate in group)
 
 
+def _period_of_the_track(block: TextBlock) -> str | None:
+    """The year, where the nearest heading naming a double degree or the exchange names a
+    double-degree track alone ("Double-degree tracks", "Percorsi di doppio titolo"): its
+    students stay the whole year (decision 0405)."""
+    for heading in reversed(block.headings):
+        folded = fold_aligned(heading)
+        exchange = EXCHANGE.search(folded) is not None
+        if DOUBLE_DEGREE.search(folded) is not None:
+            return None if exchange else YEAR
+        if exchange:
+            return None
+    return None
+
+
 def parse_deadlines(
     blocks: Sequence[TextBlock], url: str, *, winter: str = AUTUMN
 ) -> list[ExtractedFact]:
@@ -308,6 +337,8 @@ def parse_deadlines(
                 period = _sentence_label(cues, span) or period
             if period == YEAR and _names_autumn_too(cues, date):
                 period = AUTUMN
+            if period is None:
+                period = _period_of_the_track(block)
             if period is None and kind.label in last_period:
                 start, end = cues.sentence_of(span)
                 if LATER_ROUND.search(cues.folded, start, end):

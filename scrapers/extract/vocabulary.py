@@ -19,6 +19,11 @@ _NOT_BEFORE_A_CANDIDATE = (
     "nominate the selected ",
     "nominates the ",
     "nominate the ",
+    # "The partner school nominates its candidates by 15 January" (decision 0405).
+    "nominates its ",
+    "nominate its ",
+    "nominates their ",
+    "nominate their ",
     "nominates ",
     "nominate ",
     "liste de leurs ",
@@ -465,6 +470,14 @@ INCOMING = compile_cues(
     r"incoming|inbound|entrant\w*|in entrata|in arrivo|venir|accueil|exchange students"
     r"|etudiants en echange|studenti in scambio|studenti stranieri"
 )
+#: A heading over a double-degree track: its students stay the whole year, so a deadline under
+#: it that names no semester is the year's (decision 0405). A heading naming the exchange too
+#: ("Exchange and double degrees") says neither.
+DOUBLE_DEGREE = compile_cues(
+    r"double[- ]degrees?|dual[- ]degrees?|double[- ]diplom\w*|doubles? diplomes?"
+    r"|double diplomation|doppi[oa] (?:titol[oi]|laure[ae])|titolo doppio|doppelabschluss\w*"
+)
+EXCHANGE = compile_cues(r"exchange|echange|scambio|scambi|austausch\w*")
 #: A deadline word with no kind: on an incoming-students page "Deadline: 31 March" is the
 #: student's application deadline.
 BARE_DEADLINE = compile_cues(r"deadlines?|dates? limites?|scadenz\w*|termine ultimo")

@@ -107,3 +107,30 @@ def test_a_day_and_month_after_a_score_is_still_a_date_when_far_enough() -> None
     assert [mention.date.iso() for mention in find_dates("IELTS 6.5. Apply by 15.4.")] == [
         "--04-15"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Send your file by the end of June 2028.", "2028-06-30"),
+        ("entro la fine di novembre", "--11-30"),
+        ("entro fine aprile 2028", "2028-04-30"),
+        ("au plus tard fin d'avril 2028", "2028-04-30"),
+        ("avant la fin de novembre", "--11-30"),
+        ("bis Ende Juni 2028", "2028-06-30"),
+        # Without a year, February's end is that of a common year.
+        ("by the end of February", "--02-28"),
+        ("by the end of February 2028", "2028-02-29"),
+    ],
+)
+def test_the_end_of_a_month_is_its_last_day(text: str, iso: str) -> None:
+    # Decision 0405.
+    (mention,) = find_dates(text)
+    assert (mention.date.iso(), mention.month_end) == (iso, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["at the end of the semester", "la fin de l'année", "fine del corso", "the end"]
+)
+def test_an_end_that_names_no_month_is_no_date(text: str) -> None:
+    assert find_dates(text) == []

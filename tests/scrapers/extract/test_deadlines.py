@@ -504,3 +504,45 @@ def test_a_terms_own_dates_beside_its_deadlines_are_no_deadline() -> None:
         "nomination/spring": ("2027-10-15", None),
         "application/spring": ("2027-11-05", "2027-10-18"),
     }
+
+
+def test_the_end_of_a_month_is_a_deadline_beside_its_deadline_word_only() -> None:
+    # Decision 0405: "by the end of", "entro la fine di", "fin … au plus tard" are limits; "at
+    # the end of June" says when letters are sent.
+    body = (
+        "<h2>Application deadlines</h2><p>Partner schools nominate students by the end of"
+        " February 2028 for the autumn semester.</p><p>Admission letters go out at the end of"
+        " June for the autumn semester.</p><p>Le dossier est à déposer fin mai 2028 au plus tard"
+        " pour le semestre d'automne.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2028-02-29", None),
+        "application/autumn": ("2028-05-31", None),
+    }
+
+
+def test_a_double_degree_tracks_deadline_without_a_semester_is_the_years() -> None:
+    # Decision 0405: a track's students stay the whole year; a heading naming the exchange and
+    # the double degree both says neither.
+    body = (
+        "<h1>Exchange and double degree students</h1><h2>Exchange</h2>"
+        "<p>Applications are due on 1 May 2028.</p>"
+        "<h2>Percorsi di doppio titolo</h2><h3>Ingegneria civile</h3>"
+        "<p>Le candidature si chiudono il 20 febbraio 2028.</p>"
+    )
+    assert _deadlines(body) == {
+        "application/any": ("2028-05-01", None),
+        "application/year": ("2028-02-20", None),
+    }
+
+
+def test_a_school_that_nominates_its_candidates_sends_a_nomination() -> None:
+    # Decision 0405: the candidates a school nominates are no application.
+    body = (
+        "<h2>Double-degree tracks</h2><p>The partner faculty nominates its candidates by"
+        " 10 January 2028; the nominated students apply by 25 January 2028.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/year": ("2028-01-10", None),
+        "application/year": ("2028-01-25", None),
+    }
