@@ -72,10 +72,15 @@ _CONFIDENCE = {
 def combine_periods(labels: set[str]) -> str | None:
     """One period for a scope naming several: "autumn semester and full year" is autumn.
 
-    A full year starts in the autumn, so a date given for both is the autumn one.
+    A full year starts in the autumn, so a date given for both is the autumn one (and a winter
+    semester's and the year's is the winter one, what "winter" means on the page).
     """
     if labels == {AUTUMN, YEAR}:
         return AUTUMN
+    if labels == {WINTER, YEAR}:
+        # "Winter semester and full year": where the winter semester is the autumn one, the
+        # year starts with it (decision 0405).
+        return WINTER
     return next(iter(labels)) if len(labels) == 1 else None
 
 
@@ -273,6 +278,21 @@ def _fill_in_order(candidates: list[_Candidate], earlier: list[str | None]) -> N
         earlier.extend(candidate.period for candidate in group)
 
 
+#: A line longer than this is a sentence, not a label over the lines below it.
+_LABEL_MAX = 90
+
+
+def _label_above(above: TextBlock | None, block: TextBlock) -> str | None:
+    """The semester a short line just above the block names, in its section, when it is a label
+    and no sentence: "<p><strong>Winter semester and full year</strong><br>Nominations until
+    31 May · Applications until 15 June</p>" (decision 0405)."""
+    if above is None or above.headings != block.headings or len(above.text) > _LABEL_MAX:
+        return None
+    if above.text.rstrip().endswith((".", "!", "?")):
+        return None
+    return label_in(above.text, SEMESTER_CUES, combine_periods)
+
+
 def _period_of_the_track(block: TextBlock) -> str | None:
     """The year, where the nearest heading naming a double degree or the exchange names a
     double-degree track alone ("Double-degree tracks", "Percorsi di doppio titolo"): its
@@ -303,13 +323,16 @@ def parse_deadlines(
     #: semester of earlier ones).
     read: list[_Candidate] = []
     unnamed = False  # whether one of them names no semester
+    above: TextBlock | None = None  # the block before, when it holds no date
     for block in blocks:
         if not block.in_main:
             continue
         if unnamed and _give_the_deadlines_above_their_period(block, read, winter):
             unnamed = any(candidate.period is None for candidate in read)
         dates = find_dates(block.text)
+        label_above, above = _label_above(above, block), None
         if not dates:
+            above = block
             continue
         cues = TextCues(block.text, [(d.start, d.end) for d in dates])
         around = surroundings_of(block)
@@ -337,8 +360,12 @@ def parse_deadlines(
                 period = _sentence_label(cues, span) or period
             if period == YEAR and _names_autumn_too(cues, date):
                 period = AUTUMN
+            elif period == YEAR and _sentence_label(cues, span) == WINTER:
+                # "Winter semester and full year: 15 May": the clause nearest the date names the
+                # year, the label the whole of (decision 0405).
+                period = WINTER
             if period is None:
-                period = _period_of_the_track(block)
+                period = label_above or _period_of_the_track(block)
             if period is None and kind.label in last_period:
                 start, end = cues.sentence_of(span)
                 if LATER_ROUND.search(cues.folded, start, end):

@@ -40,8 +40,13 @@ from scrapers.extract.vocabulary import ANOTHER_PROGRAMME, AUTUMN, INCOMING, SPR
 from scrapers.sites import adapter_for
 from service.catalogue import Address, FactField, PageLanguage
 
-#: Countries whose universities call the autumn semester the winter semester.
-_WINTER_IS_AUTUMN = {"DE", "AT", "CH"}
+#: Countries whose universities call the autumn semester the winter semester: a year of a
+#: winter and a summer (or, in Greece, spring) semester, in Central Europe, the Balkans and
+#: Greece (decision 0405).
+_WINTER_IS_AUTUMN = {
+    *("DE", "AT", "CH", "LI", "PL", "CZ", "SK", "HU", "SI", "HR"),
+    *("RS", "BA", "ME", "MK", "BG", "GR", "CY"),
+}
 
 GENERIC_PARSERS: dict[Concern, BlockParser] = {
     Concern.CONTACTS: lambda blocks, page: parse_contacts(blocks, page.url, region=page.region),

@@ -172,6 +172,16 @@ _TERM_AND_NEXT = (
     r"|inverno|primavera)(?: terms?| semesters?| semestres?| semestri)?"
 )
 SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # In a year of three terms, "Winter and spring terms", "hiver et printemps": the two after
+    # the autumn, whose deadline is the January term's (decision 0405). A German year's two
+    # are "winter and summer".
+    (
+        compile_cues(
+            r"(?:the )?(?:winter|hiver|inverno) (?:and|et|e|&) (?:spring|printemps|primavera)"
+            r"(?: terms?| quarters?| trimestres?| trimestri)?"
+        ),
+        SPRING,
+    ),
     (compile_cues(r"winter-?semester\w*|wintersemesters?|wise"), AUTUMN),
     (compile_cues(r"sommer-?semester\w*|sose"), SPRING),
     (

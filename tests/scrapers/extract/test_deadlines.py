@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from scrapers.extract.deadlines import parse_deadlines
+from scrapers.extract.pipeline import extract_page
 from scrapers.extract.vocabulary import AUTUMN, SPRING
 from service.catalogue.fact_values import Deadline
+from service.catalogue.fields import FactField
 from tests.scrapers.extract.blocks_of import blocks_of
 
 URL = "https://partner.example/exchange"
@@ -546,3 +550,67 @@ def test_a_school_that_nominates_its_candidates_sends_a_nomination() -> None:
         "nomination/year": ("2028-01-10", None),
         "application/year": ("2028-01-25", None),
     }
+
+
+def test_a_middle_dot_between_two_deadlines_parts_them_as_a_semicolon_does() -> None:
+    # Decision 0405: each date takes the kind of its own part of the line.
+    body = (
+        "<h2>Key dates</h2><p>Nomination period ends 20 April 2028 · Application period ends"
+        " 5 May 2028 • Arrival 1 September 2028</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/any": ("2028-04-20", None),
+        "application/any": ("2028-05-05", None),
+    }
+
+
+def test_a_short_line_above_that_names_a_term_gives_the_deadlines_below_it_their_term() -> None:
+    # Decision 0405: a bold line over a <br>, a label and no sentence.
+    body = (
+        "<h2>Dates</h2><p><strong>Spring semester (February to June)</strong><br>"
+        "Nominations until 1 November 2027; applications until 20 November 2027</p>"
+        "<p>Exchange students are welcome in the autumn.</p><p>Applications are due 1 May 2028.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/spring": ("2027-11-01", None),
+        "application/spring": ("2027-11-20", None),
+        "application/any": ("2028-05-01", None),
+    }
+
+
+@pytest.mark.parametrize(("winter", "semester"), [(AUTUMN, AUTUMN), (SPRING, SPRING)])
+def test_a_winter_semester_and_the_full_year_is_the_winter_semester(
+    winter: str, semester: str
+) -> None:
+    # Decision 0405: the label before the colon speaks for the date, not its last clause alone.
+    body = (
+        "<table><tr><th>Application deadline</th><td>Winter semester and full year:"
+        " 30 April 2028</td></tr></table>"
+    )
+    assert _deadlines(body, winter=winter) == {f"application/{semester}": ("2028-04-30", None)}
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Winter and spring terms only", "Trimestres d'hiver et printemps", "Inverno e primavera"],
+)
+def test_the_winter_and_spring_terms_of_a_three_term_year_are_the_spring(label: str) -> None:
+    # Decision 0405: the two terms after the autumn start in January.
+    body = f"<table><tr><th>{label}</th><td>Applications by 10 October 2027</td></tr></table>"
+    assert _deadlines(body) == {"application/spring": ("2027-10-10", None)}
+
+
+@pytest.mark.parametrize(
+    ("host", "semester"),
+    [("www.uni-example.pl", "autumn"), ("www.uni-example.gr", "autumn"), ("www.u.ca", "spring")],
+)
+def test_a_winter_semester_is_the_autumn_one_in_central_europe_and_greece(
+    host: str, semester: str
+) -> None:
+    # Decision 0405: a year of a winter and a summer (or spring) semester.
+    html = (
+        "<html><body><main><h1>Incoming exchange</h1><p>Winter semester: applications by"
+        " 15 June 2028.</p></main></body></html>"
+    )
+    facts = extract_page(html, f"https://{host}/exchange", datetime(2027, 1, 1, tzinfo=UTC)).facts
+    assert {f.key for f in facts if f.field is FactField.DEADLINE} == {f"application/{semester}"}
