@@ -13,7 +13,9 @@ again; the instructions of the dump divided by ``--requests`` are the cost of on
     callgrind_annotate /tmp/cg.out | head
 
 With ``--sqlite PATH`` instead of ``--postgres-server`` the same pages are answered from that
-SQLite file (loaded the same way the first time, kept for the next run).
+SQLite file (loaded the same way the first time, kept for the next run). ``--query NAME``
+answers another cold read of ``bench.cold_reads`` instead (the unfiltered ``offersConnection``,
+its filtered shapes, ``schools``, ``search``), 21 different requests cycled the same way.
 
 Without valgrind (``--no-callgrind``) it prints the process CPU per page instead, which moves
 with the machine's load. ``--check`` first prints a digest of the 21 answers, to compare trees.
@@ -35,13 +37,12 @@ from typing import Any
 
 import orjson
 
-from bench.api_bench import COUNTRY_PAGE
+from bench.cold_reads import COLD_QUERY_NAMES, cold_bodies
 from bench.faq_import import bench_database
-from bench.generate_catalogue import COUNTRIES
 from service.config import Settings
 
 
-async def _request(app: Any, body: bytes) -> tuple[int, bytes]:
+async def asgi_request(app: Any, body: bytes) -> tuple[int, bytes]:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -85,7 +86,7 @@ async def _request(app: Any, body: bytes) -> tuple[int, bytes]:
     return status, b"".join(chunks)
 
 
-async def _lifespan(app: Any) -> tuple[asyncio.Task[None], asyncio.Queue[dict[str, Any]]]:
+async def start_lifespan(app: Any) -> tuple[asyncio.Task[None], asyncio.Queue[dict[str, Any]]]:
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await inbox.put({"type": "lifespan.startup"})
@@ -108,7 +109,7 @@ async def _drive(
 
     async def worker() -> None:
         for index in queue:
-            status, answer = await _request(app, bodies[index % len(bodies)])
+            status, answer = await asgi_request(app, bodies[index % len(bodies)])
             # Not while counting: the test of the body is the harness's cost, not the server's.
             assert status == 200, answer[:300]
             assert not (check and b'"errors"' in answer), answer[:300]
@@ -154,16 +155,16 @@ async def _run(arguments: argparse.Namespace) -> None:
         ):
             os.environ.setdefault(name, value)
         app = create_app(Settings(_env_file=None))
-        lifespan, inbox = await _lifespan(app)
-        bodies = [
-            orjson.dumps({"query": COUNTRY_PAGE, "variables": {"codes": [code]}})
-            for code in ("FR", *COUNTRIES)
-        ]
+        lifespan, inbox = await start_lifespan(app)
+        bodies = [orjson.dumps(body) for body in cold_bodies(arguments.query)]
         if arguments.check:
             digest = hashlib.sha256()
             for body in bodies:
-                digest.update((await _request(app, body))[1])
-            print(f"digest of the {len(bodies)} answers: {digest.hexdigest()}", flush=True)
+                digest.update((await asgi_request(app, body))[1])
+            print(
+                f"digest of the {len(bodies)} answers ({arguments.query}): {digest.hexdigest()}",
+                flush=True,
+            )
         await _drive(app, bodies, arguments.warmup, arguments.concurrency, check=True)
         cpu = time.process_time()
         if arguments.callgrind:
@@ -173,8 +174,9 @@ async def _run(arguments: argparse.Namespace) -> None:
             _instrument("off")
         cpu = time.process_time() - cpu
         print(
-            f"{arguments.requests} pages at concurrency {arguments.concurrency}: "
-            f"{cpu * 1000 / arguments.requests:.3f} ms of process CPU per page"
+            f"{arguments.requests} answers ({arguments.query}) at concurrency "
+            f"{arguments.concurrency}: "
+            f"{cpu * 1000 / arguments.requests:.3f} ms of process CPU per answer"
             + (" (under valgrind)" if arguments.callgrind else ""),
             flush=True,
         )
@@ -192,6 +194,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--query", choices=COLD_QUERY_NAMES, default="country page", help="what is answered"
+    )
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--no-callgrind", dest="callgrind", action="store_false")
     arguments = parser.parse_args()
