@@ -548,7 +548,7 @@ def plan_offers_connection(planner: Planner, root: list[FieldDetails], bind: Bin
         names,
     )
     page = keyset.page()
-    envelope = _envelope(planner, root, columns, page, cursor, bind, keyset.total(offers.where))
+    envelope = _envelope(planner, root, columns, page, cursor, bind, lambda: offers.count("sc"))
     selected = [f"{key.sql} AS {name}" for key, name in zip(keys, names, strict=True)]
     sql = keyset.sql(offers.where, [*selected, *columns.sql], page, envelope)
     return _root_plan(keyset, root, sql)

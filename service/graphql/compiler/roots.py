@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -153,6 +154,10 @@ def _ordered(planner: Planner, root: list[FieldDetails], type_name: str, order: 
     return _json_root(planner, root, planner.list_sql(type_name, root, lambda _row: "", order))
 
 
+#: The ids of the retired schools (``ix_school_retired_at``, migration 0021).
+RETIRED_SCHOOLS = "(SELECT os.id FROM school AS os WHERE os.retired_at IS NOT NULL)"
+
+
 @dataclass(frozen=True, slots=True)
 class OfferFilterSql:
     """The offer filter over the offer's alias: ``where`` (it passes), ``unknown`` (None when no
@@ -160,6 +165,22 @@ class OfferFilterSql:
 
     where: Callable[[str], str]
     unknown: Callable[[str], str] | None = None
+    #: ``where`` less its school condition, when that condition is only "not a retired
+    #: school's offer" (no country asked, retired offers left out); None otherwise.
+    own: Callable[[str], str] | None = None
+
+    def count(self, alias: str) -> str:
+        """SQL: how many offers pass. Without a country, the offers passing the rest less
+        those of retired schools (few): a count of one offer index, where checking each
+        offer's school against the retired ones cost more than the count (decision 0410)."""
+        passing = f"(SELECT count(*) FROM offer AS {alias} WHERE {self.where(alias)})"
+        if self.own is None:
+            return passing
+        own = self.own(alias)
+        return (
+            f"((SELECT count(*) FROM offer AS {alias} WHERE {own}) - (SELECT count(*) FROM "
+            f"offer AS {alias} WHERE {own} AND {alias}.school_id IN {RETIRED_SCHOOLS}))"
+        )
 
     def carried(self, alias: str) -> dict[str, str]:
         """What the offer row carries to its ``matchedOnUnknown``."""
@@ -217,7 +238,7 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
     places = bind.fixed(lambda a: _filter(a).get("hasPlaces"))
     student, suffix = _student_criteria(planner, bind)
 
-    def where(o: str) -> str:
+    def where(o: str, *, schools: bool = True) -> str:
         conditions = []
         if not retired:
             conditions.append(f"{o}.retired_at IS NULL")
@@ -228,15 +249,18 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
         # The school's own columns (the served country is one, kept by triggers) as a set of
         # ids: SQLite reads it once from the school index, then the offers by their school's,
         # where an EXISTS over the served schools was probed for every offer (decision 0370).
-        school = []
         if country is not None:
-            school.append(f"os.served_country_code = {country}")
-        if not retired:
-            school.append("os.retired_at IS NULL")
-        if school:
+            school = [f"os.served_country_code = {country}"]
+            if not retired:
+                school.append("os.retired_at IS NULL")
             conditions.append(
                 f"{o}.school_id IN (SELECT os.id FROM school AS os WHERE {' AND '.join(school)})"
             )
+        elif not retired and schools:
+            # The retired schools are few, and indexed: the page checks its offers against
+            # them (it reads a page of offers in order), where listing every current school
+            # read them all (decision 0410).
+            conditions.append(f"{o}.school_id NOT IN {RETIRED_SCHOOLS}")
         if track is not None:
             conditions.append(open_to(o, track))
         if places is not None:
@@ -250,7 +274,8 @@ def offer_filter(planner: Planner, bind: Bind) -> OfferFilterSql:
             [(fact.name, answer_of(fact, f"{o}.school_id", suffix)) for fact in student]
         )
 
-    return OfferFilterSql(where, unknown if student else None)
+    own = None if country is not None or retired else partial(where, schools=False)
+    return OfferFilterSql(where, unknown if student else None, own)
 
 
 def _filtered_list(

@@ -115,5 +115,5 @@ def test_downgrade_goes_down_and_an_unknown_revision_is_one_line(tmp_path: Path)
     assert unknown.stderr == (
         "mobility: error: cannot downgrade to 'nope': Can't locate revision identified by 'nope' "
         "(revisions: base, 0001, 0002, 0003, 0005, 0006, 0007, 0008, 0009, 0010, 0014, 0015, "
-        "0019, 0020)\n"
+        "0019, 0020, 0021)\n"
     )

@@ -31,6 +31,14 @@ COUNTRY_PAGE = """query CountryPage($codes: [String!]) {
 OFFERS_PAGE = """query Offers($code: String) {
   offersConnection(first: 20, filter: {countryCode: $code}) { totalCount nodes {
     kind places school { slug name } } } }"""
+#: bench.cold_reads's unfiltered offer pages, in both orders an index keeps.
+FIRST_OFFERS = """query FirstOffers($order: OfferOrder!) {
+  offersConnection(first: 20, orderBy: $order) { totalCount nodes {
+    kind places school { slug name } } } }"""
+ORDER_INDEXES = {
+    "ACADEMIC_YEAR": "ix_offer_academic_year_id_retired_at_school_id",
+    "PLACES": "ix_offer_places_id_retired_at_school_id",
+}
 COUNTRY_ROOT = """query Country($code: String!) {
   country(code: $code) { code schools { slug name programmes { name } } } }"""
 LISTING_INDEX = "ix_school_served_country_code_is_partner_retired_at"
@@ -122,3 +130,50 @@ async def test_one_countrys_schools_are_searched_not_walked_on_sqlite(
     # Walking the slug index in order read every school to keep one country's.
     assert not any("sqlite_autoindex_school_1" in line for line in plan), "\n".join(plan)
     assert any(LISTING_INDEX in line for line in plan), "\n".join(plan)
+
+
+async def _sqlite_plan_tree(
+    session: AsyncSession, statement: str, parameters: Any
+) -> list[tuple[str, str]]:
+    """SQLite's plan as (detail, detail of its parent) pairs."""
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    # (id, parent, unused, detail) a line.
+    rows: list[tuple[int, int, int, str]] = [tuple(row) for row in result]
+    details = {row[0]: row[3] for row in rows}
+    return [(row[3], details.get(row[1], "")) for row in rows]
+
+
+@pytest.mark.parametrize("order", sorted(ORDER_INDEXES))
+async def test_the_first_offers_walk_an_index_in_their_order(
+    session: AsyncSession, order: str
+) -> None:
+    """Unfiltered, the page walks the index of its order (no sort) and stops at its 20th
+    offer, the count reads an offer index alone (less the offers of retired schools), and
+    the school condition reads the retired schools only. Before, every current school's id
+    was listed, every current offer read through them and sorted for 20, and counted
+    reading each row (decision 0410)."""
+    await build_synthetic_catalogue(session, 1_000)
+    await analyze_tables(session, IMPORTED_TABLES)
+    statement, parameters = await _compiled_statement(session, FIRST_OFFERS, {"order": order})
+    plan = await _plan(session, statement, parameters)
+    text = "\n".join(plan)
+    if session.get_bind().dialect.name == "postgresql":
+        assert any(ORDER_INDEXES[order] in line for line in plan), text
+        # A sort of the offers in the page's order: the index was not walked.
+        assert not [line for line in plan if re.search(r"Sort Key: o\d+\.", line)], text
+        return
+    tree = await _sqlite_plan_tree(session, statement, parameters)
+    page = [detail for detail, parent in tree if parent.startswith("CO-ROUTINE page")]
+    assert f"SCAN o0 USING INDEX {ORDER_INDEXES[order]}" in page, text
+    assert "USE TEMP B-TREE FOR ORDER BY" not in page, text
+    # Every offer read whole (the count's) is an index's alone: no row of the table is read.
+    scans = [line for line in plan if re.match(r"SCAN (sc|o\d+)\b", line)]
+    assert scans, text
+    assert all(re.match(r"SCAN \w+ USING (COVERING )?INDEX ix_offer_", line) for line in scans), (
+        text
+    )
+    assert [line for line in scans if "COVERING" in line], text
+    schools = [line for line in plan if re.match(r"(SCAN|SEARCH) os ", line)]
+    assert schools, text
+    assert all("COVERING INDEX ix_school_retired_at" in line for line in schools), text
