@@ -119,12 +119,19 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
+#: "10.-31.1.", "1 to 15 May", and with the first day's ordinal, "du 1er au 15 mai", "dal 1° al
+#: 15 maggio", "1st to 15th May" (decision 0405).
 _DAY_RANGE_START = re.compile(
-    r"(?<![\d.])([0-3]?\d)\.?\s*(?:[\u2013\u2014~\uff5e-]|to|au|al|bis)\s*$"
+    r"(?<![\d.])([0-3]?\d)(?:st|nd|rd|th|er|\u1d49\u02b3|°)?\.?\s*"
+    r"(?:[\u2013\u2014~\uff5e-]|to|au|al|bis)\s*$"
 )
 _RANGE_CONNECTOR = re.compile(
     r"^\s*(?:[\u2013\u2014~\uff5e-]|to|until|till|through|au|a|jusqu'au|al|fino al|bis|bis zum)\s*$"
 )
+
+
+#: Two dates offered side by side, the year written after the second only.
+_PAIR_CONNECTOR = re.compile(r"^\s*(?:/|&|or|ou|o|oppure|and|et|e)(?:\s+(?:the|le|il|l'))?\s*$")
 
 
 def _valid(year: int | None, month: int, day: int) -> PartialDate | None:
@@ -214,6 +221,15 @@ def find_dates(text: str) -> list[DateMention]:
                 mention.date, previous.start, mention.end, _with_year(previous.date, mention.date)
             )
             continue
+        if (
+            previous is not None
+            and previous.date.year is None
+            and mention.date.year is not None
+            and _PAIR_CONNECTOR.match(between)
+        ):
+            # "15 April / 15 October 2027": the year written once is both dates' (decision
+            # 0405).
+            merged[-1] = replace(previous, date=_with_year(previous.date, mention.date))
         start_day = _DAY_RANGE_START.search(folded, 0, mention.start)
         if start_day is not None and (previous is None or start_day.start() >= previous.end):
             opens = _valid(mention.date.year, mention.date.month, int(start_day.group(1)))

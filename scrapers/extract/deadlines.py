@@ -137,8 +137,6 @@ def _marks_a_limit(
     """Whether something says the date is a limit: a period's end, a deadline word, …, or,
     under a heading, lead-in or header naming its kind, its own semester ("Nomination" over
     "1 May for the winter semester, 1 November for the summer semester", decision 0350)."""
-    if date.opens is not None or kind.where in (IN_CLAUSE, IN_SENTENCE):
-        return True
     if date.month_end:
         # "by the end of March", "fin mars au plus tard": a month's end is a limit only beside
         # its deadline word; "letters are sent at the end of June" is when (decision 0405).
@@ -148,6 +146,8 @@ def _marks_a_limit(
             for m in cues.mentions(DATE_ROLE_CUES)
             if m.label == DEADLINE_CUE
         )
+    if date.opens is not None or kind.where in (IN_CLAUSE, IN_SENTENCE):
+        return True
     if kind.where == IN_HEADERS and _is_just_a_date(cues.text, date):
         return True  # a table of dates under "Nomination" headers is a table of deadlines
     start, end = cues.sentence_of(span)

@@ -21,7 +21,9 @@ Span = tuple[int, int]
 #: modules …": no date is written "B1.", decision 0350).
 _SENTENCE_END = re.compile(
     # The first look-behind fails at once where no stop precedes: a third of the time.
-    r"(?<=[.!?])(?:(?<=[^\d\s.][.!?])|(?<=[^\d.][12]\d{3}\.)|(?<=[^\w][ABC][12]\.))\s+"
+    r"(?<=[.!?])(?:(?<=[^\d\s.][.!?])|(?<=[^\d.][12]\d{3}\.)|(?<=[^\w][ABC][12]\.)"
+    # "… for semester 2. You then apply …": a term's number ends a sentence (decision 0405).
+    r"|(?<=[Ss]emester [1-3]\.)|(?<=[Ss]emestre [1-3]\.)|(?<=[Tt]erm [1-3]\.))\s+"
     r"(?=[\"«(\[]?[A-ZÀ-ÖØ-Þ])"
 )
 #: "Nominations until 31 May · Applications until 15 June": a middle dot, a bullet or a bar

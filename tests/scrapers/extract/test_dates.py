@@ -134,3 +134,34 @@ def test_the_end_of_a_month_is_its_last_day(text: str, iso: str) -> None:
 )
 def test_an_end_that_names_no_month_is_no_date(text: str) -> None:
     assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "opens", "closes"),
+    [
+        ("du 1er au 20 juin 2028", "2028-06-01", "2028-06-20"),
+        ("dal 2° al 18 marzo", "--03-02", "--03-18"),
+        ("from the 3rd to 21 March 2028", "2028-03-03", "2028-03-21"),
+    ],
+)
+def test_a_range_whose_first_day_has_an_ordinal_opens_on_it(
+    text: str, opens: str, closes: str
+) -> None:
+    # Decision 0405.
+    (mention,) = find_dates(text)
+    assert (mention.opens and mention.opens.iso(), mention.date.iso()) == (opens, closes)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("by 10 May / 10 November 2028", "2028-05-10"),
+        ("entro il 30 aprile o il 31 ottobre 2028", "2028-04-30"),
+        ("avant le 1er décembre et le 1er juin 2029", "2028-12-01"),
+    ],
+)
+def test_two_dates_side_by_side_share_the_year_written_after_the_second(
+    text: str, first: str
+) -> None:
+    # Decision 0405; a date later in the calendar than the second is of the year before.
+    assert find_dates(text)[0].date.iso() == first

@@ -614,3 +614,27 @@ def test_a_winter_semester_is_the_autumn_one_in_central_europe_and_greece(
     )
     facts = extract_page(html, f"https://{host}/exchange", datetime(2027, 1, 1, tzinfo=UTC)).facts
     assert {f.key for f in facts if f.field is FactField.DEADLINE} == {f"application/{semester}"}
+
+
+def test_a_terms_number_ends_its_sentence() -> None:
+    # Decision 0405: "semester 2." ends the nomination's sentence; the application's is its own.
+    body = (
+        "<h3>When to apply</h3><p>Your university nominates you by 1 May 2028 for semester 1"
+        " and by 1 November 2028 for semester 2. You then fill in the form by 20 May /"
+        " 20 November 2028.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2028-05-01", None),
+        "nomination/spring": ("2028-11-01", None),
+        "application/autumn": ("2028-05-20", None),
+        "application/spring": ("2028-11-20", None),
+    }
+
+
+def test_a_range_in_a_table_cell_is_the_deadline_of_its_headers() -> None:
+    # Decision 0405: "du 1er au 15 mai" is a period, and a period's end is a limit.
+    body = (
+        "<table><tr><th></th><th>Candidature</th></tr><tr><th>Semestre d'automne</th>"
+        "<td>du 1er au 20 mai 2028</td></tr></table>"
+    )
+    assert _deadlines(body) == {"application/autumn": ("2028-05-20", "2028-05-01")}
