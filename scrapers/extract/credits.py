@@ -23,6 +23,8 @@ from scrapers.extract.vocabulary import (
     BOTH_OPTIONS,
     BOUND_CUES,
     COURSE,
+    COURSE_UNIT,
+    ECTS_NAMED,
     EITHER_OPTION,
     FIGURES,
     FREQUENCY,
@@ -31,6 +33,7 @@ from scrapers.extract.vocabulary import (
     MINIMUM,
     OUTCOME,
     PART_OF,
+    PART_WORD,
     PER_CUES,
     SEMESTER_OPTION,
     SHARE,
@@ -47,14 +50,19 @@ DURATION_EXTRACTOR = "generic/duration"
 VERSION = "1"
 
 _UNIT = (
-    r"(?:ects(?:[- ](?:credits?|points?|punkte))?|credits?(?: ects)?|credit points|"
+    r"(?P<unit>ects(?:[- ](?:credits?|points?|punkte))?|credits?(?: ects)?|credit points|"
     r"crediti(?: formativi)?(?: ects)?|cfu|op|opintopiste\w*|leistungspunkte|lp|cp)(?![\w])"
 )
+#: A unit that does not say which system it counts in: on a page that never names ECTS (or
+#: its national equivalents), "12 à 15 crédits par trimestre" are a North American school's
+#: own credits, not ECTS (decision 0415).
+_BARE_UNITS = frozenset({"credit", "credits", "credit points", "crediti", "crediti formativi"})
 #: "20-30 ECTS", "between 20 and 30 ECTS", "mindestens 20 und höchstens 30 ECTS".
 _CREDITS = re.compile(
     r"(?<![\d.,])(\d{1,2})"
-    # "at least 20 and at most 30", "almeno 20 e al massimo 35" (it32): two words between.
-    r"(?:\s*(?:-|\u2013|to|a|e|bis|and|et|und|ja)\s*(?:[^\W\d]+\s+){0,2}(\d{1,2}))?\s*" + _UNIT
+    # "at least 20 and at most 30", "almeno 20 e al massimo 35" (it32): two words between;
+    # "da un minimo di 15 a un massimo di 30" (decision 0415): three.
+    r"(?:\s*(?:-|\u2013|to|a|e|bis|and|et|und|ja)\s*(?:[^\W\d]+\s+){0,3}(\d{1,2}))?\s*" + _UNIT
 )
 _MOST_CREDITS = 90
 _NO_CONTEXT = Surroundings((), None, None)
@@ -174,14 +182,34 @@ def _bounds(cues: TextCues, match: re.Match[str]) -> dict[str, int]:
     own = [mention for mention, owner in owners if owner == span]
     if own:
         return {own[-1].label: low}
-    free = [mention for mention, owner in owners if owner is None]
+    free = [
+        mention
+        for mention, owner in owners
+        if owner is None
+        and not (mention.start > span[1] and PART_WORD.search(cues.folded, span[1], mention.start))
+    ]
     nearby = cues.near(span, free)
     label = (
         nearby.label
         if nearby is not None
         else cues.only_in_sentence(span, free, shared=False, combine=unanimous)
     )
-    return {label or TYPICAL: low}
+    return {label or _restated_bound(cues, span, owners) or TYPICAL: low}
+
+
+def _restated_bound(
+    cues: TextCues, span: tuple[int, int], owners: list[tuple[Mention, tuple[int, int] | None]]
+) -> str | None:
+    """The bound of the figure a number restates: "almeno 20 ECTS per semestre, ovvero 40 ECTS
+    per l'anno" makes 40 a minimum too (decision 0415)."""
+    start, _ = cues.sentence_of(span)
+    if not TOTAL_BEFORE.search(cues.folded, start, span[0]):
+        return None
+    earlier = [value for value in cues.values if start <= value[0] and value[1] <= span[0]]
+    if not earlier:
+        return None
+    own = [mention.label for mention, owner in owners if owner == earlier[-1]]
+    return own[-1] if own else None
 
 
 #: A number said without its unit after a number of credits: "30 ECTS per semester, and at
@@ -241,12 +269,21 @@ def _bounds_the_load(
     if TYPICAL in stated:
         return False
     start, end = cues.sentence_of(match.span())
-    if OUTCOME.search(_statement(cues.folded, start, end, match)):
+    statement = _statement(cues.folded, start, end, match)
+    if OUTCOME.search(statement):
+        return False
+    # "Les unités d'enseignement valent de 2 à 6 crédits": a course's credits (decision 0415).
+    said_before = statement[: statement.find(match.group(0))]
+    if COURSE.search(said_before) or COURSE_UNIT.search(said_before):
         return False
     typical = load.get(TYPICAL)
     if typical is None:
         return True
     return stated.get(MINIMUM, 0) <= typical <= stated.get(MAXIMUM, _MOST_CREDITS)
+
+
+def _in_range(match: re.Match[str]) -> bool:
+    return 0 < int(match.group(1)) <= _MOST_CREDITS
 
 
 def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
@@ -256,13 +293,18 @@ def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     # The unit the section's last load was stated per, for a bound said after it.
     stated_unit: str | None = None
     stated_under: tuple[str, ...] | None = None
-    for block in blocks:
-        if not block.in_main:
-            continue
+    found = [
+        (block, [m for m in _CREDITS.finditer(fold_aligned(block.text)) if _in_range(m)])
+        for block in blocks
+        if block.in_main
+    ]
+    if not any(m["unit"] not in _BARE_UNITS for _, matches in found for m in matches) and not any(
+        ECTS_NAMED.search(fold_aligned(block.text)) for block, _ in found
+    ):
+        return []
+    for block, matches in found:
         if block.headings != stated_under:
             stated_unit = None
-        folded = fold_aligned(block.text)
-        matches = [m for m in _CREDITS.finditer(folded) if 0 < int(m.group(1)) <= _MOST_CREDITS]
         if not matches or any(FIGURES.search(fold_aligned(h)) for h in block.headings):
             continue
         cues = TextCues(block.text, [match.span() for match in matches])

@@ -271,6 +271,8 @@ BOUND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             # "a learning agreement may not exceed 40 ECTS" (decision 0326).
             r"|(?:may|must|cannot|can not|should) not exceed|not to exceed|ne (?:doit|peut) pas"
             r" depasser|sans depasser|non (?:puo|deve) superare|non superare"
+            # "Le contrat ne peut dépasser 32 crédits" drops the "pas" (decision 0415).
+            r"|ne (?:doit|peut|doivent|peuvent) depasser"
             r"|massimo|fino a|hochstens|maximal|bis zu|enintaan|korkeintaan|not more than"
             # "au moins 18 crédits ECTS par semestre, et pas plus de 36" (development set, fr45).
             r"|pas plus de|non piu di"
@@ -323,13 +325,27 @@ TOTAL_BEFORE = re.compile(
 
 #: A part of the load, not the load: "au moins 20 crédits par semestre, dont au plus 6 crédits
 #: de cours de langue", "of which", "di cui" (decision 0380). Read just before a number.
-PART_OF = re.compile(
-    r"(?<![\w])(?:dont|of which|di cui|davon|wovon|joista)(?:\W+[^\W\d]+){0,4}\W*$"
+_PART_WORDS = r"(?<![\w])(?:dont|of which|di cui|davon|wovon|joista)"
+PART_OF = re.compile(_PART_WORDS + r"(?:\W+[^\W\d]+){0,4}\W*$")
+#: The same words anywhere: a bound said after them ("60 crédits ECTS, dont 24 au minimum")
+#: is the part's, not the whole's (decision 0415).
+PART_WORD = re.compile(_PART_WORDS + r"(?![\w])")
+#: What the credits of a course are given with: a sentence whose subject is a course or a
+#: teaching unit ("Les unités d'enseignement valent de 2 à 6 crédits") bounds no load.
+COURSE_UNIT = compile_cues(
+    r"unites? d'enseignement|ue|modules?|moduli|insegnamenti|units?|einheiten"
 )
+#: A page that names the system its credits count in; without it, "crédits" alone are a North
+#: American school's own (decision 0415).
+ECTS_NAMED = compile_cues(r"ects|cfu|cfa|opintopiste\w*|leistungspunkte|op|lp|cp")
 #: A course, a class or a module: its credits in brackets beside it are its own, "A beginners'
 #: course (level A1, 4 ECTS)", not the load (decision 0380), and a level in its clause is the
 #: course's, not a requirement (``languages``).
-COURSE = compile_cues(r"courses?|class(?:es)?|cours|corsi|corso|kurs\w*|kurssi\w*|lezioni|lessons")
+COURSE = compile_cues(
+    r"courses?|class(?:es)?|cours|corsi|corso|kurs\w*|kurssi\w*|lezioni|lessons"
+    # A workshop or a seminar is a course too: "il laboratorio «…» (2 CFU …)" (decision 0415).
+    r"|workshops?|ateliers?|laboratori[o]?|seminars?|seminaires?|seminari[o]?"
+)
 
 # What credits are counted per.
 PER_SEMESTER = "semester"
@@ -345,7 +361,7 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|ogni(?<!prima di ogni)(?<!dopo ogni)(?<!inizio di ogni)(?<!fine di ogni)"
             r"(?<!durante ogni)) (?:academic )?(?:semester|semestre|term|trimestre|quadrimestre)s?"
             # "In un semestre si possono sostenere al massimo 30 CFU" (decision 0350).
-            r"|(?:in|en|within) (?:one|un|uno|une|a single|un seul|un solo)"
+            r"|(?:in|en|within|for|pour) (?:one|un|uno|une|a single|un seul|un solo)"
             r" (?:semester|semestre|term)"
             r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
             # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
@@ -354,7 +370,11 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|(?:a|one|un|uno|each|every|ogni)"
             r" (?:typical |full |normal |usual |standard |regular )?"
             r"(?:semester|semestre)(?: d'echange| of exchange| di scambio)?(?: (?:work)?load)?"
-            r" (?:is|represents|represente|rappresenta)"
+            # "Un semestre à l'ENS X correspond à 30 crédits" (decision 0415): where, then the
+            # verb that equates the term with its load.
+            r"(?: (?:a|at|in|with|presso|chez) [\w'-]+(?: [\w'-]+){0,3})?"
+            r" (?:is|represents|represente|rappresenta|vaut|vale|is worth|equals"
+            r"|correspond(?:s|e)? (?:a|to)|corrisponde a|equivaut a|equivale a)"
             # The period named just before its figure in brackets: "Un semestre (30 ECTS) ou
             # une année (60 ECTS)", "one semester (30 ECTS)" (decision 0326).
             r"|(?:a|one|un|une|uno|una) (?:full |single |academic )?(?:semester|semestre|term)"
@@ -372,6 +392,14 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?:year|annee|anno)(?: universitaire| accademico)?(?=\s*\(\s*\d)"
             # A year as the subject: "The double-degree year is worth 60 ECTS" (decision 0326).
             r"|(?:a|one|the|each|every) (?:[\w-]+ )?(?:academic )?year (?:is|represents)(?: worth)?"
+            # "Il secondo anno vale 60 CFU", "L'année d'échange représente 60 crédits" (decision
+            # 0415).
+            r"|(?:il|l'|un|ogni|chaque) ?(?:[\w-]+ )?(?:annee|anno)(?: d'echange| di scambio)?"
+            r" (?:vale|rappresenta|corrisponde a|represente|vaut|correspond a|equivaut a)"
+            # "spend the full second year of an MSc programme at X (60 ECTS)": a whole year
+            # named, its credits in brackets after a few words (decision 0415).
+            r"|(?:full|whole|entire) (?:first |second |third |final |last )?year"
+            r"(?: [^\W\d]+){0,6}(?=\s*\(\s*\d)"
             # "30 ECTS per semester, or 60 ECTS for the full year" (batch 3: en32).
             r"|(?:for|pour|per) (?:the |a |l'|un |une )?(?:full|whole|entire|intero|complete)"
             r" (?:academic )?(?:year|annee|anno)"

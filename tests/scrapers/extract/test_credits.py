@@ -43,7 +43,7 @@ def _per_semester(
             _per_semester(20),
         ),
         ("<p>Vähintään 20 opintopistettä lukukaudessa.</p>", _per_semester(20)),
-        ("<p>Un minimum de 12 crédits par trimestre.</p>", _per_semester(12)),
+        ("<p>Un minimum de 12 crédits ECTS par trimestre.</p>", _per_semester(12)),
         (
             "<p>The full workload at Aalto is 30 ECTS credits per semester.</p>",
             _per_semester(typical=30),
@@ -312,7 +312,7 @@ def test_in_a_semester_is_what_the_credits_are_per(
     [
         "<p>We expect 30 ECTS per semester, i.e. 60 ECTS per academic year.</p>",
         "<p>Il piano prevede 30 CFU per semestre, cioè 60 CFU per l'anno accademico.</p>",
-        "<p>Comptez 30 crédits par semestre et 60 pour l'année universitaire.</p>",
+        "<p>Comptez 30 crédits ECTS par semestre et 60 pour l'année universitaire.</p>",
         "<p>Plan 30 ECTS per term, 60 for the year.</p>",
     ],
 )
@@ -422,3 +422,88 @@ def test_a_load_restated_in_brackets_after_courses_is_still_the_load() -> None:
         **_per_semester(typical=30),
         "year": {"per": "year", "min": None, "max": None, "typical": 60},
     }
+
+
+def _per_year(
+    low: int | None = None, high: int | None = None, typical: int | None = None
+) -> dict[str, dict[str, object]]:
+    return {"year": {"per": "year", "min": low, "max": high, "typical": typical}}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "ne peut dépasser" without its "pas" is a maximum.
+        (
+            "<p>Le programme d'études ne peut dépasser 34 crédits ECTS par semestre.</p>",
+            _per_semester(high=34),
+        ),
+        # "for one semester" says what the load is per.
+        (
+            (
+                "<p>28 ECTS is the normal load for one semester. You may take up to 36 ECTS per"
+                " semester.</p>"
+            ),
+            _per_semester(high=36, typical=28),
+        ),
+        # A term equated with its load, with where it is spent between them.
+        (
+            "<p>Un semestre à l'École Alpha correspond à 30 crédits ECTS.</p>",
+            _per_semester(typical=30),
+        ),
+        ("<p>Il primo anno vale 60 CFU, stage compreso.</p>", _per_year(typical=60)),
+        # The bound after "dont" is the part's, not the year's.
+        (
+            "<p>L'année d'échange vaut 60 crédits ECTS, dont 20 au minimum en atelier.</p>",
+            _per_year(typical=60),
+        ),
+        # A whole year named, its credits in brackets a few words after it.
+        (
+            (
+                "<p>Students spend the whole final year at our campus in Lyon (60 ECTS, project"
+                " included).</p>"
+            ),
+            _per_year(typical=60),
+        ),
+        # A range with "un minimo di … a un massimo di …".
+        (
+            (
+                "<p>Il piano di studi comprende da un minimo di 18 a un massimo di 32 CFU per"
+                " semestre.</p>"
+            ),
+            _per_semester(18, 32),
+        ),
+        # "cioè" restates the minimum per year: a minimum too.
+        (
+            (
+                "<p>Lo studente deve conseguire almeno 24 CFU per semestre, cioè 48 CFU per l'anno"
+                " intero.</p>"
+            ),
+            {**_per_semester(low=24), **_per_year(low=48)},
+        ),
+        # Credits on a page that never names ECTS are a school's own (Quebec).
+        ("<p>Un programme à temps plein compte de 12 à 15 crédits par trimestre.</p>", {}),
+        (
+            "<p>La charge est de 30 crédits par semestre (système ECTS).</p>",
+            _per_semester(typical=30),
+        ),
+        # A seminar's credits in brackets are the seminar's.
+        (
+            (
+                "<p>Ogni semestre il centro organizza il seminario «Scrivere una tesi» (3 CFU"
+                " per chi lo riconosce).</p>"
+            ),
+            {},
+        ),
+        # A course unit's credits bound no load.
+        (
+            (
+                "<p>Le contrat d'études compte au plus 30 crédits ECTS par semestre. Les modules"
+                " valent de 3 à 6 crédits.</p>"
+            ),
+            _per_semester(high=30),
+        ),
+    ],
+)
+def test_credits_rules_of_batches_9_and_10(body: str, expected: dict[str, object]) -> None:
+    assert _credits(body) == expected
