@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 
 from babel import Locale
 
@@ -109,13 +110,37 @@ class _Requirement:
 _DIGIT = re.compile(r"\d")
 
 
+_LEVELS = ("a1", "a2", "b1", "b2", "c1", "c2")
+#: What joins two levels into a range: "A1 to C1", "da A1 a C1", "de A1 à C1", "A1 - B2"
+#: (or an en dash).
+_RANGE_JOIN = re.compile(r"\s*(?:-|\u2013|\u2014|to|a|al|au|bis|up to|fino a|jusqu'a)\s*")
+#: Levels a course or a tandem is given at, not a requirement: a range wider than one step
+#: (a requirement names a level, at most "B1-B2"; decision 0416).
+_WIDEST_REQUIRED_RANGE = 1
+
+
+def _ranges(folded: str, levels: list[re.Match[str]]) -> set[int]:
+    """Where the levels of a range of levels wider than one step start."""
+    spans: set[int] = set()
+    for low, high in pairwise(levels):
+        if not _RANGE_JOIN.fullmatch(folded, low.end(), high.start()):
+            continue
+        step = _LEVELS.index(high.group(1)) - _LEVELS.index(low.group(1))
+        if step > _WIDEST_REQUIRED_RANGE:
+            spans |= {low.start(), high.start()}
+    return spans
+
+
 def _requirements(folded: str) -> list[_Requirement]:
     """Every CEFR level and test score in the folded text, in order."""
     if _DIGIT.search(folded) is None:
         return []
+    levels = list(_CEFR.finditer(folded))
+    spans = _ranges(folded, levels)
     found = [
         _Requirement((m.start(), m.end()), "cefr", level=m.group(1).upper())
-        for m in _CEFR.finditer(folded)
+        for m in levels
+        if m.start() not in spans
     ]
     for pattern, test in _TESTS:
         for match in pattern.finditer(folded):
@@ -217,6 +242,21 @@ def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int], heading: str | 
     )
 
 
+#: A level or a score the school's own students work towards ("nos élèves préparent le TOEIC
+#: et visent 785 points", "students aim for C1 by graduation"): a goal, not a requirement,
+#: unless its sentence also requires it (decision 0416).
+_GOAL = compile_cues(
+    r"vis(?:e|ent|er|ons)|aim(?:s|ing)? (?:at|for)|target\w*|prepar\w*|obiettiv\w*"
+    r"|mirano a|puntano a|si preparano"
+)
+
+
+def _is_a_goal(cues: TextCues, span: tuple[int, int]) -> bool:
+    start, end = cues.sentence_of(span)
+    sentence = cues.folded[start:end]
+    return _GOAL.search(sentence) is not None and label_in(sentence, STATUS_CUES) is None
+
+
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     """Language requirement facts of the main content's blocks, every distinct one kept."""
     found: dict[str, ExtractedFact] = {}
@@ -239,6 +279,8 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
         for requirement in requirements:
             span = requirement.span
             if requirement.test == "cefr" and _is_a_course_on_offer(cues, span, block.heading):
+                continue
+            if _is_a_goal(cues, span):
                 continue
             language = (
                 resolve(cues, span, language_cues(), around, shared=True)

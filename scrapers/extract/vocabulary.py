@@ -503,6 +503,15 @@ ANOTHER_PROGRAMME = compile_cues(
     r"|studenti in uscita|mobilita in uscita|partire con erasmus|per gli studenti dell'ateneo"
     r"|summer schools?|summer courses?|ecoles? d'ete|universites? d'ete|cours d'ete"
     r"|scuol[ae] estiv\w*|corsi estivi"
+    # The school's job offers and research grants ("Lavora con noi", "Concorso n. 1 posto",
+    # "Offres d'emploi", "Vacancies"), and a student association's own page ("ESN …",
+    # "Associazione studentesca"): their levels, dates and addresses are not the exchange's
+    # (decision 0416).
+    r"|lavora con noi|concors[oi]|bandi di concorso|assegn[oi] di ricerca|posizioni aperte"
+    r"|collaborazioni studentesche|personale tecnico\w*|offres? d'emploi|recrutements?"
+    r"|nous recrutons|work with us|jobs?|job offers|vacanc(?:y|ies)|careers|stellenangebot\w*"
+    r"|esn|erasmus student network|associazion[ei] studentesc\w*|student associations?"
+    r"|associations? etudiantes?|bureau des (?:eleves|etudiants)"
 )
 INCOMING = compile_cues(
     r"incoming|inbound|entrant\w*|in entrata|in arrivo|venir|accueil|exchange students"

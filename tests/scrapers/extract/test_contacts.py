@@ -222,3 +222,16 @@ def test_an_outgoing_box_or_a_summer_school_beside_the_incoming_content_is_not_r
         "<p>Three weeks in July, taught in English (level B2).</p></main>"
     )
     assert sorted(key for _, key, _ in _page(body)) == ["application/any", "incoming@x.example"]
+
+
+def test_job_offers_and_a_student_association_beside_the_exchange_are_not_read() -> None:
+    # Decision 0416: a vacancy's level and closing date, an association's address.
+    body = (
+        "<main><h1>Exchange students</h1>"
+        "<p>Apply by 15 April 2027. Questions: incoming@x.example</p>"
+        "<h2>Vacancies</h2>"
+        "<p>Project officer, fluent English (C1). Apply by 10 January 2027: hr@x.example</p>"
+        "<h2>Lavora con noi</h2><p>Tecnico di laboratorio, inglese livello B1.</p>"
+        "<h2>Associazione studentesca</h2><p>Scrivici: ciao@assoc.x.example</p></main>"
+    )
+    assert sorted(key for _, key, _ in _page(body)) == ["application/any", "incoming@x.example"]

@@ -231,3 +231,31 @@ def test_a_courses_level_beside_it_or_under_its_heading_is_no_requirement(body: 
 def test_a_required_level_after_an_offered_course_is_still_required() -> None:
     body = "<p>A German course is offered; for the lectures, level B2 in German is required.</p>"
     assert _requirements(body) == {"de/cefr/required": _cefr("de", "B2", True)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A range of levels wider than one step is a course's or a tandem's (decision 0416).
+        "<p>Our language centre teaches Spanish from A2 to C1 to every student.</p>",
+        "<p>Corsi di tedesco per studenti internazionali (livelli A1 - B2) a ogni semestre.</p>",
+        "<p>Ateliers de conversation en anglais, de A1 à C2, chaque jeudi.</p>",
+        # A score the school's own students work towards is a goal.
+        "<p>Nos ingénieurs préparent le TOEFL et visent 95 points avant le diplôme.</p>",
+        "<p>Our graduates aim for C1 in German by the end of the programme.</p>",
+    ],
+)
+def test_ranges_of_levels_and_goals_are_no_requirement(body: str) -> None:
+    assert _requirements(body) == {}
+
+
+def test_a_level_range_of_one_step_or_a_required_goal_stays_a_requirement() -> None:
+    body = (
+        "<p>Exchange students need English at B1-B2.</p>"
+        "<p>Pour viser le master, un niveau B2 en français est exigé.</p>"
+    )
+    assert set(_requirements(body)) == {
+        "en/cefr/unspecified",
+        "en/cefr/unspecified/2",
+        "fr/cefr/required",
+    }
