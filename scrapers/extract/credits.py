@@ -31,6 +31,7 @@ from scrapers.extract.vocabulary import (
     HOUSING,
     MAXIMUM,
     MINIMUM,
+    NOT_OFFERED,
     OUTCOME,
     PART_OF,
     PART_WORD,
@@ -38,6 +39,7 @@ from scrapers.extract.vocabulary import (
     SEMESTER_OPTION,
     SHARE,
     STAY_CUES,
+    STAY_LENGTH,
     TOTAL_AFTER,
     TOTAL_BEFORE,
     TYPICAL,
@@ -363,6 +365,11 @@ def parse_credits(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     return facts
 
 
+def _headers(block: TextBlock) -> tuple[str, ...]:
+    """The block's table headers."""
+    return tuple(h for h in (block.row_header, block.column_header) if h)
+
+
 def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
     """How long a stay may be: one semester, one year, or either."""
     options: set[str] = set()
@@ -371,8 +378,11 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
         if not block.in_main:
             continue
         cues = TextCues(block.text, [])
-        # "Coming on exchange" is often said by the heading, not by the sentence.
-        about_a_stay = any(STAY_CUES.search(fold_aligned(h)) for h in block.headings)
+        # "Coming on exchange" is often said by the heading, not by the sentence, or by a
+        # table's header ("Mobility period | One semester … or the full year", decision 0405).
+        about_a_stay = any(STAY_CUES.search(fold_aligned(h)) for h in block.headings) or any(
+            STAY_LENGTH.search(fold_aligned(h)) for h in _headers(block)
+        )
         for start, end in cues.sentences:
             # "Nominations are accepted twice a year" says nothing of a one-year stay.
             sentence = FREQUENCY.sub(lambda m: " " * len(m.group()), cues.folded[start:end])
@@ -381,6 +391,8 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
             both = BOTH_OPTIONS.search(sentence) is not None
             if not (both or about_a_stay or STAY_CUES.search(sentence)):
                 continue
+            if NOT_OFFERED.search(sentence):
+                continue  # "Les séjours d'un semestre ne sont pas possibles" (decision 0405)
             found = {"semester", "year"} if both or EITHER_OPTION.search(sentence) else set()
             if SEMESTER_OPTION.search(sentence):
                 found.add("semester")

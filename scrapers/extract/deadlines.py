@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scrapers.extract.blocks import TextBlock
 from scrapers.extract.cues import (
@@ -51,7 +51,7 @@ from scrapers.extract.vocabulary import (
     WINTER_IN_AUTUMN,
     YEAR,
 )
-from service.catalogue import Deadline, FactField
+from service.catalogue import Deadline, Duration, FactField
 
 EXTRACTOR = "generic/deadlines"
 VERSION = "1"
@@ -404,3 +404,28 @@ def parse_deadlines(
             rule=kind.where,
         )
     return list(found.values())
+
+
+def for_a_year_only(facts: Sequence[ExtractedFact]) -> list[ExtractedFact]:
+    """The page's facts, its deadlines that name no semester given the year's where the page's
+    stays last a year and nothing shorter ("accueillis pour une année universitaire complète;
+    les séjours d'un semestre ne sont pas possibles", decision 0405)."""
+    if not any(
+        fact.field is FactField.DURATION
+        and isinstance(fact.value, Duration)
+        and fact.value.options == (YEAR,)
+        for fact in facts
+    ):
+        return list(facts)
+    keys = {fact.key for fact in facts if fact.field is FactField.DEADLINE}
+    kept: list[ExtractedFact] = []
+    for fact in facts:
+        value = fact.value
+        if fact.field is FactField.DEADLINE and isinstance(value, Deadline) and not value.semester:
+            kind, _, rank = fact.key.partition("/any")
+            key = f"{kind}/{YEAR}{rank}"
+            if key not in keys:
+                keys.add(key)
+                fact = replace(fact, key=key, value=replace(value, semester=YEAR))
+        kept.append(fact)
+    return kept

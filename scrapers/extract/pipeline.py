@@ -20,7 +20,7 @@ from scrapers.extract.contacts import (
     without_boilerplate_emails,
 )
 from scrapers.extract.credits import parse_credits, parse_duration
-from scrapers.extract.deadlines import parse_deadlines
+from scrapers.extract.deadlines import for_a_year_only, parse_deadlines
 from scrapers.extract.dom import (
     MAIN_SELECTORS,
     body_of,
@@ -131,6 +131,7 @@ def extract_page(
     page = _page_context(url, facts)
     for concern, generic in GENERIC_PARSERS.items():
         facts += chosen.parsers.get(concern, generic)(blocks, page)
+    facts = for_a_year_only(facts)
     facts = without_boilerplate_emails([calibrate(fact) for fact in facts])
     return PageExtraction(
         url=url,

@@ -424,6 +424,15 @@ STAY_CUES = compile_cues(
     r"|join(?:s|ing)?|spend(?:s|ing)?|trascorr\w*"
     # "Gli studenti possono frequentare un semestre": to attend a term (decision 0380).
     r"|frequentare|frequentano"
+    # "Vous pouvez venir pour un semestre", "may come for one, two or three terms" (decision
+    # 0405).
+    r"|venir|come|venire"
+)
+#: A table header over a stay's length: "Mobility period", "Durée du séjour" (decision 0405).
+#: Not "Exchange students", over "900 a year" in a table of figures.
+STAY_LENGTH = compile_cues(
+    r"duration|length|period|periode|durees?|durata|dauer|kesto|stays?|sejours?|soggiorn[oi]"
+    r"|aufenthalt\w*"
 )
 #: Who or what a stay's adjective qualifies: "mobilità semestrali", "studenti annuali".
 _STAYERS = (
@@ -455,6 +464,9 @@ YEAR_OPTION = compile_cues(
 )
 BOTH_OPTIONS = compile_cues(
     r"one or two semesters|un ou deux semestres|uno o due semestri|ein oder zwei semester\w*"
+    # "for one, two or three terms", "un, deux ou trois trimestres" (decision 0405).
+    r"|(?:one|un|uno),? (?:two|deux|due),? (?:or|ou|o) (?:three|trois|tre)"
+    r" (?:terms|semesters|trimestres|trimestri|quadrimestres|quadrimestri|quarters)"
     r"|yhden tai kahden lukukauden|yksi tai kaksi lukukautta"
     # Both terms offered ("the Fall and/or Winter term", "au semestre 1 … et/ou au semestre 2")
     r"|(?:autumn|fall|automne|autunno|semester|semestre|term|trimestre)[^.;]{0,40}?"
@@ -469,6 +481,19 @@ EITHER_OPTION = compile_cues(
     r"(?: for| pour| per)? (?:both|les deux|entrambi|beide)"
     r"|(?:semestral[ei]|semestriel\w*|semester|semestre) (?:or|ou|o|oppure|oder)"
     r" (?:(?:an?|un|une|uno|full|whole|academic) )*(?:annual[ei]|annuel\w*|year|annee|anno)"
+    # "pour un semestre ou pour l'année universitaire", "for the Fall semester (September-
+    # January), the Spring semester (February-June) or the whole academic year" (decision
+    # 0405).
+    r"|(?:semester|semestre|term|trimestre)[^.;]{0,80}?\s(?:or|ou|o|oppure|oder)"
+    r" (?:for |pour |per )?(?:the |l'|an? |un |une |uno |l')?(?:(?:full|whole|entire) )?"
+    r"(?:academic |intero )?(?:year|annee|anno)"
+)
+#: A stay that the sentence says is not offered: "Les séjours d'un semestre ne sont pas
+#: possibles", "Single-semester stays are not possible" (decision 0405).
+NOT_OFFERED = compile_cues(
+    r"(?:is|are) not (?:possible|offered|accepted|available)|not possible"
+    r"|n'est pas possible|ne sont pas (?:possibles|acceptes|proposes)|pas possible"
+    r"|non (?:e|sono) (?:possibil[ei]|ammess[ei]|previst[ei])"
 )
 #: A sentence about a room, not the stay: "Exchange students are guaranteed a room for one
 #: semester" (development set, en11).

@@ -507,3 +507,48 @@ def _per_year(
 )
 def test_credits_rules_of_batches_9_and_10(body: str, expected: dict[str, object]) -> None:
     assert _credits(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "options"),
+    [
+        # Decision 0405: "or (for) the (whole) year" after a named term or two.
+        (
+            (
+                "<p>Partner students join us for the autumn term (September to December), the"
+                " spring term (January to May) or the whole academic year.</p>"
+            ),
+            ["semester", "year"],
+        ),
+        (
+            "<p>On peut venir pour un semestre ou pour l'année universitaire.</p>",
+            ["semester", "year"],
+        ),
+        ("<p>Si può venire per un semestre o per l'anno intero.</p>", ["semester", "year"]),
+        ("<p>Guests may come for one, two or three quarters.</p>", ["semester", "year"]),
+        (
+            (
+                "<table><tr><th>Length of stay</th><td>A single term (autumn or spring) or a full"
+                " year</td></tr></table>"
+            ),
+            ["semester", "year"],
+        ),
+        (
+            (
+                "<p>Nous accueillons les étudiants d'échange pour une année complète.</p>"
+                "<p>Les séjours d'un semestre ne sont pas possibles.</p>"
+            ),
+            ["year"],
+        ),
+        ("<p>One-semester stays are not possible; exchanges last a full year.</p>", []),
+    ],
+)
+def test_stays_offered_side_by_side_or_refused(body: str, options: list[str]) -> None:
+    facts = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
+    assert [list(fact.value.options) for fact in facts] == ([options] if options else [])
+
+
+def test_a_table_of_figures_under_a_header_of_students_is_no_stay() -> None:
+    # Decision 0405: only a header naming a stay's length makes its cell a stay.
+    body = "<table><tr><th>Exchange students</th><td>650 a year</td></tr></table>"
+    assert parse_duration(blocks_of(f"<main>{body}</main>"), URL) == []

@@ -638,3 +638,19 @@ def test_a_range_in_a_table_cell_is_the_deadline_of_its_headers() -> None:
         "<td>du 1er au 20 mai 2028</td></tr></table>"
     )
     assert _deadlines(body) == {"application/autumn": ("2028-05-20", "2028-05-01")}
+
+
+def test_the_deadlines_of_a_school_that_takes_students_for_a_year_only_are_the_years() -> None:
+    # Decision 0405: the page's stays last a year, so a deadline without a semester is its.
+    html = (
+        "<html><body><main><h1>Exchange</h1><p>Exchange students join us for one full academic"
+        " year. Single-semester stays are not possible.</p><p>Your home school nominates you by"
+        " 1 March 2028; you apply by 31 March 2028.</p></main></body></html>"
+    )
+    facts = extract_page(
+        html, "https://www.arch.example.fr/", datetime(2027, 1, 1, tzinfo=UTC)
+    ).facts
+    assert {f.key: f.value.semester for f in facts if isinstance(f.value, Deadline)} == {
+        "nomination/year": "year",
+        "application/year": "year",
+    }
