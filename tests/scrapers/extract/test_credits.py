@@ -545,7 +545,7 @@ def test_credits_rules_of_batches_9_and_10(body: str, expected: dict[str, object
 )
 def test_stays_offered_side_by_side_or_refused(body: str, options: list[str]) -> None:
     facts = parse_duration(blocks_of(f"<main>{body}</main>"), URL)
-    assert [list(fact.value.options) for fact in facts] == ([options] if options else [])
+    assert [fact.value.to_json()["options"] for fact in facts] == ([options] if options else [])
 
 
 def test_a_table_of_figures_under_a_header_of_students_is_no_stay() -> None:
