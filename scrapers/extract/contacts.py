@@ -19,6 +19,8 @@ import phonenumbers
 from scrapers.extract.blocks import TextBlock
 from scrapers.extract.emails import deobfuscate, email_from_link, emails_in, find_emails
 from scrapers.extract.facts import ExtractedFact, clip_snippet
+from scrapers.extract.textmatch import fold_aligned
+from scrapers.extract.vocabulary import INCOMING, OTHER_OFFICE
 from service.catalogue import EmailContact, FactField, FactValue, PhoneContact
 from service.countries import is_country_code
 from service.text import collapse_spaces
@@ -91,6 +93,42 @@ def _label(block: TextBlock, before: str, previous: TextBlock | None) -> str | N
     return _clean_label(block.row_header) if block.row_header else None
 
 
+#: The longest text before an address (since the block's previous one) that is its own words,
+#: as for a label: "Nikos Georgiou - Outgoing mobility officer - ", "Per immatricolazioni e
+#: certificati: ". A longer one is prose about the office ("… répond aux questions sur les
+#: candidatures et le logement : erasmus@"), which names its duties, not another office.
+_OWN_WORDS = _LABEL_BLOCK_MAX
+_LOCAL_PART_SEPARATORS = re.compile(r"[._+-]")
+
+
+def _another_offices(
+    block: TextBlock, before: str, address: str, previous: TextBlock | None
+) -> bool:
+    """Whether an address is another office's than the incoming exchange's: its own words (the
+    text since the block's previous address, its local part), else the short line above it in
+    its section, else its row header, else its heading name another office and not the
+    incoming exchange (decision 0417)."""
+    local = _LOCAL_PART_SEPARATORS.sub(" ", address.split("@", 1)[0])
+    above = (
+        previous.text
+        if previous is not None
+        and len(previous.text) <= _OWN_WORDS
+        and previous.headings == block.headings
+        and "@" not in previous.text
+        else None
+    )
+    own = f"{before} {local}" if len(before.strip()) <= _OWN_WORDS else local
+    for words in (own, above, block.row_header, block.heading):
+        if not words:
+            continue
+        folded = fold_aligned(words)
+        if INCOMING.search(folded):
+            return False
+        if OTHER_OFFICE.search(folded):
+            return True
+    return False
+
+
 def _fact(
     field: FactField, key: str, value: FactValue, url: str, block: TextBlock
 ) -> ExtractedFact:
@@ -146,12 +184,21 @@ def parse_contacts(
     # Where each address was seen: the main content, a side box, the footer (decisions 0180,
     # 0260).
     seen: dict[str, set[str]] = {_MAIN: set(), _ASIDE: set(), _FOOTER: set()}
+    #: Other offices' addresses: they count as seen (a content that names addresses names
+    #: the page's), but are no contact of the exchange (decision 0417).
+    others: set[str] = set()
     previous: TextBlock | None = None
     for block in blocks:
         text = deobfuscate(block.text)
-        for address, written in emails_in(text):
+        since = 0
+        in_text = emails_in(text)
+        for address, written in in_text:
             seen[_place(block)].add(address)
-            label = _label(block, text[: text.find(written)], previous)
+            at = text.find(written)
+            if _another_offices(block, text[since:at], address, previous):
+                others.add(address)
+            since = at + len(written)
+            label = _label(block, text[:at], previous)
             keep(_fact(FactField.EMAIL, address, EmailContact(address, label), url, block))
         for number, start in _phones(text, region):
             label = _label(block, text[:start], previous)
@@ -160,6 +207,9 @@ def parse_contacts(
             linked = email_from_link(href)
             if linked:
                 seen[_place(block)].add(linked)
+                written_out = any(address == linked for address, _ in in_text)
+                if not written_out and _another_offices(block, text, linked, previous):
+                    others.add(linked)
             if linked and (FactField.EMAIL, linked) not in facts:
                 email = EmailContact(linked, _label(block, text, previous))
                 keep(_fact(FactField.EMAIL, linked, email, url, block))
@@ -168,7 +218,11 @@ def parse_contacts(
                 phone = PhoneContact(dialled, _label(block, text, previous))
                 keep(_fact(FactField.PHONE, dialled, phone, url, block))
         previous = block
-    return _without_outer_emails(facts, seen)
+    return [
+        fact
+        for fact in _without_outer_emails(facts, seen)
+        if fact.field is not FactField.EMAIL or fact.key not in others
+    ]
 
 
 def _place(block: TextBlock) -> str:

@@ -553,3 +553,18 @@ EXCHANGE = compile_cues(r"exchange|echange|scambio|scambi|austausch\w*")
 #: A deadline word with no kind: on an incoming-students page "Deadline: 31 March" is the
 #: student's application deadline.
 BARE_DEADLINE = compile_cues(r"deadlines?|dates? limites?|scadenz\w*|termine ultimo")
+#: Another office than the incoming exchange's, named by an address's own words (the text just
+#: before it, its row header, its heading) or by its local part: outgoing students,
+#: traineeships, staff mobility, personnel, a student secretariat, admissions, a library,
+#: housing, student life, associations, partnerships, the press (decision 0417). The incoming
+#: exchange named beside them (``INCOMING``) wins.
+OTHER_OFFICE = compile_cues(
+    r"outgoing|in uscita|sortant\w*|going abroad|traineeships?|internships?|tirocin\w*"
+    r"|staff mobility|staff exchange|mobilite du personnel|mobilita del personale|personale"
+    r"|personnel|human resources|ressources humaines|risorse umane|concorsi|recrutement"
+    r"|segreteri[ae] studenti|student secretariat|registrar|immatricolazion\w*|admissions?"
+    r"|ammission\w*|librar\w*|bibliothe\w*|bibliotec\w*|bibliograf\w*|prestiti|housing"
+    r"|logement|alloggi\w*|accommodation|vie etudiante|student life|vita studentesca"
+    r"|associations?|associazion\w*|partenariats?|partnerships?|accordi|press|presse|stampa"
+    r"|alumni"
+)

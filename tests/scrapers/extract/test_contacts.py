@@ -183,11 +183,11 @@ def test_a_side_boxs_address_on_a_page_with_no_fact_of_its_own_is_not_a_contact(
     # Decision 0310: a news list's "Press office: press@" box is another office's.
     body = (
         "<main><h1>News</h1><p>The library opens a new reading room.</p></main>"
-        '<aside class="press"><p>Journalists: press@x.example</p></aside>'
+        '<aside class="press"><p>Journalists: media@x.example</p></aside>'
     )
     assert _page(body) == []
     facts = parse_contacts(blocks_of(body), "https://x.example/", region="FR")
-    assert [(f.key, f.rule) for f in facts] == [("press@x.example", ASIDE_RULE)]
+    assert [(f.key, f.rule) for f in facts] == [("media@x.example", ASIDE_RULE)]
 
 
 def test_phone_numbers_in_the_content_do_not_make_a_page_its_own() -> None:
@@ -235,3 +235,36 @@ def test_job_offers_and_a_student_association_beside_the_exchange_are_not_read()
         "<h2>Associazione studentesca</h2><p>Scrivici: ciao@assoc.x.example</p></main>"
     )
     assert sorted(key for _, key, _ in _page(body)) == ["application/any", "incoming@x.example"]
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # Named by the words before the address, by its local part, by the line above it, by
+        # its row header or by its heading (decision 0417).
+        "<p>Jane Roe, outgoing students' adviser: j.roe@x.example</p>",
+        "<p>Questions about internships? stage@x.example</p>",
+        "<p>Write to placements.traineeships@x.example</p>",
+        "<p>Chargée des partenariats et des accords</p><p>m.durand@x.example</p>",
+        "<table><tr><th>Staff mobility</th><td>Karl Berg - k.berg@x.example</td></tr></table>",
+        "<h3>Biblioteca centrale</h3><p>Banco informazioni: info.sala@x.example</p>",
+        "<p>Segreteria studenti, per certificati: s.studenti@x.example</p>",
+    ],
+)
+def test_another_offices_address_beside_the_exchange_contact_is_not_read(box: str) -> None:
+    body = (
+        "<main><h1>Exchange students</h1><p>Apply by 15 April 2027.</p>"
+        f"<h2>Contacts</h2><p>Incoming students' office: welcome@x.example</p>{box}</main>"
+    )
+    emails = [key for field, key, _ in _page(body) if field is FactField.EMAIL]
+    assert emails == ["welcome@x.example"]
+
+
+def test_an_address_that_names_the_incoming_exchange_beside_another_office_is_kept() -> None:
+    body = (
+        "<main><h1>Contacts</h1><p>Apply by 15 April 2027.</p>"
+        "<p>Erasmus office (incoming and outgoing students): erasmus@x.example</p>"
+        "<p>Accueil des étudiants en échange et bibliothèque : accueil@x.example</p></main>"
+    )
+    emails = sorted(key for field, key, _ in _page(body) if field is FactField.EMAIL)
+    assert emails == ["accueil@x.example", "erasmus@x.example"]
