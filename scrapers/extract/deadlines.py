@@ -43,6 +43,7 @@ from scrapers.extract.vocabulary import (
     EXCHANGE,
     KIND_CUES,
     LATER_ROUND,
+    NEWS,
     OPENING_CUE,
     OTHER_DATE_CUE,
     OTHER_TOPIC,
@@ -170,6 +171,13 @@ def _bare_deadline(cues: TextCues, span: tuple[int, int], around: Surroundings) 
     if around.heading and BARE_DEADLINE.fullmatch(around.heading.strip(" :")):
         return Found(APPLICATION, IN_BARE)
     return None
+
+
+def _an_items_own_date(block: TextBlock, around: Surroundings, date: DateMention) -> bool:
+    """Whether the date opens an item of a news or announcements box: the item's own date."""
+    if date.start != len(block.text) - len(block.text.lstrip()):
+        return False
+    return any(NEWS.search(piece) for piece in (around.lead_in, around.heading) if piece)
 
 
 def _about_another_topic(cues: TextCues, span: tuple[int, int]) -> bool:
@@ -339,7 +347,7 @@ def parse_deadlines(
         candidates: list[_Candidate] = []
         for date in dates:
             span = (date.start, date.end)
-            if _about_another_topic(cues, span):
+            if _about_another_topic(cues, span) or _an_items_own_date(block, around, date):
                 continue
             kind = resolve(cues, span, KIND_CUES, around, shared=True)
             if kind is None:

@@ -518,6 +518,20 @@ OTHER_TOPIC = compile_cues(
     # The school's own degree admissions: "Admission aux programmes réguliers", "Regular degree
     # programmes: apply by …" (decision 0380).
     r"|programmes? reguliers|regular (?:degree )?(?:programmes?|programs?|admissions?)"
+    # A degree's own admissions, the school's outgoing students' call, a regional study grant:
+    # "Candidatures cycle ingénieur 2027 : jusqu'au 30 juin", "Erasmus+ call for our outgoing
+    # students: applications 4-25 January", "Bando borse di studio DSU: domande dal 1° luglio"
+    # (decision 0405).
+    r"|(?:candidatures?|admissions?|inscriptions?) (?:au |en |pour le )?cycle (?:d')?ingenieurs?"
+    r"|(?:undergraduate|first-year|freshman) admissions?|iscrizion[ei] ai corsi di laurea"
+    r"|outgoing students|studenti in uscita|etudiants sortants|mobilite sortante"
+    r"|borse? di studio dsu|diritto allo studio"
+)
+#: A box of news or announcements: the date that opens one of its items is the item's own
+#: ("02.12.2026 - Erasmus+ call …", "01/12/2026 Bando …"), not a deadline (decision 0405).
+NEWS = compile_cues(
+    r"(?:latest )?news|announcements?|novita|notizie|avvisi|actualites|annonces|comunicati"
+    r"|in evidenza|press releases?"
 )
 #: A heading over what is not the incoming exchange: the school's own students going abroad
 #: ("Partir à l'étranger", "Mobilité sortante", "Studenti in uscita", "per gli studenti

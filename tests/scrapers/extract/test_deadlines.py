@@ -654,3 +654,28 @@ def test_the_deadlines_of_a_school_that_takes_students_for_a_year_only_are_the_y
         "nomination/year": "year",
         "application/year": "year",
     }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Candidatures au cycle ingénieur : jusqu'au 15 juin 2028.",
+        "Call for our outgoing students: applications by 20 January 2028.",
+        "Bando borse di studio DSU: domande entro il 10 settembre 2028.",
+    ],
+)
+def test_a_degrees_admissions_an_outgoing_call_and_a_study_grant_give_no_deadline(
+    line: str,
+) -> None:
+    # Decision 0405.
+    assert _deadlines(f"<h2>Incoming students</h2><p>{line}</p>") == {}
+
+
+def test_the_date_that_opens_a_news_item_is_the_items_own() -> None:
+    # Decision 0405: the item's later date may still be a deadline.
+    body = (
+        "<h2>Announcements</h2><p>05.03.2028 \u2013 Exchange applications: deadline"
+        " 30 April 2028</p>"
+        "<h2>Novità</h2><p>10/02/2028 Nuovo regolamento di ateneo</p>"
+    )
+    assert _deadlines(body) == {"application/any": ("2028-04-30", None)}
