@@ -128,7 +128,9 @@ DATE_ROLE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             # "Periodo delle lezioni" (decision 0380).
             r"|(?:term|semester|teaching|lecture|class) (?:dates|period)"
             r"|dates of the (?:term|semester)"
-            r"|dates du (?:semestre|trimestre|quadrimestre)|periodo (?:delle lezioni|didattico)"
+            r"|dates du (?:semestre|trimestre|quadrimestre)|periodo delle lezioni"
+            # Not "per il primo periodo didattico", a semester (decision 0405).
+            r"|periodo didattico(?<!primo periodo didattico)(?<!secondo periodo didattico)"
         ),
         OTHER_DATE_CUE,
     ),
@@ -204,6 +206,8 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|semester a|(?:premier|1er) quadrimestre|quadrimestre 1|q1(?! ?\d)"
             # "I semestre (settembre-febbraio)", "II semestre" (development set, it15, it21).
             r"|i semestre(?<!\wi semestre)(?<!'i semestre)"
+            # "il primo periodo didattico", "1° periodo", "first teaching period" (decision 0405).
+            r"|(?:primo|1 ?°) periodo(?: didattico)?|first (?:teaching|study) period"
             # A semester named by the month it starts: "starting in September", "arrivée en
             # septembre" (issue 12: "starting in September/January").
             r"|(?:starting|arriving|arrival|start) in september|arrivee en septembre"
@@ -221,6 +225,7 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|secondo semestre|semestre 2|2\. semester|summer semester|sommer"
             r"|semester 2|semester ii|2 ?° semestre|primaveril\w*|ii semestre"
             r"|semester b|(?:second|deuxieme|2e) quadrimestre|quadrimestre 2|q2(?! ?\d)"
+            r"|(?:secondo|2 ?°) periodo(?: didattico)?|second (?:teaching|study) period"
             r"|(?:starting|arriving|arrival|start) in (?:january|february)"
             r"|arrivee en (?:janvier|fevrier)|arrivo (?:a|in) (?:gennaio|febbraio)"
         ),

@@ -679,3 +679,16 @@ def test_the_date_that_opens_a_news_item_is_the_items_own() -> None:
         "<h2>Novità</h2><p>10/02/2028 Nuovo regolamento di ateneo</p>"
     )
     assert _deadlines(body) == {"application/any": ("2028-04-30", None)}
+
+
+def test_an_italian_teaching_period_named_by_its_number_is_a_semester() -> None:
+    # Decision 0405: "per il primo periodo didattico" is the autumn, not a term's own dates.
+    body = (
+        "<h3>Nomination</h3><p>Entro il 15 aprile 2028 per il primo periodo didattico, entro il"
+        " 15 ottobre 2028 per il secondo periodo didattico.</p><h3>Calendario</h3>"
+        "<p>Inizio del periodo didattico: 20 settembre 2028.</p>"
+    )
+    assert _deadlines(body) == {
+        "nomination/autumn": ("2028-04-15", None),
+        "nomination/spring": ("2028-10-15", None),
+    }
