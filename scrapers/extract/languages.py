@@ -136,7 +136,7 @@ def _requirements(folded: str) -> list[_Requirement]:
     if _DIGIT.search(folded) is None:
         return []
     levels = list(_CEFR.finditer(folded))
-    spans = _ranges(folded, levels)
+    spans = _ranges(folded, levels) if len(levels) > 1 else set()
     found = [
         _Requirement((m.start(), m.end()), "cefr", level=m.group(1).upper())
         for m in levels
@@ -244,7 +244,7 @@ def _is_a_course_on_offer(cues: TextCues, span: tuple[int, int], heading: str | 
 
 #: A level or a score the school's own students work towards ("nos élèves préparent le TOEIC
 #: et visent 785 points", "students aim for C1 by graduation"): a goal, not a requirement,
-#: unless its sentence also requires it (decision 0416).
+#: unless it has a status (decision 0416).
 _GOAL = compile_cues(
     r"vis(?:e|ent|er|ons)|aim(?:s|ing)? (?:at|for)|target\w*|prepar\w*|obiettiv\w*"
     r"|mirano a|puntano a|si preparano"
@@ -252,9 +252,10 @@ _GOAL = compile_cues(
 
 
 def _is_a_goal(cues: TextCues, span: tuple[int, int]) -> bool:
+    """Whether the sentence of a level that has no status says a goal (read last: most levels
+    have a status)."""
     start, end = cues.sentence_of(span)
-    sentence = cues.folded[start:end]
-    return _GOAL.search(sentence) is not None and label_in(sentence, STATUS_CUES) is None
+    return _GOAL.search(cues.folded, start, end) is not None
 
 
 def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]:
@@ -280,8 +281,6 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
             span = requirement.span
             if requirement.test == "cefr" and _is_a_course_on_offer(cues, span, block.heading):
                 continue
-            if _is_a_goal(cues, span):
-                continue
             language = (
                 resolve(cues, span, language_cues(), around, shared=True)
                 if requirement.test == "cefr"
@@ -298,6 +297,8 @@ def parse_language_requirements(blocks: Sequence[TextBlock], url: str) -> list[E
                 continue
             slug, unsure = described
             status = resolve(cues, span, STATUS_CUES, around, shared=True)
+            if status is None and _is_a_goal(cues, span):
+                continue
             status_label = status.label if status else "unspecified"
             value = replace(unsure, required=None if status is None else status.label == REQUIRED)
             # A second level for the same language and test ("B1 for courses in French, B2 for

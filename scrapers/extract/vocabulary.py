@@ -366,7 +366,11 @@ PER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|ogni(?<!prima di ogni)(?<!dopo ogni)(?<!inizio di ogni)(?<!fine di ogni)"
             r"(?<!durante ogni)) (?:academic )?(?:semester|semestre|term|trimestre|quadrimestre)s?"
             # "In un semestre si possono sostenere al massimo 30 CFU" (decision 0350).
-            r"|(?:in|en|within|for|pour) (?:one|un|uno|une|a single|un seul|un solo)"
+            r"|(?:in|en|within) (?:one|un|uno|une|a single|un seul|un solo)"
+            r" (?:semester|semestre|term)"
+            # "30 ECTS is the usual load for one semester" (decision 0415): a load's, not a
+            # stay's "for one semester".
+            r"|(?:load|charge|carico) (?:for|pour|per) (?:one|a|un|une|uno)"
             r" (?:semester|semestre|term)"
             r"|semestrial\w*|lukukaudessa|lukukautta kohden|lukukaudelle|per lukukausi"
             # A semester as the subject: "A typical semester is 30 ECTS", "Un semestre
