@@ -18,9 +18,13 @@ def _credits(body: str) -> dict[str, dict[str, object]]:
 
 
 def _per_semester(
-    low: int | None = None, high: int | None = None, typical: int | None = None
+    low: int | None = None,
+    high: int | None = None,
+    typical: int | None = None,
+    *,
+    per: str = "semester",
 ) -> dict[str, dict[str, object]]:
-    return {"semester": {"per": "semester", "min": low, "max": high, "typical": typical}}
+    return {per: {"per": per, "min": low, "max": high, "typical": typical}}
 
 
 @pytest.mark.parametrize(
@@ -424,12 +428,6 @@ def test_a_load_restated_in_brackets_after_courses_is_still_the_load() -> None:
     }
 
 
-def _per_year(
-    low: int | None = None, high: int | None = None, typical: int | None = None
-) -> dict[str, dict[str, object]]:
-    return {"year": {"per": "year", "min": low, "max": high, "typical": typical}}
-
-
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -451,11 +449,14 @@ def _per_year(
             "<p>Un semestre à l'École Alpha correspond à 30 crédits ECTS.</p>",
             _per_semester(typical=30),
         ),
-        ("<p>Il primo anno vale 60 CFU, stage compreso.</p>", _per_year(typical=60)),
+        (
+            "<p>Il primo anno vale 60 CFU, stage compreso.</p>",
+            _per_semester(typical=60, per="year"),
+        ),
         # The bound after "dont" is the part's, not the year's.
         (
             "<p>L'année d'échange vaut 60 crédits ECTS, dont 20 au minimum en atelier.</p>",
-            _per_year(typical=60),
+            _per_semester(typical=60, per="year"),
         ),
         # A whole year named, its credits in brackets a few words after it.
         (
@@ -463,7 +464,7 @@ def _per_year(
                 "<p>Students spend the whole final year at our campus in Lyon (60 ECTS, project"
                 " included).</p>"
             ),
-            _per_year(typical=60),
+            _per_semester(typical=60, per="year"),
         ),
         # A range with "un minimo di … a un massimo di …".
         (
@@ -479,7 +480,7 @@ def _per_year(
                 "<p>Lo studente deve conseguire almeno 24 CFU per semestre, cioè 48 CFU per l'anno"
                 " intero.</p>"
             ),
-            {**_per_semester(low=24), **_per_year(low=48)},
+            {**_per_semester(low=24), **_per_semester(low=48, per="year")},
         ),
         # Credits on a page that never names ECTS are a school's own (Quebec).
         ("<p>Un programme à temps plein compte de 12 à 15 crédits par trimestre.</p>", {}),
