@@ -40,10 +40,12 @@ from scrapers.extract.vocabulary import (
     SHARE,
     STAY_CUES,
     STAY_LENGTH,
+    TERM_OR_YEAR,
     TOTAL_AFTER,
     TOTAL_BEFORE,
     TYPICAL,
     YEAR_OPTION,
+    names_a_year,
 )
 from service.catalogue import Credits, Duration, FactField
 
@@ -391,14 +393,16 @@ def parse_duration(blocks: Sequence[TextBlock], url: str) -> list[ExtractedFact]
             both = BOTH_OPTIONS.search(sentence) is not None
             if not (both or about_a_stay or STAY_CUES.search(sentence)):
                 continue
-            if NOT_OFFERED.search(sentence):
-                continue  # "Les séjours d'un semestre ne sont pas possibles" (decision 0405)
-            found = {"semester", "year"} if both or EITHER_OPTION.search(sentence) else set()
+            either = both or EITHER_OPTION.search(sentence) is not None
+            if not either and names_a_year(sentence):
+                either = TERM_OR_YEAR.search(sentence) is not None
+            found = {"semester", "year"} if either else set()
             if SEMESTER_OPTION.search(sentence):
                 found.add("semester")
             if YEAR_OPTION.search(sentence):
                 found.add("year")
-            if found and HOUSING.search(sentence):
+            if found and (HOUSING.search(sentence) or NOT_OFFERED.search(sentence)):
+                # A room, or "Les séjours d'un semestre ne sont pas possibles" (decision 0405).
                 continue
             if found - options:
                 snippets.append(block.text[start:end].strip())

@@ -177,9 +177,25 @@ def _is_a_score(folded: str, match: re.Match[str]) -> bool:
     )
 
 
+#: What a month's end is written with: "end of March", "fine (di) marzo", "fin (de / d') mars",
+#: "Ende März".
+_MONTH_END_WORDS = ("end of", "fine ", "fin ", "fin d'", "ende ")
+
+
+def _may_name_a_months_end(folded: str) -> bool:
+    """Whether the text holds a word a month's end is written with (substring tests, cheaper
+    than a pattern over the whole text)."""
+    return any(word in folded for word in _MONTH_END_WORDS)
+
+
 def _single_dates(folded: str) -> list[DateMention]:
     found: list[DateMention] = []
-    for pattern in _patterns():
+    patterns = _patterns()
+    if not _may_name_a_months_end(folded):
+        patterns = patterns[:-1]
+    elif _DIGIT.search(folded) is None:
+        patterns = patterns[-1:]  # every other form holds a digit
+    for pattern in patterns:
         for match in pattern.finditer(folded):
             if any(match.start() < m.end and m.start < match.end() for m in found):
                 continue
@@ -203,13 +219,13 @@ def _with_year(opens: PartialDate, closes: PartialDate) -> PartialDate:
 
 
 #: Every form of a date holds a digit (its day, or its year), but the end of a month.
-_DIGIT = re.compile(r"\d|\b(?:end|fine?|ende)\b")
+_DIGIT = re.compile(r"\d")
 
 
 def find_dates(text: str) -> list[DateMention]:
     """Every date in ``text`` in order, ranges merged into their closing date."""
     folded = fold_aligned(text)
-    if _DIGIT.search(folded) is None:
+    if _DIGIT.search(folded) is None and not _may_name_a_months_end(folded):
         return []
     mentions = _single_dates(folded)
     merged: list[DateMention] = []

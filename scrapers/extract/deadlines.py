@@ -338,10 +338,12 @@ def parse_deadlines(
         if unnamed and _give_the_deadlines_above_their_period(block, read, winter):
             unnamed = any(candidate.period is None for candidate in read)
         dates = find_dates(block.text)
-        label_above, above = _label_above(above, block), None
         if not dates:
             above = block
             continue
+        label_above: str | None = None  # read only when a date names no semester
+        label_read = False
+        before, above = above, None
         cues = TextCues(block.text, [(d.start, d.end) for d in dates])
         around = surroundings_of(block)
         candidates: list[_Candidate] = []
@@ -373,6 +375,8 @@ def parse_deadlines(
                 # year, the label the whole of (decision 0405).
                 period = WINTER
             if period is None:
+                if not label_read:
+                    label_above, label_read = _label_above(before, block), True
                 period = label_above or _period_of_the_track(block)
             if period is None and kind.label in last_period:
                 start, end = cues.sentence_of(span)

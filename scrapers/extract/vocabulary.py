@@ -174,16 +174,6 @@ _TERM_AND_NEXT = (
     r"|inverno|primavera)(?: terms?| semesters?| semestres?| semestri)?"
 )
 SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
-    # In a year of three terms, "Winter and spring terms", "hiver et printemps": the two after
-    # the autumn, whose deadline is the January term's (decision 0405). A German year's two
-    # are "winter and summer".
-    (
-        compile_cues(
-            r"(?:the )?(?:winter|hiver|inverno) (?:and|et|e|&) (?:spring|printemps|primavera)"
-            r"(?: terms?| quarters?| trimestres?| trimestri)?"
-        ),
-        SPRING,
-    ),
     (compile_cues(r"winter-?semester\w*|wintersemesters?|wise"), AUTUMN),
     (compile_cues(r"sommer-?semester\w*|sose"), SPRING),
     (
@@ -227,6 +217,11 @@ SEMESTER_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|semester b|(?:second|deuxieme|2e) quadrimestre|quadrimestre 2|q2(?! ?\d)"
             r"|(?:secondo|2 ?°) periodo(?: didattico)?|second (?:teaching|study) period"
             r"|(?:starting|arriving|arrival|start) in (?:january|february)"
+            # In a year of three terms, "Winter and spring terms", "hiver et printemps": the two
+            # after the autumn, whose deadline is the January term's (decision 0405); read
+            # before "winter" alone, a later cue. A German year's two are "winter and summer".
+            r"|(?:winter|hiver|inverno) (?:and|et|e|&) (?:spring|printemps|primavera)"
+            r"(?: terms?| quarters?| trimestres?| trimestri)?"
             r"|arrivee en (?:janvier|fevrier)|arrivo (?:a|in) (?:gennaio|febbraio)"
         ),
         SPRING,
@@ -490,13 +485,22 @@ EITHER_OPTION = compile_cues(
     r"(?: for| pour| per)? (?:both|les deux|entrambi|beide)"
     r"|(?:semestral[ei]|semestriel\w*|semester|semestre) (?:or|ou|o|oppure|oder)"
     r" (?:(?:an?|un|une|uno|full|whole|academic) )*(?:annual[ei]|annuel\w*|year|annee|anno)"
-    # "pour un semestre ou pour l'année universitaire", "for the Fall semester (September-
-    # January), the Spring semester (February-June) or the whole academic year" (decision
-    # 0405).
-    r"|(?:semester|semestre|term|trimestre)[^.;]{0,80}?\s(?:or|ou|o|oppure|oder)"
+)
+#: A term or a year further on: "pour un semestre ou pour l'année universitaire", "for the Fall
+#: semester (September-January), the Spring semester (February-June) or the whole academic
+#: year" (decision 0405). Searched only in a sentence that names a year (``names_a_year``).
+TERM_OR_YEAR = compile_cues(
+    r"(?:semester|semestre|term|trimestre)[^.;]{0,80}?\s(?:or|ou|o|oppure|oder)"
     r" (?:for |pour |per )?(?:the |l'|an? |un |une |uno |l')?(?:(?:full|whole|entire) )?"
     r"(?:academic |intero )?(?:year|annee|anno)"
 )
+
+
+def names_a_year(folded: str) -> bool:
+    """Whether a folded text holds a word for a year (substring tests, cheaper than a pattern)."""
+    return "year" in folded or "annee" in folded or "anno" in folded
+
+
 #: A stay that the sentence says is not offered: "Les séjours d'un semestre ne sont pas
 #: possibles", "Single-semester stays are not possible" (decision 0405).
 NOT_OFFERED = compile_cues(
