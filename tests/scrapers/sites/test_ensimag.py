@@ -37,8 +37,9 @@ def test_the_adapter_reads_the_exchange_section_only(name: str) -> None:
 
 def test_the_generic_reading_takes_the_double_degree_values_that_come_first() -> None:
     page = extract_fixture("ensimag-venir-en-echange-fr", adapter=GENERIC)
+    # A double-degree track's deadline without a semester is the year's (decision 0405).
     assert deadline_dates(extract_fixture("ensimag-venir-en-echange-fr", adapter=GENERIC)) == {
-        "application/any": "2025-03-01",
+        "application/year": "2025-03-01",
         **EXCHANGE_DEADLINES,
     }
     assert values(page, FactField.LANGUAGE_REQUIREMENT)["fr/cefr/required"]["level"] == "B2"
