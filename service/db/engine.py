@@ -129,9 +129,19 @@ def serving_settings(deadline_seconds: float) -> dict[str, str]:
       plan made once serves every execution of a text: the country page's statement took
       0.82-0.95 ms per execution on its generic plan against 1.5-1.7 ms re-planned each time
       (10,000 schools; decision 0150). ``auto`` kept choosing custom plans for it.
+    - ``jit = off``: the deadline order's generic plan (its correlated deadline subplans for
+      every offer) is estimated past ``jit_optimize_above_cost``, so each execution with a
+      track filter optimized and inlined 1,114 functions: 15 s of a 15.1 s page (0.3 s
+      without JIT), past the request deadline; the track filter alone compiled at every
+      execution too (38.8 ms, 6.4 ms without). No read measured was faster with JIT
+      (10,000 schools; decision 0420).
     """
     milliseconds = max(1, int(deadline_seconds * 1000))
-    return {"statement_timeout": f"{milliseconds}ms", "plan_cache_mode": "force_generic_plan"}
+    return {
+        "statement_timeout": f"{milliseconds}ms",
+        "plan_cache_mode": "force_generic_plan",
+        "jit": "off",
+    }
 
 
 def _ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:

@@ -20,6 +20,8 @@ PAGE = """query Page($codes: [String!]) {
   schools(filter: {countryCodes: $codes}, first: 2) {
     totalCount nodes { slug name programmes { name offers { kind } } } } }"""
 TWO_ROOTS = "{ countries { code } schools(first: 1) { nodes { slug } } }"
+DEADLINE_WALK = """{ offersConnection(filter: {homeTrack: "ISEM"}, orderBy: DEADLINE, first: 7) {
+  totalCount edges { cursor node { kind school { slug } homeTracks { code } } } } }"""
 DEADLINE_SECONDS = 7.5
 
 
@@ -42,10 +44,12 @@ class _Sent:
 
     def __init__(self, runtime: Runtime) -> None:
         self.statements: list[tuple[str, bool]] = []
+        self.sent: list[tuple[str, Any]] = []  # each statement with its parameters
         event.listen(runtime.engine.sync_engine, "before_cursor_execute", self._seen)
 
     def _seen(self, connection: Any, *_args: Any) -> None:
         statement: str = _args[1]
+        self.sent.append((statement, _args[2]))
         adapted = connection.connection.dbapi_connection
         self.statements.append((statement, bool(getattr(adapted, "autocommit", False))))
 
@@ -102,9 +106,42 @@ async def test_server_connections_stop_statements_at_the_deadline_and_plan_once(
     ):
         timeout = await connection.scalar(text("SELECT current_setting('statement_timeout')"))
         mode = await connection.scalar(text("SELECT current_setting('plan_cache_mode')"))
+        jit = await connection.scalar(text("SELECT current_setting('jit')"))
     assert runtime.statement_timeout_set
     assert timeout == "7500ms"
     assert mode == "force_generic_plan"
+    assert jit == "off"
+
+
+async def _explained(connection: Any, statement: str, parameters: Any) -> list[str]:
+    rows = await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    return [line for (line,) in rows]
+
+
+async def test_server_connections_never_jit_compile_the_deadline_walk(
+    served_database: TestDatabase,
+) -> None:
+    """A track filter in the deadline order: its generic plan's estimate passed JIT's costs at
+    10,000 schools and each page compiled 1,114 functions, 15 s (decision 0420). Whatever the
+    estimate (``jit_above_cost = 0``), the server's connections run it uncompiled."""
+    if served_database.backend != "postgres":
+        return  # no JIT
+    async with _served(served_database) as (client, runtime):
+        await _post(client, DEADLINE_WALK)  # the cost estimate, in a session
+        sent = _Sent(runtime)
+        await _post(client, DEADLINE_WALK)
+        (statement, parameters), *_ = sorted(sent.sent, key=lambda pair: -len(pair[0]))
+        assert "offer_home_track" in statement
+        async with runtime.engine.connect() as connection:
+            await connection.exec_driver_sql("SET jit_above_cost = 0")
+            served = await _explained(connection, statement, parameters)
+            await connection.exec_driver_sql("SET jit = on")
+            available = await connection.scalar(text("SELECT pg_jit_available()"))
+            jitted = await _explained(connection, statement, parameters)
+            await connection.rollback()
+    assert not any(line.startswith("JIT:") for line in served)
+    if available:  # the same connection with PostgreSQL's default compiles it
+        assert any(line.startswith("JIT:") for line in jitted)
 
 
 async def test_without_statement_listeners_asyncpg_sends_the_one_statement(
