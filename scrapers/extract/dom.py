@@ -348,12 +348,16 @@ def remove_noise(
         for tag in select(root, selector):
             remove(tag)
     # Collect first, then remove: the walk never sees a changed tree. An element removed with
-    # an ancestor is already out of the page: removing it again changes nothing.
-    noisy = [
-        tag
-        for tag in tags(root)
-        if tag.tag in _NOT_TEXT_NAMES or _is_noise(tag) or (also is not None and also(tag))
-    ]
+    # an ancestor is already out of the page, so the walk does not go under one it removes (a
+    # mega menu's hundreds of links are not judged one by one).
+    noisy: list[Element] = []
+    pending = [root]
+    while pending:  # a stack, not recursion: a page may be nested thousands deep
+        tag = pending.pop()
+        if tag.tag in _NOT_TEXT_NAMES or _is_noise(tag) or (also is not None and also(tag)):
+            noisy.append(tag)
+        else:
+            pending.extend(child_tags(tag))
     for tag in noisy:
         remove(tag)
 

@@ -68,3 +68,21 @@ def test_a_logo_snippet_is_the_image_as_beautifulsoup_wrote_it() -> None:
     html = """<img src="/l.png?a=1&amp;b=2" class=" site  logo" alt='The "Logo"' id=l>"""
     (logo,) = [f for f in extract_page(html, URL, FETCHED).candidates if f.field is FactField.LOGO]
     assert logo.snippet == str(BeautifulSoup(html, "lxml").img)
+
+
+def test_the_noise_walk_does_not_judge_what_a_removed_element_holds() -> None:
+    links = "".join(f'<li><a href="/p{n}">Page {n}</a></li>' for n in range(200))
+    root = parse_html(
+        f"<html><body><nav><ul>{links}</ul></nav><main><p id='kept'>Apply by 1 May.</p>"
+        "<form><input name='q'></form></main></body></html>"
+    )
+    judged: list[str] = []
+
+    def also(tag: object) -> bool:
+        judged.append(str(getattr(tag, "tag", "")))
+        return getattr(tag, "tag", "") == "form"
+
+    remove_noise(root, also=also)
+    # html, body, main, p, form: the nav's 401 elements are out with the nav, unjudged
+    assert sorted(judged) == ["body", "form", "html", "main", "p"]
+    assert text_of(root).strip() == "Apply by 1 May."
