@@ -19,8 +19,7 @@ import phonenumbers
 from scrapers.extract.blocks import TextBlock
 from scrapers.extract.emails import deobfuscate, email_from_link, emails_in, find_emails
 from scrapers.extract.facts import ExtractedFact, clip_snippet
-from scrapers.extract.textmatch import fold_aligned
-from scrapers.extract.vocabulary import INCOMING, OTHER_OFFICE
+from scrapers.extract.vocabulary import OTHER_OFFICE, names_other_than_incoming
 from service.catalogue import EmailContact, FactField, FactValue, PhoneContact
 from service.countries import is_country_code
 from service.text import collapse_spaces
@@ -118,15 +117,7 @@ def _another_offices(
         else None
     )
     own = f"{before} {local}" if len(before.strip()) <= _OWN_WORDS else local
-    for words in (own, above, block.row_header, block.heading):
-        if not words:
-            continue
-        folded = fold_aligned(words)
-        if INCOMING.search(folded):
-            return False
-        if OTHER_OFFICE.search(folded):
-            return True
-    return False
+    return names_other_than_incoming((own, above, block.row_header, block.heading), OTHER_OFFICE)
 
 
 def _fact(

@@ -35,8 +35,7 @@ from scrapers.extract.jsonld import parse_json_ld, read_json_ld
 from scrapers.extract.languages import parse_language_requirements
 from scrapers.extract.metadata import parse_metadata
 from scrapers.extract.reduce import is_furniture
-from scrapers.extract.textmatch import fold_aligned
-from scrapers.extract.vocabulary import ANOTHER_PROGRAMME, AUTUMN, INCOMING, SPRING
+from scrapers.extract.vocabulary import ANOTHER_PROGRAMME, AUTUMN, SPRING, names_other_than_incoming
 from scrapers.sites import adapter_for
 from service.catalogue import Address, FactField, PageLanguage
 
@@ -77,13 +76,7 @@ def _page_context(url: str, facts: list[ExtractedFact]) -> PageContext:
 def _about_another_programme(headings: tuple[str, ...]) -> bool:
     """Whether the nearest heading that names a programme names the school's own outgoing
     students or a summer school rather than the incoming exchange (decision 0380)."""
-    for heading in reversed(headings):
-        folded = fold_aligned(heading)
-        if INCOMING.search(folded):
-            return False
-        if ANOTHER_PROGRAMME.search(folded):
-            return True
-    return False
+    return names_other_than_incoming(reversed(headings), ANOTHER_PROGRAMME)
 
 
 def _about_the_exchange(blocks: list[TextBlock]) -> list[TextBlock]:

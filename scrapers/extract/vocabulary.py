@@ -9,8 +9,9 @@ matches text folded by ``textmatch.fold_aligned``; ``\\w*`` ends cover inflectio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from scrapers.extract.textmatch import compile_cues
+from scrapers.extract.textmatch import compile_cues, fold_aligned
 
 #: What stands before "candidat…" when the candidates are not the applicants: the object of
 #: a nomination, a list of them, Quebec's "mise en candidature" (decisions 0326, 0380).
@@ -569,6 +570,23 @@ INCOMING = compile_cues(
     r"incoming|inbound|entrant\w*|in entrata|in arrivo|venir|accueil|exchange students"
     r"|etudiants en echange|studenti in scambio|studenti stranieri"
 )
+
+
+def names_other_than_incoming(texts: Iterable[str | None], other: re.Pattern[str]) -> bool:
+    """Whether the first of ``texts`` (nearest first) that names the incoming exchange or
+    ``other`` names ``other``: words for the incoming exchange outweigh any farther ones, and
+    a text naming both is the exchange's (decisions 0380, 0417)."""
+    for text in texts:
+        if not text:
+            continue
+        folded = fold_aligned(text)
+        if INCOMING.search(folded):
+            return False
+        if other.search(folded):
+            return True
+    return False
+
+
 #: A heading over a double-degree track: its students stay the whole year, so a deadline under
 #: it that names no semester is the year's (decision 0405). A heading naming the exchange too
 #: ("Exchange and double degrees") says neither.
